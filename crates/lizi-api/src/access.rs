@@ -1,0 +1,196 @@
+//! Access control: which peers may connect, and the `pass` cookie / bearer token check.
+
+use std::net::IpAddr;
+use std::str::FromStr;
+
+use axum::http::{header, HeaderMap};
+use md5::{Digest, Md5};
+
+use crate::config::ApiConfig;
+
+/// The exact body the original sends to a request without the right password.
+pub const ACCESS_DENIED: &str = "Access denied.";
+
+/// A remote address or network allowed to connect (`192.168.1.5`, `10.0.0.0/8`, `::1`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AllowRule {
+    network: IpAddr,
+    prefix: u8,
+}
+
+/// An allow rule that does not parse.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{0}` is not an IP address or network (e.g. 192.168.1.5 or 10.0.0.0/8)")]
+pub struct AllowRuleError(String);
+
+impl FromStr for AllowRule {
+    type Err = AllowRuleError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let error = || AllowRuleError(text.to_owned());
+        let (address, prefix) = match text.trim().split_once('/') {
+            Some((address, prefix)) => (address, Some(prefix)),
+            None => (text.trim(), None),
+        };
+        let network: IpAddr = address.parse().map_err(|_| error())?;
+        let width = if network.is_ipv4() { 32 } else { 128 };
+        let prefix = match prefix {
+            Some(prefix) => prefix
+                .parse::<u8>()
+                .ok()
+                .filter(|p| *p <= width)
+                .ok_or_else(error)?,
+            None => width,
+        };
+        Ok(AllowRule { network, prefix })
+    }
+}
+
+impl AllowRule {
+    /// Whether `address` is inside this rule.
+    pub fn contains(&self, address: IpAddr) -> bool {
+        let address = match address {
+            IpAddr::V6(v6) => v6.to_ipv4_mapped().map(IpAddr::V4).unwrap_or(address),
+            v4 => v4,
+        };
+        match (self.network, address) {
+            (IpAddr::V4(net), IpAddr::V4(addr)) => {
+                let mask = u32::MAX
+                    .checked_shl(32 - u32::from(self.prefix))
+                    .unwrap_or(0);
+                u32::from(net) & mask == u32::from(addr) & mask
+            }
+            (IpAddr::V6(net), IpAddr::V6(addr)) => {
+                let mask = u128::MAX
+                    .checked_shl(128 - u32::from(self.prefix))
+                    .unwrap_or(0);
+                u128::from(net) & mask == u128::from(addr) & mask
+            }
+            _ => false,
+        }
+    }
+}
+
+/// Whether a peer may talk to lizi at all: loopback always, others when a rule allows.
+pub fn peer_allowed(peer: IpAddr, rules: &[AllowRule]) -> bool {
+    let canonical = match peer {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map(IpAddr::V4).unwrap_or(peer),
+        v4 => v4,
+    };
+    canonical.is_loopback() || rules.iter().any(|rule| rule.contains(canonical))
+}
+
+/// Whether a request carries a valid credential, when credentials are configured: the
+/// `pass` cookie (md5 of the password, any case), a bearer token, or `access_token=` in
+/// the query string.
+pub fn credentials_ok(headers: &HeaderMap, query: Option<&str>, config: &ApiConfig) -> bool {
+    if config.password.is_none() && config.token.is_none() {
+        return true;
+    }
+    if let Some(password) = &config.password {
+        let expected = md5_hex(password);
+        let cookies = headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(|value| value.split(';'));
+        for cookie in cookies {
+            if let Some((name, value)) = cookie.trim().split_once('=') {
+                if name.trim() == "pass" && value.trim().eq_ignore_ascii_case(&expected) {
+                    return true;
+                }
+            }
+        }
+    }
+    if let Some(token) = &config.token {
+        let bearer = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.strip_prefix("Bearer "))
+            .map(str::trim);
+        if bearer.is_some_and(|given| constant_time_eq(given, token)) {
+            return true;
+        }
+        let in_query = query
+            .into_iter()
+            .flat_map(|q| q.split('&'))
+            .filter_map(|pair| pair.split_once('='))
+            .any(|(name, value)| name == "access_token" && constant_time_eq(value, token));
+        if in_query {
+            return true;
+        }
+    }
+    false
+}
+
+/// Lower-case hex md5 of a text.
+pub fn md5_hex(text: &str) -> String {
+    Md5::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn constant_time_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rules() {
+        let rule: AllowRule = "10.1.0.0/16".parse().unwrap();
+        assert!(rule.contains("10.1.2.3".parse().unwrap()));
+        assert!(!rule.contains("10.2.0.1".parse().unwrap()));
+        assert!(rule.contains("::ffff:10.1.9.9".parse().unwrap()));
+        assert!("1.2.3.4/33".parse::<AllowRule>().is_err());
+        assert!("nonsense".parse::<AllowRule>().is_err());
+        let any: AllowRule = "0.0.0.0/0".parse().unwrap();
+        assert!(any.contains("8.8.8.8".parse().unwrap()));
+        assert!(peer_allowed("127.0.0.5".parse().unwrap(), &[]));
+        assert!(peer_allowed("::1".parse().unwrap(), &[]));
+        assert!(!peer_allowed("192.0.2.1".parse().unwrap(), &[]));
+    }
+
+    #[test]
+    fn md5_is_hex() {
+        assert_eq!(md5_hex("123456"), "e10adc3949ba59abbe56e057f20f883e");
+    }
+
+    #[test]
+    fn cookie_and_token() {
+        let config = ApiConfig {
+            password: Some("123456".into()),
+            token: Some("t0k".into()),
+            ..ApiConfig::default()
+        };
+        let mut headers = HeaderMap::new();
+        assert!(!credentials_ok(&headers, None, &config));
+        headers.insert(
+            header::COOKIE,
+            "a=b; pass=E10ADC3949BA59ABBE56E057F20F883E"
+                .parse()
+                .unwrap(),
+        );
+        assert!(credentials_ok(&headers, None, &config));
+        let mut headers = HeaderMap::new();
+        headers.insert(header::AUTHORIZATION, "Bearer t0k".parse().unwrap());
+        assert!(credentials_ok(&headers, None, &config));
+        assert!(credentials_ok(
+            &HeaderMap::new(),
+            Some("x=1&access_token=t0k"),
+            &config
+        ));
+        assert!(!credentials_ok(
+            &HeaderMap::new(),
+            Some("access_token=bad"),
+            &config
+        ));
+    }
+}

@@ -1,0 +1,40 @@
+//! Settings of the API layer.
+
+use crate::access::AllowRule;
+
+/// Settings of the API layer.
+#[derive(Debug, Clone)]
+pub struct ApiConfig {
+    /// The password whose md5 clients send in the `pass` cookie; `None` disables the check.
+    pub password: Option<String>,
+    /// A bearer token accepted in `Authorization: Bearer …` (or `access_token=` in the
+    /// query string, for WebSocket clients that cannot set headers).
+    pub token: Option<String>,
+    /// Remote peers allowed besides loopback.
+    pub allow_from: Vec<AllowRule>,
+    /// URLs each event is POSTed to.
+    pub report_urls: Vec<String>,
+    /// Largest accepted request body, in bytes.
+    pub max_body_bytes: usize,
+    /// Whether `/getskey`, `/getpskey` and `/getclientkey` are routed.
+    pub key_access: bool,
+    /// Longest wait between two push retries, in milliseconds.
+    pub push_max_backoff_ms: u64,
+    /// Timeout of one push request, in milliseconds.
+    pub push_timeout_ms: u64,
+}
+
+impl Default for ApiConfig {
+    fn default() -> Self {
+        ApiConfig {
+            password: None,
+            token: None,
+            allow_from: Vec::new(),
+            report_urls: Vec::new(),
+            max_body_bytes: 32 * 1024 * 1024,
+            key_access: false,
+            push_max_backoff_ms: 30_000,
+            push_timeout_ms: 10_000,
+        }
+    }
+}

@@ -1,0 +1,194 @@
+//! The one request handler: access checks, then the endpoint table, the WebSockets, the
+//! control API and the operational endpoints.
+
+use std::net::SocketAddr;
+
+use axum::body::{to_bytes, Body};
+use axum::extract::ws::WebSocketUpgrade;
+use axum::extract::{ConnectInfo, FromRequestParts, State};
+use axum::http::{header, Method, Request, StatusCode};
+use axum::response::Response;
+use lizi_core::backend::ControlRequest;
+use lizi_core::{EndpointSpec, Form, Gate, Methods, Reply};
+
+use crate::access::{credentials_ok, peer_allowed, ACCESS_DENIED};
+use crate::metrics::Metrics;
+use crate::response::{self, with, xlz};
+use crate::{encode, sessions, ws, AppState};
+
+/// Handles every request.
+pub async fn dispatch(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    request: Request<Body>,
+) -> Response {
+    Metrics::bump(&state.metrics.requests);
+    if !peer_allowed(peer.ip(), &state.config.allow_from) {
+        Metrics::bump(&state.metrics.denied);
+        tracing::warn!(%peer, "refused a peer that is not allowed");
+        return with(
+            StatusCode::FORBIDDEN,
+            response::XLZ_CONTENT_TYPE,
+            ACCESS_DENIED,
+        );
+    }
+    let path = request.uri().path().to_ascii_lowercase();
+    let query = request.uri().query().map(str::to_owned);
+    if path != "/health" && !credentials_ok(request.headers(), query.as_deref(), &state.config) {
+        Metrics::bump(&state.metrics.denied);
+        return with(
+            StatusCode::FORBIDDEN,
+            response::XLZ_CONTENT_TYPE,
+            ACCESS_DENIED,
+        );
+    }
+
+    if (path == "/" || path == "/ws") && is_upgrade(&request) {
+        let (mut parts, _) = request.into_parts();
+        return match WebSocketUpgrade::from_request_parts(&mut parts, &state).await {
+            Ok(upgrade) => ws::upgrade(upgrade, state, path == "/ws"),
+            Err(rejection) => response::error(StatusCode::BAD_REQUEST, rejection.body_text()),
+        };
+    }
+    match path.as_str() {
+        "/health" => return xlz(r#"{"status":"ok"}"#),
+        "/metrics" => {
+            return with(
+                StatusCode::OK,
+                "text/plain; version=0.0.4",
+                state.metrics.render(&state.log),
+            )
+        }
+        _ => {}
+    }
+
+    let method = request.method().clone();
+    let body = match read_body(request.into_body(), state.config.max_body_bytes).await {
+        Ok(body) => body,
+        Err(response) => return response,
+    };
+    if let Some(action) = path.strip_prefix("/sim/") {
+        return control(&state, &method, action, &body).await;
+    }
+    let Some(spec) = EndpointSpec::find(&path) else {
+        return not_found(&path);
+    };
+    if spec.gate == Gate::KeyAccess && !state.config.key_access {
+        return not_found(&path);
+    }
+    let method_ok =
+        method == Method::POST || (method == Method::GET && spec.methods == Methods::GetOrPost);
+    if !method_ok {
+        return response::error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            format!("{} takes POST, not {method}", spec.path),
+        );
+    }
+    endpoint(&state, spec, &body, query.as_deref()).await
+}
+
+fn is_upgrade(request: &Request<Body>) -> bool {
+    request
+        .headers()
+        .get(header::UPGRADE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("websocket"))
+}
+
+fn not_found(path: &str) -> Response {
+    response::error(StatusCode::NOT_FOUND, format!("no endpoint at {path}"))
+}
+
+async fn read_body(body: Body, limit: usize) -> Result<Vec<u8>, Response> {
+    match to_bytes(body, limit).await {
+        Ok(bytes) => Ok(bytes.to_vec()),
+        Err(_) => Err(response::error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("the request body is larger than the limit of {limit} bytes (max_body_bytes)"),
+        )),
+    }
+}
+
+/// Runs one endpoint of the table.
+async fn endpoint(
+    state: &AppState,
+    spec: &EndpointSpec,
+    body: &[u8],
+    query: Option<&str>,
+) -> Response {
+    let form = Form::decode(body, query);
+    let request = match (spec.parse)(&form) {
+        Ok(request) => request,
+        Err(error) => {
+            Metrics::bump(&state.metrics.bad_requests);
+            return response::bad_param(spec.path, &error);
+        }
+    };
+    if let Some(response) = sessions::handle(&state.log, &request) {
+        return response;
+    }
+    let result = state.backend.call(request).await;
+    if let Err(failure) = &result {
+        tracing::debug!(path = spec.path, kind = failure.kind.name(), "{failure}");
+    }
+    match encode::encode(spec.template, result) {
+        Ok(body) => xlz(body),
+        Err(mismatch) => {
+            tracing::error!(path = spec.path, "{mismatch}");
+            response::error(StatusCode::INTERNAL_SERVER_ERROR, mismatch.to_string())
+        }
+    }
+}
+
+/// Runs one control-API action (`/sim/<action>`, JSON in and out).
+async fn control(state: &AppState, method: &Method, action: &str, body: &[u8]) -> Response {
+    let request = match ControlRequest::decode(action, body) {
+        Ok(request) => request,
+        Err(error @ lizi_core::backend::ControlError::UnknownAction(_)) => {
+            return response::error(StatusCode::NOT_FOUND, error.to_string())
+        }
+        Err(error) => {
+            Metrics::bump(&state.metrics.bad_requests);
+            return response::error(StatusCode::BAD_REQUEST, error.to_string());
+        }
+    };
+    let takes_body = !matches!(request, ControlRequest::World);
+    if takes_body && method != Method::POST {
+        return response::error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            format!("/sim/{action} takes POST"),
+        );
+    }
+    match state.backend.control(request).await {
+        Ok(Reply::Json(value)) => with(
+            StatusCode::OK,
+            "application/json; charset=UTF-8",
+            value.to_string(),
+        ),
+        Ok(other) => {
+            tracing::error!(action, "control action answered {other:?}");
+            response::error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "control action gave no JSON",
+            )
+        }
+        Err(failure) => {
+            let status = match failure.kind {
+                lizi_core::FailureKind::UnknownAccount
+                | lizi_core::FailureKind::UnknownUser
+                | lizi_core::FailureKind::UnknownGroup
+                | lizi_core::FailureKind::NotFound => StatusCode::NOT_FOUND,
+                lizi_core::FailureKind::NotImplemented => StatusCode::NOT_IMPLEMENTED,
+                lizi_core::FailureKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+                _ => StatusCode::CONFLICT,
+            };
+            let body = serde_json::json!({
+                "ret": "error",
+                "error": failure.message,
+                "kind": failure.kind.name(),
+                "retcode": failure.kind.retcode(),
+            });
+            with(status, "application/json; charset=UTF-8", body.to_string())
+        }
+    }
+}

@@ -1,0 +1,212 @@
+//! The XLZ wire encoder: a backend result and an endpoint's template give the response
+//! body (wire.md §4 and §8).
+
+use lizi_core::model::LogonAccount;
+use lizi_core::{Failure, Receipt, Reply, Template};
+use serde::Serialize;
+use serde_json::{json, Value};
+
+/// A result that does not fit the endpoint's template: a bug in a backend.
+#[derive(Debug, thiserror::Error)]
+#[error("the backend answered {reply} where the template {template:?} was expected")]
+pub struct Mismatch {
+    template: Template,
+    reply: &'static str,
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+/// The retcode text clients decode a second time: `{"retcode":0,"retmsg":"","time":"…"}`.
+pub fn retcode_text(result: Result<i64, &Failure>) -> String {
+    let (code, message, time) = match result {
+        Ok(time) => (0, "", time),
+        Err(failure) => (failure.kind.retcode(), failure.message.as_str(), now()),
+    };
+    json!({ "retcode": code, "retmsg": message, "time": time.to_string() }).to_string()
+}
+
+/// Adds the failure's `retcode` and `retmsg` to a body object.
+fn with_failure(mut body: Value, failure: &Failure) -> String {
+    if let Value::Object(map) = &mut body {
+        map.insert("retcode".into(), json!(failure.kind.retcode()));
+        map.insert("retmsg".into(), json!(failure.message));
+    }
+    body.to_string()
+}
+
+fn list<T: Serialize>(items: &[T]) -> String {
+    json!({ "ret": items.len().to_string(), "List": items }).to_string()
+}
+
+/// Encodes a backend result in `template`'s shape.
+pub fn encode(template: Template, result: Result<Reply, Failure>) -> Result<String, Mismatch> {
+    let mismatch = |reply: &Reply| Mismatch {
+        template,
+        reply: reply_name(reply),
+    };
+    let body = match (template, result) {
+        (Template::Retcode1, Ok(Reply::Sent(r))) => {
+            json!({ "ret": retcode_text(Ok(r.time)), "random": r.random, "req": r.req }).to_string()
+        }
+        (Template::Retcode1, Err(f)) => {
+            json!({ "ret": retcode_text(Err(&f)), "random": 0, "req": 0 }).to_string()
+        }
+        (Template::Retcode0, Ok(Reply::Sent(Receipt { time, .. }))) => {
+            json!({ "ret": retcode_text(Ok(time)) }).to_string()
+        }
+        (Template::Retcode0, Ok(Reply::Done)) => {
+            json!({ "ret": retcode_text(Ok(now())) }).to_string()
+        }
+        (Template::Retcode0, Err(f)) => json!({ "ret": retcode_text(Err(&f)) }).to_string(),
+        (Template::Receipt2, Ok(Reply::Sent(r))) => json!({
+            "ret": retcode_text(Ok(r.time)), "Req": r.req, "Random": r.random, "Time": r.time,
+        })
+        .to_string(),
+        (Template::Receipt2, Err(f)) => {
+            json!({ "ret": retcode_text(Err(&f)), "Req": 0, "Random": 0, "Time": 0 }).to_string()
+        }
+        (Template::Bool, Ok(Reply::Done)) => r#"{"ret":"true"}"#.to_owned(),
+        (Template::Bool, Err(f)) => with_failure(json!({ "ret": "false" }), &f),
+        (Template::Ok, Ok(Reply::Done)) => r#"{"ret":"OK"}"#.to_owned(),
+        (Template::Ok, Err(f)) => json!({ "ret": retcode_text(Err(&f)) }).to_string(),
+        (Template::Text, Ok(Reply::Text(text))) => json!({ "ret": text }).to_string(),
+        (Template::Text, Err(f)) => with_failure(json!({ "ret": "" }), &f),
+        (Template::List, Ok(Reply::Friends(items))) => list(&items),
+        (Template::List, Ok(Reply::Groups(items))) => list(&items),
+        (Template::List, Ok(Reply::Members(items))) => list(&items),
+        (Template::List, Ok(Reply::Files(items))) => list(&items),
+        (Template::List, Ok(Reply::RedPackets(items))) => list(&items),
+        (Template::List, Err(f)) => with_failure(json!({ "ret": "0", "List": [] }), &f),
+        (Template::Info, Ok(Reply::User(info))) => {
+            json!({ "ret": "true", "Info": info }).to_string()
+        }
+        (Template::Info, Ok(Reply::Group(info))) => {
+            json!({ "ret": "true", "Info": info }).to_string()
+        }
+        (Template::Info, Err(f)) => with_failure(json!({ "ret": "false", "Info": {} }), &f),
+        (Template::Forwarded, Ok(Reply::Forwarded(messages))) => {
+            let list: Vec<Value> = messages
+                .into_iter()
+                .map(|m| {
+                    let mut value = serde_json::to_value(m).unwrap_or(Value::Null);
+                    if let Value::Object(map) = &mut value {
+                        map.insert("Type".into(), json!("GroupMsg"));
+                    }
+                    value
+                })
+                .collect();
+            json!({ "List": list }).to_string()
+        }
+        (Template::Forwarded, Err(f)) => with_failure(json!({ "List": [] }), &f),
+        (Template::Logon, Ok(Reply::Accounts(accounts))) => {
+            json!({ "ret": logon_list(&accounts) }).to_string()
+        }
+        (Template::Logon, Err(f)) => with_failure(json!({ "ret": r#"{"QQlist":{}}"# }), &f),
+        (_, Ok(reply)) => return Err(mismatch(&reply)),
+        (_, Err(f)) => with_failure(json!({ "ret": "error" }), &f),
+    };
+    Ok(body)
+}
+
+/// The `QQlist` text of `/getlogonqq`, keys in the accounts' order (clients take the first
+/// key as their bot).
+fn logon_list(accounts: &[LogonAccount]) -> String {
+    let mut text = String::from(r#"{"QQlist":{"#);
+    for (i, account) in accounts.iter().enumerate() {
+        if i > 0 {
+            text.push(',');
+        }
+        let state = if account.online { "在线" } else { "离线" };
+        let entry = json!({
+            "昵称": account.nickname,
+            "登录状态": state,
+            "等级信息": "",
+            "收发信息": format!("{}/{}", account.received, account.sent),
+            "登录IP": "127.0.0.1",
+            "登录协议": "lizi-sim",
+            "腾讯服务器": "",
+        });
+        text.push_str(&format!("\"{}\":{}", account.uin, entry));
+    }
+    text.push_str("}}");
+    text
+}
+
+fn reply_name(reply: &Reply) -> &'static str {
+    match reply {
+        Reply::Done => "Done",
+        Reply::Sent(_) => "Sent",
+        Reply::Text(_) => "Text",
+        Reply::Friends(_) => "Friends",
+        Reply::Groups(_) => "Groups",
+        Reply::Members(_) => "Members",
+        Reply::Files(_) => "Files",
+        Reply::RedPackets(_) => "RedPackets",
+        Reply::User(_) => "User",
+        Reply::Group(_) => "Group",
+        Reply::Forwarded(_) => "Forwarded",
+        Reply::Accounts(_) => "Accounts",
+        Reply::Json(_) => "Json",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lizi_core::FailureKind;
+
+    #[test]
+    fn t1_success_and_failure() {
+        let body = encode(
+            Template::Retcode1,
+            Ok(Reply::Sent(Receipt {
+                req: 21315,
+                random: 1609583468,
+                time: 1609562723,
+            })),
+        )
+        .unwrap();
+        assert_eq!(
+            body,
+            r#"{"ret":"{\"retcode\":0,\"retmsg\":\"\",\"time\":\"1609562723\"}","random":1609583468,"req":21315}"#
+        );
+        let failure = Failure::new(FailureKind::NotFriend, "20009 is not a friend of 10001");
+        let body = encode(Template::Retcode1, Err(failure)).unwrap();
+        let value: Value = serde_json::from_str(&body).unwrap();
+        let inner: Value = serde_json::from_str(value["ret"].as_str().unwrap()).unwrap();
+        assert_eq!(inner["retcode"], 5);
+        assert_eq!(inner["retmsg"], "20009 is not a friend of 10001");
+    }
+
+    #[test]
+    fn mismatch_is_an_error() {
+        assert!(encode(Template::Bool, Ok(Reply::Text("x".into()))).is_err());
+    }
+
+    #[test]
+    fn logon_keeps_order() {
+        let accounts = vec![
+            LogonAccount {
+                uin: 9,
+                nickname: "b".into(),
+                online: true,
+                ..Default::default()
+            },
+            LogonAccount {
+                uin: 10,
+                nickname: "a".into(),
+                online: false,
+                ..Default::default()
+            },
+        ];
+        let text = logon_list(&accounts);
+        assert!(text.starts_with(r#"{"QQlist":{"9":"#), "{text}");
+        let value: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(value["QQlist"]["10"]["登录状态"], "离线");
+    }
+}

@@ -1,0 +1,66 @@
+//! Framework accounts: login, logout and `/getlogonqq`.
+//!
+//! Logging in an account that is already online succeeds and changes nothing (no second
+//! LOGIN_OK event, counters kept); logging out an account that is already offline succeeds
+//! too. An offline account sees no events and cannot send.
+
+use lizi_core::event::{kind, EventBody, EventMsg, UserRef};
+use lizi_core::model::LogonAccount;
+use lizi_core::{Event, Uin};
+
+use crate::error::SimError;
+use crate::world::{AccountState, World};
+
+impl World {
+    /// Logs `uin` in; answers the LOGIN_OK event (type 31) unless it already was online.
+    pub fn login(&mut self, uin: Uin, time: i64) -> Result<Vec<Event>, SimError> {
+        let account = self.account_mut(uin)?;
+        if account.online {
+            return Ok(Vec::new());
+        }
+        *account = AccountState {
+            online: true,
+            ..AccountState::default()
+        };
+        let me = UserRef {
+            uin,
+            nick_name: self.nickname(uin),
+        };
+        Ok(vec![Event::EventMsg(EventMsg {
+            from_qq: me.clone(),
+            operate_qq: me,
+            logon_qq: uin,
+            msg: EventBody {
+                time_stamp: time,
+                kind: kind::LOGIN_OK,
+                ..EventBody::default()
+            },
+            ..EventMsg::default()
+        })])
+    }
+
+    /// Logs `uin` out.
+    pub fn logout(&mut self, uin: Uin) -> Result<(), SimError> {
+        self.account_mut(uin)?.online = false;
+        Ok(())
+    }
+
+    /// The framework accounts, online ones first, then by QQ number.
+    pub fn logon_accounts(&self) -> Vec<LogonAccount> {
+        let mut accounts: Vec<LogonAccount> = self
+            .people
+            .values()
+            .filter_map(|p| {
+                p.account.map(|a| LogonAccount {
+                    uin: p.uin,
+                    nickname: p.nickname.clone(),
+                    online: a.online,
+                    received: a.received,
+                    sent: a.sent,
+                })
+            })
+            .collect();
+        accounts.sort_by_key(|a| (!a.online, a.uin));
+        accounts
+    }
+}

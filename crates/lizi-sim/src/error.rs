@@ -1,0 +1,64 @@
+//! Why a request to the simulated network failed, and how that maps onto [`Failure`].
+
+use lizi_core::{Failure, FailureKind, Gin, Uin};
+
+/// A rule of the simulated network that a request broke.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SimError {
+    /// `fromqq`/`logonqq` is not a framework account.
+    #[error("{0} is not a framework account")]
+    UnknownAccount(Uin),
+    /// The framework account is logged out.
+    #[error("framework account {0} is offline")]
+    Offline(Uin),
+    /// Nobody on the network has this QQ number.
+    #[error("there is no user {0} on the simulated network")]
+    UnknownUser(Uin),
+    /// No such group.
+    #[error("there is no group {0} on the simulated network")]
+    UnknownGroup(Gin),
+    /// `other` is not a friend of `of`.
+    #[error("{other} is not a friend of {of}")]
+    NotFriend {
+        /// The one whose friend list was looked at.
+        of: Uin,
+        /// The one who is not on it.
+        other: Uin,
+    },
+    /// Not a member of the group.
+    #[error("{uin} is not a member of group {gin}")]
+    NotMember {
+        /// Who.
+        uin: Uin,
+        /// The group.
+        gin: Gin,
+    },
+    /// Refused by the network's rules or settings.
+    #[error("{0}")]
+    Refused(String),
+    /// A request that never reaches a backend got here.
+    #[error("{0} is handled by the API layer, not by the sim backend")]
+    ApiLayer(&'static str),
+}
+
+impl SimError {
+    /// The failure kind this maps to.
+    pub fn kind(&self) -> FailureKind {
+        match self {
+            SimError::UnknownAccount(_) => FailureKind::UnknownAccount,
+            SimError::Offline(_) => FailureKind::Offline,
+            SimError::UnknownUser(_) => FailureKind::UnknownUser,
+            SimError::UnknownGroup(_) => FailureKind::UnknownGroup,
+            SimError::NotFriend { .. } => FailureKind::NotFriend,
+            SimError::NotMember { .. } => FailureKind::NotMember,
+            SimError::Refused(_) => FailureKind::Refused,
+            SimError::ApiLayer(_) => FailureKind::Internal,
+        }
+    }
+}
+
+impl From<SimError> for Failure {
+    fn from(error: SimError) -> Self {
+        Failure::new(error.kind(), error.to_string())
+    }
+}

@@ -1,0 +1,360 @@
+//! The state of the simulated network, as plain data that can be saved and loaded.
+//!
+//! Everything here is synchronous and free of I/O. Lookups return [`SimError`]s that name
+//! the numbers involved, so every request path can use `?`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use lizi_core::{Gin, Uin};
+use serde::{Deserialize, Serialize};
+
+use crate::error::SimError;
+use crate::fixture::WorldFixture;
+
+/// The whole simulated network.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct World {
+    /// Everybody, framework accounts included, by QQ number.
+    pub people: BTreeMap<Uin, Person>,
+    /// Friendships, each once as `(smaller, larger)`.
+    pub friendships: BTreeSet<(Uin, Uin)>,
+    /// Groups by number.
+    pub groups: BTreeMap<Gin, Group>,
+    /// Private conversations (friend and temporary-session messages), keyed
+    /// `smaller QQ → larger QQ`.
+    pub private_chats: BTreeMap<Uin, BTreeMap<Uin, Conversation>>,
+    /// The last global message sequence number handed out (`Msg.Seq`).
+    pub last_seq: i64,
+}
+
+/// A person on the network.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Person {
+    /// QQ number.
+    pub uin: Uin,
+    /// Nickname.
+    pub nickname: String,
+    /// Signature.
+    pub signature: String,
+    /// Sex: 0 unknown, 1 male, 2 female.
+    pub sex: i64,
+    /// Age.
+    pub age: i64,
+    /// E-mail.
+    pub email: String,
+    /// Set when this person is a framework account.
+    pub account: Option<AccountState>,
+}
+
+/// The framework side of a framework account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct AccountState {
+    /// Logged in.
+    pub online: bool,
+    /// Messages from others seen since login.
+    pub received: u64,
+    /// Messages sent since login.
+    pub sent: u64,
+}
+
+/// A group.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Group {
+    /// Group number.
+    pub gin: Gin,
+    /// Name.
+    pub name: String,
+    /// Memo.
+    pub memo: String,
+    /// The owner.
+    pub owner: Uin,
+    /// The admins (never the owner).
+    pub admins: BTreeSet<Uin>,
+    /// Every member (owner and admins included), by QQ number.
+    pub members: BTreeMap<Uin, MemberState>,
+    /// The group's messages.
+    pub chat: Conversation,
+}
+
+/// A member's state in a group.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct MemberState {
+    /// Group card (may be empty).
+    pub card: String,
+    /// Special title.
+    pub spec_title: String,
+    /// When the member joined (unix seconds).
+    pub joined: i64,
+    /// When the member last spoke (unix seconds, 0 never).
+    pub last_msg: i64,
+}
+
+/// A member's role in a group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// 群主.
+    Owner,
+    /// 管理员.
+    Admin,
+    /// Ordinary member.
+    Member,
+}
+
+/// The message history of one conversation.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Conversation {
+    /// The last `Req` handed out in this conversation.
+    pub last_req: i64,
+    /// The messages, oldest first.
+    pub messages: Vec<StoredMessage>,
+}
+
+/// A sent message, kept for recall and history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredMessage {
+    /// Per-conversation sequence (`Req`).
+    pub req: i64,
+    /// Random id.
+    pub random: i64,
+    /// Global message sequence (`Seq`).
+    pub seq: i64,
+    /// Send time (unix seconds).
+    pub time: i64,
+    /// Sender.
+    pub from: Uin,
+    /// Receiver of a private or temporary-session message.
+    pub to: Option<Uin>,
+    /// Group of a group or temporary-session message.
+    pub group: Option<Gin>,
+    /// Text, with text codes.
+    pub text: String,
+}
+
+/// Unix seconds now.
+pub fn now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
+/// A friendship key: the pair ordered.
+pub fn pair(a: Uin, b: Uin) -> (Uin, Uin) {
+    (a.min(b), a.max(b))
+}
+
+impl World {
+    /// Builds the world a (validated) fixture describes; `now` is everybody's join time.
+    pub fn from_fixture(fixture: &WorldFixture, now: i64) -> World {
+        let mut people = BTreeMap::new();
+        for a in fixture.accounts() {
+            let account = AccountState {
+                online: a.online,
+                ..AccountState::default()
+            };
+            people.insert(
+                a.uin,
+                Person {
+                    uin: a.uin,
+                    nickname: a.nickname.clone(),
+                    signature: a.signature.clone(),
+                    sex: a.sex,
+                    age: a.age,
+                    email: a.email.clone(),
+                    account: Some(account),
+                },
+            );
+        }
+        for u in fixture.users() {
+            people.insert(
+                u.uin,
+                Person {
+                    uin: u.uin,
+                    nickname: u.nickname.clone(),
+                    signature: u.signature.clone(),
+                    sex: u.sex,
+                    age: u.age,
+                    email: u.email.clone(),
+                    account: None,
+                },
+            );
+        }
+        let friendships = fixture.friends().iter().map(|f| pair(f.a, f.b)).collect();
+        let groups = fixture
+            .groups()
+            .iter()
+            .map(|g| {
+                let members = g
+                    .all_members()
+                    .into_iter()
+                    .map(|uin| {
+                        let state = MemberState {
+                            card: g.card(uin),
+                            joined: now,
+                            ..MemberState::default()
+                        };
+                        (uin, state)
+                    })
+                    .collect();
+                let group = Group {
+                    gin: g.gin,
+                    name: g.name.clone(),
+                    memo: g.memo.clone(),
+                    owner: g.owner,
+                    admins: g.admins.iter().copied().collect(),
+                    members,
+                    chat: Conversation::default(),
+                };
+                (g.gin, group)
+            })
+            .collect();
+        World {
+            people,
+            friendships,
+            groups,
+            private_chats: BTreeMap::new(),
+            last_seq: 0,
+        }
+    }
+
+    /// Anybody on the network.
+    pub fn person(&self, uin: Uin) -> Result<&Person, SimError> {
+        self.people.get(&uin).ok_or(SimError::UnknownUser(uin))
+    }
+
+    /// A framework account, online or not.
+    pub fn account(&self, uin: Uin) -> Result<&Person, SimError> {
+        match self.people.get(&uin) {
+            Some(person) if person.account.is_some() => Ok(person),
+            _ => Err(SimError::UnknownAccount(uin)),
+        }
+    }
+
+    /// A framework account's state, for changing it.
+    pub fn account_mut(&mut self, uin: Uin) -> Result<&mut AccountState, SimError> {
+        self.people
+            .get_mut(&uin)
+            .and_then(|p| p.account.as_mut())
+            .ok_or(SimError::UnknownAccount(uin))
+    }
+
+    /// A framework account that is logged in.
+    pub fn online_account(&self, uin: Uin) -> Result<&Person, SimError> {
+        let person = self.account(uin)?;
+        if self.is_online_account(uin) {
+            Ok(person)
+        } else {
+            Err(SimError::Offline(uin))
+        }
+    }
+
+    /// Someone who may act on the network: any user, or a framework account that is
+    /// logged in.
+    pub fn active_person(&self, uin: Uin) -> Result<&Person, SimError> {
+        let person = self.person(uin)?;
+        match person.account {
+            Some(account) if !account.online => Err(SimError::Offline(uin)),
+            _ => Ok(person),
+        }
+    }
+
+    /// Whether `uin` is a framework account that is logged in (and so sees events).
+    pub fn is_online_account(&self, uin: Uin) -> bool {
+        self.people
+            .get(&uin)
+            .and_then(|p| p.account)
+            .is_some_and(|a| a.online)
+    }
+
+    /// The nickname of `uin`, empty when unknown.
+    pub fn nickname(&self, uin: Uin) -> String {
+        self.people
+            .get(&uin)
+            .map(|p| p.nickname.clone())
+            .unwrap_or_default()
+    }
+
+    /// A group.
+    pub fn group(&self, gin: Gin) -> Result<&Group, SimError> {
+        self.groups.get(&gin).ok_or(SimError::UnknownGroup(gin))
+    }
+
+    /// Fails unless `other` is a friend of `of`.
+    pub fn ensure_friends(&self, of: Uin, other: Uin) -> Result<(), SimError> {
+        if self.friendships.contains(&pair(of, other)) {
+            Ok(())
+        } else {
+            Err(SimError::NotFriend { of, other })
+        }
+    }
+
+    /// The friends of `uin`, by QQ number.
+    pub fn friends_of(&self, uin: Uin) -> Vec<Uin> {
+        let mut friends: Vec<Uin> = self
+            .friendships
+            .iter()
+            .filter_map(|&(a, b)| match uin {
+                _ if a == uin => Some(b),
+                _ if b == uin => Some(a),
+                _ => None,
+            })
+            .collect();
+        friends.sort_unstable();
+        friends
+    }
+}
+
+impl Group {
+    /// The member state of `uin`, failing unless it is a member.
+    pub fn member(&self, uin: Uin) -> Result<&MemberState, SimError> {
+        self.members
+            .get(&uin)
+            .ok_or(SimError::NotMember { uin, gin: self.gin })
+    }
+
+    /// The role of a member.
+    pub fn role(&self, uin: Uin) -> Role {
+        if uin == self.owner {
+            Role::Owner
+        } else if self.admins.contains(&uin) {
+            Role::Admin
+        } else {
+            Role::Member
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_world_state() {
+        let world = World::from_fixture(&WorldFixture::default_world(), 100);
+        assert!(world.is_online_account(10001));
+        assert!(!world.is_online_account(20001));
+        assert_eq!(world.friends_of(10001), [10002, 20001, 20002]);
+        assert_eq!(world.friends_of(20003), Vec::<Uin>::new());
+        let group = world.group(30001).unwrap();
+        assert_eq!(group.role(20001), Role::Owner);
+        assert_eq!(group.role(10001), Role::Admin);
+        assert_eq!(group.role(20003), Role::Member);
+        assert_eq!(group.member(20002).unwrap().joined, 100);
+        assert_eq!(
+            world.group(30002).unwrap().member(20001),
+            Err(SimError::NotMember {
+                uin: 20001,
+                gin: 30002
+            })
+        );
+        assert_eq!(
+            world.account(20001).unwrap_err(),
+            SimError::UnknownAccount(20001)
+        );
+        assert_eq!(world.person(99).unwrap_err(), SimError::UnknownUser(99));
+        // The state round-trips through JSON, so it can be saved.
+        let json = serde_json::to_string(&world).unwrap();
+        assert_eq!(serde_json::from_str::<World>(&json).unwrap(), world);
+    }
+}

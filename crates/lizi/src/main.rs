@@ -1,0 +1,79 @@
+//! `lizi`: a Linux-native server of the XLZ QQ-bot HTTP API.
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use lizi::{ServeArgs, Settings};
+use tracing_subscriber::filter::Targets;
+use tracing_subscriber::prelude::*;
+
+/// A Linux-native server of the XLZ (小栗子) QQ-bot HTTP API, with a simulated QQ network.
+#[derive(Debug, Parser)]
+#[command(version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    serve: ServeArgs,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the server (what a bare `lizi` does).
+    Serve(ServeArgs),
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let args = match cli.command {
+        Some(Command::Serve(args)) => args,
+        None => cli.serve,
+    };
+    let settings = Settings::resolve(args)?;
+    let filter: Targets = settings
+        .log
+        .parse()
+        .with_context(|| format!("log filter `{}`", settings.log))?;
+    tracing_subscriber::registry()
+        .with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr))
+        .with(filter)
+        .init();
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the runtime")?
+        .block_on(run(settings))
+}
+
+async fn run(settings: Settings) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(settings.listen)
+        .await
+        .with_context(|| format!("listening on {}", settings.listen))?;
+    let address = listener.local_addr().context("reading the bound address")?;
+    tracing::info!(data = %settings.data.display(), "lizi listening on http://{address}");
+    lizi::serve(listener, settings, shutdown_signal()).await?;
+    tracing::info!("lizi stopped");
+    Ok(())
+}
+
+/// Resolves on SIGINT or SIGTERM.
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut terminate) => {
+                tokio::select! {
+                    _ = interrupt => {}
+                    _ = terminate.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = interrupt.await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = interrupt.await;
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,177 @@
+//! lizi's settings: command-line flags over environment variables over the TOML config
+//! file over defaults.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use clap::Args;
+use lizi_api::{AllowRule, ApiConfig};
+use serde::Deserialize;
+
+/// Default listen address: the original plugin's port, loopback only.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:10429";
+/// Default data folder.
+pub const DEFAULT_DATA: &str = "./lizi-data";
+
+/// Flags of `lizi serve`; each is also an environment variable and a config-file key.
+#[derive(Debug, Default, Clone, Args)]
+pub struct ServeArgs {
+    /// TOML config file with any of the keys below.
+    #[arg(long, env = "LIZI_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Address and port to listen on (port 0 picks a free port) [default: 127.0.0.1:10429].
+    #[arg(long, env = "LIZI_LISTEN", value_name = "ADDR:PORT")]
+    pub listen: Option<SocketAddr>,
+    /// Data folder [default: ./lizi-data].
+    #[arg(long, env = "LIZI_DATA", value_name = "DIR")]
+    pub data: Option<PathBuf>,
+    /// World fixture (TOML) of the simulated network [default: the built-in world].
+    #[arg(long, env = "LIZI_WORLD", value_name = "FILE")]
+    pub world: Option<PathBuf>,
+    /// Password; clients send its md5 in the `pass` cookie.
+    #[arg(long, env = "LIZI_PASSWORD", value_name = "TEXT")]
+    pub password: Option<String>,
+    /// Bearer token accepted in `Authorization: Bearer …`.
+    #[arg(long, env = "LIZI_TOKEN", value_name = "TEXT")]
+    pub token: Option<String>,
+    /// Remote address or network allowed besides loopback (repeatable; comma-separated in
+    /// the environment).
+    #[arg(
+        long = "allow-from",
+        env = "LIZI_ALLOW_FROM",
+        value_delimiter = ',',
+        value_name = "IP[/PREFIX]"
+    )]
+    pub allow_from: Vec<String>,
+    /// URL every event is POSTed to (repeatable; comma-separated in the environment).
+    #[arg(
+        long = "report-url",
+        env = "LIZI_REPORT_URLS",
+        value_delimiter = ',',
+        value_name = "URL"
+    )]
+    pub report_urls: Vec<String>,
+    /// Largest accepted request body in bytes [default: 33554432].
+    #[arg(long, env = "LIZI_MAX_BODY_BYTES", value_name = "BYTES")]
+    pub max_body_bytes: Option<usize>,
+    /// Answer /getskey, /getpskey and /getclientkey [default: false].
+    #[arg(long, env = "LIZI_KEY_ACCESS", value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
+    pub key_access: Option<bool>,
+    /// Log filter, e.g. `info` or `lizi_api=debug,info` [default: info].
+    #[arg(long, env = "LIZI_LOG", value_name = "FILTER")]
+    pub log: Option<String>,
+}
+
+/// The config file: the same keys as the flags, in snake case.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    listen: Option<SocketAddr>,
+    data: Option<PathBuf>,
+    world: Option<PathBuf>,
+    password: Option<String>,
+    token: Option<String>,
+    #[serde(default)]
+    allow_from: Vec<String>,
+    #[serde(default)]
+    report_urls: Vec<String>,
+    max_body_bytes: Option<usize>,
+    key_access: Option<bool>,
+    log: Option<String>,
+}
+
+/// Fully resolved settings.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Listen address.
+    pub listen: SocketAddr,
+    /// Data folder.
+    pub data: PathBuf,
+    /// World fixture, if any.
+    pub world: Option<PathBuf>,
+    /// Log filter.
+    pub log: String,
+    /// API layer settings.
+    pub api: ApiConfig,
+}
+
+impl Settings {
+    /// Resolves flags and environment (already merged by clap) over the config file.
+    pub fn resolve(args: ServeArgs) -> anyhow::Result<Settings> {
+        let file = match &args.config {
+            Some(path) => read_config(path)?,
+            None => FileConfig::default(),
+        };
+        // Relative paths in a config file are relative to the file.
+        let base = args
+            .config
+            .as_deref()
+            .and_then(Path::parent)
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
+        let from_file = |path: PathBuf| {
+            if path.is_relative() {
+                base.join(path)
+            } else {
+                path
+            }
+        };
+        let allow_from = if args.allow_from.is_empty() {
+            file.allow_from
+        } else {
+            args.allow_from
+        };
+        let allow_from = allow_from
+            .iter()
+            .filter(|rule| !rule.trim().is_empty())
+            .map(|rule| rule.parse::<AllowRule>())
+            .collect::<Result<Vec<_>, _>>()
+            .context("allow_from")?;
+        let report_urls: Vec<String> = if args.report_urls.is_empty() {
+            file.report_urls
+        } else {
+            args.report_urls
+        }
+        .into_iter()
+        .filter(|url| !url.trim().is_empty())
+        .collect();
+        for url in &report_urls {
+            anyhow::ensure!(
+                url.starts_with("http://") || url.starts_with("https://"),
+                "report URL `{url}` must start with http:// (https is not built in)"
+            );
+        }
+        let defaults = ApiConfig::default();
+        Ok(Settings {
+            listen: args
+                .listen
+                .or(file.listen)
+                .unwrap_or_else(|| DEFAULT_LISTEN.parse().expect("the default address parses")),
+            data: args
+                .data
+                .or(file.data.map(from_file))
+                .unwrap_or_else(|| DEFAULT_DATA.into()),
+            world: args.world.or(file.world.map(from_file)),
+            log: args.log.or(file.log).unwrap_or_else(|| "info".into()),
+            api: ApiConfig {
+                password: args.password.or(file.password).filter(|p| !p.is_empty()),
+                token: args.token.or(file.token).filter(|t| !t.is_empty()),
+                allow_from,
+                report_urls,
+                max_body_bytes: args
+                    .max_body_bytes
+                    .or(file.max_body_bytes)
+                    .unwrap_or(defaults.max_body_bytes),
+                key_access: args.key_access.or(file.key_access).unwrap_or(false),
+                ..defaults
+            },
+        })
+    }
+}
+
+fn read_config(path: &Path) -> anyhow::Result<FileConfig> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("reading config file {}", path.display()))?;
+    toml::from_str(&text).with_context(|| format!("config file {}", path.display()))
+}

@@ -1,0 +1,233 @@
+//! A real lizi server on a real socket, for the integration tests.
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use lizi::Settings;
+use lizi_core::{EndpointSpec, ParamKind};
+use serde_json::Value;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+/// A running server; stops when dropped.
+pub struct Server {
+    /// The bound address.
+    pub addr: SocketAddr,
+    /// `http://addr`.
+    pub base: String,
+    /// The data folder (removed on drop).
+    pub data: PathBuf,
+    /// An HTTP client.
+    pub client: reqwest::Client,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<anyhow::Result<()>>>,
+}
+
+/// A fresh temporary folder.
+pub fn temp_dir(tag: &str) -> PathBuf {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("lizi-test-{tag}-{}-{n}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+/// Settings for a test server: port 0, a fresh data folder, the default world.
+pub fn test_settings() -> Settings {
+    let args = lizi::ServeArgs {
+        listen: Some("127.0.0.1:0".parse().expect("addr")),
+        data: Some(temp_dir("data")),
+        ..Default::default()
+    };
+    Settings::resolve(args).expect("settings")
+}
+
+impl Server {
+    /// Starts a server with the default test settings.
+    pub async fn start() -> Server {
+        Server::start_with(|_| {}).await
+    }
+
+    /// Starts a server with settings adjusted by `adjust`.
+    pub async fn start_with(adjust: impl FnOnce(&mut Settings)) -> Server {
+        let mut settings = test_settings();
+        adjust(&mut settings);
+        let listener = tokio::net::TcpListener::bind(settings.listen)
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let data = settings.data.clone();
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(lizi::serve(listener, settings, async move {
+            let _ = stopped.await;
+        }));
+        Server {
+            addr,
+            base: format!("http://{addr}"),
+            data,
+            client: reqwest::Client::builder()
+                .timeout(Duration::from_secs(20))
+                .build()
+                .expect("client"),
+            stop: Some(stop),
+            task: Some(task),
+        }
+    }
+
+    /// The URL of a path.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// POSTs a raw body with no Content-Type; returns status and body text.
+    pub async fn post(&self, path: &str, body: &str) -> (u16, String) {
+        let response = self
+            .client
+            .post(self.url(path))
+            .body(body.to_owned())
+            .send()
+            .await
+            .expect("request");
+        let status = response.status().as_u16();
+        (status, response.text().await.expect("body"))
+    }
+
+    /// POSTs a form body and parses the JSON answer (asserting HTTP 200).
+    pub async fn call(&self, path: &str, body: &str) -> Value {
+        let (status, text) = self.post(path, body).await;
+        assert_eq!(status, 200, "{path} {body}: {text}");
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: not JSON ({e}): {text}"))
+    }
+
+    /// The decoded retcode text inside `ret` of a send answer.
+    pub async fn call_retcode(&self, path: &str, body: &str) -> (Value, Value) {
+        let answer = self.call(path, body).await;
+        let inner: Value = serde_json::from_str(answer["ret"].as_str().expect("ret is a string"))
+            .unwrap_or_else(|e| panic!("{path}: ret is not retcode JSON ({e}): {answer}"));
+        (answer, inner)
+    }
+
+    /// Runs a control action with a JSON body; returns status and JSON.
+    pub async fn sim(&self, action: &str, body: Value) -> (u16, Value) {
+        let response = self
+            .client
+            .post(self.url(&format!("/sim/{action}")))
+            .json(&body)
+            .send()
+            .await
+            .expect("request");
+        let status = response.status().as_u16();
+        let text = response.text().await.expect("body");
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
+    }
+
+    /// The world as the control API shows it.
+    pub async fn world(&self) -> Value {
+        let response = self
+            .client
+            .get(self.url("/sim/world"))
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.status().as_u16(), 200);
+        response.json().await.expect("json")
+    }
+
+    /// Allocates a session.
+    pub async fn session(&self) -> u64 {
+        self.call("/allocsession", "").await["session_id"]
+            .as_u64()
+            .expect("session id")
+    }
+
+    /// Takes a session's events through `/geteventv2`.
+    pub async fn events(&self, session: u64) -> Vec<Value> {
+        let answer = self.call("/geteventv2", &format!("sessid={session}")).await;
+        assert_eq!(answer["status"], "OK", "{answer}");
+        answer["events"].as_array().expect("events").clone()
+    }
+
+    /// Stops the server and waits for it to finish.
+    pub async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.await.expect("server task").expect("server result");
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        let _ = std::fs::remove_dir_all(&self.data);
+    }
+}
+
+/// Percent-encodes a value for a form body.
+pub fn enc(text: &str) -> String {
+    let mut out = String::new();
+    for byte in text.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(byte as char)
+            }
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+/// A valid value for a parameter in the default world.
+fn valid_value(name: &str, kind: ParamKind, allowed: &[i64]) -> String {
+    if let Some(first) = allowed.first() {
+        return first.to_string();
+    }
+    match (kind, name) {
+        (ParamKind::Qq, "fromqq" | "logonqq") => "10001".into(),
+        (ParamKind::Qq, "togroup" | "group" | "fromgroup") => "30001".into(),
+        (ParamKind::Qq, _) => "20001".into(),
+        (ParamKind::Int, "pkgid") => "299".into(),
+        (ParamKind::Int, _) => "1".into(),
+        (ParamKind::Count, "power") => "50".into(),
+        (ParamKind::Count, _) => "60".into(),
+        (ParamKind::Real, _) => "116.4".into(),
+        (ParamKind::Bool, _) => "true".into(),
+        (ParamKind::Text, "birth") => "2000/1/2".into(),
+        (ParamKind::Text, "location" | "home") => "49|13110|56|NK|51".into(),
+        (ParamKind::Text, "photo") => "[pic,hash=0123456789ABCDEF0123456789ABCDEF]".into(),
+        (ParamKind::Text, "url" | "jumpurl" | "wrapperurl" | "fileurl") => {
+            "http://127.0.0.1:9/x".into()
+        }
+        (ParamKind::Text, _) => "hello".into(),
+        (ParamKind::AnyText, _) => "/".into(),
+        (ParamKind::Media, _) => "aGVsbG8=".into(),
+        (ParamKind::Session, _) => "1".into(),
+    }
+}
+
+/// A body with every required parameter valid (`getnickname` also takes `fromqq`).
+pub fn valid_body(spec: &EndpointSpec) -> String {
+    spec.params
+        .iter()
+        .filter(|p| p.required || (spec.path == "/getnickname" && p.name == "fromqq"))
+        .map(|p| {
+            format!(
+                "{}={}",
+                p.name,
+                enc(&valid_value(p.name, p.kind, p.allowed))
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}

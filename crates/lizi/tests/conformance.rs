@@ -1,0 +1,213 @@
+//! Walks the endpoint table: every endpoint answers a valid request with its template,
+//! and endpoints the simulated network does not implement yet say so instead of faking
+//! success.
+
+mod common;
+
+use common::valid_body;
+use common::Server;
+use lizi_core::{Gate, Template, ENDPOINTS};
+use serde_json::Value;
+
+/// Endpoints that really work on the simulated network.
+const WORKING: &[&str] = &[
+    "/allocsession",
+    "/removesession",
+    "/resetevent",
+    "/getevent",
+    "/geteventv2",
+    "/loginqq",
+    "/logoutqq",
+    "/getlogonqq",
+    "/sendprivatemsg",
+    "/sendgroupmsg",
+    "/sendgrouptempmsg",
+    "/getfriendlist",
+    "/getgrouplist",
+    "/getgroupmemberlist",
+    "/getnickname",
+    "/getgroupnamefromcache",
+    "/getgroupcard",
+    "/getgroupmgrlist",
+];
+
+fn retcode(text: &Value) -> Value {
+    let text = text
+        .as_str()
+        .unwrap_or_else(|| panic!("ret is not a string: {text}"));
+    let inner: Value = serde_json::from_str(text).unwrap_or_else(|e| panic!("ret `{text}`: {e}"));
+    assert!(inner["retcode"].is_i64(), "{inner}");
+    assert!(inner["retmsg"].is_string(), "{inner}");
+    assert!(
+        inner["time"]
+            .as_str()
+            .is_some_and(|t| t.parse::<i64>().is_ok()),
+        "{inner}"
+    );
+    inner
+}
+
+/// Checks the body against the template; returns whether it reports success.
+fn check_template(path: &str, template: Template, body: &str) -> bool {
+    if template == Template::EventsFramed {
+        assert!(
+            body.is_empty() || body.starts_with('\n'),
+            "{path}: {body:?}"
+        );
+        return true;
+    }
+    let value: Value = serde_json::from_str(body).unwrap_or_else(|e| panic!("{path}: {e}: {body}"));
+    let object = value
+        .as_object()
+        .unwrap_or_else(|| panic!("{path}: not an object: {body}"));
+    match template {
+        Template::Retcode1 => {
+            assert!(
+                value["random"].is_i64() && value["req"].is_i64(),
+                "{path}: {body}"
+            );
+            retcode(&value["ret"])["retcode"] == 0
+        }
+        Template::Retcode0 => retcode(&value["ret"])["retcode"] == 0,
+        Template::Receipt2 => {
+            for key in ["Req", "Random", "Time"] {
+                assert!(value[key].is_i64(), "{path}: {key}: {body}");
+            }
+            retcode(&value["ret"])["retcode"] == 0
+        }
+        Template::Bool => {
+            let ret = value["ret"].as_str().unwrap_or_default();
+            assert!(ret == "true" || ret == "false", "{path}: {body}");
+            ret == "true"
+        }
+        Template::Text => {
+            assert!(value["ret"].is_string(), "{path}: {body}");
+            !object.contains_key("retcode")
+        }
+        Template::Ok => {
+            if value["ret"] == "OK" {
+                true
+            } else {
+                assert_ne!(retcode(&value["ret"])["retcode"], 0, "{path}: {body}");
+                false
+            }
+        }
+        Template::List => {
+            let list = value["List"]
+                .as_array()
+                .unwrap_or_else(|| panic!("{path}: {body}"));
+            assert_eq!(value["ret"], list.len().to_string(), "{path}: {body}");
+            !object.contains_key("retcode")
+        }
+        Template::Info => {
+            assert!(value["Info"].is_object(), "{path}: {body}");
+            value["ret"] == "true"
+        }
+        Template::Forwarded => {
+            assert!(
+                value["List"].is_array() && !object.contains_key("ret"),
+                "{path}: {body}"
+            );
+            !object.contains_key("retcode")
+        }
+        Template::Logon => {
+            let inner: Value = serde_json::from_str(value["ret"].as_str().unwrap_or_default())
+                .unwrap_or_else(|e| panic!("{path}: {e}: {body}"));
+            assert!(inner["QQlist"].is_object(), "{path}: {body}");
+            true
+        }
+        Template::SessionAlloc => {
+            assert!(value["session_id"].is_u64(), "{path}: {body}");
+            true
+        }
+        Template::SessionStatus => value["status"] == "OK",
+        Template::EventsJson => {
+            assert!(value["events"].is_array(), "{path}: {body}");
+            value["status"] == "OK"
+        }
+        Template::EventsFramed => unreachable!(),
+    }
+}
+
+#[tokio::test]
+async fn every_endpoint_answers_with_its_template() {
+    assert!(ENDPOINTS.len() >= 85, "{} endpoints", ENDPOINTS.len());
+    for spec in ENDPOINTS {
+        let server = Server::start_with(|s| s.api.key_access = true).await;
+        server.session().await;
+        let body = valid_body(spec);
+        let (status, text) = server.post(spec.path, &body).await;
+        assert_eq!(status, 200, "{} {body}: {text}", spec.path);
+        let success = check_template(spec.path, spec.template, &text);
+        if WORKING.contains(&spec.path) {
+            assert!(success, "{} should work: {body} -> {text}", spec.path);
+        } else {
+            assert!(
+                !success,
+                "{} claims success but is not implemented: {text}",
+                spec.path
+            );
+            assert!(text.contains("not implemented"), "{}: {text}", spec.path);
+        }
+        for alias in spec.aliases {
+            let (status, again) = server.post(alias, &body).await;
+            assert_eq!(status, 200, "{alias}");
+            check_template(alias, spec.template, &again);
+        }
+        if spec.template != Template::EventsFramed {
+            assert!(
+                !text.contains(['\n', '\r']),
+                "{}: raw line break in {text:?}",
+                spec.path
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn xlz_answers_are_text_html() {
+    let server = Server::start().await;
+    let response = server
+        .client
+        .post(server.url("/getfriendlist"))
+        .body("logonqq=10001")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.headers()["content-type"],
+        "text/html; charset=UTF-8"
+    );
+}
+
+#[tokio::test]
+async fn key_endpoints_exist_only_with_key_access() {
+    let closed = Server::start().await;
+    let open = Server::start_with(|s| s.api.key_access = true).await;
+    let gated: Vec<_> = ENDPOINTS
+        .iter()
+        .filter(|s| s.gate == Gate::KeyAccess)
+        .collect();
+    assert_eq!(gated.len(), 3);
+    for spec in gated {
+        let body = valid_body(spec);
+        assert_eq!(closed.post(spec.path, &body).await.0, 404, "{}", spec.path);
+        assert_eq!(open.post(spec.path, &body).await.0, 200, "{}", spec.path);
+    }
+}
+
+#[tokio::test]
+async fn every_path_is_distinct_and_lower_case() {
+    let mut seen = std::collections::HashSet::new();
+    for spec in ENDPOINTS {
+        for path in std::iter::once(&spec.path).chain(spec.aliases) {
+            assert_eq!(path.to_ascii_lowercase(), *path);
+            assert!(seen.insert(*path), "{path} twice");
+        }
+        let mut names = std::collections::HashSet::new();
+        for p in spec.params {
+            assert!(names.insert(p.name), "{}: {} twice", spec.path, p.name);
+        }
+    }
+}
