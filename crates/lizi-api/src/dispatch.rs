@@ -124,7 +124,7 @@ async fn endpoint(
             return response::bad_param(spec.path, &error);
         }
     };
-    if let Some(response) = sessions::handle(&state.log, &request) {
+    if let Some(response) = sessions::handle(&state.log, &request).await {
         return response;
     }
     let result = state.backend.call(request).await;

@@ -19,7 +19,8 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use lizi_core::{Backend, EventLog};
+use lizi_core::Backend;
+use lizi_store::Store;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
@@ -32,8 +33,8 @@ pub use metrics::Metrics;
 pub struct AppState {
     /// The backend that does the QQ work.
     pub backend: Arc<dyn Backend>,
-    /// The event log all consumers read.
-    pub log: Arc<EventLog>,
+    /// The store whose event log all consumers read.
+    pub log: Arc<Store>,
     /// API settings.
     pub config: Arc<ApiConfig>,
     /// Counters for `/metrics`.
@@ -47,7 +48,7 @@ pub struct AppState {
 pub async fn run(
     listener: TcpListener,
     backend: Arc<dyn Backend>,
-    log: Arc<EventLog>,
+    log: Arc<Store>,
     config: ApiConfig,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {

@@ -3,7 +3,7 @@
 use std::fmt::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use lizi_core::EventLog;
+use lizi_store::Store;
 
 /// Counters of the API layer.
 #[derive(Debug, Default)]
@@ -28,45 +28,65 @@ impl Metrics {
         counter.fetch_add(1, Ordering::Relaxed);
     }
 
-    /// Renders the counters and the event log's state.
-    pub fn render(&self, log: &EventLog) -> String {
-        let (sessions, readers) = log.cursor_counts();
-        let rows: [(&str, &str, &str, u64); 10] = [
+    /// Renders the counters and the store's state.
+    pub fn render(&self, store: &Store) -> String {
+        let (sessions, readers) = store.cursor_counts();
+        let load = |counter: &AtomicU64| counter.load(Ordering::Relaxed);
+        let stats = &store.stats;
+        let rows = [
             (
                 "lizi_http_requests_total",
                 "counter",
                 "HTTP requests answered",
-                self.requests.load(Ordering::Relaxed),
+                load(&self.requests),
             ),
             (
                 "lizi_http_bad_requests_total",
                 "counter",
                 "requests refused for bad parameters",
-                self.bad_requests.load(Ordering::Relaxed),
+                load(&self.bad_requests),
             ),
             (
                 "lizi_http_denied_total",
                 "counter",
                 "requests refused by access control",
-                self.denied.load(Ordering::Relaxed),
+                load(&self.denied),
             ),
             (
                 "lizi_events_total",
                 "counter",
                 "events appended to the log",
-                log.head().saturating_sub(1),
+                store.appended(),
             ),
             (
-                "lizi_events_retained",
+                "lizi_events_cached",
                 "gauge",
-                "events held for readers that have not taken them",
-                log.retained() as u64,
+                "recent events held in memory",
+                store.cached_events() as u64,
+            ),
+            (
+                "lizi_events_dropped_total",
+                "counter",
+                "events skipped because a reader fell behind its lag limit",
+                load(&stats.events_dropped),
             ),
             (
                 "lizi_sessions",
                 "gauge",
                 "open event sessions",
                 sessions as u64,
+            ),
+            (
+                "lizi_sessions_dropped_total",
+                "counter",
+                "sessions removed for lagging",
+                load(&stats.sessions_dropped),
+            ),
+            (
+                "lizi_sessions_expired_total",
+                "counter",
+                "sessions removed for idleness",
+                load(&stats.sessions_expired),
             ),
             (
                 "lizi_internal_readers",
@@ -78,19 +98,19 @@ impl Metrics {
                 "lizi_push_delivered_total",
                 "counter",
                 "events delivered by push",
-                self.pushed.load(Ordering::Relaxed),
+                load(&self.pushed),
             ),
             (
                 "lizi_push_failures_total",
                 "counter",
                 "failed push attempts",
-                self.push_failures.load(Ordering::Relaxed),
+                load(&self.push_failures),
             ),
             (
                 "lizi_websockets",
                 "gauge",
                 "open WebSocket connections",
-                self.websockets.load(Ordering::Relaxed),
+                load(&self.websockets),
             ),
         ];
         let mut out = String::new();

@@ -1,19 +1,33 @@
 //! Push ("事件上报"): each event POSTed to every report URL, one per request, as the raw
 //! JSON body with `Content-Type: application/x-www-form-urlencoded` (wire.md §6).
 //!
-//! Each URL has its own reporter reading the log through its own cursor, so a failing
-//! receiver is retried with backoff, in order, without holding up the others or the API.
+//! Each URL has its own reporter reading the log through its own named, persisted cursor:
+//! a failing receiver is retried with backoff, in order, without holding up the others or
+//! the API, and deliveries still pending at shutdown resume after a restart. Delivery is
+//! at least once: an event whose answer was lost to a crash is sent again.
 
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use lizi_core::CursorId;
+use lizi_store::ReaderId;
 use tokio::task::JoinHandle;
 
 use crate::AppState;
 
-/// Starts one reporter per configured URL.
+/// The store name of the reader behind a report URL.
+pub fn reader_name(url: &str) -> String {
+    format!("push {url}")
+}
+
+/// Starts one reporter per configured URL, and forgets readers of URLs no longer there.
 pub fn spawn_reporters(state: &AppState) -> std::io::Result<Vec<JoinHandle<()>>> {
+    let names: Vec<String> = state
+        .config
+        .report_urls
+        .iter()
+        .map(|u| reader_name(u))
+        .collect();
+    state.log.forget_readers_except(&names);
     if state.config.report_urls.is_empty() {
         return Ok(Vec::new());
     }
@@ -21,30 +35,53 @@ pub fn spawn_reporters(state: &AppState) -> std::io::Result<Vec<JoinHandle<()>>>
         .timeout(Duration::from_millis(state.config.push_timeout_ms))
         .build()
         .map_err(std::io::Error::other)?;
-    Ok(state
+    state
         .config
         .report_urls
         .iter()
         .map(|url| {
-            let cursor = state.log.open_internal();
+            let reader = state
+                .log
+                .open_reader(Some(&reader_name(url)))
+                .map_err(std::io::Error::other)?;
             tracing::info!(%url, "pushing events");
-            tokio::spawn(report(state.clone(), client.clone(), url.clone(), cursor))
+            Ok(tokio::spawn(report(
+                state.clone(),
+                client.clone(),
+                url.clone(),
+                reader,
+            )))
         })
-        .collect())
+        .collect()
 }
 
-async fn report(state: AppState, client: reqwest::Client, url: String, cursor: CursorId) {
+async fn report(state: AppState, client: reqwest::Client, url: String, reader: ReaderId) {
     let mut head = state.log.watch();
     let mut stopping = state.stopping.clone();
     let max_backoff = Duration::from_millis(state.config.push_max_backoff_ms.max(1));
     'outer: loop {
         head.borrow_and_update();
-        while let Some(batch) = state.log.read(cursor, 64).filter(|b| !b.events.is_empty()) {
-            let first = batch.next - batch.events.len() as u64;
+        loop {
+            let batch = match state.log.read(reader, 64) {
+                Ok(Some(batch)) if !batch.events.is_empty() => batch,
+                Ok(_) => break,
+                Err(error) => {
+                    tracing::error!(%url, "reading events to push failed: {error}");
+                    break;
+                }
+            };
+            let lost = state.log.take_reader_lost(reader);
+            if lost > 0 {
+                tracing::warn!(%url, "{lost} events were dropped before they could be pushed (lag limit)");
+            }
             for (offset, event) in batch.events.iter().enumerate() {
                 let mut backoff = Duration::from_millis(100);
                 loop {
-                    match deliver(&client, &url, event).await {
+                    let delivered = tokio::select! {
+                        result = deliver(&client, &url, event) => result,
+                        _ = stopping.changed() => break 'outer,
+                    };
+                    match delivered {
                         Ok(()) => break,
                         Err(error) => {
                             state.metrics.push_failures.fetch_add(1, Ordering::Relaxed);
@@ -58,7 +95,7 @@ async fn report(state: AppState, client: reqwest::Client, url: String, cursor: C
                     }
                 }
                 state.metrics.pushed.fetch_add(1, Ordering::Relaxed);
-                state.log.ack(cursor, first + offset as u64 + 1);
+                state.log.advance(reader, batch.first + offset as u64 + 1);
             }
         }
         tokio::select! {
@@ -66,7 +103,7 @@ async fn report(state: AppState, client: reqwest::Client, url: String, cursor: C
             _ = stopping.changed() => break,
         }
     }
-    state.log.close(cursor);
+    state.log.close_reader(reader);
 }
 
 async fn deliver(client: &reqwest::Client, url: &str, event: &str) -> Result<(), String> {

@@ -1,41 +1,98 @@
 //! The session endpoints: `/allocsession`, `/removesession`, `/resetevent`, `/getevent`,
-//! `/geteventv2` (wire.md §5). They work on the event log, never on the backend.
+//! `/geteventv2` (wire.md §5) and lizi's `/ackevent`. They work on the store's event log,
+//! never on the backend.
+//!
+//! Events a session lost to its lag limit are reported in its next read: `/geteventv2`
+//! adds `"lost"` and `"lost_reason"` keys, `/getevent` puts a `{"Type":"LiziLost",…}`
+//! frame first. A session lizi removed answers `session not found` with a `reason`.
 
+use std::sync::Arc;
+
+use axum::http::StatusCode;
 use axum::response::Response;
-use lizi_core::{CursorId, EventLog, Request};
+use lizi_core::Request;
+use lizi_store::{Store, StoreError, TakeOptions, Taken};
+use serde_json::json;
 
-use crate::response::xlz;
+use crate::response::{self, xlz};
 
 const OK: &str = r#"{"status":"OK"}"#;
 const NOT_FOUND: &str = r#"{"status":"session not found"}"#;
 
 /// Answers a session request; `None` if `request` is not one.
-pub fn handle(log: &EventLog, request: &Request) -> Option<Response> {
-    let session = |id: Option<u64>| id.map(CursorId::Session);
-    let body = match request {
-        Request::AllocSession(_) => format!(r#"{{"session_id":{}}}"#, log.alloc_session()),
-        Request::RemoveSession(r) => status(session(r.sessid).is_some_and(|s| log.close(s))),
-        Request::ResetEvent(r) => status(session(r.sessid).is_some_and(|s| log.reset(s))),
-        Request::GetEvent(r) => match session(r.sessid).and_then(|s| log.take(s)) {
-            Some(events) => frame(&events),
-            None => NOT_FOUND.to_owned(),
-        },
-        Request::GetEventV2(r) => match session(r.sessid).and_then(|s| log.take(s)) {
-            Some(events) => events_json(&events),
-            None => NOT_FOUND.to_owned(),
-        },
+pub async fn handle(store: &Store, request: &Request) -> Option<Response> {
+    let result = match request {
+        Request::AllocSession(_) => store
+            .alloc_session()
+            .await
+            .map(|id| format!(r#"{{"session_id":{id}}}"#)),
+        Request::RemoveSession(r) => status(r.sessid, |id| store.remove_session(id)).await,
+        Request::ResetEvent(r) => status(r.sessid, |id| store.reset_session(id)).await,
+        Request::AckEvent(r) => {
+            let seq = u64::try_from(r.seq).unwrap_or(0);
+            status(r.sessid, |id| store.ack(id, seq)).await
+        }
+        Request::GetEvent(r) => take(store, r.sessid, r.peek, r.limit, frame).await,
+        Request::GetEventV2(r) => take(store, r.sessid, r.peek, r.limit, events_json).await,
         _ => return None,
     };
-    Some(xlz(body))
+    Some(match result {
+        Ok(body) => xlz(body),
+        Err(error) => {
+            tracing::error!("session request failed: {error}");
+            response::error(StatusCode::SERVICE_UNAVAILABLE, error.to_string())
+        }
+    })
 }
 
-fn status(found: bool) -> String {
-    if found { OK } else { NOT_FOUND }.to_owned()
+async fn status<F, Fut>(id: Option<u64>, action: F) -> Result<String, StoreError>
+where
+    F: FnOnce(u64) -> Fut,
+    Fut: std::future::Future<Output = Result<bool, StoreError>>,
+{
+    let found = match id {
+        Some(id) => action(id).await?,
+        None => false,
+    };
+    Ok(if found { OK } else { NOT_FOUND }.to_owned())
 }
 
-/// `/getevent` framing: each event preceded by one LF, no trailing LF.
-pub fn frame(events: &[std::sync::Arc<str>]) -> String {
-    let mut body = String::with_capacity(events.iter().map(|e| e.len() + 1).sum());
+async fn take(
+    store: &Store,
+    id: Option<u64>,
+    peek: Option<bool>,
+    limit: Option<u32>,
+    render: fn(&[Arc<str>], u64, &str) -> String,
+) -> Result<String, StoreError> {
+    let Some(id) = id else {
+        return Ok(NOT_FOUND.to_owned());
+    };
+    let options = TakeOptions {
+        peek: peek == Some(true),
+        limit: limit.map_or(usize::MAX, |l| l as usize),
+    };
+    Ok(match store.take(id, options).await? {
+        Taken::Events {
+            events,
+            lost,
+            lost_reason,
+            ..
+        } => render(&events, lost, &lost_reason),
+        Taken::NotFound => NOT_FOUND.to_owned(),
+        Taken::Removed(reason) => {
+            json!({"status": "session not found", "reason": reason}).to_string()
+        }
+    })
+}
+
+/// `/getevent` framing: each event preceded by one LF, no trailing LF; a lost-events
+/// marker first when the session lost events.
+pub fn frame(events: &[Arc<str>], lost: u64, reason: &str) -> String {
+    let mut body = String::with_capacity(events.iter().map(|e| e.len() + 1).sum::<usize>() + 1);
+    if lost > 0 {
+        body.push('\n');
+        body.push_str(&json!({"Type": "LiziLost", "Lost": lost, "Reason": reason}).to_string());
+    }
     for event in events {
         body.push('\n');
         body.push_str(event);
@@ -43,10 +100,17 @@ pub fn frame(events: &[std::sync::Arc<str>]) -> String {
     body
 }
 
-/// `/geteventv2` body.
-pub fn events_json(events: &[std::sync::Arc<str>]) -> String {
-    let mut body = String::with_capacity(events.iter().map(|e| e.len() + 1).sum::<usize>() + 32);
-    body.push_str(r#"{"status":"OK","events":["#);
+/// `/geteventv2` body, with `lost` and `lost_reason` when the session lost events.
+pub fn events_json(events: &[Arc<str>], lost: u64, reason: &str) -> String {
+    let mut body = String::with_capacity(events.iter().map(|e| e.len() + 1).sum::<usize>() + 64);
+    body.push_str(r#"{"status":"OK","#);
+    if lost > 0 {
+        body.push_str(&format!(
+            r#""lost":{lost},"lost_reason":{},"#,
+            json!(reason)
+        ));
+    }
+    body.push_str(r#""events":["#);
     for (i, event) in events.iter().enumerate() {
         if i > 0 {
             body.push(',');

@@ -1,11 +1,15 @@
 //! WebSocket streams: `/` sends the 8 bytes `NewEvent` once per event, `/ws` sends each
 //! event's JSON (wire.md §6). Nothing is sent on connect; client frames are ignored.
+//!
+//! The stream's position is taken before the handshake answer goes out, so an event
+//! appended while the connection is being set up is not missed.
 
 use std::sync::atomic::Ordering;
 
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::response::Response;
-use lizi_core::CursorId;
+use lizi_store::ReaderId;
+use tokio::sync::watch;
 
 use crate::AppState;
 
@@ -14,12 +18,22 @@ const BATCH: usize = 256;
 
 /// Accepts an upgrade to the nudge stream (`full = false`) or the event stream.
 pub fn upgrade(upgrade: WebSocketUpgrade, state: AppState, full: bool) -> Response {
+    let mut head = state.log.watch();
+    let seen = *head.borrow_and_update();
+    let reader = if full {
+        state.log.open_reader(None).ok()
+    } else {
+        None
+    };
     upgrade.on_upgrade(move |socket| async move {
         state.metrics.websockets.fetch_add(1, Ordering::Relaxed);
-        let result = if full {
-            stream_events(socket, &state).await
-        } else {
-            stream_nudges(socket, &state).await
+        let result = match reader {
+            Some(reader) => {
+                let result = stream_events(socket, &state, head, reader).await;
+                state.log.close_reader(reader);
+                result
+            }
+            None => stream_nudges(socket, &state, head, seen).await,
         };
         state.metrics.websockets.fetch_sub(1, Ordering::Relaxed);
         if let Err(error) = result {
@@ -35,11 +49,7 @@ enum Wake {
     Stop,
 }
 
-async fn wait(
-    socket: &mut WebSocket,
-    state: &AppState,
-    head: &mut tokio::sync::watch::Receiver<u64>,
-) -> Wake {
+async fn wait(socket: &mut WebSocket, state: &AppState, head: &mut watch::Receiver<u64>) -> Wake {
     let mut stopping = state.stopping.clone();
     if *stopping.borrow() {
         return Wake::Stop;
@@ -51,60 +61,64 @@ async fn wait(
     }
 }
 
+/// Handles a wake-up: `None` goes on, `Some` ends the stream with that result.
+async fn settle(socket: &mut WebSocket, wake: Wake) -> Option<Result<(), axum::Error>> {
+    match wake {
+        Wake::Head => None,
+        Wake::Client(Some(Ok(Message::Close(_)))) | Wake::Client(None) => Some(Ok(())),
+        Wake::Client(Some(Ok(_))) => None,
+        Wake::Client(Some(Err(error))) => Some(Err(error)),
+        Wake::Stop => Some(socket.send(Message::Close(None)).await),
+    }
+}
+
 /// `/`: one `NewEvent` text frame per event appended after the connection opened.
-async fn stream_nudges(mut socket: WebSocket, state: &AppState) -> Result<(), axum::Error> {
-    let mut head = state.log.watch();
-    let mut seen = *head.borrow_and_update();
+async fn stream_nudges(
+    mut socket: WebSocket,
+    state: &AppState,
+    mut head: watch::Receiver<u64>,
+    mut seen: u64,
+) -> Result<(), axum::Error> {
     loop {
-        match wait(&mut socket, state, &mut head).await {
-            Wake::Head => {
-                let now = *head.borrow_and_update();
-                for _ in seen..now {
-                    socket.send(Message::Text("NewEvent".into())).await?;
-                }
-                seen = seen.max(now);
-            }
-            Wake::Client(Some(Ok(Message::Close(_)))) | Wake::Client(None) => return Ok(()),
-            Wake::Client(Some(Ok(_))) => {}
-            Wake::Client(Some(Err(error))) => return Err(error),
-            Wake::Stop => return socket.send(Message::Close(None)).await,
+        let now = *head.borrow_and_update();
+        for _ in seen..now {
+            socket.send(Message::Text("NewEvent".into())).await?;
+        }
+        seen = seen.max(now);
+        let wake = wait(&mut socket, state, &mut head).await;
+        if let Some(end) = settle(&mut socket, wake).await {
+            return end;
         }
     }
 }
 
-/// `/ws`: every event appended after the connection opened, as JSON, in order. The
-/// connection reads through its own cursor, so a slow client loses nothing.
-async fn stream_events(mut socket: WebSocket, state: &AppState) -> Result<(), axum::Error> {
-    let cursor = state.log.open_internal();
-    let result = pump(&mut socket, state, cursor).await;
-    state.log.close(cursor);
-    result
-}
-
-async fn pump(
-    socket: &mut WebSocket,
+/// `/ws`: every event appended after the connection opened, as JSON, in order, read
+/// through the connection's own cursor, so a slow client loses nothing.
+async fn stream_events(
+    mut socket: WebSocket,
     state: &AppState,
-    cursor: CursorId,
+    mut head: watch::Receiver<u64>,
+    reader: ReaderId,
 ) -> Result<(), axum::Error> {
-    let mut head = state.log.watch();
     loop {
         head.borrow_and_update();
-        while let Some(batch) = state
-            .log
-            .read(cursor, BATCH)
-            .filter(|b| !b.events.is_empty())
-        {
+        loop {
+            let batch = match state.log.read(reader, BATCH) {
+                Ok(Some(batch)) if !batch.events.is_empty() => batch,
+                Ok(_) => break,
+                Err(error) => {
+                    tracing::error!("reading events for a websocket failed: {error}");
+                    return socket.send(Message::Close(None)).await;
+                }
+            };
             for event in &batch.events {
                 socket.send(Message::Text(event.as_ref().into())).await?;
             }
-            state.log.ack(cursor, batch.next);
+            state.log.advance(reader, batch.next);
         }
-        match wait(socket, state, &mut head).await {
-            Wake::Head => {}
-            Wake::Client(Some(Ok(Message::Close(_)))) | Wake::Client(None) => return Ok(()),
-            Wake::Client(Some(Ok(_))) => {}
-            Wake::Client(Some(Err(error))) => return Err(error),
-            Wake::Stop => return socket.send(Message::Close(None)).await,
+        let wake = wait(&mut socket, state, &mut head).await;
+        if let Some(end) = settle(&mut socket, wake).await {
+            return end;
         }
     }
 }

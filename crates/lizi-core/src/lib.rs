@@ -2,14 +2,12 @@
 //!
 //! Everything here is free of I/O: the wire-shaped model types ([`event`], [`model`]), the
 //! declarative endpoint table ([`endpoint`]) with its typed requests, the parameter decoder
-//! ([`form`], [`param`]), the [`Backend`] trait and its results ([`reply`]), and the
-//! [`EventLog`] that every consumer of events reads from through a cursor.
+//! ([`form`], [`param`]), and the [`Backend`] trait and its results ([`reply`]).
 
 pub mod backend;
 pub mod endpoint;
 pub mod event;
 pub mod form;
-pub mod log;
 pub mod model;
 pub mod param;
 pub mod reply;
@@ -19,7 +17,6 @@ pub use backend::{Backend, BoxFuture, ControlRequest};
 pub use endpoint::{EndpointSpec, Gate, Methods, Request, Template, ENDPOINTS};
 pub use event::Event;
 pub use form::Form;
-pub use log::{CursorId, EventLog, SessionId};
 pub use param::{ParamError, ParamKind, ParamSpec, Problem};
 pub use reply::{Failure, FailureKind, Receipt, Reply};
 

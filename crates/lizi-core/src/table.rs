@@ -17,10 +17,17 @@ endpoints! {
     RemoveSession "/removesession" => SessionStatus (sessid: Session);
     /// 清空事件缓冲区: drop a session's pending events.
     ResetEvent "/resetevent" => SessionStatus (sessid: Session);
-    /// 获取并清空事件缓冲区: take a session's pending events, LF-framed.
-    GetEvent "/getevent" => EventsFramed (sessid: Session);
-    /// 获取并清空事件缓冲区v2: take a session's pending events as a JSON array.
-    GetEventV2 "/geteventv2" => EventsJson (sessid: Session);
+    /// 获取并清空事件缓冲区: take a session's pending events, LF-framed (`peek=true` reads
+    /// without removing; `limit` caps the count).
+    GetEvent "/getevent" => EventsFramed
+        (sessid: Session, peek: Option<Flag>, limit: Option<Count>);
+    /// 获取并清空事件缓冲区v2: take a session's pending events as a JSON array (`peek=true`
+    /// reads without removing; `limit` caps the count).
+    GetEventV2 "/geteventv2" => EventsJson
+        (sessid: Session, peek: Option<Flag>, limit: Option<Count>);
+    /// Acknowledge a session's events up to and including `seq` (their `LiziSeq`), for
+    /// clients that read with `peek=true`.
+    AckEvent "/ackevent" => SessionStatus (sessid: Session, seq: Int);
 
     /// 登录指定QQ: log a framework account in.
     LoginQq "/loginqq" => Bool (logonqq: Qq);

@@ -14,11 +14,10 @@ use crate::world::{AccountState, World};
 impl World {
     /// Logs `uin` in; answers the LOGIN_OK event (type 31) unless it already was online.
     pub fn login(&mut self, uin: Uin, time: i64) -> Result<Vec<Event>, SimError> {
-        let account = self.account_mut(uin)?;
-        if account.online {
+        if self.account(uin)?.account.is_some_and(|a| a.online) {
             return Ok(Vec::new());
         }
-        *account = AccountState {
+        *self.account_mut(uin)? = AccountState {
             online: true,
             ..AccountState::default()
         };
@@ -41,7 +40,11 @@ impl World {
 
     /// Logs `uin` out.
     pub fn logout(&mut self, uin: Uin) -> Result<(), SimError> {
-        self.account_mut(uin)?.online = false;
+        if self.is_online_account(uin) {
+            self.account_mut(uin)?.online = false;
+        } else {
+            self.account(uin)?;
+        }
         Ok(())
     }
 

@@ -1,20 +1,22 @@
 //! [`SimBackend`]: the simulated network behind the [`Backend`] trait.
 
-use std::future::ready;
+use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use lizi_core::backend::SimMessage;
 use lizi_core::{
-    Backend, BoxFuture, ControlRequest, Event, EventLog, Failure, FailureKind, Reply, Request, Uin,
+    Backend, BoxFuture, ControlRequest, Event, Failure, FailureKind, Reply, Request, Uin,
 };
 use serde_json::json;
 
-use crate::error::SimError;
+use crate::error::{SimError, SimOpenError};
 use crate::fixture::WorldFixture;
 use crate::messages::{random_id, Target};
+use crate::persist::DocChange;
 use crate::world::{now, World};
+use lizi_store::{Op, Store, StoreError, Ticket};
 
-/// The simulated QQ network, kept in memory.
+/// The simulated QQ network: the world in memory, every change saved in the [`Store`].
 ///
 /// Every request names a framework account (`fromqq`/`logonqq`); any other number fails
 /// with [`FailureKind::UnknownAccount`]. Sending needs the account online
@@ -22,55 +24,148 @@ use crate::world::{now, World};
 /// and work offline too, except `/getnickname` without `fromcache=true`. Logging in an
 /// online account, or out an offline one, succeeds without changing anything.
 ///
-/// Events are appended to the log while the world is locked, so their order is the order
-/// of the changes that caused them.
-#[derive(Debug)]
+/// A change and the events it causes are committed to the store as one unit, queued while
+/// the world is locked (so units are in the order of the changes), and the request is
+/// answered only once that unit is durable.
 pub struct SimBackend {
     world: Mutex<World>,
-    log: Arc<EventLog>,
+    store: Arc<Store>,
+}
+
+impl fmt::Debug for SimBackend {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SimBackend")
+            .field("world", &self.world)
+            .finish_non_exhaustive()
+    }
+}
+
+/// How a world was obtained when opening a backend.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WorldSource {
+    /// Loaded from the store.
+    Loaded,
+    /// Built from the fixture and saved into an empty store.
+    Seeded,
+}
+
+/// A handled request: the reply, and the commit to wait for before answering.
+type Handled = Result<(Reply, Option<Ticket>), Failure>;
+
+fn doc_op(change: DocChange) -> Op {
+    Op::Doc {
+        kind: change.kind.to_owned(),
+        key: change.key,
+        body: change.body,
+    }
+}
+
+fn store_failure(error: StoreError) -> Failure {
+    Failure::new(
+        FailureKind::Internal,
+        format!("saving the change failed: {error}"),
+    )
 }
 
 impl SimBackend {
-    /// A backend running the world `world` describes, reporting events to `log`.
-    pub fn new(world: WorldFixture, log: Arc<EventLog>) -> SimBackend {
-        SimBackend {
-            world: Mutex::new(World::from_fixture(&world, now())),
-            log,
+    /// Opens the world saved in `store`; an empty store is seeded from `fixture`. A
+    /// fixture given for a store that already holds a world is ignored (the caller logs
+    /// that, from the returned [`WorldSource`]).
+    pub async fn open(
+        store: Arc<Store>,
+        fixture: &WorldFixture,
+    ) -> Result<(SimBackend, WorldSource), SimOpenError> {
+        let docs = store.load_docs()?;
+        if docs.is_empty() {
+            let world = World::from_fixture(fixture, now());
+            let ops = world.all_docs().into_iter().map(doc_op).collect();
+            store.write(ops).wait().await?;
+            let backend = SimBackend {
+                world: Mutex::new(world),
+                store,
+            };
+            return Ok((backend, WorldSource::Seeded));
         }
+        let world = World::from_docs(
+            docs.iter()
+                .map(|(kind, key, body)| (kind.as_str(), key.as_str(), body.as_str())),
+        )?;
+        let backend = SimBackend {
+            world: Mutex::new(world),
+            store,
+        };
+        Ok((backend, WorldSource::Loaded))
+    }
+
+    /// A backend running the world `fixture` describes, without loading anything (for
+    /// in-memory stores and tests).
+    pub fn new(fixture: WorldFixture, store: Arc<Store>) -> SimBackend {
+        SimBackend::from_world(World::from_fixture(&fixture, now()), store)
+    }
+
+    /// A backend running `world` (a loaded one, say), saving changes in `store`.
+    pub fn from_world(world: World, store: Arc<Store>) -> SimBackend {
+        SimBackend {
+            world: Mutex::new(world),
+            store,
+        }
+    }
+
+    /// The control API's view of the world.
+    pub fn lock_view(&self) -> serde_json::Value {
+        self.lock().view()
+    }
+
+    /// Every row of the world as a document.
+    pub fn all_docs(&self) -> Vec<DocChange> {
+        self.lock().all_docs()
     }
 
     fn lock(&self) -> MutexGuard<'_, World> {
         self.world.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Runs `change` on the world and appends the events it produced, under the lock.
+    /// Runs `change` on the world and queues the rows it touched together with the events
+    /// it produced as one unit, under the lock.
+    ///
+    /// A change checks every rule before it changes anything, so a failed one normally
+    /// touched nothing; should it have, its rows are saved all the same, so that the store
+    /// always follows the world in memory.
     fn act<R>(
         &self,
         change: impl FnOnce(&mut World) -> Result<(R, Vec<Event>), SimError>,
-    ) -> Result<R, Failure> {
+    ) -> Result<(R, Ticket), Failure> {
         let mut world = self.lock();
-        let (value, events) = change(&mut world)?;
-        if !events.is_empty() {
-            self.log.append(&events);
+        let result = change(&mut world);
+        let ops: Vec<Op> = world.take_changes().into_iter().map(doc_op).collect();
+        match result {
+            Ok((value, events)) => Ok((value, self.store.commit(ops, &events))),
+            Err(error) => {
+                if !ops.is_empty() {
+                    drop(self.store.commit(ops, &[]));
+                }
+                Err(error.into())
+            }
         }
-        drop(world);
-        Ok(value)
+    }
+
+    /// Like [`act`](Self::act), for a change whose value is the reply.
+    fn change(
+        &self,
+        change: impl FnOnce(&mut World) -> Result<(Reply, Vec<Event>), SimError>,
+    ) -> Handled {
+        self.act(change)
+            .map(|(reply, ticket)| (reply, Some(ticket)))
     }
 
     /// Runs a read-only `query` on the world.
-    fn read<R>(&self, query: impl FnOnce(&World) -> Result<R, SimError>) -> Result<R, Failure> {
-        Ok(query(&self.lock())?)
+    fn read(&self, query: impl FnOnce(&World) -> Result<Reply, SimError>) -> Handled {
+        Ok((query(&self.lock())?, None))
     }
 
     /// A framework account sends `text` to `target`.
-    fn send_as_account(
-        &self,
-        from: Uin,
-        target: Target,
-        text: &str,
-        anonymous: bool,
-    ) -> Result<Reply, Failure> {
-        let receipt = self.act(|world| {
+    fn send_as_account(&self, from: Uin, target: Target, text: &str, anonymous: bool) -> Handled {
+        let (receipt, ticket) = self.act(|world| {
             world.online_account(from)?;
             if let (true, Target::Group(gin)) = (anonymous, target) {
                 world.group(gin)?.member(from)?;
@@ -86,10 +181,10 @@ impl SimBackend {
             req = receipt.req,
             "sim: account sent a message"
         );
-        Ok(Reply::Sent(receipt))
+        Ok((Reply::Sent(receipt), Some(ticket)))
     }
 
-    fn handle(&self, request: Request) -> Result<Reply, Failure> {
+    fn handle(&self, request: Request) -> Handled {
         use Request as R;
         match request {
             R::AllocSession(_)
@@ -97,9 +192,9 @@ impl SimBackend {
             | R::ResetEvent(_)
             | R::GetEvent(_)
             | R::GetEventV2(_) => Err(SimError::ApiLayer(request.path()).into()),
-            R::LoginQq(r) => self.act(|w| Ok((Reply::Done, w.login(r.logonqq, now())?))),
+            R::LoginQq(r) => self.change(|w| Ok((Reply::Done, w.login(r.logonqq, now())?))),
             R::LogoutQq(r) => {
-                self.act(|w| Ok((Reply::Done, w.logout(r.logonqq).map(|()| Vec::new())?)))
+                self.change(|w| Ok((Reply::Done, w.logout(r.logonqq).map(|()| Vec::new())?)))
             }
             R::GetLogonQq(_) => self.read(|w| Ok(Reply::Accounts(w.logon_accounts()))),
             R::SendPrivateMsg(r) => {
@@ -138,7 +233,7 @@ impl SimBackend {
         }
     }
 
-    fn handle_control(&self, request: ControlRequest) -> Result<Reply, Failure> {
+    fn handle_control(&self, request: ControlRequest) -> Handled {
         match request {
             ControlRequest::Message(SimMessage {
                 from,
@@ -157,20 +252,22 @@ impl SimBackend {
                         ))
                     }
                 };
-                let receipt = self.act(|w| w.send(from, target, &text, now(), random_id()))?;
+                let (receipt, ticket) =
+                    self.act(|w| w.send(from, target, &text, now(), random_id()))?;
                 tracing::debug!(
                     from,
                     ?target,
                     req = receipt.req,
                     "sim: control sent a message"
                 );
-                Ok(Reply::Json(json!({
+                let reply = Reply::Json(json!({
                     "req": receipt.req,
                     "random": receipt.random,
                     "time": receipt.time,
-                })))
+                }));
+                Ok((reply, Some(ticket)))
             }
-            ControlRequest::World => Ok(Reply::Json(self.lock().view())),
+            ControlRequest::World => Ok((Reply::Json(self.lock().view()), None)),
         }
     }
 }
@@ -181,10 +278,21 @@ impl Backend for SimBackend {
     }
 
     fn call(&self, request: Request) -> BoxFuture<'_, Result<Reply, Failure>> {
-        Box::pin(ready(self.handle(request)))
+        let handled = self.handle(request);
+        Box::pin(settle(handled))
     }
 
     fn control(&self, request: ControlRequest) -> BoxFuture<'_, Result<Reply, Failure>> {
-        Box::pin(ready(self.handle_control(request)))
+        let handled = self.handle_control(request);
+        Box::pin(settle(handled))
     }
+}
+
+/// Waits for a handled request's commit, then gives its reply.
+async fn settle(handled: Handled) -> Result<Reply, Failure> {
+    let (reply, ticket) = handled?;
+    if let Some(ticket) = ticket {
+        ticket.wait().await.map_err(store_failure)?;
+    }
+    Ok(reply)
 }

@@ -62,3 +62,14 @@ impl From<SimError> for Failure {
         Failure::new(error.kind(), error.to_string())
     }
 }
+
+/// Why a backend could not be opened on a store.
+#[derive(Debug, thiserror::Error)]
+pub enum SimOpenError {
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] lizi_store::StoreError),
+    /// The saved world could not be read.
+    #[error("the saved world cannot be loaded: {0}")]
+    Load(#[from] crate::persist::LoadError),
+}

@@ -2,9 +2,13 @@
 //!
 //! A [`WorldFixture`] (TOML, see [`fixture`]) describes the network at start: framework
 //! accounts, other users, friendships and groups. A [`SimBackend`] runs that world in
-//! memory, answers API requests through the [`lizi_core::Backend`] trait, and appends the
-//! events every change causes to the [`lizi_core::EventLog`] it was given. This crate knows
-//! nothing of HTTP.
+//! memory, answers API requests through the [`lizi_core::Backend`] trait, and commits
+//! every change, with the events it causes, to the [`lizi_store::Store`] it was given.
+//! This crate knows nothing of HTTP.
+//!
+//! The [`World`] is made of [`Table`]s that track which rows change; after every change
+//! the backend saves the changed rows, as [`DocChange`]s, in the same unit as the change's
+//! events. [`World::all_docs`] and [`World::from_docs`] save and load a whole world.
 
 mod accounts;
 mod backend;
@@ -12,13 +16,22 @@ mod error;
 pub mod fixture;
 mod lists;
 mod messages;
+mod persist;
+mod table;
 mod view;
 mod world;
 
-pub use backend::SimBackend;
-pub use error::SimError;
+pub use backend::{SimBackend, WorldSource};
+pub use error::{SimError, SimOpenError};
 pub use fixture::WorldError;
 pub use fixture::WorldFixture;
+pub use messages::Target;
+pub use persist::{DocChange, LoadError, KINDS};
+pub use table::Table;
+pub use world::{
+    pair, AccountState, ConvKey, Conversation, Counters, Friendship, Group, MemberState, Person,
+    Role, StoredMessage, World, COUNTERS_KEY,
+};
 
 #[cfg(test)]
 mod tests;

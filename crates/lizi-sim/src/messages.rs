@@ -16,7 +16,7 @@ use lizi_core::event::{
 use lizi_core::{Event, Gin, Receipt, Uin};
 
 use crate::error::SimError;
-use crate::world::{pair, Conversation, StoredMessage, World};
+use crate::world::{ConvKey, Conversation, StoredMessage, World};
 
 /// Where a message goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,6 +32,16 @@ pub enum Target {
         /// The receiver.
         to: Uin,
     },
+}
+
+impl Target {
+    /// The conversation a message from `from` to this target belongs to.
+    pub fn conversation(self, from: Uin) -> ConvKey {
+        match self {
+            Target::Group(gin) => ConvKey::Group(gin),
+            Target::Private(to) | Target::Temp { to, .. } => ConvKey::private(from, to),
+        }
+    }
 }
 
 /// A random positive 31-bit number (a message's `Random`).
@@ -71,26 +81,37 @@ impl World {
             }
         }
 
-        self.last_seq += 1;
-        let seq = self.last_seq;
+        let seq = {
+            let counters = self.counters_mut();
+            counters.last_seq += 1;
+            counters.last_seq
+        };
         let (group, to) = match target {
             Target::Private(to) => (None, Some(to)),
             Target::Group(gin) => (Some(gin), None),
             Target::Temp { gin, to } => (Some(gin), Some(to)),
         };
-        let chat = self.conversation(from, target)?;
-        chat.last_req += 1;
-        let req = chat.last_req;
-        chat.messages.push(StoredMessage {
-            req,
-            random,
-            seq,
-            time,
-            from,
-            to,
-            group,
-            text: text.to_owned(),
-        });
+        let conv = target.conversation(from);
+        let req = {
+            let chat = self
+                .conversations
+                .get_or_insert_with(conv, Conversation::default);
+            chat.last_req += 1;
+            chat.last_req
+        };
+        self.messages.insert(
+            (conv, req),
+            StoredMessage {
+                req,
+                random,
+                seq,
+                time,
+                from,
+                to,
+                group,
+                text: text.to_owned(),
+            },
+        );
         let receipt = Receipt { req, random, time };
 
         let events = match target {
@@ -100,26 +121,6 @@ impl World {
         };
         self.count(from, &events);
         Ok((receipt, events))
-    }
-
-    /// The conversation a message to `target` belongs to, created when new.
-    fn conversation(&mut self, from: Uin, target: Target) -> Result<&mut Conversation, SimError> {
-        match target {
-            Target::Group(gin) => self
-                .groups
-                .get_mut(&gin)
-                .map(|g| &mut g.chat)
-                .ok_or(SimError::UnknownGroup(gin)),
-            Target::Private(to) | Target::Temp { to, .. } => {
-                let (a, b) = pair(from, to);
-                Ok(self
-                    .private_chats
-                    .entry(a)
-                    .or_default()
-                    .entry(b)
-                    .or_default())
-            }
-        }
     }
 
     /// One `GroupMsg` per online framework account in the group; notes when `from` spoke.

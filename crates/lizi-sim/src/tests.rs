@@ -5,14 +5,15 @@ use std::sync::Arc;
 use lizi_core::backend::SimMessage;
 use lizi_core::endpoint::*;
 use lizi_core::event::{kind, private_kind, GroupMsg, PrivateMsg};
-use lizi_core::{Backend, ControlRequest, CursorId, Event, EventLog, FailureKind, Receipt, Reply};
+use lizi_core::{Backend, ControlRequest, Event, FailureKind, Receipt, Reply};
+use lizi_store::{ReaderId, Store, StoreConfig};
 
 use crate::{SimBackend, WorldFixture};
 
 struct Sim {
     backend: SimBackend,
-    log: Arc<EventLog>,
-    cursor: CursorId,
+    log: Arc<Store>,
+    cursor: ReaderId,
 }
 
 impl Sim {
@@ -21,8 +22,8 @@ impl Sim {
     }
 
     fn with(world: WorldFixture) -> Sim {
-        let log = Arc::new(EventLog::new());
-        let cursor = log.open_internal();
+        let log = Store::open(StoreConfig::memory()).unwrap();
+        let cursor = log.open_reader(None).unwrap();
         Sim {
             backend: SimBackend::new(world, log.clone()),
             log,
@@ -55,8 +56,10 @@ impl Sim {
 
     /// The events logged since the last call.
     fn events(&self) -> Vec<Event> {
-        let texts = self.log.take(self.cursor).unwrap_or_default();
-        texts
+        let batch = self.log.read(self.cursor, usize::MAX).unwrap().unwrap();
+        self.log.advance(self.cursor, batch.next);
+        batch
+            .events
             .iter()
             .map(|text| serde_json::from_str(text).unwrap())
             .collect()
@@ -579,7 +582,11 @@ async fn other_endpoints_are_not_implemented() {
         message,
         "/sendlike is not implemented by the sim backend yet"
     );
-    let session = Request::GetEvent(GetEvent { sessid: Some(1) });
+    let session = Request::GetEvent(GetEvent {
+        sessid: Some(1),
+        peek: None,
+        limit: None,
+    });
     assert_eq!(sim.fail(session).await.0, FailureKind::Internal);
 }
 
@@ -605,4 +612,63 @@ async fn world_view() {
     assert_eq!(group["members"][2]["role"], "owner");
     assert_eq!(group["members"][4]["role"], "member");
     assert_eq!(group["members"][4]["card"], "");
+}
+
+#[tokio::test]
+async fn changes_and_events_survive_reopening_the_store() {
+    let dir = std::env::temp_dir().join(format!("lizi-sim-test-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let open = || Store::open(StoreConfig::new(&dir)).unwrap();
+    let store = open();
+    let (first, source) = SimBackend::open(store.clone(), &WorldFixture::default_world())
+        .await
+        .unwrap();
+    assert_eq!(source, crate::WorldSource::Seeded);
+    assert_eq!(sent_req(&first).await, 1);
+    assert_eq!(sent_req(&first).await, 2);
+    first
+        .call(Request::LogoutQq(LogoutQq { logonqq: 10002 }))
+        .await
+        .unwrap();
+    let before = first.lock_view();
+    drop(first);
+    store.close();
+    drop(store);
+
+    let store = open();
+    let (second, source) = SimBackend::open(store.clone(), &WorldFixture::default_world())
+        .await
+        .unwrap();
+    assert_eq!(source, crate::WorldSource::Loaded);
+    assert_eq!(second.lock_view(), before, "the world is as it was");
+    assert_eq!(sent_req(&second).await, 3, "Req goes on where it stopped");
+    store.close();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn a_backend_runs_a_loaded_world() {
+    use crate::World;
+
+    let log = Store::open(StoreConfig::memory()).unwrap();
+    let first = SimBackend::new(WorldFixture::default_world(), log.clone());
+    assert_eq!(sent_req(&first).await, 1);
+    let docs = first.all_docs();
+    let world = World::from_docs(docs.iter().map(|d| {
+        (
+            d.kind,
+            d.key.as_str(),
+            d.body.as_deref().unwrap_or_default(),
+        )
+    }))
+    .unwrap();
+    let second = SimBackend::from_world(world, log);
+    assert_eq!(sent_req(&second).await, 2, "Req goes on where it stopped");
+}
+
+async fn sent_req(backend: &SimBackend) -> i64 {
+    match backend.call(group(10001, 30001, "x")).await {
+        Ok(Reply::Sent(receipt)) => receipt.req,
+        other => panic!("{other:?}"),
+    }
 }

@@ -2,7 +2,7 @@
 
 use serde_json::{json, Value};
 
-use crate::world::World;
+use crate::world::{ConvKey, World};
 
 impl World {
     /// Accounts (with their online flag), users, friendships and groups (with members,
@@ -38,7 +38,7 @@ impl World {
             .collect();
         let friendships: Vec<Value> = self
             .friendships
-            .iter()
+            .keys()
             .map(|(a, b)| json!([a, b]))
             .collect();
         let groups: Vec<Value> = self
@@ -67,7 +67,7 @@ impl World {
                     "owner": g.owner,
                     "admins": g.admins,
                     "members": members,
-                    "messages": g.chat.messages.len(),
+                    "messages": self.messages_of(ConvKey::Group(g.gin)).count(),
                 })
             })
             .collect();

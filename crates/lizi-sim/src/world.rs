@@ -11,21 +11,61 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::SimError;
 use crate::fixture::WorldFixture;
+use crate::table::Table;
 
 /// The whole simulated network.
+///
+/// Every piece of state is a row of a [`Table`], so the world knows which rows each
+/// change touched: [`World::take_changes`] hands them out for saving.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct World {
     /// Everybody, framework accounts included, by QQ number.
-    pub people: BTreeMap<Uin, Person>,
-    /// Friendships, each once as `(smaller, larger)`.
-    pub friendships: BTreeSet<(Uin, Uin)>,
+    pub people: Table<Uin, Person>,
+    /// Friendships, each once as `(smaller, larger)` (see [`pair`]).
+    pub friendships: Table<(Uin, Uin), Friendship>,
     /// Groups by number.
-    pub groups: BTreeMap<Gin, Group>,
-    /// Private conversations (friend and temporary-session messages), keyed
-    /// `smaller QQ → larger QQ`.
-    pub private_chats: BTreeMap<Uin, BTreeMap<Uin, Conversation>>,
+    pub groups: Table<Gin, Group>,
+    /// Conversations (group chats and private pairs) that have had messages.
+    pub conversations: Table<ConvKey, Conversation>,
+    /// Every message, by conversation and `Req`.
+    pub messages: Table<(ConvKey, i64), StoredMessage>,
+    /// The network-wide counters, as one row at [`COUNTERS_KEY`].
+    pub counters: Table<String, Counters>,
+}
+
+/// The key of the one row of [`World::counters`].
+pub const COUNTERS_KEY: &str = "global";
+
+/// The network-wide counters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Counters {
     /// The last global message sequence number handed out (`Msg.Seq`).
+    #[serde(default)]
     pub last_seq: i64,
+}
+
+/// A friendship between two people (keyed by the ordered pair in [`World::friendships`]).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Friendship {}
+
+/// Which conversation a message belongs to.
+///
+/// `Req` counts per conversation: per group for group messages, per unordered pair of QQ
+/// numbers for private and temporary-session messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum ConvKey {
+    /// A group's chat.
+    Group(Gin),
+    /// The private conversation of two people, `(smaller, larger)` (see [`pair`]).
+    Private(Uin, Uin),
+}
+
+impl ConvKey {
+    /// The private conversation of `a` and `b`, in either order.
+    pub fn private(a: Uin, b: Uin) -> ConvKey {
+        let (a, b) = pair(a, b);
+        ConvKey::Private(a, b)
+    }
 }
 
 /// A person on the network.
@@ -73,8 +113,6 @@ pub struct Group {
     pub admins: BTreeSet<Uin>,
     /// Every member (owner and admins included), by QQ number.
     pub members: BTreeMap<Uin, MemberState>,
-    /// The group's messages.
-    pub chat: Conversation,
 }
 
 /// A member's state in a group.
@@ -102,13 +140,11 @@ pub enum Role {
     Member,
 }
 
-/// The message history of one conversation.
+/// The state of one conversation (its messages are rows of [`World::messages`]).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Conversation {
     /// The last `Req` handed out in this conversation.
     pub last_req: i64,
-    /// The messages, oldest first.
-    pub messages: Vec<StoredMessage>,
 }
 
 /// A sent message, kept for recall and history.
@@ -180,7 +216,11 @@ impl World {
                 },
             );
         }
-        let friendships = fixture.friends().iter().map(|f| pair(f.a, f.b)).collect();
+        let friendships = fixture
+            .friends()
+            .iter()
+            .map(|f| (pair(f.a, f.b), Friendship::default()))
+            .collect();
         let groups = fixture
             .groups()
             .iter()
@@ -204,17 +244,17 @@ impl World {
                     owner: g.owner,
                     admins: g.admins.iter().copied().collect(),
                     members,
-                    chat: Conversation::default(),
                 };
                 (g.gin, group)
             })
             .collect();
         World {
-            people,
+            people: Table::from_rows(people),
             friendships,
             groups,
-            private_chats: BTreeMap::new(),
-            last_seq: 0,
+            conversations: Table::new(),
+            messages: Table::new(),
+            counters: Table::from_rows([(COUNTERS_KEY.to_owned(), Counters::default())].into()),
         }
     }
 
@@ -231,12 +271,35 @@ impl World {
         }
     }
 
-    /// A framework account's state, for changing it.
+    /// A framework account's state, for changing it (which marks the person changed;
+    /// nothing is marked when `uin` is not a framework account).
     pub fn account_mut(&mut self, uin: Uin) -> Result<&mut AccountState, SimError> {
+        self.account(uin)?;
         self.people
             .get_mut(&uin)
             .and_then(|p| p.account.as_mut())
             .ok_or(SimError::UnknownAccount(uin))
+    }
+
+    /// The network-wide counters.
+    pub fn counters(&self) -> Counters {
+        self.counters
+            .get(&COUNTERS_KEY.to_owned())
+            .copied()
+            .unwrap_or_default()
+    }
+
+    /// The network-wide counters, for changing them.
+    pub fn counters_mut(&mut self) -> &mut Counters {
+        self.counters
+            .get_or_insert_with(COUNTERS_KEY.to_owned(), Counters::default)
+    }
+
+    /// The messages of one conversation, oldest (lowest `Req`) first.
+    pub fn messages_of(&self, conv: ConvKey) -> impl Iterator<Item = &StoredMessage> {
+        self.messages
+            .range((conv, i64::MIN)..=(conv, i64::MAX))
+            .map(|(_, message)| message)
     }
 
     /// A framework account that is logged in.
@@ -282,7 +345,7 @@ impl World {
 
     /// Fails unless `other` is a friend of `of`.
     pub fn ensure_friends(&self, of: Uin, other: Uin) -> Result<(), SimError> {
-        if self.friendships.contains(&pair(of, other)) {
+        if self.friendships.contains_key(&pair(of, other)) {
             Ok(())
         } else {
             Err(SimError::NotFriend { of, other })
@@ -293,7 +356,7 @@ impl World {
     pub fn friends_of(&self, uin: Uin) -> Vec<Uin> {
         let mut friends: Vec<Uin> = self
             .friendships
-            .iter()
+            .keys()
             .filter_map(|&(a, b)| match uin {
                 _ if a == uin => Some(b),
                 _ if b == uin => Some(a),

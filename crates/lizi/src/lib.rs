@@ -1,4 +1,4 @@
-//! The lizi server: settings, wiring of the event log, the backend and the API.
+//! The lizi server: settings, and the wiring of the store, the backend and the API.
 
 pub mod settings;
 
@@ -6,14 +6,14 @@ use std::future::Future;
 use std::sync::Arc;
 
 use anyhow::Context;
-use lizi_core::EventLog;
-use lizi_sim::{SimBackend, WorldFixture};
+use lizi_sim::{SimBackend, WorldFixture, WorldSource};
+use lizi_store::Store;
 use tokio::net::TcpListener;
 
 pub use settings::{ServeArgs, Settings};
 
-/// Loads the world the settings name, or the built-in one.
-pub fn load_world(settings: &Settings) -> anyhow::Result<WorldFixture> {
+/// Loads the world fixture the settings name, or the built-in one.
+pub fn load_fixture(settings: &Settings) -> anyhow::Result<WorldFixture> {
     match &settings.world {
         Some(path) => {
             let text = std::fs::read_to_string(path)
@@ -25,18 +25,82 @@ pub fn load_world(settings: &Settings) -> anyhow::Result<WorldFixture> {
     }
 }
 
-/// Serves lizi on a bound listener until `shutdown` resolves.
+/// A lizi ready to serve: its store opened and its world loaded.
+pub struct App {
+    settings: Settings,
+    store: Arc<Store>,
+    backend: Arc<SimBackend>,
+}
+
+impl App {
+    /// Opens the data folder (emptying it first with `reset`) and loads the world: the
+    /// saved one, or the fixture's for an empty folder.
+    pub async fn open(settings: Settings) -> anyhow::Result<App> {
+        let fixture = load_fixture(&settings)?;
+        if settings.reset && !settings.store.dir.as_os_str().is_empty() {
+            for file in ["lizi.db", "lizi.db-wal", "lizi.db-shm"] {
+                match std::fs::remove_file(settings.store.dir.join(file)) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(e).context("resetting the data folder"),
+                }
+            }
+            tracing::warn!(data = %settings.data.display(), "data folder reset");
+        }
+        let store = Store::open(settings.store.clone())
+            .with_context(|| format!("opening the data folder {}", settings.data.display()))?;
+        let (backend, source) = SimBackend::open(store.clone(), &fixture)
+            .await
+            .context("loading the simulated world")?;
+        match (source, &settings.world) {
+            (WorldSource::Loaded, Some(world)) => tracing::info!(
+                "the data folder already holds a world; {} is ignored (use --reset to start again from it)",
+                world.display()
+            ),
+            (WorldSource::Loaded, None) => tracing::info!("world loaded from the data folder"),
+            (WorldSource::Seeded, _) => tracing::info!("new world created from the fixture"),
+        }
+        Ok(App {
+            settings,
+            store,
+            backend: Arc::new(backend),
+        })
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Arc<Store> {
+        &self.store
+    }
+
+    /// Serves on a bound listener until `shutdown` resolves; then waits for every
+    /// accepted change to be on disk.
+    pub async fn serve(
+        self,
+        listener: TcpListener,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        let result = lizi_api::run(
+            listener,
+            self.backend,
+            self.store.clone(),
+            self.settings.api,
+            shutdown,
+        )
+        .await
+        .context("serving");
+        let store = self.store;
+        tokio::task::spawn_blocking(move || store.close())
+            .await
+            .context("closing the store")?;
+        result
+    }
+}
+
+/// Opens and serves lizi on a bound listener until `shutdown` resolves.
 pub async fn serve(
     listener: TcpListener,
     settings: Settings,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    std::fs::create_dir_all(&settings.data)
-        .with_context(|| format!("creating data folder {}", settings.data.display()))?;
-    let world = load_world(&settings)?;
-    let log = Arc::new(EventLog::new());
-    let backend = Arc::new(SimBackend::new(world, log.clone()));
-    lizi_api::run(listener, backend, log, settings.api, shutdown)
-        .await
-        .context("serving")
+    App::open(settings).await?.serve(listener, shutdown).await
 }

@@ -33,8 +33,13 @@ fn main() -> anyhow::Result<()> {
         .log
         .parse()
         .with_context(|| format!("log filter `{}`", settings.log))?;
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
     tracing_subscriber::registry()
-        .with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr))
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_writer(std::io::stderr)
+                .with_ansi(ansi),
+        )
         .with(filter)
         .init();
     tokio::runtime::Builder::new_multi_thread()
@@ -45,12 +50,15 @@ fn main() -> anyhow::Result<()> {
 }
 
 async fn run(settings: Settings) -> anyhow::Result<()> {
-    let listener = tokio::net::TcpListener::bind(settings.listen)
+    let listen = settings.listen;
+    let data = settings.data.clone();
+    let app = lizi::App::open(settings).await?;
+    let listener = tokio::net::TcpListener::bind(listen)
         .await
-        .with_context(|| format!("listening on {}", settings.listen))?;
+        .with_context(|| format!("listening on {listen}"))?;
     let address = listener.local_addr().context("reading the bound address")?;
-    tracing::info!(data = %settings.data.display(), "lizi listening on http://{address}");
-    lizi::serve(listener, settings, shutdown_signal()).await?;
+    tracing::info!(data = %data.display(), "lizi listening on http://{address}");
+    app.serve(listener, shutdown_signal()).await?;
     tracing::info!("lizi stopped");
     Ok(())
 }

@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use clap::Args;
 use lizi_api::{AllowRule, ApiConfig};
+use lizi_store::{Flush, LagPolicy, StoreConfig};
 use serde::Deserialize;
+use std::time::Duration;
 
 /// Default listen address: the original plugin's port, loopback only.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:10429";
@@ -61,6 +63,64 @@ pub struct ServeArgs {
     /// Log filter, e.g. `info` or `lizi_api=debug,info` [default: info].
     #[arg(long, env = "LIZI_LOG", value_name = "FILTER")]
     pub log: Option<String>,
+    /// Flush policy: `full` (answer after the disk has it), `normal` (faster; the last
+    /// moments may be lost on power loss) or `memory` (no database) [default: full].
+    #[arg(long, env = "LIZI_FLUSH", value_name = "POLICY")]
+    pub flush: Option<Flush>,
+    /// Most events a session may fall behind [default: 1000000].
+    #[arg(long, env = "LIZI_MAX_LAG_EVENTS", value_name = "N")]
+    pub max_lag_events: Option<u64>,
+    /// Most bytes of events a session may fall behind [default: 1073741824].
+    #[arg(long, env = "LIZI_MAX_LAG_BYTES", value_name = "BYTES")]
+    pub max_lag_bytes: Option<u64>,
+    /// Beyond the lag limit: `drop_oldest` (and report the loss) or `remove_session`
+    /// [default: drop_oldest].
+    #[arg(long, env = "LIZI_LAG_POLICY", value_name = "POLICY")]
+    pub lag_policy: Option<LagPolicy>,
+    /// Remove sessions not read for this many seconds, or `never` [default: 604800].
+    #[arg(long, env = "LIZI_SESSION_IDLE", value_name = "SECONDS|never")]
+    pub session_idle: Option<Idle>,
+    /// Recent events kept in memory [default: 8192].
+    #[arg(long, env = "LIZI_CACHE_EVENTS", value_name = "N")]
+    pub cache_events: Option<usize>,
+    /// Start from an empty data folder: delete the saved world, events and sessions first.
+    #[arg(long)]
+    pub reset: bool,
+}
+
+/// A session idle limit: seconds, or never.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "IdleText")]
+pub struct Idle(pub Option<Duration>);
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum IdleText {
+    Seconds(u64),
+    Text(String),
+}
+
+impl TryFrom<IdleText> for Idle {
+    type Error = String;
+    fn try_from(value: IdleText) -> Result<Self, String> {
+        match value {
+            IdleText::Seconds(seconds) => Ok(Idle(Some(Duration::from_secs(seconds)))),
+            IdleText::Text(text) => text.parse(),
+        }
+    }
+}
+
+impl std::str::FromStr for Idle {
+    type Err = String;
+    fn from_str(text: &str) -> Result<Self, String> {
+        match text.trim() {
+            "never" | "0" => Ok(Idle(None)),
+            seconds => seconds
+                .parse::<u64>()
+                .map(|s| Idle(Some(Duration::from_secs(s))))
+                .map_err(|_| format!("`{text}` is not a number of seconds or `never`")),
+        }
+    }
 }
 
 /// The config file: the same keys as the flags, in snake case.
@@ -79,6 +139,25 @@ struct FileConfig {
     max_body_bytes: Option<usize>,
     key_access: Option<bool>,
     log: Option<String>,
+    #[serde(default, deserialize_with = "parse_text")]
+    flush: Option<Flush>,
+    max_lag_events: Option<u64>,
+    max_lag_bytes: Option<u64>,
+    #[serde(default, deserialize_with = "parse_text")]
+    lag_policy: Option<LagPolicy>,
+    session_idle: Option<Idle>,
+    cache_events: Option<usize>,
+}
+
+/// Reads a value that parses from text (`flush = "normal"`).
+fn parse_text<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: std::str::FromStr<Err = String>,
+{
+    let text: Option<String> = Option::deserialize(deserializer)?;
+    text.map(|t| t.parse().map_err(serde::de::Error::custom))
+        .transpose()
 }
 
 /// Fully resolved settings.
@@ -94,6 +173,10 @@ pub struct Settings {
     pub log: String,
     /// API layer settings.
     pub api: ApiConfig,
+    /// Store settings.
+    pub store: StoreConfig,
+    /// Whether to empty the data folder first.
+    pub reset: bool,
 }
 
 impl Settings {
@@ -143,15 +226,39 @@ impl Settings {
             );
         }
         let defaults = ApiConfig::default();
+        let data = args
+            .data
+            .or(file.data.map(from_file))
+            .unwrap_or_else(|| DEFAULT_DATA.into());
+        let mut store = StoreConfig::new(&data);
+        store.flush = args.flush.or(file.flush).unwrap_or(store.flush);
+        store.max_lag_events = args
+            .max_lag_events
+            .or(file.max_lag_events)
+            .unwrap_or(store.max_lag_events);
+        store.max_lag_bytes = args
+            .max_lag_bytes
+            .or(file.max_lag_bytes)
+            .unwrap_or(store.max_lag_bytes);
+        store.lag_policy = args
+            .lag_policy
+            .or(file.lag_policy)
+            .unwrap_or(store.lag_policy);
+        store.cache_events = args
+            .cache_events
+            .or(file.cache_events)
+            .unwrap_or(store.cache_events);
+        if let Some(Idle(idle)) = args.session_idle.or(file.session_idle) {
+            store.session_idle = idle;
+        }
         Ok(Settings {
             listen: args
                 .listen
                 .or(file.listen)
-                .unwrap_or_else(|| DEFAULT_LISTEN.parse().expect("the default address parses")),
-            data: args
-                .data
-                .or(file.data.map(from_file))
-                .unwrap_or_else(|| DEFAULT_DATA.into()),
+                .unwrap_or(SocketAddr::from(([127, 0, 0, 1], 10429))),
+            data,
+            store,
+            reset: args.reset,
             world: args.world.or(file.world.map(from_file)),
             log: args.log.or(file.log).unwrap_or_else(|| "info".into()),
             api: ApiConfig {

@@ -16,6 +16,7 @@ const WORKING: &[&str] = &[
     "/resetevent",
     "/getevent",
     "/geteventv2",
+    "/ackevent",
     "/loginqq",
     "/logoutqq",
     "/getlogonqq",

@@ -1,0 +1,388 @@
+//! Saving and loading the world as documents: one JSON document per row of each table.
+//!
+//! A document is `(kind, key, body)`: `kind` names the table (see [`KINDS`]), `key` is the
+//! row key as compact JSON (`10001`, `[10001,20001]`, `[{"Group":30001},5]`, `"global"`)
+//! and `body` is the row as JSON.
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::table::Table;
+use crate::world::World;
+
+/// The document kinds, one per table of [`World`].
+pub const KINDS: [&str; 6] = [
+    "person",
+    "friendship",
+    "group",
+    "conversation",
+    "message",
+    "counters",
+];
+
+/// One changed entity, as the store saves it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocChange {
+    /// The table: one of [`KINDS`].
+    pub kind: &'static str,
+    /// The row key, as compact JSON.
+    pub key: String,
+    /// The row, as JSON; `None` when the row was deleted.
+    pub body: Option<String>,
+}
+
+/// Why saved documents could not be loaded into a [`World`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LoadError {
+    /// A document of a kind no table holds.
+    #[error("unknown document kind {kind:?} (key {key})")]
+    UnknownKind {
+        /// The kind.
+        kind: String,
+        /// The document's key.
+        key: String,
+    },
+    /// A document whose key or body is not what its kind holds.
+    #[error("bad {kind} document {key}: {message}")]
+    BadDocument {
+        /// The kind.
+        kind: &'static str,
+        /// The document's key.
+        key: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// JSON text of a key or row. The world's types are plain data (maps keyed by numbers or
+/// strings only), so this cannot fail.
+fn json<T: Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_else(|e| unreachable!("world data is JSON: {e}"))
+}
+
+/// Appends one change per marked row of `table`, clearing the marks.
+fn drain<K, V>(kind: &'static str, table: &mut Table<K, V>, out: &mut Vec<DocChange>)
+where
+    K: Ord + Clone + Serialize,
+    V: Serialize,
+{
+    out.extend(
+        table
+            .take_changes()
+            .into_iter()
+            .map(|(key, row)| DocChange {
+                kind,
+                key: json(&key),
+                body: row.map(json),
+            }),
+    );
+}
+
+/// Appends one document per row of `table`.
+fn dump<K, V>(kind: &'static str, table: &Table<K, V>, out: &mut Vec<DocChange>)
+where
+    K: Ord + Clone + Serialize,
+    V: Serialize,
+{
+    out.extend(table.iter().map(|(key, row)| DocChange {
+        kind,
+        key: json(key),
+        body: Some(json(row)),
+    }));
+}
+
+/// Parses a document's key and body and puts the row in `table`.
+fn load<K, V>(
+    kind: &'static str,
+    table: &mut Table<K, V>,
+    key: &str,
+    body: &str,
+    check: impl FnOnce(&K, &V) -> bool,
+) -> Result<(), LoadError>
+where
+    K: Ord + Clone + DeserializeOwned,
+    V: DeserializeOwned,
+{
+    let bad = |message: String| LoadError::BadDocument {
+        kind,
+        key: key.to_owned(),
+        message,
+    };
+    let k: K = serde_json::from_str(key).map_err(|e| bad(format!("key: {e}")))?;
+    let v: V = serde_json::from_str(body).map_err(|e| bad(format!("body: {e}")))?;
+    if !check(&k, &v) {
+        return Err(bad("the key does not match the body".into()));
+    }
+    table.insert(k, v);
+    Ok(())
+}
+
+impl World {
+    /// Drains every change since the last call: one [`DocChange`] per changed row, in
+    /// the order of [`KINDS`] and then by key. `body` is `None` for a deleted row.
+    pub fn take_changes(&mut self) -> Vec<DocChange> {
+        let mut out = Vec::new();
+        drain("person", &mut self.people, &mut out);
+        drain("friendship", &mut self.friendships, &mut out);
+        drain("group", &mut self.groups, &mut out);
+        drain("conversation", &mut self.conversations, &mut out);
+        drain("message", &mut self.messages, &mut out);
+        drain("counters", &mut self.counters, &mut out);
+        out
+    }
+
+    /// Whether any row changed since the last [`take_changes`](World::take_changes).
+    pub fn has_changes(&self) -> bool {
+        self.people.has_changes()
+            || self.friendships.has_changes()
+            || self.groups.has_changes()
+            || self.conversations.has_changes()
+            || self.messages.has_changes()
+            || self.counters.has_changes()
+    }
+
+    /// Every row as a [`DocChange`] (for seeding an empty store), in the order of
+    /// [`KINDS`] and then by key. Pending changes are left as they are.
+    pub fn all_docs(&self) -> Vec<DocChange> {
+        let mut out = Vec::new();
+        dump("person", &self.people, &mut out);
+        dump("friendship", &self.friendships, &mut out);
+        dump("group", &self.groups, &mut out);
+        dump("conversation", &self.conversations, &mut out);
+        dump("message", &self.messages, &mut out);
+        dump("counters", &self.counters, &mut out);
+        out
+    }
+
+    /// Rebuilds a world from saved documents `(kind, key, body)`, in any order, with no
+    /// pending changes. A later document with the same kind and key replaces an earlier
+    /// one. Unknown kinds, unparsable keys or bodies, and a person, group or message whose
+    /// body disagrees with its key are errors.
+    pub fn from_docs<'a>(
+        docs: impl IntoIterator<Item = (&'a str, &'a str, &'a str)>,
+    ) -> Result<World, LoadError> {
+        let mut world = World {
+            people: Table::new(),
+            friendships: Table::new(),
+            groups: Table::new(),
+            conversations: Table::new(),
+            messages: Table::new(),
+            counters: Table::new(),
+        };
+        for (kind, key, body) in docs {
+            match kind {
+                "person" => load("person", &mut world.people, key, body, |k, p| *k == p.uin)?,
+                "friendship" => load("friendship", &mut world.friendships, key, body, |k, _| {
+                    k.0 < k.1
+                })?,
+                "group" => load("group", &mut world.groups, key, body, |k, g| *k == g.gin)?,
+                "conversation" => load(
+                    "conversation",
+                    &mut world.conversations,
+                    key,
+                    body,
+                    |_, _| true,
+                )?,
+                "message" => load("message", &mut world.messages, key, body, |k, m| {
+                    k.1 == m.req
+                })?,
+                "counters" => load("counters", &mut world.counters, key, body, |_, _| true)?,
+                other => {
+                    return Err(LoadError::UnknownKind {
+                        kind: other.to_owned(),
+                        key: key.to_owned(),
+                    })
+                }
+            }
+        }
+        world.take_changes();
+        Ok(world)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixture::WorldFixture;
+    use crate::messages::Target;
+
+    fn world() -> World {
+        World::from_fixture(&WorldFixture::default_world(), 100)
+    }
+
+    fn kinds(changes: &[DocChange]) -> Vec<(&'static str, &str)> {
+        changes.iter().map(|c| (c.kind, c.key.as_str())).collect()
+    }
+
+    fn reload(world: &World) -> World {
+        let docs = world.all_docs();
+        World::from_docs(
+            docs.iter()
+                .map(|d| (d.kind, d.key.as_str(), d.body.as_deref().unwrap())),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_fresh_world_has_no_changes() {
+        let mut world = world();
+        assert!(!world.has_changes());
+        assert!(world.take_changes().is_empty());
+    }
+
+    #[test]
+    fn a_group_message_changes_its_rows_only() {
+        let mut world = world();
+        world
+            .send(10001, Target::Group(30001), "hi", 200, 7)
+            .unwrap();
+        let changes = world.take_changes();
+        assert_eq!(
+            kinds(&changes),
+            [
+                ("person", "10001"),
+                ("person", "10002"),
+                ("group", "30001"),
+                ("conversation", r#"{"Group":30001}"#),
+                ("message", r#"[{"Group":30001},1]"#),
+                ("counters", r#""global""#),
+            ],
+            "the sender and the other online member count it; the sender's last_msg"
+        );
+        let message: serde_json::Value =
+            serde_json::from_str(changes[4].body.as_deref().unwrap()).unwrap();
+        assert_eq!(
+            (&message["req"], &message["seq"], &message["text"]),
+            (&1.into(), &1.into(), &"hi".into())
+        );
+        assert_eq!(changes[5].body.as_deref(), Some(r#"{"last_seq":1}"#));
+        assert!(world.take_changes().is_empty(), "take_changes clears");
+    }
+
+    #[test]
+    fn a_private_message_from_a_user_changes_its_rows_only() {
+        let mut world = world();
+        world
+            .send(20001, Target::Private(10001), "hi", 200, 7)
+            .unwrap();
+        assert_eq!(
+            kinds(&world.take_changes()),
+            [
+                ("person", "10001"),
+                ("conversation", r#"{"Private":[10001,20001]}"#),
+                ("message", r#"[{"Private":[10001,20001]},1]"#),
+                ("counters", r#""global""#),
+            ],
+            "Alice is no account; the receiving bot counts it"
+        );
+    }
+
+    #[test]
+    fn refusals_and_no_ops_change_nothing() {
+        let mut world = world();
+        assert!(world
+            .send(10001, Target::Private(20003), "x", 1, 1)
+            .is_err());
+        assert!(world.send(20003, Target::Group(30002), "x", 1, 1).is_err());
+        assert!(world.login(10001, 1).unwrap().is_empty(), "already online");
+        assert!(world.login(20001, 1).is_err());
+        assert!(world.logout(20001).is_err());
+        assert!(!world.has_changes());
+        world.logout(10001).unwrap();
+        assert_eq!(kinds(&world.take_changes()), [("person", "10001")]);
+        world.logout(10001).unwrap();
+        assert!(world.take_changes().is_empty(), "already offline");
+    }
+
+    #[test]
+    fn docs_round_trip() {
+        let mut world = world();
+        world.send(10001, Target::Group(30001), "a", 1, 1).unwrap();
+        world
+            .send(
+                10001,
+                Target::Temp {
+                    gin: 30001,
+                    to: 20003,
+                },
+                "b",
+                2,
+                2,
+            )
+            .unwrap();
+        world
+            .send(20001, Target::Private(10001), "c", 3, 3)
+            .unwrap();
+        world.logout(10002).unwrap();
+        let docs = world.all_docs();
+        for kind in KINDS {
+            assert!(docs.iter().any(|d| d.kind == kind), "{kind}");
+        }
+        assert!(docs.iter().any(|d| d.key == "[10001,20001]"));
+        let mut back = reload(&world);
+        assert_eq!(back, world);
+        assert!(!back.has_changes());
+        // The reloaded world goes on numbering where the saved one stopped.
+        let (receipt, _) = back.send(10001, Target::Private(20001), "d", 4, 4).unwrap();
+        assert_eq!(receipt.req, 2);
+        assert_eq!(back.counters().last_seq, 4);
+
+        // Applying the changes to the saved documents gives the new world.
+        let mut saved: std::collections::BTreeMap<(&str, String), String> = docs
+            .into_iter()
+            .map(|d| ((d.kind, d.key), d.body.unwrap()))
+            .collect();
+        for change in back.take_changes() {
+            match change.body {
+                Some(body) => saved.insert((change.kind, change.key), body),
+                None => saved.remove(&(change.kind, change.key)),
+            };
+        }
+        let loaded = World::from_docs(
+            saved
+                .iter()
+                .map(|((kind, key), body)| (*kind, key.as_str(), body.as_str())),
+        )
+        .unwrap();
+        assert_eq!(loaded, back);
+    }
+
+    #[test]
+    fn bad_docs_are_named() {
+        let error = World::from_docs([("planet", "1", "{}")]).unwrap_err();
+        assert_eq!(
+            error,
+            LoadError::UnknownKind {
+                kind: "planet".into(),
+                key: "1".into()
+            }
+        );
+        assert_eq!(
+            error.to_string(),
+            r#"unknown document kind "planet" (key 1)"#
+        );
+
+        let error = World::from_docs([("person", "10001", "not json")]).unwrap_err();
+        let message = error.to_string();
+        assert!(
+            message.starts_with("bad person document 10001: body:"),
+            "{message}"
+        );
+
+        let error = World::from_docs([("message", "[{\"Nope\":1},1]", "{}")]).unwrap_err();
+        assert!(matches!(
+            &error,
+            LoadError::BadDocument { kind: "message", key, .. } if key == "[{\"Nope\":1},1]"
+        ));
+        assert!(error.to_string().contains(": key:"), "{error}");
+
+        let alice = reload(&world()).all_docs();
+        let alice = alice.iter().find(|d| d.key == "20001").unwrap();
+        let error =
+            World::from_docs([("person", "20002", alice.body.as_deref().unwrap())]).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "bad person document 20002: the key does not match the body"
+        );
+    }
+}

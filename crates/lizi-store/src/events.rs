@@ -1,0 +1,195 @@
+//! Appending events and reading ranges of the log.
+
+use std::sync::Arc;
+
+use lizi_core::Event;
+
+use crate::state::{Cached, Inner};
+
+use crate::store::Store;
+use crate::writer::{Op, Ticket, Unit};
+use crate::StoreError;
+
+/// Events read from a cursor.
+#[derive(Debug, Clone, Default)]
+pub struct Batch {
+    /// Event JSON texts, oldest first.
+    pub events: Vec<Arc<str>>,
+    /// Sequence number of the first event in `events`.
+    pub first: u64,
+    /// Sequence number after the last one.
+    pub next: u64,
+}
+
+/// Serialises an event with its log sequence number in the lizi-specific `LiziSeq` key,
+/// which old clients ignore.
+pub fn encode_event(event: &Event, seq: u64) -> String {
+    let mut json = serde_json::to_string(event).unwrap_or_else(|_| String::from("{}"));
+    json.pop();
+    json.push_str(",\"LiziSeq\":");
+    json.push_str(&seq.to_string());
+    json.push('}');
+    json
+}
+
+impl Store {
+    /// Commits world writes and the events they caused as one unit: the events get the
+    /// next sequence numbers and become visible when the unit is durable. Call while
+    /// holding whatever lock orders the changes (the world's), so units queue in order.
+    pub fn commit(&self, mut ops: Vec<Op>, events: &[Event]) -> Ticket {
+        let mut inner = self.lock();
+        let mut publish = None;
+        if !events.is_empty() {
+            let keep = inner.has_cursors();
+            let mut rows = Vec::with_capacity(if keep { events.len() } else { 0 });
+            for event in events {
+                let seq = inner.next_seq;
+                inner.next_seq += 1;
+                let body: Arc<str> = encode_event(event, seq).into();
+                let cum_before = inner.cum_total;
+                inner.cum_total += body.len() as u64;
+                if keep {
+                    inner.cache.push_back(Cached {
+                        body: body.clone(),
+                        cum_before,
+                    });
+                    rows.push((seq, body, cum_before));
+                }
+            }
+            if !keep {
+                inner.cache_first = inner.next_seq;
+                inner.reclaimed = inner.reclaimed.max(inner.next_seq);
+            }
+            if !rows.is_empty() {
+                ops.push(Op::Events(rows));
+            }
+            ops.push(Op::Meta("next_seq", inner.next_seq.to_string()));
+            ops.push(Op::Meta("cum_total", inner.cum_total.to_string()));
+            publish = Some(inner.next_seq);
+            if inner.memory {
+                inner.published = inner.next_seq;
+            }
+        }
+        self.submit(Unit { ops, publish })
+    }
+
+    /// Appends events with no world writes.
+    pub fn append(&self, events: &[Event]) -> Ticket {
+        self.commit(Vec::new(), events)
+    }
+
+    /// Reads events `[from, to)` (at most `max`), from the cache or the database. The
+    /// caller's cursor must stay at or before `from` until this returns, so the range
+    /// cannot be reclaimed meanwhile; the database is read without holding the lock.
+    pub(crate) fn read_range(&self, from: u64, to: u64, max: usize) -> Result<Batch, StoreError> {
+        let to = to.min(from.saturating_add(max as u64));
+        if from >= to {
+            return Ok(Batch {
+                events: Vec::new(),
+                first: from,
+                next: from,
+            });
+        }
+        let (cache_first, cached) = {
+            let inner = self.lock();
+            let start = from.max(inner.cache_first);
+            let cached: Vec<Arc<str>> = (start..to)
+                .map_while(|seq| inner.cached(seq).map(|c| c.body.clone()))
+                .collect();
+            (inner.cache_first, cached)
+        };
+        let mut events = Vec::with_capacity((to - from) as usize);
+        if from < cache_first {
+            self.read_disk(from, cache_first.min(to), &mut events)?;
+        }
+        events.extend(cached);
+        let next = from + events.len() as u64;
+        Ok(Batch {
+            events,
+            first: from,
+            next,
+        })
+    }
+
+    fn read_disk(&self, from: u64, to: u64, out: &mut Vec<Arc<str>>) -> Result<(), StoreError> {
+        let Some(reader) = &self.reader else {
+            return Ok(());
+        };
+        let connection = reader
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut statement = connection.prepare_cached(
+            "SELECT seq, body FROM events WHERE seq >= ?1 AND seq < ?2 ORDER BY seq",
+        )?;
+        let mut rows = statement.query([from as i64, to as i64])?;
+        let mut expected = from;
+        while let Some(row) = rows.next()? {
+            let seq = row.get::<_, i64>(0)? as u64;
+            if seq != expected {
+                return Err(StoreError::Corrupt(format!(
+                    "event {expected} is missing from the log"
+                )));
+            }
+            let body: String = row.get(1)?;
+            out.push(body.into());
+            expected += 1;
+        }
+        if expected != to {
+            return Err(StoreError::Corrupt(format!(
+                "events {expected}..{to} are missing from the log"
+            )));
+        }
+        Ok(())
+    }
+
+    /// Bytes of all events before `seq` (for lag limits).
+    pub(crate) fn cum_before(&self, inner: &Inner, seq: u64) -> Result<u64, StoreError> {
+        if seq >= inner.next_seq {
+            return Ok(inner.cum_total);
+        }
+        if let Some(cached) = inner.cached(seq) {
+            return Ok(cached.cum_before);
+        }
+        let Some(reader) = &self.reader else {
+            return Ok(inner.cum_total);
+        };
+        let connection = reader
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let value: Option<i64> = connection
+            .prepare_cached("SELECT cum_bytes FROM events WHERE seq >= ?1 ORDER BY seq LIMIT 1")?
+            .query_row([seq as i64], |row| row.get(0))
+            .ok();
+        Ok(value.map_or(inner.cum_total, |v| v as u64))
+    }
+
+    /// The first sequence number at or after `from` whose preceding bytes are at least
+    /// `bytes` (for dropping the oldest events of a lagging cursor).
+    pub(crate) fn seq_with_cum_at_least(
+        &self,
+        inner: &Inner,
+        from: u64,
+        bytes: u64,
+    ) -> Result<u64, StoreError> {
+        if let Some(reader) = &self.reader {
+            if from < inner.cache_first {
+                let connection = reader
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                let found: Option<i64> = connection
+                    .prepare_cached(
+                        "SELECT seq FROM events WHERE seq >= ?1 AND cum_bytes >= ?2 ORDER BY seq LIMIT 1",
+                    )?
+                    .query_row([from as i64, bytes as i64], |row| row.get(0))
+                    .ok();
+                if let Some(seq) = found {
+                    return Ok(seq as u64);
+                }
+            }
+        }
+        let start = from.max(inner.cache_first);
+        Ok((start..inner.published)
+            .find(|seq| inner.cached(*seq).is_some_and(|c| c.cum_before >= bytes))
+            .unwrap_or(inner.published))
+    }
+}

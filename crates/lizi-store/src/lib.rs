@@ -1,0 +1,71 @@
+//! lizi's durable state in one SQLite file (WAL mode).
+//!
+//! A [`Store`] holds the event log (every event once, with a global sequence number),
+//! the cursors that read it (client sessions and internal readers such as WebSocket
+//! streams and push reporters), and the simulated world's documents and blobs. Writes
+//! go through one writer thread that commits many requests in one transaction (group
+//! commit); a caller's [`Ticket`] resolves once its writes are durable, and events become
+//! visible to readers only then, so nothing a client was told succeeded can be missing
+//! after a crash.
+//!
+//! Undelivered events live on disk; memory holds a bounded cache of recent events and one
+//! small record per cursor, whatever the lag.
+
+mod config;
+mod events;
+mod limits;
+mod readers;
+mod schema;
+mod sessions;
+mod state;
+mod store;
+mod writer;
+
+pub use config::{Flush, LagPolicy, StoreConfig};
+pub use events::{encode_event, Batch};
+pub use readers::ReaderId;
+pub use schema::SCHEMA_VERSION;
+pub use sessions::{SessionId, TakeOptions, Taken};
+pub use store::{Store, StoreStats};
+pub use writer::{Op, Ticket, Unit};
+
+/// Why a store operation failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StoreError {
+    /// SQLite reported an error.
+    #[error("database error: {0}")]
+    Sqlite(String),
+    /// The data folder could not be used.
+    #[error("data folder: {0}")]
+    Io(String),
+    /// The database was written by a newer lizi.
+    #[error("the database has schema version {found}, but this lizi understands up to {supported}; use a newer lizi or another data folder")]
+    TooNew {
+        /// Version found.
+        found: i64,
+        /// Newest version this binary knows.
+        supported: i64,
+    },
+    /// A stored document or row could not be read.
+    #[error("corrupt stored data: {0}")]
+    Corrupt(String),
+    /// An earlier commit failed; the store refuses further writes.
+    #[error("the store stopped after a failed write: {0}")]
+    Failed(String),
+    /// The store was closed.
+    #[error("the store is closed")]
+    Closed,
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(error: rusqlite::Error) -> Self {
+        StoreError::Sqlite(error.to_string())
+    }
+}
+
+/// Unix seconds now.
+pub(crate) fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}

@@ -1,0 +1,110 @@
+//! The in-memory index of the log: counters, the cache of recent events, and one small
+//! record per cursor.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
+
+use crate::readers::ReaderId;
+use crate::writer::Op;
+
+/// A cached event.
+#[derive(Debug, Clone)]
+pub(crate) struct Cached {
+    pub body: Arc<str>,
+    /// Bytes of all events before this one.
+    pub cum_before: u64,
+}
+
+/// A client session.
+#[derive(Debug, Clone)]
+pub(crate) struct SessionState {
+    pub cursor: u64,
+    pub lost: u64,
+    pub lost_reason: String,
+    pub last_seen: i64,
+}
+
+/// An internal reader.
+#[derive(Debug, Clone)]
+pub(crate) struct ReaderState {
+    pub cursor: u64,
+    /// Persistent readers have a name.
+    pub name: Option<String>,
+    pub lost: u64,
+}
+
+/// Everything behind the store's mutex.
+#[derive(Debug)]
+pub(crate) struct Inner {
+    /// Sequence number the next event gets.
+    pub next_seq: u64,
+    /// Events below this are committed and visible.
+    pub published: u64,
+    /// Bytes of all events appended so far.
+    pub cum_total: u64,
+    /// Sequence number of `cache[0]`.
+    pub cache_first: u64,
+    pub cache: VecDeque<Cached>,
+    pub sessions: HashMap<u64, SessionState>,
+    pub tombstones: HashMap<u64, String>,
+    pub next_session: u64,
+    pub readers: HashMap<ReaderId, ReaderState>,
+    pub next_reader: u64,
+    /// Events below this have been deleted from disk (or never written).
+    pub reclaimed: u64,
+    /// Whether events live only in memory.
+    pub memory: bool,
+    pub cache_capacity: usize,
+}
+
+impl Inner {
+    /// Whether anything reads the log.
+    pub fn has_cursors(&self) -> bool {
+        !self.sessions.is_empty() || !self.readers.is_empty()
+    }
+
+    /// The oldest position any cursor still needs.
+    pub fn oldest_needed(&self) -> u64 {
+        self.sessions
+            .values()
+            .map(|s| s.cursor)
+            .chain(self.readers.values().map(|r| r.cursor))
+            .min()
+            .unwrap_or(self.next_seq)
+    }
+
+    /// Drops cached events nobody needs; returns a disk reclaim op when the oldest needed
+    /// position moved.
+    pub fn reclaim(&mut self) -> Option<Op> {
+        let oldest = self.oldest_needed().min(self.published);
+        while self.cache_first < oldest && self.cache.pop_front().is_some() {
+            self.cache_first += 1;
+        }
+        if self.cache.is_empty() {
+            self.cache_first = self.next_seq;
+        }
+        if oldest > self.reclaimed {
+            self.reclaimed = oldest;
+            (!self.memory).then_some(Op::Reclaim(oldest))
+        } else {
+            None
+        }
+    }
+
+    /// Keeps the cache within capacity (durable mode only: older events are on disk).
+    pub fn trim_cache(&mut self) {
+        if self.memory {
+            return;
+        }
+        while self.cache.len() > self.cache_capacity && self.cache_first < self.published {
+            self.cache.pop_front();
+            self.cache_first += 1;
+        }
+    }
+
+    /// The cached event `seq`, if cached.
+    pub fn cached(&self, seq: u64) -> Option<&Cached> {
+        seq.checked_sub(self.cache_first)
+            .and_then(|i| self.cache.get(i as usize))
+    }
+}

@@ -1,0 +1,353 @@
+//! Opening, submitting, publishing, documents and blobs.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::AtomicU64;
+use std::sync::{mpsc, Arc, Mutex, MutexGuard, PoisonError};
+use std::thread::JoinHandle;
+
+use rusqlite::{Connection, OptionalExtension};
+use tokio::sync::watch;
+
+use crate::config::{Flush, StoreConfig};
+use crate::state::{Inner, SessionState};
+use crate::writer::{self, Job, Op, Ticket, Unit};
+use crate::{schema, StoreError};
+
+/// The file name of the database inside the data folder.
+pub const DB_FILE: &str = "lizi.db";
+
+/// Counters about the store, for `/metrics`.
+#[derive(Debug, Default)]
+pub struct StoreStats {
+    /// Events skipped because a cursor fell too far behind.
+    pub events_dropped: AtomicU64,
+    /// Sessions removed for lagging.
+    pub sessions_dropped: AtomicU64,
+    /// Sessions removed for idleness.
+    pub sessions_expired: AtomicU64,
+}
+
+/// lizi's durable state. Shared behind an `Arc`.
+pub struct Store {
+    pub(crate) inner: Mutex<Inner>,
+    pub(crate) config: StoreConfig,
+    head: watch::Sender<u64>,
+    writer: Mutex<Option<mpsc::Sender<Job>>>,
+    writer_thread: Mutex<Option<JoinHandle<()>>>,
+    pub(crate) reader: Option<Mutex<Connection>>,
+    failure: Mutex<Option<StoreError>>,
+    /// Counters.
+    pub stats: StoreStats,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+fn connect(path: &std::path::Path, flush: Flush) -> Result<Connection, StoreError> {
+    let connection = Connection::open(path)?;
+    connection.pragma_update(None, "journal_mode", "WAL")?;
+    let synchronous = if flush == Flush::Full {
+        "FULL"
+    } else {
+        "NORMAL"
+    };
+    connection.pragma_update(None, "synchronous", synchronous)?;
+    connection.pragma_update(None, "foreign_keys", "ON")?;
+    connection.busy_timeout(std::time::Duration::from_secs(5))?;
+    Ok(connection)
+}
+
+impl Store {
+    /// Opens (creating and migrating as needed) the store the config names, and starts
+    /// its writer and sweeper threads.
+    pub fn open(config: StoreConfig) -> Result<Arc<Store>, StoreError> {
+        let memory = config.flush == Flush::Memory;
+        let mut inner = Inner {
+            next_seq: 1,
+            published: 1,
+            cum_total: 0,
+            cache_first: 1,
+            cache: VecDeque::new(),
+            sessions: HashMap::new(),
+            tombstones: HashMap::new(),
+            next_session: 1,
+            readers: HashMap::new(),
+            next_reader: 1,
+            reclaimed: 1,
+            memory,
+            cache_capacity: config.cache_events.max(1),
+        };
+        let mut reader = None;
+        let mut writer_connection = None;
+        if !memory {
+            std::fs::create_dir_all(&config.dir)
+                .map_err(|e| StoreError::Io(format!("{}: {e}", config.dir.display())))?;
+            let path = config.dir.join(DB_FILE);
+            let mut connection = connect(&path, config.flush)?;
+            schema::migrate(&mut connection)?;
+            load(&connection, &mut inner)?;
+            reader = Some(Mutex::new(connect(&path, config.flush)?));
+            writer_connection = Some(connection);
+        }
+        let (head, _) = watch::channel(inner.published);
+        let store = Arc::new(Store {
+            inner: Mutex::new(inner),
+            config,
+            head,
+            writer: Mutex::new(None),
+            writer_thread: Mutex::new(None),
+            reader,
+            failure: Mutex::new(None),
+            stats: StoreStats::default(),
+        });
+        if let Some(connection) = writer_connection {
+            let (sender, jobs) = mpsc::channel();
+            let weak = Arc::downgrade(&store);
+            let weak_failure = weak.clone();
+            let thread = std::thread::Builder::new()
+                .name("lizi-writer".into())
+                .spawn(move || {
+                    writer::run(
+                        connection,
+                        jobs,
+                        |mark| {
+                            if let Some(store) = weak.upgrade() {
+                                store.publish(mark);
+                            }
+                        },
+                        |error| {
+                            if let Some(store) = weak_failure.upgrade() {
+                                *store.failure.lock().unwrap_or_else(PoisonError::into_inner) =
+                                    Some(StoreError::Failed(error.to_string()));
+                            }
+                        },
+                    )
+                })
+                .map_err(|e| StoreError::Io(format!("starting the writer: {e}")))?;
+            *store.writer.lock().unwrap_or_else(PoisonError::into_inner) = Some(sender);
+            *store
+                .writer_thread
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner) = Some(thread);
+        }
+        crate::limits::spawn_sweeper(Arc::downgrade(&store))?;
+        Ok(store)
+    }
+
+    pub(crate) fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Whether events and state are kept only in memory.
+    pub fn is_memory(&self) -> bool {
+        self.config.flush == Flush::Memory
+    }
+
+    /// Queues a unit; call with the store lock held when the unit's order matters.
+    pub(crate) fn submit(&self, unit: Unit) -> Ticket {
+        if let Some(failure) = self
+            .failure
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+        {
+            return Ticket::ready(Err(failure));
+        }
+        if unit.is_empty() {
+            return Ticket::ready(Ok(()));
+        }
+        let writer = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
+        match writer.as_ref() {
+            Some(sender) => {
+                let (job, ticket) = writer::job(unit);
+                match sender.send(job) {
+                    Ok(()) => ticket,
+                    Err(_) => Ticket::ready(Err(StoreError::Closed)),
+                }
+            }
+            None if self.is_memory() => {
+                drop(writer);
+                if let Some(mark) = unit.publish {
+                    self.publish_locked_free(mark);
+                }
+                Ticket::ready(Ok(()))
+            }
+            None => Ticket::ready(Err(StoreError::Closed)),
+        }
+    }
+
+    /// Makes events below `mark` visible (from the writer thread, after commit).
+    fn publish(&self, mark: u64) {
+        let mut inner = self.lock();
+        if mark > inner.published {
+            inner.published = mark;
+            inner.trim_cache();
+        }
+        let published = inner.published;
+        drop(inner);
+        self.head.send_replace(published);
+    }
+
+    /// In memory mode the caller may hold the lock: publish without taking it again.
+    fn publish_locked_free(&self, mark: u64) {
+        self.head.send_if_modified(|head| {
+            if mark > *head {
+                *head = mark;
+                true
+            } else {
+                false
+            }
+        });
+    }
+
+    /// A receiver of the published head (the sequence number after the last visible event).
+    pub fn watch(&self) -> watch::Receiver<u64> {
+        self.head.subscribe()
+    }
+
+    /// The published head.
+    pub fn head(&self) -> u64 {
+        *self.head.borrow()
+    }
+
+    /// Writes world documents and blobs (no events); resolves when durable.
+    pub fn write(&self, ops: Vec<Op>) -> Ticket {
+        let _order = self.lock();
+        self.submit(Unit { ops, publish: None })
+    }
+
+    /// Every saved world document as (kind, key, body), in key order.
+    pub fn load_docs(&self) -> Result<Vec<(String, String, String)>, StoreError> {
+        let Some(reader) = &self.reader else {
+            return Ok(Vec::new());
+        };
+        let connection = reader.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut statement =
+            connection.prepare("SELECT kind, key, body FROM docs ORDER BY kind, key")?;
+        let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    /// A stored blob.
+    pub fn blob(&self, hash: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        let Some(reader) = &self.reader else {
+            return Ok(None);
+        };
+        let connection = reader.lock().unwrap_or_else(PoisonError::into_inner);
+        Ok(connection
+            .query_row("SELECT bytes FROM blobs WHERE hash = ?1", [hash], |row| {
+                row.get(0)
+            })
+            .optional()?)
+    }
+
+    /// Waits until everything submitted so far is durable, then stops the writer.
+    pub fn close(&self) {
+        let sender = self
+            .writer
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        drop(sender);
+        let thread = self
+            .writer_thread
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        if let Some(thread) = thread {
+            let _ = thread.join();
+        }
+    }
+
+    /// The number of (sessions, readers) open.
+    pub fn cursor_counts(&self) -> (usize, usize) {
+        let inner = self.lock();
+        (inner.sessions.len(), inner.readers.len())
+    }
+
+    /// Events held in the memory cache.
+    pub fn cached_events(&self) -> usize {
+        self.lock().cache.len()
+    }
+
+    /// Events appended so far (the last sequence number).
+    pub fn appended(&self) -> u64 {
+        self.lock().next_seq - 1
+    }
+}
+
+/// Loads counters and sessions from the database.
+fn load(connection: &Connection, inner: &mut Inner) -> Result<(), StoreError> {
+    let meta = |key: &str| -> Result<Option<u64>, StoreError> {
+        let value: Option<String> = connection
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |row| {
+                row.get(0)
+            })
+            .optional()?;
+        value
+            .map(|v| {
+                v.parse::<u64>()
+                    .map_err(|_| StoreError::Corrupt(format!("meta {key} = {v}")))
+            })
+            .transpose()
+    };
+    inner.next_seq = meta("next_seq")?.unwrap_or(1).max(1);
+    inner.cum_total = meta("cum_total")?.unwrap_or(0);
+    inner.next_session = meta("next_session")?.unwrap_or(1).max(1);
+    inner.published = inner.next_seq;
+    inner.cache_first = inner.next_seq;
+    let mut statement =
+        connection.prepare("SELECT id, cursor, lost, lost_reason, last_seen FROM sessions")?;
+    let rows = statement.query_map([], |row| {
+        Ok((
+            row.get::<_, i64>(0)? as u64,
+            SessionState {
+                cursor: row.get::<_, i64>(1)? as u64,
+                lost: row.get::<_, i64>(2)? as u64,
+                lost_reason: row.get(3)?,
+                last_seen: row.get(4)?,
+            },
+        ))
+    })?;
+    for row in rows {
+        let (id, session) = row?;
+        inner.sessions.insert(id, session);
+    }
+    let mut statement = connection.prepare("SELECT id, reason FROM session_tombstones")?;
+    let rows = statement.query_map([], |row| Ok((row.get::<_, i64>(0)? as u64, row.get(1)?)))?;
+    for row in rows {
+        let (id, reason) = row?;
+        inner.tombstones.insert(id, reason);
+    }
+    let mut statement =
+        connection.prepare("SELECT name, cursor, lost FROM readers ORDER BY name")?;
+    let rows = statement.query_map([], |row| {
+        Ok((
+            row.get::<_, String>(0)?,
+            row.get::<_, i64>(1)? as u64,
+            row.get::<_, i64>(2)? as u64,
+        ))
+    })?;
+    for row in rows {
+        let (name, cursor, lost) = row?;
+        let id = crate::readers::ReaderId(inner.next_reader);
+        inner.next_reader += 1;
+        inner.readers.insert(
+            id,
+            crate::state::ReaderState {
+                cursor,
+                name: Some(name),
+                lost,
+            },
+        );
+    }
+    let oldest: Option<i64> =
+        connection.query_row("SELECT MIN(seq) FROM events", [], |row| row.get(0))?;
+    inner.reclaimed = oldest.map_or(inner.next_seq, |s| s as u64);
+    Ok(())
+}

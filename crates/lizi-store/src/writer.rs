@@ -1,0 +1,264 @@
+//! The writer thread: one connection, one transaction per batch of units (group commit).
+//!
+//! Units are applied in the order they were submitted. A unit's ticket resolves only after
+//! the transaction holding it has committed, and after the events it carries have been
+//! published to readers.
+
+use std::sync::mpsc;
+use std::sync::Arc;
+
+use rusqlite::{params, Connection};
+use tokio::sync::oneshot;
+
+use crate::StoreError;
+
+/// Most units committed in one transaction.
+const MAX_BATCH: usize = 4096;
+
+/// One write.
+#[derive(Debug)]
+pub enum Op {
+    /// Put (`Some`) or delete (`None`) a world document.
+    Doc {
+        /// Entity kind.
+        kind: String,
+        /// Key within the kind.
+        key: String,
+        /// JSON body.
+        body: Option<String>,
+    },
+    /// Store a content-addressed blob (a no-op when present).
+    Blob {
+        /// Content hash.
+        hash: String,
+        /// Content.
+        bytes: Vec<u8>,
+    },
+    /// Append events: (seq, JSON, cumulative bytes before it).
+    Events(Vec<(u64, Arc<str>, u64)>),
+    /// Set a meta value.
+    Meta(&'static str, String),
+    /// Create or update a session.
+    Session {
+        /// Session id.
+        id: u64,
+        /// Next unread sequence number.
+        cursor: u64,
+        /// Events lost and not yet reported.
+        lost: u64,
+        /// Why they were lost.
+        lost_reason: String,
+        /// Last activity (unix seconds).
+        last_seen: i64,
+    },
+    /// Remove a session, leaving a tombstone with a reason when one is given.
+    RemoveSession {
+        /// Session id.
+        id: u64,
+        /// Why, when removed by lizi rather than by the client.
+        tombstone: Option<String>,
+        /// When (unix seconds).
+        at: i64,
+    },
+    /// Create or update a named reader.
+    Reader {
+        /// Reader name.
+        name: String,
+        /// Next unread sequence number.
+        cursor: u64,
+        /// Events lost so far.
+        lost: u64,
+    },
+    /// Forget a named reader.
+    RemoveReader(String),
+    /// Delete events below a sequence number (read by every cursor).
+    Reclaim(u64),
+}
+
+/// A group of writes that commit together.
+#[derive(Debug, Default)]
+pub struct Unit {
+    /// The writes.
+    pub ops: Vec<Op>,
+    /// Events below this sequence number become visible once the unit commits.
+    pub publish: Option<u64>,
+}
+
+impl Unit {
+    /// Whether the unit writes nothing.
+    pub fn is_empty(&self) -> bool {
+        self.ops.is_empty() && self.publish.is_none()
+    }
+}
+
+/// Resolves when a unit is durable (or failed).
+#[derive(Debug)]
+pub struct Ticket(TicketInner);
+
+#[derive(Debug)]
+enum TicketInner {
+    Ready(Result<(), StoreError>),
+    Pending(oneshot::Receiver<Result<(), StoreError>>),
+}
+
+impl Ticket {
+    /// A ticket that is already resolved.
+    pub fn ready(result: Result<(), StoreError>) -> Ticket {
+        Ticket(TicketInner::Ready(result))
+    }
+
+    /// Waits for the commit.
+    pub async fn wait(self) -> Result<(), StoreError> {
+        match self.0 {
+            TicketInner::Ready(result) => result,
+            TicketInner::Pending(receiver) => receiver.await.unwrap_or(Err(StoreError::Closed)),
+        }
+    }
+
+    /// Waits for the commit, blocking the thread (not for async contexts).
+    pub fn wait_blocking(self) -> Result<(), StoreError> {
+        match self.0 {
+            TicketInner::Ready(result) => result,
+            TicketInner::Pending(receiver) => {
+                receiver.blocking_recv().unwrap_or(Err(StoreError::Closed))
+            }
+        }
+    }
+}
+
+/// A submitted unit with its completion.
+pub(crate) struct Job {
+    unit: Unit,
+    done: oneshot::Sender<Result<(), StoreError>>,
+}
+
+/// Wraps a unit into a job and its ticket.
+pub(crate) fn job(unit: Unit) -> (Job, Ticket) {
+    let (done, receiver) = oneshot::channel();
+    (Job { unit, done }, Ticket(TicketInner::Pending(receiver)))
+}
+
+/// Runs the writer until every sender is gone. `publish` is called with the highest
+/// `publish` mark of each committed batch, before the batch's tickets resolve.
+pub(crate) fn run(
+    mut connection: Connection,
+    jobs: mpsc::Receiver<Job>,
+    publish: impl Fn(u64),
+    failed: impl Fn(&StoreError),
+) {
+    while let Ok(first) = jobs.recv() {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match jobs.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        let result = apply(&mut connection, &batch).map_err(StoreError::from);
+        match &result {
+            Ok(()) => {
+                if let Some(mark) = batch.iter().filter_map(|j| j.unit.publish).max() {
+                    publish(mark);
+                }
+            }
+            Err(error) => {
+                tracing::error!("committing {} units failed: {error}", batch.len());
+                failed(error);
+            }
+        }
+        for job in batch {
+            let _ = job.done.send(result.clone());
+        }
+    }
+}
+
+fn apply(connection: &mut Connection, batch: &[Job]) -> rusqlite::Result<()> {
+    let transaction = connection.transaction()?;
+    for job in batch {
+        for op in &job.unit.ops {
+            apply_op(&transaction, op)?;
+        }
+    }
+    transaction.commit()
+}
+
+fn apply_op(db: &rusqlite::Transaction<'_>, op: &Op) -> rusqlite::Result<()> {
+    match op {
+        Op::Doc {
+            kind,
+            key,
+            body: Some(body),
+        } => {
+            db.prepare_cached("INSERT OR REPLACE INTO docs (kind, key, body) VALUES (?1, ?2, ?3)")?
+                .execute(params![kind, key, body])?;
+        }
+        Op::Doc {
+            kind,
+            key,
+            body: None,
+        } => {
+            db.prepare_cached("DELETE FROM docs WHERE kind = ?1 AND key = ?2")?
+                .execute(params![kind, key])?;
+        }
+        Op::Blob { hash, bytes } => {
+            db.prepare_cached("INSERT OR IGNORE INTO blobs (hash, bytes) VALUES (?1, ?2)")?
+                .execute(params![hash, bytes])?;
+        }
+        Op::Events(events) => {
+            let mut insert = db.prepare_cached(
+                "INSERT OR REPLACE INTO events (seq, body, cum_bytes) VALUES (?1, ?2, ?3)",
+            )?;
+            for (seq, body, cum) in events {
+                insert.execute(params![*seq as i64, body.as_ref(), *cum as i64])?;
+            }
+        }
+        Op::Meta(key, value) => {
+            db.prepare_cached("INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)")?
+                .execute(params![key, value])?;
+        }
+        Op::Session {
+            id,
+            cursor,
+            lost,
+            lost_reason,
+            last_seen,
+        } => {
+            db.prepare_cached(
+                "INSERT OR REPLACE INTO sessions (id, cursor, lost, lost_reason, last_seen)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![
+                *id as i64,
+                *cursor as i64,
+                *lost as i64,
+                lost_reason,
+                last_seen
+            ])?;
+        }
+        Op::RemoveSession { id, tombstone, at } => {
+            db.prepare_cached("DELETE FROM sessions WHERE id = ?1")?
+                .execute(params![*id as i64])?;
+            if let Some(reason) = tombstone {
+                db.prepare_cached(
+                    "INSERT OR REPLACE INTO session_tombstones (id, reason, at) VALUES (?1, ?2, ?3)",
+                )?
+                .execute(params![*id as i64, reason, at])?;
+            }
+        }
+        Op::Reader { name, cursor, lost } => {
+            db.prepare_cached(
+                "INSERT OR REPLACE INTO readers (name, cursor, lost) VALUES (?1, ?2, ?3)",
+            )?
+            .execute(params![name, *cursor as i64, *lost as i64])?;
+        }
+        Op::RemoveReader(name) => {
+            db.prepare_cached("DELETE FROM readers WHERE name = ?1")?
+                .execute(params![name])?;
+        }
+        Op::Reclaim(below) => {
+            db.prepare_cached("DELETE FROM events WHERE seq < ?1")?
+                .execute(params![*below as i64])?;
+        }
+    }
+    Ok(())
+}

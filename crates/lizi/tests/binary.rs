@@ -1,0 +1,438 @@
+//! The real `lizi` binary as a child process: startup on port 0, clean exit on SIGTERM and
+//! SIGINT, the config file, environment variables under flags, and bad world files.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use common::temp_dir;
+use futures_util::{SinkExt, StreamExt};
+use serde_json::Value;
+use tokio_tungstenite::tungstenite::Message;
+
+/// Every environment variable lizi reads; cleared so the test's own environment can't leak in.
+const LIZI_VARS: &[&str] = &[
+    "LIZI_CONFIG",
+    "LIZI_LISTEN",
+    "LIZI_DATA",
+    "LIZI_WORLD",
+    "LIZI_PASSWORD",
+    "LIZI_TOKEN",
+    "LIZI_ALLOW_FROM",
+    "LIZI_REPORT_URLS",
+    "LIZI_MAX_BODY_BYTES",
+    "LIZI_KEY_ACCESS",
+    "LIZI_LOG",
+];
+
+const STARTUP: Duration = Duration::from_secs(20);
+const EXIT: Duration = Duration::from_secs(5);
+
+const CUSTOM_WORLD: &str = r#"
+[[account]]
+uin = 10001
+nickname = "bot"
+online = true
+[[user]]
+uin = 20001
+nickname = "Alice"
+[[friend]]
+a = 10001
+b = 20001
+[[group]]
+gin = 30001
+name = "test group"
+owner = 20001
+admins = [10001]
+members = [10001, 20001]
+"#;
+
+/// A running `lizi` process; killed on drop.
+struct Lizi {
+    child: Child,
+    lines: mpsc::Receiver<String>,
+    stderr: Vec<String>,
+}
+
+impl Lizi {
+    /// Starts `lizi <args>` in `dir` with only the given LIZI_* variables.
+    fn spawn(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Lizi {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_lizi"));
+        command
+            .args(args)
+            .current_dir(dir)
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        for var in LIZI_VARS {
+            command.env_remove(var);
+        }
+        command.envs(env.iter().copied());
+        let mut child = command.spawn().expect("spawn lizi");
+        let stderr = child.stderr.take().expect("stderr");
+        let (tx, lines) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Lizi {
+            child,
+            lines,
+            stderr: Vec::new(),
+        }
+    }
+
+    /// Reads stderr until the `listening on http://127.0.0.1:<port>` line; returns the port.
+    fn port(&mut self) -> u16 {
+        const MARK: &str = "listening on http://127.0.0.1:";
+        let deadline = Instant::now() + STARTUP;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) => {
+                    self.stderr.push(line.clone());
+                    if let Some(at) = line.find(MARK) {
+                        let digits: String = line[at + MARK.len()..]
+                            .chars()
+                            .take_while(char::is_ascii_digit)
+                            .collect();
+                        let port: u16 = digits
+                            .parse()
+                            .unwrap_or_else(|_| panic!("no port in {line:?}"));
+                        assert_ne!(port, 0, "{line}");
+                        return port;
+                    }
+                }
+                Err(_) => panic!("no `listening on` line; stderr so far: {:#?}", self.stderr),
+            }
+        }
+    }
+
+    fn signal(&self, name: &str) {
+        let status = Command::new("kill")
+            .arg(format!("-{name}"))
+            .arg(self.child.id().to_string())
+            .status()
+            .expect("run kill");
+        assert!(status.success(), "kill -{name} failed");
+    }
+
+    /// Waits for the process to exit (at most `limit`); returns its status and all stderr.
+    fn wait_exit(&mut self, limit: Duration) -> (ExitStatus, String) {
+        let deadline = Instant::now() + limit;
+        let status = loop {
+            if let Some(status) = self.child.try_wait().expect("try_wait") {
+                break status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "lizi did not exit within {limit:?}; stderr: {:#?}",
+                self.stderr
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        // The reader thread ends at EOF once the process is gone.
+        let eof = Instant::now() + Duration::from_secs(2);
+        while let Ok(line) = self
+            .lines
+            .recv_timeout(eof.saturating_duration_since(Instant::now()))
+        {
+            self.stderr.push(line);
+        }
+        (status, self.stderr.join("\n"))
+    }
+}
+
+impl Drop for Lizi {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+/// A scratch folder, removed on drop.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(tag: &str) -> Scratch {
+        Scratch(temp_dir(tag))
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+
+    fn write(&self, name: &str, text: &str) -> String {
+        let path = self.path(name);
+        std::fs::write(&path, text).expect("write file");
+        path.to_str().expect("UTF-8 path").to_owned()
+    }
+
+    fn data(&self) -> String {
+        self.path("data").to_str().expect("UTF-8 path").to_owned()
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .expect("client")
+}
+
+/// `GET /getlogonqq`; returns the raw text inside `ret`.
+async fn logonqq(port: u16) -> String {
+    let response = client()
+        .get(format!("http://127.0.0.1:{port}/getlogonqq"))
+        .send()
+        .await
+        .expect("GET /getlogonqq");
+    assert_eq!(response.status().as_u16(), 200);
+    let text = response.text().await.expect("body");
+    let answer: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
+    answer["ret"].as_str().expect("ret is a string").to_owned()
+}
+
+/// The QQlist of `/getlogonqq`: (QQ, nickname) in the order sent.
+async fn accounts(port: u16) -> Vec<(String, String)> {
+    let ret = logonqq(port).await;
+    let inner: Value = serde_json::from_str(&ret).unwrap_or_else(|e| panic!("{e}: {ret}"));
+    let list = inner["QQlist"]
+        .as_object()
+        .unwrap_or_else(|| panic!("no QQlist: {ret}"));
+    let mut out: Vec<(String, String)> = list
+        .iter()
+        .map(|(uin, info)| {
+            (
+                uin.clone(),
+                info["昵称"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    // serde_json sorts keys; restore the order of the text.
+    out.sort_by_key(|(uin, _)| ret.find(&format!("\"{uin}\"")).expect("key in text"));
+    out
+}
+
+async fn stops_cleanly_on(signal: &str) {
+    let scratch = Scratch::new("bin-signal");
+    let data = scratch.data();
+    let mut lizi = Lizi::spawn(
+        &scratch.0,
+        &["--listen", "127.0.0.1:0", "--data", &data],
+        &[],
+    );
+    let port = lizi.port();
+
+    let ret = logonqq(port).await;
+    assert!(ret.starts_with(r#"{"QQlist":{"10001":{"#), "{ret}");
+    assert_eq!(
+        accounts(port).await,
+        [
+            ("10001".into(), "lizi-bot".into()),
+            ("10002".into(), "lizi-helper".into())
+        ]
+    );
+    // An open WebSocket does not hold up shutdown.
+    let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://127.0.0.1:{port}/ws"))
+        .await
+        .expect("websocket");
+    ws.send(Message::Ping(b"p".to_vec().into()))
+        .await
+        .expect("ping");
+    let pong = tokio::time::timeout(Duration::from_secs(5), ws.next()).await;
+    assert!(matches!(pong, Ok(Some(Ok(Message::Pong(_))))), "{pong:?}");
+
+    lizi.signal(signal);
+    let (status, stderr) = lizi.wait_exit(EXIT);
+    assert_eq!(
+        status.code(),
+        Some(0),
+        "exit status {status}; stderr:\n{stderr}"
+    );
+    assert!(Path::new(&data).is_dir(), "the data folder was created");
+}
+
+#[tokio::test]
+async fn sigterm_stops_with_status_0() {
+    stops_cleanly_on("TERM").await;
+}
+
+#[tokio::test]
+async fn sigint_stops_with_status_0() {
+    stops_cleanly_on("INT").await;
+}
+
+#[tokio::test]
+async fn serve_with_a_config_file_and_a_relative_world() {
+    let scratch = Scratch::new("bin-config");
+    scratch.write("w.toml", CUSTOM_WORLD);
+    let config = scratch.write(
+        "lizi.toml",
+        "listen = \"127.0.0.1:0\"\nworld = \"w.toml\"\ndata = \"data\"\n",
+    );
+    // Run from elsewhere: `w.toml` and `data` are relative to the config file.
+    let elsewhere = Scratch::new("bin-config-cwd");
+    let mut lizi = Lizi::spawn(&elsewhere.0, &["serve", "--config", &config], &[]);
+    let port = lizi.port();
+    assert_eq!(accounts(port).await, [("10001".into(), "bot".into())]);
+    let world = client()
+        .get(format!("http://127.0.0.1:{port}/sim/world"))
+        .send()
+        .await
+        .expect("GET /sim/world")
+        .text()
+        .await
+        .expect("body");
+    assert!(world.contains("test group"), "{world}");
+    assert!(!world.contains("30002"), "{world}");
+    assert!(
+        scratch.path("data").is_dir(),
+        "data relative to the config file"
+    );
+    lizi.signal("TERM");
+    assert_eq!(lizi.wait_exit(EXIT).0.code(), Some(0));
+}
+
+#[tokio::test]
+async fn environment_variables_configure_and_flags_override_them() {
+    let scratch = Scratch::new("bin-env");
+    let world = scratch.write("w.toml", CUSTOM_WORLD);
+    let other = scratch.write(
+        "other.toml",
+        &CUSTOM_WORLD.replace("\"bot\"", "\"flag-bot\""),
+    );
+    let data = scratch.data();
+
+    // Environment only.
+    let mut lizi = Lizi::spawn(
+        &scratch.0,
+        &[],
+        &[
+            ("LIZI_LISTEN", "127.0.0.1:0"),
+            ("LIZI_WORLD", &world),
+            ("LIZI_DATA", &data),
+        ],
+    );
+    let port = lizi.port();
+    assert_eq!(accounts(port).await, [("10001".into(), "bot".into())]);
+    lizi.signal("TERM");
+    assert_eq!(lizi.wait_exit(EXIT).0.code(), Some(0));
+
+    // Flags over environment: the environment names a taken port and a missing world.
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let taken_addr = taken.local_addr().expect("addr").to_string();
+    let missing = scratch.path("missing.toml");
+    let mut lizi = Lizi::spawn(
+        &scratch.0,
+        &[
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--world",
+            &other,
+            "--data",
+            &data,
+            // The folder holds the first run's world; start again from this fixture.
+            "--reset",
+        ],
+        &[
+            ("LIZI_LISTEN", &taken_addr),
+            ("LIZI_WORLD", missing.to_str().unwrap()),
+        ],
+    );
+    let port = lizi.port();
+    assert_ne!(port.to_string(), taken_addr.rsplit(':').next().unwrap());
+    assert_eq!(accounts(port).await, [("10001".into(), "flag-bot".into())]);
+    lizi.signal("TERM");
+    assert_eq!(lizi.wait_exit(EXIT).0.code(), Some(0));
+
+    // Environment over the config file.
+    let config = scratch.write(
+        "lizi.toml",
+        "listen = \"127.0.0.1:0\"\nworld = \"w.toml\"\n",
+    );
+    let mut lizi = Lizi::spawn(
+        &scratch.0,
+        &["--data", &data],
+        &[("LIZI_CONFIG", &config), ("LIZI_WORLD", &other)],
+    );
+    let port = lizi.port();
+    assert_eq!(accounts(port).await, [("10001".into(), "flag-bot".into())]);
+    lizi.signal("TERM");
+    assert_eq!(lizi.wait_exit(EXIT).0.code(), Some(0));
+}
+
+/// Runs lizi on a world file; asserts a non-zero exit whose stderr contains every `needle`.
+fn assert_world_refused(scratch: &Scratch, name: &str, text: Option<&str>, needles: &[&str]) {
+    let path = match text {
+        Some(text) => scratch.write(name, text),
+        None => scratch.path(name).to_str().unwrap().to_owned(),
+    };
+    let data = scratch.data();
+    let mut lizi = Lizi::spawn(
+        &scratch.0,
+        &["--listen", "127.0.0.1:0", "--data", &data, "--world", &path],
+        &[],
+    );
+    let (status, stderr) = lizi.wait_exit(Duration::from_secs(10));
+    assert!(
+        !status.success(),
+        "{name}: lizi started on a bad world; stderr:\n{stderr}"
+    );
+    for needle in needles {
+        assert!(
+            stderr.contains(needle),
+            "{name}: stderr does not mention `{needle}`:\n{stderr}"
+        );
+    }
+}
+
+#[test]
+fn a_bad_world_file_is_refused_with_a_reason() {
+    let scratch = Scratch::new("bin-bad-world");
+    assert_world_refused(
+        &scratch,
+        "unknown-friend.toml",
+        Some(&CUSTOM_WORLD.replace("b = 20001", "b = 99999")),
+        &["unknown-friend.toml", "99999"],
+    );
+    assert_world_refused(
+        &scratch,
+        "no-account.toml",
+        Some("[[user]]\nuin = 20001\nnickname = \"Alice\"\n"),
+        &["no-account.toml", "account"],
+    );
+    assert_world_refused(
+        &scratch,
+        "duplicate.toml",
+        Some(&format!(
+            "{CUSTOM_WORLD}\n[[user]]\nuin = 20001\nnickname = \"again\"\n"
+        )),
+        &["duplicate.toml", "20001"],
+    );
+    assert_world_refused(
+        &scratch,
+        "syntax.toml",
+        Some("[[account]\nuin = "),
+        &["syntax.toml"],
+    );
+    assert_world_refused(&scratch, "missing.toml", None, &["missing.toml"]);
+}
