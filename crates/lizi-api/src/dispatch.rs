@@ -68,6 +68,11 @@ pub async fn dispatch(
         Err(response) => return response,
     };
     if let Some(action) = path.strip_prefix("/sim/") {
+        let body = if body.is_empty() {
+            query_json(query.as_deref())
+        } else {
+            body
+        };
         return control(&state, &method, action, &body).await;
     }
     let Some(spec) = EndpointSpec::find(&path) else {
@@ -85,6 +90,27 @@ pub async fn dispatch(
         );
     }
     endpoint(&state, spec, &body, query.as_deref()).await
+}
+
+/// A control action's query string as a JSON object (for GET views): numbers stay numbers.
+fn query_json(query: Option<&str>) -> Vec<u8> {
+    let form = Form::decode(b"", query);
+    let object: serde_json::Map<String, serde_json::Value> = form
+        .keys()
+        .filter_map(|key| {
+            let value = form.get(key)?.ok()?;
+            let value = match value.parse::<u64>() {
+                Ok(number) => serde_json::Value::from(number),
+                Err(_) => serde_json::Value::from(value),
+            };
+            Some((key.to_owned(), value))
+        })
+        .collect();
+    if object.is_empty() {
+        Vec::new()
+    } else {
+        serde_json::Value::Object(object).to_string().into_bytes()
+    }
 }
 
 fn is_upgrade(request: &Request<Body>) -> bool {
@@ -152,8 +178,7 @@ async fn control(state: &AppState, method: &Method, action: &str, body: &[u8]) -
             return response::error(StatusCode::BAD_REQUEST, error.to_string());
         }
     };
-    let takes_body = !matches!(request, ControlRequest::World);
-    if takes_body && method != Method::POST {
+    if !request.read_only() && method != Method::POST {
         return response::error(
             StatusCode::METHOD_NOT_ALLOWED,
             format!("/sim/{action} takes POST"),

@@ -75,9 +75,6 @@ pub enum ControlError {
     },
 }
 
-/// The control actions, with whether each takes a body.
-pub const CONTROL_ACTIONS: &[(&str, bool)] = &[("message", true), ("world", false)];
-
 impl ControlRequest {
     /// Decodes `action` (the path after `/sim/`) with its JSON `body`.
     pub fn decode(action: &str, body: &[u8]) -> Result<Self, ControlError> {
@@ -110,6 +107,11 @@ impl ControlRequest {
             "world" => Ok(ControlRequest::World),
             other => Err(ControlError::UnknownAction(other.to_owned())),
         }
+    }
+
+    /// Whether the action only reads (answered to GET as well as POST).
+    pub fn read_only(&self) -> bool {
+        matches!(self, ControlRequest::World)
     }
 
     /// The action's name.

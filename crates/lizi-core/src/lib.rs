@@ -12,6 +12,7 @@ pub mod model;
 pub mod param;
 pub mod reply;
 mod table;
+pub mod textcode;
 
 pub use backend::{Backend, BoxFuture, ControlRequest};
 pub use endpoint::{EndpointSpec, Gate, Methods, Request, Template, ENDPOINTS};

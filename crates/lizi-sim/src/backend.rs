@@ -50,7 +50,7 @@ pub enum WorldSource {
 }
 
 /// A handled request: the reply, and the commit to wait for before answering.
-type Handled = Result<(Reply, Option<Ticket>), Failure>;
+pub(crate) type Handled = Result<(Reply, Option<Ticket>), Failure>;
 
 fn doc_op(change: DocChange) -> Op {
     Op::Doc {
@@ -121,7 +121,7 @@ impl SimBackend {
         self.lock().all_docs()
     }
 
-    fn lock(&self) -> MutexGuard<'_, World> {
+    pub(crate) fn lock(&self) -> MutexGuard<'_, World> {
         self.world.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
@@ -131,7 +131,7 @@ impl SimBackend {
     /// A change checks every rule before it changes anything, so a failed one normally
     /// touched nothing; should it have, its rows are saved all the same, so that the store
     /// always follows the world in memory.
-    fn act<R>(
+    pub(crate) fn act<R>(
         &self,
         change: impl FnOnce(&mut World) -> Result<(R, Vec<Event>), SimError>,
     ) -> Result<(R, Ticket), Failure> {
@@ -150,7 +150,7 @@ impl SimBackend {
     }
 
     /// Like [`act`](Self::act), for a change whose value is the reply.
-    fn change(
+    pub(crate) fn change(
         &self,
         change: impl FnOnce(&mut World) -> Result<(Reply, Vec<Event>), SimError>,
     ) -> Handled {
@@ -159,7 +159,7 @@ impl SimBackend {
     }
 
     /// Runs a read-only `query` on the world.
-    fn read(&self, query: impl FnOnce(&World) -> Result<Reply, SimError>) -> Handled {
+    pub(crate) fn read(&self, query: impl FnOnce(&World) -> Result<Reply, SimError>) -> Handled {
         Ok((query(&self.lock())?, None))
     }
 
@@ -184,9 +184,10 @@ impl SimBackend {
         Ok((Reply::Sent(receipt), Some(ticket)))
     }
 
-    fn handle(&self, request: Request) -> Handled {
+    /// The messaging and list endpoints; other requests are handed back.
+    fn handle(&self, request: Request) -> Result<Handled, Request> {
         use Request as R;
-        match request {
+        Ok(match request {
             R::AllocSession(_)
             | R::RemoveSession(_)
             | R::ResetEvent(_)
@@ -229,12 +230,13 @@ impl SimBackend {
             R::GetGroupMgrList(r) => {
                 self.read(|w| w.manager_list(r.fromqq, r.group).map(Reply::Text))
             }
-            other => Err(Failure::not_implemented(other.path(), "sim")),
-        }
+            other => return Err(other),
+        })
     }
 
-    fn handle_control(&self, request: ControlRequest) -> Handled {
-        match request {
+    /// The messaging and world-view control actions; others are handed back.
+    fn handle_control(&self, request: ControlRequest) -> Result<Handled, ControlRequest> {
+        Ok(match request {
             ControlRequest::Message(SimMessage {
                 from,
                 to,
@@ -246,14 +248,17 @@ impl SimBackend {
                     (None, Some(gin)) => Target::Group(gin),
                     (Some(to), Some(gin)) => Target::Temp { gin, to },
                     (None, None) => {
-                        return Err(Failure::new(
+                        return Ok(Err(Failure::new(
                             FailureKind::Invalid,
                             "a message needs `to`, `group`, or both",
-                        ))
+                        )))
                     }
                 };
                 let (receipt, ticket) =
-                    self.act(|w| w.send(from, target, &text, now(), random_id()))?;
+                    match self.act(|w| w.send(from, target, &text, now(), random_id())) {
+                        Ok(sent) => sent,
+                        Err(failure) => return Ok(Err(failure)),
+                    };
                 tracing::debug!(
                     from,
                     ?target,
@@ -268,7 +273,8 @@ impl SimBackend {
                 Ok((reply, Some(ticket)))
             }
             ControlRequest::World => Ok((Reply::Json(self.lock().view()), None)),
-        }
+            other => return Err(other),
+        })
     }
 }
 
@@ -278,13 +284,61 @@ impl Backend for SimBackend {
     }
 
     fn call(&self, request: Request) -> BoxFuture<'_, Result<Reply, Failure>> {
-        let handled = self.handle(request);
-        Box::pin(settle(handled))
+        Box::pin(async move { settle(self.route(request).await).await })
     }
 
     fn control(&self, request: ControlRequest) -> BoxFuture<'_, Result<Reply, Failure>> {
-        let handled = self.handle_control(request);
-        Box::pin(settle(handled))
+        Box::pin(async move { settle(self.route_control(request).await).await })
+    }
+}
+
+impl SimBackend {
+    /// Hands a request to the first area that takes it.
+    async fn route(&self, request: Request) -> Handled {
+        let request = match self.handle(request) {
+            Ok(handled) => return handled,
+            Err(request) => request,
+        };
+        let request = match self.handle_admin(request).await {
+            Ok(handled) => return handled,
+            Err(request) => request,
+        };
+        let request = match self.handle_social(request).await {
+            Ok(handled) => return handled,
+            Err(request) => request,
+        };
+        let request = match self.handle_media(request).await {
+            Ok(handled) => return handled,
+            Err(request) => request,
+        };
+        Err(Failure::not_implemented(request.path(), "sim"))
+    }
+
+    /// Hands a control action to the first area that takes it.
+    async fn route_control(&self, request: ControlRequest) -> Handled {
+        let request = match self.handle_control(request) {
+            Ok(handled) => return handled,
+            Err(request) => request,
+        };
+        let request = match self.control_admin(request).await {
+            Ok(handled) => return handled,
+            Err(request) => request,
+        };
+        let request = match self.control_social(request).await {
+            Ok(handled) => return handled,
+            Err(request) => request,
+        };
+        let request = match self.control_media(request).await {
+            Ok(handled) => return handled,
+            Err(request) => request,
+        };
+        Err(Failure::new(
+            FailureKind::NotImplemented,
+            format!(
+                "the sim backend has no control action `{}`",
+                request.action()
+            ),
+        ))
     }
 }
 

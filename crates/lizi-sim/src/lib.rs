@@ -11,12 +11,16 @@
 //! events. [`World::all_docs`] and [`World::from_docs`] save and load a whole world.
 
 mod accounts;
+mod admin;
 mod backend;
 mod error;
 pub mod fixture;
 mod lists;
+mod media;
 mod messages;
+mod notify;
 mod persist;
+mod social;
 mod table;
 mod view;
 mod world;
@@ -26,6 +30,7 @@ pub use error::{SimError, SimOpenError};
 pub use fixture::WorldError;
 pub use fixture::WorldFixture;
 pub use messages::Target;
+pub use notify::Notice;
 pub use persist::{DocChange, LoadError, KINDS};
 pub use table::Table;
 pub use world::{

@@ -42,6 +42,9 @@ pub struct Counters {
     /// The last global message sequence number handed out (`Msg.Seq`).
     #[serde(default)]
     pub last_seq: i64,
+    /// The last event handle handed out (`Msg.Seq` of requests and other events).
+    #[serde(default)]
+    pub last_event_seq: i64,
 }
 
 /// A friendship between two people (keyed by the ordered pair in [`World::friendships`]).
