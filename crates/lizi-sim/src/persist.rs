@@ -255,7 +255,10 @@ mod tests {
             (&message["req"], &message["seq"], &message["text"]),
             (&1.into(), &1.into(), &"hi".into())
         );
-        assert_eq!(changes[5].body.as_deref(), Some(r#"{"last_seq":1}"#));
+        assert_eq!(
+            changes[5].body.as_deref(),
+            Some(r#"{"last_seq":1,"last_event_seq":0}"#)
+        );
         assert!(world.take_changes().is_empty(), "take_changes clears");
     }
 
