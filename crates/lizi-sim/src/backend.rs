@@ -273,6 +273,7 @@ impl SimBackend {
                 Ok((reply, Some(ticket)))
             }
             ControlRequest::World => Ok((Reply::Json(self.lock().view()), None)),
+            #[allow(unreachable_patterns)]
             other => return Err(other),
         })
     }

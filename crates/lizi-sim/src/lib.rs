@@ -10,6 +10,9 @@
 //! the backend saves the changed rows, as [`DocChange`]s, in the same unit as the change's
 //! events. [`World::all_docs`] and [`World::from_docs`] save and load a whole world.
 
+// Requests are handed from area to area as the `Err` of a `Result` until one takes them.
+#![allow(clippy::result_large_err)]
+
 mod accounts;
 mod admin;
 mod backend;

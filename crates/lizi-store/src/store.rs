@@ -143,6 +143,11 @@ impl Store {
         self.inner.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
+    /// The flush policy in force.
+    pub fn config_flush(&self) -> Flush {
+        self.config.flush
+    }
+
     /// Whether events and state are kept only in memory.
     pub fn is_memory(&self) -> bool {
         self.config.flush == Flush::Memory

@@ -3,34 +3,14 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use common::child::{Lizi, EXIT};
 use common::temp_dir;
 use futures_util::{SinkExt, StreamExt};
 use serde_json::Value;
 use tokio_tungstenite::tungstenite::Message;
-
-/// Every environment variable lizi reads; cleared so the test's own environment can't leak in.
-const LIZI_VARS: &[&str] = &[
-    "LIZI_CONFIG",
-    "LIZI_LISTEN",
-    "LIZI_DATA",
-    "LIZI_WORLD",
-    "LIZI_PASSWORD",
-    "LIZI_TOKEN",
-    "LIZI_ALLOW_FROM",
-    "LIZI_REPORT_URLS",
-    "LIZI_MAX_BODY_BYTES",
-    "LIZI_KEY_ACCESS",
-    "LIZI_LOG",
-];
-
-const STARTUP: Duration = Duration::from_secs(20);
-const EXIT: Duration = Duration::from_secs(5);
 
 const CUSTOM_WORLD: &str = r#"
 [[account]]
@@ -50,116 +30,6 @@ owner = 20001
 admins = [10001]
 members = [10001, 20001]
 "#;
-
-/// A running `lizi` process; killed on drop.
-struct Lizi {
-    child: Child,
-    lines: mpsc::Receiver<String>,
-    stderr: Vec<String>,
-}
-
-impl Lizi {
-    /// Starts `lizi <args>` in `dir` with only the given LIZI_* variables.
-    fn spawn(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Lizi {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_lizi"));
-        command
-            .args(args)
-            .current_dir(dir)
-            .env("NO_COLOR", "1")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped());
-        for var in LIZI_VARS {
-            command.env_remove(var);
-        }
-        command.envs(env.iter().copied());
-        let mut child = command.spawn().expect("spawn lizi");
-        let stderr = child.stderr.take().expect("stderr");
-        let (tx, lines) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines() {
-                let Ok(line) = line else { break };
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        Lizi {
-            child,
-            lines,
-            stderr: Vec::new(),
-        }
-    }
-
-    /// Reads stderr until the `listening on http://127.0.0.1:<port>` line; returns the port.
-    fn port(&mut self) -> u16 {
-        const MARK: &str = "listening on http://127.0.0.1:";
-        let deadline = Instant::now() + STARTUP;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.lines.recv_timeout(left) {
-                Ok(line) => {
-                    self.stderr.push(line.clone());
-                    if let Some(at) = line.find(MARK) {
-                        let digits: String = line[at + MARK.len()..]
-                            .chars()
-                            .take_while(char::is_ascii_digit)
-                            .collect();
-                        let port: u16 = digits
-                            .parse()
-                            .unwrap_or_else(|_| panic!("no port in {line:?}"));
-                        assert_ne!(port, 0, "{line}");
-                        return port;
-                    }
-                }
-                Err(_) => panic!("no `listening on` line; stderr so far: {:#?}", self.stderr),
-            }
-        }
-    }
-
-    fn signal(&self, name: &str) {
-        let status = Command::new("kill")
-            .arg(format!("-{name}"))
-            .arg(self.child.id().to_string())
-            .status()
-            .expect("run kill");
-        assert!(status.success(), "kill -{name} failed");
-    }
-
-    /// Waits for the process to exit (at most `limit`); returns its status and all stderr.
-    fn wait_exit(&mut self, limit: Duration) -> (ExitStatus, String) {
-        let deadline = Instant::now() + limit;
-        let status = loop {
-            if let Some(status) = self.child.try_wait().expect("try_wait") {
-                break status;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "lizi did not exit within {limit:?}; stderr: {:#?}",
-                self.stderr
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        };
-        // The reader thread ends at EOF once the process is gone.
-        let eof = Instant::now() + Duration::from_secs(2);
-        while let Ok(line) = self
-            .lines
-            .recv_timeout(eof.saturating_duration_since(Instant::now()))
-        {
-            self.stderr.push(line);
-        }
-        (status, self.stderr.join("\n"))
-    }
-}
-
-impl Drop for Lizi {
-    fn drop(&mut self) {
-        if let Ok(None) = self.child.try_wait() {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-    }
-}
 
 /// A scratch folder, removed on drop.
 struct Scratch(PathBuf);

@@ -1,6 +1,8 @@
 //! A real lizi server on a real socket, for the integration tests.
 #![allow(dead_code)]
 
+pub mod child;
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -22,6 +24,10 @@ pub struct Server {
     pub data: PathBuf,
     /// An HTTP client.
     pub client: reqwest::Client,
+    /// The settings it runs with.
+    pub settings: Settings,
+    /// Whether dropping the server keeps the data folder (for restarts).
+    pub keep_data: bool,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<anyhow::Result<()>>>,
 }
@@ -56,13 +62,18 @@ impl Server {
     pub async fn start_with(adjust: impl FnOnce(&mut Settings)) -> Server {
         let mut settings = test_settings();
         adjust(&mut settings);
+        Server::start_settings(settings).await
+    }
+
+    /// Starts a server with exactly these settings.
+    pub async fn start_settings(settings: Settings) -> Server {
         let listener = tokio::net::TcpListener::bind(settings.listen)
             .await
             .expect("bind");
         let addr = listener.local_addr().expect("addr");
         let data = settings.data.clone();
         let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(lizi::serve(listener, settings, async move {
+        let task = tokio::spawn(lizi::serve(listener, settings.clone(), async move {
             let _ = stopped.await;
         }));
         Server {
@@ -73,9 +84,22 @@ impl Server {
                 .timeout(Duration::from_secs(20))
                 .build()
                 .expect("client"),
+            settings,
+            keep_data: false,
             stop: Some(stop),
             task: Some(task),
         }
+    }
+
+    /// Stops the server gracefully and starts it again on the same data folder (and a new
+    /// port), with settings adjusted by `adjust`.
+    pub async fn restart(mut self, adjust: impl FnOnce(&mut Settings)) -> Server {
+        self.keep_data = true;
+        let mut settings = self.settings.clone();
+        settings.listen = "127.0.0.1:0".parse().expect("addr");
+        self.stop().await;
+        adjust(&mut settings);
+        Server::start_settings(settings).await
     }
 
     /// The URL of a path.
@@ -163,6 +187,22 @@ impl Server {
             task.await.expect("server task").expect("server result");
         }
     }
+
+    /// Reads a metric from `/metrics`.
+    pub async fn metric(&self, name: &str) -> u64 {
+        let text = self
+            .client
+            .get(self.url("/metrics"))
+            .send()
+            .await
+            .expect("metrics")
+            .text()
+            .await
+            .expect("metrics body");
+        text.lines()
+            .find_map(|line| line.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+            .unwrap_or_else(|| panic!("no metric {name} in {text}"))
+    }
 }
 
 impl Drop for Server {
@@ -170,7 +210,9 @@ impl Drop for Server {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
-        let _ = std::fs::remove_dir_all(&self.data);
+        if !self.keep_data {
+            let _ = std::fs::remove_dir_all(&self.data);
+        }
     }
 }
 

@@ -1,0 +1,120 @@
+//! A lizi release binary as a child process on a loopback port.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use anyhow::{bail, Context};
+
+/// A running lizi; killed and its data folder removed on drop.
+pub struct Lizi {
+    child: Child,
+    /// `http://127.0.0.1:<port>`.
+    pub base: String,
+    /// The port.
+    pub port: u16,
+    dir: PathBuf,
+}
+
+impl Lizi {
+    /// Starts `binary` with a fresh data folder, the given world file and extra flags.
+    pub fn start(binary: &Path, world: &Path, flags: &[&str]) -> anyhow::Result<Lizi> {
+        static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("lizi-bench-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir)?;
+        let mut child = Command::new(binary)
+            .args([
+                "--listen",
+                "127.0.0.1:0",
+                "--log",
+                "warn,lizi=info",
+                "--data",
+            ])
+            .arg(dir.join("data"))
+            .arg("--world")
+            .arg(world)
+            .args(flags)
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .with_context(|| format!("starting {}", binary.display()))?;
+        let stderr = child.stderr.take().context("stderr")?;
+        let mut lines = BufReader::new(stderr).lines();
+        const MARK: &str = "listening on http://127.0.0.1:";
+        let port = loop {
+            let Some(line) = lines.next() else {
+                bail!("lizi exited before listening");
+            };
+            let line = line?;
+            if let Some(at) = line.find(MARK) {
+                let digits: String = line[at + MARK.len()..]
+                    .chars()
+                    .take_while(char::is_ascii_digit)
+                    .collect();
+                break digits.parse::<u16>()?;
+            }
+        };
+        std::thread::spawn(move || for _ in lines {});
+        Ok(Lizi {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+            port,
+            dir,
+        })
+    }
+
+    /// Resident memory in bytes (from /proc).
+    pub fn rss(&self) -> anyhow::Result<u64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))?;
+        let kib: u64 = status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .context("no VmRSS")?;
+        Ok(kib * 1024)
+    }
+}
+
+impl Drop for Lizi {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        std::thread::sleep(Duration::from_millis(20));
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Writes a world: framework accounts 10001.. (`accounts` of them, all online), users
+/// 20001.. to make `members` in all, every one a member of group 40001 (owner 10001), and
+/// a friendship 10001–20001.
+pub fn world_file(dir: &Path, members: usize, accounts: usize) -> anyhow::Result<PathBuf> {
+    let mut text = String::new();
+    let mut uins: Vec<u64> = Vec::new();
+    for i in 0..accounts.max(1) {
+        let uin = 10001 + i as u64;
+        text.push_str(&format!(
+            "[[account]]\nuin = {uin}\nnickname = \"bot{i}\"\nonline = true\n"
+        ));
+        uins.push(uin);
+    }
+    for i in 0..members.saturating_sub(uins.len()).max(1) {
+        let uin = 20001 + i as u64;
+        text.push_str(&format!("[[user]]\nuin = {uin}\nnickname = \"user{i}\"\n"));
+        uins.push(uin);
+    }
+    text.push_str("[[friend]]\na = 10001\nb = 20001\n");
+    let list: Vec<String> = uins.iter().map(u64::to_string).collect();
+    text.push_str(&format!(
+        "[[group]]\ngin = 40001\nname = \"bench group\"\nowner = 10001\nmembers = [{}]\n",
+        list.join(", ")
+    ));
+    std::fs::create_dir_all(dir)?;
+    let path = dir.join(format!("world-{members}-{accounts}.toml"));
+    std::fs::write(&path, text)?;
+    Ok(path)
+}

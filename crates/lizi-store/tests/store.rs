@@ -1,0 +1,158 @@
+//! The store on a real SQLite file: reopening, schema versions, lag limits by bytes, and
+//! the cache boundary between memory and disk.
+
+use std::time::Duration;
+
+use lizi_core::event::{EventMsg, PrivateMsg};
+use lizi_core::Event;
+use lizi_store::{Flush, Store, StoreConfig, StoreError, TakeOptions, Taken};
+
+fn dir(tag: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("lizi-store-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+fn config(dir: &std::path::Path) -> StoreConfig {
+    StoreConfig {
+        sweep_every: Duration::from_secs(3600),
+        ..StoreConfig::new(dir)
+    }
+}
+
+fn event(text: &str) -> Event {
+    let mut event = PrivateMsg::default();
+    event.msg.text = text.into();
+    Event::PrivateMsg(event)
+}
+
+fn texts(taken: &Taken) -> Vec<String> {
+    match taken {
+        Taken::Events { events, .. } => events
+            .iter()
+            .map(|e| {
+                serde_json::from_str::<serde_json::Value>(e).unwrap()["Msg"]["Text"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect(),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_newer_schema_is_refused() {
+    let dir = dir("schema");
+    Store::open(config(&dir)).unwrap().close();
+    let connection = rusqlite::Connection::open(dir.join("lizi.db")).unwrap();
+    connection.pragma_update(None, "user_version", 99).unwrap();
+    drop(connection);
+    match Store::open(config(&dir)) {
+        Err(error @ StoreError::TooNew { found: 99, .. }) => {
+            assert!(error.to_string().contains("newer lizi"), "{error}");
+        }
+        other => panic!("{other:?}"),
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn reads_cross_the_cache_boundary_and_survive_reopening() {
+    let dir = dir("cache");
+    let store = Store::open(StoreConfig {
+        cache_events: 4,
+        ..config(&dir)
+    })
+    .unwrap();
+    let session = store.alloc_session().await.unwrap();
+    for i in 0..10 {
+        store
+            .append(&[event(&format!("e{i}"))])
+            .wait()
+            .await
+            .unwrap();
+    }
+    assert!(store.cached_events() <= 4, "the cache is bounded");
+    let peek = TakeOptions {
+        peek: true,
+        limit: 3,
+    };
+    assert_eq!(
+        texts(&store.take(session, peek).await.unwrap()),
+        ["e0", "e1", "e2"]
+    );
+    store.close();
+    drop(store);
+
+    let store = Store::open(StoreConfig {
+        cache_events: 4,
+        ..config(&dir)
+    })
+    .unwrap();
+    let all = store.take(session, TakeOptions::default()).await.unwrap();
+    assert_eq!(texts(&all).len(), 10);
+    assert_eq!(
+        texts(&store.take(session, TakeOptions::default()).await.unwrap()).len(),
+        0
+    );
+    assert_eq!(store.alloc_session().await.unwrap(), session + 1);
+    store.close();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn the_byte_limit_drops_the_oldest_and_says_how_many() {
+    let dir = dir("bytes");
+    let one = lizi_store::encode_event(&event("x0"), 1).len() as u64;
+    let store = Store::open(StoreConfig {
+        max_lag_bytes: one * 3,
+        ..config(&dir)
+    })
+    .unwrap();
+    let session = store.alloc_session().await.unwrap();
+    for i in 0..8 {
+        store
+            .append(&[event(&format!("x{i}"))])
+            .wait()
+            .await
+            .unwrap();
+    }
+    store.sweep().unwrap();
+    match store.take(session, TakeOptions::default()).await.unwrap() {
+        taken @ Taken::Events { lost, .. } => {
+            assert_eq!(lost, 5);
+            assert_eq!(texts(&taken), ["x5", "x6", "x7"]);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        store
+            .stats
+            .events_dropped
+            .load(std::sync::atomic::Ordering::Relaxed),
+        5
+    );
+    store.close();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn the_memory_store_works_without_a_folder() {
+    let store = Store::open(StoreConfig::memory()).unwrap();
+    assert!(store.is_memory());
+    let session = store.alloc_session().await.unwrap();
+    store
+        .append(&[Event::EventMsg(EventMsg::default()), event("m")])
+        .wait()
+        .await
+        .unwrap();
+    match store.take(session, TakeOptions::default()).await.unwrap() {
+        Taken::Events { events, first, .. } => {
+            assert_eq!(events.len(), 2);
+            assert_eq!(first, 1);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(store.config_flush(), Flush::Memory);
+}
