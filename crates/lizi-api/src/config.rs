@@ -22,6 +22,17 @@ pub struct ApiConfig {
     pub push_max_backoff_ms: u64,
     /// Timeout of one push request, in milliseconds.
     pub push_timeout_ms: u64,
+    /// Folders whose files `fromtype=1` and `[picFile,path=…]` may read (none: refused).
+    pub media_dirs: Vec<std::path::PathBuf>,
+    /// Largest file or download accepted as media, in bytes.
+    pub fetch_max_bytes: u64,
+    /// Timeout of one media download (`fromtype=2`), in milliseconds.
+    pub fetch_timeout_ms: u64,
+    /// Whether media URLs may point at loopback, private or reserved addresses.
+    pub fetch_allow_private: bool,
+    /// The base URL (`http://host:port`) of the picture and file URLs lizi hands out;
+    /// `None`: `http://<bound address>`.
+    pub public_url: Option<String>,
 }
 
 impl Default for ApiConfig {
@@ -35,6 +46,11 @@ impl Default for ApiConfig {
             key_access: false,
             push_max_backoff_ms: 30_000,
             push_timeout_ms: 10_000,
+            media_dirs: Vec::new(),
+            fetch_max_bytes: 20 * 1024 * 1024,
+            fetch_timeout_ms: 15_000,
+            fetch_allow_private: false,
+            public_url: None,
         }
     }
 }

@@ -9,6 +9,7 @@ mod access;
 mod config;
 mod dispatch;
 mod encode;
+mod media;
 mod metrics;
 mod push;
 mod response;
@@ -26,6 +27,7 @@ use tokio::sync::watch;
 
 pub use access::{AllowRule, AllowRuleError};
 pub use config::ApiConfig;
+pub use media::{is_public, HttpFetcher};
 pub use metrics::Metrics;
 
 /// Everything a request handler needs; cheap to clone.

@@ -31,6 +31,13 @@ pub trait Backend: Send + Sync + 'static {
             ))
         })
     }
+
+    /// The bytes of an uploaded picture, voice or file by content hash (32 hex digits,
+    /// any case), for the API layer's media route; `None` when unknown.
+    fn media(&self, hash: &str) -> BoxFuture<'_, Option<crate::sim_media::MediaBytes>> {
+        let _ = hash;
+        Box::pin(async { None })
+    }
 }
 
 /// A control-API action (`/sim/<action>`, JSON body).
@@ -40,6 +47,32 @@ pub enum ControlRequest {
     Message(SimMessage),
     /// A read-only view of the whole world.
     World,
+    /// `kick`: a member is kicked (see [`crate::sim_admin`]).
+    Kick(crate::sim_admin::SimKick),
+    /// `mute`: a member is muted or unmuted.
+    Mute(crate::sim_admin::SimMute),
+    /// `leave`: someone leaves a group.
+    Leave(crate::sim_admin::SimLeave),
+    /// `set_card`: a member's card is set.
+    SetCard(crate::sim_admin::SimSetCard),
+    /// `recall`: a message is recalled.
+    Recall(crate::sim_admin::SimRecall),
+    /// `set_admin`: the owner grants or removes an admin.
+    SetAdmin(crate::sim_admin::SimSetAdmin),
+    /// `rename_group`: a group is renamed.
+    RenameGroup(crate::sim_admin::SimRenameGroup),
+    /// `group`: a read-only view of one group.
+    GroupView(crate::sim_admin::SimGroupView),
+    /// `history`: a read-only view of a conversation's messages.
+    History(crate::sim_admin::SimHistory),
+    /// An action of the friends, requests, profile and cards area.
+    Social(crate::social_control::SocialControl),
+    /// `send_picture`: a simulated user sends a picture (see [`crate::sim_media`]).
+    SendPicture(crate::sim_media::SimPicture),
+    /// `upload_file`: a simulated user uploads a group file.
+    UploadFile(crate::sim_media::SimUpload),
+    /// `files`: a read-only view of a group's folders and files.
+    Files(crate::sim_media::SimFiles),
 }
 
 /// `POST /sim/message`: `from` sends `text` to `to` (private), to `group`, or to `to`
@@ -105,13 +138,28 @@ impl ControlRequest {
                 Ok(ControlRequest::Message(message))
             }
             "world" => Ok(ControlRequest::World),
+            name if crate::sim_admin::ACTIONS.contains(&name) => {
+                crate::sim_admin::decode(name, body)
+            }
+            social if crate::social_control::SocialControl::takes(social) => Ok(
+                ControlRequest::Social(crate::social_control::SocialControl::decode(social, body)?),
+            ),
+            media if crate::sim_media::ACTIONS.contains(&media) => {
+                crate::sim_media::decode(media, body)
+            }
             other => Err(ControlError::UnknownAction(other.to_owned())),
         }
     }
 
     /// Whether the action only reads (answered to GET as well as POST).
     pub fn read_only(&self) -> bool {
-        matches!(self, ControlRequest::World)
+        matches!(
+            self,
+            ControlRequest::World
+                | ControlRequest::GroupView(_)
+                | ControlRequest::History(_)
+                | ControlRequest::Files(_)
+        ) || matches!(self, ControlRequest::Social(social) if social.read_only())
     }
 
     /// The action's name.
@@ -119,6 +167,19 @@ impl ControlRequest {
         match self {
             ControlRequest::Message(_) => "message",
             ControlRequest::World => "world",
+            ControlRequest::Kick(_) => "kick",
+            ControlRequest::Mute(_) => "mute",
+            ControlRequest::Leave(_) => "leave",
+            ControlRequest::SetCard(_) => "set_card",
+            ControlRequest::Recall(_) => "recall",
+            ControlRequest::SetAdmin(_) => "set_admin",
+            ControlRequest::RenameGroup(_) => "rename_group",
+            ControlRequest::GroupView(_) => "group",
+            ControlRequest::History(_) => "history",
+            ControlRequest::Social(social) => social.action(),
+            ControlRequest::SendPicture(_) => "send_picture",
+            ControlRequest::UploadFile(_) => "upload_file",
+            ControlRequest::Files(_) => "files",
         }
     }
 }

@@ -11,6 +11,9 @@ pub mod form;
 pub mod model;
 pub mod param;
 pub mod reply;
+pub mod sim_admin;
+pub mod sim_media;
+pub mod social_control;
 mod table;
 pub mod textcode;
 

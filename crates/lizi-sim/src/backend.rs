@@ -30,6 +30,7 @@ use lizi_store::{Op, Store, StoreError, Ticket};
 pub struct SimBackend {
     world: Mutex<World>,
     store: Arc<Store>,
+    pub(crate) media: crate::media::MediaState,
 }
 
 impl fmt::Debug for SimBackend {
@@ -83,6 +84,7 @@ impl SimBackend {
             let backend = SimBackend {
                 world: Mutex::new(world),
                 store,
+                media: crate::media::MediaState::default(),
             };
             return Ok((backend, WorldSource::Seeded));
         }
@@ -93,6 +95,7 @@ impl SimBackend {
         let backend = SimBackend {
             world: Mutex::new(world),
             store,
+            media: crate::media::MediaState::default(),
         };
         Ok((backend, WorldSource::Loaded))
     }
@@ -108,6 +111,7 @@ impl SimBackend {
         SimBackend {
             world: Mutex::new(world),
             store,
+            media: crate::media::MediaState::default(),
         }
     }
 
@@ -119,6 +123,11 @@ impl SimBackend {
     /// Every row of the world as a document.
     pub fn all_docs(&self) -> Vec<DocChange> {
         self.lock().all_docs()
+    }
+
+    /// The store the world is saved in.
+    pub(crate) fn store(&self) -> &Arc<Store> {
+        &self.store
     }
 
     pub(crate) fn lock(&self) -> MutexGuard<'_, World> {
@@ -135,11 +144,24 @@ impl SimBackend {
         &self,
         change: impl FnOnce(&mut World) -> Result<(R, Vec<Event>), SimError>,
     ) -> Result<(R, Ticket), Failure> {
+        self.act_with(Vec::new(), change)
+    }
+
+    /// Like [`act`](Self::act), committing `extra` ops (blobs) in the same unit when the
+    /// change succeeds (and dropping them when it fails).
+    pub(crate) fn act_with<R>(
+        &self,
+        extra: Vec<Op>,
+        change: impl FnOnce(&mut World) -> Result<(R, Vec<Event>), SimError>,
+    ) -> Result<(R, Ticket), Failure> {
         let mut world = self.lock();
         let result = change(&mut world);
-        let ops: Vec<Op> = world.take_changes().into_iter().map(doc_op).collect();
+        let mut ops: Vec<Op> = world.take_changes().into_iter().map(doc_op).collect();
         match result {
-            Ok((value, events)) => Ok((value, self.store.commit(ops, &events))),
+            Ok((value, events)) => {
+                ops.extend(extra);
+                Ok((value, self.store.commit(ops, &events)))
+            }
             Err(error) => {
                 if !ops.is_empty() {
                     drop(self.store.commit(ops, &[]));
@@ -168,10 +190,7 @@ impl SimBackend {
         let (receipt, ticket) = self.act(|world| {
             world.online_account(from)?;
             if let (true, Target::Group(gin)) = (anonymous, target) {
-                world.group(gin)?.member(from)?;
-                return Err(SimError::Refused(format!(
-                    "anonymous chat is off in group {gin}"
-                )));
+                return world.send_anonymous(from, gin, text, now(), random_id());
             }
             world.send(from, target, text, now(), random_id())
         })?;
@@ -273,7 +292,6 @@ impl SimBackend {
                 Ok((reply, Some(ticket)))
             }
             ControlRequest::World => Ok((Reply::Json(self.lock().view()), None)),
-            #[allow(unreachable_patterns)]
             other => return Err(other),
         })
     }
@@ -291,11 +309,16 @@ impl Backend for SimBackend {
     fn control(&self, request: ControlRequest) -> BoxFuture<'_, Result<Reply, Failure>> {
         Box::pin(async move { settle(self.route_control(request).await).await })
     }
+
+    fn media(&self, hash: &str) -> BoxFuture<'_, Option<lizi_core::sim_media::MediaBytes>> {
+        self.media_bytes(hash)
+    }
 }
 
 impl SimBackend {
     /// Hands a request to the first area that takes it.
     async fn route(&self, request: Request) -> Handled {
+        let request = self.prepare_media(request).await?;
         let request = match self.handle(request) {
             Ok(handled) => return handled,
             Err(request) => request,
@@ -317,6 +340,7 @@ impl SimBackend {
 
     /// Hands a control action to the first area that takes it.
     async fn route_control(&self, request: ControlRequest) -> Handled {
+        let request = self.prepare_control_media(request).await?;
         let request = match self.handle_control(request) {
             Ok(handled) => return handled,
             Err(request) => request,

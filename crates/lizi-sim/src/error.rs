@@ -36,6 +36,18 @@ pub enum SimError {
     /// Refused by the network's rules or settings.
     #[error("{0}")]
     Refused(String),
+    /// The actor's group role does not allow it.
+    #[error("{0}")]
+    NoPermission(String),
+    /// The sender is muted (alone or by whole-group mute).
+    #[error("{0}")]
+    Muted(String),
+    /// The message (or other thing) referred to does not exist.
+    #[error("{0}")]
+    NotFound(String),
+    /// The request makes no sense in the current state.
+    #[error("{0}")]
+    Invalid(String),
     /// A request that never reaches a backend got here.
     #[error("{0} is handled by the API layer, not by the sim backend")]
     ApiLayer(&'static str),
@@ -52,6 +64,10 @@ impl SimError {
             SimError::NotFriend { .. } => FailureKind::NotFriend,
             SimError::NotMember { .. } => FailureKind::NotMember,
             SimError::Refused(_) => FailureKind::Refused,
+            SimError::NoPermission(_) => FailureKind::NoPermission,
+            SimError::Muted(_) => FailureKind::Muted,
+            SimError::NotFound(_) => FailureKind::NotFound,
+            SimError::Invalid(_) => FailureKind::Invalid,
             SimError::ApiLayer(_) => FailureKind::Internal,
         }
     }

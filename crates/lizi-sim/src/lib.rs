@@ -36,6 +36,7 @@ pub use messages::Target;
 pub use notify::Notice;
 pub use persist::{DocChange, LoadError, KINDS};
 pub use table::Table;
+pub use world::GroupSettings;
 pub use world::{
     pair, AccountState, ConvKey, Conversation, Counters, Friendship, Group, MemberState, Person,
     Role, StoredMessage, World, COUNTERS_KEY,

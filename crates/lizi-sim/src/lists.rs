@@ -26,7 +26,7 @@ impl World {
             .map(|p| Friend {
                 uin: p.uin,
                 nick_name: p.nickname.clone(),
-                remark: String::new(),
+                remark: self.remark_of(logon, p.uin),
                 email: p.email.clone(),
             })
             .collect())
@@ -46,6 +46,8 @@ impl World {
                     dw_member_num: int(g.members.len() as u64),
                     dw_group_owner_uin: g.owner,
                     dw_cmduin_join_time: me.joined,
+                    // The end of my mute (unix seconds), 0 when not muted.
+                    dw_my_shutup_timestamp: me.mute_end(crate::world::now()),
                     str_group_name: g.name.clone(),
                     str_group_memo: g.memo.clone(),
                     ..GroupEntry::default()
@@ -74,6 +76,8 @@ impl World {
                     spec_title: state.spec_title.clone(),
                     add_group_time: state.joined,
                     last_msg_time: state.last_msg,
+                    // The end of the member's mute (unix seconds), 0 when not muted.
+                    mute_time: state.mute_end(crate::world::now()),
                     ..Member::default()
                 }
             })

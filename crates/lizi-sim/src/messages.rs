@@ -80,6 +80,7 @@ impl World {
                 group.member(to)?;
             }
         }
+        self.check_group_rules(from, target, text, time)?;
 
         let seq = {
             let counters = self.counters_mut();
@@ -110,6 +111,7 @@ impl World {
                 to,
                 group,
                 text: text.to_owned(),
+                recalled: false,
             },
         );
         let receipt = Receipt { req, random, time };
@@ -158,7 +160,7 @@ impl World {
                 member.card.clone()
             },
             spec_title: member.spec_title.clone(),
-            ..GroupSender::default()
+            pos: member.shown_pos(),
         };
         let message = GroupMsg {
             from_qq: sender,
@@ -226,9 +228,11 @@ impl World {
             },
             ..PrivateMsg::default()
         };
+        // A receiver that ignores the sender (`/setfriendignmsg`) is not told.
         [to, from]
             .into_iter()
             .filter(|&uin| self.is_online_account(uin))
+            .filter(|&uin| uin != to || !self.ignores(to, from))
             .map(|logon_qq| {
                 Event::PrivateMsg(PrivateMsg {
                     logon_qq,

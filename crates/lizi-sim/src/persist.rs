@@ -11,13 +11,19 @@ use crate::table::Table;
 use crate::world::World;
 
 /// The document kinds, one per table of [`World`].
-pub const KINDS: [&str; 6] = [
+pub const KINDS: [&str; 12] = [
     "person",
     "friendship",
     "group",
     "conversation",
     "message",
     "counters",
+    "media",
+    "file",
+    "avatar",
+    "request",
+    "red_packet",
+    "bundle",
 ];
 
 /// One changed entity, as the store saves it.
@@ -128,6 +134,12 @@ impl World {
         drain("conversation", &mut self.conversations, &mut out);
         drain("message", &mut self.messages, &mut out);
         drain("counters", &mut self.counters, &mut out);
+        drain("media", &mut self.media, &mut out);
+        drain("file", &mut self.files, &mut out);
+        drain("avatar", &mut self.avatars, &mut out);
+        drain("request", &mut self.requests, &mut out);
+        drain("red_packet", &mut self.red_packets, &mut out);
+        drain("bundle", &mut self.bundles, &mut out);
         out
     }
 
@@ -139,6 +151,12 @@ impl World {
             || self.conversations.has_changes()
             || self.messages.has_changes()
             || self.counters.has_changes()
+            || self.media.has_changes()
+            || self.files.has_changes()
+            || self.avatars.has_changes()
+            || self.requests.has_changes()
+            || self.red_packets.has_changes()
+            || self.bundles.has_changes()
     }
 
     /// Every row as a [`DocChange`] (for seeding an empty store), in the order of
@@ -151,6 +169,12 @@ impl World {
         dump("conversation", &self.conversations, &mut out);
         dump("message", &self.messages, &mut out);
         dump("counters", &self.counters, &mut out);
+        dump("media", &self.media, &mut out);
+        dump("file", &self.files, &mut out);
+        dump("avatar", &self.avatars, &mut out);
+        dump("request", &self.requests, &mut out);
+        dump("red_packet", &self.red_packets, &mut out);
+        dump("bundle", &self.bundles, &mut out);
         out
     }
 
@@ -168,6 +192,12 @@ impl World {
             conversations: Table::new(),
             messages: Table::new(),
             counters: Table::new(),
+            media: Table::new(),
+            files: Table::new(),
+            avatars: Table::new(),
+            requests: Table::new(),
+            red_packets: Table::new(),
+            bundles: Table::new(),
         };
         for (kind, key, body) in docs {
             match kind {
@@ -187,6 +217,18 @@ impl World {
                     k.1 == m.req
                 })?,
                 "counters" => load("counters", &mut world.counters, key, body, |_, _| true)?,
+                "media" => load("media", &mut world.media, key, body, |_, _| true)?,
+                "file" => load("file", &mut world.files, key, body, |k, f| k.1 == f.id)?,
+                "avatar" => load("avatar", &mut world.avatars, key, body, |_, _| true)?,
+                "request" => load("request", &mut world.requests, key, body, |k, r| {
+                    *k == r.seq
+                })?,
+                "red_packet" => load("red_packet", &mut world.red_packets, key, body, |k, p| {
+                    *k == p.id
+                })?,
+                "bundle" => load("bundle", &mut world.bundles, key, body, |k, b| {
+                    *k == b.resid
+                })?,
                 other => {
                     return Err(LoadError::UnknownKind {
                         kind: other.to_owned(),
@@ -317,6 +359,8 @@ mod tests {
             .send(20001, Target::Private(10001), "c", 3, 3)
             .unwrap();
         world.logout(10002).unwrap();
+        crate::media::tests::add_media_rows(&mut world);
+        crate::social::tests::add_social_rows(&mut world);
         let docs = world.all_docs();
         for kind in KINDS {
             assert!(docs.iter().any(|d| d.kind == kind), "{kind}");

@@ -9,6 +9,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use lizi_core::{Gin, Uin};
 use serde::{Deserialize, Serialize};
 
+pub use crate::admin::GroupSettings;
 use crate::error::SimError;
 use crate::fixture::WorldFixture;
 use crate::table::Table;
@@ -31,6 +32,24 @@ pub struct World {
     pub messages: Table<(ConvKey, i64), StoredMessage>,
     /// The network-wide counters, as one row at [`COUNTERS_KEY`].
     pub counters: Table<String, Counters>,
+    /// Pending friend and join requests and invitations, by handle (`Msg.Seq`).
+    #[serde(default)]
+    pub requests: Table<i64, crate::social::requests::PendingRequest>,
+    /// Red packets sent through the control API, by id.
+    #[serde(default)]
+    pub red_packets: Table<String, crate::social::cards::StoredRedPacket>,
+    /// Forwarded-message bundles, by `resid`.
+    #[serde(default)]
+    pub bundles: Table<String, crate::social::cards::StoredBundle>,
+    /// Uploaded pictures, voices and files by content hash (the bytes are store blobs).
+    #[serde(default)]
+    pub media: Table<String, crate::media::MediaInfo>,
+    /// Group files and folders, and the files accounts received from friends.
+    #[serde(default)]
+    pub files: Table<crate::media::FileKey, crate::media::FileEntry>,
+    /// Avatars set through the API: the picture's hash, by owner.
+    #[serde(default)]
+    pub avatars: Table<crate::media::AvatarOf, String>,
 }
 
 /// The key of the one row of [`World::counters`].
@@ -49,7 +68,14 @@ pub struct Counters {
 
 /// A friendship between two people (keyed by the ordered pair in [`World::friendships`]).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct Friendship {}
+pub struct Friendship {
+    /// The smaller QQ number's settings for the other (remark, ignore, care).
+    #[serde(default)]
+    pub low: crate::social::requests::FriendSide,
+    /// The larger QQ number's settings for the other.
+    #[serde(default)]
+    pub high: crate::social::requests::FriendSide,
+}
 
 /// Which conversation a message belongs to.
 ///
@@ -88,6 +114,9 @@ pub struct Person {
     pub email: String,
     /// Set when this person is a framework account.
     pub account: Option<AccountState>,
+    /// Profile data, presence and likes (see [`crate::social::profile::Profile`]).
+    #[serde(default)]
+    pub profile: crate::social::profile::Profile,
 }
 
 /// The framework side of a framework account.
@@ -116,6 +145,12 @@ pub struct Group {
     pub admins: BTreeSet<Uin>,
     /// Every member (owner and admins included), by QQ number.
     pub members: BTreeMap<Uin, MemberState>,
+    /// People kicked with "ignore later join requests": their join requests are refused.
+    #[serde(default)]
+    pub blocked: BTreeSet<Uin>,
+    /// Group settings and member privileges (see [`GroupSettings`]).
+    #[serde(default)]
+    pub settings: GroupSettings,
 }
 
 /// A member's state in a group.
@@ -129,6 +164,15 @@ pub struct MemberState {
     pub joined: i64,
     /// When the member last spoke (unix seconds, 0 never).
     pub last_msg: i64,
+    /// When the member's mute ends (unix seconds; not muted once it has passed).
+    #[serde(default)]
+    pub mute_until: i64,
+    /// The member's last reported position, in 1e-6 degrees.
+    #[serde(default)]
+    pub pos: lizi_core::event::Pos,
+    /// Whether the member shares that position in the group (shown as `FromQQ.Pos`).
+    #[serde(default)]
+    pub sharing_pos: bool,
 }
 
 /// A member's role in a group.
@@ -169,6 +213,9 @@ pub struct StoredMessage {
     pub group: Option<Gin>,
     /// Text, with text codes.
     pub text: String,
+    /// Recalled: it can no longer be recalled, replied to or forwarded.
+    #[serde(default)]
+    pub recalled: bool,
 }
 
 /// Unix seconds now.
@@ -202,6 +249,7 @@ impl World {
                     age: a.age,
                     email: a.email.clone(),
                     account: Some(account),
+                    profile: Default::default(),
                 },
             );
         }
@@ -216,6 +264,7 @@ impl World {
                     age: u.age,
                     email: u.email.clone(),
                     account: None,
+                    profile: Default::default(),
                 },
             );
         }
@@ -247,6 +296,8 @@ impl World {
                     owner: g.owner,
                     admins: g.admins.iter().copied().collect(),
                     members,
+                    blocked: BTreeSet::new(),
+                    settings: GroupSettings::default(),
                 };
                 (g.gin, group)
             })
@@ -258,6 +309,12 @@ impl World {
             conversations: Table::new(),
             messages: Table::new(),
             counters: Table::from_rows([(COUNTERS_KEY.to_owned(), Counters::default())].into()),
+            requests: Table::new(),
+            red_packets: Table::new(),
+            bundles: Table::new(),
+            media: Table::new(),
+            files: Table::new(),
+            avatars: Table::new(),
         }
     }
 

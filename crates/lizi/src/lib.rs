@@ -79,6 +79,20 @@ impl App {
         listener: TcpListener,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
+        let bound = listener.local_addr().context("reading the bound address")?;
+        let base = match &self.settings.api.public_url {
+            Some(url) => url.clone(),
+            None if bound.ip().is_unspecified() => {
+                let port = bound.port();
+                tracing::info!(
+                    "listening on all addresses: picture URLs use http://127.0.0.1:{port}; set public_url for others"
+                );
+                format!("http://127.0.0.1:{port}")
+            }
+            None => format!("http://{bound}"),
+        };
+        let fetcher = Arc::new(lizi_api::HttpFetcher::new(&self.settings.api));
+        self.backend.set_media(fetcher, &base);
         let result = lizi_api::run(
             listener,
             self.backend,

@@ -83,6 +83,27 @@ pub struct ServeArgs {
     /// Recent events kept in memory [default: 8192].
     #[arg(long, env = "LIZI_CACHE_EVENTS", value_name = "N")]
     pub cache_events: Option<usize>,
+    /// Folder whose files `fromtype=1` and `[picFile,path=…]` may read (repeatable;
+    /// comma-separated in the environment) [default: none, local paths refused].
+    #[arg(
+        long = "media-dir",
+        env = "LIZI_MEDIA_DIRS",
+        value_delimiter = ',',
+        value_name = "DIR"
+    )]
+    pub media_dirs: Vec<PathBuf>,
+    /// Largest media file or download in bytes [default: 20971520].
+    #[arg(long, env = "LIZI_FETCH_MAX_BYTES", value_name = "BYTES")]
+    pub fetch_max_bytes: Option<u64>,
+    /// Timeout of one media download in milliseconds [default: 15000].
+    #[arg(long, env = "LIZI_FETCH_TIMEOUT_MS", value_name = "MS")]
+    pub fetch_timeout_ms: Option<u64>,
+    /// Let media URLs point at loopback, private or reserved addresses [default: false].
+    #[arg(long, env = "LIZI_FETCH_ALLOW_PRIVATE", value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
+    pub fetch_allow_private: Option<bool>,
+    /// Base URL of the picture and file URLs lizi hands out [default: http://<listen address>].
+    #[arg(long, env = "LIZI_PUBLIC_URL", value_name = "URL")]
+    pub public_url: Option<String>,
     /// Start from an empty data folder: delete the saved world, events and sessions first.
     #[arg(long)]
     pub reset: bool,
@@ -147,6 +168,12 @@ struct FileConfig {
     lag_policy: Option<LagPolicy>,
     session_idle: Option<Idle>,
     cache_events: Option<usize>,
+    #[serde(default)]
+    media_dirs: Vec<PathBuf>,
+    fetch_max_bytes: Option<u64>,
+    fetch_timeout_ms: Option<u64>,
+    fetch_allow_private: Option<bool>,
+    public_url: Option<String>,
 }
 
 /// Reads a value that parses from text (`flush = "normal"`).
@@ -226,6 +253,22 @@ impl Settings {
             );
         }
         let defaults = ApiConfig::default();
+        let media_dirs: Vec<PathBuf> = if args.media_dirs.is_empty() {
+            file.media_dirs.into_iter().map(from_file).collect()
+        } else {
+            args.media_dirs
+        };
+        let public_url = args
+            .public_url
+            .or(file.public_url)
+            .map(|url| url.trim().trim_end_matches('/').to_owned())
+            .filter(|url| !url.is_empty());
+        if let Some(url) = &public_url {
+            anyhow::ensure!(
+                url.starts_with("http://") || url.starts_with("https://"),
+                "public_url `{url}` must start with http:// or https://"
+            );
+        }
         let data = args
             .data
             .or(file.data.map(from_file))
@@ -271,6 +314,20 @@ impl Settings {
                     .or(file.max_body_bytes)
                     .unwrap_or(defaults.max_body_bytes),
                 key_access: args.key_access.or(file.key_access).unwrap_or(false),
+                media_dirs,
+                fetch_max_bytes: args
+                    .fetch_max_bytes
+                    .or(file.fetch_max_bytes)
+                    .unwrap_or(defaults.fetch_max_bytes),
+                fetch_timeout_ms: args
+                    .fetch_timeout_ms
+                    .or(file.fetch_timeout_ms)
+                    .unwrap_or(defaults.fetch_timeout_ms),
+                fetch_allow_private: args
+                    .fetch_allow_private
+                    .or(file.fetch_allow_private)
+                    .unwrap_or(false),
+                public_url,
                 ..defaults
             },
         })

@@ -243,10 +243,13 @@ fn valid_value(name: &str, kind: ParamKind, allowed: &[i64]) -> String {
         (ParamKind::Int, _) => "1".into(),
         (ParamKind::Count, "power") => "50".into(),
         (ParamKind::Count, _) => "60".into(),
+        (ParamKind::Real, "posy") => "39.9".into(),
         (ParamKind::Real, _) => "116.4".into(),
         (ParamKind::Bool, _) => "true".into(),
         (ParamKind::Text, "birth") => "2000/1/2".into(),
         (ParamKind::Text, "location" | "home") => "49|13110|56|NK|51".into(),
+        (ParamKind::Text, "json") => r#"{"app":"com.tencent.test","appid":100}"#.into(),
+        (ParamKind::Text, "xml") => r#"<?xml version="1.0"?><msg serviceID="1"/>"#.into(),
         (ParamKind::Text, "photo") => "[pic,hash=0123456789ABCDEF0123456789ABCDEF]".into(),
         (ParamKind::Text, "url" | "jumpurl" | "wrapperurl" | "fileurl") => {
             "http://127.0.0.1:9/x".into()

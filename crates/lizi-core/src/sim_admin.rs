@@ -1,0 +1,240 @@
+//! Bodies of the control-API actions for group administration and recall
+//! (`/sim/kick`, `/sim/mute`, …), decoded by [`ControlRequest::decode`].
+//!
+//! Every action is done by a simulated user or a framework account (`operator`/`user`),
+//! subject to the same group-role rules as the HTTP API.
+
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+
+use crate::backend::{ControlError, ControlRequest};
+use crate::{Gin, Uin};
+
+/// `POST /sim/kick`: `operator` removes `member` from `group`; with `block`, later join
+/// requests of `member` are refused.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SimKick {
+    /// Who kicks (owner or admin).
+    pub operator: Uin,
+    /// The group.
+    pub group: Gin,
+    /// Who is kicked.
+    pub member: Uin,
+    /// Refuse the member's later join requests.
+    #[serde(default)]
+    pub block: bool,
+}
+
+/// `POST /sim/mute`: `operator` mutes `member` for `seconds` (0 unmutes).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SimMute {
+    /// Who mutes (owner or admin).
+    pub operator: Uin,
+    /// The group.
+    pub group: Gin,
+    /// Who is muted.
+    pub member: Uin,
+    /// Duration in seconds; 0 unmutes.
+    pub seconds: u32,
+}
+
+/// `POST /sim/leave`: `user` leaves `group`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SimLeave {
+    /// Who leaves (not the owner).
+    pub user: Uin,
+    /// The group.
+    pub group: Gin,
+}
+
+/// `POST /sim/set_card`: `operator` sets the group card of `member`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SimSetCard {
+    /// Who sets it (the member, or someone above the member).
+    pub operator: Uin,
+    /// The group.
+    pub group: Gin,
+    /// Whose card.
+    pub member: Uin,
+    /// The new card (may be empty).
+    pub card: String,
+}
+
+/// `POST /sim/recall`: `user` recalls message `req`/`random` of `group`, or of the private
+/// conversation with `to`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SimRecall {
+    /// Who recalls.
+    pub user: Uin,
+    /// The group of a group message.
+    #[serde(default)]
+    pub group: Option<Gin>,
+    /// The peer of a private message.
+    #[serde(default)]
+    pub to: Option<Uin>,
+    /// The message's `Req`.
+    pub req: i64,
+    /// The message's `Random`.
+    pub random: i64,
+}
+
+/// `POST /sim/set_admin`: the owner `operator` grants or removes `member`'s admin role.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SimSetAdmin {
+    /// The owner.
+    pub operator: Uin,
+    /// The group.
+    pub group: Gin,
+    /// The member.
+    pub member: Uin,
+    /// Grant (`true`) or remove (`false`).
+    pub admin: bool,
+}
+
+/// `POST /sim/rename_group`: `operator` (owner or admin) renames `group`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SimRenameGroup {
+    /// Who renames.
+    pub operator: Uin,
+    /// The group.
+    pub group: Gin,
+    /// The new name (not empty).
+    pub name: String,
+}
+
+/// `GET /sim/group?gin=N`: one group with members, roles, cards, mutes, positions and
+/// settings.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SimGroupView {
+    /// The group.
+    pub gin: Gin,
+}
+
+/// `GET /sim/history?group=N` or `?a=X&b=Y`: the messages of a group or a private pair.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SimHistory {
+    /// A group.
+    #[serde(default)]
+    pub group: Option<Gin>,
+    /// One side of a private conversation.
+    #[serde(default)]
+    pub a: Option<Uin>,
+    /// The other side.
+    #[serde(default)]
+    pub b: Option<Uin>,
+}
+
+/// The action names this module decodes.
+pub const ACTIONS: [&str; 9] = [
+    "kick",
+    "mute",
+    "leave",
+    "set_card",
+    "recall",
+    "set_admin",
+    "rename_group",
+    "group",
+    "history",
+];
+
+fn json<T: DeserializeOwned>(action: &'static str, body: &[u8]) -> Result<T, ControlError> {
+    serde_json::from_slice(body).map_err(|e| ControlError::BadBody {
+        action,
+        reason: e.to_string(),
+    })
+}
+
+fn bad(action: &'static str, reason: &str) -> ControlError {
+    ControlError::BadBody {
+        action,
+        reason: reason.to_owned(),
+    }
+}
+
+/// Decodes one of [`ACTIONS`] (lower-case) with its JSON body.
+pub fn decode(action: &str, body: &[u8]) -> Result<ControlRequest, ControlError> {
+    Ok(match action {
+        "kick" => ControlRequest::Kick(json("kick", body)?),
+        "mute" => ControlRequest::Mute(json("mute", body)?),
+        "leave" => ControlRequest::Leave(json("leave", body)?),
+        "set_card" => ControlRequest::SetCard(json("set_card", body)?),
+        "recall" => {
+            let recall: SimRecall = json("recall", body)?;
+            if recall.group.is_some() == recall.to.is_some() {
+                return Err(bad("recall", "give exactly one of `group` and `to`"));
+            }
+            ControlRequest::Recall(recall)
+        }
+        "set_admin" => ControlRequest::SetAdmin(json("set_admin", body)?),
+        "rename_group" => {
+            let rename: SimRenameGroup = json("rename_group", body)?;
+            if rename.name.trim().is_empty() {
+                return Err(bad("rename_group", "`name` must not be empty"));
+            }
+            ControlRequest::RenameGroup(rename)
+        }
+        "group" => ControlRequest::GroupView(json("group", body)?),
+        "history" => {
+            let history: SimHistory = json("history", body)?;
+            match history {
+                SimHistory {
+                    group: Some(_),
+                    a: None,
+                    b: None,
+                }
+                | SimHistory {
+                    group: None,
+                    a: Some(_),
+                    b: Some(_),
+                } => ControlRequest::History(history),
+                _ => return Err(bad("history", "give `group`, or both `a` and `b`")),
+            }
+        }
+        other => return Err(ControlError::UnknownAction(other.to_owned())),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_and_checks_bodies() {
+        let kick = ControlRequest::decode("kick", br#"{"operator":1,"group":2,"member":3}"#);
+        assert_eq!(
+            kick,
+            Ok(ControlRequest::Kick(SimKick {
+                operator: 1,
+                group: 2,
+                member: 3,
+                block: false
+            }))
+        );
+        assert!(ControlRequest::decode("recall", br#"{"user":1,"req":1,"random":2}"#).is_err());
+        assert!(ControlRequest::decode(
+            "recall",
+            br#"{"user":1,"group":2,"to":3,"req":1,"random":2}"#
+        )
+        .is_err());
+        assert!(ControlRequest::decode("history", br#"{"a":1}"#).is_err());
+        assert!(
+            ControlRequest::decode("rename_group", br#"{"operator":1,"group":2,"name":" "}"#)
+                .is_err()
+        );
+        assert!(ControlRequest::decode("mute", br#"{"operator":1,"group":2,"member":3}"#).is_err());
+        let view = ControlRequest::decode("group", br#"{"gin":30001}"#).unwrap();
+        assert!(view.read_only());
+        assert_eq!(view.action(), "group");
+        let kick = ControlRequest::decode("KICK", br#"{"operator":1,"group":2,"member":3}"#);
+        assert!(!kick.unwrap().read_only());
+    }
+}

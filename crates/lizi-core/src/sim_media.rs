@@ -1,0 +1,123 @@
+//! Media and group files: the [`MediaFetcher`] the API layer gives a backend, and the
+//! control-API actions of this area (`send_picture`, `upload_file`, `files`).
+
+use serde::Deserialize;
+
+use crate::backend::{BoxFuture, ControlError, ControlRequest};
+use crate::param::{decode_base64, MediaSource};
+use crate::reply::Failure;
+use crate::{Gin, Uin};
+
+/// Reads the bytes a [`MediaSource`] names, under the server's rules: local paths only
+/// inside the configured folders, URLs with a size cap, a timeout and address checks.
+/// The API layer implements it (a backend knows no HTTP and no file system rules).
+pub trait MediaFetcher: Send + Sync + 'static {
+    /// The bytes of `source`; [`MediaSource::Inline`] data is answered as it is.
+    fn fetch<'a>(&'a self, source: &'a MediaSource) -> BoxFuture<'a, Result<Vec<u8>, Failure>>;
+}
+
+/// The bytes of a stored picture, voice or file, as the API layer serves them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MediaBytes {
+    /// The `Content-Type` to serve them with.
+    pub content_type: String,
+    /// The bytes.
+    pub bytes: Vec<u8>,
+}
+
+/// The control actions of this area.
+pub const ACTIONS: [&str; 3] = ["send_picture", "upload_file", "files"];
+
+/// `POST /sim/send_picture`: `from` sends a picture (base64) to `to` (private), to
+/// `group`, or to `to` through `group` (temporary session); `flash` makes it a flash
+/// picture.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SimPicture {
+    /// The sender.
+    pub from: Uin,
+    /// The receiver of a private or temporary-session picture.
+    #[serde(default)]
+    pub to: Option<Uin>,
+    /// The group of a group or temporary-session picture.
+    #[serde(default)]
+    pub group: Option<Gin>,
+    /// The picture's bytes, base64.
+    pub base64: String,
+    /// A flash picture.
+    #[serde(default)]
+    pub flash: Option<bool>,
+}
+
+/// `POST /sim/upload_file`: `from` uploads `name` (bytes as base64) to `group`, into
+/// `folder` (a folder id or name; the root when absent).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SimUpload {
+    /// The uploader.
+    pub from: Uin,
+    /// The group.
+    pub group: Gin,
+    /// The file name.
+    pub name: String,
+    /// The file's bytes, base64.
+    pub base64: String,
+    /// The folder (id or name); the root when absent.
+    #[serde(default)]
+    pub folder: Option<String>,
+}
+
+/// `GET /sim/files?group=…`: a group's folders and files.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SimFiles {
+    /// The group.
+    pub group: Gin,
+}
+
+/// Decodes one of [`ACTIONS`].
+pub fn decode(action: &str, body: &[u8]) -> Result<ControlRequest, ControlError> {
+    fn json<T: serde::de::DeserializeOwned>(
+        action: &'static str,
+        body: &[u8],
+    ) -> Result<T, ControlError> {
+        serde_json::from_slice(body).map_err(|e| ControlError::BadBody {
+            action,
+            reason: e.to_string(),
+        })
+    }
+    fn base64(action: &'static str, text: &str) -> Result<(), ControlError> {
+        decode_base64(text)
+            .map(drop)
+            .map_err(|problem| ControlError::BadBody {
+                action,
+                reason: format!("`base64`: {problem}"),
+            })
+    }
+    match action {
+        "send_picture" => {
+            let picture: SimPicture = json("send_picture", body)?;
+            base64("send_picture", &picture.base64)?;
+            if picture.to.is_none() && picture.group.is_none() {
+                return Err(ControlError::BadBody {
+                    action: "send_picture",
+                    reason: "give `to`, `group`, or both".into(),
+                });
+            }
+            Ok(ControlRequest::SendPicture(picture))
+        }
+        "upload_file" => {
+            let upload: SimUpload = json("upload_file", body)?;
+            base64("upload_file", &upload.base64)?;
+            if upload.name.trim().is_empty() {
+                return Err(ControlError::BadBody {
+                    action: "upload_file",
+                    reason: "`name` must not be empty".into(),
+                });
+            }
+            Ok(ControlRequest::UploadFile(upload))
+        }
+        "files" => Ok(ControlRequest::Files(json("files", body)?)),
+        other => Err(ControlError::UnknownAction(other.to_owned())),
+    }
+}

@@ -1,0 +1,90 @@
+//! Read-only answers of this area: `/getmutetime`, `/querygroupinfo`, and the control
+//! API's `group` and `history` views.
+
+use lizi_core::model::GroupInfo;
+use lizi_core::{Gin, Uin};
+use serde_json::{json, Value};
+
+use crate::error::SimError;
+use crate::world::{ConvKey, World};
+
+impl World {
+    /// `/getmutetime`: seconds of `uin`'s own mute left in `gin` at `now` (0 when not
+    /// muted; whole-group mute is not counted).
+    pub fn mute_left(&self, uin: Uin, gin: Gin, now: i64) -> Result<i64, SimError> {
+        self.account(uin)?;
+        let state = self.group(gin)?.member(uin)?;
+        Ok((state.mute_until - now).max(0))
+    }
+
+    /// `/querygroupinfo`: a group's public information (the simulated network keeps no
+    /// location, type or tags, so those are empty).
+    pub fn group_info(&self, logon: Uin, gin: Gin) -> Result<GroupInfo, SimError> {
+        self.online_account(logon)?;
+        let group = self.group(gin)?;
+        Ok(GroupInfo {
+            name: group.name.clone(),
+            pos: String::new(),
+            kind: String::new(),
+            tag: String::new(),
+            introduction: group.memo.clone(),
+        })
+    }
+
+    /// The control API's `group` view at `now`: members with role, card, mute and
+    /// position, and the group's settings and blocked list.
+    pub fn group_view(&self, gin: Gin, now: i64) -> Result<Value, SimError> {
+        let group = self.group(gin)?;
+        let members: Vec<Value> = group
+            .members
+            .iter()
+            .map(|(&uin, m)| {
+                json!({
+                    "uin": uin,
+                    "nickname": self.nickname(uin),
+                    "role": group.role(uin),
+                    "card": m.card,
+                    "spec_title": m.spec_title,
+                    "joined": m.joined,
+                    "last_msg": m.last_msg,
+                    "mute_until": m.mute_until,
+                    "mute_left": (m.mute_until - now).max(0),
+                    "pos": { "lo": m.pos.lo, "la": m.pos.la },
+                    "sharing_pos": m.sharing_pos,
+                })
+            })
+            .collect();
+        Ok(json!({
+            "gin": group.gin,
+            "name": group.name,
+            "memo": group.memo,
+            "owner": group.owner,
+            "admins": group.admins,
+            "blocked": group.blocked,
+            "settings": group.settings,
+            "members": members,
+        }))
+    }
+
+    /// The control API's `history` view: every message of a group, or of the private
+    /// conversation of `a` and `b`, oldest first.
+    pub fn history_view(&self, conv: ConvKey) -> Value {
+        let messages: Vec<Value> = self
+            .messages_of(conv)
+            .map(|m| {
+                json!({
+                    "req": m.req,
+                    "random": m.random,
+                    "seq": m.seq,
+                    "time": m.time,
+                    "from": m.from,
+                    "to": m.to,
+                    "group": m.group,
+                    "text": m.text,
+                    "recalled": m.recalled,
+                })
+            })
+            .collect();
+        json!({ "messages": messages })
+    }
+}

@@ -1,0 +1,191 @@
+//! Pictures, voices and avatars: `/sendprivatepic`, `/sendgrouppic`, `/sendprivateaudio`,
+//! `/sendgroupaudio`, `/uploadfacepic`, `/uploadgroupfacepic`, `/getphotourl`, and the
+//! control API's `send_picture`.
+//!
+//! Uploading answers a text code (no message is sent); the code works back inside `text`.
+
+use lizi_core::param::{decode_base64, MediaSource};
+use lizi_core::sim_media::SimPicture;
+use lizi_core::textcode::{self, Segment};
+use lizi_core::{Failure, FailureKind, Gin, Reply, Uin};
+use serde_json::json;
+
+use super::codes::{media_hash, picture_code, voice_code, with_url};
+use super::model::AvatarOf;
+use super::state::NewBlob;
+use crate::backend::{Handled, SimBackend};
+use crate::error::SimError;
+use crate::messages::{random_id, Target};
+use crate::notify::Notice;
+use crate::world::{now, World};
+
+/// Event type: a group's avatar changed (wire.md §7).
+const GROUP_AVATAR_CHANGED: i64 = 34;
+
+/// Where an upload is for: a friend chat or a group chat.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Chat {
+    /// A friend of the account.
+    Friend(Uin),
+    /// A group the account is in.
+    Group(Gin),
+}
+
+/// What is uploaded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Upload {
+    /// A picture (flash or not).
+    Picture {
+        /// A flash picture.
+        flash: bool,
+    },
+    /// A voice.
+    Voice,
+}
+
+impl World {
+    /// Fails unless online account `uin` may upload media for `chat`.
+    fn ensure_chat(&self, uin: Uin, chat: Chat) -> Result<(), SimError> {
+        self.online_account(uin)?;
+        match chat {
+            Chat::Friend(to) => {
+                self.person(to)?;
+                self.ensure_friends(uin, to)
+            }
+            Chat::Group(gin) => self.group(gin)?.member(uin).map(drop),
+        }
+    }
+}
+
+/// The failure of bytes that cannot be a picture or voice.
+fn empty_upload() -> Failure {
+    Failure::new(FailureKind::Invalid, "the upload is empty")
+}
+
+impl SimBackend {
+    /// Uploads media for a chat and answers its text code.
+    pub(crate) async fn upload_media(
+        &self,
+        uin: Uin,
+        chat: Chat,
+        source: &MediaSource,
+        what: Upload,
+    ) -> Handled {
+        self.read(|w| w.ensure_chat(uin, chat).map(|()| Reply::Done))?;
+        let bytes = self.fetch(source).await?;
+        if bytes.is_empty() {
+            return Err(empty_upload());
+        }
+        let blob = NewBlob::new(bytes);
+        let ((), ticket) = self.act_blob(&blob, |w| {
+            w.ensure_chat(uin, chat)?;
+            Ok(((), Vec::new()))
+        })?;
+        let code = match what {
+            Upload::Picture { flash } => picture_code(&blob.hash, &blob.info, flash),
+            Upload::Voice => voice_code(&blob.hash, &blob.info),
+        };
+        tracing::debug!(uin, hash = blob.hash, "sim: media uploaded");
+        let text = textcode::print(&[Segment::Code(code)]);
+        Ok((Reply::Text(text), Some(ticket)))
+    }
+
+    /// `/uploadfacepic` and `/uploadgroupfacepic` (owner or admin; event 34 to the
+    /// group's online framework accounts).
+    pub(crate) async fn upload_avatar(
+        &self,
+        uin: Uin,
+        group: Option<Gin>,
+        source: &MediaSource,
+    ) -> Handled {
+        let check = |w: &World| -> Result<(), SimError> {
+            w.online_account(uin)?;
+            match group {
+                Some(gin) => w.ensure_manager(uin, gin, "change the group avatar"),
+                None => Ok(()),
+            }
+        };
+        self.read(|w| check(w).map(|()| Reply::Done))?;
+        let bytes = self.fetch(source).await?;
+        if bytes.is_empty() {
+            return Err(empty_upload());
+        }
+        let blob = NewBlob::new(bytes);
+        let ((), ticket) = self.act_blob(&blob, |w| {
+            check(w)?;
+            let owner = group.map_or(AvatarOf::User(uin), AvatarOf::Group);
+            w.avatars.insert(owner, blob.hash.clone());
+            let events = match group {
+                Some(gin) => {
+                    let notice = Notice::new(GROUP_AVATAR_CHANGED, uin, uin, now()).in_group(gin);
+                    w.notify_group(gin, &notice, &[])
+                }
+                None => Vec::new(),
+            };
+            Ok(((), events))
+        })?;
+        Ok((Reply::Done, Some(ticket)))
+    }
+
+    /// `/getphotourl`: the URL serving the picture a `[pic,hash=…]` code names.
+    pub(crate) fn photo_url(&self, photo: &str, uin: Option<Uin>, group: Option<Gin>) -> Handled {
+        let hash = textcode::parse(photo)
+            .into_iter()
+            .find_map(|segment| match segment {
+                Segment::Code(code) => media_hash(&code),
+                _ => None,
+            })
+            .ok_or_else(|| {
+                Failure::new(
+                    FailureKind::Invalid,
+                    format!("`{photo}` is not a picture code such as [pic,hash=<32 hex>]"),
+                )
+            })?;
+        self.read(|w| {
+            if let Some(uin) = uin {
+                w.account(uin)?;
+            }
+            if let Some(gin) = group {
+                w.group(gin)?;
+            }
+            if !w.media.contains_key(&hash) {
+                return Err(SimError::NotFound(format!(
+                    "no picture with hash {hash} was uploaded or sent"
+                )));
+            }
+            Ok(Reply::Text(self.media_url(&hash)))
+        })
+    }
+
+    /// The control API's `send_picture`: a user uploads a picture and sends it.
+    pub(crate) fn control_send_picture(&self, picture: SimPicture) -> Handled {
+        let target = match (picture.to, picture.group) {
+            (Some(to), None) => Target::Private(to),
+            (None, Some(gin)) => Target::Group(gin),
+            (Some(to), Some(gin)) => Target::Temp { gin, to },
+            (None, None) => {
+                return Err(Failure::new(
+                    FailureKind::Invalid,
+                    "a picture needs `to`, `group`, or both",
+                ))
+            }
+        };
+        let bytes = decode_base64(&picture.base64)
+            .map_err(|p| Failure::new(FailureKind::Invalid, format!("`base64` {p}")))?;
+        let blob = NewBlob::new(bytes);
+        let code = picture_code(&blob.hash, &blob.info, picture.flash == Some(true));
+        let code = with_url(code, self.media_url(&blob.hash));
+        let text = textcode::print(&[Segment::Code(code)]);
+        let (receipt, ticket) = self.act_blob(&blob, |w| {
+            w.send(picture.from, target, &text, now(), random_id())
+        })?;
+        let reply = Reply::Json(json!({
+            "req": receipt.req,
+            "random": receipt.random,
+            "time": receipt.time,
+            "hash": blob.hash,
+            "text": text,
+        }));
+        Ok((reply, Some(ticket)))
+    }
+}
