@@ -54,6 +54,10 @@ pub async fn dispatch(
     }
     match path.as_str() {
         "/health" => return xlz(r#"{"status":"ok"}"#),
+        "/openapi.json" => {
+            let document = crate::openapi::document(state.config.key_access);
+            return with(StatusCode::OK, "application/json", document.to_string());
+        }
         media if media.starts_with(crate::media::MEDIA_PREFIX) => {
             if request.method() != Method::GET && request.method() != Method::HEAD {
                 return response::error(StatusCode::METHOD_NOT_ALLOWED, "media is read with GET");

@@ -11,6 +11,7 @@ mod dispatch;
 mod encode;
 mod media;
 mod metrics;
+mod openapi;
 mod push;
 mod response;
 mod sessions;

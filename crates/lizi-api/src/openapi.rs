@@ -1,7 +1,7 @@
 //! The OpenAPI 3 document lizi serves at `/openapi.json`, generated from the endpoint
 //! table and the control actions, so it cannot disagree with what is served.
 
-use lizi_core::backend::CONTROL_DOCS;
+use lizi_core::control_docs::CONTROL_DOCS;
 use lizi_core::{EndpointSpec, Gate, Methods, ParamKind, ParamSpec, Template, ENDPOINTS};
 use serde_json::{json, Map, Value};
 
@@ -54,14 +54,22 @@ fn endpoint(spec: &EndpointSpec) -> Value {
         .iter()
         .map(|p| (p.name.to_owned(), schema(p)))
         .collect();
-    let required: Vec<&str> = spec.params.iter().filter(|p| p.required).map(|p| p.name).collect();
+    let required: Vec<&str> = spec
+        .params
+        .iter()
+        .filter(|p| p.required)
+        .map(|p| p.name)
+        .collect();
     let mut body_schema = json!({"type": "object", "properties": properties});
     if !required.is_empty() {
         body_schema["required"] = json!(required);
     }
     let tag = if matches!(
         spec.template,
-        Template::SessionAlloc | Template::SessionStatus | Template::EventsFramed | Template::EventsJson
+        Template::SessionAlloc
+            | Template::SessionStatus
+            | Template::EventsFramed
+            | Template::EventsJson
     ) {
         "sessions"
     } else {
@@ -96,8 +104,12 @@ fn schema(param: &ParamSpec) -> Value {
         ParamKind::Bool => json!({"type": "string", "enum": ["true", "false", "1", "0"]}),
         ParamKind::Text => json!({"type": "string", "minLength": 1}),
         ParamKind::AnyText => json!({"type": "string"}),
-        ParamKind::Media => json!({"type": "string", "format": "byte", "description": "base64 data with fromtype=0 (default); with fromtype=1 give `path`, with fromtype=2 give `url`"}),
-        ParamKind::Session => json!({"type": "integer", "description": "a session id; an unknown one is answered {\"status\":\"session not found\"}"}),
+        ParamKind::Media => {
+            json!({"type": "string", "format": "byte", "description": "base64 data with fromtype=0 (default); with fromtype=1 give `path`, with fromtype=2 give `url`"})
+        }
+        ParamKind::Session => {
+            json!({"type": "integer", "description": "a session id; an unknown one is answered {\"status\":\"session not found\"}"})
+        }
     };
     if !param.allowed.is_empty() {
         schema["enum"] = json!(param.allowed);
@@ -107,8 +119,12 @@ fn schema(param: &ParamSpec) -> Value {
 
 fn template(template: Template) -> &'static str {
     match template {
-        Template::Retcode1 => r#"{"ret":"{\"retcode\":0,\"retmsg\":\"\",\"time\":\"…\"}","random":N,"req":N}; retcode ≠ 0 and retmsg say why it failed"#,
-        Template::Retcode0 => r#"{"ret":"{\"retcode\":0,\"retmsg\":\"\",\"time\":\"…\"}"}; retcode ≠ 0 and retmsg say why it failed"#,
+        Template::Retcode1 => {
+            r#"{"ret":"{\"retcode\":0,\"retmsg\":\"\",\"time\":\"…\"}","random":N,"req":N}; retcode ≠ 0 and retmsg say why it failed"#
+        }
+        Template::Retcode0 => {
+            r#"{"ret":"{\"retcode\":0,\"retmsg\":\"\",\"time\":\"…\"}"}; retcode ≠ 0 and retmsg say why it failed"#
+        }
         Template::Bool => r#"{"ret":"true"}, or {"ret":"false","retcode":N,"retmsg":"why"}"#,
         Template::Text => r#"{"ret":"<text>"}, or {"ret":"","retcode":N,"retmsg":"why"}"#,
         Template::Ok => r#"{"ret":"OK"}, or {"ret":"<retcode text>"} on failure"#,
@@ -119,7 +135,11 @@ fn template(template: Template) -> &'static str {
         Template::Logon => r#"{"ret":"{\"QQlist\":{\"<qq>\":{\"昵称\":…,\"登录状态\":…,…}}}"}"#,
         Template::SessionAlloc => r#"{"session_id":N}"#,
         Template::SessionStatus => r#"{"status":"OK"} or {"status":"session not found"}"#,
-        Template::EventsFramed => "each event preceded by one LF, no trailing LF; empty when there is none",
-        Template::EventsJson => r#"{"status":"OK","events":[…]} (with "lost" and "lost_reason" when the session lost events)"#,
+        Template::EventsFramed => {
+            "each event preceded by one LF, no trailing LF; empty when there is none"
+        }
+        Template::EventsJson => {
+            r#"{"status":"OK","events":[…]} (with "lost" and "lost_reason" when the session lost events)"#
+        }
     }
 }

@@ -5,6 +5,7 @@
 //! ([`form`], [`param`]), and the [`Backend`] trait and its results ([`reply`]).
 
 pub mod backend;
+pub mod control_docs;
 pub mod endpoint;
 pub mod event;
 pub mod form;

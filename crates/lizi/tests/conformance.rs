@@ -222,3 +222,55 @@ async fn every_path_is_distinct_and_lower_case() {
         }
     }
 }
+
+#[tokio::test]
+async fn the_openapi_document_covers_the_table_and_the_control_api() {
+    let server = Server::start().await;
+    let response = server
+        .client
+        .get(server.url("/openapi.json"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let document: Value = response.json().await.unwrap();
+    assert_eq!(document["openapi"], "3.0.3");
+    let paths = document["paths"].as_object().unwrap();
+    for spec in ENDPOINTS.iter().filter(|s| s.gate == Gate::Always) {
+        let operation = &paths[spec.path]["post"];
+        assert!(operation["summary"].is_string(), "{}", spec.path);
+        for param in spec.params.iter().filter(|p| p.required) {
+            let required = operation["requestBody"]["content"]["application/x-www-form-urlencoded"]
+                ["schema"]["required"]
+                .as_array()
+                .unwrap();
+            assert!(
+                required.contains(&Value::from(param.name)),
+                "{} {}",
+                spec.path,
+                param.name
+            );
+        }
+    }
+    assert!(paths["/getlogonqq"].get("get").is_some());
+    assert!(
+        !paths.contains_key("/getskey"),
+        "key endpoints only with key access"
+    );
+    // Every documented control example is accepted as a body (the action may still be
+    // refused by the world's state, but never as malformed).
+    for doc in lizi_core::control_docs::CONTROL_DOCS {
+        assert!(
+            paths.contains_key(&format!("/sim/{}", doc.action)),
+            "{}",
+            doc.action
+        );
+        let body: Value = serde_json::from_str(doc.example).unwrap();
+        let (status, answer) = server.sim(doc.action, body).await;
+        assert!(
+            [200, 404, 409].contains(&status),
+            "{}: {status} {answer}",
+            doc.action
+        );
+    }
+}

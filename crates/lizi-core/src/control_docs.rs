@@ -1,0 +1,78 @@
+//! The control actions, documented: the table the OpenAPI document and the README are
+//! written from. A test decodes every example, so the table cannot drift from the code.
+
+/// One control action.
+#[derive(Debug, Clone, Copy)]
+pub struct ControlDoc {
+    /// `/sim/<action>`.
+    pub action: &'static str,
+    /// Read-only views answer GET (with query parameters) as well as POST.
+    pub read_only: bool,
+    /// What it does.
+    pub summary: &'static str,
+    /// An example JSON body for the default world.
+    pub example: &'static str,
+}
+
+const fn doc(
+    action: &'static str,
+    read_only: bool,
+    summary: &'static str,
+    example: &'static str,
+) -> ControlDoc {
+    ControlDoc {
+        action,
+        read_only,
+        summary,
+        example,
+    }
+}
+
+/// Every control action.
+pub const CONTROL_DOCS: &[ControlDoc] = &[
+    doc("message", false, "A person sends a private (`to`), group (`group`) or temporary-session (both) message; answers req, random and time.", r#"{"from":20001,"group":30001,"text":"hi [@10001]"}"#),
+    doc("world", true, "The whole world: accounts, users, friendships, groups with members and roles.", "{}"),
+    doc("kick", false, "An owner or admin removes a member (`block` refuses later join requests).", r#"{"operator":20001,"group":30001,"member":20003,"block":false}"#),
+    doc("mute", false, "An owner or admin mutes a member for `seconds` (0 unmutes).", r#"{"operator":20001,"group":30001,"member":20003,"seconds":600}"#),
+    doc("leave", false, "A person leaves a group.", r#"{"user":20003,"group":30001}"#),
+    doc("set_card", false, "Someone sets their own group card, or a higher role sets another's.", r#"{"operator":20001,"group":30001,"member":20002,"card":"Bob (ops)"}"#),
+    doc("recall", false, "A person recalls a group (`group`) or private (`to`) message by req and random.", r#"{"user":20001,"group":30001,"req":1,"random":123}"#),
+    doc("set_admin", false, "The owner grants or removes admin.", r#"{"operator":20001,"group":30001,"member":20002,"admin":true}"#),
+    doc("rename_group", false, "An owner or admin renames the group.", r#"{"operator":20001,"group":30001,"name":"new name"}"#),
+    doc("group", true, "A group's members (role, card, mute, position), settings and blocked list.", r#"{"gin":30001}"#),
+    doc("history", true, "A chat's messages with req, random, seq, time, sender and recall state (`group`, or `a` and `b`).", r#"{"group":30001}"#),
+    doc("friend_request", false, "A person asks a framework account to be friends (event 105); answers the request's seq.", r#"{"from":20003,"to":10001,"text":"hello"}"#),
+    doc("join_request", false, "A person asks to join a group (event 3 for its framework owner and admins).", r#"{"from":20003,"group":30002,"text":"let me in"}"#),
+    doc("invite", false, "A person invites a framework account into a group (event 1).", r#"{"from":20002,"to":10002,"group":30002}"#),
+    doc("answer", false, "A person (or a group's owner or admin) answers a framework account's friend or join request.", r#"{"user":20003,"seq":1,"accept":true}"#),
+    doc("set_nickname", false, "A person changes their nickname (event 102 for framework friends).", r#"{"user":20001,"nickname":"Alice W."}"#),
+    doc("set_signature", false, "A person changes their signature (event 101 for framework friends).", r#"{"user":20001,"signature":"hello there"}"#),
+    doc("like", false, "A person likes a profile (event 108 for a framework account).", r#"{"from":20001,"to":10001}"#),
+    doc("red_packet", false, "A person sends a red packet into a group (listed by /getgrouphb).", r#"{"from":20001,"group":30001,"title":"恭喜发财","amount":100,"count":5}"#),
+    doc("bundle", false, "Makes a forwarded-messages bundle; answers its resid for /getforwardedmsg.", r#"{"messages":[{"from":20001,"group":30001,"text":"first"},{"from":20002,"text":"second"}]}"#),
+    doc("requests", true, "Pending friend and join requests and invitations.", "{}"),
+    doc("send_picture", false, "A person sends a picture (base64) privately (`to`) or to a group (`group`).", r#"{"from":20001,"to":10001,"base64":"R0lGODlhAQABAAAAACw=","flash":false}"#),
+    doc("upload_file", false, "A person uploads a file to a group (a group message with the file follows).", r#"{"from":20001,"group":30001,"name":"notes.txt","base64":"aGVsbG8=","folder":"/"}"#),
+    doc("files", true, "A group's files and folders.", r#"{"group":30001}"#),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::backend::ControlRequest;
+
+    #[test]
+    fn every_example_decodes_to_its_action() {
+        for doc in CONTROL_DOCS {
+            let body = if doc.example == "{}" {
+                &b""[..]
+            } else {
+                doc.example.as_bytes()
+            };
+            let request = ControlRequest::decode(doc.action, body)
+                .unwrap_or_else(|e| panic!("{}: {e}", doc.action));
+            assert_eq!(request.action(), doc.action);
+            assert_eq!(request.read_only(), doc.read_only, "{}", doc.action);
+        }
+    }
+}
