@@ -156,7 +156,12 @@ impl SimBackend {
     ) -> Result<(R, Ticket), Failure> {
         let mut world = self.lock();
         let result = change(&mut world);
-        let mut ops: Vec<Op> = world.take_changes().into_iter().map(doc_op).collect();
+        let mut ops: Vec<Op> = if self.store.is_memory() {
+            world.discard_changes();
+            Vec::new()
+        } else {
+            world.take_changes().into_iter().map(doc_op).collect()
+        };
         match result {
             Ok((value, events)) => {
                 ops.extend(extra);

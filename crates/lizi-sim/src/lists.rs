@@ -75,7 +75,7 @@ impl World {
                     card: state.card.clone(),
                     spec_title: state.spec_title.clone(),
                     add_group_time: state.joined,
-                    last_msg_time: state.last_msg,
+                    last_msg_time: self.last_spoke(gin, uin),
                     // The end of the member's mute (unix seconds), 0 when not muted.
                     mute_time: state.mute_end(crate::world::now()),
                     ..Member::default()

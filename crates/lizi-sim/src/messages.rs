@@ -143,15 +143,8 @@ impl World {
                 .filter(|&uin| self.is_online_account(uin))
                 .collect()
         };
-        let group = self
-            .groups
-            .get_mut(&gin)
-            .ok_or(SimError::UnknownGroup(gin))?;
-        let member = group
-            .members
-            .get_mut(&from)
-            .ok_or(SimError::NotMember { uin: from, gin })?;
-        member.last_msg = receipt.time;
+        let group = self.group(gin)?;
+        let member = group.member(from)?;
         let sender = GroupSender {
             uin: from,
             card: if member.card.is_empty() {
@@ -182,6 +175,7 @@ impl World {
             },
             ..GroupMsg::default()
         };
+        self.last_spoke.insert((gin, from), receipt.time);
         Ok(online
             .into_iter()
             .map(|logon_qq| {

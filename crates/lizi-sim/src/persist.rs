@@ -11,7 +11,7 @@ use crate::table::Table;
 use crate::world::World;
 
 /// The document kinds, one per table of [`World`].
-pub const KINDS: [&str; 12] = [
+pub const KINDS: [&str; 13] = [
     "person",
     "friendship",
     "group",
@@ -24,7 +24,30 @@ pub const KINDS: [&str; 12] = [
     "request",
     "red_packet",
     "bundle",
+    "last_spoke",
 ];
+
+/// Calls `$then!` with the `(kind, field)` pair of every table of [`World`], in the order of
+/// [`KINDS`], so that the methods that walk all tables are written once.
+macro_rules! with_tables {
+    ($then:ident!($($args:tt)*)) => {
+        $then!($($args)*;
+            ("person", people),
+            ("friendship", friendships),
+            ("group", groups),
+            ("conversation", conversations),
+            ("message", messages),
+            ("counters", counters),
+            ("media", media),
+            ("file", files),
+            ("avatar", avatars),
+            ("request", requests),
+            ("red_packet", red_packets),
+            ("bundle", bundles),
+            ("last_spoke", last_spoke)
+        )
+    };
+}
 
 /// One changed entity, as the store saves it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -127,54 +150,47 @@ impl World {
     /// Drains every change since the last call: one [`DocChange`] per changed row, in
     /// the order of [`KINDS`] and then by key. `body` is `None` for a deleted row.
     pub fn take_changes(&mut self) -> Vec<DocChange> {
+        macro_rules! drain_all {
+            ($world:ident, $out:ident; $(($kind:literal, $field:ident)),*) => {
+                $(drain($kind, &mut $world.$field, &mut $out);)*
+            };
+        }
         let mut out = Vec::new();
-        drain("person", &mut self.people, &mut out);
-        drain("friendship", &mut self.friendships, &mut out);
-        drain("group", &mut self.groups, &mut out);
-        drain("conversation", &mut self.conversations, &mut out);
-        drain("message", &mut self.messages, &mut out);
-        drain("counters", &mut self.counters, &mut out);
-        drain("media", &mut self.media, &mut out);
-        drain("file", &mut self.files, &mut out);
-        drain("avatar", &mut self.avatars, &mut out);
-        drain("request", &mut self.requests, &mut out);
-        drain("red_packet", &mut self.red_packets, &mut out);
-        drain("bundle", &mut self.bundles, &mut out);
+        with_tables!(drain_all!(self, out));
         out
+    }
+
+    /// Forgets every change since the last drain without serialising anything (for a
+    /// store that keeps nothing).
+    pub fn discard_changes(&mut self) {
+        macro_rules! discard_all {
+            ($world:ident; $(($kind:literal, $field:ident)),*) => {
+                $($world.$field.take_changes();)*
+            };
+        }
+        with_tables!(discard_all!(self));
     }
 
     /// Whether any row changed since the last [`take_changes`](World::take_changes).
     pub fn has_changes(&self) -> bool {
-        self.people.has_changes()
-            || self.friendships.has_changes()
-            || self.groups.has_changes()
-            || self.conversations.has_changes()
-            || self.messages.has_changes()
-            || self.counters.has_changes()
-            || self.media.has_changes()
-            || self.files.has_changes()
-            || self.avatars.has_changes()
-            || self.requests.has_changes()
-            || self.red_packets.has_changes()
-            || self.bundles.has_changes()
+        macro_rules! any_changed {
+            ($world:ident; $(($kind:literal, $field:ident)),*) => {
+                false $(|| $world.$field.has_changes())*
+            };
+        }
+        with_tables!(any_changed!(self))
     }
 
     /// Every row as a [`DocChange`] (for seeding an empty store), in the order of
     /// [`KINDS`] and then by key. Pending changes are left as they are.
     pub fn all_docs(&self) -> Vec<DocChange> {
+        macro_rules! dump_all {
+            ($world:ident, $out:ident; $(($kind:literal, $field:ident)),*) => {
+                $(dump($kind, &$world.$field, &mut $out);)*
+            };
+        }
         let mut out = Vec::new();
-        dump("person", &self.people, &mut out);
-        dump("friendship", &self.friendships, &mut out);
-        dump("group", &self.groups, &mut out);
-        dump("conversation", &self.conversations, &mut out);
-        dump("message", &self.messages, &mut out);
-        dump("counters", &self.counters, &mut out);
-        dump("media", &self.media, &mut out);
-        dump("file", &self.files, &mut out);
-        dump("avatar", &self.avatars, &mut out);
-        dump("request", &self.requests, &mut out);
-        dump("red_packet", &self.red_packets, &mut out);
-        dump("bundle", &self.bundles, &mut out);
+        with_tables!(dump_all!(self, out));
         out
     }
 
@@ -185,20 +201,7 @@ impl World {
     pub fn from_docs<'a>(
         docs: impl IntoIterator<Item = (&'a str, &'a str, &'a str)>,
     ) -> Result<World, LoadError> {
-        let mut world = World {
-            people: Table::new(),
-            friendships: Table::new(),
-            groups: Table::new(),
-            conversations: Table::new(),
-            messages: Table::new(),
-            counters: Table::new(),
-            media: Table::new(),
-            files: Table::new(),
-            avatars: Table::new(),
-            requests: Table::new(),
-            red_packets: Table::new(),
-            bundles: Table::new(),
-        };
+        let mut world = World::default();
         for (kind, key, body) in docs {
             match kind {
                 "person" => load("person", &mut world.people, key, body, |k, p| *k == p.uin)?,
@@ -229,6 +232,7 @@ impl World {
                 "bundle" => load("bundle", &mut world.bundles, key, body, |k, b| {
                     *k == b.resid
                 })?,
+                "last_spoke" => load("last_spoke", &mut world.last_spoke, key, body, |_, _| true)?,
                 other => {
                     return Err(LoadError::UnknownKind {
                         kind: other.to_owned(),
@@ -284,21 +288,21 @@ mod tests {
             [
                 ("person", "10001"),
                 ("person", "10002"),
-                ("group", "30001"),
                 ("conversation", r#"{"Group":30001}"#),
                 ("message", r#"[{"Group":30001},1]"#),
                 ("counters", r#""global""#),
+                ("last_spoke", "[30001,10001]"),
             ],
-            "the sender and the other online member count it; the sender's last_msg"
+            "the sender and the other online member count it; the group itself is untouched"
         );
         let message: serde_json::Value =
-            serde_json::from_str(changes[4].body.as_deref().unwrap()).unwrap();
+            serde_json::from_str(changes[3].body.as_deref().unwrap()).unwrap();
         assert_eq!(
             (&message["req"], &message["seq"], &message["text"]),
             (&1.into(), &1.into(), &"hi".into())
         );
         assert_eq!(
-            changes[5].body.as_deref(),
+            changes[4].body.as_deref(),
             Some(r#"{"last_seq":1,"last_event_seq":0}"#)
         );
         assert!(world.take_changes().is_empty(), "take_changes clears");

@@ -56,7 +56,7 @@ impl World {
                             "card": m.card,
                             "spec_title": m.spec_title,
                             "joined": m.joined,
-                            "last_msg": m.last_msg,
+                            "last_msg": self.last_spoke(g.gin, uin),
                         })
                     })
                     .collect();

@@ -18,7 +18,7 @@ use crate::table::Table;
 ///
 /// Every piece of state is a row of a [`Table`], so the world knows which rows each
 /// change touched: [`World::take_changes`] hands them out for saving.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct World {
     /// Everybody, framework accounts included, by QQ number.
     pub people: Table<Uin, Person>,
@@ -50,6 +50,9 @@ pub struct World {
     /// Avatars set through the API: the picture's hash, by owner.
     #[serde(default)]
     pub avatars: Table<crate::media::AvatarOf, String>,
+    /// When each member last spoke in each group (unix seconds), kept apart from the
+    /// group so that a message does not rewrite the whole group.
+    pub last_spoke: Table<(Gin, Uin), i64>,
 }
 
 /// The key of the one row of [`World::counters`].
@@ -162,8 +165,6 @@ pub struct MemberState {
     pub spec_title: String,
     /// When the member joined (unix seconds).
     pub joined: i64,
-    /// When the member last spoke (unix seconds, 0 never).
-    pub last_msg: i64,
     /// When the member's mute ends (unix seconds; not muted once it has passed).
     #[serde(default)]
     pub mute_until: i64,
@@ -315,7 +316,13 @@ impl World {
             media: Table::new(),
             files: Table::new(),
             avatars: Table::new(),
+            last_spoke: Table::new(),
         }
+    }
+
+    /// When `uin` last spoke in group `gin` (unix seconds, 0 never).
+    pub fn last_spoke(&self, gin: Gin, uin: Uin) -> i64 {
+        self.last_spoke.get(&(gin, uin)).copied().unwrap_or(0)
     }
 
     /// Anybody on the network.

@@ -130,8 +130,11 @@ impl Store {
                     "event {expected} is missing from the log"
                 )));
             }
-            let body: String = row.get(1)?;
-            out.push(body.into());
+            let body = row
+                .get_ref(1)?
+                .as_str()
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            out.push(Arc::from(body));
             expected += 1;
         }
         if expected != to {

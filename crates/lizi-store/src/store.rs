@@ -36,6 +36,8 @@ pub struct Store {
     writer_thread: Mutex<Option<JoinHandle<()>>>,
     pub(crate) reader: Option<Mutex<Connection>>,
     failure: Mutex<Option<StoreError>>,
+    /// Blobs, when there is no database.
+    memory_blobs: Mutex<HashMap<String, Arc<[u8]>>>,
     /// Counters.
     pub stats: StoreStats,
 }
@@ -103,6 +105,7 @@ impl Store {
             writer_thread: Mutex::new(None),
             reader,
             failure: Mutex::new(None),
+            memory_blobs: Mutex::new(HashMap::new()),
             stats: StoreStats::default(),
         });
         if let Some(connection) = writer_connection {
@@ -177,6 +180,16 @@ impl Store {
             }
             None if self.is_memory() => {
                 drop(writer);
+                let mut blobs = self
+                    .memory_blobs
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner);
+                for op in unit.ops {
+                    if let Op::Blob { hash, bytes } = op {
+                        blobs.entry(hash).or_insert_with(|| bytes.into());
+                    }
+                }
+                drop(blobs);
                 if let Some(mark) = unit.publish {
                     self.publish_locked_free(mark);
                 }
@@ -241,7 +254,11 @@ impl Store {
     /// A stored blob.
     pub fn blob(&self, hash: &str) -> Result<Option<Vec<u8>>, StoreError> {
         let Some(reader) = &self.reader else {
-            return Ok(None);
+            let blobs = self
+                .memory_blobs
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            return Ok(blobs.get(hash).map(|bytes| bytes.to_vec()));
         };
         let connection = reader.lock().unwrap_or_else(PoisonError::into_inner);
         Ok(connection

@@ -4,6 +4,7 @@
 //! the transaction holding it has committed, and after the events it carries have been
 //! published to readers.
 
+use std::collections::HashMap;
 use std::sync::mpsc;
 use std::sync::Arc;
 
@@ -172,11 +173,43 @@ pub(crate) fn run(
     }
 }
 
+/// What a write overwrites: within one batch only the last write of each is needed.
+#[derive(PartialEq, Eq, Hash)]
+enum Slot<'a> {
+    Doc(&'a str, &'a str),
+    Meta(&'static str),
+    Session(u64),
+    Reader(&'a str),
+}
+
+fn slot(op: &Op) -> Option<Slot<'_>> {
+    match op {
+        Op::Doc { kind, key, .. } => Some(Slot::Doc(kind, key)),
+        Op::Meta(key, _) => Some(Slot::Meta(key)),
+        Op::Session { id, .. } => Some(Slot::Session(*id)),
+        Op::Reader { name, .. } => Some(Slot::Reader(name)),
+        _ => None,
+    }
+}
+
 fn apply(connection: &mut Connection, batch: &[Job]) -> rusqlite::Result<()> {
+    // A busy group rewrites the same documents, counters and cursors many times per
+    // batch; write each once, with its last value.
+    let mut last = HashMap::new();
+    for (j, job) in batch.iter().enumerate() {
+        for (o, op) in job.unit.ops.iter().enumerate() {
+            if let Some(slot) = slot(op) {
+                last.insert(slot, (j, o));
+            }
+        }
+    }
     let transaction = connection.transaction()?;
-    for job in batch {
-        for op in &job.unit.ops {
-            apply_op(&transaction, op)?;
+    for (j, job) in batch.iter().enumerate() {
+        for (o, op) in job.unit.ops.iter().enumerate() {
+            let superseded = slot(op).is_some_and(|slot| last.get(&slot) != Some(&(j, o)));
+            if !superseded {
+                apply_op(&transaction, op)?;
+            }
         }
     }
     transaction.commit()

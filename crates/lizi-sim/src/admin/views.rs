@@ -46,7 +46,7 @@ impl World {
                     "card": m.card,
                     "spec_title": m.spec_title,
                     "joined": m.joined,
-                    "last_msg": m.last_msg,
+                    "last_msg": self.last_spoke(group.gin, uin),
                     "mute_until": m.mute_until,
                     "mute_left": (m.mute_until - now).max(0),
                     "pos": { "lo": m.pos.lo, "la": m.pos.la },
