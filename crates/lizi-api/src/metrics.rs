@@ -107,6 +107,18 @@ impl Metrics {
                 load(&self.push_failures),
             ),
             (
+                "lizi_store_commits_total",
+                "counter",
+                "transactions committed (each holds many requests: group commit)",
+                load(&stats.commits),
+            ),
+            (
+                "lizi_store_committed_units_total",
+                "counter",
+                "requests' writes committed",
+                load(&stats.committed_units),
+            ),
+            (
                 "lizi_websockets",
                 "gauge",
                 "open WebSocket connections",

@@ -72,7 +72,11 @@ async fn main() -> anyhow::Result<()> {
         bench.connections
     );
     let mut figures = Vec::new();
-    for scenario in scenarios::ALL {
+    let only: Option<String> = std::env::args().skip_while(|a| a != "--only").nth(1);
+    for (name, scenario) in scenarios::ALL {
+        if only.as_deref().is_some_and(|only| only != *name) {
+            continue;
+        }
         match scenario(&bench).await {
             Ok(mut more) => {
                 for figure in &more {

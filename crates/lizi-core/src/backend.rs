@@ -92,6 +92,25 @@ pub struct SimMessage {
     pub text: String,
 }
 
+/// Decodes an action's JSON body.
+pub(crate) fn json_body<T: serde::de::DeserializeOwned>(
+    action: &'static str,
+    body: &[u8],
+) -> Result<T, ControlError> {
+    serde_json::from_slice(body).map_err(|e| ControlError::BadBody {
+        action,
+        reason: e.to_string(),
+    })
+}
+
+/// A body that parsed but says something impossible.
+pub(crate) fn bad_body(action: &'static str, reason: &str) -> ControlError {
+    ControlError::BadBody {
+        action,
+        reason: reason.to_owned(),
+    }
+}
+
 /// Why a control request could not be decoded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ControlError {
@@ -111,18 +130,9 @@ pub enum ControlError {
 impl ControlRequest {
     /// Decodes `action` (the path after `/sim/`) with its JSON `body`.
     pub fn decode(action: &str, body: &[u8]) -> Result<Self, ControlError> {
-        fn json<T: serde::de::DeserializeOwned>(
-            action: &'static str,
-            body: &[u8],
-        ) -> Result<T, ControlError> {
-            serde_json::from_slice(body).map_err(|e| ControlError::BadBody {
-                action,
-                reason: e.to_string(),
-            })
-        }
         match action.to_ascii_lowercase().as_str() {
             "message" => {
-                let message: SimMessage = json("message", body)?;
+                let message: SimMessage = json_body("message", body)?;
                 if message.text.is_empty() {
                     return Err(ControlError::BadBody {
                         action: "message",

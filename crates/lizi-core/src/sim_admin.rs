@@ -4,7 +4,6 @@
 //! Every action is done by a simulated user or a framework account (`operator`/`user`),
 //! subject to the same group-role rules as the HTTP API.
 
-use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
 use crate::backend::{ControlError, ControlRequest};
@@ -146,19 +145,7 @@ pub const ACTIONS: [&str; 9] = [
     "history",
 ];
 
-fn json<T: DeserializeOwned>(action: &'static str, body: &[u8]) -> Result<T, ControlError> {
-    serde_json::from_slice(body).map_err(|e| ControlError::BadBody {
-        action,
-        reason: e.to_string(),
-    })
-}
-
-fn bad(action: &'static str, reason: &str) -> ControlError {
-    ControlError::BadBody {
-        action,
-        reason: reason.to_owned(),
-    }
-}
+use crate::backend::{bad_body as bad, json_body as json};
 
 /// Decodes one of [`ACTIONS`] (lower-case) with its JSON body.
 pub fn decode(action: &str, body: &[u8]) -> Result<ControlRequest, ControlError> {

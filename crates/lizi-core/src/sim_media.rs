@@ -77,15 +77,7 @@ pub struct SimFiles {
 
 /// Decodes one of [`ACTIONS`].
 pub fn decode(action: &str, body: &[u8]) -> Result<ControlRequest, ControlError> {
-    fn json<T: serde::de::DeserializeOwned>(
-        action: &'static str,
-        body: &[u8],
-    ) -> Result<T, ControlError> {
-        serde_json::from_slice(body).map_err(|e| ControlError::BadBody {
-            action,
-            reason: e.to_string(),
-        })
-    }
+    use crate::backend::json_body as json;
     fn base64(action: &'static str, text: &str) -> Result<(), ControlError> {
         decode_base64(text)
             .map(drop)

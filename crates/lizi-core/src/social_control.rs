@@ -1,7 +1,6 @@
 //! The control-API actions of the friends, requests, profile and cards area
 //! ([`SocialControl`], carried by [`ControlRequest::Social`](crate::ControlRequest::Social)).
 
-use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
 use crate::backend::ControlError;
@@ -153,19 +152,7 @@ pub struct BundleMessage {
     pub text: String,
 }
 
-fn json<T: DeserializeOwned>(action: &'static str, body: &[u8]) -> Result<T, ControlError> {
-    serde_json::from_slice(body).map_err(|e| ControlError::BadBody {
-        action,
-        reason: e.to_string(),
-    })
-}
-
-fn bad(action: &'static str, reason: &str) -> ControlError {
-    ControlError::BadBody {
-        action,
-        reason: reason.to_owned(),
-    }
-}
+use crate::backend::{bad_body as bad, json_body as json};
 
 impl SocialControl {
     /// The action names this area takes (lower case).

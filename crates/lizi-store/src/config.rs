@@ -6,8 +6,8 @@ use std::time::Duration;
 /// When a commit is flushed to disk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Flush {
-    /// Answer only after the batch is on disk (`synchronous=FULL`): nothing acknowledged
-    /// is lost, even on power loss. The default.
+    /// Answer only after the batch's write-ahead log is flushed to disk: nothing
+    /// acknowledged is lost, even on power loss. The default.
     Full,
     /// Answer once the batch is in the WAL (`synchronous=NORMAL`): survives a crash of
     /// lizi, but the last moments may be lost on power loss or an OS crash.

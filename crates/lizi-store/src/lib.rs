@@ -11,6 +11,7 @@
 //! Undelivered events live on disk; memory holds a bounded cache of recent events and one
 //! small record per cursor, whatever the lag.
 
+mod checkpoint;
 mod config;
 mod events;
 mod limits;
@@ -19,6 +20,7 @@ mod schema;
 mod sessions;
 mod state;
 mod store;
+mod syncer;
 mod writer;
 
 pub use config::{Flush, LagPolicy, StoreConfig};

@@ -1,7 +1,7 @@
 //! Opening, submitting, publishing, documents and blobs.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::atomic::AtomicU64;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{mpsc, Arc, Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;
 
@@ -10,11 +10,37 @@ use tokio::sync::watch;
 
 use crate::config::{Flush, StoreConfig};
 use crate::state::{Inner, SessionState};
-use crate::writer::{self, Job, Op, Ticket, Unit};
+use crate::writer::{self, Committed, Job, Op, Ticket, Unit};
 use crate::{schema, StoreError};
 
 /// The file name of the database inside the data folder.
 pub const DB_FILE: &str = "lizi.db";
+/// Its write-ahead log.
+pub(crate) const WAL_FILE: &str = "lizi.db-wal";
+
+/// Announces a committed batch: counts it, publishes its events, resolves its tickets, and
+/// stops the store after a failure.
+pub(crate) fn finish(store: &std::sync::Weak<Store>, batch: Committed) {
+    if let Some(store) = store.upgrade() {
+        match &batch.result {
+            Ok(()) => {
+                store.stats.commits.fetch_add(1, Ordering::Relaxed);
+                store
+                    .stats
+                    .committed_units
+                    .fetch_add(batch.done.len() as u64, Ordering::Relaxed);
+                if let Some(mark) = batch.mark {
+                    store.publish(mark);
+                }
+            }
+            Err(error) => {
+                *store.failure.lock().unwrap_or_else(PoisonError::into_inner) =
+                    Some(StoreError::Failed(error.to_string()));
+            }
+        }
+    }
+    batch.resolve();
+}
 
 /// Counters about the store, for `/metrics`.
 #[derive(Debug, Default)]
@@ -25,6 +51,10 @@ pub struct StoreStats {
     pub sessions_dropped: AtomicU64,
     /// Sessions removed for idleness.
     pub sessions_expired: AtomicU64,
+    /// Transactions committed by the writer.
+    pub commits: AtomicU64,
+    /// Units (requests' writes) those transactions held.
+    pub committed_units: AtomicU64,
 }
 
 /// lizi's durable state. Shared behind an `Arc`.
@@ -33,7 +63,7 @@ pub struct Store {
     pub(crate) config: StoreConfig,
     head: watch::Sender<u64>,
     writer: Mutex<Option<mpsc::Sender<Job>>>,
-    writer_thread: Mutex<Option<JoinHandle<()>>>,
+    writer_threads: Mutex<Vec<JoinHandle<()>>>,
     pub(crate) reader: Option<Mutex<Connection>>,
     failure: Mutex<Option<StoreError>>,
     /// Blobs, when there is no database.
@@ -50,15 +80,12 @@ impl std::fmt::Debug for Store {
     }
 }
 
-fn connect(path: &std::path::Path, flush: Flush) -> Result<Connection, StoreError> {
+fn connect(path: &std::path::Path) -> Result<Connection, StoreError> {
     let connection = Connection::open(path)?;
     connection.pragma_update(None, "journal_mode", "WAL")?;
-    let synchronous = if flush == Flush::Full {
-        "FULL"
-    } else {
-        "NORMAL"
-    };
-    connection.pragma_update(None, "synchronous", synchronous)?;
+    // In `full` mode the syncer thread flushes the log after each commit (and answers
+    // only then), so SQLite itself need not wait for the disk inside the commit.
+    connection.pragma_update(None, "synchronous", "NORMAL")?;
     connection.pragma_update(None, "foreign_keys", "ON")?;
     connection.busy_timeout(std::time::Duration::from_secs(5))?;
     Ok(connection)
@@ -90,10 +117,11 @@ impl Store {
             std::fs::create_dir_all(&config.dir)
                 .map_err(|e| StoreError::Io(format!("{}: {e}", config.dir.display())))?;
             let path = config.dir.join(DB_FILE);
-            let mut connection = connect(&path, config.flush)?;
+            let mut connection = connect(&path)?;
             schema::migrate(&mut connection)?;
+            connection.pragma_update(None, "wal_autocheckpoint", 0)?;
             load(&connection, &mut inner)?;
-            reader = Some(Mutex::new(connect(&path, config.flush)?));
+            reader = Some(Mutex::new(connect(&path)?));
             writer_connection = Some(connection);
         }
         let (head, _) = watch::channel(inner.published);
@@ -102,7 +130,7 @@ impl Store {
             config,
             head,
             writer: Mutex::new(None),
-            writer_thread: Mutex::new(None),
+            writer_threads: Mutex::new(Vec::new()),
             reader,
             failure: Mutex::new(None),
             memory_blobs: Mutex::new(HashMap::new()),
@@ -110,35 +138,39 @@ impl Store {
         });
         if let Some(connection) = writer_connection {
             let (sender, jobs) = mpsc::channel();
-            let weak = Arc::downgrade(&store);
-            let weak_failure = weak.clone();
+            let mut threads = Vec::new();
+            let deliver: Box<dyn Fn(Committed) + Send> = if store.config.flush == Flush::Full {
+                let (synced, syncer) =
+                    crate::syncer::spawn(Arc::downgrade(&store), store.config.dir.join(WAL_FILE))?;
+                threads.push(syncer);
+                Box::new(move |batch| {
+                    if let Err(std::sync::mpsc::SendError(batch)) = synced.send(batch) {
+                        Committed {
+                            result: Err(StoreError::Closed),
+                            ..batch
+                        }
+                        .resolve();
+                    }
+                })
+            } else {
+                let weak = Arc::downgrade(&store);
+                Box::new(move |batch| finish(&weak, batch))
+            };
             let thread = std::thread::Builder::new()
                 .name("lizi-writer".into())
-                .spawn(move || {
-                    writer::run(
-                        connection,
-                        jobs,
-                        |mark| {
-                            if let Some(store) = weak.upgrade() {
-                                store.publish(mark);
-                            }
-                        },
-                        |error| {
-                            if let Some(store) = weak_failure.upgrade() {
-                                *store.failure.lock().unwrap_or_else(PoisonError::into_inner) =
-                                    Some(StoreError::Failed(error.to_string()));
-                            }
-                        },
-                    )
-                })
+                .spawn(move || writer::run(connection, jobs, deliver))
                 .map_err(|e| StoreError::Io(format!("starting the writer: {e}")))?;
+            threads.insert(0, thread);
             *store.writer.lock().unwrap_or_else(PoisonError::into_inner) = Some(sender);
             *store
-                .writer_thread
+                .writer_threads
                 .lock()
-                .unwrap_or_else(PoisonError::into_inner) = Some(thread);
+                .unwrap_or_else(PoisonError::into_inner) = threads;
         }
         crate::limits::spawn_sweeper(Arc::downgrade(&store))?;
+        if !memory {
+            crate::checkpoint::spawn(Arc::downgrade(&store), &store.config.dir.join(DB_FILE))?;
+        }
         Ok(store)
     }
 
@@ -276,13 +308,20 @@ impl Store {
             .unwrap_or_else(PoisonError::into_inner)
             .take();
         drop(sender);
-        let thread = self
-            .writer_thread
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .take();
-        if let Some(thread) = thread {
+        let threads = std::mem::take(
+            &mut *self
+                .writer_threads
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner),
+        );
+        for thread in threads {
             let _ = thread.join();
+        }
+        if let Some(reader) = &self.reader {
+            let connection = reader.lock().unwrap_or_else(PoisonError::into_inner);
+            if let Err(error) = crate::checkpoint::truncate(&connection) {
+                tracing::warn!("the last checkpoint failed: {error}");
+            }
         }
     }
 

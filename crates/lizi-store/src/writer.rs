@@ -139,13 +139,31 @@ pub(crate) fn job(unit: Unit) -> (Job, Ticket) {
     (Job { unit, done }, Ticket(TicketInner::Pending(receiver)))
 }
 
-/// Runs the writer until every sender is gone. `publish` is called with the highest
-/// `publish` mark of each committed batch, before the batch's tickets resolve.
+/// A committed (or failed) batch, waiting to be announced.
+pub(crate) struct Committed {
+    /// The batch's tickets.
+    pub done: Vec<oneshot::Sender<Result<(), StoreError>>>,
+    /// The highest `publish` mark in the batch.
+    pub mark: Option<u64>,
+    /// Whether the transaction committed.
+    pub result: Result<(), StoreError>,
+}
+
+impl Committed {
+    /// Resolves the batch's tickets with its result.
+    pub fn resolve(self) {
+        for done in self.done {
+            let _ = done.send(self.result.clone());
+        }
+    }
+}
+
+/// Runs the writer until every sender is gone, handing each batch to `deliver` once its
+/// transaction has committed (or failed).
 pub(crate) fn run(
     mut connection: Connection,
     jobs: mpsc::Receiver<Job>,
-    publish: impl Fn(u64),
-    failed: impl Fn(&StoreError),
+    deliver: impl Fn(Committed),
 ) {
     while let Ok(first) = jobs.recv() {
         let mut batch = vec![first];
@@ -156,20 +174,12 @@ pub(crate) fn run(
             }
         }
         let result = apply(&mut connection, &batch).map_err(StoreError::from);
-        match &result {
-            Ok(()) => {
-                if let Some(mark) = batch.iter().filter_map(|j| j.unit.publish).max() {
-                    publish(mark);
-                }
-            }
-            Err(error) => {
-                tracing::error!("committing {} units failed: {error}", batch.len());
-                failed(error);
-            }
+        if let Err(error) = &result {
+            tracing::error!("committing {} units failed: {error}", batch.len());
         }
-        for job in batch {
-            let _ = job.done.send(result.clone());
-        }
+        let mark = batch.iter().filter_map(|j| j.unit.publish).max();
+        let done = batch.into_iter().map(|job| job.done).collect();
+        deliver(Committed { done, mark, result });
     }
 }
 
