@@ -89,17 +89,31 @@ async fn send_throughput(bench: &Bench) -> anyhow::Result<Vec<Figure>> {
         group_send,
     )
     .await;
-    let trivial = load::run(&lizi.base, bench.connections, bench.phase, |_| {
-        ("/getlogonqq".into(), String::new())
-    })
-    .await;
-    let sends = load::run(&lizi.base, bench.connections, bench.phase, group_send).await;
-    ensure!(
-        sends.errors == 0 && trivial.errors == 0,
-        "errors: {} sends, {} trivial",
-        sends.errors,
-        trivial.errors
-    );
+    // Twice each, interleaved; the better run of each counts.
+    let mut trivial: Option<load::LoadResult> = None;
+    let mut sends: Option<load::LoadResult> = None;
+    for _round in 0..2 {
+        let t = load::run(&lizi.base, bench.connections, bench.phase, |_| {
+            ("/getlogonqq".into(), String::new())
+        })
+        .await;
+        let s = load::run(&lizi.base, bench.connections, bench.phase, group_send).await;
+        ensure!(
+            s.errors == 0 && t.errors == 0,
+            "errors: {} sends, {} trivial",
+            s.errors,
+            t.errors
+        );
+        if trivial.as_ref().is_none_or(|best| t.rps() > best.rps()) {
+            trivial = Some(t);
+        }
+        if sends.as_ref().is_none_or(|best| s.rps() > best.rps()) {
+            sends = Some(s);
+        }
+    }
+    let (Some(trivial), Some(sends)) = (trivial, sends) else {
+        anyhow::bail!("no measurement");
+    };
     let r = sends.rps() / trivial.rps();
     Ok(vec![
         info(
@@ -153,24 +167,38 @@ async fn flush_policies(bench: &Bench) -> anyhow::Result<Vec<Figure>> {
     ])
 }
 
-/// Cost per event with 1, 100 and 1,000 live sessions.
+/// Cost per event with 1, 100 and 1,000 live sessions: three servers, measured in turn,
+/// twice; the better round of each counts, so a noisy moment does not decide the ratio.
 async fn fan_out(bench: &Bench) -> anyhow::Result<Vec<Figure>> {
     let world = world_file(&bench.dir, 50, 1)?;
-    let mut costs = Vec::new();
-    for n in [1, 100, 1000] {
+    let counts = [1usize, 100, 1000];
+    let mut servers = Vec::new();
+    for n in counts {
         let lizi = Lizi::start(&bench.binary, &world, &[])?;
         sessions(&lizi.base, n).await?;
-        load::run(
-            &lizi.base,
-            bench.connections,
-            Duration::from_millis(500),
-            group_send,
-        )
-        .await;
-        let sends = load::run(&lizi.base, bench.connections, bench.phase, group_send).await;
-        ensure!(sends.errors == 0, "{n} sessions: {} errors", sends.errors);
-        costs.push(1e6 / sends.rps());
+        servers.push(lizi);
     }
+    let mut best = [0.0f64; 3];
+    for _round in 0..2 {
+        for (i, lizi) in servers.iter().enumerate() {
+            load::run(
+                &lizi.base,
+                bench.connections,
+                Duration::from_millis(300),
+                group_send,
+            )
+            .await;
+            let sends = load::run(&lizi.base, bench.connections, bench.phase, group_send).await;
+            ensure!(
+                sends.errors == 0,
+                "{} sessions: {} errors",
+                counts[i],
+                sends.errors
+            );
+            best[i] = best[i].max(sends.rps());
+        }
+    }
+    let costs: Vec<f64> = best.iter().map(|rps| 1e6 / rps).collect();
     let r100 = costs[1] / costs[0];
     let r1000 = costs[2] / costs[0];
     Ok(vec![

@@ -6,6 +6,7 @@
 //! why. Sessions not read for `session_idle` are removed the same way. Nothing is silent:
 //! each case is logged and counted.
 
+use std::collections::HashMap;
 use std::sync::atomic::Ordering;
 use std::sync::Weak;
 
@@ -42,6 +43,7 @@ impl Store {
         let published = inner.published;
         let total = self.cum_before(&inner, published)?;
         let mut ops = Vec::new();
+        let mut seen = HashMap::new();
 
         if let Some(idle) = config.session_idle {
             let limit = idle.as_secs() as i64;
@@ -72,7 +74,7 @@ impl Store {
             .map(|(id, s)| (*id, s.cursor))
             .collect();
         for (id, cursor) in sessions {
-            let Some(target) = self.lag_target(&inner, cursor, published, total)? else {
+            let Some(target) = self.lag_target(&inner, cursor, published, total, &mut seen)? else {
                 continue;
             };
             let behind = published - cursor;
@@ -118,7 +120,7 @@ impl Store {
             .map(|(id, r)| (*id, r.cursor))
             .collect();
         for (id, cursor) in readers {
-            let Some(target) = self.lag_target(&inner, cursor, published, total)? else {
+            let Some(target) = self.lag_target(&inner, cursor, published, total, &mut seen)? else {
                 continue;
             };
             let dropped = target - cursor;
@@ -144,13 +146,20 @@ impl Store {
     }
 
     /// Where a cursor at `cursor` must move to be within limits, if it is beyond them.
+    /// `seen` remembers the answer per cursor position within one sweep: sessions that
+    /// were created together and not read since share one, and the byte count of a
+    /// position may need a database read.
     fn lag_target(
         &self,
         inner: &crate::state::Inner,
         cursor: u64,
         published: u64,
         total: u64,
+        seen: &mut HashMap<u64, Option<u64>>,
     ) -> Result<Option<u64>, StoreError> {
+        if let Some(known) = seen.get(&cursor) {
+            return Ok(*known);
+        }
         let config = &self.config;
         if cursor >= published {
             return Ok(None);
@@ -165,6 +174,8 @@ impl Store {
                 self.seq_with_cum_at_least(inner, cursor, total - config.max_lag_bytes)?;
             target = target.max(keep_from);
         }
-        Ok((target > cursor).then_some(target.min(published)))
+        let answer = (target > cursor).then_some(target.min(published));
+        seen.insert(cursor, answer);
+        Ok(answer)
     }
 }
