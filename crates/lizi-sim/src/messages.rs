@@ -44,6 +44,13 @@ impl Target {
     }
 }
 
+/// Whether a friend message is a voice message (it carries an `[Audio,…]` code).
+fn is_voice(text: &str) -> bool {
+    lizi_core::textcode::parse(text)
+        .iter()
+        .any(|s| matches!(s, lizi_core::textcode::Segment::Code(code) if code.is("Audio")))
+}
+
 /// A random positive 31-bit number (a message's `Random`).
 pub fn random_id() -> i64 {
     fastrand::i64(1..=0x7FFF_FFFF)
@@ -212,10 +219,12 @@ impl World {
             msg: PrivateMsgBody {
                 req: receipt.req,
                 seq,
-                kind: if gin == 0 {
-                    private_kind::FRIEND
-                } else {
+                kind: if gin != 0 {
                     private_kind::TEMPORARY
+                } else if is_voice(text) {
+                    private_kind::VOICE
+                } else {
+                    private_kind::FRIEND
                 },
                 text: text.to_owned(),
                 ..PrivateMsgBody::default()

@@ -246,6 +246,23 @@ async fn flash_pictures_voices_and_file_codes_in_text() {
         format!("[Audio,hash={},time=2]", md5_upper(&voice))
     );
 
+    // A friend message carrying a voice is a voice message (type 208).
+    let voice_code = answer["ret"].as_str().unwrap().to_owned();
+    let (_, inner) = server
+        .call_retcode(
+            "/sendprivatemsg",
+            &format!("fromqq=10001&toqq=10002&text={}", enc(&voice_code)),
+        )
+        .await;
+    assert_eq!(inner["retcode"], 0, "{inner}");
+    let events = server.events(session).await;
+    let voices: Vec<&Value> = events
+        .iter()
+        .filter(|e| e["Type"] == "PrivateMsg")
+        .collect();
+    assert_eq!(voices.len(), 2, "{events:?}");
+    assert!(voices.iter().all(|e| e["Msg"]["Type"] == 208), "{voices:?}");
+
     // [picFile] uploads a file of the media folder; the group sees a [pic] with a URL.
     let text = format!("[picFile,path={}] hi [@20001]", dir.join("a.png").display());
     let (_, inner) = server

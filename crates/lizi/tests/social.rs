@@ -274,11 +274,12 @@ async fn join_requests_and_invitations() {
         server.call("/setgroupaddrequest", &body).await,
         json!({"ret": "OK"})
     );
+    // Joining on an invitation is "someone was invited in" (25), not a plain join (2).
     assert_eq!(
         notices(&server.events(s).await),
         [
-            (10001, 2, 10002, 0, String::new()),
-            (10002, 2, 10002, 0, String::new()),
+            (10001, 25, 10002, 0, String::new()),
+            (10002, 25, 10002, 0, String::new()),
         ]
     );
     assert!(members(&server.world().await, 30002).contains(&10002));

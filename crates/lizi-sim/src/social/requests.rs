@@ -391,7 +391,9 @@ impl World {
                     .text(reason);
                 Ok(self.notify_account(request.from, &notice))
             }
-            Verdict::Accept => Ok(self.add_member(gin, request.from, manager, time)),
+            Verdict::Accept => {
+                Ok(self.add_member(gin, request.from, manager, kind::MEMBER_JOINED, time))
+            }
         }
     }
 
@@ -430,12 +432,19 @@ impl World {
             });
             return Ok(self.join_request_events(gin, request.to, request.from, &text, join, time));
         }
-        Ok(self.add_member(gin, request.to, request.from, time))
+        Ok(self.add_member(gin, request.to, request.from, kind::MEMBER_INVITED, time))
     }
 
-    /// Adds `uin` to `gin` (done by `operator`); event 2 for the group's online framework
-    /// members, the newcomer included.
-    fn add_member(&mut self, gin: Gin, uin: Uin, operator: Uin, time: i64) -> Vec<Event> {
+    /// Adds `uin` to `gin` (done by `operator`); `event` (2 joined, or 25 invited in) for the
+    /// group's online framework members, the newcomer included.
+    fn add_member(
+        &mut self,
+        gin: Gin,
+        uin: Uin,
+        operator: Uin,
+        event: i64,
+        time: i64,
+    ) -> Vec<Event> {
         let Some(group) = self.groups.get_mut(&gin) else {
             return Vec::new();
         };
@@ -449,7 +458,7 @@ impl World {
                 ..MemberState::default()
             },
         );
-        let notice = Notice::new(kind::MEMBER_JOINED, uin, operator, time).in_group(gin);
+        let notice = Notice::new(event, uin, operator, time).in_group(gin);
         self.notify_group(gin, &notice, &[])
     }
 
