@@ -5,6 +5,25 @@ use serde_json::{json, Value};
 use crate::world::{ConvKey, World};
 
 impl World {
+    /// One member of a group as the views show it: number, nickname, role, card, title,
+    /// join time and when they last spoke.
+    pub(crate) fn member_view(
+        &self,
+        group: &crate::world::Group,
+        uin: lizi_core::Uin,
+        member: &crate::world::MemberState,
+    ) -> Value {
+        json!({
+            "uin": uin,
+            "nickname": self.nickname(uin),
+            "role": group.role(uin),
+            "card": member.card,
+            "spec_title": member.spec_title,
+            "joined": member.joined,
+            "last_msg": self.last_spoke(group.gin, uin),
+        })
+    }
+
     /// Accounts (with their online flag), users, friendships and groups (with members,
     /// roles and cards), as JSON.
     pub fn view(&self) -> Value {
@@ -48,17 +67,7 @@ impl World {
                 let members: Vec<Value> = g
                     .members
                     .iter()
-                    .map(|(&uin, m)| {
-                        json!({
-                            "uin": uin,
-                            "nickname": self.nickname(uin),
-                            "role": g.role(uin),
-                            "card": m.card,
-                            "spec_title": m.spec_title,
-                            "joined": m.joined,
-                            "last_msg": self.last_spoke(g.gin, uin),
-                        })
-                    })
+                    .map(|(&uin, m)| self.member_view(g, uin, m))
                     .collect();
                 json!({
                     "gin": g.gin,

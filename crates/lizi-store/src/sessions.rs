@@ -93,15 +93,28 @@ impl Store {
 
     /// Drops a session's pending events; false if it does not exist.
     pub async fn reset_session(&self, id: SessionId) -> Result<bool, StoreError> {
+        self.update_session(id, |session, inner| {
+            session.cursor = inner.next_seq;
+            session.lost = 0;
+            session.lost_reason.clear();
+        })
+        .await
+    }
+
+    /// Changes a session with `change` (which sees the log's counters), marks it seen,
+    /// and saves it; false if it does not exist.
+    async fn update_session(
+        &self,
+        id: SessionId,
+        change: impl FnOnce(&mut SessionState, &crate::state::Counters),
+    ) -> Result<bool, StoreError> {
         let ticket = {
             let mut inner = self.lock();
-            let next = inner.next_seq;
+            let counters = inner.counters();
             let Some(session) = inner.sessions.get_mut(&id) else {
                 return Ok(false);
             };
-            session.cursor = next;
-            session.lost = 0;
-            session.lost_reason.clear();
+            change(session, &counters);
             session.last_seen = now();
             let mut ops = vec![session_op(id, session)];
             ops.extend(inner.reclaim());
@@ -157,20 +170,12 @@ impl Store {
 
     /// Acknowledges every event up to and including `seq`; false if no such session.
     pub async fn ack(&self, id: SessionId, seq: u64) -> Result<bool, StoreError> {
-        let ticket = {
-            let mut inner = self.lock();
-            let published = inner.published;
-            let Some(session) = inner.sessions.get_mut(&id) else {
-                return Ok(false);
-            };
-            session.cursor = session.cursor.max(seq.saturating_add(1).min(published));
-            session.last_seen = now();
-            let mut ops = vec![session_op(id, session)];
-            ops.extend(inner.reclaim());
-            self.submit(Unit { ops, publish: None })
-        };
-        ticket.wait().await?;
-        Ok(true)
+        self.update_session(id, |session, inner| {
+            session.cursor = session
+                .cursor
+                .max(seq.saturating_add(1).min(inner.published));
+        })
+        .await
     }
 
     /// Pending events of a session (for metrics and tests).

@@ -57,7 +57,24 @@ pub(crate) struct Inner {
     pub cache_capacity: usize,
 }
 
+/// The log's positions, copied out of [`Inner`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Counters {
+    /// Sequence number the next event gets.
+    pub next_seq: u64,
+    /// Events below this are visible.
+    pub published: u64,
+}
+
 impl Inner {
+    /// The log's positions.
+    pub fn counters(&self) -> Counters {
+        Counters {
+            next_seq: self.next_seq,
+            published: self.published,
+        }
+    }
+
     /// Whether anything reads the log.
     pub fn has_cursors(&self) -> bool {
         !self.sessions.is_empty() || !self.readers.is_empty()

@@ -39,19 +39,14 @@ impl World {
             .members
             .iter()
             .map(|(&uin, m)| {
-                json!({
-                    "uin": uin,
-                    "nickname": self.nickname(uin),
-                    "role": group.role(uin),
-                    "card": m.card,
-                    "spec_title": m.spec_title,
-                    "joined": m.joined,
-                    "last_msg": self.last_spoke(group.gin, uin),
-                    "mute_until": m.mute_until,
-                    "mute_left": (m.mute_until - now).max(0),
-                    "pos": { "lo": m.pos.lo, "la": m.pos.la },
-                    "sharing_pos": m.sharing_pos,
-                })
+                let mut member = self.member_view(group, uin, m);
+                if let Value::Object(fields) = &mut member {
+                    fields.insert("mute_until".into(), json!(m.mute_until));
+                    fields.insert("mute_left".into(), json!((m.mute_until - now).max(0)));
+                    fields.insert("pos".into(), json!({ "lo": m.pos.lo, "la": m.pos.la }));
+                    fields.insert("sharing_pos".into(), json!(m.sharing_pos));
+                }
+                member
             })
             .collect();
         Ok(json!({
