@@ -22,7 +22,7 @@ pub enum Op {
     /// Put (`Some`) or delete (`None`) a world document.
     Doc {
         /// Entity kind.
-        kind: String,
+        kind: &'static str,
         /// Key within the kind.
         key: String,
         /// JSON body.
@@ -190,6 +190,8 @@ enum Slot<'a> {
     Meta(&'static str),
     Session(u64),
     Reader(&'a str),
+    /// Reclaim marks only grow, so the last is the highest.
+    Reclaim,
 }
 
 fn slot(op: &Op) -> Option<Slot<'_>> {
@@ -198,6 +200,7 @@ fn slot(op: &Op) -> Option<Slot<'_>> {
         Op::Meta(key, _) => Some(Slot::Meta(key)),
         Op::Session { id, .. } => Some(Slot::Session(*id)),
         Op::Reader { name, .. } => Some(Slot::Reader(name)),
+        Op::Reclaim(_) => Some(Slot::Reclaim),
         _ => None,
     }
 }
@@ -214,16 +217,38 @@ fn apply(connection: &mut Connection, batch: &[Job]) -> rusqlite::Result<()> {
         }
     }
     let transaction = connection.transaction()?;
-    for (j, job) in batch.iter().enumerate() {
-        for (o, op) in job.unit.ops.iter().enumerate() {
-            let superseded = slot(op).is_some_and(|slot| last.get(&slot) != Some(&(j, o)));
-            if !superseded {
-                apply_op(&transaction, op)?;
+    {
+        // The two writes every message makes, prepared once per batch.
+        let mut put_doc = transaction.prepare_cached(PUT_DOC)?;
+        let mut put_event = transaction.prepare_cached(PUT_EVENT)?;
+        for (j, job) in batch.iter().enumerate() {
+            for (o, op) in job.unit.ops.iter().enumerate() {
+                if slot(op).is_some_and(|slot| last.get(&slot) != Some(&(j, o))) {
+                    continue;
+                }
+                match op {
+                    Op::Doc {
+                        kind,
+                        key,
+                        body: Some(body),
+                    } => {
+                        put_doc.execute(params![kind, key, body])?;
+                    }
+                    Op::Events(events) => {
+                        for (seq, body, cum) in events {
+                            put_event.execute(params![*seq as i64, body.as_ref(), *cum as i64])?;
+                        }
+                    }
+                    other => apply_op(&transaction, other)?,
+                }
             }
         }
     }
     transaction.commit()
 }
+
+const PUT_DOC: &str = "INSERT OR REPLACE INTO docs (kind, key, body) VALUES (?1, ?2, ?3)";
+const PUT_EVENT: &str = "INSERT OR REPLACE INTO events (seq, body, cum_bytes) VALUES (?1, ?2, ?3)";
 
 fn apply_op(db: &rusqlite::Transaction<'_>, op: &Op) -> rusqlite::Result<()> {
     match op {
@@ -232,7 +257,7 @@ fn apply_op(db: &rusqlite::Transaction<'_>, op: &Op) -> rusqlite::Result<()> {
             key,
             body: Some(body),
         } => {
-            db.prepare_cached("INSERT OR REPLACE INTO docs (kind, key, body) VALUES (?1, ?2, ?3)")?
+            db.prepare_cached(PUT_DOC)?
                 .execute(params![kind, key, body])?;
         }
         Op::Doc {
@@ -248,9 +273,7 @@ fn apply_op(db: &rusqlite::Transaction<'_>, op: &Op) -> rusqlite::Result<()> {
                 .execute(params![hash, bytes])?;
         }
         Op::Events(events) => {
-            let mut insert = db.prepare_cached(
-                "INSERT OR REPLACE INTO events (seq, body, cum_bytes) VALUES (?1, ?2, ?3)",
-            )?;
+            let mut insert = db.prepare_cached(PUT_EVENT)?;
             for (seq, body, cum) in events {
                 insert.execute(params![*seq as i64, body.as_ref(), *cum as i64])?;
             }
