@@ -2,7 +2,8 @@
 //! event's JSON (wire.md §6). Nothing is sent on connect; client frames are ignored.
 //!
 //! The stream's position is taken before the handshake answer goes out, so an event
-//! appended while the connection is being set up is not missed.
+//! appended while the connection is being set up is not missed. A `/ws` client that falls
+//! behind the lag limit gets a `{"Type":"LiziLost",…}` frame saying how many it lost.
 
 use std::sync::atomic::Ordering;
 
@@ -111,6 +112,19 @@ async fn stream_events(
                     return socket.send(Message::Close(None)).await;
                 }
             };
+            let lost = state.log.take_reader_lost(reader);
+            if lost > 0 {
+                // Said in band, in the same form as /getevent's marker.
+                tracing::warn!("a /ws client fell behind its lag limit and lost {lost} events");
+                let marker = serde_json::json!({
+                    "Type": "LiziLost",
+                    "Lost": lost,
+                    "Reason": "this connection fell behind its lag limit (max_lag_events / max_lag_bytes)",
+                });
+                socket
+                    .send(Message::Text(marker.to_string().into()))
+                    .await?;
+            }
             for event in &batch.events {
                 socket.send(Message::Text(event.as_ref().into())).await?;
             }
