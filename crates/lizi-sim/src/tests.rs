@@ -56,18 +56,23 @@ impl Sim {
 
     /// The events logged since the last call.
     fn events(&self) -> Vec<Event> {
-        let batch = self.log.read(self.cursor, usize::MAX).unwrap().unwrap();
-        self.log.advance(self.cursor, batch.next);
-        batch
-            .events
-            .iter()
-            .map(|text| serde_json::from_str(text).unwrap())
-            .collect()
+        drain(&self.log, self.cursor)
     }
 
     async fn logout(&self, uin: u64) {
         self.ok(Request::LogoutQq(LogoutQq { logonqq: uin })).await;
     }
+}
+
+/// The events `reader` has not read yet, parsed; moves it past them.
+pub(crate) fn drain(log: &Store, reader: ReaderId) -> Vec<Event> {
+    let batch = log.read(reader, usize::MAX).unwrap().unwrap();
+    log.advance(reader, batch.next);
+    batch
+        .events
+        .iter()
+        .map(|text| serde_json::from_str(text).unwrap())
+        .collect()
 }
 
 fn private(fromqq: u64, toqq: u64, text: &str) -> Request {

@@ -219,28 +219,17 @@ fn apply(connection: &mut Connection, batch: &[Job]) -> rusqlite::Result<()> {
     let transaction = connection.transaction()?;
     {
         // The two writes every message makes, prepared once per batch.
-        let mut put_doc = transaction.prepare_cached(PUT_DOC)?;
-        let mut put_event = transaction.prepare_cached(PUT_EVENT)?;
+        // The two writes every message makes, prepared once per batch.
+        let mut hot = Hot {
+            put_doc: transaction.prepare_cached(PUT_DOC)?,
+            put_event: transaction.prepare_cached(PUT_EVENT)?,
+        };
         for (j, job) in batch.iter().enumerate() {
             for (o, op) in job.unit.ops.iter().enumerate() {
                 if slot(op).is_some_and(|slot| last.get(&slot) != Some(&(j, o))) {
                     continue;
                 }
-                match op {
-                    Op::Doc {
-                        kind,
-                        key,
-                        body: Some(body),
-                    } => {
-                        put_doc.execute(params![kind, key, body])?;
-                    }
-                    Op::Events(events) => {
-                        for (seq, body, cum) in events {
-                            put_event.execute(params![*seq as i64, body.as_ref(), *cum as i64])?;
-                        }
-                    }
-                    other => apply_op(&transaction, other)?,
-                }
+                apply_op(&transaction, &mut hot, op)?;
             }
         }
     }
@@ -250,15 +239,20 @@ fn apply(connection: &mut Connection, batch: &[Job]) -> rusqlite::Result<()> {
 const PUT_DOC: &str = "INSERT OR REPLACE INTO docs (kind, key, body) VALUES (?1, ?2, ?3)";
 const PUT_EVENT: &str = "INSERT OR REPLACE INTO events (seq, body, cum_bytes) VALUES (?1, ?2, ?3)";
 
-fn apply_op(db: &rusqlite::Transaction<'_>, op: &Op) -> rusqlite::Result<()> {
+/// The statements of the writes every message makes, prepared once per batch.
+struct Hot<'t> {
+    put_doc: rusqlite::CachedStatement<'t>,
+    put_event: rusqlite::CachedStatement<'t>,
+}
+
+fn apply_op(db: &rusqlite::Transaction<'_>, hot: &mut Hot<'_>, op: &Op) -> rusqlite::Result<()> {
     match op {
         Op::Doc {
             kind,
             key,
             body: Some(body),
         } => {
-            db.prepare_cached(PUT_DOC)?
-                .execute(params![kind, key, body])?;
+            hot.put_doc.execute(params![kind, key, body])?;
         }
         Op::Doc {
             kind,
@@ -273,9 +267,9 @@ fn apply_op(db: &rusqlite::Transaction<'_>, op: &Op) -> rusqlite::Result<()> {
                 .execute(params![hash, bytes])?;
         }
         Op::Events(events) => {
-            let mut insert = db.prepare_cached(PUT_EVENT)?;
             for (seq, body, cum) in events {
-                insert.execute(params![*seq as i64, body.as_ref(), *cum as i64])?;
+                hot.put_event
+                    .execute(params![*seq as i64, body.as_ref(), *cum as i64])?;
             }
         }
         Op::Meta(key, value) => {

@@ -87,13 +87,7 @@ impl Sim {
     }
 
     fn events(&self) -> Vec<Event> {
-        let batch = self.log.read(self.cursor, usize::MAX).unwrap().unwrap();
-        self.log.advance(self.cursor, batch.next);
-        batch
-            .events
-            .iter()
-            .map(|text| serde_json::from_str(text).unwrap())
-            .collect()
+        crate::tests::drain(&self.log, self.cursor)
     }
 
     fn world(&self) -> World {
