@@ -84,9 +84,12 @@ pub enum LoadError {
 }
 
 /// JSON text of a key or row. The world's types are plain data (maps keyed by numbers or
-/// strings only), so this cannot fail.
-fn json<T: Serialize>(value: &T) -> String {
-    serde_json::to_string(value).unwrap_or_else(|e| unreachable!("world data is JSON: {e}"))
+/// strings only), so this does not fail; should it ever, the row is left unsaved and the
+/// error logged, rather than failing the request that changed it.
+fn json<T: Serialize>(kind: &str, value: &T) -> Option<String> {
+    serde_json::to_string(value)
+        .map_err(|e| tracing::error!(kind, "a world row could not be saved: {e}"))
+        .ok()
 }
 
 /// Appends one change per marked row of `table`, clearing the marks.
@@ -95,16 +98,17 @@ where
     K: Ord + Clone + Serialize,
     V: Serialize,
 {
-    out.extend(
-        table
-            .take_changes()
-            .into_iter()
-            .map(|(key, row)| DocChange {
-                kind,
-                key: json(&key),
-                body: row.map(json),
-            }),
-    );
+    out.extend(table.take_changes().into_iter().filter_map(|(key, row)| {
+        let body = match row {
+            Some(row) => Some(json(kind, row)?),
+            None => None,
+        };
+        Some(DocChange {
+            kind,
+            key: json(kind, &key)?,
+            body,
+        })
+    }));
 }
 
 /// Appends one document per row of `table`.
@@ -113,10 +117,12 @@ where
     K: Ord + Clone + Serialize,
     V: Serialize,
 {
-    out.extend(table.iter().map(|(key, row)| DocChange {
-        kind,
-        key: json(key),
-        body: Some(json(row)),
+    out.extend(table.iter().filter_map(|(key, row)| {
+        Some(DocChange {
+            kind,
+            key: json(kind, key)?,
+            body: Some(json(kind, row)?),
+        })
     }));
 }
 
