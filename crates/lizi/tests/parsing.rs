@@ -140,3 +140,47 @@ async fn methods_aliases_and_unknown_paths() {
         assert_eq!(status, 200, "{path}");
     }
 }
+
+#[tokio::test]
+async fn booleans_as_php_sends_them() {
+    let server = Server::start().await;
+    let session = server.session().await;
+    // `1` is true: fromcache=1 needs no fromqq.
+    assert_eq!(
+        server.call("/getnickname", "toqq=20002&fromcache=1").await["ret"],
+        "Bob"
+    );
+    // `0` is false: a plain group message goes out…
+    let (_, inner) = server
+        .call_retcode(
+            "/sendgroupmsg",
+            "fromqq=10001&togroup=30001&text=x&anonymous=0",
+        )
+        .await;
+    assert_eq!(inner["retcode"], 0, "{inner}");
+    // …and `1` is true: anonymous chat is off in this group, so it is refused.
+    let (_, inner) = server
+        .call_retcode(
+            "/sendgroupmsg",
+            "fromqq=10001&togroup=30001&text=y&anonymous=1",
+        )
+        .await;
+    assert_ne!(inner["retcode"], 0, "{inner}");
+    let texts: Vec<Value> = server
+        .events(session)
+        .await
+        .iter()
+        .map(|e| e["Msg"]["Text"].clone())
+        .collect();
+    assert_eq!(texts, ["x", "x"], "one copy for each online member account");
+}
+
+#[tokio::test]
+async fn allocsession_ignores_its_body() {
+    let server = Server::start().await;
+    for body in ["", "sessid=7", "garbage&&=%zz", "{\"json\":true}"] {
+        let answer = server.call("/allocsession", body).await;
+        assert!(answer["session_id"].is_u64(), "{body}: {answer}");
+    }
+    assert_eq!(server.session().await, 5, "ids count up from 1");
+}

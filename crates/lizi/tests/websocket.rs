@@ -131,15 +131,10 @@ async fn nudge_stream_sends_exactly_new_event_per_event() {
     assert_quiet(&mut ws, "after the events").await;
 
     // A bot's own message is an event too.
-    let answer = server
-        .call("/sendprivatemsg", "fromqq=10001&toqq=20001&text=hello")
+    let (answer, inner) = server
+        .call_retcode("/sendprivatemsg", "fromqq=10001&toqq=20001&text=hello")
         .await;
-    assert!(
-        answer["ret"]
-            .as_str()
-            .is_some_and(|r| r.contains("\"retcode\":0")),
-        "{answer}"
-    );
+    assert_eq!(inner["retcode"], 0, "{answer}");
     assert_eq!(next_text(&mut ws).await, "NewEvent");
     assert_quiet(&mut ws, "after the bot's message").await;
     server.stop().await;
