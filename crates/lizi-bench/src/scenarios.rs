@@ -27,13 +27,18 @@ pub const ALL: &[(&str, Scenario)] = &[
     ("latency", |b| Box::pin(event_latency(b))),
 ];
 
-fn ratio(name: &str, value: f64, target: &str, met: bool) -> Figure {
+/// A figure with a target.
+fn judged(name: &str, value: String, target: &str, met: bool) -> Figure {
     Figure {
         name: name.into(),
-        value: format!("{value:.2}"),
+        value,
         target: target.into(),
         met: Some(met),
     }
+}
+
+fn ratio(name: &str, value: f64, target: &str, met: bool) -> Figure {
+    judged(name, format!("{value:.2}"), target, met)
 }
 
 fn info(name: &str, value: String) -> Figure {
@@ -285,12 +290,12 @@ async fn drain(bench: &Bench) -> anyhow::Result<Vec<Figure>> {
                 .filter(|(p, _)| *p == path)
                 .map(|(_, r)| *r)
                 .fold(0.0, f64::max);
-            Figure {
-                name: format!("{path} taking 100,000 pending events"),
-                value: format!("{rate:.0} events/s"),
-                target: ">= 500000".into(),
-                met: Some(rate >= 500_000.0),
-            }
+            judged(
+                &format!("{path} taking 100,000 pending events"),
+                format!("{rate:.0} events/s"),
+                ">= 500000",
+                rate >= 500_000.0,
+            )
         })
         .collect())
 }
@@ -313,12 +318,12 @@ async fn memory(bench: &Bench) -> anyhow::Result<Vec<Figure>> {
     }
     let r = rss[1] / rss[0];
     Ok(vec![
-        Figure {
-            name: "resident memory, idle".into(),
-            value: format!("{idle_rss:.1} MB"),
-            target: "<= 30 MB".into(),
-            met: Some(idle_rss <= 30.0),
-        },
+        judged(
+            "resident memory, idle",
+            format!("{idle_rss:.1} MB"),
+            "<= 30 MB",
+            idle_rss <= 30.0,
+        ),
         info(
             "resident memory, 1 session 100,000 behind",
             format!("{:.1} MB", rss[0]),
@@ -443,21 +448,21 @@ async fn event_latency(bench: &Bench) -> anyhow::Result<Vec<Figure>> {
             "send -> NewEvent frame, p50",
             format!("{:.2} ms", ms(percentile(&to_nudge, 50.0))),
         ),
-        Figure {
-            name: "send -> NewEvent frame, p99".into(),
-            value: format!("{p99_nudge:.2} ms"),
-            target: "< 5 ms".into(),
-            met: Some(p99_nudge < 5.0),
-        },
+        judged(
+            "send -> NewEvent frame, p99",
+            format!("{p99_nudge:.2} ms"),
+            "< 5 ms",
+            p99_nudge < 5.0,
+        ),
         info(
             "send -> /ws frame, p50",
             format!("{:.2} ms", ms(percentile(&to_stream, 50.0))),
         ),
-        Figure {
-            name: "send -> /ws frame, p99".into(),
-            value: format!("{p99_stream:.2} ms"),
-            target: "< 5 ms".into(),
-            met: Some(p99_stream < 5.0),
-        },
+        judged(
+            "send -> /ws frame, p99",
+            format!("{p99_stream:.2} ms"),
+            "< 5 ms",
+            p99_stream < 5.0,
+        ),
     ])
 }
