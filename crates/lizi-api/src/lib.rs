@@ -21,6 +21,7 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use axum::serve::ListenerExt;
 use lizi_core::Backend;
 use lizi_store::Store;
 use tokio::net::TcpListener;
@@ -67,6 +68,13 @@ pub async fn run(
     let app = axum::Router::new()
         .fallback(dispatch::dispatch)
         .with_state(state);
+    // Without TCP_NODELAY, small WebSocket frames written while an earlier one is still
+    // unacknowledged wait for the client's delayed ACK (up to 40 ms).
+    let listener = listener.tap_io(|tcp| {
+        if let Err(error) = tcp.set_nodelay(true) {
+            tracing::debug!("setting TCP_NODELAY failed: {error}");
+        }
+    });
     let server = axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),

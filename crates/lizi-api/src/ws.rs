@@ -9,13 +9,17 @@ use std::sync::atomic::Ordering;
 
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::response::Response;
+use futures_util::SinkExt;
 use lizi_store::ReaderId;
 use tokio::sync::watch;
 
 use crate::AppState;
 
-/// Events sent per read of the log on `/ws`.
+/// Events sent per read of the log on `/ws`; each read's frames are flushed together.
 const BATCH: usize = 256;
+
+/// The nudge frame's payload (wire.md §6).
+const NUDGE: &str = "NewEvent";
 
 /// Accepts an upgrade to the nudge stream (`full = false`) or the event stream.
 pub fn upgrade(upgrade: WebSocketUpgrade, state: AppState, full: bool) -> Response {
@@ -82,8 +86,12 @@ async fn stream_nudges(
 ) -> Result<(), axum::Error> {
     loop {
         let now = *head.borrow_and_update();
-        for _ in seen..now {
-            socket.send(Message::Text("NewEvent".into())).await?;
+        if now > seen {
+            // Every frame of this wake-up is written, then flushed once.
+            for _ in seen..now {
+                socket.feed(Message::Text(NUDGE.into())).await?;
+            }
+            socket.flush().await?;
         }
         seen = seen.max(now);
         let wake = wait(&mut socket, state, &mut head).await;
@@ -122,12 +130,13 @@ async fn stream_events(
                     "Reason": "this connection fell behind its lag limit (max_lag_events / max_lag_bytes)",
                 });
                 socket
-                    .send(Message::Text(marker.to_string().into()))
+                    .feed(Message::Text(marker.to_string().into()))
                     .await?;
             }
             for event in &batch.events {
-                socket.send(Message::Text(event.as_ref().into())).await?;
+                socket.feed(Message::Text(event.as_ref().into())).await?;
             }
+            socket.flush().await?;
             state.log.advance(reader, batch.next);
         }
         let wake = wait(&mut socket, state, &mut head).await;
