@@ -2,11 +2,10 @@
 
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{ensure, Context};
-use futures_util::StreamExt;
 use serde_json::Value;
 use tokio_tungstenite::tungstenite::Message;
 
@@ -97,12 +96,25 @@ async fn send_throughput(bench: &Bench) -> anyhow::Result<Vec<Figure>> {
     // Twice each, interleaved; the better run of each counts.
     let mut trivial: Option<load::LoadResult> = None;
     let mut sends: Option<load::LoadResult> = None;
+    let mut cpu_trivial = Duration::ZERO;
+    let mut cpu_send = Duration::ZERO;
     for _round in 0..2 {
-        let t = load::run(&lizi.base, bench.connections, bench.phase, |_| {
-            ("/getlogonqq".into(), String::new())
+        let (t, cpu) = with_cpu(&lizi, || {
+            load::run(&lizi.base, bench.connections, bench.phase, |_| {
+                ("/getlogonqq".into(), String::new())
+            })
         })
-        .await;
-        let s = load::run(&lizi.base, bench.connections, bench.phase, group_send).await;
+        .await?;
+        if trivial.as_ref().is_none_or(|best| t.rps() > best.rps()) {
+            cpu_trivial = cpu;
+        }
+        let (s, cpu) = with_cpu(&lizi, || {
+            load::run(&lizi.base, bench.connections, bench.phase, group_send)
+        })
+        .await?;
+        if sends.as_ref().is_none_or(|best| s.rps() > best.rps()) {
+            cpu_send = cpu;
+        }
         ensure!(
             s.errors == 0 && t.errors == 0,
             "errors: {} sends, {} trivial",
@@ -138,13 +150,79 @@ async fn send_throughput(bench: &Bench) -> anyhow::Result<Vec<Figure>> {
             "/getlogonqq p99 latency",
             format!("{:.2} ms", trivial.percentile(99.0).as_secs_f64() * 1e3),
         ),
+        info(
+            "lizi CPU per /getlogonqq",
+            format!("{:.1} us", cpu_trivial.as_secs_f64() * 1e6),
+        ),
+        info(
+            "lizi CPU per /sendgroupmsg",
+            format!("{:.1} us", cpu_send.as_secs_f64() * 1e6),
+        ),
     ])
+}
+
+/// The store's commit and committed-unit counters, from `/metrics`.
+async fn commit_counts(lizi: &Lizi) -> anyhow::Result<(u64, u64)> {
+    let text = reqwest::get(format!("{}/metrics", lizi.base))
+        .await?
+        .text()
+        .await?;
+    let counter = |name: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    Ok((
+        counter("lizi_store_commits_total "),
+        counter("lizi_store_committed_units_total "),
+    ))
+}
+
+/// Runs a load phase and measures lizi's CPU time per answered request; with
+/// `LIZI_BENCH_VERBOSE` set, prints the split by thread.
+async fn with_cpu<F: Future<Output = load::LoadResult>>(
+    lizi: &Lizi,
+    phase: impl FnOnce() -> F,
+) -> anyhow::Result<(load::LoadResult, Duration)> {
+    let before = lizi.cpu_by_thread()?;
+    let written = lizi.bytes_written()?;
+    let commits = commit_counts(lizi).await?;
+    let result = phase().await;
+    let after = lizi.cpu_by_thread()?;
+    let requests = result.ok.max(1) as u32;
+    if std::env::var_os("LIZI_BENCH_VERBOSE").is_some() {
+        let (commits_after, units_after) = commit_counts(lizi).await?;
+        let commits_during = commits_after.saturating_sub(commits.0).max(1);
+        println!(
+            "    {} bytes written per request; {} commits, {:.1} units each",
+            lizi.bytes_written()?.saturating_sub(written) / requests as u64,
+            commits_during,
+            units_after.saturating_sub(commits.1) as f64 / commits_during as f64,
+        );
+    }
+    let mut total = Duration::ZERO;
+    for (name, used) in &after {
+        let earlier = before
+            .iter()
+            .find(|(n, _)| n == name)
+            .map_or(Duration::ZERO, |(_, t)| *t);
+        let spent = used.saturating_sub(earlier);
+        total += spent;
+        if std::env::var_os("LIZI_BENCH_VERBOSE").is_some() {
+            println!(
+                "    {name}: {:.1} us per request",
+                (spent / requests).as_secs_f64() * 1e6
+            );
+        }
+    }
+    Ok((result, total / requests))
 }
 
 /// Send throughput with `full` and `normal` flushing against the in-memory build.
 async fn flush_policies(bench: &Bench) -> anyhow::Result<Vec<Figure>> {
     let world = world_file(&bench.dir, 50, 1)?;
-    let mut rates = Vec::new();
+    let (mut rates, mut cpus) = (Vec::new(), Vec::new());
     for flush in ["memory", "normal", "full"] {
         let lizi = Lizi::start(&bench.binary, &world, &["--flush", flush])?;
         sessions(&lizi.base, 10).await?;
@@ -155,9 +233,13 @@ async fn flush_policies(bench: &Bench) -> anyhow::Result<Vec<Figure>> {
             group_send,
         )
         .await;
-        let sends = load::run(&lizi.base, bench.connections, bench.phase, group_send).await;
+        let (sends, cpu) = with_cpu(&lizi, || {
+            load::run(&lizi.base, bench.connections, bench.phase, group_send)
+        })
+        .await?;
         ensure!(sends.errors == 0, "{flush}: {} errors", sends.errors);
         rates.push(sends.rps());
+        cpus.push(cpu);
     }
     Ok(vec![
         info("sends, flush=memory", format!("{:.0} req/s", rates[0])),
@@ -168,6 +250,15 @@ async fn flush_policies(bench: &Bench) -> anyhow::Result<Vec<Figure>> {
         info(
             "sends flush=full / flush=memory",
             format!("{:.2}", rates[2] / rates[0]),
+        ),
+        info(
+            "lizi CPU per send, memory / normal / full",
+            format!(
+                "{:.1} / {:.1} / {:.1} us",
+                cpus[0].as_secs_f64() * 1e6,
+                cpus[1].as_secs_f64() * 1e6,
+                cpus[2].as_secs_f64() * 1e6
+            ),
         ),
     ])
 }
@@ -342,98 +433,30 @@ async fn memory(bench: &Bench) -> anyhow::Result<Vec<Figure>> {
 }
 
 /// From a control-API send to the `NewEvent` frame and the `/ws` frame, under send load.
+///
+/// The probes and both WebSocket readers run on a thread and runtime of their own, so what
+/// is timed is lizi's delay, not the queue of the load generator's 64 tasks.
 async fn event_latency(bench: &Bench) -> anyhow::Result<Vec<Figure>> {
     let world = world_file(&bench.dir, 50, 1)?;
     let lizi = Lizi::start(&bench.binary, &world, &[])?;
     sessions(&lizi.base, 10).await?;
-    let ws_url = format!("ws://127.0.0.1:{}", lizi.port);
-    let (nudges, _) = tokio_tungstenite::connect_async(format!("{ws_url}/")).await?;
-    let (stream, _) = tokio_tungstenite::connect_async(format!("{ws_url}/ws")).await?;
-    // Both streams start at the same position: frame k of `/` is event `first + k`.
-    let first = Arc::new(Mutex::new(None::<u64>));
-    let nudge_times = Arc::new(Mutex::new(Vec::<Instant>::new()));
-    let probe_seen = Arc::new(Mutex::new(Vec::<(u64, u64, Instant)>::new())); // (probe, seq, at)
-    let nudge_task = {
-        let times = nudge_times.clone();
-        tokio::spawn(async move {
-            let (_, mut read) = nudges.split();
-            while let Some(Ok(message)) = read.next().await {
-                if message == Message::Text("NewEvent".into()) {
-                    times.lock().unwrap().push(Instant::now());
-                }
-            }
+    let (ready, connected) = std::sync::mpsc::channel();
+    let prober = {
+        let (base, port, phase) = (lizi.base.clone(), lizi.port, bench.phase);
+        std::thread::spawn(move || -> anyhow::Result<Probes> {
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?
+                .block_on(probe(&base, port, phase, ready))
         })
     };
-    let stream_task = {
-        let (first, seen) = (first.clone(), probe_seen.clone());
-        tokio::spawn(async move {
-            let (_, mut read) = stream.split();
-            while let Some(Ok(Message::Text(text))) = read.next().await {
-                let at = Instant::now();
-                let Ok(event) = serde_json::from_str::<Value>(&text) else {
-                    continue;
-                };
-                let seq = event["LiziSeq"].as_u64().unwrap_or(0);
-                first.lock().unwrap().get_or_insert(seq);
-                if let Some(probe) = event["Msg"]["Text"]
-                    .as_str()
-                    .and_then(|t| t.strip_prefix("probe-"))
-                {
-                    if let Ok(probe) = probe.parse() {
-                        seen.lock().unwrap().push((probe, seq, at));
-                    }
-                }
-            }
-        })
-    };
-    let load = tokio::spawn({
-        let base = lizi.base.clone();
-        let (connections, phase) = (bench.connections, bench.phase);
-        async move { load::run(&base, connections, phase, group_send).await }
-    });
-    let client = reqwest::Client::new();
-    let mut sent = Vec::new();
-    let deadline = Instant::now() + bench.phase - Duration::from_millis(300);
-    let mut probe = 0u64;
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    while Instant::now() < deadline {
-        let body =
-            serde_json::json!({"from": 20001, "to": 10001, "text": format!("probe-{probe}")})
-                .to_string();
-        sent.push(Instant::now());
-        let response = client
-            .post(format!("{}/sim/message", lizi.base))
-            .body(body)
-            .send()
-            .await?;
-        ensure!(response.status() == 200, "probe: {}", response.status());
-        probe += 1;
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    let sends = load.await?;
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    nudge_task.abort();
-    stream_task.abort();
-    let first = first.lock().unwrap().context("no event arrived on /ws")?;
-    let nudge_times = nudge_times.lock().unwrap().clone();
-    let mut to_stream = Vec::new();
-    let mut to_nudge = Vec::new();
-    for (probe, seq, at) in probe_seen.lock().unwrap().iter() {
-        let Some(sent) = sent.get(*probe as usize) else {
-            continue;
-        };
-        to_stream.push(at.duration_since(*sent));
-        if let Some(nudged) = nudge_times.get((seq - first) as usize) {
-            to_nudge.push(nudged.saturating_duration_since(*sent));
-        }
-    }
-    ensure!(
-        to_stream.len() as u64 == probe,
-        "{} of {probe} probes arrived on /ws",
-        to_stream.len()
-    );
-    to_stream.sort_unstable();
-    to_nudge.sort_unstable();
+    // The load starts once both streams are open (or the prober gave up).
+    let _ = connected.recv();
+    let sends = load::run(&lizi.base, bench.connections, bench.phase, group_send).await;
+    let probes = prober
+        .join()
+        .map_err(|_| anyhow::anyhow!("the probe thread panicked"))??;
+    let (to_nudge, to_stream) = (probes.to_nudge, probes.to_stream);
     let ms = |d: Duration| d.as_secs_f64() * 1e3;
     let (p99_nudge, p99_stream) = (
         ms(percentile(&to_nudge, 99.0)),
@@ -465,4 +488,140 @@ async fn event_latency(bench: &Bench) -> anyhow::Result<Vec<Figure>> {
             p99_stream < 5.0,
         ),
     ])
+}
+
+/// Sorted delays from each probe's send to its `NewEvent` frame and its `/ws` frame.
+struct Probes {
+    to_nudge: Vec<Duration>,
+    to_stream: Vec<Duration>,
+}
+
+/// A blocking WebSocket reader on its own thread that stamps each text frame as it arrives
+/// and keeps what `keep` makes of it, until `stop` is set.
+fn read_frames<T: Send + 'static>(
+    url: String,
+    stop: Arc<std::sync::atomic::AtomicBool>,
+    keep: impl Fn(&str, Instant) -> Option<T> + Send + 'static,
+) -> anyhow::Result<std::thread::JoinHandle<Vec<T>>> {
+    use std::sync::atomic::Ordering;
+    let address = url
+        .strip_prefix("ws://")
+        .and_then(|rest| rest.split('/').next())
+        .context("ws url")?
+        .to_owned();
+    let stream = std::net::TcpStream::connect(address)?;
+    stream.set_nodelay(true)?;
+    stream.set_read_timeout(Some(Duration::from_millis(100)))?;
+    let (mut socket, _) = tokio_tungstenite::tungstenite::client::client(url, stream)
+        .map_err(|e| anyhow::anyhow!("websocket handshake: {e}"))?;
+    Ok(std::thread::spawn(move || {
+        let mut kept = Vec::new();
+        while !stop.load(Ordering::Relaxed) {
+            match socket.read() {
+                Ok(Message::Text(text)) => {
+                    let at = Instant::now();
+                    kept.extend(keep(text.as_str(), at));
+                }
+                Ok(_) => {}
+                Err(tokio_tungstenite::tungstenite::Error::Io(e))
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                    ) => {}
+                Err(_) => break,
+            }
+        }
+        kept
+    }))
+}
+
+/// Opens both streams, says so on `ready`, then sends a probe message through the control
+/// API every 10 ms for most of `phase` and times the frames that announce each one. Each
+/// stream is read by a blocking reader on its own thread.
+async fn probe(
+    base: &str,
+    port: u16,
+    phase: Duration,
+    ready: std::sync::mpsc::Sender<()>,
+) -> anyhow::Result<Probes> {
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let ws_url = format!("ws://127.0.0.1:{port}");
+    let nudges = read_frames(format!("{ws_url}/"), stop.clone(), |text, at| {
+        (text == "NewEvent").then_some(at)
+    })?;
+    // (probe number or None, LiziSeq, arrival): the first frame and the probes.
+    let first_seen = std::sync::atomic::AtomicBool::new(false);
+    let stream = read_frames(format!("{ws_url}/ws"), stop.clone(), move |text, at| {
+        use std::sync::atomic::Ordering;
+        if first_seen.load(Ordering::Relaxed) && !text.contains("probe-") {
+            return None;
+        }
+        first_seen.store(true, Ordering::Relaxed);
+        let event = serde_json::from_str::<Value>(text).ok()?;
+        let probe = event["Msg"]["Text"]
+            .as_str()
+            .and_then(|t| t.strip_prefix("probe-"))
+            .and_then(|p| p.parse::<u64>().ok());
+        Some((probe, event["LiziSeq"].as_u64()?, at))
+    })?;
+    let _ = ready.send(());
+    let client = reqwest::Client::new();
+    let mut sent = Vec::new();
+    let deadline = Instant::now() + phase - Duration::from_millis(300);
+    let mut probe = 0u64;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    while Instant::now() < deadline {
+        let body =
+            serde_json::json!({"from": 20001, "to": 10001, "text": format!("probe-{probe}")})
+                .to_string();
+        sent.push(Instant::now());
+        let response = client
+            .post(format!("{base}/sim/message"))
+            .body(body)
+            .send()
+            .await?;
+        ensure!(response.status() == 200, "probe: {}", response.status());
+        probe += 1;
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let join = |e| anyhow::anyhow!("a websocket reader panicked: {e:?}");
+    let nudge_times = nudges.join().map_err(join)?;
+    let frames = stream.join().map_err(join)?;
+    // Both streams start at the same position: frame k of `/` is event `first + k`.
+    let first = frames
+        .first()
+        .map(|(_, seq, _)| *seq)
+        .context("no event arrived on /ws")?;
+    let mut to_stream = Vec::new();
+    let mut to_nudge = Vec::new();
+    for (probe, seq, at) in &frames {
+        let Some(sent) = probe.and_then(|p| sent.get(p as usize)) else {
+            continue;
+        };
+        to_stream.push(at.duration_since(*sent));
+        if let Some(nudged) = nudge_times.get((seq - first) as usize) {
+            to_nudge.push(nudged.saturating_duration_since(*sent));
+        }
+    }
+    ensure!(
+        to_stream.len() as u64 == probe,
+        "{} of {probe} probes arrived on /ws",
+        to_stream.len()
+    );
+    if std::env::var_os("LIZI_BENCH_VERBOSE").is_some() {
+        let ms = |d: &Duration| format!("{:.1}", d.as_secs_f64() * 1e3);
+        println!(
+            "    nudge delays: {:?}\n    stream delays: {:?}",
+            to_nudge.iter().map(ms).collect::<Vec<_>>(),
+            to_stream.iter().map(ms).collect::<Vec<_>>()
+        );
+    }
+    to_stream.sort_unstable();
+    to_nudge.sort_unstable();
+    Ok(Probes {
+        to_nudge,
+        to_stream,
+    })
 }

@@ -80,6 +80,44 @@ impl Lizi {
     }
 }
 
+impl Lizi {
+    /// Bytes lizi has written through system calls so far (files and sockets, from /proc).
+    pub fn bytes_written(&self) -> anyhow::Result<u64> {
+        let io = std::fs::read_to_string(format!("/proc/{}/io", self.child.id()))?;
+        io.lines()
+            .find_map(|l| l.strip_prefix("wchar:"))
+            .and_then(|v| v.trim().parse().ok())
+            .context("no wchar")
+    }
+
+    /// CPU time used so far by each of lizi's threads, by thread name (from /proc).
+    pub fn cpu_by_thread(&self) -> anyhow::Result<Vec<(String, Duration)>> {
+        let mut threads: Vec<(String, Duration)> = Vec::new();
+        let tasks = format!("/proc/{}/task", self.child.id());
+        for task in std::fs::read_dir(&tasks).with_context(|| tasks.clone())? {
+            let path = task?.path();
+            // A thread may end between the listing and the reads.
+            let (Ok(name), Ok(stat)) = (
+                std::fs::read_to_string(path.join("comm")),
+                std::fs::read_to_string(path.join("schedstat")),
+            ) else {
+                continue;
+            };
+            let nanos: u64 = stat
+                .split_whitespace()
+                .next()
+                .and_then(|n| n.parse().ok())
+                .context("schedstat")?;
+            let name = name.trim().to_owned();
+            match threads.iter_mut().find(|(n, _)| *n == name) {
+                Some((_, total)) => *total += Duration::from_nanos(nanos),
+                None => threads.push((name, Duration::from_nanos(nanos))),
+            }
+        }
+        Ok(threads)
+    }
+}
+
 impl Drop for Lizi {
     fn drop(&mut self) {
         let _ = self.child.kill();
