@@ -119,7 +119,11 @@ impl Store {
             let path = config.dir.join(DB_FILE);
             let mut connection = connect(&path)?;
             schema::migrate(&mut connection)?;
-            connection.pragma_update(None, "wal_autocheckpoint", 0)?;
+            connection.pragma_update(
+                None,
+                "wal_autocheckpoint",
+                crate::checkpoint::RESTART_FRAMES,
+            )?;
             load(&connection, &mut inner)?;
             reader = Some(Mutex::new(connect(&path)?));
             writer_connection = Some(connection);
