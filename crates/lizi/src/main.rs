@@ -6,6 +6,11 @@ use lizi::{ServeArgs, Settings};
 use tracing_subscriber::filter::Targets;
 use tracing_subscriber::prelude::*;
 
+/// mimalloc: lizi allocates many small, short-lived buffers across threads (requests,
+/// events, rows), which glibc's allocator serves markedly slower.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// A Linux-native server of the XLZ (小栗子) QQ-bot HTTP API, with a simulated QQ network.
 #[derive(Debug, Parser)]
 #[command(version, about)]
