@@ -178,7 +178,8 @@ async fn serve_with_a_config_file_and_a_relative_world() {
         "data relative to the config file"
     );
     lizi.signal("TERM");
-    assert_eq!(lizi.wait_exit(EXIT).0.code(), Some(0));
+    let (status, stderr) = lizi.wait_exit(EXIT);
+    assert_eq!(status.code(), Some(0), "{status:?} {stderr}");
 }
 
 #[tokio::test]
@@ -204,7 +205,8 @@ async fn environment_variables_configure_and_flags_override_them() {
     let port = lizi.port();
     assert_eq!(accounts(port).await, [("10001".into(), "bot".into())]);
     lizi.signal("TERM");
-    assert_eq!(lizi.wait_exit(EXIT).0.code(), Some(0));
+    let (status, stderr) = lizi.wait_exit(EXIT);
+    assert_eq!(status.code(), Some(0), "{status:?} {stderr}");
 
     // Flags over environment: the environment names a taken port and a missing world.
     let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
@@ -232,7 +234,8 @@ async fn environment_variables_configure_and_flags_override_them() {
     assert_ne!(port.to_string(), taken_addr.rsplit(':').next().unwrap());
     assert_eq!(accounts(port).await, [("10001".into(), "flag-bot".into())]);
     lizi.signal("TERM");
-    assert_eq!(lizi.wait_exit(EXIT).0.code(), Some(0));
+    let (status, stderr) = lizi.wait_exit(EXIT);
+    assert_eq!(status.code(), Some(0), "{status:?} {stderr}");
 
     // Environment over the config file.
     let config = scratch.write(
@@ -247,7 +250,8 @@ async fn environment_variables_configure_and_flags_override_them() {
     let port = lizi.port();
     assert_eq!(accounts(port).await, [("10001".into(), "flag-bot".into())]);
     lizi.signal("TERM");
-    assert_eq!(lizi.wait_exit(EXIT).0.code(), Some(0));
+    let (status, stderr) = lizi.wait_exit(EXIT);
+    assert_eq!(status.code(), Some(0), "{status:?} {stderr}");
 }
 
 /// Runs lizi on a world file; asserts a non-zero exit whose stderr contains every `needle`.
