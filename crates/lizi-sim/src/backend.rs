@@ -55,7 +55,7 @@ pub(crate) type Handled = Result<(Reply, Option<Ticket>), Failure>;
 
 fn doc_op(change: DocChange) -> Op {
     Op::Doc {
-        kind: change.kind,
+        kind: change.kind.into(),
         key: change.key,
         body: change.body,
     }

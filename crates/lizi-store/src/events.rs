@@ -63,8 +63,8 @@ impl Store {
             if !rows.is_empty() {
                 ops.push(Op::Events(rows));
             }
-            ops.push(Op::Meta("next_seq", inner.next_seq.to_string()));
-            ops.push(Op::Meta("cum_total", inner.cum_total.to_string()));
+            ops.push(Op::Meta("next_seq".into(), inner.next_seq.to_string()));
+            ops.push(Op::Meta("cum_total".into(), inner.cum_total.to_string()));
             publish = Some(inner.next_seq);
             if inner.memory {
                 inner.published = inner.next_seq;

@@ -11,16 +11,18 @@
 //! Undelivered events live on disk; memory holds a bounded cache of recent events and one
 //! small record per cursor, whatever the lag.
 
+mod applier;
 mod checkpoint;
 mod config;
 mod events;
+mod hash;
+mod journal;
 mod limits;
 mod readers;
 mod schema;
 mod sessions;
 mod state;
 mod store;
-mod syncer;
 mod writer;
 
 pub use config::{Flush, LagPolicy, StoreConfig};

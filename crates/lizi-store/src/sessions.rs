@@ -63,7 +63,7 @@ impl Store {
             };
             let ops = vec![
                 session_op(id, &session),
-                Op::Meta("next_session", inner.next_session.to_string()),
+                Op::Meta("next_session".into(), inner.next_session.to_string()),
             ];
             inner.sessions.insert(id, session);
             (id, self.submit(Unit { ops, publish: None }))

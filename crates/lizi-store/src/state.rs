@@ -50,6 +50,9 @@ pub(crate) struct Inner {
     pub next_session: u64,
     pub readers: HashMap<ReaderId, ReaderState>,
     pub next_reader: u64,
+    /// Events below this are in the database (later ones may still be on their way to it,
+    /// in the journal, so they must stay cached).
+    pub on_disk: u64,
     /// Events below this have been deleted from disk (or never written).
     pub reclaimed: u64,
     /// Whether events live only in memory.
@@ -108,12 +111,14 @@ impl Inner {
         }
     }
 
-    /// Keeps the cache within capacity (durable mode only: older events are on disk).
+    /// Keeps the cache within capacity (durable mode only: older events are in the
+    /// database).
     pub fn trim_cache(&mut self) {
         if self.memory {
             return;
         }
-        while self.cache.len() > self.cache_capacity && self.cache_first < self.published {
+        let evictable = self.published.min(self.on_disk);
+        while self.cache.len() > self.cache_capacity && self.cache_first < evictable {
             self.cache.pop_front();
             self.cache_first += 1;
         }

@@ -9,14 +9,13 @@ use rusqlite::{Connection, OptionalExtension};
 use tokio::sync::watch;
 
 use crate::config::{Flush, StoreConfig};
+use crate::journal::{self, Journal};
 use crate::state::{Inner, SessionState};
 use crate::writer::{self, Committed, Job, Op, Ticket, Unit};
-use crate::{schema, StoreError};
+use crate::{applier, schema, StoreError};
 
 /// The file name of the database inside the data folder.
 pub const DB_FILE: &str = "lizi.db";
-/// Its write-ahead log.
-pub(crate) const WAL_FILE: &str = "lizi.db-wal";
 
 /// Announces a committed batch: counts it, publishes its events, resolves its tickets, and
 /// stops the store after a failure.
@@ -51,9 +50,9 @@ pub struct StoreStats {
     pub sessions_dropped: AtomicU64,
     /// Sessions removed for idleness.
     pub sessions_expired: AtomicU64,
-    /// Transactions committed by the writer.
+    /// Journal records written (each one flush in `full` mode).
     pub commits: AtomicU64,
-    /// Units (requests' writes) those transactions held.
+    /// Units (requests' writes) those records held.
     pub committed_units: AtomicU64,
 }
 
@@ -66,7 +65,8 @@ pub struct Store {
     writer_threads: Mutex<Vec<JoinHandle<()>>>,
     pub(crate) reader: Option<Mutex<Connection>>,
     failure: Mutex<Option<StoreError>>,
-    /// Blobs, when there is no database.
+    /// Blobs not in the database: all of them when there is none, else those still on
+    /// their way to it.
     memory_blobs: Mutex<HashMap<String, Arc<[u8]>>>,
     /// Counters.
     pub stats: StoreStats,
@@ -78,6 +78,40 @@ impl std::fmt::Debug for Store {
             .field("config", &self.config)
             .finish_non_exhaustive()
     }
+}
+
+/// The write-ahead log's size, in pages, at which the applier checkpoints it into the
+/// database, so the log starts over in the same file instead of growing.
+const CHECKPOINT_PAGES: i64 = 4096;
+
+/// Applies the journal records the database lacks (after a crash); returns the sequence
+/// number of the last record the database now holds.
+fn replay_journal(connection: &mut Connection, dir: &std::path::Path) -> Result<u64, StoreError> {
+    let applied: Option<String> = connection
+        .query_row(
+            "SELECT value FROM meta WHERE key = ?1",
+            [applier::APPLIED_KEY],
+            |row| row.get(0),
+        )
+        .optional()?;
+    let applied = applied
+        .map(|v| {
+            v.parse::<u64>()
+                .map_err(|_| StoreError::Corrupt(format!("meta {} = {v}", applier::APPLIED_KEY)))
+        })
+        .transpose()?
+        .unwrap_or(0);
+    let records = journal::replay(dir, applied)?;
+    let Some(last) = records.last().map(|(seq, _)| *seq) else {
+        return Ok(applied);
+    };
+    let ops: Vec<Vec<Op>> = records.into_iter().map(|(_, ops)| ops).collect();
+    applier::apply(connection, &ops, last)?;
+    tracing::info!(
+        "applied journal records {} to {last}, which the database lacked",
+        applied + 1
+    );
+    Ok(last)
 }
 
 fn connect(path: &std::path::Path) -> Result<Connection, StoreError> {
@@ -108,25 +142,27 @@ impl Store {
             readers: HashMap::new(),
             next_reader: 1,
             reclaimed: 1,
+            on_disk: 1,
             memory,
             cache_capacity: config.cache_events.max(1),
         };
         let mut reader = None;
-        let mut writer_connection = None;
+        let mut durable = None;
         if !memory {
             std::fs::create_dir_all(&config.dir)
                 .map_err(|e| StoreError::Io(format!("{}: {e}", config.dir.display())))?;
             let path = config.dir.join(DB_FILE);
             let mut connection = connect(&path)?;
             schema::migrate(&mut connection)?;
-            connection.pragma_update(
-                None,
-                "wal_autocheckpoint",
-                crate::checkpoint::RESTART_FRAMES,
-            )?;
+            // The applier's commits allow the journal to be overwritten, so they are
+            // flushed; they are few (see applier.rs).
+            connection.pragma_update(None, "synchronous", "FULL")?;
+            connection.pragma_update(None, "wal_autocheckpoint", CHECKPOINT_PAGES)?;
+            let last_seq = replay_journal(&mut connection, &config.dir)?;
             load(&connection, &mut inner)?;
             reader = Some(Mutex::new(connect(&path)?));
-            writer_connection = Some(connection);
+            let journal = Journal::open(&config.dir, last_seq + 1)?;
+            durable = Some((connection, journal, last_seq));
         }
         let (head, _) = watch::channel(inner.published);
         let store = Arc::new(Store {
@@ -140,41 +176,29 @@ impl Store {
             memory_blobs: Mutex::new(HashMap::new()),
             stats: StoreStats::default(),
         });
-        if let Some(connection) = writer_connection {
+        if let Some((connection, journal, last_seq)) = durable {
+            let applied = Arc::new(AtomicU64::new(last_seq));
+            let (to_applier, applier_thread) =
+                applier::spawn(Arc::downgrade(&store), connection, applied.clone())?;
             let (sender, jobs) = mpsc::channel();
-            let mut threads = Vec::new();
-            let deliver: Box<dyn Fn(Committed) + Send> = if store.config.flush == Flush::Full {
-                let (synced, syncer) =
-                    crate::syncer::spawn(Arc::downgrade(&store), store.config.dir.join(WAL_FILE))?;
-                threads.push(syncer);
-                Box::new(move |batch| {
-                    if let Err(std::sync::mpsc::SendError(batch)) = synced.send(batch) {
-                        Committed {
-                            result: Err(StoreError::Closed),
-                            ..batch
-                        }
-                        .resolve();
-                    }
-                })
-            } else {
-                let weak = Arc::downgrade(&store);
-                Box::new(move |batch| finish(&weak, batch))
-            };
+            let sync = store.config.flush == Flush::Full;
+            let weak = Arc::downgrade(&store);
             let thread = std::thread::Builder::new()
                 .name("lizi-writer".into())
-                .spawn(move || writer::run(connection, jobs, deliver))
+                .spawn(move || {
+                    writer::run(journal, sync, jobs, applied, to_applier, |batch| {
+                        finish(&weak, batch)
+                    })
+                })
                 .map_err(|e| StoreError::Io(format!("starting the writer: {e}")))?;
-            threads.insert(0, thread);
             *store.writer.lock().unwrap_or_else(PoisonError::into_inner) = Some(sender);
+            // Joined in this order at close: the writer first, then the applier it feeds.
             *store
                 .writer_threads
                 .lock()
-                .unwrap_or_else(PoisonError::into_inner) = threads;
+                .unwrap_or_else(PoisonError::into_inner) = vec![thread, applier_thread];
         }
         crate::limits::spawn_sweeper(Arc::downgrade(&store))?;
-        if !memory {
-            crate::checkpoint::spawn(Arc::downgrade(&store), &store.config.dir.join(DB_FILE))?;
-        }
         Ok(store)
     }
 
@@ -208,6 +232,7 @@ impl Store {
         let writer = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
         match writer.as_ref() {
             Some(sender) => {
+                self.hold_blobs(&unit.ops);
                 let (job, ticket) = writer::job(unit);
                 match sender.send(job) {
                     Ok(()) => ticket,
@@ -216,16 +241,7 @@ impl Store {
             }
             None if self.is_memory() => {
                 drop(writer);
-                let mut blobs = self
-                    .memory_blobs
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner);
-                for op in unit.ops {
-                    if let Op::Blob { hash, bytes } = op {
-                        blobs.entry(hash).or_insert_with(|| bytes.into());
-                    }
-                }
-                drop(blobs);
+                self.hold_blobs(&unit.ops);
                 if let Some(mark) = unit.publish {
                     self.publish_locked_free(mark);
                 }
@@ -235,7 +251,52 @@ impl Store {
         }
     }
 
-    /// Makes events below `mark` visible (from the writer thread, after commit).
+    /// Keeps the unit's blobs readable until the applier has put them in the database.
+    fn hold_blobs(&self, ops: &[Op]) {
+        let mut blobs = None;
+        for op in ops {
+            if let Op::Blob { hash, bytes } = op {
+                blobs
+                    .get_or_insert_with(|| {
+                        self.memory_blobs
+                            .lock()
+                            .unwrap_or_else(PoisonError::into_inner)
+                    })
+                    .entry(hash.clone())
+                    .or_insert_with(|| bytes.as_slice().into());
+            }
+        }
+    }
+
+    /// Called by the applier once `records` are in the database: events below `on_disk`
+    /// may leave the memory cache, and the records' blobs the blob map.
+    pub(crate) fn settle(&self, on_disk: Option<u64>, records: &[Vec<Op>]) {
+        if let Some(on_disk) = on_disk {
+            let mut inner = self.lock();
+            inner.on_disk = inner.on_disk.max(on_disk);
+            inner.trim_cache();
+        }
+        let mut blobs = None;
+        for op in records.iter().flatten() {
+            if let Op::Blob { hash, .. } = op {
+                blobs
+                    .get_or_insert_with(|| {
+                        self.memory_blobs
+                            .lock()
+                            .unwrap_or_else(PoisonError::into_inner)
+                    })
+                    .remove(hash);
+            }
+        }
+    }
+
+    /// Stops accepting writes after a failure the caller has logged.
+    pub(crate) fn fail(&self, error: StoreError) {
+        *self.failure.lock().unwrap_or_else(PoisonError::into_inner) =
+            Some(StoreError::Failed(error.to_string()));
+    }
+
+    /// Makes events below `mark` visible (from the writer thread, once durable).
     fn publish(&self, mark: u64) {
         let mut inner = self.lock();
         if mark > inner.published {
@@ -289,12 +350,16 @@ impl Store {
 
     /// A stored blob.
     pub fn blob(&self, hash: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        if let Some(bytes) = self
+            .memory_blobs
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(hash)
+        {
+            return Ok(Some(bytes.to_vec()));
+        }
         let Some(reader) = &self.reader else {
-            let blobs = self
-                .memory_blobs
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner);
-            return Ok(blobs.get(hash).map(|bytes| bytes.to_vec()));
+            return Ok(None);
         };
         let connection = reader.lock().unwrap_or_else(PoisonError::into_inner);
         Ok(connection
@@ -325,6 +390,16 @@ impl Store {
             let connection = reader.lock().unwrap_or_else(PoisonError::into_inner);
             if let Err(error) = crate::checkpoint::truncate(&connection) {
                 tracing::warn!("the last checkpoint failed: {error}");
+            }
+            // Everything is in the database now, unless a write failed: then the journal
+            // keeps what the database lacks, for the next start.
+            let failed = self
+                .failure
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .is_some();
+            if !failed {
+                journal::clear(&self.config.dir);
             }
         }
     }
@@ -365,6 +440,7 @@ fn load(connection: &Connection, inner: &mut Inner) -> Result<(), StoreError> {
     inner.cum_total = meta("cum_total")?.unwrap_or(0);
     inner.next_session = meta("next_session")?.unwrap_or(1).max(1);
     inner.published = inner.next_seq;
+    inner.on_disk = inner.next_seq;
     inner.cache_first = inner.next_seq;
     let mut statement =
         connection.prepare("SELECT id, cursor, lost, lost_reason, last_seen FROM sessions")?;

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use lizi_core::event::{EventMsg, PrivateMsg};
 use lizi_core::Event;
-use lizi_store::{Flush, Store, StoreConfig, StoreError, TakeOptions, Taken};
+use lizi_store::{Flush, Op, Store, StoreConfig, StoreError, TakeOptions, Taken};
 
 fn dir(tag: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("lizi-store-{tag}-{}", std::process::id()));
@@ -72,6 +72,12 @@ async fn reads_cross_the_cache_boundary_and_survive_reopening() {
             .wait()
             .await
             .unwrap();
+    }
+    // Events stay cached until the applier has put them in the database, then the cache
+    // shrinks to its bound.
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while store.cached_events() > 4 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(5)).await;
     }
     assert!(store.cached_events() <= 4, "the cache is bounded");
     let peek = TakeOptions {
@@ -155,4 +161,23 @@ async fn the_memory_store_works_without_a_folder() {
         other => panic!("{other:?}"),
     }
     assert_eq!(store.config_flush(), Flush::Memory);
+}
+
+#[tokio::test]
+async fn the_write_ahead_log_stays_bounded_under_steady_writes() {
+    let dir = dir("wal");
+    let store = Store::open(config(&dir)).unwrap();
+    // 48 MiB of blobs, one after another with no pause.
+    for i in 0..48u32 {
+        let op = Op::Blob {
+            hash: format!("blob{i}"),
+            bytes: vec![i as u8; 1 << 20],
+        };
+        store.write(vec![op]).wait().await.unwrap();
+    }
+    let wal = std::fs::metadata(dir.join("lizi.db-wal")).map_or(0, |m| m.len());
+    assert!(wal < 32 << 20, "the write-ahead log grew to {wal} bytes");
+    assert_eq!(store.blob("blob47").unwrap().unwrap(), vec![47u8; 1 << 20]);
+    store.close();
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -294,7 +294,8 @@ async fn taken_events_are_reclaimed_from_disk() {
             })
             .unwrap()
     };
-    assert_eq!(count(), 20, "undelivered events are on disk");
+    // Durable at once in the journal, the events reach the database within moments.
+    eventually("applying the journal", async || count() == 20).await;
     assert_eq!(server.events(session).await.len(), 20);
     eventually("reclaiming", async || count() == 0).await;
     assert_eq!(

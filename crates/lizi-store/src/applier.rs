@@ -1,0 +1,232 @@
+//! The applier thread: carries durable journal records into SQLite, many per transaction.
+//!
+//! It wakes at most every [`APPLY_EVERY`] and applies every record that arrived meanwhile
+//! in one transaction, writing each document, counter and cursor once with its last value,
+//! together with the `journal_applied` mark of the last record. The commit is flushed
+//! (`synchronous=FULL`), and only then may the journal reuse the space of those records.
+//! SQLite's automatic checkpoint runs here too, off the requests' path.
+//!
+//! Until a record is applied, the events it carries stay in the store's memory cache and
+//! its blobs in the store's blob map, so readers find them either way.
+
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{mpsc, Arc, Weak};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use rusqlite::{params, Connection};
+
+use crate::hash::FxHasher;
+use crate::store::Store;
+use crate::writer::{Op, Written};
+use crate::StoreError;
+
+/// The least time between two transactions of the applier.
+const APPLY_EVERY: Duration = Duration::from_millis(20);
+
+/// The meta key of the last journal record SQLite holds.
+pub(crate) const APPLIED_KEY: &str = "journal_applied";
+
+/// Starts the applier on `connection`; it ends, after applying everything it was sent,
+/// once its sender is dropped. `applied` follows the last record it made durable.
+pub(crate) fn spawn(
+    store: Weak<Store>,
+    mut connection: Connection,
+    applied: Arc<AtomicU64>,
+) -> Result<(mpsc::Sender<Written>, JoinHandle<()>), StoreError> {
+    let (sender, records) = mpsc::channel::<Written>();
+    let thread = std::thread::Builder::new()
+        .name("lizi-applier".into())
+        .spawn(move || {
+            let mut last_apply = Instant::now();
+            while let Ok(first) = records.recv() {
+                // Sleep rather than wait on the channel, so the writer's sends meanwhile
+                // do not wake this thread once per record.
+                std::thread::sleep(APPLY_EVERY.saturating_sub(last_apply.elapsed()));
+                let mut batch = vec![first];
+                let open = loop {
+                    match records.try_recv() {
+                        Ok(record) => batch.push(record),
+                        Err(mpsc::TryRecvError::Empty) => break true,
+                        Err(mpsc::TryRecvError::Disconnected) => break false,
+                    }
+                };
+                last_apply = Instant::now();
+                let last_seq = batch.last().map_or(0, |r| r.seq);
+                let mark = batch.iter().filter_map(|r| r.mark).max();
+                let ops: Vec<Vec<Op>> = batch.into_iter().map(|r| r.ops).collect();
+                match apply(&mut connection, &ops, last_seq) {
+                    Ok(()) => {
+                        applied.store(last_seq, Ordering::Release);
+                        if let Some(store) = store.upgrade() {
+                            store.settle(mark, &ops);
+                        }
+                    }
+                    Err(error) => {
+                        tracing::error!(
+                            "applying journal records up to {last_seq} to the database failed: {error}"
+                        );
+                        if let Some(store) = store.upgrade() {
+                            store.fail(StoreError::from(error));
+                        }
+                    }
+                }
+                if !open {
+                    break;
+                }
+            }
+        })
+        .map_err(|e| StoreError::Io(format!("starting the applier: {e}")))?;
+    Ok((sender, thread))
+}
+
+/// What a write overwrites: within one batch only the last write of each is needed.
+#[derive(PartialEq, Eq, Hash)]
+enum Slot<'a> {
+    Doc(&'a str, &'a str),
+    Meta(&'a str),
+    Session(u64),
+    Reader(&'a str),
+    /// Reclaim marks only grow, so the last is the highest.
+    Reclaim,
+}
+
+fn slot(op: &Op) -> Option<Slot<'_>> {
+    match op {
+        Op::Doc { kind, key, .. } => Some(Slot::Doc(kind, key)),
+        Op::Meta(key, _) => Some(Slot::Meta(key)),
+        Op::Session { id, .. } => Some(Slot::Session(*id)),
+        Op::Reader { name, .. } => Some(Slot::Reader(name)),
+        Op::Reclaim(_) => Some(Slot::Reclaim),
+        _ => None,
+    }
+}
+
+/// Applies records' ops in one transaction, with the mark of the last record applied, and
+/// commits it.
+pub(crate) fn apply(
+    connection: &mut Connection,
+    records: &[Vec<Op>],
+    last_seq: u64,
+) -> rusqlite::Result<()> {
+    // A busy group rewrites the same documents, counters and cursors many times over;
+    // write each once, with its last value.
+    let mut last: HashMap<Slot<'_>, (usize, usize), BuildHasherDefault<FxHasher>> =
+        HashMap::default();
+    for (r, ops) in records.iter().enumerate() {
+        for (o, op) in ops.iter().enumerate() {
+            if let Some(slot) = slot(op) {
+                last.insert(slot, (r, o));
+            }
+        }
+    }
+    let transaction = connection.transaction()?;
+    {
+        // The two writes every message makes, prepared once per transaction.
+        let mut hot = Hot {
+            put_doc: transaction.prepare_cached(PUT_DOC)?,
+            put_event: transaction.prepare_cached(PUT_EVENT)?,
+        };
+        for (r, ops) in records.iter().enumerate() {
+            for (o, op) in ops.iter().enumerate() {
+                if slot(op).is_some_and(|slot| last.get(&slot) != Some(&(r, o))) {
+                    continue;
+                }
+                apply_op(&transaction, &mut hot, op)?;
+            }
+        }
+        transaction
+            .prepare_cached("INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)")?
+            .execute(params![APPLIED_KEY, last_seq.to_string()])?;
+    }
+    transaction.commit()
+}
+
+const PUT_DOC: &str = "INSERT OR REPLACE INTO docs (kind, key, body) VALUES (?1, ?2, ?3)";
+const PUT_EVENT: &str = "INSERT OR REPLACE INTO events (seq, body, cum_bytes) VALUES (?1, ?2, ?3)";
+
+/// The statements of the writes every message makes, prepared once per batch.
+struct Hot<'t> {
+    put_doc: rusqlite::CachedStatement<'t>,
+    put_event: rusqlite::CachedStatement<'t>,
+}
+
+fn apply_op(db: &rusqlite::Transaction<'_>, hot: &mut Hot<'_>, op: &Op) -> rusqlite::Result<()> {
+    match op {
+        Op::Doc {
+            kind,
+            key,
+            body: Some(body),
+        } => {
+            hot.put_doc.execute(params![kind.as_ref(), key, body])?;
+        }
+        Op::Doc {
+            kind,
+            key,
+            body: None,
+        } => {
+            db.prepare_cached("DELETE FROM docs WHERE kind = ?1 AND key = ?2")?
+                .execute(params![kind.as_ref(), key])?;
+        }
+        Op::Blob { hash, bytes } => {
+            db.prepare_cached("INSERT OR IGNORE INTO blobs (hash, bytes) VALUES (?1, ?2)")?
+                .execute(params![hash, bytes])?;
+        }
+        Op::Events(events) => {
+            for (seq, body, cum) in events {
+                hot.put_event
+                    .execute(params![*seq as i64, body.as_ref(), *cum as i64])?;
+            }
+        }
+        Op::Meta(key, value) => {
+            db.prepare_cached("INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)")?
+                .execute(params![key.as_ref(), value])?;
+        }
+        Op::Session {
+            id,
+            cursor,
+            lost,
+            lost_reason,
+            last_seen,
+        } => {
+            db.prepare_cached(
+                "INSERT OR REPLACE INTO sessions (id, cursor, lost, lost_reason, last_seen)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![
+                *id as i64,
+                *cursor as i64,
+                *lost as i64,
+                lost_reason,
+                last_seen
+            ])?;
+        }
+        Op::RemoveSession { id, tombstone, at } => {
+            db.prepare_cached("DELETE FROM sessions WHERE id = ?1")?
+                .execute(params![*id as i64])?;
+            if let Some(reason) = tombstone {
+                db.prepare_cached(
+                    "INSERT OR REPLACE INTO session_tombstones (id, reason, at) VALUES (?1, ?2, ?3)",
+                )?
+                .execute(params![*id as i64, reason, at])?;
+            }
+        }
+        Op::Reader { name, cursor, lost } => {
+            db.prepare_cached(
+                "INSERT OR REPLACE INTO readers (name, cursor, lost) VALUES (?1, ?2, ?3)",
+            )?
+            .execute(params![name, *cursor as i64, *lost as i64])?;
+        }
+        Op::RemoveReader(name) => {
+            db.prepare_cached("DELETE FROM readers WHERE name = ?1")?
+                .execute(params![name])?;
+        }
+        Op::Reclaim(below) => {
+            db.prepare_cached("DELETE FROM events WHERE seq < ?1")?
+                .execute(params![*below as i64])?;
+        }
+    }
+    Ok(())
+}
