@@ -186,6 +186,7 @@ async fn with_cpu<F: Future<Output = load::LoadResult>>(
     phase: impl FnOnce() -> F,
 ) -> anyhow::Result<(load::LoadResult, Duration)> {
     let before = lizi.cpu_by_thread()?;
+    let own_before = crate::server::own_cpu();
     let written = lizi.bytes_written()?;
     let commits = commit_counts(lizi).await?;
     let result = phase().await;
@@ -194,6 +195,10 @@ async fn with_cpu<F: Future<Output = load::LoadResult>>(
     if std::env::var_os("LIZI_BENCH_VERBOSE").is_some() {
         let (commits_after, units_after) = commit_counts(lizi).await?;
         let commits_during = commits_after.saturating_sub(commits.0).max(1);
+        println!(
+            "    load generator: {:.1} us per request",
+            (crate::server::own_cpu().saturating_sub(own_before) / requests).as_secs_f64() * 1e6
+        );
         println!(
             "    {} bytes written per request; {} commits, {:.1} units each",
             lizi.bytes_written()?.saturating_sub(written) / requests as u64,

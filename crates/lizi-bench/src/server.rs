@@ -156,3 +156,17 @@ pub fn world_file(dir: &Path, members: usize, accounts: usize) -> anyhow::Result
     std::fs::write(&path, text)?;
     Ok(path)
 }
+
+/// CPU time used so far by this process (the load generator), from /proc.
+pub fn own_cpu() -> Duration {
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return Duration::ZERO;
+    };
+    tasks
+        .filter_map(|task| {
+            let stat = std::fs::read_to_string(task.ok()?.path().join("schedstat")).ok()?;
+            stat.split_whitespace().next()?.parse().ok()
+        })
+        .map(Duration::from_nanos)
+        .sum()
+}
