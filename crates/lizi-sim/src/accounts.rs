@@ -17,10 +17,9 @@ impl World {
         if self.account(uin)?.account.is_some_and(|a| a.online) {
             return Ok(Vec::new());
         }
-        *self.account_mut(uin)? = AccountState {
-            online: true,
-            ..AccountState::default()
-        };
+        *self.account_mut(uin)? = AccountState { online: true };
+        // The counts are since login.
+        self.message_counts.remove(&uin);
         let me = UserRef {
             uin,
             nick_name: self.nickname(uin),
@@ -54,12 +53,15 @@ impl World {
             .people
             .values()
             .filter_map(|p| {
-                p.account.map(|a| LogonAccount {
-                    uin: p.uin,
-                    nickname: p.nickname.clone(),
-                    online: a.online,
-                    received: a.received,
-                    sent: a.sent,
+                p.account.map(|a| {
+                    let counts = self.message_counts(p.uin);
+                    LogonAccount {
+                        uin: p.uin,
+                        nickname: p.nickname.clone(),
+                        online: a.online,
+                        received: counts.received,
+                        sent: counts.sent,
+                    }
                 })
             })
             .collect();

@@ -16,7 +16,7 @@ use lizi_core::event::{
 use lizi_core::{Event, Gin, Receipt, Uin};
 
 use crate::error::SimError;
-use crate::world::{ConvKey, Conversation, StoredMessage, World};
+use crate::world::{ConvKey, Conversation, MessageCounts, StoredMessage, World};
 
 /// Where a message goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -248,15 +248,17 @@ impl World {
     /// Counts a sent message for its sender and a received one for every other account
     /// that saw it.
     fn count(&mut self, from: Uin, events: &[Event]) {
-        if let Ok(account) = self.account_mut(from) {
-            account.sent += 1;
+        if self.account(from).is_ok() {
+            self.message_counts
+                .get_or_insert_with(from, MessageCounts::default)
+                .sent += 1;
         }
         for event in events {
             let logon = event.logon();
-            if logon != from {
-                if let Ok(account) = self.account_mut(logon) {
-                    account.received += 1;
-                }
+            if logon != from && self.account(logon).is_ok() {
+                self.message_counts
+                    .get_or_insert_with(logon, MessageCounts::default)
+                    .received += 1;
             }
         }
     }

@@ -11,7 +11,7 @@ use crate::table::Table;
 use crate::world::World;
 
 /// The document kinds, one per table of [`World`].
-pub const KINDS: [&str; 13] = [
+pub const KINDS: [&str; 14] = [
     "person",
     "friendship",
     "group",
@@ -25,6 +25,7 @@ pub const KINDS: [&str; 13] = [
     "red_packet",
     "bundle",
     "last_spoke",
+    "message_counts",
 ];
 
 /// Calls `$then!` with the `(kind, field)` pair of every table of [`World`], in the order of
@@ -44,7 +45,8 @@ macro_rules! with_tables {
             ("request", requests),
             ("red_packet", red_packets),
             ("bundle", bundles),
-            ("last_spoke", last_spoke)
+            ("last_spoke", last_spoke),
+            ("message_counts", message_counts)
         )
     };
 }
@@ -239,6 +241,13 @@ impl World {
                     *k == b.resid
                 })?,
                 "last_spoke" => load("last_spoke", &mut world.last_spoke, key, body, |_, _| true)?,
+                "message_counts" => load(
+                    "message_counts",
+                    &mut world.message_counts,
+                    key,
+                    body,
+                    |_, _| true,
+                )?,
                 other => {
                     return Err(LoadError::UnknownKind {
                         kind: other.to_owned(),
@@ -292,24 +301,29 @@ mod tests {
         assert_eq!(
             kinds(&changes),
             [
-                ("person", "10001"),
-                ("person", "10002"),
                 ("conversation", r#"{"Group":30001}"#),
                 ("message", r#"[{"Group":30001},1]"#),
                 ("counters", r#""global""#),
                 ("last_spoke", "[30001,10001]"),
+                ("message_counts", "10001"),
+                ("message_counts", "10002"),
             ],
-            "the sender and the other online member count it; the group itself is untouched"
+            "the sender and the other online member count it; the group and the people \
+             are untouched"
         );
         let message: serde_json::Value =
-            serde_json::from_str(changes[3].body.as_deref().unwrap()).unwrap();
+            serde_json::from_str(changes[1].body.as_deref().unwrap()).unwrap();
         assert_eq!(
             (&message["req"], &message["seq"], &message["text"]),
             (&1.into(), &1.into(), &"hi".into())
         );
         assert_eq!(
-            changes[4].body.as_deref(),
+            changes[2].body.as_deref(),
             Some(r#"{"last_seq":1,"last_event_seq":0}"#)
+        );
+        assert_eq!(
+            changes[4].body.as_deref(),
+            Some(r#"{"received":0,"sent":1}"#)
         );
         assert!(world.take_changes().is_empty(), "take_changes clears");
     }
@@ -323,10 +337,10 @@ mod tests {
         assert_eq!(
             kinds(&world.take_changes()),
             [
-                ("person", "10001"),
                 ("conversation", r#"{"Private":[10001,20001]}"#),
                 ("message", r#"[{"Private":[10001,20001]},1]"#),
                 ("counters", r#""global""#),
+                ("message_counts", "10001"),
             ],
             "Alice is no account; the receiving bot counts it"
         );

@@ -38,8 +38,9 @@ impl World {
             });
             if let (Some(account), Some(map)) = (p.account, value.as_object_mut()) {
                 map.insert("online".into(), json!(account.online));
-                map.insert("received".into(), json!(account.received));
-                map.insert("sent".into(), json!(account.sent));
+                let counts = self.message_counts(p.uin);
+                map.insert("received".into(), json!(counts.received));
+                map.insert("sent".into(), json!(counts.sent));
             }
             value
         };

@@ -53,6 +53,9 @@ pub struct World {
     /// When each member last spoke in each group (unix seconds), kept apart from the
     /// group so that a message does not rewrite the whole group.
     pub last_spoke: Table<(Gin, Uin), i64>,
+    /// Each framework account's message counts, kept apart from the account's person so
+    /// that a message does not rewrite its whole profile.
+    pub message_counts: Table<Uin, MessageCounts>,
 }
 
 /// The key of the one row of [`World::counters`].
@@ -127,9 +130,14 @@ pub struct Person {
 pub struct AccountState {
     /// Logged in.
     pub online: bool,
-    /// Messages from others seen since login.
+}
+
+/// How many messages a framework account has sent and seen since it logged in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct MessageCounts {
+    /// Messages from others it has seen.
     pub received: u64,
-    /// Messages sent since login.
+    /// Messages it has sent.
     pub sent: u64,
 }
 
@@ -236,10 +244,7 @@ impl World {
     pub fn from_fixture(fixture: &WorldFixture, now: i64) -> World {
         let mut people = BTreeMap::new();
         for a in fixture.accounts() {
-            let account = AccountState {
-                online: a.online,
-                ..AccountState::default()
-            };
+            let account = AccountState { online: a.online };
             people.insert(
                 a.uin,
                 Person {
@@ -317,12 +322,18 @@ impl World {
             files: Table::new(),
             avatars: Table::new(),
             last_spoke: Table::new(),
+            message_counts: Table::new(),
         }
     }
 
     /// When `uin` last spoke in group `gin` (unix seconds, 0 never).
     pub fn last_spoke(&self, gin: Gin, uin: Uin) -> i64 {
         self.last_spoke.get(&(gin, uin)).copied().unwrap_or(0)
+    }
+
+    /// The message counts of framework account `uin`.
+    pub fn message_counts(&self, uin: Uin) -> MessageCounts {
+        self.message_counts.get(&uin).copied().unwrap_or_default()
     }
 
     /// Anybody on the network.
