@@ -541,8 +541,8 @@ fn read_frames<T: Send + 'static>(
 }
 
 /// Opens both streams, says so on `ready`, then sends a probe message through the control
-/// API every 10 ms for most of `phase` and times the frames that announce each one. Each
-/// stream is read by a blocking reader on its own thread.
+/// API every 2 ms (enough probes for a steady p99) for most of `phase` and times the frames
+/// that announce each one. Each stream is read by a blocking reader on its own thread.
 async fn probe(
     base: &str,
     port: u16,
@@ -587,7 +587,7 @@ async fn probe(
             .await?;
         ensure!(response.status() == 200, "probe: {}", response.status());
         probe += 1;
-        tokio::time::sleep(Duration::from_millis(10)).await;
+        tokio::time::sleep(Duration::from_millis(2)).await;
     }
     tokio::time::sleep(Duration::from_millis(800)).await;
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
@@ -616,12 +616,23 @@ async fn probe(
         to_stream.len()
     );
     if std::env::var_os("LIZI_BENCH_VERBOSE").is_some() {
-        let ms = |d: &Duration| format!("{:.1}", d.as_secs_f64() * 1e3);
-        println!(
-            "    nudge delays: {:?}\n    stream delays: {:?}",
-            to_nudge.iter().map(ms).collect::<Vec<_>>(),
-            to_stream.iter().map(ms).collect::<Vec<_>>()
-        );
+        // The slow probes: when each was sent (ms into the run) and its delay to /ws.
+        let start = sent.first().copied().unwrap_or_else(Instant::now);
+        let slow: Vec<String> = frames
+            .iter()
+            .filter_map(|(probe, _, at)| {
+                let sent = *sent.get((*probe)? as usize)?;
+                let delay = at.duration_since(sent);
+                (delay > Duration::from_millis(4)).then(|| {
+                    format!(
+                        "{:.0}:{:.1}",
+                        sent.duration_since(start).as_secs_f64() * 1e3,
+                        delay.as_secs_f64() * 1e3
+                    )
+                })
+            })
+            .collect();
+        println!("    slow probes (sent at ms: delay ms): {}", slow.join(" "));
     }
     to_stream.sort_unstable();
     to_nudge.sort_unstable();
