@@ -5,7 +5,10 @@
 
 use rusqlite::Connection;
 
-/// Copies the whole log into the database and empties it (at close).
-pub(crate) fn truncate(connection: &Connection) -> rusqlite::Result<()> {
-    connection.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+/// Copies the whole log into the database, flushed, and empties it (at close); answers
+/// whether it got through (another connection can keep it from finishing).
+pub(crate) fn truncate(connection: &Connection) -> rusqlite::Result<bool> {
+    connection.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |row| {
+        Ok(row.get::<_, i64>(0)? == 0)
+    })
 }

@@ -16,6 +16,8 @@ use crate::{applier, schema, StoreError};
 
 /// The file name of the database inside the data folder.
 pub const DB_FILE: &str = "lizi.db";
+/// Its write-ahead log.
+const WAL_FILE: &str = "lizi.db-wal";
 
 /// Announces a committed batch: counts it, publishes its events, resolves its tickets, and
 /// stops the store after a failure.
@@ -154,9 +156,6 @@ impl Store {
             let path = config.dir.join(DB_FILE);
             let mut connection = connect(&path)?;
             schema::migrate(&mut connection)?;
-            // The applier's commits allow the journal to be overwritten, so they are
-            // flushed; they are few (see applier.rs).
-            connection.pragma_update(None, "synchronous", "FULL")?;
             connection.pragma_update(None, "wal_autocheckpoint", CHECKPOINT_PAGES)?;
             let last_seq = replay_journal(&mut connection, &config.dir)?;
             load(&connection, &mut inner)?;
@@ -178,8 +177,12 @@ impl Store {
         });
         if let Some((connection, journal, last_seq)) = durable {
             let applied = Arc::new(AtomicU64::new(last_seq));
-            let (to_applier, applier_thread) =
-                applier::spawn(Arc::downgrade(&store), connection, applied.clone())?;
+            let (to_applier, applier_thread) = applier::spawn(
+                Arc::downgrade(&store),
+                connection,
+                store.config.dir.join(WAL_FILE),
+                applied.clone(),
+            )?;
             let (sender, jobs) = mpsc::channel();
             let sync = store.config.flush == Flush::Full;
             let weak = Arc::downgrade(&store);
@@ -388,17 +391,26 @@ impl Store {
         }
         if let Some(reader) = &self.reader {
             let connection = reader.lock().unwrap_or_else(PoisonError::into_inner);
-            if let Err(error) = crate::checkpoint::truncate(&connection) {
-                tracing::warn!("the last checkpoint failed: {error}");
-            }
-            // Everything is in the database now, unless a write failed: then the journal
-            // keeps what the database lacks, for the next start.
+            let checkpointed = match crate::checkpoint::truncate(&connection) {
+                Ok(true) => true,
+                Ok(false) => {
+                    tracing::warn!("the last checkpoint could not finish");
+                    false
+                }
+                Err(error) => {
+                    tracing::warn!("the last checkpoint failed: {error}");
+                    false
+                }
+            };
+            // Everything is in the database, on disk, now, unless a write or the
+            // checkpoint failed: then the journal keeps what the database may lack, for
+            // the next start.
             let failed = self
                 .failure
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
                 .is_some();
-            if !failed {
+            if !failed && checkpointed {
                 journal::clear(&self.config.dir);
             }
         }
