@@ -6,11 +6,12 @@ use std::time::Duration;
 /// When a commit is flushed to disk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Flush {
-    /// Answer only after the batch's write-ahead log is flushed to disk: nothing
-    /// acknowledged is lost, even on power loss. The default.
+    /// Answer only after the journal record holding the batch is flushed to disk:
+    /// nothing acknowledged is lost, even on power loss. The default.
     Full,
-    /// Answer once the batch is in the WAL (`synchronous=NORMAL`): survives a crash of
-    /// lizi, but the last moments may be lost on power loss or an OS crash.
+    /// Answer once the batch is written to the journal, without waiting for the disk:
+    /// survives a crash of lizi, but the last moments may be lost on power loss or an OS
+    /// crash.
     Normal,
     /// No database at all: everything in memory, lost at exit (benchmarks, throwaway runs).
     Memory,

@@ -3,10 +3,12 @@
 //! A [`Store`] holds the event log (every event once, with a global sequence number),
 //! the cursors that read it (client sessions and internal readers such as WebSocket
 //! streams and push reporters), and the simulated world's documents and blobs. Writes
-//! go through one writer thread that commits many requests in one transaction (group
-//! commit); a caller's [`Ticket`] resolves once its writes are durable, and events become
-//! visible to readers only then, so nothing a client was told succeeded can be missing
-//! after a crash.
+//! go through one writer thread that appends everything queued meanwhile as one record
+//! to a journal and flushes it once (group commit); a caller's [`Ticket`] resolves once
+//! its writes are durable, and events become visible to readers only then, so nothing a
+//! client was told succeeded can be missing after a crash. An applier thread carries the
+//! journal's records into SQLite in large transactions, and at start-up whatever the
+//! database lacks is applied from the journal first.
 //!
 //! Undelivered events live on disk; memory holds a bounded cache of recent events and one
 //! small record per cursor, whatever the lag.

@@ -119,8 +119,8 @@ fn replay_journal(connection: &mut Connection, dir: &std::path::Path) -> Result<
 fn connect(path: &std::path::Path) -> Result<Connection, StoreError> {
     let connection = Connection::open(path)?;
     connection.pragma_update(None, "journal_mode", "WAL")?;
-    // In `full` mode the syncer thread flushes the log after each commit (and answers
-    // only then), so SQLite itself need not wait for the disk inside the commit.
+    // Requests are made durable by the journal; the applier flushes SQLite's log on its
+    // own schedule (see applier.rs), so SQLite need not wait for the disk in each commit.
     connection.pragma_update(None, "synchronous", "NORMAL")?;
     connection.pragma_update(None, "foreign_keys", "ON")?;
     connection.busy_timeout(std::time::Duration::from_secs(5))?;
