@@ -31,6 +31,16 @@ impl Hasher for FxHasher {
         }
     }
 
+    // `str` hashes as its bytes and a 0xff byte, and an enum as its discriminant: one word
+    // each, not a trip through `write`.
+    fn write_u8(&mut self, value: u8) {
+        self.add(value.into());
+    }
+
+    fn write_u32(&mut self, value: u32) {
+        self.add(value.into());
+    }
+
     fn write_u64(&mut self, value: u64) {
         self.add(value);
     }
