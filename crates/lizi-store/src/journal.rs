@@ -15,7 +15,8 @@
 //! fields (integers little-endian, strings as a u32 length and the bytes). Reading a file
 //! stops at the first record that is incomplete, fails its checksum, or does not follow the
 //! previous one in sequence (what is left of an older round). At start-up the records
-//! after SQLite's `journal_applied` mark are applied, in sequence, up to the first gap.
+//! after SQLite's `journal_applied` mark are applied, in sequence, up to the first gap, and
+//! the database is checkpointed to disk before the journal is written again.
 
 use std::borrow::Cow;
 use std::fs::{File, OpenOptions};

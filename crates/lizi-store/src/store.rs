@@ -158,6 +158,13 @@ impl Store {
             schema::migrate(&mut connection)?;
             connection.pragma_update(None, "wal_autocheckpoint", CHECKPOINT_PAGES)?;
             let last_seq = replay_journal(&mut connection, &config.dir)?;
+            // The journal is about to be written over from its start, so what the database
+            // holds (applied before a crash, or just now) must be on disk first.
+            if !crate::checkpoint::truncate(&connection)? {
+                return Err(StoreError::Io(
+                    "the database could not be checkpointed at start-up".into(),
+                ));
+            }
             load(&connection, &mut inner)?;
             reader = Some(Mutex::new(connect(&path)?));
             let journal = Journal::open(&config.dir, last_seq + 1)?;
