@@ -181,6 +181,9 @@ pub(crate) fn run(
     applier: mpsc::Sender<Written>,
     deliver: impl Fn(Committed),
 ) {
+    // After a failed write nothing more is written: later units may build on the lost
+    // ones, and the journal must stay a prefix of what happened.
+    let mut failed: Option<StoreError> = None;
     while let Ok(first) = jobs.recv() {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -189,9 +192,15 @@ pub(crate) fn run(
                 Err(_) => break,
             }
         }
-        let ops = batch.iter().flat_map(|job| job.unit.ops.iter());
-        let written = journal.append(ops, sync, applied.load(Ordering::Acquire));
+        let written = match &failed {
+            Some(error) => Err(error.clone()),
+            None => {
+                let ops = batch.iter().flat_map(|job| job.unit.ops.iter());
+                journal.append(ops, sync, applied.load(Ordering::Acquire))
+            }
+        };
         if let Err(error) = &written {
+            failed.get_or_insert_with(|| error.clone());
             tracing::error!(
                 "writing {} units to the journal failed: {error}",
                 batch.len()
