@@ -57,7 +57,13 @@ pub(crate) fn spawn(
                 last: Instant::now(),
                 pending: None,
             };
+            // After a failed transaction nothing more is applied: the database must stay a
+            // prefix of the journal, which keeps every record from the failed one on.
+            let mut failed = false;
             while let Ok(first) = records.recv() {
+                if failed {
+                    continue;
+                }
                 // Sleep rather than wait on the channel, so the writer's sends meanwhile
                 // do not wake this thread once per record.
                 std::thread::sleep(APPLY_EVERY.saturating_sub(last_apply.elapsed()));
@@ -93,6 +99,7 @@ pub(crate) fn spawn(
                         tracing::error!(
                             "applying journal records up to {last_seq} to the database failed: {error}"
                         );
+                        failed = true;
                         if let Some(store) = store.upgrade() {
                             store.fail(StoreError::from(error));
                         }
