@@ -506,6 +506,38 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
     }
 
+    #[tokio::test]
+    async fn a_journal_left_beside_a_removed_database_is_not_applied() {
+        use crate::{Store, StoreConfig};
+        let dir = folder("orphan");
+        let store = Store::open(StoreConfig::new(&dir)).unwrap();
+        store.close();
+        drop(store);
+        let mut journal = Journal::open(&dir, 1).unwrap();
+        let doc = Op::Doc {
+            kind: "person".into(),
+            key: "10001".into(),
+            body: Some("{}".into()),
+        };
+        journal.append([&doc].into_iter(), true, 0).unwrap();
+        drop(journal);
+        // The database goes (by hand); its journal stays behind.
+        for name in ["lizi.db", "lizi.db-wal", "lizi.db-shm"] {
+            let _ = std::fs::remove_file(dir.join(name));
+        }
+        let store = Store::open(StoreConfig::new(&dir)).unwrap();
+        assert!(store.load_docs().unwrap().is_empty());
+        store.close();
+        drop(store);
+        // `remove_files` takes the journal too.
+        let mut journal = Journal::open(&dir, 1).unwrap();
+        journal.append([&doc].into_iter(), true, 0).unwrap();
+        drop(journal);
+        crate::remove_files(&dir).unwrap();
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
     #[test]
     fn writing_moves_to_the_other_file_only_once_it_is_applied() {
         let dir = folder("rotate");

@@ -32,7 +32,7 @@ pub use events::{encode_event, Batch};
 pub use readers::ReaderId;
 pub use schema::SCHEMA_VERSION;
 pub use sessions::{SessionId, TakeOptions, Taken};
-pub use store::{Store, StoreStats};
+pub use store::{remove_files, Store, StoreStats};
 pub use writer::{Op, Ticket, Unit};
 
 /// Why a store operation failed.

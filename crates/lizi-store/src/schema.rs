@@ -45,8 +45,9 @@ const MIGRATIONS: &[&str] = &[
 /// The schema version this binary writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
-/// Brings the database up to [`SCHEMA_VERSION`], refusing a newer one.
-pub fn migrate(connection: &mut Connection) -> Result<(), StoreError> {
+/// Brings the database up to [`SCHEMA_VERSION`], refusing a newer one; answers whether the
+/// database was new (empty).
+pub fn migrate(connection: &mut Connection) -> Result<bool, StoreError> {
     let version: i64 = connection.query_row("PRAGMA user_version", [], |row| row.get(0))?;
     if version > SCHEMA_VERSION {
         return Err(StoreError::TooNew {
@@ -61,5 +62,5 @@ pub fn migrate(connection: &mut Connection) -> Result<(), StoreError> {
         transaction.commit()?;
         tracing::info!(version = index + 1, "database schema migrated");
     }
-    Ok(())
+    Ok(version == 0)
 }

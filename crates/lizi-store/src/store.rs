@@ -19,6 +19,22 @@ pub const DB_FILE: &str = "lizi.db";
 /// Its write-ahead log.
 const WAL_FILE: &str = "lizi.db-wal";
 
+/// Removes every file the store keeps in `dir` (the data folder), so that the next
+/// [`Store::open`] starts empty; files that are not there are fine.
+pub fn remove_files(dir: &std::path::Path) -> std::io::Result<()> {
+    let names = [DB_FILE, WAL_FILE, "lizi.db-shm"]
+        .into_iter()
+        .chain(journal::FILES);
+    for name in names {
+        match std::fs::remove_file(dir.join(name)) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
 /// Announces a committed batch: counts it, publishes its events, resolves its tickets, and
 /// stops the store after a failure.
 pub(crate) fn finish(store: &std::sync::Weak<Store>, batch: Committed) {
@@ -155,7 +171,10 @@ impl Store {
                 .map_err(|e| StoreError::Io(format!("{}: {e}", config.dir.display())))?;
             let path = config.dir.join(DB_FILE);
             let mut connection = connect(&path)?;
-            schema::migrate(&mut connection)?;
+            if schema::migrate(&mut connection)? {
+                // A journal beside a new database belongs to one that was removed.
+                journal::clear(&config.dir);
+            }
             connection.pragma_update(None, "wal_autocheckpoint", CHECKPOINT_PAGES)?;
             let last_seq = replay_journal(&mut connection, &config.dir)?;
             // The journal is about to be written over from its start, so what the database

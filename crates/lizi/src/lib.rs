@@ -38,13 +38,7 @@ impl App {
     pub async fn open(settings: Settings) -> anyhow::Result<App> {
         let fixture = load_fixture(&settings)?;
         if settings.reset && !settings.store.dir.as_os_str().is_empty() {
-            for file in ["lizi.db", "lizi.db-wal", "lizi.db-shm"] {
-                match std::fs::remove_file(settings.store.dir.join(file)) {
-                    Ok(()) => {}
-                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                    Err(e) => return Err(e).context("resetting the data folder"),
-                }
-            }
+            lizi_store::remove_files(&settings.store.dir).context("resetting the data folder")?;
             tracing::warn!(data = %settings.data.display(), "data folder reset");
         }
         let store = Store::open(settings.store.clone())
