@@ -92,29 +92,7 @@ impl Lizi {
 
     /// CPU time used so far by each of lizi's threads, by thread name (from /proc).
     pub fn cpu_by_thread(&self) -> anyhow::Result<Vec<(String, Duration)>> {
-        let mut threads: Vec<(String, Duration)> = Vec::new();
-        let tasks = format!("/proc/{}/task", self.child.id());
-        for task in std::fs::read_dir(&tasks).with_context(|| tasks.clone())? {
-            let path = task?.path();
-            // A thread may end between the listing and the reads.
-            let (Ok(name), Ok(stat)) = (
-                std::fs::read_to_string(path.join("comm")),
-                std::fs::read_to_string(path.join("schedstat")),
-            ) else {
-                continue;
-            };
-            let nanos: u64 = stat
-                .split_whitespace()
-                .next()
-                .and_then(|n| n.parse().ok())
-                .context("schedstat")?;
-            let name = name.trim().to_owned();
-            match threads.iter_mut().find(|(n, _)| *n == name) {
-                Some((_, total)) => *total += Duration::from_nanos(nanos),
-                None => threads.push((name, Duration::from_nanos(nanos))),
-            }
-        }
-        Ok(threads)
+        cpu_by_thread(&format!("/proc/{}/task", self.child.id()))
     }
 }
 
@@ -159,14 +137,33 @@ pub fn world_file(dir: &Path, members: usize, accounts: usize) -> anyhow::Result
 
 /// CPU time used so far by this process (the load generator), from /proc.
 pub fn own_cpu() -> Duration {
-    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
-        return Duration::ZERO;
-    };
-    tasks
-        .filter_map(|task| {
-            let stat = std::fs::read_to_string(task.ok()?.path().join("schedstat")).ok()?;
-            stat.split_whitespace().next()?.parse().ok()
-        })
-        .map(Duration::from_nanos)
-        .sum()
+    cpu_by_thread("/proc/self/task")
+        .map(|threads| threads.into_iter().map(|(_, used)| used).sum())
+        .unwrap_or_default()
+}
+
+/// CPU time used so far by each thread name of the process whose task folder is `tasks`.
+fn cpu_by_thread(tasks: &str) -> anyhow::Result<Vec<(String, Duration)>> {
+    let mut threads: Vec<(String, Duration)> = Vec::new();
+    for task in std::fs::read_dir(tasks).with_context(|| tasks.to_owned())? {
+        let path = task?.path();
+        // A thread may end between the listing and the reads.
+        let (Ok(name), Ok(stat)) = (
+            std::fs::read_to_string(path.join("comm")),
+            std::fs::read_to_string(path.join("schedstat")),
+        ) else {
+            continue;
+        };
+        let nanos: u64 = stat
+            .split_whitespace()
+            .next()
+            .and_then(|n| n.parse().ok())
+            .context("schedstat")?;
+        let name = name.trim().to_owned();
+        match threads.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, total)) => *total += Duration::from_nanos(nanos),
+            None => threads.push((name, Duration::from_nanos(nanos))),
+        }
+    }
+    Ok(threads)
 }
