@@ -177,9 +177,7 @@ async fn serve_with_a_config_file_and_a_relative_world() {
         scratch.path("data").is_dir(),
         "data relative to the config file"
     );
-    lizi.signal("TERM");
-    let (status, stderr) = lizi.wait_exit(EXIT);
-    assert_eq!(status.code(), Some(0), "{status:?} {stderr}");
+    lizi.terminate();
 }
 
 #[tokio::test]
@@ -204,9 +202,7 @@ async fn environment_variables_configure_and_flags_override_them() {
     );
     let port = lizi.port();
     assert_eq!(accounts(port).await, [("10001".into(), "bot".into())]);
-    lizi.signal("TERM");
-    let (status, stderr) = lizi.wait_exit(EXIT);
-    assert_eq!(status.code(), Some(0), "{status:?} {stderr}");
+    lizi.terminate();
 
     // Flags over environment: the environment names a taken port and a missing world.
     let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
@@ -233,9 +229,7 @@ async fn environment_variables_configure_and_flags_override_them() {
     let port = lizi.port();
     assert_ne!(port.to_string(), taken_addr.rsplit(':').next().unwrap());
     assert_eq!(accounts(port).await, [("10001".into(), "flag-bot".into())]);
-    lizi.signal("TERM");
-    let (status, stderr) = lizi.wait_exit(EXIT);
-    assert_eq!(status.code(), Some(0), "{status:?} {stderr}");
+    lizi.terminate();
 
     // Environment over the config file.
     let config = scratch.write(
@@ -249,9 +243,7 @@ async fn environment_variables_configure_and_flags_override_them() {
     );
     let port = lizi.port();
     assert_eq!(accounts(port).await, [("10001".into(), "flag-bot".into())]);
-    lizi.signal("TERM");
-    let (status, stderr) = lizi.wait_exit(EXIT);
-    assert_eq!(status.code(), Some(0), "{status:?} {stderr}");
+    lizi.terminate();
 }
 
 /// Runs lizi on a world file; asserts a non-zero exit whose stderr contains every `needle`.

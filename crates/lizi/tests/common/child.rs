@@ -130,6 +130,14 @@ impl Lizi {
         }
         (status, self.stderr.join("\n"))
     }
+
+    /// Sends SIGTERM and asserts a clean exit (code 0) within [`EXIT`]; returns stderr.
+    pub fn terminate(&mut self) -> String {
+        self.signal("TERM");
+        let (status, stderr) = self.wait_exit(EXIT);
+        assert_eq!(status.code(), Some(0), "{status:?} {stderr}");
+        stderr
+    }
 }
 
 impl Drop for Lizi {
