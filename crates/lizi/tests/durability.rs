@@ -21,6 +21,16 @@ async fn make_events(server: &Server, n: usize) {
     }
 }
 
+/// What `/getlogonqq` says an account received and sent (`收发信息`, "received/sent").
+async fn message_counts(server: &Server, uin: u64) -> String {
+    let answer = server.call("/getlogonqq", "").await;
+    let list: Value = serde_json::from_str(answer["ret"].as_str().unwrap()).unwrap();
+    list["QQlist"][uin.to_string()]["收发信息"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
 fn texts(events: &[Value]) -> Vec<String> {
     events
         .iter()
@@ -70,6 +80,8 @@ async fn restart_keeps_world_sessions_and_pending_events_byte_for_byte() {
         .1;
     assert_eq!(expected.matches('\n').count(), 6, "{expected}");
     let world = server.world().await;
+    // 10001 sent one group message and saw three private ones and one group one.
+    assert_eq!(message_counts(&server, 10001).await, "4/1");
     let last_seq: u64 = {
         let last = expected.rsplit('\n').next().unwrap();
         serde_json::from_str::<Value>(last).unwrap()["LiziSeq"]
@@ -79,6 +91,7 @@ async fn restart_keeps_world_sessions_and_pending_events_byte_for_byte() {
 
     let server = server.restart(|_| {}).await;
     assert_eq!(server.world().await, world, "the world is as it was");
+    assert_eq!(message_counts(&server, 10001).await, "4/1");
     assert_eq!(
         server.post("/getevent", &format!("sessid={a}")).await.1,
         expected
