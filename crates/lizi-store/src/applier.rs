@@ -34,6 +34,11 @@ const APPLY_EVERY: Duration = Duration::from_millis(20);
 /// How often the applier flushes the write-ahead log while it applies records.
 const SYNC_EVERY: Duration = Duration::from_millis(200);
 
+/// How long the applier works before it lets other threads run. Applying a batch takes a
+/// few milliseconds of CPU, and a writer or request worker woken meanwhile (on the
+/// requests' path) would otherwise wait behind all of it.
+const YIELD_EVERY: Duration = Duration::from_micros(100);
+
 /// The meta key of the last journal record SQLite holds.
 pub(crate) const APPLIED_KEY: &str = "journal_applied";
 
@@ -192,12 +197,17 @@ pub(crate) fn apply(
             put_doc: transaction.prepare_cached(PUT_DOC)?,
             put_event: transaction.prepare_cached(PUT_EVENT)?,
         };
+        let mut worked_since = Instant::now();
         for (r, ops) in records.iter().enumerate() {
             for (o, op) in ops.iter().enumerate() {
                 if slot(op).is_some_and(|slot| last.get(&slot) != Some(&(r, o))) {
                     continue;
                 }
                 apply_op(&transaction, &mut hot, op)?;
+                if o % 8 == 0 && worked_since.elapsed() >= YIELD_EVERY {
+                    std::thread::yield_now();
+                    worked_since = Instant::now();
+                }
             }
         }
         transaction
