@@ -23,11 +23,58 @@ fn now() -> i64 {
 
 /// The retcode text clients decode a second time: `{"retcode":0,"retmsg":"","time":"…"}`.
 pub fn retcode_text(result: Result<i64, &Failure>) -> String {
-    let (code, message, time) = match result {
+    /// The retcode object, in the order of its keys on the wire.
+    #[derive(Serialize)]
+    struct Retcode<'a> {
+        retcode: i64,
+        retmsg: &'a str,
+        #[serde(serialize_with = "as_text")]
+        time: i64,
+    }
+    let (retcode, retmsg, time) = match result {
         Ok(time) => (0, "", time),
         Err(failure) => (failure.kind.retcode(), failure.message.as_str(), now()),
     };
-    json!({ "retcode": code, "retmsg": message, "time": time.to_string() }).to_string()
+    to_json(&Retcode {
+        retcode,
+        retmsg,
+        time,
+    })
+}
+
+/// Writes a number as a JSON string, as the retcode's `time` is.
+fn as_text<S: serde::Serializer>(value: &i64, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_str(value)
+}
+
+/// The JSON text of a typed body. Bodies are plain structs of strings and numbers, which
+/// serialise without fail.
+fn to_json<T: Serialize>(body: &T) -> String {
+    serde_json::to_string(body).unwrap_or_else(|_| String::from("{}"))
+}
+
+/// The body of `/sendprivatemsg` and its kin (template T1).
+#[derive(Serialize)]
+struct SentBody {
+    ret: String,
+    random: i64,
+    req: i64,
+}
+
+/// A body holding only the retcode text (template T0).
+#[derive(Serialize)]
+struct RetBody {
+    ret: String,
+}
+
+/// The body of the receipt endpoints (template T2).
+#[derive(Serialize)]
+#[allow(non_snake_case)]
+struct ReceiptBody {
+    ret: String,
+    Req: i64,
+    Random: i64,
+    Time: i64,
 }
 
 /// Adds the failure's `retcode` and `retmsg` to a body object.
@@ -50,26 +97,37 @@ pub fn encode(template: Template, result: Result<Reply, Failure>) -> Result<Stri
         reply: reply_name(reply),
     };
     let body = match (template, result) {
-        (Template::Retcode1, Ok(Reply::Sent(r))) => {
-            json!({ "ret": retcode_text(Ok(r.time)), "random": r.random, "req": r.req }).to_string()
-        }
-        (Template::Retcode1, Err(f)) => {
-            json!({ "ret": retcode_text(Err(&f)), "random": 0, "req": 0 }).to_string()
-        }
-        (Template::Retcode0, Ok(Reply::Sent(Receipt { time, .. }))) => {
-            json!({ "ret": retcode_text(Ok(time)) }).to_string()
-        }
-        (Template::Retcode0, Ok(Reply::Done)) => {
-            json!({ "ret": retcode_text(Ok(now())) }).to_string()
-        }
-        (Template::Retcode0, Err(f)) => json!({ "ret": retcode_text(Err(&f)) }).to_string(),
-        (Template::Receipt2, Ok(Reply::Sent(r))) => json!({
-            "ret": retcode_text(Ok(r.time)), "Req": r.req, "Random": r.random, "Time": r.time,
-        })
-        .to_string(),
-        (Template::Receipt2, Err(f)) => {
-            json!({ "ret": retcode_text(Err(&f)), "Req": 0, "Random": 0, "Time": 0 }).to_string()
-        }
+        (Template::Retcode1, Ok(Reply::Sent(r))) => to_json(&SentBody {
+            ret: retcode_text(Ok(r.time)),
+            random: r.random,
+            req: r.req,
+        }),
+        (Template::Retcode1, Err(f)) => to_json(&SentBody {
+            ret: retcode_text(Err(&f)),
+            random: 0,
+            req: 0,
+        }),
+        (Template::Retcode0, Ok(Reply::Sent(Receipt { time, .. }))) => to_json(&RetBody {
+            ret: retcode_text(Ok(time)),
+        }),
+        (Template::Retcode0, Ok(Reply::Done)) => to_json(&RetBody {
+            ret: retcode_text(Ok(now())),
+        }),
+        (Template::Retcode0, Err(f)) => to_json(&RetBody {
+            ret: retcode_text(Err(&f)),
+        }),
+        (Template::Receipt2, Ok(Reply::Sent(r))) => to_json(&ReceiptBody {
+            ret: retcode_text(Ok(r.time)),
+            Req: r.req,
+            Random: r.random,
+            Time: r.time,
+        }),
+        (Template::Receipt2, Err(f)) => to_json(&ReceiptBody {
+            ret: retcode_text(Err(&f)),
+            Req: 0,
+            Random: 0,
+            Time: 0,
+        }),
         (Template::Bool, Ok(Reply::Done)) => r#"{"ret":"true"}"#.to_owned(),
         (Template::Bool, Err(f)) => with_failure(json!({ "ret": "false" }), &f),
         (Template::Ok, Ok(Reply::Done)) => r#"{"ret":"OK"}"#.to_owned(),
@@ -181,6 +239,34 @@ mod tests {
         let inner: Value = serde_json::from_str(value["ret"].as_str().unwrap()).unwrap();
         assert_eq!(inner["retcode"], 5);
         assert_eq!(inner["retmsg"], "20009 is not a friend of 10001");
+    }
+
+    #[test]
+    fn t0_and_t2_keep_their_keys_in_order() {
+        let receipt = Receipt {
+            req: 7,
+            random: 99,
+            time: 1609562723,
+        };
+        let ret = r#""{\"retcode\":0,\"retmsg\":\"\",\"time\":\"1609562723\"}""#;
+        assert_eq!(
+            encode(Template::Retcode0, Ok(Reply::Sent(receipt))).unwrap(),
+            format!(r#"{{"ret":{ret}}}"#)
+        );
+        assert_eq!(
+            encode(Template::Receipt2, Ok(Reply::Sent(receipt))).unwrap(),
+            format!(r#"{{"ret":{ret},"Req":7,"Random":99,"Time":1609562723}}"#)
+        );
+        let failure = Failure::new(FailureKind::NotFriend, "say \"hi\"");
+        let body = encode(Template::Receipt2, Err(failure)).unwrap();
+        assert!(
+            body.starts_with(r#"{"ret":"{\"retcode\":5,\"retmsg\":\"say \\\"hi\\\"\",\"time\":\""#),
+            "{body}"
+        );
+        assert!(
+            body.ends_with(r#"\"}","Req":0,"Random":0,"Time":0}"#),
+            "{body}"
+        );
     }
 
     #[test]
