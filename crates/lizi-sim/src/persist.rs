@@ -100,17 +100,18 @@ where
     K: Ord + Clone + Serialize,
     V: Serialize,
 {
-    out.extend(table.take_changes().into_iter().filter_map(|(key, row)| {
+    table.drain_changes(|key, row| {
         let body = match row {
-            Some(row) => Some(json(kind, row)?),
+            Some(row) => match json(kind, row) {
+                Some(body) => Some(body),
+                None => return,
+            },
             None => None,
         };
-        Some(DocChange {
-            kind,
-            key: json(kind, &key)?,
-            body,
-        })
-    }));
+        if let Some(key) = json(kind, key) {
+            out.push(DocChange { kind, key, body });
+        }
+    });
 }
 
 /// Appends one document per row of `table`.
@@ -173,7 +174,7 @@ impl World {
     pub fn discard_changes(&mut self) {
         macro_rules! discard_all {
             ($world:ident; $(($kind:literal, $field:ident)),*) => {
-                $($world.$field.take_changes();)*
+                $($world.$field.drain_changes(|_, _| {});)*
             };
         }
         with_tables!(discard_all!(self));

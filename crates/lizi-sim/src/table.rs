@@ -2,17 +2,17 @@
 //!
 //! Every way to change a row — [`Table::get_mut`], [`Table::insert`], [`Table::remove`],
 //! [`Table::get_or_insert_with`] — marks its key, and there is no other way to get at a
-//! row mutably. [`Table::take_changes`] hands out the marked keys with their current rows
+//! row mutably. [`Table::drain_changes`] hands out the marked keys with their current rows
 //! and forgets them, so whoever saves the table learns exactly which rows to write.
 
-use std::collections::{btree_map, BTreeMap, BTreeSet};
+use std::collections::{btree_map, BTreeMap};
 use std::fmt;
 use std::ops::RangeBounds;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Rows keyed by `K` that remember which keys changed since the last
-/// [`take_changes`](Table::take_changes).
+/// [`drain_changes`](Table::drain_changes).
 ///
 /// Serializing, comparing, debug-printing and cloning a table look at its rows only: the
 /// pending changes are bookkeeping, not state. A table serializes as a sequence of
@@ -20,7 +20,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// no pending changes.
 pub struct Table<K: Ord + Clone, V> {
     rows: BTreeMap<K, V>,
-    changed: BTreeSet<K>,
+    /// The marked keys, in the order they were marked, possibly repeated: every change
+    /// is followed by a drain, so this stays short and keeps its buffer.
+    changed: Vec<K>,
 }
 
 impl<K: Ord + Clone, V> Table<K, V> {
@@ -28,7 +30,7 @@ impl<K: Ord + Clone, V> Table<K, V> {
     pub fn new() -> Self {
         Table {
             rows: BTreeMap::new(),
-            changed: BTreeSet::new(),
+            changed: Vec::new(),
         }
     }
 
@@ -36,7 +38,7 @@ impl<K: Ord + Clone, V> Table<K, V> {
     pub fn from_rows(rows: BTreeMap<K, V>) -> Self {
         Table {
             rows,
-            changed: BTreeSet::new(),
+            changed: Vec::new(),
         }
     }
 
@@ -83,27 +85,27 @@ impl<K: Ord + Clone, V> Table<K, V> {
     /// The row at `key`, for changing it; marks `key` changed when the row exists.
     pub fn get_mut(&mut self, key: &K) -> Option<&mut V> {
         let row = self.rows.get_mut(key)?;
-        self.changed.insert(key.clone());
+        Self::mark(&mut self.changed, key);
         Some(row)
     }
 
     /// Puts `row` at `key`, answering the row it replaced; marks `key` changed.
     pub fn insert(&mut self, key: K, row: V) -> Option<V> {
-        self.changed.insert(key.clone());
+        Self::mark(&mut self.changed, &key);
         self.rows.insert(key, row)
     }
 
     /// Removes the row at `key` and answers it; marks `key` changed when it existed.
     pub fn remove(&mut self, key: &K) -> Option<V> {
         let row = self.rows.remove(key)?;
-        self.changed.insert(key.clone());
+        Self::mark(&mut self.changed, key);
         Some(row)
     }
 
     /// The row at `key`, made with `make` first when missing, for changing it; marks `key`
     /// changed.
     pub fn get_or_insert_with(&mut self, key: K, make: impl FnOnce() -> V) -> &mut V {
-        self.changed.insert(key.clone());
+        Self::mark(&mut self.changed, &key);
         self.rows.entry(key).or_insert_with(make)
     }
 
@@ -112,18 +114,27 @@ impl<K: Ord + Clone, V> Table<K, V> {
         !self.changed.is_empty()
     }
 
-    /// Every key changed since the last call, in key order, with its current row (`None`
-    /// when the row was removed); clears the marks.
-    pub fn take_changes(&mut self) -> Vec<(K, Option<&V>)> {
-        let changed = std::mem::take(&mut self.changed);
-        let rows = &self.rows;
-        changed
-            .into_iter()
-            .map(|key| {
-                let row = rows.get(&key);
-                (key, row)
-            })
-            .collect()
+    /// Calls `each` with every key changed since the last call, once each and in key
+    /// order, with its current row (`None` when the row was removed); clears the marks.
+    pub fn drain_changes(&mut self, mut each: impl FnMut(&K, Option<&V>)) {
+        Self::dedup(&mut self.changed);
+        for key in self.changed.drain(..) {
+            each(&key, self.rows.get(&key));
+        }
+    }
+
+    /// Marks `key`. Should marks pile up undrained (many changes to the same rows), the
+    /// repeats are dropped, so the marks never outgrow the keys they name.
+    fn mark(changed: &mut Vec<K>, key: &K) {
+        changed.push(key.clone());
+        if changed.len() >= 1024 && changed.len().is_power_of_two() {
+            Self::dedup(changed);
+        }
+    }
+
+    fn dedup(changed: &mut Vec<K>) {
+        changed.sort_unstable();
+        changed.dedup();
     }
 }
 
@@ -193,11 +204,9 @@ mod tests {
     }
 
     fn changed(table: &mut Table<u32, String>) -> Vec<(u32, Option<String>)> {
-        table
-            .take_changes()
-            .into_iter()
-            .map(|(k, v)| (k, v.cloned()))
-            .collect()
+        let mut out = Vec::new();
+        table.drain_changes(|k, v| out.push((*k, v.cloned())));
+        out
     }
 
     #[test]
@@ -217,12 +226,12 @@ mod tests {
     }
 
     #[test]
-    fn writing_marks_and_take_changes_clears() {
+    fn writing_marks_and_drain_changes_clears() {
         let mut t = table();
         t.get_mut(&1).unwrap().push('!');
         assert!(t.has_changes());
         assert_eq!(changed(&mut t), [(1, Some("one!".to_owned()))]);
-        assert!(changed(&mut t).is_empty(), "take_changes clears");
+        assert!(changed(&mut t).is_empty(), "drain_changes clears");
 
         assert_eq!(t.insert(3, "three".into()), None);
         assert_eq!(t.remove(&2).as_deref(), Some("two"));
@@ -238,6 +247,18 @@ mod tests {
             ]
         );
         assert!(changed(&mut t).is_empty());
+    }
+
+    #[test]
+    fn repeated_marks_stay_bounded_and_drain_once() {
+        let mut t = table();
+        for _ in 0..5000 {
+            t.get_mut(&1).unwrap().push('.');
+            t.get_mut(&2).unwrap().push('.');
+        }
+        assert!(t.changed.len() < 1024, "{} marks kept", t.changed.len());
+        let keys: Vec<u32> = changed(&mut t).into_iter().map(|(k, _)| k).collect();
+        assert_eq!(keys, [1, 2]);
     }
 
     #[test]
