@@ -180,13 +180,16 @@ pub(crate) fn apply(
     last_seq: u64,
 ) -> rusqlite::Result<()> {
     // A busy group rewrites the same documents, counters and cursors many times over;
-    // write each once, with its last value.
-    let mut last: HashMap<Slot<'_>, (usize, usize), BuildHasherDefault<FxHasher>> =
-        HashMap::default();
-    for (r, ops) in records.iter().enumerate() {
-        for (o, op) in ops.iter().enumerate() {
-            if let Some(slot) = slot(op) {
-                last.insert(slot, (r, o));
+    // write each once, with its last value. Ops are numbered across the records; an op
+    // is skipped when a later one writes the same slot.
+    let total: usize = records.iter().map(Vec::len).sum();
+    let mut last: HashMap<Slot<'_>, usize, BuildHasherDefault<FxHasher>> =
+        HashMap::with_capacity_and_hasher(total / 4, BuildHasherDefault::default());
+    let mut superseded = vec![false; total];
+    for (index, op) in records.iter().flatten().enumerate() {
+        if let Some(slot) = slot(op) {
+            if let Some(earlier) = last.insert(slot, index) {
+                superseded[earlier] = true;
             }
         }
     }
@@ -198,16 +201,16 @@ pub(crate) fn apply(
             put_event: transaction.prepare_cached(PUT_EVENT)?,
         };
         let mut worked_since = Instant::now();
-        for (r, ops) in records.iter().enumerate() {
-            for (o, op) in ops.iter().enumerate() {
-                if slot(op).is_some_and(|slot| last.get(&slot) != Some(&(r, o))) {
-                    continue;
-                }
-                apply_op(&transaction, &mut hot, op)?;
-                if o % 8 == 0 && worked_since.elapsed() >= YIELD_EVERY {
-                    std::thread::yield_now();
-                    worked_since = Instant::now();
-                }
+        let live = records
+            .iter()
+            .flatten()
+            .zip(superseded)
+            .filter(|(_, gone)| !gone);
+        for (applied, (op, _)) in live.enumerate() {
+            apply_op(&transaction, &mut hot, op)?;
+            if applied % 8 == 0 && worked_since.elapsed() >= YIELD_EVERY {
+                std::thread::yield_now();
+                worked_since = Instant::now();
             }
         }
         transaction

@@ -181,3 +181,34 @@ async fn the_write_ahead_log_stays_bounded_under_steady_writes() {
     store.close();
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test]
+async fn rewrites_within_one_apply_keep_the_last_value() {
+    let dir = dir("rewrites");
+    let store = Store::open(config(&dir)).unwrap();
+    let doc = |key: &str, body: Option<&str>| Op::Doc {
+        kind: "person".into(),
+        key: key.into(),
+        body: body.map(str::to_owned),
+    };
+    // Queued without waiting, so that they reach the applier together.
+    let mut tickets = Vec::new();
+    for i in 0..50 {
+        tickets.push(store.write(vec![doc("1", Some(&format!("{{\"n\":{i}}}")))]));
+        tickets.push(store.write(vec![doc("2", Some("{}")), doc("2", None)]));
+    }
+    tickets.push(store.write(vec![doc("3", None), doc("3", Some("{\"kept\":true}"))]));
+    for ticket in tickets {
+        ticket.wait().await.unwrap();
+    }
+    store.close();
+    let store = Store::open(config(&dir)).unwrap();
+    let docs = store.load_docs().unwrap();
+    let docs: Vec<(&str, &str)> = docs
+        .iter()
+        .map(|(_, key, body)| (key.as_str(), body.as_str()))
+        .collect();
+    assert_eq!(docs, [("1", "{\"n\":49}"), ("3", "{\"kept\":true}")]);
+    store.close();
+    let _ = std::fs::remove_dir_all(&dir);
+}
