@@ -61,7 +61,7 @@ struct SentBody {
     req: i64,
 }
 
-/// A body holding only the retcode text (template T0).
+/// A body holding only the retcode text (template T0, and failures of OK).
 #[derive(Serialize)]
 struct RetBody {
     ret: String,
@@ -75,6 +75,25 @@ struct ReceiptBody {
     Req: i64,
     Random: i64,
     Time: i64,
+}
+
+/// The body of a template that answers with the retcode text: with the receipt's fields
+/// where the template has them (zeros after a failure).
+fn retcode_body(template: Template, ret: String, receipt: Receipt) -> String {
+    match template {
+        Template::Retcode1 => to_json(&SentBody {
+            ret,
+            random: receipt.random,
+            req: receipt.req,
+        }),
+        Template::Receipt2 => to_json(&ReceiptBody {
+            ret,
+            Req: receipt.req,
+            Random: receipt.random,
+            Time: receipt.time,
+        }),
+        _ => to_json(&RetBody { ret }),
+    }
 }
 
 /// Adds the failure's `retcode` and `retmsg` to a body object.
@@ -97,41 +116,18 @@ pub fn encode(template: Template, result: Result<Reply, Failure>) -> Result<Stri
         reply: reply_name(reply),
     };
     let body = match (template, result) {
-        (Template::Retcode1, Ok(Reply::Sent(r))) => to_json(&SentBody {
-            ret: retcode_text(Ok(r.time)),
-            random: r.random,
-            req: r.req,
-        }),
-        (Template::Retcode1, Err(f)) => to_json(&SentBody {
-            ret: retcode_text(Err(&f)),
-            random: 0,
-            req: 0,
-        }),
-        (Template::Retcode0, Ok(Reply::Sent(Receipt { time, .. }))) => to_json(&RetBody {
-            ret: retcode_text(Ok(time)),
-        }),
+        (Template::Retcode1 | Template::Retcode0 | Template::Receipt2, Ok(Reply::Sent(r))) => {
+            retcode_body(template, retcode_text(Ok(r.time)), r)
+        }
         (Template::Retcode0, Ok(Reply::Done)) => to_json(&RetBody {
             ret: retcode_text(Ok(now())),
         }),
-        (Template::Retcode0, Err(f)) => to_json(&RetBody {
-            ret: retcode_text(Err(&f)),
-        }),
-        (Template::Receipt2, Ok(Reply::Sent(r))) => to_json(&ReceiptBody {
-            ret: retcode_text(Ok(r.time)),
-            Req: r.req,
-            Random: r.random,
-            Time: r.time,
-        }),
-        (Template::Receipt2, Err(f)) => to_json(&ReceiptBody {
-            ret: retcode_text(Err(&f)),
-            Req: 0,
-            Random: 0,
-            Time: 0,
-        }),
+        (Template::Retcode1 | Template::Retcode0 | Template::Receipt2 | Template::Ok, Err(f)) => {
+            retcode_body(template, retcode_text(Err(&f)), Receipt::default())
+        }
         (Template::Bool, Ok(Reply::Done)) => r#"{"ret":"true"}"#.to_owned(),
         (Template::Bool, Err(f)) => with_failure(json!({ "ret": "false" }), &f),
         (Template::Ok, Ok(Reply::Done)) => r#"{"ret":"OK"}"#.to_owned(),
-        (Template::Ok, Err(f)) => json!({ "ret": retcode_text(Err(&f)) }).to_string(),
         (Template::Text, Ok(Reply::Text(text))) => json!({ "ret": text }).to_string(),
         (Template::Text, Err(f)) => with_failure(json!({ "ret": "" }), &f),
         (Template::List, Ok(Reply::Friends(items))) => list(&items),
