@@ -7,7 +7,9 @@
 //! write-ahead log once, and only then may the journal reuse the space of the records
 //! applied before. (Flushing a megabyte of log every 20 ms held up the journal's own small
 //! flushes behind it, which showed in the requests' tail latency.) SQLite's automatic
-//! checkpoint runs here too, off the requests' path.
+//! checkpoint runs here too, off the requests' path. The applier is background work: it
+//! yields the CPU every [`YIELD_EVERY`] of applying, so that a writer or request worker
+//! woken meanwhile does not wait behind a whole batch.
 //!
 //! Until a record is applied, the events it carries stay in the store's memory cache and
 //! its blobs in the store's blob map, so readers find them either way.
