@@ -119,6 +119,12 @@ impl Metrics {
                 load(&stats.committed_units),
             ),
             (
+                "lizi_store_unapplied_bytes",
+                "gauge",
+                "journal bytes not yet carried into the database",
+                store.unapplied_bytes(),
+            ),
+            (
                 "lizi_websockets",
                 "gauge",
                 "open WebSocket connections",

@@ -25,6 +25,7 @@ use std::time::{Duration, Instant};
 
 use rusqlite::{params, Connection};
 
+use crate::backlog::Backlog;
 use crate::hash::FxHasher;
 use crate::store::Store;
 use crate::writer::{Op, Written};
@@ -46,17 +47,21 @@ pub(crate) const APPLIED_KEY: &str = "journal_applied";
 
 /// Starts the applier on `connection`, whose write-ahead log is `wal`; it ends, after
 /// applying everything it was sent, once its sender is dropped. `applied` follows the last
-/// record it made durable.
+/// record it made durable; each record leaves `backlog` once it is applied (or skipped
+/// after a failure).
 pub(crate) fn spawn(
     store: Weak<Store>,
     mut connection: Connection,
     wal: PathBuf,
     applied: Arc<AtomicU64>,
+    backlog: Arc<Backlog>,
 ) -> Result<(mpsc::Sender<Written>, JoinHandle<()>), StoreError> {
     let (sender, records) = mpsc::channel::<Written>();
     let thread = std::thread::Builder::new()
         .name("lizi-applier".into())
         .spawn(move || {
+            // However this thread ends, the writer must not wait for it any more.
+            let _closes = CloseOnDrop(backlog.clone());
             let mut last_apply = Instant::now();
             let mut log = LogFlush {
                 path: wal,
@@ -69,6 +74,7 @@ pub(crate) fn spawn(
             let mut failed = false;
             while let Ok(first) = records.recv() {
                 if failed {
+                    backlog.remove(first.bytes);
                     continue;
                 }
                 // Sleep rather than wait on the channel, so the writer's sends meanwhile
@@ -85,8 +91,11 @@ pub(crate) fn spawn(
                 last_apply = Instant::now();
                 let last_seq = batch.last().map_or(0, |r| r.seq);
                 let mark = batch.iter().filter_map(|r| r.mark).max();
+                let bytes: u64 = batch.iter().map(|r| r.bytes).sum();
                 let ops: Vec<Vec<Op>> = batch.into_iter().map(|r| r.ops).collect();
-                match apply(&mut connection, &ops, last_seq) {
+                let applied_now = apply(&mut connection, &ops, last_seq);
+                backlog.remove(bytes);
+                match applied_now {
                     Ok(()) => {
                         if let Some(store) = store.upgrade() {
                             store.settle(mark, &ops);
@@ -119,6 +128,15 @@ pub(crate) fn spawn(
         })
         .map_err(|e| StoreError::Io(format!("starting the applier: {e}")))?;
     Ok((sender, thread))
+}
+
+/// Closes the backlog when dropped.
+struct CloseOnDrop(Arc<Backlog>);
+
+impl Drop for CloseOnDrop {
+    fn drop(&mut self) {
+        self.0.close();
+    }
 }
 
 /// Flushes SQLite's write-ahead log now and then, and says which records that made

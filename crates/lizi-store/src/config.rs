@@ -72,6 +72,9 @@ pub struct StoreConfig {
     pub session_idle: Option<Duration>,
     /// How often limits and idle sessions are checked.
     pub sweep_every: Duration,
+    /// Most bytes of journal records that may wait to be carried into SQLite; beyond this,
+    /// writes wait for the database to catch up.
+    pub max_unapplied_bytes: u64,
 }
 
 impl StoreConfig {
@@ -86,6 +89,7 @@ impl StoreConfig {
             lag_policy: LagPolicy::DropOldest,
             session_idle: Some(Duration::from_secs(7 * 24 * 3600)),
             sweep_every: Duration::from_secs(1),
+            max_unapplied_bytes: 64 << 20,
         }
     }
 

@@ -73,14 +73,14 @@ impl Journal {
     }
 
     /// Appends the ops as one record, flushing it to disk when `sync`; returns its sequence
-    /// number. `applied` is the last record SQLite holds durably, which decides whether the
+    /// number and size in bytes. `applied` is the last record SQLite holds durably, which decides whether the
     /// other file may be reused.
     pub fn append<'a>(
         &mut self,
         ops: impl Iterator<Item = &'a Op>,
         sync: bool,
         applied: u64,
-    ) -> Result<u64, StoreError> {
+    ) -> Result<(u64, u64), StoreError> {
         let other = 1 - self.current;
         if self.offset >= ROTATE_BYTES && self.last_in[other] <= applied {
             self.current = other;
@@ -110,14 +110,15 @@ impl Journal {
         if sync {
             file.sync_data().map_err(io)?;
         }
-        self.offset += self.record.len() as u64;
+        let bytes = self.record.len() as u64;
+        self.offset += bytes;
         self.last_in[self.current] = seq;
         self.next_seq += 1;
         // A large record (a media upload) is not worth keeping a buffer for.
         if self.record.capacity() > 1 << 20 {
             self.record = Vec::new();
         }
-        Ok(seq)
+        Ok((seq, bytes))
     }
 }
 

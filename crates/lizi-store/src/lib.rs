@@ -14,6 +14,7 @@
 //! small record per cursor, whatever the lag.
 
 mod applier;
+mod backlog;
 mod checkpoint;
 mod config;
 mod events;

@@ -8,6 +8,7 @@ use std::thread::JoinHandle;
 use rusqlite::{Connection, OptionalExtension};
 use tokio::sync::watch;
 
+use crate::backlog::Backlog;
 use crate::config::{Flush, StoreConfig};
 use crate::journal::{self, Journal};
 use crate::state::{Inner, SessionState};
@@ -86,6 +87,8 @@ pub struct Store {
     /// Blobs not in the database: all of them when there is none, else those still on
     /// their way to it.
     memory_blobs: Mutex<HashMap<String, Arc<[u8]>>>,
+    /// The journal's lead over the database.
+    backlog: Arc<Backlog>,
     /// Counters.
     pub stats: StoreStats,
 }
@@ -195,6 +198,7 @@ impl Store {
             durable = Some((connection, journal, last_seq));
         }
         let (head, _) = watch::channel(inner.published);
+        let unapplied_limit = config.max_unapplied_bytes;
         let store = Arc::new(Store {
             inner: Mutex::new(inner),
             config,
@@ -204,6 +208,7 @@ impl Store {
             reader,
             failure: Mutex::new(None),
             memory_blobs: Mutex::new(HashMap::new()),
+            backlog: Arc::new(Backlog::new(unapplied_limit)),
             stats: StoreStats::default(),
         });
         if let Some((connection, journal, last_seq)) = durable {
@@ -213,14 +218,16 @@ impl Store {
                 connection,
                 store.config.dir.join(WAL_FILE),
                 applied.clone(),
+                store.backlog.clone(),
             )?;
+            let backlog = store.backlog.clone();
             let (sender, jobs) = mpsc::channel();
             let sync = store.config.flush == Flush::Full;
             let weak = Arc::downgrade(&store);
             let thread = std::thread::Builder::new()
                 .name("lizi-writer".into())
                 .spawn(move || {
-                    writer::run(journal, sync, jobs, applied, to_applier, |batch| {
+                    writer::run(journal, sync, jobs, applied, to_applier, backlog, |batch| {
                         finish(&weak, batch)
                     })
                 })
@@ -238,6 +245,11 @@ impl Store {
 
     pub(crate) fn lock(&self) -> MutexGuard<'_, Inner> {
         self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Bytes of journal records not yet carried into SQLite.
+    pub fn unapplied_bytes(&self) -> u64 {
+        self.backlog.bytes()
     }
 
     /// The flush policy in force.

@@ -20,6 +20,7 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::oneshot;
 
+use crate::backlog::Backlog;
 use crate::journal::Journal;
 use crate::StoreError;
 
@@ -207,6 +208,8 @@ impl Committed {
 pub(crate) struct Written {
     /// The record's sequence number.
     pub seq: u64,
+    /// Its size in the journal, counted in the [`Backlog`] until it is applied.
+    pub bytes: u64,
     /// Its ops, in order.
     pub ops: Vec<Op>,
     /// Events below this are in the record (or were never to be written).
@@ -215,13 +218,15 @@ pub(crate) struct Written {
 
 /// Runs the writer until every sender is gone: writes each batch as one journal record
 /// (flushed when `sync`), hands the batch to `deliver`, and its ops to the applier.
-/// `applied` is the last record the applier has made durable in SQLite.
+/// `applied` is the last record the applier has made durable in SQLite; while `backlog`
+/// is over its limit, the next batch waits.
 pub(crate) fn run(
     mut journal: Journal,
     sync: bool,
     jobs: mpsc::Receiver<Job>,
     applied: Arc<AtomicU64>,
     applier: mpsc::Sender<Written>,
+    backlog: Arc<Backlog>,
     deliver: impl Fn(Committed),
 ) {
     // After a failed write nothing more is written: later units may build on the lost
@@ -240,6 +245,7 @@ pub(crate) fn run(
             },
             Err(mpsc::TryRecvError::Disconnected) => break,
         };
+        backlog.wait_within_limit();
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
             match jobs.try_recv() {
@@ -273,8 +279,16 @@ pub(crate) fn run(
         }
         let result = written.as_ref().map(drop).map_err(Clone::clone);
         deliver(Committed { done, mark, result });
-        if let Ok(seq) = written {
-            if applier.send(Written { seq, ops, mark }).is_err() {
+        if let Ok((seq, bytes)) = written {
+            backlog.add(bytes);
+            let record = Written {
+                seq,
+                bytes,
+                ops,
+                mark,
+            };
+            if applier.send(record).is_err() {
+                backlog.remove(bytes);
                 tracing::error!("the applier has stopped; record {seq} stays in the journal");
             }
         }

@@ -212,3 +212,50 @@ async fn rewrites_within_one_apply_keep_the_last_value() {
     store.close();
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test]
+async fn writes_wait_while_the_database_is_too_far_behind() {
+    let dir = dir("backlog");
+    let store = Store::open(StoreConfig {
+        max_unapplied_bytes: 2 << 20,
+        ..config(&dir)
+    })
+    .unwrap();
+    // Another connection holds SQLite's write lock: the applier's next transaction waits
+    // for it (it would give up after 5 s), while the journal goes on.
+    let blocker = rusqlite::Connection::open(dir.join("lizi.db")).unwrap();
+    blocker.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let blob = |i: u8| Op::Blob {
+        hash: format!("blob{i}"),
+        bytes: vec![i; 1 << 20],
+    };
+    // One after another, so that each is a record of its own.
+    let mut tickets = Vec::new();
+    for i in 0..8 {
+        tickets.push(store.write(vec![blob(i)]));
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let all = tokio::spawn(async move {
+        for ticket in tickets {
+            ticket.wait().await.unwrap();
+        }
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(
+        !all.is_finished(),
+        "8 MiB of writes went through while the database could take none"
+    );
+    let behind = store.unapplied_bytes();
+    assert!(
+        ((2 << 20)..(4 << 20)).contains(&behind),
+        "{behind} bytes behind, against a limit of 2 MiB and records of 1 MiB"
+    );
+    blocker.execute_batch("ROLLBACK").unwrap();
+    tokio::time::timeout(Duration::from_secs(10), all)
+        .await
+        .expect("the writes went on once the database caught up")
+        .unwrap();
+    assert_eq!(store.blob("blob7").unwrap().unwrap(), vec![7u8; 1 << 20]);
+    store.close();
+    let _ = std::fs::remove_dir_all(&dir);
+}
