@@ -73,8 +73,8 @@ impl Journal {
     }
 
     /// Appends the ops as one record, flushing it to disk when `sync`; returns its sequence
-    /// number and size in bytes. `applied` is the last record SQLite holds durably, which decides whether the
-    /// other file may be reused.
+    /// number and its size in bytes. `applied` is the last record SQLite holds durably,
+    /// which decides whether the other file may be reused.
     pub fn append<'a>(
         &mut self,
         ops: impl Iterator<Item = &'a Op>,

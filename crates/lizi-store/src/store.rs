@@ -106,7 +106,7 @@ impl std::fmt::Debug for Store {
 /// checkpoints after every apply. A checkpoint copies the pages and flushes both files in
 /// one go, which neither yields the CPU nor lets a journal flush through the disk ahead of
 /// it; small and frequent ones keep the requests' wait behind them short. In the latency
-/// benchmark the event p99 was 4.7-5.3 ms at 256 pages and 3.3-4.0 ms at 64 (at 4,096
+/// benchmark the event p99 was 4.7-5.3 ms at 256 pages and 3.3-4.6 ms at 64 (at 4,096
 /// pages, single flushes took 10 ms).
 const CHECKPOINT_PAGES: i64 = 64;
 
