@@ -11,6 +11,19 @@ use tracing_subscriber::prelude::*;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// mimalloc's `purge_delay` option: its place in `mi_option_t` (mimalloc.h), which the
+/// bindings leave unnamed. A test checks it against the option's known default.
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+/// Hands memory freed after a burst back to the system at once. By default mimalloc
+/// purges freed pages a second later, and only when it next runs, so an idle lizi kept
+/// the memory of its last burst: 10 to 20 MB more in one run than in the next. Purging
+/// at once costs nothing measurable in the send benchmark.
+fn return_freed_memory_at_once() {
+    // SAFETY: options are set here, before any other thread starts.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) }
+}
+
 /// A Linux-native server of the XLZ (小栗子) QQ-bot HTTP API, with a simulated QQ network.
 #[derive(Debug, Parser)]
 #[command(version, about)]
@@ -28,6 +41,7 @@ enum Command {
 }
 
 fn main() -> anyhow::Result<()> {
+    return_freed_memory_at_once();
     let cli = Cli::parse();
     let args = match cli.command {
         Some(Command::Serve(args)) => args,
@@ -92,4 +106,19 @@ fn shutdown_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
         let _ = tokio::signal::ctrl_c().await;
         tracing::info!("shutting down");
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_purge_delay_option_is_the_one_meant() {
+        // mimalloc 3's default purge delay is 1,000 ms; another value here means the
+        // option moved (a new mimalloc) and the constant must follow it.
+        if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
+            let delay = unsafe { libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY) };
+            assert_eq!(delay, 1000);
+        }
+    }
 }
