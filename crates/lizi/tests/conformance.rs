@@ -274,3 +274,46 @@ async fn the_openapi_document_covers_the_table_and_the_control_api() {
         );
     }
 }
+
+/// A body with every run of digits replaced by `N`, to compare shapes byte for byte.
+fn shape(body: &str) -> String {
+    let mut out = String::with_capacity(body.len());
+    for c in body.chars() {
+        if !c.is_ascii_digit() {
+            out.push(c);
+        } else if !out.ends_with('N') {
+            out.push('N');
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn retcode_bodies_keep_the_wire_key_order() {
+    let server = Server::start().await;
+    let post = |path: &'static str| {
+        let spec = ENDPOINTS.iter().find(|s| s.path == path).unwrap();
+        let body = valid_body(spec);
+        let server = &server;
+        async move { server.post(path, &body).await.1 }
+    };
+    // T1 and T0 succeed, in wire.md §4's shapes, keys in the order of its example.
+    let retcode = r#"{"ret":"{\"retcode\":N,\"retmsg\":\"\",\"time\":\"N\"}""#;
+    assert_eq!(
+        shape(&post("/sendprivatemsg").await),
+        format!(r#"{retcode},"random":N,"req":N}}"#)
+    );
+    assert_eq!(shape(&post("/sendgroupmsg").await), format!("{retcode}}}"));
+    // T2, refused (no such file): the reason in the retcode text, zeros after it.
+    let refused = post("/forwardfriendfiletofriend").await;
+    let refused_shape = shape(&refused);
+    assert!(
+        refused_shape.starts_with(r#"{"ret":"{\"retcode\":N,\"retmsg\":\""#)
+            && refused_shape.ends_with(r#"\",\"time\":\"N\"}","Req":N,"Random":N,"Time":N}"#),
+        "{refused}"
+    );
+    assert!(
+        refused.ends_with(r#""Req":0,"Random":0,"Time":0}"#),
+        "{refused}"
+    );
+}
