@@ -128,6 +128,15 @@ pub fn de_opt_string<'de, D: Deserializer<'de>>(
     }
 }
 
+/// Deserializes a list that may be `null` (read as empty).
+pub fn de_list<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Ok(Option::<Vec<T>>::deserialize(deserializer)?.unwrap_or_default())
+}
+
 /// Declares a string-valued enum with known spellings and an `Other(String)` fallback.
 ///
 /// `default Variant` names the value of an absent field (otherwise an empty `Other`).

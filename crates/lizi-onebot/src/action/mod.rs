@@ -5,10 +5,12 @@
 //! ([`Action::to_request`]) and for documentation. The rows live in `table.rs`.
 
 mod data;
+mod files;
 mod param;
 mod table;
 
 pub use data::*;
+pub use files::*;
 pub use param::{Flag, Id, Int, Json, Msg, Param, ParamError, ParamKind, ParamSpec, Problem, Text};
 pub use table::*;
 

@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use super::actions;
 use super::data::*;
+use super::files::*;
 use super::param::{Flag, Id, Int, Json, Msg, Text};
 
 actions! {
