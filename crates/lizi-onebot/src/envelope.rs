@@ -8,6 +8,8 @@
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 
+use crate::action::{Action, ActionError};
+
 /// An action call: `{"action": …, "params": {…}, "echo": …}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ActionRequest {
@@ -228,6 +230,30 @@ impl Profile {
     /// at once and answer `ok`); Lagrange knows neither (answer [`Failure::UnknownAction`]).
     pub fn accepts(self, suffix: Suffix) -> bool {
         suffix == Suffix::None || self != Profile::Lagrange
+    }
+
+    /// Routes a call as this implementation does: the suffix split off, then the typed
+    /// action; an unknown action or suffix, or a bad parameter, gives this profile's failed
+    /// response (carrying the request's `echo`, boxed) with a message naming the problem.
+    pub fn route(self, request: &ActionRequest) -> Result<(Action, Suffix), Box<ActionResponse>> {
+        let (name, suffix) = split_action(&request.action);
+        let refuse = |failure, message: String| {
+            Err(Box::new(
+                self.failed(failure, message)
+                    .with_echo(request.echo.clone()),
+            ))
+        };
+        if !self.accepts(suffix) {
+            return refuse(
+                Failure::UnknownAction,
+                format!("unknown action `{}`", request.action),
+            );
+        }
+        match Action::parse(name, &request.params) {
+            Ok(action) => Ok((action, suffix)),
+            Err(e @ ActionError::Unknown(_)) => refuse(Failure::UnknownAction, e.to_string()),
+            Err(e @ ActionError::Param(_)) => refuse(Failure::BadParams, e.to_string()),
+        }
     }
 
     /// Writes `response` exactly as this implementation does.

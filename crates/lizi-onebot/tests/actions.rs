@@ -271,3 +271,43 @@ fn response_data_is_written_with_number_ids() {
     assert!(files.files.is_empty());
     assert_eq!(files.folders[0].total_file_count, 2);
 }
+
+#[test]
+fn profiles_route_calls_and_refuse_with_their_own_retcodes() {
+    let request = |action: &str, params: Value| lizi_onebot::ActionRequest {
+        action: action.to_owned(),
+        params: params.as_object().cloned().unwrap_or_default(),
+        echo: Some(json!("e")),
+    };
+    let async_send = request(
+        "send_group_msg_async",
+        json!({"group_id": 1, "message": "hi"}),
+    );
+    let routed = Profile::NapCat
+        .route(&async_send)
+        .map(|(a, s)| (a.name(), s));
+    assert_eq!(routed, Ok(("send_group_msg", Suffix::Async)));
+    let refused = Profile::Lagrange
+        .route(&async_send)
+        .expect_err("no suffixes");
+    assert_eq!(
+        (refused.retcode, refused.echo.clone()),
+        (404, Some(json!("e")))
+    );
+    let unknown = Profile::LLOneBot
+        .route(&request("fly", json!({})))
+        .expect_err("unknown");
+    assert_eq!(unknown.retcode, 1404);
+    let bad = Profile::NapCat
+        .route(&request("delete_msg", json!({"message_id": "x"})))
+        .expect_err("bad");
+    assert_eq!(bad.retcode, 1400);
+    assert_eq!(
+        bad.error_text(),
+        Some("parameter `message_id`: `x` is not an integer")
+    );
+    let bad = Profile::Lagrange
+        .route(&request("delete_msg", json!({})))
+        .expect_err("bad");
+    assert_eq!(bad.retcode, 200);
+}
