@@ -30,10 +30,12 @@ fn a_group_message_is_written_with_napcat_names_and_number_ids() {
                 ..Sender::default()
             },
             group_name: None,
-            message_seq: Some(77),
-            real_id: None,
-            real_seq: Some("77".into()),
-            message_format: Some("array".into()),
+            extras: MessageExtras {
+                message_seq: Some(77),
+                real_id: None,
+                real_seq: Some("77".into()),
+                message_format: Some("array".into()),
+            },
             message_style: None,
         })),
     };

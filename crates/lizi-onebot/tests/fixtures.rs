@@ -114,7 +114,7 @@ fn napcat_private_message_keeps_string_real_seq_and_decodes_the_escaped_card() {
         panic!("not a private message")
     };
     assert_eq!(message.message_id, 987_883_961);
-    assert_eq!(message.real_seq.as_deref(), Some("1337"));
+    assert_eq!(message.extras.real_seq.as_deref(), Some("1337"));
     assert_eq!(message.sender.card.as_deref(), Some(""));
     let segments = parse_cq(&message.raw_message);
     let Ok(View::Json(card)) = segments[0].view() else {

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::{tag, tagged, typed, Anonymous, Sender};
+use super::{tagged_enum, Anonymous, Sender};
 use crate::lenient::{
     de_i64, de_opt_i64, de_opt_string, de_opt_u64, de_string, de_u64, string_enum,
 };
@@ -21,21 +21,10 @@ pub enum MessageEvent {
     Other(Map<String, Value>),
 }
 
-impl MessageEvent {
-    pub(super) fn from_raw(raw: Map<String, Value>) -> MessageEvent {
-        match tag(&raw, "message_type") {
-            "private" => typed(raw, MessageEvent::Private, MessageEvent::Other),
-            "group" => typed(raw, MessageEvent::Group, MessageEvent::Other),
-            _ => MessageEvent::Other(raw),
-        }
-    }
-
-    pub(super) fn to_map(&self) -> Map<String, Value> {
-        match self {
-            MessageEvent::Private(m) => tagged("message_type", "private", m),
-            MessageEvent::Group(m) => tagged("message_type", "group", m),
-            MessageEvent::Other(raw) => raw.clone(),
-        }
+tagged_enum! {
+    MessageEvent by "message_type" {
+        Private = "private",
+        Group = "group",
     }
 }
 
@@ -103,34 +92,9 @@ pub struct PrivateMessage {
         deserialize_with = "de_opt_i64"
     )]
     pub temp_source: Option<i64>,
-    /// The QQ message sequence (NapCat, LLOneBot).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "de_opt_i64"
-    )]
-    pub message_seq: Option<i64>,
-    /// NapCat's `real_id`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "de_opt_i64"
-    )]
-    pub real_id: Option<i64>,
-    /// NapCat's `real_seq` (a string there).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "de_opt_string"
-    )]
-    pub real_seq: Option<String>,
-    /// NapCat's `message_format` (`array` or `string`).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "de_opt_string"
-    )]
-    pub message_format: Option<String>,
+    /// NapCat's and LLOneBot's extra ids and format.
+    #[serde(flatten)]
+    pub extras: MessageExtras,
 }
 
 /// A group message.
@@ -170,7 +134,19 @@ pub struct GroupMessage {
         deserialize_with = "de_opt_string"
     )]
     pub group_name: Option<String>,
-    /// The QQ message sequence (NapCat, LLOneBot).
+    /// NapCat's and LLOneBot's extra ids and format.
+    #[serde(flatten)]
+    pub extras: MessageExtras,
+    /// Lagrange's bubble/pendant/font ids, kept verbatim.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_style: Option<Value>,
+}
+
+/// The ids and format NapCat and LLOneBot add to message events; absent ones are `None`
+/// and not written.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct MessageExtras {
+    /// The QQ message sequence.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -198,7 +174,4 @@ pub struct GroupMessage {
         deserialize_with = "de_opt_string"
     )]
     pub message_format: Option<String>,
-    /// Lagrange's bubble/pendant/font ids, kept verbatim.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message_style: Option<Value>,
 }

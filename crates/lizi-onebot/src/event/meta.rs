@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::{tag, tagged, typed};
+use super::tagged_enum;
 use crate::action::BotStatus;
 use crate::lenient::{de_i64, string_enum};
 
@@ -18,21 +18,10 @@ pub enum MetaEvent {
     Other(Map<String, Value>),
 }
 
-impl MetaEvent {
-    pub(super) fn from_raw(raw: Map<String, Value>) -> MetaEvent {
-        match tag(&raw, "meta_event_type") {
-            "lifecycle" => typed(raw, MetaEvent::Lifecycle, MetaEvent::Other),
-            "heartbeat" => typed(raw, MetaEvent::Heartbeat, MetaEvent::Other),
-            _ => MetaEvent::Other(raw),
-        }
-    }
-
-    pub(super) fn to_map(&self) -> Map<String, Value> {
-        match self {
-            MetaEvent::Lifecycle(m) => tagged("meta_event_type", "lifecycle", m),
-            MetaEvent::Heartbeat(m) => tagged("meta_event_type", "heartbeat", m),
-            MetaEvent::Other(raw) => raw.clone(),
-        }
+tagged_enum! {
+    MetaEvent by "meta_event_type" {
+        Lifecycle = "lifecycle",
+        Heartbeat = "heartbeat",
     }
 }
 

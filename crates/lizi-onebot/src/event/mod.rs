@@ -12,7 +12,9 @@ mod meta;
 mod notice;
 mod request;
 
-pub use message::{GroupMessage, GroupSubType, MessageEvent, PrivateMessage, PrivateSubType};
+pub use message::{
+    GroupMessage, GroupSubType, MessageEvent, MessageExtras, PrivateMessage, PrivateSubType,
+};
 pub use meta::{Heartbeat, Lifecycle, LifecycleKind, MetaEvent};
 pub use notice::*;
 pub use request::{FriendRequest, GroupRequest, GroupRequestKind, RequestEvent};
@@ -131,6 +133,41 @@ fn typed<T: DeserializeOwned, R>(
         Err(_) => other(raw),
     }
 }
+
+/// Declares how a typed event enum reads from and writes to its tag field (`key`): each
+/// `Variant = "spelling"` row is a typed body, each `nested` row an enum tagged again
+/// inside, and anything else (or a body that does not fit) stays raw in `Other`.
+macro_rules! tagged_enum {
+    (
+        $name:ident by $key:literal { $($variant:ident = $text:literal,)* }
+        $(nested { $($nested:ident = $ntext:literal,)* })?
+    ) => {
+        impl $name {
+            pub(super) fn from_raw(raw: Map<String, Value>) -> $name {
+                match $crate::event::tag(&raw, $key) {
+                    $( $text => $crate::event::typed(raw, $name::$variant, $name::Other), )*
+                    $($( $ntext => $name::$nested($nested::from_raw(raw)), )*)?
+                    _ => $name::Other(raw),
+                }
+            }
+
+            pub(super) fn to_map(&self) -> Map<String, Value> {
+                match self {
+                    $( $name::$variant(body) => $crate::event::tagged($key, $text, body), )*
+                    $($( $name::$nested(inner) => {
+                        let mut out = Map::new();
+                        out.insert($key.into(), $ntext.into());
+                        out.extend(inner.to_map());
+                        out
+                    } )*)?
+                    $name::Other(raw) => raw.clone(),
+                }
+            }
+        }
+    };
+}
+
+use tagged_enum;
 
 /// A typed body's fields after its tag (`key: value`).
 fn tagged(key: &str, value: &str, body: &impl Serialize) -> Map<String, Value> {

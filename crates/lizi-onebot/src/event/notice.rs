@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::{tag, tagged, typed};
+use super::tagged_enum;
 use crate::lenient::{de_i64, de_opt_u64, de_string, de_u64, string_enum};
 
 /// A notice by `notice_type`.
@@ -38,46 +38,23 @@ pub enum Notice {
     Other(Map<String, Value>),
 }
 
-/// Declares how each typed notice reads from and writes to its `notice_type`.
-macro_rules! notice_types {
-    ($($variant:ident = $text:literal,)*) => {
-        impl Notice {
-            pub(super) fn from_raw(raw: Map<String, Value>) -> Notice {
-                match tag(&raw, "notice_type") {
-                    $( $text => typed(raw, Notice::$variant, Notice::Other), )*
-                    "notify" => Notice::Notify(Notify::from_raw(raw)),
-                    _ => Notice::Other(raw),
-                }
-            }
-
-            pub(super) fn to_map(&self) -> Map<String, Value> {
-                match self {
-                    $( Notice::$variant(n) => tagged("notice_type", $text, n), )*
-                    Notice::Notify(n) => {
-                        let mut out = Map::new();
-                        out.insert("notice_type".into(), "notify".into());
-                        out.extend(n.to_map());
-                        out
-                    }
-                    Notice::Other(raw) => raw.clone(),
-                }
-            }
-        }
-    };
-}
-
-notice_types! {
-    GroupUpload = "group_upload",
-    GroupAdmin = "group_admin",
-    GroupDecrease = "group_decrease",
-    GroupIncrease = "group_increase",
-    GroupBan = "group_ban",
-    FriendAdd = "friend_add",
-    GroupRecall = "group_recall",
-    FriendRecall = "friend_recall",
-    GroupCard = "group_card",
-    Essence = "essence",
-    BotOffline = "bot_offline",
+tagged_enum! {
+    Notice by "notice_type" {
+        GroupUpload = "group_upload",
+        GroupAdmin = "group_admin",
+        GroupDecrease = "group_decrease",
+        GroupIncrease = "group_increase",
+        GroupBan = "group_ban",
+        FriendAdd = "friend_add",
+        GroupRecall = "group_recall",
+        FriendRecall = "friend_recall",
+        GroupCard = "group_card",
+        Essence = "essence",
+        BotOffline = "bot_offline",
+    }
+    nested {
+        Notify = "notify",
+    }
 }
 
 /// The uploaded file of a `group_upload` notice.
@@ -149,22 +126,9 @@ string_enum! {
     }
 }
 
-/// `group_decrease`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct GroupDecrease {
-    /// How.
-    #[serde(default)]
-    pub sub_type: DecreaseKind,
-    /// The group.
-    #[serde(default, deserialize_with = "de_u64")]
-    pub group_id: u64,
-    /// Who removed them (the member itself when leaving; 0 when unknown).
-    #[serde(default, deserialize_with = "de_u64")]
-    pub operator_id: u64,
-    /// The member (0 when missing).
-    #[serde(default, deserialize_with = "de_u64")]
-    pub user_id: u64,
-}
+/// `group_decrease`: who left, how, and who removed them (the member itself when
+/// leaving; 0 when unknown or missing).
+pub type GroupDecrease = GroupMemberChange<DecreaseKind>;
 
 string_enum! {
     /// `group_increase` sub-types.
@@ -176,19 +140,24 @@ string_enum! {
     }
 }
 
-/// `group_increase`.
+/// `group_increase`: who joined, how, and who approved or invited them (0 when unknown,
+/// as NapCat often sends).
+pub type GroupIncrease = GroupMemberChange<IncreaseKind>;
+
+/// A member joining or leaving a group; `K` is the kind of change (its `sub_type`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct GroupIncrease {
+#[serde(bound(deserialize = "K: Deserialize<'de> + Default"))]
+pub struct GroupMemberChange<K> {
     /// How.
     #[serde(default)]
-    pub sub_type: IncreaseKind,
+    pub sub_type: K,
     /// The group.
     #[serde(default, deserialize_with = "de_u64")]
     pub group_id: u64,
-    /// Who approved or invited (0 when unknown, as NapCat often sends).
+    /// Who approved, invited or removed (0 when unknown).
     #[serde(default, deserialize_with = "de_u64")]
     pub operator_id: u64,
-    /// The new member.
+    /// The member (0 when missing).
     #[serde(default, deserialize_with = "de_u64")]
     pub user_id: u64,
 }
@@ -272,23 +241,11 @@ pub enum Notify {
     Other(Map<String, Value>),
 }
 
-impl Notify {
-    fn from_raw(raw: Map<String, Value>) -> Notify {
-        match tag(&raw, "sub_type") {
-            "poke" => typed(raw, Notify::Poke, Notify::Other),
-            "lucky_king" => typed(raw, Notify::LuckyKing, Notify::Other),
-            "honor" => typed(raw, Notify::Honor, Notify::Other),
-            _ => Notify::Other(raw),
-        }
-    }
-
-    fn to_map(&self) -> Map<String, Value> {
-        match self {
-            Notify::Poke(n) => tagged("sub_type", "poke", n),
-            Notify::LuckyKing(n) => tagged("sub_type", "lucky_king", n),
-            Notify::Honor(n) => tagged("sub_type", "honor", n),
-            Notify::Other(raw) => raw.clone(),
-        }
+tagged_enum! {
+    Notify by "sub_type" {
+        Poke = "poke",
+        LuckyKing = "lucky_king",
+        Honor = "honor",
     }
 }
 

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::{tag, tagged, typed};
+use super::tagged_enum;
 use crate::lenient::{de_opt_u64, de_string, de_u64, string_enum};
 
 /// A request by `request_type`.
@@ -17,21 +17,10 @@ pub enum RequestEvent {
     Other(Map<String, Value>),
 }
 
-impl RequestEvent {
-    pub(super) fn from_raw(raw: Map<String, Value>) -> RequestEvent {
-        match tag(&raw, "request_type") {
-            "friend" => typed(raw, RequestEvent::Friend, RequestEvent::Other),
-            "group" => typed(raw, RequestEvent::Group, RequestEvent::Other),
-            _ => RequestEvent::Other(raw),
-        }
-    }
-
-    pub(super) fn to_map(&self) -> Map<String, Value> {
-        match self {
-            RequestEvent::Friend(r) => tagged("request_type", "friend", r),
-            RequestEvent::Group(r) => tagged("request_type", "group", r),
-            RequestEvent::Other(raw) => raw.clone(),
-        }
+tagged_enum! {
+    RequestEvent by "request_type" {
+        Friend = "friend",
+        Group = "group",
     }
 }
 
