@@ -1,0 +1,163 @@
+//! The rows of the action table: OneBot v11 `api/public.md`, then the go-cqhttp/NapCat
+//! extensions a bridge needs (issue 12). Defaults the implementations apply when an
+//! optional parameter is absent are given in the description.
+
+use serde_json::Value;
+
+use super::actions;
+use super::data::*;
+use super::files::*;
+use super::param::{Flag, Id, Int, Json, Msg, Text};
+
+actions! {
+    /// Send a private message (a temporary session when `group_id` is given, NapCat).
+    SendPrivateMsg "send_private_msg" Standard [MessageId]
+        (user_id: Id, group_id: Option<Id>, message: Msg, auto_escape: Option<Flag>);
+    /// Send a group message.
+    SendGroupMsg "send_group_msg" Standard [MessageId]
+        (group_id: Id, message: Msg, auto_escape: Option<Flag>);
+    /// Send a message; `message_type` `private`/`group`, else inferred from the ids.
+    SendMsg "send_msg" Standard [MessageId] (
+        message_type: Option<Text>, user_id: Option<Id>, group_id: Option<Id>, message: Msg,
+        auto_escape: Option<Flag>,
+    );
+    /// Recall a message.
+    DeleteMsg "delete_msg" Standard [()] (message_id: Int);
+    /// Fetch a message by id.
+    GetMsg "get_msg" Standard [MessageData] (message_id: Int);
+    /// Fetch the content of a forward message by its id (`resid`).
+    GetForwardMsg "get_forward_msg" Standard [Value] (id or "message_id": Text);
+    /// Like a user's profile `times` times (default 1).
+    SendLike "send_like" Standard [()] (user_id: Id, times: Option<Int>);
+    /// Remove a member from a group.
+    SetGroupKick "set_group_kick" Standard [()]
+        (group_id: Id, user_id: Id, reject_add_request: Option<Flag>);
+    /// Mute a member for `duration` seconds (default 1800; 0 lifts the mute).
+    SetGroupBan "set_group_ban" Standard [()]
+        (group_id: Id, user_id: Id, duration: Option<Int>);
+    /// Mute an anonymous member, given its object or flag.
+    SetGroupAnonymousBan "set_group_anonymous_ban" Standard [()] (
+        group_id: Id, anonymous: Option<Json>, anonymous_flag or "flag": Option<Text>,
+        duration: Option<Int>,
+    );
+    /// Mute or unmute a whole group (default: mute).
+    SetGroupWholeBan "set_group_whole_ban" Standard [()] (group_id: Id, enable: Option<Flag>);
+    /// Grant or remove a group admin (default: grant).
+    SetGroupAdmin "set_group_admin" Standard [()]
+        (group_id: Id, user_id: Id, enable: Option<Flag>);
+    /// Allow or forbid anonymous chat in a group (default: allow).
+    SetGroupAnonymous "set_group_anonymous" Standard [()] (group_id: Id, enable: Option<Flag>);
+    /// Set a member's group card (empty clears it).
+    SetGroupCard "set_group_card" Standard [()]
+        (group_id: Id, user_id: Id, card: Option<Text>);
+    /// Rename a group.
+    SetGroupName "set_group_name" Standard [()] (group_id: Id, group_name: Text);
+    /// Leave a group (`is_dismiss` asks the owner to dissolve it).
+    SetGroupLeave "set_group_leave" Standard [()] (group_id: Id, is_dismiss: Option<Flag>);
+    /// Set a member's special title (owner only; `duration` -1 = permanent).
+    SetGroupSpecialTitle "set_group_special_title" Standard [()]
+        (group_id: Id, user_id: Id, special_title: Option<Text>, duration: Option<Int>);
+    /// Answer a friend request (default: approve).
+    SetFriendAddRequest "set_friend_add_request" Standard [()]
+        (flag: Text, approve: Option<Flag>, remark: Option<Text>);
+    /// Answer a join request or invitation; `sub_type` (alias `type`) `add` or `invite`.
+    SetGroupAddRequest "set_group_add_request" Standard [()]
+        (flag: Text, sub_type or "type": Option<Text>, approve: Option<Flag>, reason: Option<Text>);
+    /// The logged-in account.
+    GetLoginInfo "get_login_info" Standard [LoginInfo] ();
+    /// A user's public profile.
+    GetStrangerInfo "get_stranger_info" Standard [StrangerInfo]
+        (user_id: Id, no_cache: Option<Flag>);
+    /// The account's friends.
+    GetFriendList "get_friend_list" Standard [Vec<FriendInfo>] ();
+    /// A group's information.
+    GetGroupInfo "get_group_info" Standard [GroupInfo] (group_id: Id, no_cache: Option<Flag>);
+    /// The account's groups.
+    GetGroupList "get_group_list" Standard [Vec<GroupInfo>] (no_cache: Option<Flag>);
+    /// A member's information.
+    GetGroupMemberInfo "get_group_member_info" Standard [GroupMemberInfo]
+        (group_id: Id, user_id: Id, no_cache: Option<Flag>);
+    /// A group's members.
+    GetGroupMemberList "get_group_member_list" Standard [Vec<GroupMemberInfo>]
+        (group_id: Id, no_cache: Option<Flag>);
+    /// A group's honours; `type` `talkative`, `performer`, `legend`, `strong_newbie`,
+    /// `emotion` or `all`.
+    GetGroupHonorInfo "get_group_honor_info" Standard [Value]
+        (group_id: Id, honor_type as "type": Text);
+    /// Cookies for a domain.
+    GetCookies "get_cookies" Standard [Cookies] (domain: Option<Text>);
+    /// The CSRF token.
+    GetCsrfToken "get_csrf_token" Standard [CsrfToken] ();
+    /// Cookies and CSRF token together.
+    GetCredentials "get_credentials" Standard [Credentials] (domain: Option<Text>);
+    /// A received voice, converted to `out_format`.
+    GetRecord "get_record" Standard [FileData] (file: Text, out_format: Option<Text>);
+    /// A received picture.
+    GetImage "get_image" Standard [FileData] (file: Text);
+    /// Whether pictures can be sent.
+    CanSendImage "can_send_image" Standard [CanSend] ();
+    /// Whether voices can be sent.
+    CanSendRecord "can_send_record" Standard [CanSend] ();
+    /// The implementation's running state.
+    GetStatus "get_status" Standard [BotStatus] ();
+    /// The implementation's name and version.
+    GetVersionInfo "get_version_info" Standard [VersionInfo] ();
+    /// Restart the implementation after `delay` ms.
+    SetRestart "set_restart" Standard [()] (delay: Option<Int>);
+    /// Clear the implementation's cache.
+    CleanCache "clean_cache" Standard [()] ();
+
+    /// A group's recent messages, before `message_seq` (default: the newest), `count` of them.
+    GetGroupMsgHistory "get_group_msg_history" Extension [MessageHistory] (
+        group_id: Id, message_seq: Option<Int>, count: Option<Int>,
+        reverse_order or "reverseOrder": Option<Flag>,
+    );
+    /// A friend chat's recent messages, as `get_group_msg_history`.
+    GetFriendMsgHistory "get_friend_msg_history" Extension [MessageHistory] (
+        user_id: Id, message_seq: Option<Int>, count: Option<Int>,
+        reverse_order or "reverseOrder": Option<Flag>,
+    );
+    /// Send a forward message (`node` segments) to a group.
+    SendGroupForwardMsg "send_group_forward_msg" Extension [ForwardSent]
+        (group_id: Id, messages: Msg);
+    /// Send a forward message (`node` segments) to a friend.
+    SendPrivateForwardMsg "send_private_forward_msg" Extension [ForwardSent]
+        (user_id: Id, messages: Msg);
+    /// Upload a file (path, URL or `base64://`, readable by the implementation) to a group.
+    UploadGroupFile "upload_group_file" Extension [UploadedFile]
+        (group_id: Id, file: Text, name: Text, folder or "folder_id": Option<Text>);
+    /// The files and folders at a group's file root.
+    GetGroupRootFiles "get_group_root_files" Extension [GroupFiles] (group_id: Id);
+    /// The files and folders in a group folder.
+    GetGroupFilesByFolder "get_group_files_by_folder" Extension [GroupFiles]
+        (group_id: Id, folder_id or "folder": Text);
+    /// A download URL for a group file.
+    GetGroupFileUrl "get_group_file_url" Extension [FileUrl]
+        (group_id: Id, file_id: Text, busid: Option<Int>);
+    /// Create a folder at a group's file root.
+    CreateGroupFileFolder "create_group_file_folder" Extension [Value]
+        (group_id: Id, name or "folder_name": Text, parent_id: Option<Text>);
+    /// Delete a group file.
+    DeleteGroupFile "delete_group_file" Extension [()]
+        (group_id: Id, file_id: Text, busid: Option<Int>);
+    /// Poke a group member.
+    GroupPoke "group_poke" Extension [()] (group_id: Id, user_id: Id);
+    /// Poke a friend.
+    FriendPoke "friend_poke" Extension [()] (user_id: Id);
+    /// Poke a user, in a group when `group_id` is given (NapCat).
+    SendPoke "send_poke" Extension [()] (user_id: Id, group_id: Option<Id>);
+    /// Mark a group message as essence.
+    SetEssenceMsg "set_essence_msg" Extension [()] (message_id: Int);
+    /// Mark a message (go-cqhttp) or a chat (NapCat: `user_id`/`group_id`) as read.
+    MarkMsgAsRead "mark_msg_as_read" Extension [()]
+        (message_id: Option<Int>, user_id: Option<Id>, group_id: Option<Id>);
+    /// Pending group invitations and join requests.
+    GetGroupSystemMsg "get_group_system_msg" Extension [GroupSystemMsg] ();
+    /// Update the account's profile.
+    SetQqProfile "set_qq_profile" Extension [()] (
+        nickname: Option<Text>, company: Option<Text>, email: Option<Text>,
+        college: Option<Text>, personal_note: Option<Text>,
+    );
+    /// The account's other logged-in devices.
+    GetOnlineClients "get_online_clients" Extension [OnlineClients] (no_cache: Option<Flag>);
+}

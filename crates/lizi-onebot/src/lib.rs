@@ -1,0 +1,43 @@
+//! The OneBot v11 protocol as types, for lizi's OneBot face and its bridge to NapCat,
+//! Lagrange.OneBot and LLOneBot.
+//!
+//! - [`envelope`]: action requests and responses, and the per-implementation [`Profile`]
+//!   that renders a response with that implementation's fields and retcodes.
+//! - [`action`]: the action table ([`ACTIONS`]), the typed [`Action`] it routes to, and
+//!   typed response data.
+//! - [`event`]: every standard event plus the common extensions, parsed tolerantly.
+//! - [`message`]: segments, their typed views and the CQ-code string form.
+//!
+//! Input is tolerant (ids as numbers or strings, booleans in any spelling, `message` as a
+//! CQ string, an array or one segment, unknown keys and sub-types kept, never fatal);
+//! output is exact (ids as JSON numbers, segment data values as strings). The crate does
+//! no I/O and knows nothing of the simulated network.
+//!
+//! ```
+//! use lizi_onebot::{envelope::split_action, Action, ActionRequest, Profile};
+//! use lizi_onebot::envelope::Failure;
+//!
+//! let request: ActionRequest = serde_json::from_str(
+//!     r#"{"action":"send_group_msg_async","params":{"group_id":"10001","message":"hi [CQ:at,qq=42]"},"echo":7}"#,
+//! ).unwrap();
+//! let (name, _suffix) = split_action(&request.action);
+//! let Action::SendGroupMsg(call) = Action::parse(name, &request.params).unwrap() else {
+//!     unreachable!()
+//! };
+//! assert_eq!(call.group_id, 10001);
+//! assert_eq!(lizi_onebot::message::to_cq_string(&call.message), "hi [CQ:at,qq=42]");
+//!
+//! let answer = Profile::NapCat.failed(Failure::HandlerFailed, "timeout").with_echo(request.echo);
+//! assert_eq!(Profile::NapCat.render(&answer)["retcode"], 1200);
+//! ```
+
+pub mod action;
+pub mod envelope;
+pub mod event;
+pub mod lenient;
+pub mod message;
+
+pub use action::{Action, ActionError, ActionKind, ActionSpec, ACTIONS};
+pub use envelope::{ActionRequest, ActionResponse, Profile, Status};
+pub use event::{Body, Event};
+pub use message::{Message, Segment};
