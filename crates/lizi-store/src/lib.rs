@@ -22,6 +22,7 @@ mod hash;
 mod journal;
 mod limits;
 mod readers;
+mod rollback;
 mod schema;
 mod sessions;
 mod state;
@@ -31,6 +32,7 @@ mod writer;
 pub use config::{Flush, LagPolicy, StoreConfig};
 pub use events::{encode_event, Batch};
 pub use readers::ReaderId;
+pub use rollback::{Durable, RollbackHook};
 pub use schema::SCHEMA_VERSION;
 pub use sessions::{SessionId, TakeOptions, Taken};
 pub use store::{remove_files, Store, StoreStats};
@@ -56,8 +58,8 @@ pub enum StoreError {
     /// A stored document or row could not be read.
     #[error("corrupt stored data: {0}")]
     Corrupt(String),
-    /// An earlier commit failed; the store refuses further writes.
-    #[error("the store stopped after a failed write: {0}")]
+    /// Writes fail until the data folder works again (an earlier write failed).
+    #[error("writes fail until the data folder works again: {0}")]
     Failed(String),
     /// The store was closed.
     #[error("the store is closed")]

@@ -51,6 +51,7 @@ pub enum Taken {
 impl Store {
     /// Allocates a session; its first event is the next one appended.
     pub async fn alloc_session(&self) -> Result<SessionId, StoreError> {
+        self.writable()?;
         let ticket = {
             let mut inner = self.lock();
             let id = inner.next_session;
@@ -74,6 +75,7 @@ impl Store {
 
     /// Removes a session; false if it did not exist.
     pub async fn remove_session(&self, id: SessionId) -> Result<bool, StoreError> {
+        self.writable()?;
         let ticket = {
             let mut inner = self.lock();
             if inner.sessions.remove(&id).is_none() {
@@ -108,6 +110,7 @@ impl Store {
         id: SessionId,
         change: impl FnOnce(&mut SessionState, &crate::state::Counters),
     ) -> Result<bool, StoreError> {
+        self.writable()?;
         let ticket = {
             let mut inner = self.lock();
             let counters = inner.counters();
@@ -158,7 +161,12 @@ impl Store {
                 (ticket, lost, lost_reason)
             };
             let (ticket, lost, lost_reason) = ticket;
-            ticket.wait().await?;
+            match ticket.wait().await {
+                // While writes fail, reads go on: the cursor stays moved in memory, and
+                // is saved when writing works again (see rollback.rs).
+                Ok(()) | Err(StoreError::Failed(_)) => {}
+                Err(error) => return Err(error),
+            }
             return Ok(Taken::Events {
                 events: batch.events,
                 first: batch.first,

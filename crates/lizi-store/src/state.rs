@@ -124,6 +124,29 @@ impl Inner {
         }
     }
 
+    /// Forgets events from `next_seq` on, which were never made durable (their unit
+    /// failed): the log ends where the durable one does, at `cum_total` bytes. No cursor
+    /// is left past its end.
+    pub fn roll_back(&mut self, next_seq: u64, cum_total: u64) {
+        self.next_seq = next_seq;
+        self.cum_total = cum_total;
+        self.published = self.published.min(next_seq);
+        self.on_disk = self.on_disk.min(next_seq);
+        self.reclaimed = self.reclaimed.min(next_seq);
+        if self.cache_first > next_seq {
+            self.cache.clear();
+            self.cache_first = next_seq;
+        } else {
+            self.cache.truncate((next_seq - self.cache_first) as usize);
+        }
+        for session in self.sessions.values_mut() {
+            session.cursor = session.cursor.min(next_seq);
+        }
+        for reader in self.readers.values_mut() {
+            reader.cursor = reader.cursor.min(next_seq);
+        }
+    }
+
     /// The cached event `seq`, if cached.
     pub fn cached(&self, seq: u64) -> Option<&Cached> {
         seq.checked_sub(self.cache_first)
