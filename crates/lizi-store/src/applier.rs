@@ -93,7 +93,17 @@ pub(crate) fn spawn(
                     // meanwhile do not wake this thread once per record.
                     std::thread::sleep(APPLY_EVERY.saturating_sub(last_apply.elapsed()));
                 } else if let (Some((at, _)), true) = (retry, open) {
-                    std::thread::sleep(at.saturating_duration_since(Instant::now()));
+                    // Wait for the retry, taking records meanwhile; a close ends the wait.
+                    loop {
+                        match records.recv_timeout(at.saturating_duration_since(Instant::now())) {
+                            Ok(record) => pending.push(record),
+                            Err(mpsc::RecvTimeoutError::Timeout) => break,
+                            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                                open = false;
+                                break;
+                            }
+                        }
+                    }
                 }
                 loop {
                     match records.try_recv() {
