@@ -70,6 +70,26 @@ pub(crate) struct Counters {
 }
 
 impl Inner {
+    /// An empty log with no cursors, caching up to `cache_events` recent events.
+    pub fn empty(memory: bool, cache_events: usize) -> Inner {
+        Inner {
+            next_seq: 1,
+            published: 1,
+            cum_total: 0,
+            cache_first: 1,
+            cache: VecDeque::new(),
+            sessions: HashMap::new(),
+            tombstones: HashMap::new(),
+            next_session: 1,
+            readers: HashMap::new(),
+            next_reader: 1,
+            reclaimed: 1,
+            on_disk: 1,
+            memory,
+            cache_capacity: cache_events.max(1),
+        }
+    }
+
     /// The log's positions.
     pub fn counters(&self) -> Counters {
         Counters {
@@ -159,22 +179,7 @@ mod tests {
     use super::*;
 
     fn inner_with_events(count: u64) -> Inner {
-        let mut inner = Inner {
-            next_seq: 1,
-            published: 1,
-            cum_total: 0,
-            cache_first: 1,
-            cache: VecDeque::new(),
-            sessions: HashMap::new(),
-            tombstones: HashMap::new(),
-            next_session: 1,
-            readers: HashMap::new(),
-            next_reader: 1,
-            reclaimed: 1,
-            on_disk: 1,
-            memory: false,
-            cache_capacity: 100,
-        };
+        let mut inner = Inner::empty(false, 100);
         for _ in 0..count {
             inner.cache.push_back(Cached {
                 body: "{}".into(),

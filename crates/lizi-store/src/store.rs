@@ -1,6 +1,6 @@
 //! Opening, submitting, publishing, documents and blobs.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{mpsc, Arc, Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;
@@ -153,22 +153,7 @@ impl Store {
     /// its writer and sweeper threads.
     pub fn open(config: StoreConfig) -> Result<Arc<Store>, StoreError> {
         let memory = config.flush == Flush::Memory;
-        let mut inner = Inner {
-            next_seq: 1,
-            published: 1,
-            cum_total: 0,
-            cache_first: 1,
-            cache: VecDeque::new(),
-            sessions: HashMap::new(),
-            tombstones: HashMap::new(),
-            next_session: 1,
-            readers: HashMap::new(),
-            next_reader: 1,
-            reclaimed: 1,
-            on_disk: 1,
-            memory,
-            cache_capacity: config.cache_events.max(1),
-        };
+        let mut inner = Inner::empty(memory, config.cache_events);
         let mut reader = None;
         let mut durable = None;
         if !memory {
