@@ -248,3 +248,45 @@ async fn a_database_that_refuses_the_journal_is_retried_while_requests_go_on() {
     assert_eq!(history(&server).await, ["one", "two", "three", "four"]);
     server.stop().await;
 }
+
+#[tokio::test]
+async fn writes_waiting_for_a_database_that_refuses_records_fail_after_a_bounded_wait() {
+    let server = Server::start_with(|s| s.store.max_unapplied_bytes = 1).await;
+    assert!(send(&server, "one").await.0);
+    let started = Instant::now();
+    while server.metric("lizi_store_unapplied_bytes").await > 0 {
+        assert!(started.elapsed() < Duration::from_secs(10), "not applied");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let database = rusqlite::Connection::open(server.data.join("lizi.db")).expect("open");
+    database.busy_timeout(Duration::from_secs(5)).expect("busy");
+    database.execute_batch(REFUSE).expect("trigger");
+    assert!(send(&server, "two").await.0, "the journal takes it");
+    health_until(&server, Duration::from_secs(10), |s| s == 503).await;
+
+    // The database is now over its limit behind the journal and refuses to catch up: the
+    // next send fails with the reason instead of waiting forever.
+    let started = Instant::now();
+    let (sent, answer) = send(&server, "three").await;
+    assert!(!sent, "{answer}");
+    assert!(answer.contains("refused for the test"), "{answer}");
+    assert!(started.elapsed() < Duration::from_secs(19));
+    assert_eq!(history(&server).await, ["one", "two"]);
+
+    database
+        .execute_batch("DROP TRIGGER refuse_messages")
+        .expect("drop trigger");
+    let started = Instant::now();
+    while !send(&server, "four").await.0 {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "writes did not resume"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    health_until(&server, Duration::from_secs(40), |s| s == 200).await;
+    drop(database);
+    let server = server.restart(|_| {}).await;
+    assert_eq!(history(&server).await, ["one", "two", "four"]);
+    server.stop().await;
+}
