@@ -8,7 +8,8 @@
 //! its writes are durable, and events become visible to readers only then, so nothing a
 //! client was told succeeded can be missing after a crash. An applier thread carries the
 //! journal's records into SQLite in large transactions, and at start-up whatever the
-//! database lacks is applied from the journal first.
+//! database lacks is applied from the journal first. A failed write leaves no trace and
+//! the store recovers by itself once writing works again (see `rollback.rs`).
 //!
 //! Undelivered events live on disk; memory holds a bounded cache of recent events and one
 //! small record per cursor, whatever the lag.

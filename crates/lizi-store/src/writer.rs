@@ -11,6 +11,12 @@
 //! Units are written in the order they were submitted. A unit's ticket resolves only after
 //! the record holding it is durable, and after the events it carries have been published
 //! to readers. The record's ops then go to the applier, which carries them into SQLite.
+//!
+//! A failed write (or a database that stays too far behind) starts an episode, before
+//! the failed units hear of it: the store's memory is rebuilt from what is durable, every
+//! unit queued meanwhile fails, and so does every unit that arrives until a probe of the
+//! journal, tried after 1 s and then twice as long each time up to 30 s, succeeds (see
+//! `rollback.rs`).
 
 use std::borrow::Cow;
 use std::sync::atomic::{AtomicU64, Ordering};
