@@ -70,6 +70,15 @@ async fn send(server: &Server, text: &str) -> (bool, String) {
     (inner["retcode"] == 0, answer.to_string())
 }
 
+/// Sends `text` again and again until it succeeds; panics after `within`.
+async fn send_once_writes_resume(server: &Server, text: &str, within: Duration) {
+    let started = Instant::now();
+    while !send(server, text).await.0 {
+        assert!(started.elapsed() < within, "writes did not resume");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
 /// The texts of group 30001's history, oldest first.
 async fn history(server: &Server) -> Vec<String> {
     let response = server
@@ -172,14 +181,7 @@ async fn a_full_disk_fails_sends_without_a_trace_and_writes_resume_once_space_is
 
     // Once there is room again, writes resume by themselves.
     std::fs::remove_file(&filler).expect("remove the filler");
-    let started = Instant::now();
-    while !send(&server, "after").await.0 {
-        assert!(
-            started.elapsed() < Duration::from_secs(40),
-            "writes did not resume"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    send_once_writes_resume(&server, "after", Duration::from_secs(40)).await;
     health_until(&server, Duration::from_secs(40), |s| s == 200).await;
     assert_eq!(server.metric("lizi_store_failing").await, 0);
     assert_eq!(history(&server).await, ["before", "after"]);
@@ -276,14 +278,7 @@ async fn writes_waiting_for_a_database_that_refuses_records_fail_after_a_bounded
     database
         .execute_batch("DROP TRIGGER refuse_messages")
         .expect("drop trigger");
-    let started = Instant::now();
-    while !send(&server, "four").await.0 {
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "writes did not resume"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    send_once_writes_resume(&server, "four", Duration::from_secs(60)).await;
     health_until(&server, Duration::from_secs(40), |s| s == 200).await;
     drop(database);
     let server = server.restart(|_| {}).await;
