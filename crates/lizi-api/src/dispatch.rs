@@ -16,6 +16,18 @@ use crate::metrics::Metrics;
 use crate::response::{self, with, xlz};
 use crate::{encode, sessions, ws, AppState};
 
+/// `/health`: ok, or 503 with the reason while the store's writes fail.
+fn health(store: &lizi_store::Store) -> Response {
+    match store.failing() {
+        None => xlz(r#"{"status":"ok"}"#),
+        Some(reason) => with(
+            StatusCode::SERVICE_UNAVAILABLE,
+            response::XLZ_CONTENT_TYPE,
+            serde_json::json!({"status": "failing", "reason": reason}).to_string(),
+        ),
+    }
+}
+
 /// Handles every request.
 pub async fn dispatch(
     State(state): State<AppState>,
@@ -53,7 +65,7 @@ pub async fn dispatch(
         };
     }
     match path.as_str() {
-        "/health" => return xlz(r#"{"status":"ok"}"#),
+        "/health" => return health(&state.log),
         "/openapi.json" => {
             let document = crate::openapi::document(state.config.key_access);
             return with(StatusCode::OK, "application/json", document.to_string());

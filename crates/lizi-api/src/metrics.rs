@@ -125,6 +125,18 @@ impl Metrics {
                 store.unapplied_bytes(),
             ),
             (
+                "lizi_store_write_failures_total",
+                "counter",
+                "episodes of failed writes to the journal or the database",
+                load(&stats.write_failures),
+            ),
+            (
+                "lizi_store_failing",
+                "gauge",
+                "1 while writes fail (see /health for why)",
+                u64::from(store.failing().is_some()),
+            ),
+            (
                 "lizi_websockets",
                 "gauge",
                 "open WebSocket connections",

@@ -1,7 +1,7 @@
 //! [`SimBackend`]: the simulated network behind the [`Backend`] trait.
 
 use std::fmt;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 
 use lizi_core::backend::SimMessage;
 use lizi_core::{
@@ -14,7 +14,7 @@ use crate::fixture::WorldFixture;
 use crate::messages::{random_id, Target};
 use crate::persist::DocChange;
 use crate::world::{now, World};
-use lizi_store::{Op, Store, StoreError, Ticket};
+use lizi_store::{Op, RollbackHook, Store, StoreError, Ticket};
 
 /// The simulated QQ network: the world in memory, every change saved in the [`Store`].
 ///
@@ -27,8 +27,12 @@ use lizi_store::{Op, Store, StoreError, Ticket};
 /// A change and the events it causes are committed to the store as one unit, queued while
 /// the world is locked (so units are in the order of the changes), and the request is
 /// answered only once that unit is durable.
+///
+/// When a write fails, the store rebuilds the world from what is durable, through the
+/// hook this backend registers (see the store's `rollback.rs`), so that no change answered
+/// as failed stays visible; while writes fail, changes are refused before they are made.
 pub struct SimBackend {
-    world: Mutex<World>,
+    world: Arc<Mutex<World>>,
     store: Arc<Store>,
     pub(crate) media: crate::media::MediaState,
 }
@@ -61,6 +65,21 @@ fn doc_op(change: DocChange) -> Op {
     }
 }
 
+/// The store's hook that puts the world back to what is durable after a failed write.
+fn rebuild_hook(world: Weak<Mutex<World>>) -> RollbackHook {
+    Box::new(move |durable, store_part| {
+        let rebuilt = World::from_docs(durable.docs()).map_err(|e| e.to_string())?;
+        let Some(world) = world.upgrade() else {
+            store_part();
+            return Ok(());
+        };
+        let mut world = world.lock().unwrap_or_else(PoisonError::into_inner);
+        *world = rebuilt;
+        store_part();
+        Ok(())
+    })
+}
+
 fn store_failure(error: StoreError) -> Failure {
     Failure::new(
         FailureKind::Internal,
@@ -81,23 +100,13 @@ impl SimBackend {
             let world = World::from_fixture(fixture, now());
             let ops = world.all_docs().into_iter().map(doc_op).collect();
             store.write(ops).wait().await?;
-            let backend = SimBackend {
-                world: Mutex::new(world),
-                store,
-                media: crate::media::MediaState::default(),
-            };
-            return Ok((backend, WorldSource::Seeded));
+            return Ok((SimBackend::from_world(world, store), WorldSource::Seeded));
         }
         let world = World::from_docs(
             docs.iter()
                 .map(|(kind, key, body)| (kind.as_str(), key.as_str(), body.as_str())),
         )?;
-        let backend = SimBackend {
-            world: Mutex::new(world),
-            store,
-            media: crate::media::MediaState::default(),
-        };
-        Ok((backend, WorldSource::Loaded))
+        Ok((SimBackend::from_world(world, store), WorldSource::Loaded))
     }
 
     /// A backend running the world `fixture` describes, without loading anything (for
@@ -108,8 +117,12 @@ impl SimBackend {
 
     /// A backend running `world` (a loaded one, say), saving changes in `store`.
     pub fn from_world(world: World, store: Arc<Store>) -> SimBackend {
+        let world = Arc::new(Mutex::new(world));
+        if !store.is_memory() {
+            store.on_rollback(rebuild_hook(Arc::downgrade(&world)));
+        }
         SimBackend {
-            world: Mutex::new(world),
+            world,
             store,
             media: crate::media::MediaState::default(),
         }
@@ -155,6 +168,8 @@ impl SimBackend {
         change: impl FnOnce(&mut World) -> Result<(R, Vec<Event>), SimError>,
     ) -> Result<(R, Ticket), Failure> {
         let mut world = self.lock();
+        // While writes fail, nothing is changed that could not be saved.
+        self.store.writable().map_err(store_failure)?;
         let result = change(&mut world);
         let mut ops: Vec<Op> = if self.store.is_memory() {
             world.discard_changes();

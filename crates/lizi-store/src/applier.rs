@@ -13,6 +13,12 @@
 //!
 //! Until a record is applied, the events it carries stay in the store's memory cache and
 //! its blobs in the store's blob map, so readers find them either way.
+//!
+//! Should a transaction fail (a full disk), the journal keeps its records: they stay
+//! pending here, and the applier tries them again, with those that arrived meanwhile,
+//! after 1 s, then twice as long each time up to 30 s. The store reports the failure
+//! meanwhile (see `rollback.rs`); requests go on until the journal's lead over the
+//! database reaches its limit (see `backlog.rs`).
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -27,6 +33,7 @@ use rusqlite::{params, Connection};
 
 use crate::backlog::Backlog;
 use crate::hash::FxHasher;
+use crate::rollback::{back_off, FIRST_RETRY};
 use crate::store::Store;
 use crate::writer::{Op, Written};
 use crate::StoreError;
@@ -47,8 +54,7 @@ pub(crate) const APPLIED_KEY: &str = "journal_applied";
 
 /// Starts the applier on `connection`, whose write-ahead log is `wal`; it ends, after
 /// applying everything it was sent, once its sender is dropped. `applied` follows the last
-/// record it made durable; each record leaves `backlog` once it is applied (or skipped
-/// after a failure).
+/// record it made durable; each record leaves `backlog` once it is applied.
 pub(crate) fn spawn(
     store: Weak<Store>,
     mut connection: Connection,
@@ -69,65 +75,108 @@ pub(crate) fn spawn(
                 last: Instant::now(),
                 pending: None,
             };
-            // After a failed transaction nothing more is applied: the database must stay a
-            // prefix of the journal, which keeps every record from the failed one on.
-            let mut failed = false;
-            while let Ok(first) = records.recv() {
-                if failed {
-                    backlog.remove(first.bytes);
-                    continue;
-                }
-                // Sleep rather than wait on the channel, so the writer's sends meanwhile
-                // do not wake this thread once per record.
-                std::thread::sleep(APPLY_EVERY.saturating_sub(last_apply.elapsed()));
-                let mut batch = vec![first];
-                let open = loop {
-                    match records.try_recv() {
-                        Ok(record) => batch.push(record),
-                        Err(mpsc::TryRecvError::Empty) => break true,
-                        Err(mpsc::TryRecvError::Disconnected) => break false,
+            // What waits to be applied: the records of a failed transaction stay here,
+            // with those that arrive meanwhile, until the database takes them.
+            let mut pending = Pending::default();
+            let mut open = true;
+            let mut retry: Option<(Instant, Duration)> = None;
+            loop {
+                if pending.is_empty() {
+                    if !open {
+                        break;
                     }
-                };
-                last_apply = Instant::now();
-                let last_seq = batch.last().map_or(0, |r| r.seq);
-                let mark = batch.iter().filter_map(|r| r.mark).max();
-                let bytes: u64 = batch.iter().map(|r| r.bytes).sum();
-                let ops: Vec<Vec<Op>> = batch.into_iter().map(|r| r.ops).collect();
-                let applied_now = apply(&mut connection, &ops, last_seq);
-                backlog.remove(bytes);
-                match applied_now {
-                    Ok(()) => {
-                        if let Some(store) = store.upgrade() {
-                            store.settle(mark, &ops);
-                        }
-                        match log.committed(last_seq, !open) {
-                            Ok(Some(durable)) => applied.store(durable, Ordering::Release),
-                            Ok(None) => {}
-                            Err(error) => {
-                                tracing::error!("{error}");
-                                if let Some(store) = store.upgrade() {
-                                    store.fail(error);
-                                }
+                    match records.recv() {
+                        Ok(first) => pending.push(first),
+                        Err(mpsc::RecvError) => break,
+                    }
+                    // Sleep rather than wait on the channel, so the writer's sends
+                    // meanwhile do not wake this thread once per record.
+                    std::thread::sleep(APPLY_EVERY.saturating_sub(last_apply.elapsed()));
+                } else if let (Some((at, _)), true) = (retry, open) {
+                    // Wait for the retry, taking records meanwhile; a close ends the wait.
+                    loop {
+                        match records.recv_timeout(at.saturating_duration_since(Instant::now())) {
+                            Ok(record) => pending.push(record),
+                            Err(mpsc::RecvTimeoutError::Timeout) => break,
+                            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                                open = false;
+                                break;
                             }
                         }
                     }
-                    Err(error) => {
-                        tracing::error!(
-                            "applying journal records up to {last_seq} to the database failed: {error}"
-                        );
-                        failed = true;
-                        if let Some(store) = store.upgrade() {
-                            store.fail(StoreError::from(error));
+                }
+                loop {
+                    match records.try_recv() {
+                        Ok(record) => pending.push(record),
+                        Err(mpsc::TryRecvError::Empty) => break,
+                        Err(mpsc::TryRecvError::Disconnected) => {
+                            open = false;
+                            break;
                         }
                     }
                 }
-                if !open {
-                    break;
+                last_apply = Instant::now();
+                match apply(&mut connection, &pending.ops, pending.last_seq) {
+                    Ok(()) => {
+                        retry = None;
+                        backlog.remove(pending.bytes);
+                        let ops = std::mem::take(&mut pending.ops);
+                        let mark = pending.mark.take();
+                        let last_seq = pending.last_seq;
+                        pending = Pending::default();
+                        let Some(store) = store.upgrade() else {
+                            continue;
+                        };
+                        store.settle(mark, &ops);
+                        store.apply_works();
+                        match log.committed(last_seq, !open) {
+                            Ok(Some(durable)) => applied.store(durable, Ordering::Release),
+                            Ok(None) => {}
+                            Err(error) => store.apply_failed(&error.to_string()),
+                        }
+                    }
+                    Err(error) => {
+                        if let Some(store) = store.upgrade() {
+                            store.apply_failed(&format!(
+                                "records up to {}: {error}",
+                                pending.last_seq
+                            ));
+                        }
+                        if !open {
+                            // Closing: the journal keeps the records for the next start.
+                            break;
+                        }
+                        let wait = retry.map_or(FIRST_RETRY, |(_, wait)| back_off(wait));
+                        retry = Some((Instant::now() + wait, wait));
+                    }
                 }
             }
         })
         .map_err(|e| StoreError::Io(format!("starting the applier: {e}")))?;
     Ok((sender, thread))
+}
+
+/// Journal records on their way into SQLite, gathered into one transaction.
+#[derive(Default)]
+struct Pending {
+    ops: Vec<Vec<Op>>,
+    bytes: u64,
+    last_seq: u64,
+    /// The highest publish mark of the records.
+    mark: Option<u64>,
+}
+
+impl Pending {
+    fn is_empty(&self) -> bool {
+        self.ops.is_empty()
+    }
+
+    fn push(&mut self, record: Written) {
+        self.bytes += record.bytes;
+        self.last_seq = record.seq;
+        self.mark = self.mark.max(record.mark);
+        self.ops.push(record.ops);
+    }
 }
 
 /// Closes the backlog when dropped.

@@ -61,11 +61,16 @@ impl Backlog {
             });
     }
 
+    /// Whether the backlog is within its limit (or nobody can shorten it).
+    pub fn within_limit(&self) -> bool {
+        !self.over_limit()
+    }
+
     /// Returns once the backlog is within its limit, saying so in the log when it had to
-    /// wait.
-    pub fn wait_within_limit(&self) {
+    /// wait; answers false when `give_up` said so first.
+    pub fn wait_within_limit(&self, give_up: impl Fn() -> bool) -> bool {
         if !self.over_limit() {
-            return;
+            return true;
         }
         let started = Instant::now();
         tracing::warn!(
@@ -74,12 +79,16 @@ impl Backlog {
             "the database is behind the journal by more than its limit; writes wait for it"
         );
         while self.over_limit() {
+            if give_up() {
+                return false;
+            }
             std::thread::sleep(RECHECK);
         }
         tracing::info!(
             waited_ms = started.elapsed().as_millis() as u64,
             "the database caught up; writes go on"
         );
+        true
     }
 }
 
@@ -95,7 +104,7 @@ mod tests {
         assert_eq!(backlog.bytes(), 12);
         backlog.remove(5);
         assert_eq!(backlog.bytes(), 7);
-        backlog.wait_within_limit();
+        assert!(backlog.wait_within_limit(|| true));
         backlog.remove(100);
         assert_eq!(backlog.bytes(), 0);
     }
@@ -104,8 +113,12 @@ mod tests {
     fn a_closed_backlog_holds_nobody_back() {
         let backlog = Backlog::new(10);
         backlog.add(50);
+        assert!(
+            !backlog.wait_within_limit(|| true),
+            "over the limit, it gives up"
+        );
         backlog.close();
-        backlog.wait_within_limit();
+        assert!(backlog.wait_within_limit(|| true));
         assert_eq!(backlog.bytes(), 50);
     }
 }

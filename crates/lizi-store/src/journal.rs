@@ -17,6 +17,13 @@
 //! previous one in sequence (what is left of an older round). At start-up the records
 //! after SQLite's `journal_applied` mark are applied, in sequence, up to the first gap, and
 //! the database is checkpointed to disk before the journal is written again.
+//!
+//! A record whose write or flush fails must not come back at the next start: the request
+//! that made it was told it failed. Its file is then cut back to where the record began
+//! (after a failed flush the bytes may well be in the page cache, whole and valid), and
+//! the next record takes the same place and sequence number. [`Journal::probe`] tells
+//! whether writing works again: it cuts the file back once more, writes and flushes a
+//! block of zeros past the last record, and cuts that off too.
 
 use std::borrow::Cow;
 use std::fs::{File, OpenOptions};
@@ -34,6 +41,10 @@ pub(crate) const FILES: [&str; 2] = ["lizi.journal-0", "lizi.journal-1"];
 /// Size after which writing moves to the other file (when that one is applied).
 pub(crate) const ROTATE_BYTES: u64 = 16 << 20;
 
+/// The bytes [`Journal::probe`] writes: a few pages, so that a disk with room for a
+/// small record in an already allocated page does not pass for a working one.
+const PROBE_BYTES: usize = 64 << 10;
+
 const MAGIC: &[u8; 4] = b"LZJ1";
 const HEADER: usize = 4 + 8 + 4 + 8;
 
@@ -46,6 +57,9 @@ pub(crate) struct Journal {
     last_in: [u64; 2],
     next_seq: u64,
     record: Vec<u8>,
+    /// Makes the next append fail after its bytes are written, as a failed flush does.
+    #[cfg(test)]
+    fail_next_flush: bool,
 }
 
 impl Journal {
@@ -69,6 +83,8 @@ impl Journal {
             last_in: [0, 0],
             next_seq: next_seq.max(1),
             record: Vec::new(),
+            #[cfg(test)]
+            fail_next_flush: false,
         })
     }
 
@@ -104,11 +120,9 @@ impl Journal {
         self.record[4..12].copy_from_slice(&seq.to_le_bytes());
         self.record[12..16].copy_from_slice(&len.to_le_bytes());
         self.record[16..24].copy_from_slice(&sum.to_le_bytes());
-        let file = &self.files[self.current];
-        let io = |e: std::io::Error| StoreError::Io(format!("writing the journal: {e}"));
-        file.write_all_at(&self.record, self.offset).map_err(io)?;
-        if sync {
-            file.sync_data().map_err(io)?;
+        if let Err(error) = self.write_record(sync) {
+            self.cut_back();
+            return Err(StoreError::Io(format!("writing the journal: {error}")));
         }
         let bytes = self.record.len() as u64;
         self.offset += bytes;
@@ -119,6 +133,47 @@ impl Journal {
             self.record = Vec::new();
         }
         Ok((seq, bytes))
+    }
+
+    /// Writes the encoded record at the end of the current file.
+    fn write_record(&mut self, sync: bool) -> std::io::Result<()> {
+        let file = &self.files[self.current];
+        file.write_all_at(&self.record, self.offset)?;
+        #[cfg(test)]
+        if std::mem::take(&mut self.fail_next_flush) {
+            return Err(std::io::Error::other("injected flush failure"));
+        }
+        if sync {
+            file.sync_data()?;
+        }
+        Ok(())
+    }
+
+    /// Cuts the current file back to the end of its last whole record, so that nothing of
+    /// a failed one can be read back; a failure is logged (the next probe cuts again).
+    fn cut_back(&self) {
+        if let Err(error) = self.files[self.current].set_len(self.offset) {
+            tracing::warn!("cutting a failed record off the journal failed: {error}");
+        }
+    }
+
+    /// The sequence number the next record gets: every record below it is written.
+    pub fn next_seq(&self) -> u64 {
+        self.next_seq
+    }
+
+    /// Checks that the journal can be written again after a failure: cuts the current
+    /// file back to its last whole record, writes and flushes [`PROBE_BYTES`] of zeros
+    /// after it, and cuts them off again.
+    pub fn probe(&self) -> Result<(), StoreError> {
+        let io = |e: std::io::Error| StoreError::Io(format!("writing the journal: {e}"));
+        let file = &self.files[self.current];
+        file.set_len(self.offset).map_err(io)?;
+        file.write_all_at(&[0; PROBE_BYTES], self.offset)
+            .and_then(|()| file.sync_data())
+            .map_err(io)?;
+        file.set_len(self.offset).map_err(io)?;
+        file.sync_data().map_err(io)
     }
 }
 
@@ -537,6 +592,37 @@ mod tests {
         drop(journal);
         crate::remove_files(&dir).unwrap();
         assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_record_whose_flush_failed_is_cut_off_and_its_place_reused() {
+        let dir = folder("cut");
+        let mut journal = Journal::open(&dir, 1).unwrap();
+        journal.append(sample().iter(), true, 0).unwrap();
+        journal.fail_next_flush = true;
+        let failed = journal.append(sample().iter(), true, 0);
+        assert!(failed.is_err(), "{failed:?}");
+        // The failed record's bytes were written whole; none of them may come back.
+        let seqs: Vec<u64> = replay(&dir, 0).unwrap().iter().map(|r| r.0).collect();
+        assert_eq!(seqs, [1]);
+        journal.probe().unwrap();
+        assert_eq!(
+            replay(&dir, 0).unwrap().len(),
+            1,
+            "the probe leaves no record"
+        );
+        // The next record takes the failed one's number and place.
+        assert_eq!(journal.next_seq(), 2);
+        journal
+            .append([&Op::Reclaim(9)].into_iter(), true, 0)
+            .unwrap();
+        let records = replay(&dir, 0).unwrap();
+        let seqs: Vec<u64> = records.iter().map(|r| r.0).collect();
+        assert_eq!(seqs, [1, 2]);
+        assert!(matches!(records[1].1[..], [Op::Reclaim(9)]));
+        let length = std::fs::metadata(dir.join(FILES[0])).unwrap().len();
+        assert_eq!(length, journal.offset, "the file ends at its last record");
         let _ = std::fs::remove_dir_all(&dir);
     }
 

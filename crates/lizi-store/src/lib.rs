@@ -8,7 +8,8 @@
 //! its writes are durable, and events become visible to readers only then, so nothing a
 //! client was told succeeded can be missing after a crash. An applier thread carries the
 //! journal's records into SQLite in large transactions, and at start-up whatever the
-//! database lacks is applied from the journal first.
+//! database lacks is applied from the journal first. A failed write leaves no trace and
+//! the store recovers by itself once writing works again (see `rollback.rs`).
 //!
 //! Undelivered events live on disk; memory holds a bounded cache of recent events and one
 //! small record per cursor, whatever the lag.
@@ -22,6 +23,7 @@ mod hash;
 mod journal;
 mod limits;
 mod readers;
+mod rollback;
 mod schema;
 mod sessions;
 mod state;
@@ -31,6 +33,7 @@ mod writer;
 pub use config::{Flush, LagPolicy, StoreConfig};
 pub use events::{encode_event, Batch};
 pub use readers::ReaderId;
+pub use rollback::{Durable, RollbackHook};
 pub use schema::SCHEMA_VERSION;
 pub use sessions::{SessionId, TakeOptions, Taken};
 pub use store::{remove_files, Store, StoreStats};
@@ -56,8 +59,8 @@ pub enum StoreError {
     /// A stored document or row could not be read.
     #[error("corrupt stored data: {0}")]
     Corrupt(String),
-    /// An earlier commit failed; the store refuses further writes.
-    #[error("the store stopped after a failed write: {0}")]
+    /// Writes fail until the data folder works again (an earlier write failed).
+    #[error("writes fail until the data folder works again: {0}")]
     Failed(String),
     /// The store was closed.
     #[error("the store is closed")]

@@ -37,6 +37,9 @@ pub(crate) fn spawn_sweeper(store: Weak<Store>) -> Result<(), StoreError> {
 impl Store {
     /// Applies idle expiry and lag limits now.
     pub fn sweep(&self) -> Result<(), StoreError> {
+        if self.refuses_writes() {
+            return Ok(()); // nothing it changed could be saved
+        }
         let now = now();
         let config = &self.config;
         let mut inner = self.lock();

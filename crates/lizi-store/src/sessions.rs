@@ -51,6 +51,7 @@ pub enum Taken {
 impl Store {
     /// Allocates a session; its first event is the next one appended.
     pub async fn alloc_session(&self) -> Result<SessionId, StoreError> {
+        self.writable()?;
         let ticket = {
             let mut inner = self.lock();
             let id = inner.next_session;
@@ -74,6 +75,7 @@ impl Store {
 
     /// Removes a session; false if it did not exist.
     pub async fn remove_session(&self, id: SessionId) -> Result<bool, StoreError> {
+        self.writable()?;
         let ticket = {
             let mut inner = self.lock();
             if inner.sessions.remove(&id).is_none() {
@@ -108,6 +110,7 @@ impl Store {
         id: SessionId,
         change: impl FnOnce(&mut SessionState, &crate::state::Counters),
     ) -> Result<bool, StoreError> {
+        self.writable()?;
         let ticket = {
             let mut inner = self.lock();
             let counters = inner.counters();
@@ -125,7 +128,8 @@ impl Store {
     }
 
     /// Takes a session's pending events (moving its cursor unless peeking) and reports
-    /// what it lost; the cursor move is durable before this returns.
+    /// what it lost; the cursor move is durable before this returns, except while writes
+    /// fail.
     pub async fn take(&self, id: SessionId, options: TakeOptions) -> Result<Taken, StoreError> {
         loop {
             let (from, to) = {
@@ -158,7 +162,12 @@ impl Store {
                 (ticket, lost, lost_reason)
             };
             let (ticket, lost, lost_reason) = ticket;
-            ticket.wait().await?;
+            if let Err(error) = ticket.wait().await {
+                // While writes fail, reads go on: the cursor stays moved in memory and is
+                // saved when writing works again (see rollback.rs); should lizi stop
+                // before that, these events come again rather than being lost.
+                tracing::debug!(session = id, "a read's cursor is not saved yet: {error}");
+            }
             return Ok(Taken::Events {
                 events: batch.events,
                 first: batch.first,

@@ -70,6 +70,26 @@ pub(crate) struct Counters {
 }
 
 impl Inner {
+    /// An empty log with no cursors, caching up to `cache_events` recent events.
+    pub fn empty(memory: bool, cache_events: usize) -> Inner {
+        Inner {
+            next_seq: 1,
+            published: 1,
+            cum_total: 0,
+            cache_first: 1,
+            cache: VecDeque::new(),
+            sessions: HashMap::new(),
+            tombstones: HashMap::new(),
+            next_session: 1,
+            readers: HashMap::new(),
+            next_reader: 1,
+            reclaimed: 1,
+            on_disk: 1,
+            memory,
+            cache_capacity: cache_events.max(1),
+        }
+    }
+
     /// The log's positions.
     pub fn counters(&self) -> Counters {
         Counters {
@@ -124,9 +144,81 @@ impl Inner {
         }
     }
 
+    /// Forgets events from `next_seq` on, which were never made durable (their unit
+    /// failed): the log ends where the durable one does, at `cum_total` bytes. No cursor
+    /// is left past its end.
+    pub fn roll_back(&mut self, next_seq: u64, cum_total: u64) {
+        self.next_seq = next_seq;
+        self.cum_total = cum_total;
+        self.published = self.published.min(next_seq);
+        self.on_disk = self.on_disk.min(next_seq);
+        self.reclaimed = self.reclaimed.min(next_seq);
+        if self.cache_first > next_seq {
+            self.cache.clear();
+            self.cache_first = next_seq;
+        } else {
+            self.cache.truncate((next_seq - self.cache_first) as usize);
+        }
+        for session in self.sessions.values_mut() {
+            session.cursor = session.cursor.min(next_seq);
+        }
+        for reader in self.readers.values_mut() {
+            reader.cursor = reader.cursor.min(next_seq);
+        }
+    }
+
     /// The cached event `seq`, if cached.
     pub fn cached(&self, seq: u64) -> Option<&Cached> {
         seq.checked_sub(self.cache_first)
             .and_then(|i| self.cache.get(i as usize))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn inner_with_events(count: u64) -> Inner {
+        let mut inner = Inner::empty(false, 100);
+        for _ in 0..count {
+            inner.cache.push_back(Cached {
+                body: "{}".into(),
+                cum_before: inner.cum_total,
+            });
+            inner.next_seq += 1;
+            inner.cum_total += 2;
+        }
+        inner
+    }
+
+    #[test]
+    fn a_roll_back_forgets_the_events_that_were_never_durable() {
+        let mut inner = inner_with_events(5);
+        inner.published = 4; // events 1-3 durable, 4 and 5 failed
+        inner.sessions.insert(
+            1,
+            SessionState {
+                cursor: 6,
+                lost: 0,
+                lost_reason: String::new(),
+                last_seen: 0,
+            },
+        );
+        inner.roll_back(4, 6);
+        assert_eq!((inner.next_seq, inner.cum_total), (4, 6));
+        assert_eq!(inner.cache.len(), 3);
+        assert!(inner.cached(3).is_some() && inner.cached(4).is_none());
+        assert_eq!(inner.sessions[&1].cursor, 4, "no cursor past the log's end");
+    }
+
+    #[test]
+    fn a_roll_back_behind_an_uncached_log_empties_the_cache() {
+        let mut inner = inner_with_events(0);
+        inner.next_seq = 9;
+        inner.cache_first = 9;
+        inner.reclaimed = 9;
+        inner.roll_back(7, 0);
+        assert_eq!((inner.cache_first, inner.reclaimed), (7, 7));
+        assert!(inner.cache.is_empty());
     }
 }

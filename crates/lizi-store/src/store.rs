@@ -1,6 +1,6 @@
 //! Opening, submitting, publishing, documents and blobs.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{mpsc, Arc, Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;
@@ -11,6 +11,7 @@ use tokio::sync::watch;
 use crate::backlog::Backlog;
 use crate::config::{Flush, StoreConfig};
 use crate::journal::{self, Journal};
+use crate::rollback::{Health, RollbackHook};
 use crate::state::{Inner, SessionState};
 use crate::writer::{self, Committed, Job, Op, Ticket, Unit};
 use crate::{applier, schema, StoreError};
@@ -36,25 +37,16 @@ pub fn remove_files(dir: &std::path::Path) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Announces a committed batch: counts it, publishes its events, resolves its tickets, and
-/// stops the store after a failure.
+/// Announces a committed batch: counts it, publishes its events and resolves its tickets.
 pub(crate) fn finish(store: &std::sync::Weak<Store>, batch: Committed) {
-    if let Some(store) = store.upgrade() {
-        match &batch.result {
-            Ok(()) => {
-                store.stats.commits.fetch_add(1, Ordering::Relaxed);
-                store
-                    .stats
-                    .committed_units
-                    .fetch_add(batch.done.len() as u64, Ordering::Relaxed);
-                if let Some(mark) = batch.mark {
-                    store.publish(mark);
-                }
-            }
-            Err(error) => {
-                *store.failure.lock().unwrap_or_else(PoisonError::into_inner) =
-                    Some(StoreError::Failed(error.to_string()));
-            }
+    if let (Some(store), Ok(())) = (store.upgrade(), &batch.result) {
+        store.stats.commits.fetch_add(1, Ordering::Relaxed);
+        store
+            .stats
+            .committed_units
+            .fetch_add(batch.done.len() as u64, Ordering::Relaxed);
+        if let Some(mark) = batch.mark {
+            store.publish(mark);
         }
     }
     batch.resolve();
@@ -73,6 +65,8 @@ pub struct StoreStats {
     pub commits: AtomicU64,
     /// Units (requests' writes) those records held.
     pub committed_units: AtomicU64,
+    /// Episodes of failed writes (to the journal or to the database).
+    pub write_failures: AtomicU64,
 }
 
 /// lizi's durable state. Shared behind an `Arc`.
@@ -83,10 +77,13 @@ pub struct Store {
     writer: Mutex<Option<mpsc::Sender<Job>>>,
     writer_threads: Mutex<Vec<JoinHandle<()>>>,
     pub(crate) reader: Option<Mutex<Connection>>,
-    failure: Mutex<Option<StoreError>>,
+    /// Whether writes fail, and why.
+    pub(crate) health: Health,
+    /// Rebuilds the simulated world after a failed write.
+    pub(crate) rollback: Mutex<Option<RollbackHook>>,
     /// Blobs not in the database: all of them when there is none, else those still on
     /// their way to it.
-    memory_blobs: Mutex<HashMap<String, Arc<[u8]>>>,
+    pub(crate) memory_blobs: Mutex<HashMap<String, Arc<[u8]>>>,
     /// The journal's lead over the database.
     backlog: Arc<Backlog>,
     /// Counters.
@@ -156,22 +153,7 @@ impl Store {
     /// its writer and sweeper threads.
     pub fn open(config: StoreConfig) -> Result<Arc<Store>, StoreError> {
         let memory = config.flush == Flush::Memory;
-        let mut inner = Inner {
-            next_seq: 1,
-            published: 1,
-            cum_total: 0,
-            cache_first: 1,
-            cache: VecDeque::new(),
-            sessions: HashMap::new(),
-            tombstones: HashMap::new(),
-            next_session: 1,
-            readers: HashMap::new(),
-            next_reader: 1,
-            reclaimed: 1,
-            on_disk: 1,
-            memory,
-            cache_capacity: config.cache_events.max(1),
-        };
+        let mut inner = Inner::empty(memory, config.cache_events);
         let mut reader = None;
         let mut durable = None;
         if !memory {
@@ -206,7 +188,8 @@ impl Store {
             writer: Mutex::new(None),
             writer_threads: Mutex::new(Vec::new()),
             reader,
-            failure: Mutex::new(None),
+            health: Health::default(),
+            rollback: Mutex::new(None),
             memory_blobs: Mutex::new(HashMap::new()),
             backlog: Arc::new(Backlog::new(unapplied_limit)),
             stats: StoreStats::default(),
@@ -226,11 +209,7 @@ impl Store {
             let weak = Arc::downgrade(&store);
             let thread = std::thread::Builder::new()
                 .name("lizi-writer".into())
-                .spawn(move || {
-                    writer::run(journal, sync, jobs, applied, to_applier, backlog, |batch| {
-                        finish(&weak, batch)
-                    })
-                })
+                .spawn(move || writer::run(journal, sync, jobs, applied, to_applier, backlog, weak))
                 .map_err(|e| StoreError::Io(format!("starting the writer: {e}")))?;
             *store.writer.lock().unwrap_or_else(PoisonError::into_inner) = Some(sender);
             // Joined in this order at close: the writer first, then the applier it feeds.
@@ -264,13 +243,8 @@ impl Store {
 
     /// Queues a unit; call with the store lock held when the unit's order matters.
     pub(crate) fn submit(&self, unit: Unit) -> Ticket {
-        if let Some(failure) = self
-            .failure
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
-        {
-            return Ticket::ready(Err(failure));
+        if let Some(refusal) = self.health.refusal() {
+            return Ticket::ready(Err(refusal));
         }
         if unit.is_empty() {
             return Ticket::ready(Ok(()));
@@ -334,12 +308,6 @@ impl Store {
                     .remove(hash);
             }
         }
-    }
-
-    /// Stops accepting writes after a failure the caller has logged.
-    pub(crate) fn fail(&self, error: StoreError) {
-        *self.failure.lock().unwrap_or_else(PoisonError::into_inner) =
-            Some(StoreError::Failed(error.to_string()));
     }
 
     /// Makes events below `mark` visible (from the writer thread, once durable).
@@ -448,11 +416,7 @@ impl Store {
             // Everything is in the database, on disk, now, unless a write or the
             // checkpoint failed: then the journal keeps what the database may lack, for
             // the next start.
-            let failed = self
-                .failure
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .is_some();
+            let failed = self.failing().is_some();
             if !failed && checkpointed {
                 journal::clear(&self.config.dir);
             }

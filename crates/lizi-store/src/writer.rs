@@ -11,17 +11,25 @@
 //! Units are written in the order they were submitted. A unit's ticket resolves only after
 //! the record holding it is durable, and after the events it carries have been published
 //! to readers. The record's ops then go to the applier, which carries them into SQLite.
+//!
+//! A failed write (or a database that stays too far behind) starts an episode, before
+//! the failed units hear of it: the store's memory is rebuilt from what is durable, every
+//! unit queued meanwhile fails, and so does every unit that arrives until a probe of the
+//! journal, tried after 1 s and then twice as long each time up to 30 s, succeeds (see
+//! `rollback.rs`).
 
 use std::borrow::Cow;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
 
 use tokio::sync::oneshot;
 
 use crate::backlog::Backlog;
 use crate::journal::Journal;
+use crate::rollback::{back_off, FIRST_RETRY};
+use crate::store::{finish, Store};
 use crate::StoreError;
 
 /// Most units written in one record.
@@ -216,10 +224,48 @@ pub(crate) struct Written {
     pub mark: Option<u64>,
 }
 
+/// How long a record waits for a database that is behind and failing before its units
+/// fail; a database that works is waited for up to [`BACKLOG_WAIT_LONGEST`].
+const BACKLOG_WAIT_FAILING: Duration = Duration::from_secs(10);
+
+/// The longest a record waits for the database to catch up.
+const BACKLOG_WAIT_LONGEST: Duration = Duration::from_secs(60);
+
+/// An episode of failed writes, as the writer sees it (see `rollback.rs`).
+struct Episode {
+    error: StoreError,
+    wait: Duration,
+    next_try: Instant,
+}
+
+impl Episode {
+    fn new(error: StoreError) -> Episode {
+        Episode {
+            error: StoreError::Failed(error.to_string()),
+            wait: FIRST_RETRY,
+            next_try: Instant::now() + FIRST_RETRY,
+        }
+    }
+
+    fn back_off(&mut self) {
+        self.wait = back_off(self.wait);
+        self.next_try = Instant::now() + self.wait;
+    }
+}
+
+/// Fails every job still queued.
+fn drain(jobs: &mpsc::Receiver<Job>, error: &StoreError) {
+    while let Ok(job) = jobs.try_recv() {
+        let _ = job.done.send(Err(error.clone()));
+    }
+}
+
 /// Runs the writer until every sender is gone: writes each batch as one journal record
-/// (flushed when `sync`), hands the batch to `deliver`, and its ops to the applier.
-/// `applied` is the last record the applier has made durable in SQLite; while `backlog`
-/// is over its limit, the next batch waits.
+/// (flushed when `sync`), announces it through [`finish`], and hands its ops to the
+/// applier. `applied` is the last record the applier has made durable in SQLite; while
+/// `backlog` is over its limit, the next batch waits. A failed write starts an episode
+/// (see `rollback.rs`): the units queued meanwhile fail, and the journal is probed with
+/// backoff until writing works again.
 pub(crate) fn run(
     mut journal: Journal,
     sync: bool,
@@ -227,13 +273,38 @@ pub(crate) fn run(
     applied: Arc<AtomicU64>,
     applier: mpsc::Sender<Written>,
     backlog: Arc<Backlog>,
-    deliver: impl Fn(Committed),
+    store: Weak<Store>,
 ) {
-    // After a failed write nothing more is written: later units may build on the lost
-    // ones, and the journal must stay a prefix of what happened.
-    let mut failed: Option<StoreError> = None;
+    let mut episode: Option<Episode> = None;
     let mut gather = Gather::default();
     loop {
+        if let Some(current) = &mut episode {
+            match jobs.recv_timeout(current.next_try.saturating_duration_since(Instant::now())) {
+                Ok(job) => {
+                    let _ = job.done.send(Err(current.error.clone()));
+                }
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    let error = current.error.clone();
+                    let recovered = backlog.within_limit()
+                        && journal.probe().is_ok()
+                        && store.upgrade().is_some_and(|store| {
+                            store
+                                .end_failure(journal.next_seq(), &mut || drain(&jobs, &error))
+                                .map_err(|e| {
+                                    tracing::warn!("rebuilding from the data folder failed: {e}")
+                                })
+                                .is_ok()
+                        });
+                    if recovered {
+                        episode = None;
+                    } else {
+                        current.back_off();
+                    }
+                }
+                Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            }
+            continue;
+        }
         let first = match jobs.try_recv() {
             Ok(job) => {
                 gather.wait();
@@ -245,7 +316,7 @@ pub(crate) fn run(
             },
             Err(mpsc::TryRecvError::Disconnected) => break,
         };
-        backlog.wait_within_limit();
+        let caught_up = wait_for_database(&backlog, &store);
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
             match jobs.try_recv() {
@@ -253,23 +324,13 @@ pub(crate) fn run(
                 Err(_) => break,
             }
         }
-        let written = match &failed {
-            Some(error) => Err(error.clone()),
-            None => {
-                let ops = batch.iter().flat_map(|job| job.unit.ops.iter());
-                let started = Instant::now();
-                let written = journal.append(ops, sync, applied.load(Ordering::Acquire));
-                gather.last_flush = started.elapsed();
-                written
-            }
-        };
-        if let Err(error) = &written {
-            failed.get_or_insert_with(|| error.clone());
-            tracing::error!(
-                "writing {} units to the journal failed: {error}",
-                batch.len()
-            );
-        }
+        let written = caught_up.and_then(|()| {
+            let ops = batch.iter().flat_map(|job| job.unit.ops.iter());
+            let started = Instant::now();
+            let written = journal.append(ops, sync, applied.load(Ordering::Acquire));
+            gather.last_flush = started.elapsed();
+            written
+        });
         let mark = batch.iter().filter_map(|j| j.unit.publish).max();
         let mut done = Vec::with_capacity(batch.len());
         let mut ops = Vec::new();
@@ -278,7 +339,11 @@ pub(crate) fn run(
             ops.extend(job.unit.ops);
         }
         let result = written.as_ref().map(drop).map_err(Clone::clone);
-        deliver(Committed { done, mark, result });
+        if let Err(error) = &result {
+            // Memory goes back to what is durable before anyone hears of the failure.
+            episode = Some(begin_episode(error, &store, &journal, &jobs));
+        }
+        finish(&store, Committed { done, mark, result });
         if let Ok((seq, bytes)) = written {
             backlog.add(bytes);
             let record = Written {
@@ -293,6 +358,47 @@ pub(crate) fn run(
             }
         }
     }
+}
+
+/// Starts an episode after `error`: writes are refused from now on, memory is rebuilt
+/// from what is durable and the units queued meanwhile fail.
+fn begin_episode(
+    error: &StoreError,
+    store: &Weak<Store>,
+    journal: &Journal,
+    jobs: &mpsc::Receiver<Job>,
+) -> Episode {
+    let episode = Episode::new(error.clone());
+    if let Some(store) = store.upgrade() {
+        store.begin_failure(error);
+        let refusal = episode.error.clone();
+        if let Err(e) = store.roll_back(journal.next_seq(), &mut |_| drain(jobs, &refusal)) {
+            tracing::error!("rebuilding from the data folder failed: {e}");
+        }
+    }
+    episode
+}
+
+/// Waits while the database is too far behind the journal: up to
+/// [`BACKLOG_WAIT_FAILING`] when it refuses the records, else [`BACKLOG_WAIT_LONGEST`].
+fn wait_for_database(backlog: &Backlog, store: &Weak<Store>) -> Result<(), StoreError> {
+    let started = Instant::now();
+    let gave_up = || {
+        let failing = store.upgrade().is_some_and(|s| s.apply_failing());
+        let waited = started.elapsed();
+        waited >= BACKLOG_WAIT_LONGEST || (failing && waited >= BACKLOG_WAIT_FAILING)
+    };
+    if backlog.wait_within_limit(gave_up) {
+        return Ok(());
+    }
+    let reason = store
+        .upgrade()
+        .and_then(|s| s.failing())
+        .unwrap_or_else(|| "it is too slow".into());
+    Err(StoreError::Io(format!(
+        "the database is {} bytes behind the journal, over its limit: {reason}",
+        backlog.bytes()
+    )))
 }
 
 #[cfg(test)]
