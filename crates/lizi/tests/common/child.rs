@@ -96,6 +96,11 @@ impl Lizi {
         }
     }
 
+    /// The process id.
+    pub fn id(&self) -> u32 {
+        self.child.id()
+    }
+
     pub fn signal(&self, name: &str) {
         // The shell's own `kill`, so no procps package is needed.
         let status = Command::new("sh")
