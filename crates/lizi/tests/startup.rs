@@ -1,5 +1,6 @@
-//! Start-up through the real binary: one lizi per data folder, and a busy port or an
-//! unusable folder refused before anything is written, with reasons naming the path.
+//! Start-up through the real binary: one lizi per data folder, a busy port or an unusable
+//! folder refused before anything is written, clear reasons naming the path, and no open
+//! door to the network without a password or token.
 
 mod common;
 
@@ -34,6 +35,11 @@ impl Drop for Scratch {
             .status();
         let _ = std::fs::remove_dir_all(&self.0);
     }
+}
+
+/// The arguments as `&str`, as [`Lizi::spawn`] takes them.
+fn strs(args: &[String]) -> Vec<&str> {
+    args.iter().map(String::as_str).collect()
 }
 
 fn text(path: &Path) -> &str {
@@ -223,5 +229,62 @@ async fn a_read_only_data_folder_is_refused_by_name_and_reason() {
             &[text(dir), "is not writable"],
         );
         assert_eq!(snapshot(dir), before);
+    }
+}
+
+#[test]
+fn an_allow_rule_for_other_machines_needs_a_credential_or_insecure_open() {
+    let scratch = Scratch::new("start-open");
+    let data = scratch.path("data");
+    let listen = ["--listen", "127.0.0.1:0", "--data", text(&data)];
+    let with = |extra: &[&str]| -> Vec<String> {
+        listen
+            .iter()
+            .chain(extra)
+            .map(|arg| arg.to_string())
+            .collect()
+    };
+    for (args, env) in [
+        (with(&["--allow-from", "10.0.0.0/8"]), vec![]),
+        (with(&[]), vec![("LIZI_ALLOW_FROM", "127.0.0.1,0.0.0.0/0")]),
+        (
+            with(&["--allow-from", "::/0", "--insecure-open", "false"]),
+            vec![],
+        ),
+    ] {
+        refused(
+            &scratch.0,
+            &strs(&args),
+            &env,
+            &["--password", "--token", "--insecure-open"],
+        );
+        assert!(!data.exists(), "a refused start created the data folder");
+    }
+
+    let config = scratch.path("lizi.toml");
+    std::fs::write(
+        &config,
+        "allow_from = [\"192.168.0.0/16\"]\ninsecure_open = true\n",
+    )
+    .expect("write config");
+    for (args, env) in [
+        (
+            with(&["--allow-from", "10.0.0.0/8", "--insecure-open"]),
+            vec![],
+        ),
+        (
+            with(&["--allow-from", "10.0.0.0/8"]),
+            vec![("LIZI_TOKEN", "t")],
+        ),
+        (
+            with(&["--allow-from", "10.0.0.0/8", "--password", "p"]),
+            vec![],
+        ),
+        (with(&["--config", text(&config)]), vec![]),
+        (with(&["--allow-from", "127.0.0.1"]), vec![]),
+    ] {
+        let mut lizi = Lizi::spawn(&scratch.0, &strs(&args), &env);
+        lizi.port();
+        lizi.terminate();
     }
 }

@@ -15,6 +15,7 @@ pub const LIZI_VARS: &[&str] = &[
     "LIZI_PASSWORD",
     "LIZI_TOKEN",
     "LIZI_ALLOW_FROM",
+    "LIZI_INSECURE_OPEN",
     "LIZI_REPORT_URLS",
     "LIZI_MAX_BODY_BYTES",
     "LIZI_KEY_ACCESS",
