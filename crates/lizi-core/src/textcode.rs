@@ -1,6 +1,7 @@
 //! XLZ text codes inside message text (wire.md §9): `[NAME,key=value,…]`, the short forms
 //! `[@<qq>]`, `[@all]` and `[bq<id>]`, and the escapes `\u005b`, `\u005d`, `\u005c` for a
-//! literal `[`, `]` and `\`.
+//! literal `[`, `]` and `\`. A piece of a code without `key=` continues the value before it,
+//! as the JSON of `[Json,Data={…}]` holds commas.
 //!
 //! [`parse`] never fails: anything that is not a well-formed code stays text. [`print`]
 //! writes segments back so that `parse(&print(s)) == s` for any segments whose code names,
@@ -142,13 +143,19 @@ fn code(inner: &str) -> Option<Segment> {
     if !valid_name(name) {
         return None;
     }
-    let args = parts
-        .map(|part| {
-            part.split_once('=')
-                .filter(|(k, _)| !k.is_empty())
-                .map(|(k, v)| (k.to_owned(), v.to_owned()))
-        })
-        .collect::<Option<Vec<_>>>()?;
+    let mut args: Vec<(String, String)> = Vec::new();
+    for part in parts {
+        match part.split_once('=').filter(|(k, _)| !k.is_empty()) {
+            Some((k, v)) => args.push((k.to_owned(), v.to_owned())),
+            // A piece without `key=` continues the value before it: `[Json,Data={"a":1,"b":2}]`
+            // carries JSON, commas and all. Printing the value back restores the same bytes.
+            None => {
+                let (_, value) = args.last_mut()?;
+                value.push(',');
+                value.push_str(part);
+            }
+        }
+    }
     if args.is_empty() && !is_known_code(name) {
         return None;
     }
@@ -324,6 +331,24 @@ mod tests {
             parse("[Gift,ID=1]"),
             vec![Segment::Code(Code::new("Gift").with("ID", "1"))]
         );
+    }
+
+    #[test]
+    fn a_piece_without_a_key_continues_the_value() {
+        let card = r#"[Json,Data={"a":1,"b":[]},n=2]"#.replace("[]", "\\u005b\\u005d");
+        assert_eq!(
+            parse(&card),
+            vec![Segment::Code(
+                Code::new("Json")
+                    .with("Data", r#"{"a":1,"b":\u005b\u005d}"#)
+                    .with("n", "2")
+            )]
+        );
+        // A piece with `=` inside the JSON reads as an argument, and still prints back.
+        for text in [card.as_str(), r#"[Json,Data={"a":1,"u":"x=y"}]"#] {
+            assert_eq!(print(&parse(text)), text);
+            assert_eq!(canonical(text), text);
+        }
     }
 
     #[test]
