@@ -10,32 +10,8 @@ use std::process::Command;
 use std::time::Duration;
 
 use common::child::Lizi;
-use common::{enc, temp_dir};
+use common::{enc, Scratch};
 use serde_json::Value;
-
-/// A scratch folder, removed (with any read-only guard lifted) on drop.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(tag: &str) -> Scratch {
-        Scratch(temp_dir(tag))
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = Command::new("chattr")
-            .arg("-R")
-            .arg("-i")
-            .arg(&self.0)
-            .status();
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 /// The arguments as `&str`, as [`Lizi::spawn`] takes them.
 fn strs(args: &[String]) -> Vec<&str> {
@@ -187,6 +163,19 @@ fn a_data_path_that_is_a_file_is_refused_by_name() {
     assert_eq!(std::fs::read_to_string(&file).expect("read"), "keep");
 }
 
+/// Folders made read-only, made writable again (so they can be removed) on drop.
+struct ReadOnly(Vec<PathBuf>);
+
+impl Drop for ReadOnly {
+    fn drop(&mut self) {
+        use std::os::unix::fs::PermissionsExt;
+        for dir in &self.0 {
+            let _ = Command::new("chattr").arg("-i").arg(dir).status();
+            let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755));
+        }
+    }
+}
+
 /// Makes `dir` refuse new files, even to root (`chattr +i`, or mode 0555 for others);
 /// false when this file system allows neither.
 fn make_read_only(dir: &Path) -> bool {
@@ -216,7 +205,9 @@ async fn a_read_only_data_folder_is_refused_by_name_and_reason() {
     lizi.terminate();
     let empty = scratch.path("empty");
     std::fs::create_dir(&empty).expect("mkdir");
+    let mut guard = ReadOnly(Vec::new());
     for dir in [&used, &empty] {
+        guard.0.push(dir.clone());
         if !make_read_only(dir) {
             eprintln!("skipped: this file system cannot make a folder read-only");
             return;

@@ -28,17 +28,23 @@ async fn read_events(server: &Server, session: u64) -> (String, Vec<String>) {
     (body, texts)
 }
 
+/// Account 10001 sends `text` through `path` (`/sendgroupmsg` to group 30001,
+/// `/sendprivatemsg` to 20001); asserts success.
+async fn bot_sends(server: &Server, path: &str, text: &str) {
+    let to = match path {
+        "/sendgroupmsg" => "togroup=30001",
+        _ => "toqq=20001",
+    };
+    let body = format!("fromqq=10001&{to}&text={}", enc(text));
+    let (_, inner) = server.call_retcode(path, &body).await;
+    assert_eq!(inner["retcode"], 0, "{path} {text}: {inner}");
+}
+
 #[tokio::test]
 async fn a_bots_literal_backslash_and_brackets_are_escaped_in_events() {
     let server = Server::start().await;
     let session = server.session().await;
-    let (_, inner) = server
-        .call_retcode(
-            "/sendgroupmsg",
-            &format!("fromqq=10001&togroup=30001&text={}", enc(SENT)),
-        )
-        .await;
-    assert_eq!(inner["retcode"], 0, "{inner}");
+    bot_sends(&server, "/sendgroupmsg", SENT).await;
     let (body, texts) = read_events(&server, session).await;
     assert_eq!(texts, [CANONICAL]);
     // The JSON source carries each escape's backslash as `\\`.
@@ -75,24 +81,12 @@ async fn escapes_from_a_client_are_the_literal_characters() {
     let session = server.session().await;
     // Written raw, written escaped, and a mix: one and the same text in the world.
     for text in [SENT, CANONICAL, r"a\u005cb [x\u005d [@20001]"] {
-        let (_, inner) = server
-            .call_retcode(
-                "/sendprivatemsg",
-                &format!("fromqq=10001&toqq=20001&text={}", enc(text)),
-            )
-            .await;
-        assert_eq!(inner["retcode"], 0, "{inner}");
+        bot_sends(&server, "/sendprivatemsg", text).await;
     }
     let (_, texts) = read_events(&server, session).await;
     assert_eq!(texts, [CANONICAL; 3]);
     // A bot that sends back the text it read changes nothing.
-    let (_, inner) = server
-        .call_retcode(
-            "/sendgroupmsg",
-            &format!("fromqq=10001&togroup=30001&text={}", enc(&texts[0])),
-        )
-        .await;
-    assert_eq!(inner["retcode"], 0, "{inner}");
+    bot_sends(&server, "/sendgroupmsg", &texts[0]).await;
     let (_, again) = read_events(&server, session).await;
     assert_eq!(again, [CANONICAL]);
     server.stop().await;
