@@ -56,6 +56,26 @@ fn snapshot(dir: &Path) -> BTreeMap<String, (Vec<u8>, std::time::SystemTime)> {
         .collect()
 }
 
+/// Waits until every thread of process `pid` has stopped (state `T`): a stop signal takes
+/// effect on each thread a moment after it is sent.
+fn wait_stopped(pid: u32) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let tasks = std::fs::read_dir(format!("/proc/{pid}/task")).expect("threads");
+        let stopped = tasks.flatten().all(|task| {
+            std::fs::read_to_string(task.path().join("stat"))
+                .ok()
+                .and_then(|stat| Some(stat[stat.rfind(')')? + 1..].trim_start().starts_with('T')))
+                .unwrap_or(true)
+        });
+        if stopped {
+            return;
+        }
+        assert!(std::time::Instant::now() < deadline, "lizi did not stop");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
 async fn post(port: u16, path: &str, body: String) -> Value {
     let response = reqwest::Client::new()
         .post(format!("http://127.0.0.1:{port}{path}"))
@@ -95,6 +115,7 @@ async fn a_second_lizi_on_a_data_folder_is_refused_and_touches_nothing() {
 
     // Frozen, the first one writes nothing more, yet still holds the folder.
     first.signal("STOP");
+    wait_stopped(first.id());
     let before = snapshot(&data);
     let in_use = format!("PID {}", first.id());
     refused(&scratch.0, &args, &[], &["in use", text(&data), &in_use]);
