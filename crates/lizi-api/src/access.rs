@@ -69,6 +69,18 @@ impl AllowRule {
             _ => false,
         }
     }
+
+    /// Whether every address this rule admits is a loopback address (`127.0.0.0/8` and
+    /// narrower, `::1`), so that it lets no other machine in.
+    pub fn is_loopback_only(&self) -> bool {
+        match self.network {
+            IpAddr::V4(net) => net.is_loopback() && self.prefix >= 8,
+            IpAddr::V6(net) => match net.to_ipv4_mapped() {
+                Some(v4) => v4.is_loopback() && self.prefix >= 96 + 8,
+                None => net.is_loopback() && self.prefix == 128,
+            },
+        }
+    }
 }
 
 /// Whether a peer may talk to lizi at all: loopback always, others when a rule allows.
@@ -151,6 +163,24 @@ mod tests {
         assert!(rule.contains("::ffff:10.1.9.9".parse().unwrap()));
         assert!("1.2.3.4/33".parse::<AllowRule>().is_err());
         assert!("nonsense".parse::<AllowRule>().is_err());
+        for loopback in ["127.0.0.1", "127.0.0.0/8", "::1", "::ffff:127.0.0.1"] {
+            assert!(
+                loopback.parse::<AllowRule>().unwrap().is_loopback_only(),
+                "{loopback}"
+            );
+        }
+        for remote in [
+            "127.0.0.0/7",
+            "10.0.0.1",
+            "0.0.0.0/0",
+            "::/0",
+            "::ffff:127.0.0.0/95",
+        ] {
+            assert!(
+                !remote.parse::<AllowRule>().unwrap().is_loopback_only(),
+                "{remote}"
+            );
+        }
         let any: AllowRule = "0.0.0.0/0".parse().unwrap();
         assert!(any.contains("8.8.8.8".parse().unwrap()));
         assert!(peer_allowed("127.0.0.5".parse().unwrap(), &[]));

@@ -1,12 +1,46 @@
 //! XLZ text codes inside message text (wire.md §9): `[NAME,key=value,…]`, the short forms
 //! `[@<qq>]`, `[@all]` and `[bq<id>]`, and the escapes `\u005b`, `\u005d`, `\u005c` for a
-//! literal `[`, `]` and `\`.
+//! literal `[`, `]` and `\`. A piece of a code without `key=` continues the value before it,
+//! as the JSON of `[Json,Data={…}]` holds commas.
 //!
 //! [`parse`] never fails: anything that is not a well-formed code stays text. [`print`]
 //! writes segments back so that `parse(&print(s)) == s` for any segments whose code names,
-//! keys and values are representable (see [`Code::is_printable`]).
+//! keys and values are representable (see [`Code::is_printable`]). [`canonical`] is the
+//! one form the simulated world stores and hands out: every literal `[`, `]` and `\` of
+//! the text escaped, codes as they were written.
 
+use std::borrow::Cow;
 use std::fmt::Write;
+
+/// The codes of wire.md §9, which are codes even without arguments (`[Shake]`); any other
+/// name is a code only with at least one `key=value` argument, so that text such as `[x]`
+/// or `[doge]` stays text.
+const KNOWN_CODES: &[&str] = &[
+    "pic",
+    "flashPic",
+    "picFile",
+    "flashPicFile",
+    "Audio",
+    "AudioFile",
+    "Face",
+    "bigFace",
+    "smallFace",
+    "Reply",
+    "Shake",
+    "flashWord",
+    "Graffiti",
+    "litleVideo",
+    "Sticker",
+    "Share",
+    "Lottie",
+];
+
+/// Whether `name` is one of [`KNOWN_CODES`], ignoring case.
+fn is_known_code(name: &str) -> bool {
+    KNOWN_CODES
+        .iter()
+        .any(|known| known.eq_ignore_ascii_case(name))
+}
 
 /// A piece of message text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,10 +96,12 @@ impl Code {
 
     /// Whether [`print`] can write this code so that it parses back the same: a name of
     /// ASCII letters, digits and `_` starting with a letter (not `bq<digits>`), keys without
-    /// `=`, `,`, `[`, `]`, and values without `,`, `[`, `]`.
+    /// `=`, `,`, `[`, `]`, and values without `,`, `[`, `]`; a code without arguments must
+    /// be one of wire.md §9 (`[Shake]`), as other bare names read as text.
     pub fn is_printable(&self) -> bool {
         valid_name(&self.name)
             && short_form(&self.name).is_none()
+            && (!self.args.is_empty() || is_known_code(&self.name))
             && self.args.iter().all(|(k, v)| {
                 !k.is_empty() && !k.contains(['=', ',', '[', ']']) && !v.contains([',', '[', ']'])
             })
@@ -107,13 +143,22 @@ fn code(inner: &str) -> Option<Segment> {
     if !valid_name(name) {
         return None;
     }
-    let args = parts
-        .map(|part| {
-            part.split_once('=')
-                .filter(|(k, _)| !k.is_empty())
-                .map(|(k, v)| (k.to_owned(), v.to_owned()))
-        })
-        .collect::<Option<Vec<_>>>()?;
+    let mut args: Vec<(String, String)> = Vec::new();
+    for part in parts {
+        match part.split_once('=').filter(|(k, _)| !k.is_empty()) {
+            Some((k, v)) => args.push((k.to_owned(), v.to_owned())),
+            // A piece without `key=` continues the value before it: `[Json,Data={"a":1,"b":2}]`
+            // carries JSON, commas and all. Printing the value back restores the same bytes.
+            None => {
+                let (_, value) = args.last_mut()?;
+                value.push(',');
+                value.push_str(part);
+            }
+        }
+    }
+    if args.is_empty() && !is_known_code(name) {
+        return None;
+    }
     Some(Segment::Code(Code {
         name: name.to_owned(),
         args,
@@ -198,6 +243,18 @@ pub fn print(segments: &[Segment]) -> String {
     out
 }
 
+/// `text` in its canonical form: what [`parse`] reads, printed back. Literal `[`, `]` and
+/// `\` of the text (raw, or already escaped) come out as `\u005b`, `\u005d`, `\u005c`;
+/// codes and short forms stay codes. Canonical text is its own canonical form, so
+/// storing it and reading it back never changes it.
+pub fn canonical(text: &str) -> Cow<'_, str> {
+    if text.contains(['[', ']', '\\']) {
+        Cow::Owned(print(&parse(text)))
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
 /// The text without codes (mentions and faces dropped), for previews and search.
 pub fn plain_text(text: &str) -> String {
     parse(text)
@@ -258,6 +315,54 @@ mod tests {
         let segments = vec![Segment::Text("[@1] \\u005b".into())];
         assert_eq!(print(&segments), "\\u005b@1\\u005d \\u005cu005b");
         assert_eq!(parse(&print(&segments)), segments);
+    }
+
+    #[test]
+    fn bare_names_are_codes_only_when_known() {
+        assert_eq!(
+            parse("[x][Shake][shake]"),
+            vec![
+                Segment::Text("[x]".into()),
+                Segment::Code(Code::new("Shake")),
+                Segment::Code(Code::new("shake")),
+            ]
+        );
+        assert_eq!(
+            parse("[Gift,ID=1]"),
+            vec![Segment::Code(Code::new("Gift").with("ID", "1"))]
+        );
+    }
+
+    #[test]
+    fn a_piece_without_a_key_continues_the_value() {
+        let card = r#"[Json,Data={"a":1,"b":[]},n=2]"#.replace("[]", "\\u005b\\u005d");
+        assert_eq!(
+            parse(&card),
+            vec![Segment::Code(
+                Code::new("Json")
+                    .with("Data", r#"{"a":1,"b":\u005b\u005d}"#)
+                    .with("n", "2")
+            )]
+        );
+        // A piece with `=` inside the JSON reads as an argument, and still prints back.
+        for text in [card.as_str(), r#"[Json,Data={"a":1,"u":"x=y"}]"#] {
+            assert_eq!(print(&parse(text)), text);
+            assert_eq!(canonical(text), text);
+        }
+    }
+
+    #[test]
+    fn canonical_escapes_literals_and_keeps_codes() {
+        assert_eq!(
+            canonical("a\\b [x] [@20001]"),
+            "a\\u005cb \\u005bx\\u005d [@20001]"
+        );
+        assert_eq!(canonical("\\u005c]"), "\\u005c\\u005d");
+        assert_eq!(
+            canonical("[picFile,path=C:\\a.png]"),
+            "[picFile,path=C:\\a.png]"
+        );
+        assert!(matches!(canonical("plain"), Cow::Borrowed("plain")));
     }
 
     #[test]

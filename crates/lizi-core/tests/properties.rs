@@ -2,7 +2,7 @@
 //! printing then parsing gives back what was printed.
 
 use lizi_core::param::decode_base64;
-use lizi_core::textcode::{parse, print, Code, Segment};
+use lizi_core::textcode::{canonical, parse, print, Code, Segment};
 use lizi_core::{Form, ENDPOINTS};
 use proptest::prelude::*;
 
@@ -12,13 +12,19 @@ fn segment() -> impl Strategy<Value = Segment> {
         !(n.starts_with("bq") && n.len() > 2 && n[2..].bytes().all(|b| b.is_ascii_digit()))
     });
     let args = proptest::collection::vec(("[A-Za-z0-9_]{1,6}", "[^,\\[\\]]{0,10}"), 0..4);
-    let code = (name, args).prop_map(|(name, args)| Segment::Code(Code { name, args }));
+    let code = (name, args)
+        .prop_map(|(name, args)| Code { name, args })
+        .prop_filter("printable", Code::is_printable)
+        .prop_map(Segment::Code);
+    let bare = proptest::sample::select(vec!["Shake", "face", "PIC", "Reply"])
+        .prop_map(|name| Segment::Code(Code::new(name)));
     prop_oneof![
         text,
         any::<u64>().prop_map(Segment::At),
         Just(Segment::AtAll),
         any::<u32>().prop_map(Segment::Bq),
         code,
+        bare,
     ]
 }
 
@@ -48,6 +54,24 @@ proptest! {
         let segments = parse(&text);
         let printed = print(&segments);
         prop_assert_eq!(parse(&printed), segments);
+    }
+
+    #[test]
+    fn canonical_text_is_stable_and_means_the_same(text in "[a-e\\[\\]\\\\u005bcd@1,=]{0,40}|\\PC{0,40}") {
+        let once = canonical(&text).into_owned();
+        prop_assert_eq!(parse(&once), parse(&text));
+        prop_assert_eq!(canonical(&once).into_owned(), once.clone());
+        prop_assert_eq!(print(&parse(&once)), once);
+    }
+
+    /// No code or short form can be spelled with these letters: all of it is text.
+    #[test]
+    fn canonical_text_has_no_raw_literals(text in "[a-d \\[\\]\\\\]{0,40}") {
+        let escaped = text
+            .replace('\\', "\\u005c")
+            .replace('[', "\\u005b")
+            .replace(']', "\\u005d");
+        prop_assert_eq!(canonical(&text).into_owned(), escaped);
     }
 
     #[test]

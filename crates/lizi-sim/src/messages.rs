@@ -63,6 +63,9 @@ impl World {
     /// `from` must be a user or an online framework account; whether `from` may be a plain
     /// user (the control API) or must be a framework account (the HTTP API) is the
     /// caller's check.
+    ///
+    /// The text is stored, and shown in events, in its canonical form (wire.md §9): a
+    /// literal `\`, `[` or `]`, raw or escaped, becomes `\u005c`, `\u005b`, `\u005d`.
     pub fn send(
         &mut self,
         from: Uin,
@@ -71,6 +74,7 @@ impl World {
         time: i64,
         random: i64,
     ) -> Result<(Receipt, Vec<Event>), SimError> {
+        let text = &*lizi_core::textcode::canonical(text);
         self.active_person(from)?;
         match target {
             Target::Private(to) => {

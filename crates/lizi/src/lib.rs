@@ -1,5 +1,6 @@
 //! The lizi server: settings, and the wiring of the store, the backend and the API.
 
+pub mod folder;
 pub mod settings;
 
 use std::future::Future;
@@ -7,7 +8,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use lizi_sim::{SimBackend, WorldFixture, WorldSource};
-use lizi_store::Store;
+use lizi_store::{Flush, Store};
 use tokio::net::TcpListener;
 
 pub use settings::{ServeArgs, Settings};
@@ -30,14 +31,21 @@ pub struct App {
     settings: Settings,
     store: Arc<Store>,
     backend: Arc<SimBackend>,
+    /// The data folder's lock, held until the store is closed (none in memory).
+    folder: Option<folder::FolderLock>,
 }
 
 impl App {
-    /// Opens the data folder (emptying it first with `reset`) and loads the world: the
-    /// saved one, or the fixture's for an empty folder.
+    /// Locks the data folder, opens it (emptying it first with `reset`) and loads the
+    /// world: the saved one, or the fixture's for an empty folder. Fails, changing
+    /// nothing, when another process holds the folder.
     pub async fn open(settings: Settings) -> anyhow::Result<App> {
         let fixture = load_fixture(&settings)?;
-        if settings.reset && !settings.store.dir.as_os_str().is_empty() {
+        let folder = match settings.store.flush {
+            Flush::Memory => None,
+            _ => Some(folder::claim(&settings.store.dir)?),
+        };
+        if settings.reset && folder.is_some() {
             lizi_store::remove_files(&settings.store.dir).context("resetting the data folder")?;
             tracing::warn!(data = %settings.data.display(), "data folder reset");
         }
@@ -58,6 +66,7 @@ impl App {
             settings,
             store,
             backend: Arc::new(backend),
+            folder,
         })
     }
 
@@ -100,6 +109,7 @@ impl App {
         tokio::task::spawn_blocking(move || store.close())
             .await
             .context("closing the store")?;
+        drop(self.folder);
         result
     }
 }

@@ -71,10 +71,11 @@ fn main() -> anyhow::Result<()> {
 async fn run(settings: Settings) -> anyhow::Result<()> {
     let listen = settings.listen;
     let data = settings.data.clone();
-    let app = lizi::App::open(settings).await?;
+    // The port first: a busy one must leave the data folder as it was.
     let listener = tokio::net::TcpListener::bind(listen)
         .await
-        .with_context(|| format!("listening on {listen}"))?;
+        .with_context(|| format!("cannot listen on {listen}"))?;
+    let app = lizi::App::open(settings).await?;
     let address = listener.local_addr().context("reading the bound address")?;
     // Handlers first: a supervisor may signal as soon as it reads the line below.
     let shutdown = shutdown_signal().context("installing the signal handlers")?;

@@ -46,6 +46,10 @@ pub struct ServeArgs {
         value_name = "IP[/PREFIX]"
     )]
     pub allow_from: Vec<String>,
+    /// Start even though `--allow-from` admits other machines and neither a password nor
+    /// a token is set: then anyone who can connect acts as every account [default: false].
+    #[arg(long, env = "LIZI_INSECURE_OPEN", value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
+    pub insecure_open: Option<bool>,
     /// URL every event is POSTed to (repeatable; comma-separated in the environment).
     #[arg(
         long = "report-url",
@@ -155,6 +159,7 @@ struct FileConfig {
     token: Option<String>,
     #[serde(default)]
     allow_from: Vec<String>,
+    insecure_open: Option<bool>,
     #[serde(default)]
     report_urls: Vec<String>,
     max_body_bytes: Option<usize>,
@@ -232,9 +237,13 @@ impl Settings {
         } else {
             args.allow_from
         };
-        let allow_from = allow_from
+        let allow_from_texts: Vec<&str> = allow_from
             .iter()
-            .filter(|rule| !rule.trim().is_empty())
+            .map(|rule| rule.trim())
+            .filter(|rule| !rule.is_empty())
+            .collect();
+        let allow_from = allow_from_texts
+            .iter()
             .map(|rule| rule.parse::<AllowRule>())
             .collect::<Result<Vec<_>, _>>()
             .context("allow_from")?;
@@ -268,6 +277,12 @@ impl Settings {
                 url.starts_with("http://") || url.starts_with("https://"),
                 "public_url `{url}` must start with http:// or https://"
             );
+        }
+        let password = args.password.or(file.password).filter(|p| !p.is_empty());
+        let token = args.token.or(file.token).filter(|t| !t.is_empty());
+        let insecure_open = args.insecure_open.or(file.insecure_open).unwrap_or(false);
+        if password.is_none() && token.is_none() && !insecure_open {
+            refuse_remote_rules(&allow_from_texts, &allow_from)?;
         }
         let data = args
             .data
@@ -305,8 +320,8 @@ impl Settings {
             world: args.world.or(file.world.map(from_file)),
             log: args.log.or(file.log).unwrap_or_else(|| "info".into()),
             api: ApiConfig {
-                password: args.password.or(file.password).filter(|p| !p.is_empty()),
-                token: args.token.or(file.token).filter(|t| !t.is_empty()),
+                password,
+                token,
                 allow_from,
                 report_urls,
                 max_body_bytes: args
@@ -331,6 +346,23 @@ impl Settings {
                 ..defaults
             },
         })
+    }
+}
+
+/// Fails when an allow rule admits another machine: without a password or a token, the
+/// API (the control API included) would let anyone who can connect act as every account.
+fn refuse_remote_rules(texts: &[&str], rules: &[AllowRule]) -> anyhow::Result<()> {
+    match texts
+        .iter()
+        .zip(rules)
+        .find(|(_, rule)| !rule.is_loopback_only())
+    {
+        Some((text, _)) => anyhow::bail!(
+            "allow_from `{text}` lets other machines connect, but neither a password nor a \
+             token is set, so anyone who can connect could act as every account: set \
+             --password or --token, or pass --insecure-open to accept that"
+        ),
+        None => Ok(()),
     }
 }
 

@@ -3,11 +3,11 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use common::child::{Lizi, EXIT};
-use common::temp_dir;
+use common::Scratch;
 use futures_util::{SinkExt, StreamExt};
 use serde_json::Value;
 use tokio_tungstenite::tungstenite::Message;
@@ -30,35 +30,6 @@ owner = 20001
 admins = [10001]
 members = [10001, 20001]
 "#;
-
-/// A scratch folder, removed on drop.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(tag: &str) -> Scratch {
-        Scratch(temp_dir(tag))
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-
-    fn write(&self, name: &str, text: &str) -> String {
-        let path = self.path(name);
-        std::fs::write(&path, text).expect("write file");
-        path.to_str().expect("UTF-8 path").to_owned()
-    }
-
-    fn data(&self) -> String {
-        self.path("data").to_str().expect("UTF-8 path").to_owned()
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 fn client() -> reqwest::Client {
     reqwest::Client::builder()

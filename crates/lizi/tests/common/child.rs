@@ -15,6 +15,7 @@ pub const LIZI_VARS: &[&str] = &[
     "LIZI_PASSWORD",
     "LIZI_TOKEN",
     "LIZI_ALLOW_FROM",
+    "LIZI_INSECURE_OPEN",
     "LIZI_REPORT_URLS",
     "LIZI_MAX_BODY_BYTES",
     "LIZI_KEY_ACCESS",
@@ -94,6 +95,11 @@ impl Lizi {
                 Err(_) => panic!("no `listening on` line; stderr so far: {:#?}", self.stderr),
             }
         }
+    }
+
+    /// The process id.
+    pub fn id(&self) -> u32 {
+        self.child.id()
     }
 
     pub fn signal(&self, name: &str) {

@@ -42,6 +42,39 @@ pub fn temp_dir(tag: &str) -> PathBuf {
     dir
 }
 
+/// A scratch folder, removed on drop.
+pub struct Scratch(pub PathBuf);
+
+impl Scratch {
+    /// A fresh scratch folder.
+    pub fn new(tag: &str) -> Scratch {
+        Scratch(temp_dir(tag))
+    }
+
+    /// A path inside the folder.
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+
+    /// Writes a file in the folder; returns its path.
+    pub fn write(&self, name: &str, text: &str) -> String {
+        let path = self.path(name);
+        std::fs::write(&path, text).expect("write file");
+        path.to_str().expect("UTF-8 path").to_owned()
+    }
+
+    /// The path of `data` inside the folder.
+    pub fn data(&self) -> String {
+        self.path("data").to_str().expect("UTF-8 path").to_owned()
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
 /// Settings for a test server: port 0, a fresh data folder, the default world.
 pub fn test_settings() -> Settings {
     let args = lizi::ServeArgs {
