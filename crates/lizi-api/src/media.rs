@@ -222,17 +222,38 @@ pub fn is_public(ip: IpAddr) -> bool {
                 || a >= 240)
         }
         IpAddr::V6(v6) => {
-            if let Some(v4) = v6.to_ipv4_mapped() {
+            if let Some(v4) = embedded_ipv4(v6) {
                 return is_public(IpAddr::V4(v4));
             }
-            let first = v6.segments()[0];
+            let [first, second, ..] = v6.segments();
+            // IPv4-compatible `::a.b.c.d` (deprecated by RFC 4291, never routed) and the
+            // local-use NAT64 prefix 64:ff9b:1::/48 (RFC 8215) are never public.
+            if v6.octets()[..12] == [0; 12] || (first == 0x64 && second == 0xff9b) {
+                return false;
+            }
             !(v6.is_loopback()
                 || v6.is_unspecified()
                 || v6.is_multicast()
                 || (first & 0xfe00) == 0xfc00
                 || (first & 0xffc0) == 0xfe80
-                || first == 0x2001 && v6.segments()[1] == 0x0db8)
+                || first == 0x2001 && second == 0x0db8)
         }
+    }
+}
+
+/// The IPv4 address an IPv6 address stands for, whose rules then apply: IPv4-mapped
+/// `::ffff:a.b.c.d`, NAT64 `64:ff9b::a.b.c.d` (RFC 6052) and 6to4 `2002:AABB:CCDD::/48`
+/// (RFC 3056).
+fn embedded_ipv4(v6: std::net::Ipv6Addr) -> Option<std::net::Ipv4Addr> {
+    let octets = v6.octets();
+    let v4 = |at: usize| {
+        std::net::Ipv4Addr::new(octets[at], octets[at + 1], octets[at + 2], octets[at + 3])
+    };
+    match v6.segments() {
+        [0, 0, 0, 0, 0, 0xffff, _, _] => Some(v4(12)),
+        [0x64, 0xff9b, 0, 0, 0, 0, _, _] => Some(v4(12)),
+        [0x2002, ..] => Some(v4(2)),
+        _ => None,
     }
 }
 
@@ -280,6 +301,44 @@ mod tests {
         }
         for public in ["1.1.1.1", "93.184.216.34", "2606:4700::1111"] {
             assert!(is_public(public.parse().unwrap()), "{public}");
+        }
+    }
+
+    #[test]
+    fn ipv6_forms_of_ipv4_addresses_follow_the_ipv4_rules() {
+        // NAT64 (64:ff9b::/96) and 6to4 (2002::/16) carry an IPv4 address: private
+        // inside, private outside; public inside, public outside.
+        for private in [
+            "64:ff9b::127.0.0.1",
+            "64:ff9b::10.0.0.1",
+            "64:ff9b::a9fe:a9fe", // 169.254.169.254
+            "64:ff9b::192.168.1.1",
+            "2002:7f00:1::1",      // 127.0.0.1
+            "2002:a00:1::",        // 10.0.0.1
+            "2002:c0a8:101:5::99", // 192.168.1.1
+            "2002:a9fe:a9fe::1",   // 169.254.169.254
+            "2002:6440:1::1",      // 100.64.0.1
+        ] {
+            assert!(!is_public(private.parse().unwrap()), "{private}");
+        }
+        for public in [
+            "64:ff9b::1.1.1.1",
+            "64:ff9b::5db8:d822", // 93.184.216.34
+            "2002:101:101::1",    // 1.1.1.1
+            "2002:5db8:d822::",   // 93.184.216.34
+        ] {
+            assert!(is_public(public.parse().unwrap()), "{public}");
+        }
+        // IPv4-compatible addresses are deprecated and never routed: none is public,
+        // whatever IPv4 address they hold; nor is the local-use NAT64 prefix.
+        for never in [
+            "::127.0.0.1",
+            "::10.0.0.1",
+            "::1.1.1.1",
+            "::93.184.216.34",
+            "64:ff9b:1::1.1.1.1",
+        ] {
+            assert!(!is_public(never.parse().unwrap()), "{never}");
         }
     }
 
