@@ -7,7 +7,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use lizi_core::param::MediaSource;
 use lizi_core::sim_media::MediaFetcher;
@@ -264,10 +264,15 @@ pub async fn serve(state: &AppState, path: &str) -> Response {
         Some(media) => {
             let content_type = HeaderValue::from_str(&media.content_type)
                 .unwrap_or(HeaderValue::from_static("application/octet-stream"));
+            // The original's image host sent the byte count as `Size` too; clients read it.
+            let size = HeaderValue::from(media.bytes.len());
             let mut response = (StatusCode::OK, media.bytes).into_response();
             response
                 .headers_mut()
                 .insert(header::CONTENT_TYPE, content_type);
+            response
+                .headers_mut()
+                .insert(HeaderName::from_static("size"), size);
             response.headers_mut().insert(
                 header::CACHE_CONTROL,
                 HeaderValue::from_static("public, max-age=31536000, immutable"),

@@ -1,0 +1,90 @@
+//! What real clients of the original rely on beyond the documented API.
+
+mod common;
+
+use base64::Engine;
+use common::{enc, Server};
+use serde_json::{json, Value};
+
+/// A PNG header of 3 × 2 followed by `tag`.
+fn png(tag: &str) -> Vec<u8> {
+    let mut bytes = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\0\0\x03\0\0\0\x02\x08\x06\0\0\0".to_vec();
+    bytes.extend_from_slice(tag.as_bytes());
+    bytes
+}
+
+fn b64(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+/// GETs a download URL: its bytes, and its `Size` and `Content-Length` headers.
+async fn download(server: &Server, url: &str) -> (Vec<u8>, Option<String>, Option<String>) {
+    let response = server.client.get(url).send().await.expect("download");
+    assert_eq!(response.status().as_u16(), 200, "{url}");
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .map(|v| v.to_str().expect("header text").to_owned())
+    };
+    let (size, length) = (header("Size"), header("Content-Length"));
+    let bytes = response.bytes().await.expect("body").to_vec();
+    (bytes, size, length)
+}
+
+/// The `[pic,…]` code of a picture uploaded by 10001 for a private chat with `toqq`.
+async fn upload_private_picture(server: &Server, toqq: u64, picture: &[u8]) -> Value {
+    server
+        .call(
+            "/sendprivatepic",
+            &format!("fromqq=10001&toqq={toqq}&pic={}", enc(&b64(picture))),
+        )
+        .await
+}
+
+/// A group file uploaded by Alice to 30001: its id.
+async fn upload_group_file(server: &Server, name: &str, content: &[u8]) -> String {
+    let upload = json!({"from": 20001, "group": 30001, "name": name, "base64": b64(content)});
+    let (status, answer) = server.sim("upload_file", upload).await;
+    assert_eq!(status, 200, "{answer}");
+    answer["id"].as_str().expect("file id").to_owned()
+}
+#[tokio::test]
+async fn picture_and_group_file_downloads_carry_a_size_header() {
+    let server = Server::start().await;
+    let picture = png("sized");
+    let code = upload_private_picture(&server, 10002, &picture).await["ret"]
+        .as_str()
+        .expect("code")
+        .to_owned();
+    let url = server
+        .call("/getphotourl", &format!("photo={}", enc(&code)))
+        .await["ret"]
+        .as_str()
+        .expect("url")
+        .to_owned();
+    let (bytes, size, length) = download(&server, &url).await;
+    assert_eq!(bytes, picture);
+    let count = picture.len().to_string();
+    assert_eq!(size.as_deref(), Some(count.as_str()), "Size of {url}");
+    assert_eq!(length.as_deref(), Some(count.as_str()));
+
+    let content = b"group file bytes, 30 of them!!";
+    let id = upload_group_file(&server, "notes.txt", content).await;
+    let url = server
+        .call(
+            "/getgroupfileurl",
+            &format!(
+                "fromqq=10001&group=30001&fileid={}&filename=notes.txt",
+                enc(&id)
+            ),
+        )
+        .await["ret"]
+        .as_str()
+        .expect("url")
+        .to_owned();
+    let (bytes, size, length) = download(&server, &url).await;
+    assert_eq!(bytes, content);
+    assert_eq!(size.as_deref(), Some("30"), "Size of {url}");
+    assert_eq!(length.as_deref(), Some("30"));
+}
