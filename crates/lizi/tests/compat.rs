@@ -88,3 +88,30 @@ async fn picture_and_group_file_downloads_carry_a_size_header() {
     assert_eq!(size.as_deref(), Some("30"), "Size of {url}");
     assert_eq!(length.as_deref(), Some("30"));
 }
+
+#[tokio::test]
+async fn the_bearer_scheme_is_case_insensitive() {
+    let server = Server::start_with(|s| s.api.token = Some("s3cret".into())).await;
+    let post = |authorization: &'static str| {
+        let request = server
+            .client
+            .post(server.url("/getlogonqq"))
+            .header("Authorization", authorization);
+        async move {
+            let response = request.send().await.expect("request");
+            response.text().await.expect("body")
+        }
+    };
+    for accepted in [
+        "Bearer s3cret",
+        "bearer s3cret",
+        "BEARER s3cret",
+        "bEaReR  s3cret",
+    ] {
+        let body = post(accepted).await;
+        assert!(body.contains("10001"), "{accepted}: {body}");
+    }
+    for refused in ["Bearer wrong", "Basic s3cret", "bearers3cret", "s3cret"] {
+        assert_eq!(post(refused).await, "Access denied.", "{refused}");
+    }
+}
