@@ -2,9 +2,15 @@
 
 mod common;
 
+use std::time::Duration;
+
 use base64::Engine;
 use common::{enc, Server};
+use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use tokio_tungstenite::tungstenite::protocol::CloseFrame;
+use tokio_tungstenite::tungstenite::Message;
 
 /// A PNG header of 3 × 2 followed by `tag`.
 fn png(tag: &str) -> Vec<u8> {
@@ -114,4 +120,31 @@ async fn the_bearer_scheme_is_case_insensitive() {
     for refused in ["Bearer wrong", "Basic s3cret", "bearers3cret", "s3cret"] {
         assert_eq!(post(refused).await, "Access denied.", "{refused}");
     }
+}
+
+#[tokio::test]
+async fn a_websocket_close_is_answered_with_a_close_frame() {
+    let server = Server::start().await;
+    for path in ["/", "/ws"] {
+        let url = format!("ws://{}{path}", server.addr);
+        let (mut ws, _) = tokio_tungstenite::connect_async(url.as_str())
+            .await
+            .expect("handshake");
+        ws.send(Message::Close(Some(CloseFrame {
+            code: CloseCode::Normal,
+            reason: "bye".into(),
+        })))
+        .await
+        .expect("send close");
+        let answer = tokio::time::timeout(Duration::from_secs(5), ws.next())
+            .await
+            .expect("an answer in time");
+        match answer {
+            Some(Ok(Message::Close(Some(frame)))) => {
+                assert_eq!(frame.code, CloseCode::Normal, "{path}: the code is echoed")
+            }
+            other => panic!("{path}: expected a Close frame before the end, got {other:?}"),
+        }
+    }
+    server.stop().await;
 }
