@@ -148,3 +148,61 @@ async fn a_websocket_close_is_answered_with_a_close_frame() {
     }
     server.stop().await;
 }
+
+#[tokio::test]
+async fn pictures_and_voices_upload_for_a_temporary_session() {
+    let server = Server::start().await;
+    let session = server.session().await;
+    // Carol (20003) is in group 30001 with the bot but is not its friend.
+    let picture = png("temp");
+    let answer = upload_private_picture(&server, 20003, &picture).await;
+    let code = answer["ret"].as_str().expect("code").to_owned();
+    assert!(code.starts_with("[pic,hash="), "{answer}");
+    let answer = server
+        .call(
+            "/sendprivateaudio",
+            &format!("fromqq=10001&toqq=20003&audio={}", enc(&b64(b"voice"))),
+        )
+        .await;
+    assert!(
+        answer["ret"]
+            .as_str()
+            .is_some_and(|r| r.starts_with("[Audio")),
+        "{answer}"
+    );
+
+    // The real client's next step: the code sent as a temporary-session message.
+    let (answer, inner) = server
+        .call_retcode(
+            "/sendgrouptempmsg",
+            &format!("fromqq=10001&togroup=30001&toqq=20003&text={}", enc(&code)),
+        )
+        .await;
+    assert_eq!(inner["retcode"], 0, "{answer}");
+    let events = server.events(session).await;
+    assert_eq!(events.len(), 1, "{events:?}");
+    let event = &events[0];
+    assert_eq!(event["Msg"]["Type"], 141, "a temporary session: {event}");
+    assert_eq!(event["FromGroup"]["GIN"], 30001);
+    let text = event["Msg"]["Text"].as_str().expect("text");
+    let url = text
+        .split_once(",url=")
+        .and_then(|(_, rest)| rest.strip_suffix(']'))
+        .unwrap_or_else(|| panic!("no picture URL in {text}"));
+    assert!(text.starts_with(code.trim_end_matches(']')), "{text}");
+    assert_eq!(download(&server, url).await.0, picture);
+
+    // Someone who shares no group with the account and is not its friend: refused.
+    let (status, left) = server
+        .sim("leave", json!({"user": 20003, "group": 30001}))
+        .await;
+    assert_eq!(status, 200, "{left}");
+    let answer = upload_private_picture(&server, 20003, &png("stranger")).await;
+    assert_eq!(answer["ret"], "", "{answer}");
+    assert!(
+        answer["retmsg"]
+            .as_str()
+            .is_some_and(|m| m.contains("not a friend")),
+        "{answer}"
+    );
+}

@@ -156,6 +156,15 @@ async fn a_group_picture_upload_answers_its_code_and_sends_nothing() {
 #[tokio::test]
 async fn uploads_check_the_chat_first() {
     let sim = Sim::new();
+    // Carol is no friend of 10001; once she shares no group with it either, a private
+    // upload for her is refused (a co-member's is allowed, for a temporary session).
+    sim.control(ControlRequest::Leave(lizi_core::sim_admin::SimLeave {
+        user: 20003,
+        group: 30001,
+    }))
+    .await
+    .unwrap();
+    sim.events();
     let refused = sim
         .call(Request::SendPrivatePic(SendPrivatePic {
             fromqq: 10001,
