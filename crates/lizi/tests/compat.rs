@@ -206,3 +206,49 @@ async fn pictures_and_voices_upload_for_a_temporary_session() {
         "{answer}"
     );
 }
+
+#[tokio::test]
+async fn forwarding_a_group_file_to_a_friend_reads_toqq_and_an_optional_filesize() {
+    let server = Server::start().await;
+    let content = b"minutes";
+    let id = upload_group_file(&server, "minutes.txt", content).await;
+    let session = server.session().await;
+    let bodies = [
+        // What the original DLL reads: `toqq`, and older versions send no `filesize`.
+        format!(
+            "fromqq=10001&fromgroup=30001&toqq=10002&fileid={}&filename=minutes.txt",
+            enc(&id)
+        ),
+        // seed-api.md's spelling.
+        format!(
+            "fromqq=10001&fromgroup=30001&togroup=10002&fileid={}&filename=minutes.txt&filesize=7",
+            enc(&id)
+        ),
+    ];
+    for body in bodies {
+        let answer = server.call("/forwardgroupfiletofriend", &body).await;
+        let inner: Value =
+            serde_json::from_str(answer["ret"].as_str().expect("ret")).expect("json");
+        assert_eq!(inner["retcode"], 0, "{body}: {answer}");
+        let events = server.events(session).await;
+        let received = events
+            .iter()
+            .find(|e| e["LogonQQ"] == 10002)
+            .unwrap_or_else(|| panic!("{body}: 10002 got nothing: {events:?}"));
+        assert_eq!(received["File"]["Name"], "minutes.txt", "{received}");
+        assert_eq!(received["FromQQ"]["UIN"], 10001);
+    }
+    // Neither name: the parameter is named in the error.
+    let (status, answer) = server
+        .post(
+            "/forwardgroupfiletofriend",
+            &format!(
+                "fromqq=10001&fromgroup=30001&fileid={}&filename=minutes.txt",
+                enc(&id)
+            ),
+        )
+        .await;
+    assert_eq!(status, 400, "{answer}");
+    assert!(answer.contains("toqq"), "{answer}");
+    assert!(server.events(session).await.is_empty());
+}

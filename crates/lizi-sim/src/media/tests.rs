@@ -410,10 +410,10 @@ async fn group_files_folders_and_forwarding() {
             ForwardGroupFileToFriend {
                 fromqq: 10001,
                 fromgroup: 30001,
-                togroup: 10002,
+                toqq: 10002,
                 fileid: id.clone(),
                 filename: "a.txt".into(),
-                filesize: 10,
+                filesize: Some(10),
             },
         ))
         .await
