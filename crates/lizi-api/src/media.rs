@@ -1,7 +1,7 @@
 //! Media from outside and back out: [`HttpFetcher`] reads local files (only inside the
-//! configured `media_dirs`) and http URLs (size cap, timeout, no loopback or private
-//! addresses unless allowed) for the backend; [`serve`] answers `GET /lizi/media/<hash>`
-//! with the stored bytes.
+//! configured `media_dirs`) and http and https URLs (size cap, timeout, no loopback or
+//! private addresses unless allowed) for the backend; [`serve`] answers
+//! `GET /lizi/media/<hash>` with the stored bytes.
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
@@ -13,7 +13,7 @@ use lizi_core::param::MediaSource;
 use lizi_core::sim_media::MediaFetcher;
 use lizi_core::{BoxFuture, Failure, FailureKind};
 
-use crate::response;
+use crate::{response, tls};
 use crate::{ApiConfig, AppState};
 
 /// The path prefix of the media route.
@@ -26,6 +26,7 @@ pub struct HttpFetcher {
     max_bytes: u64,
     timeout: Duration,
     allow_private: bool,
+    extra_roots: Vec<reqwest::Certificate>,
 }
 
 fn refused(message: impl Into<String>) -> Failure {
@@ -40,6 +41,7 @@ impl HttpFetcher {
             max_bytes: config.fetch_max_bytes,
             timeout: Duration::from_millis(config.fetch_timeout_ms.max(1)),
             allow_private: config.fetch_allow_private,
+            extra_roots: config.extra_roots.clone(),
         }
     }
 
@@ -105,20 +107,15 @@ impl HttpFetcher {
         Ok(())
     }
 
-    /// An http URL: the address checked, pinned, no redirects, capped and timed.
+    /// An http or https URL: the address checked, pinned, no redirects, capped and timed.
     async fn read_url(&self, text: &str) -> Result<Vec<u8>, Failure> {
         let url = reqwest::Url::parse(text)
             .map_err(|e| Failure::new(FailureKind::Invalid, format!("`{text}`: {e}")))?;
-        match url.scheme() {
-            "http" => {}
-            "https" => {
-                return Err(refused(format!(
-                    "`{text}`: https URLs are not supported (lizi is built without TLS); \
-                     give an http URL"
-                )))
-            }
+        let https = match url.scheme() {
+            "http" => false,
+            "https" => true,
             other => return Err(refused(format!("`{text}`: {other} URLs are not supported"))),
-        }
+        };
         let host = url
             .host_str()
             .ok_or_else(|| Failure::new(FailureKind::Invalid, format!("`{text}` has no host")))?
@@ -143,18 +140,25 @@ impl HttpFetcher {
         for addr in &addrs {
             self.check_ip(text, addr.ip())?;
         }
-        let client = reqwest::Client::builder()
+        let builder = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .timeout(self.timeout)
-            .resolve(&host, addr)
+            .resolve(&host, addr);
+        // Root certificates are loaded only for https, so http fetches stay cheap.
+        let builder = match https {
+            true => tls::trusting(builder, &self.extra_roots),
+            false => builder.tls_built_in_root_certs(false),
+        };
+        let client = builder
             .build()
             .map_err(|e| Failure::new(FailureKind::Internal, format!("HTTP client: {e}")))?;
         let fetch = async {
-            let mut response = client
-                .get(url.clone())
-                .send()
-                .await
-                .map_err(|e| refused(format!("fetching `{text}` failed: {e}")))?;
+            let mut response = client.get(url.clone()).send().await.map_err(|e| {
+                refused(format!(
+                    "fetching `{text}` failed: {}",
+                    tls::error_chain(&e)
+                ))
+            })?;
             let status = response.status();
             if !status.is_success() {
                 return Err(refused(format!(
@@ -404,7 +408,6 @@ mod tests {
     async fn urls_are_checked_before_fetching() {
         let fetcher = fetcher(Vec::new());
         for (url, needle) in [
-            ("https://example.com/a.png", "https"),
             ("ftp://example.com/a.png", "ftp"),
             ("http://127.0.0.1:9/a.png", "fetch_allow_private"),
             ("http://[::1]:9/a.png", "fetch_allow_private"),

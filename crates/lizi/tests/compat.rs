@@ -1,10 +1,14 @@
-//! What real clients of the original rely on beyond the documented API.
+//! What real clients of the original rely on beyond the documented API: the `Size` header
+//! of downloads, temporary-session uploads, `/forwardgroupfiletofriend`'s `toqq`, the
+//! WebSocket closing handshake, the bearer scheme's case and https downloads.
 
 mod common;
 
 use std::time::Duration;
 
+use axum::serve::Listener;
 use base64::Engine;
+use common::tls::TestCa;
 use common::{enc, Server};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
@@ -55,6 +59,7 @@ async fn upload_group_file(server: &Server, name: &str, content: &[u8]) -> Strin
     assert_eq!(status, 200, "{answer}");
     answer["id"].as_str().expect("file id").to_owned()
 }
+
 #[tokio::test]
 async fn picture_and_group_file_downloads_carry_a_size_header() {
     let server = Server::start().await;
@@ -93,60 +98,6 @@ async fn picture_and_group_file_downloads_carry_a_size_header() {
     assert_eq!(bytes, content);
     assert_eq!(size.as_deref(), Some("30"), "Size of {url}");
     assert_eq!(length.as_deref(), Some("30"));
-}
-
-#[tokio::test]
-async fn the_bearer_scheme_is_case_insensitive() {
-    let server = Server::start_with(|s| s.api.token = Some("s3cret".into())).await;
-    let post = |authorization: &'static str| {
-        let request = server
-            .client
-            .post(server.url("/getlogonqq"))
-            .header("Authorization", authorization);
-        async move {
-            let response = request.send().await.expect("request");
-            response.text().await.expect("body")
-        }
-    };
-    for accepted in [
-        "Bearer s3cret",
-        "bearer s3cret",
-        "BEARER s3cret",
-        "bEaReR  s3cret",
-    ] {
-        let body = post(accepted).await;
-        assert!(body.contains("10001"), "{accepted}: {body}");
-    }
-    for refused in ["Bearer wrong", "Basic s3cret", "bearers3cret", "s3cret"] {
-        assert_eq!(post(refused).await, "Access denied.", "{refused}");
-    }
-}
-
-#[tokio::test]
-async fn a_websocket_close_is_answered_with_a_close_frame() {
-    let server = Server::start().await;
-    for path in ["/", "/ws"] {
-        let url = format!("ws://{}{path}", server.addr);
-        let (mut ws, _) = tokio_tungstenite::connect_async(url.as_str())
-            .await
-            .expect("handshake");
-        ws.send(Message::Close(Some(CloseFrame {
-            code: CloseCode::Normal,
-            reason: "bye".into(),
-        })))
-        .await
-        .expect("send close");
-        let answer = tokio::time::timeout(Duration::from_secs(5), ws.next())
-            .await
-            .expect("an answer in time");
-        match answer {
-            Some(Ok(Message::Close(Some(frame)))) => {
-                assert_eq!(frame.code, CloseCode::Normal, "{path}: the code is echoed")
-            }
-            other => panic!("{path}: expected a Close frame before the end, got {other:?}"),
-        }
-    }
-    server.stop().await;
 }
 
 #[tokio::test]
@@ -251,4 +202,103 @@ async fn forwarding_a_group_file_to_a_friend_reads_toqq_and_an_optional_filesize
     assert_eq!(status, 400, "{answer}");
     assert!(answer.contains("toqq"), "{answer}");
     assert!(server.events(session).await.is_empty());
+}
+
+#[tokio::test]
+async fn a_websocket_close_is_answered_with_a_close_frame() {
+    let server = Server::start().await;
+    for path in ["/", "/ws"] {
+        let url = format!("ws://{}{path}", server.addr);
+        let (mut ws, _) = tokio_tungstenite::connect_async(url.as_str())
+            .await
+            .expect("handshake");
+        ws.send(Message::Close(Some(CloseFrame {
+            code: CloseCode::Normal,
+            reason: "bye".into(),
+        })))
+        .await
+        .expect("send close");
+        let answer = tokio::time::timeout(Duration::from_secs(5), ws.next())
+            .await
+            .expect("an answer in time");
+        match answer {
+            Some(Ok(Message::Close(Some(frame)))) => {
+                assert_eq!(frame.code, CloseCode::Normal, "{path}: the code is echoed")
+            }
+            other => panic!("{path}: expected a Close frame before the end, got {other:?}"),
+        }
+    }
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn the_bearer_scheme_is_case_insensitive() {
+    let server = Server::start_with(|s| s.api.token = Some("s3cret".into())).await;
+    let post = |authorization: &'static str| {
+        let request = server
+            .client
+            .post(server.url("/getlogonqq"))
+            .header("Authorization", authorization);
+        async move {
+            let response = request.send().await.expect("request");
+            response.text().await.expect("body")
+        }
+    };
+    for accepted in [
+        "Bearer s3cret",
+        "bearer s3cret",
+        "BEARER s3cret",
+        "bEaReR  s3cret",
+    ] {
+        let body = post(accepted).await;
+        assert!(body.contains("10001"), "{accepted}: {body}");
+    }
+    for refused in ["Bearer wrong", "Basic s3cret", "bearers3cret", "s3cret"] {
+        assert_eq!(post(refused).await, "Access denied.", "{refused}");
+    }
+}
+
+#[tokio::test]
+async fn https_picture_urls_are_fetched_and_checked_against_the_trusted_cas() {
+    let ca = TestCa::new();
+    let picture = png("over tls");
+    let served = picture.clone();
+    let listener = ca.listener().await;
+    let addr = listener.local_addr().expect("addr");
+    let app = axum::Router::new().fallback(move || {
+        let served = served.clone();
+        async move { served }
+    });
+    let web = tokio::spawn(async move { axum::serve(listener, app).await });
+    let body = format!(
+        "fromqq=10001&toqq=10002&fromtype=2&url={}",
+        enc(&format!("https://127.0.0.1:{}/p.png", addr.port()))
+    );
+
+    // The system's roots do not know the test CA: a certificate error, said as such.
+    let untrusting = Server::start_with(|s| s.api.fetch_allow_private = true).await;
+    let answer = untrusting.call("/sendprivatepic", &body).await;
+    assert_eq!(answer["ret"], "", "{answer}");
+    let why = answer["retmsg"].as_str().unwrap_or_default();
+    assert!(why.contains("certificate"), "{answer}");
+
+    let dir = common::temp_dir("https-fetch");
+    let roots = lizi_api::load_ca_file(&ca.write_ca(&dir)).expect("CA file");
+    let trusting = Server::start_with(move |s| {
+        s.api.fetch_allow_private = true;
+        s.api.extra_roots = roots;
+    })
+    .await;
+    let answer = trusting.call("/sendprivatepic", &body).await;
+    let code = answer["ret"].as_str().expect("code");
+    assert!(code.starts_with("[pic,hash="), "{answer}");
+    let url = trusting
+        .call("/getphotourl", &format!("photo={}", enc(code)))
+        .await["ret"]
+        .as_str()
+        .expect("url")
+        .to_owned();
+    assert_eq!(download(&trusting, &url).await.0, picture);
+    web.abort();
+    let _ = std::fs::remove_dir_all(&dir);
 }
