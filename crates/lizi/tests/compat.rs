@@ -52,6 +52,14 @@ async fn upload_private_picture(server: &Server, toqq: u64, picture: &[u8]) -> V
         .await
 }
 
+/// The download URL `/getphotourl` gives for a picture code.
+async fn photo_url(server: &Server, code: &str) -> String {
+    let answer = server
+        .call("/getphotourl", &format!("photo={}", enc(code)))
+        .await;
+    answer["ret"].as_str().expect("url").to_owned()
+}
+
 /// A group file uploaded by Alice to 30001: its id.
 async fn upload_group_file(server: &Server, name: &str, content: &[u8]) -> String {
     let upload = json!({"from": 20001, "group": 30001, "name": name, "base64": b64(content)});
@@ -68,12 +76,7 @@ async fn picture_and_group_file_downloads_carry_a_size_header() {
         .as_str()
         .expect("code")
         .to_owned();
-    let url = server
-        .call("/getphotourl", &format!("photo={}", enc(&code)))
-        .await["ret"]
-        .as_str()
-        .expect("url")
-        .to_owned();
+    let url = photo_url(&server, &code).await;
     let (bytes, size, length) = download(&server, &url).await;
     assert_eq!(bytes, picture);
     let count = picture.len().to_string();
@@ -292,12 +295,7 @@ async fn https_picture_urls_are_fetched_and_checked_against_the_trusted_cas() {
     let answer = trusting.call("/sendprivatepic", &body).await;
     let code = answer["ret"].as_str().expect("code");
     assert!(code.starts_with("[pic,hash="), "{answer}");
-    let url = trusting
-        .call("/getphotourl", &format!("photo={}", enc(code)))
-        .await["ret"]
-        .as_str()
-        .expect("url")
-        .to_owned();
+    let url = photo_url(&trusting, code).await;
     assert_eq!(download(&trusting, &url).await.0, picture);
     web.abort();
     let _ = std::fs::remove_dir_all(&dir);
