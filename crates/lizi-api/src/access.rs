@@ -118,8 +118,7 @@ pub fn credentials_ok(headers: &HeaderMap, query: Option<&str>, config: &ApiConf
         let bearer = headers
             .get(header::AUTHORIZATION)
             .and_then(|value| value.to_str().ok())
-            .and_then(|value| value.strip_prefix("Bearer "))
-            .map(str::trim);
+            .and_then(bearer_token);
         if bearer.is_some_and(|given| constant_time_eq(given, token)) {
             return true;
         }
@@ -133,6 +132,15 @@ pub fn credentials_ok(headers: &HeaderMap, query: Option<&str>, config: &ApiConf
         }
     }
     false
+}
+
+/// The token of an `Authorization: Bearer <token>` value; the scheme is case-insensitive
+/// (RFC 7235 §2.1).
+fn bearer_token(value: &str) -> Option<&str> {
+    let (scheme, token) = value.trim_start().split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then_some(token.trim())
 }
 
 /// Lower-case hex md5 of a text.

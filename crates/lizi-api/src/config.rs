@@ -33,6 +33,9 @@ pub struct ApiConfig {
     /// The base URL (`http://host:port`) of the picture and file URLs lizi hands out;
     /// `None`: `http://<bound address>`.
     pub public_url: Option<String>,
+    /// CA certificates trusted besides the system's for https report URLs and media
+    /// downloads (read from `tls_ca_file` by [`load_ca_file`](crate::load_ca_file)).
+    pub extra_roots: Vec<reqwest::Certificate>,
 }
 
 impl Default for ApiConfig {
@@ -51,6 +54,7 @@ impl Default for ApiConfig {
             fetch_timeout_ms: 15_000,
             fetch_allow_private: false,
             public_url: None,
+            extra_roots: Vec::new(),
         }
     }
 }

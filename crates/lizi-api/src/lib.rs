@@ -15,6 +15,7 @@ mod openapi;
 mod push;
 mod response;
 mod sessions;
+mod tls;
 mod ws;
 
 use std::future::Future;
@@ -31,6 +32,7 @@ pub use access::{AllowRule, AllowRuleError};
 pub use config::ApiConfig;
 pub use media::{is_public, HttpFetcher};
 pub use metrics::Metrics;
+pub use tls::{load_ca_file, CaFileError};
 
 /// Everything a request handler needs; cheap to clone.
 #[derive(Clone)]

@@ -1,19 +1,19 @@
 //! Media from outside and back out: [`HttpFetcher`] reads local files (only inside the
-//! configured `media_dirs`) and http URLs (size cap, timeout, no loopback or private
-//! addresses unless allowed) for the backend; [`serve`] answers `GET /lizi/media/<hash>`
-//! with the stored bytes.
+//! configured `media_dirs`) and http and https URLs (size cap, timeout, no loopback or
+//! private addresses unless allowed) for the backend; [`serve`] answers
+//! `GET /lizi/media/<hash>` with the stored bytes.
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use lizi_core::param::MediaSource;
 use lizi_core::sim_media::MediaFetcher;
 use lizi_core::{BoxFuture, Failure, FailureKind};
 
-use crate::response;
+use crate::{response, tls};
 use crate::{ApiConfig, AppState};
 
 /// The path prefix of the media route.
@@ -26,6 +26,7 @@ pub struct HttpFetcher {
     max_bytes: u64,
     timeout: Duration,
     allow_private: bool,
+    extra_roots: Vec<reqwest::Certificate>,
 }
 
 fn refused(message: impl Into<String>) -> Failure {
@@ -40,6 +41,7 @@ impl HttpFetcher {
             max_bytes: config.fetch_max_bytes,
             timeout: Duration::from_millis(config.fetch_timeout_ms.max(1)),
             allow_private: config.fetch_allow_private,
+            extra_roots: config.extra_roots.clone(),
         }
     }
 
@@ -105,20 +107,15 @@ impl HttpFetcher {
         Ok(())
     }
 
-    /// An http URL: the address checked, pinned, no redirects, capped and timed.
+    /// An http or https URL: the address checked, pinned, no redirects, capped and timed.
     async fn read_url(&self, text: &str) -> Result<Vec<u8>, Failure> {
         let url = reqwest::Url::parse(text)
             .map_err(|e| Failure::new(FailureKind::Invalid, format!("`{text}`: {e}")))?;
-        match url.scheme() {
-            "http" => {}
-            "https" => {
-                return Err(refused(format!(
-                    "`{text}`: https URLs are not supported (lizi is built without TLS); \
-                     give an http URL"
-                )))
-            }
+        let https = match url.scheme() {
+            "http" => false,
+            "https" => true,
             other => return Err(refused(format!("`{text}`: {other} URLs are not supported"))),
-        }
+        };
         let host = url
             .host_str()
             .ok_or_else(|| Failure::new(FailureKind::Invalid, format!("`{text}` has no host")))?
@@ -143,18 +140,25 @@ impl HttpFetcher {
         for addr in &addrs {
             self.check_ip(text, addr.ip())?;
         }
-        let client = reqwest::Client::builder()
+        let builder = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .timeout(self.timeout)
-            .resolve(&host, addr)
+            .resolve(&host, addr);
+        // Root certificates are loaded only for https, so http fetches stay cheap.
+        let builder = match https {
+            true => tls::trusting(builder, &self.extra_roots),
+            false => builder.tls_built_in_root_certs(false),
+        };
+        let client = builder
             .build()
             .map_err(|e| Failure::new(FailureKind::Internal, format!("HTTP client: {e}")))?;
         let fetch = async {
-            let mut response = client
-                .get(url.clone())
-                .send()
-                .await
-                .map_err(|e| refused(format!("fetching `{text}` failed: {e}")))?;
+            let mut response = client.get(url.clone()).send().await.map_err(|e| {
+                refused(format!(
+                    "fetching `{text}` failed: {}",
+                    tls::error_chain(&e)
+                ))
+            })?;
             let status = response.status();
             if !status.is_success() {
                 return Err(refused(format!(
@@ -222,17 +226,38 @@ pub fn is_public(ip: IpAddr) -> bool {
                 || a >= 240)
         }
         IpAddr::V6(v6) => {
-            if let Some(v4) = v6.to_ipv4_mapped() {
+            if let Some(v4) = embedded_ipv4(v6) {
                 return is_public(IpAddr::V4(v4));
             }
-            let first = v6.segments()[0];
+            let [first, second, ..] = v6.segments();
+            // IPv4-compatible `::a.b.c.d` (deprecated by RFC 4291, never routed) and the
+            // local-use NAT64 prefix 64:ff9b:1::/48 (RFC 8215) are never public.
+            if v6.octets()[..12] == [0; 12] || (first == 0x64 && second == 0xff9b) {
+                return false;
+            }
             !(v6.is_loopback()
                 || v6.is_unspecified()
                 || v6.is_multicast()
                 || (first & 0xfe00) == 0xfc00
                 || (first & 0xffc0) == 0xfe80
-                || first == 0x2001 && v6.segments()[1] == 0x0db8)
+                || first == 0x2001 && second == 0x0db8)
         }
+    }
+}
+
+/// The IPv4 address an IPv6 address stands for, whose rules then apply: IPv4-mapped
+/// `::ffff:a.b.c.d`, NAT64 `64:ff9b::a.b.c.d` (RFC 6052) and 6to4 `2002:AABB:CCDD::/48`
+/// (RFC 3056).
+fn embedded_ipv4(v6: std::net::Ipv6Addr) -> Option<std::net::Ipv4Addr> {
+    let octets = v6.octets();
+    let v4 = |at: usize| {
+        std::net::Ipv4Addr::new(octets[at], octets[at + 1], octets[at + 2], octets[at + 3])
+    };
+    match v6.segments() {
+        [0, 0, 0, 0, 0, 0xffff, _, _] => Some(v4(12)),
+        [0x64, 0xff9b, 0, 0, 0, 0, _, _] => Some(v4(12)),
+        [0x2002, ..] => Some(v4(2)),
+        _ => None,
     }
 }
 
@@ -243,10 +268,15 @@ pub async fn serve(state: &AppState, path: &str) -> Response {
         Some(media) => {
             let content_type = HeaderValue::from_str(&media.content_type)
                 .unwrap_or(HeaderValue::from_static("application/octet-stream"));
+            // The original's image host sent the byte count as `Size` too; clients read it.
+            let size = HeaderValue::from(media.bytes.len());
             let mut response = (StatusCode::OK, media.bytes).into_response();
             response
                 .headers_mut()
                 .insert(header::CONTENT_TYPE, content_type);
+            response
+                .headers_mut()
+                .insert(HeaderName::from_static("size"), size);
             response.headers_mut().insert(
                 header::CACHE_CONTROL,
                 HeaderValue::from_static("public, max-age=31536000, immutable"),
@@ -280,6 +310,44 @@ mod tests {
         }
         for public in ["1.1.1.1", "93.184.216.34", "2606:4700::1111"] {
             assert!(is_public(public.parse().unwrap()), "{public}");
+        }
+    }
+
+    #[test]
+    fn ipv6_forms_of_ipv4_addresses_follow_the_ipv4_rules() {
+        // NAT64 (64:ff9b::/96) and 6to4 (2002::/16) carry an IPv4 address: private
+        // inside, private outside; public inside, public outside.
+        for private in [
+            "64:ff9b::127.0.0.1",
+            "64:ff9b::10.0.0.1",
+            "64:ff9b::a9fe:a9fe", // 169.254.169.254
+            "64:ff9b::192.168.1.1",
+            "2002:7f00:1::1",      // 127.0.0.1
+            "2002:a00:1::",        // 10.0.0.1
+            "2002:c0a8:101:5::99", // 192.168.1.1
+            "2002:a9fe:a9fe::1",   // 169.254.169.254
+            "2002:6440:1::1",      // 100.64.0.1
+        ] {
+            assert!(!is_public(private.parse().unwrap()), "{private}");
+        }
+        for public in [
+            "64:ff9b::1.1.1.1",
+            "64:ff9b::5db8:d822", // 93.184.216.34
+            "2002:101:101::1",    // 1.1.1.1
+            "2002:5db8:d822::",   // 93.184.216.34
+        ] {
+            assert!(is_public(public.parse().unwrap()), "{public}");
+        }
+        // IPv4-compatible addresses are deprecated and never routed: none is public,
+        // whatever IPv4 address they hold; nor is the local-use NAT64 prefix.
+        for never in [
+            "::127.0.0.1",
+            "::10.0.0.1",
+            "::1.1.1.1",
+            "::93.184.216.34",
+            "64:ff9b:1::1.1.1.1",
+        ] {
+            assert!(!is_public(never.parse().unwrap()), "{never}");
         }
     }
 
@@ -340,7 +408,6 @@ mod tests {
     async fn urls_are_checked_before_fetching() {
         let fetcher = fetcher(Vec::new());
         for (url, needle) in [
-            ("https://example.com/a.png", "https"),
             ("ftp://example.com/a.png", "ftp"),
             ("http://127.0.0.1:9/a.png", "fetch_allow_private"),
             ("http://[::1]:9/a.png", "fetch_allow_private"),

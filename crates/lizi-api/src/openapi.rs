@@ -49,11 +49,21 @@ pub fn document(key_access: bool) -> Value {
 }
 
 fn endpoint(spec: &EndpointSpec) -> Value {
-    let properties: Map<String, Value> = spec
+    let mut properties: Map<String, Value> = spec
         .params
         .iter()
         .map(|p| (p.name.to_owned(), schema(p)))
         .collect();
+    for param in spec.params {
+        for alias in param.aliases {
+            let mut alias_schema = schema(param);
+            alias_schema["description"] = json!(format!(
+                "another name of `{}`, read when that is absent",
+                param.name
+            ));
+            properties.insert((*alias).to_owned(), alias_schema);
+        }
+    }
     let required: Vec<&str> = spec
         .params
         .iter()

@@ -1,5 +1,6 @@
 //! Push ("事件上报"): each event POSTed to every report URL, one per request, as the raw
-//! JSON body with `Content-Type: application/x-www-form-urlencoded` (wire.md §6).
+//! JSON body with `Content-Type: application/x-www-form-urlencoded` (wire.md §6). https
+//! URLs are verified against the system's root store and the configured extra CAs.
 //!
 //! Each URL has its own reporter reading the log through its own named, persisted cursor:
 //! a failing receiver is retried with backoff, in order, without holding up the others or
@@ -12,7 +13,7 @@ use std::time::Duration;
 use lizi_store::ReaderId;
 use tokio::task::JoinHandle;
 
-use crate::AppState;
+use crate::{tls, AppState};
 
 /// The store name of the reader behind a report URL.
 pub fn reader_name(url: &str) -> String {
@@ -31,8 +32,9 @@ pub fn spawn_reporters(state: &AppState) -> std::io::Result<Vec<JoinHandle<()>>>
     if state.config.report_urls.is_empty() {
         return Ok(Vec::new());
     }
-    let client = reqwest::Client::builder()
-        .timeout(Duration::from_millis(state.config.push_timeout_ms))
+    let builder =
+        reqwest::Client::builder().timeout(Duration::from_millis(state.config.push_timeout_ms));
+    let client = tls::trusting(builder, &state.config.extra_roots)
         .build()
         .map_err(std::io::Error::other)?;
     state
@@ -113,7 +115,7 @@ async fn deliver(client: &reqwest::Client, url: &str, event: &str) -> Result<(),
         .body(event.to_owned())
         .send()
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| tls::error_chain(&e))?;
     if response.status().is_success() {
         Ok(())
     } else {

@@ -70,7 +70,10 @@ async fn wait(socket: &mut WebSocket, state: &AppState, head: &mut watch::Receiv
 async fn settle(socket: &mut WebSocket, wake: Wake) -> Option<Result<(), axum::Error>> {
     match wake {
         Wake::Head => None,
-        Wake::Client(Some(Ok(Message::Close(_)))) | Wake::Client(None) => Some(Ok(())),
+        // The socket has queued the Close frame that echoes the client's status code
+        // (RFC 6455 §5.5.1); flushing sends it before the connection is dropped.
+        Wake::Client(Some(Ok(Message::Close(_)))) => Some(socket.flush().await),
+        Wake::Client(None) => Some(Ok(())),
         Wake::Client(Some(Ok(_))) => None,
         Wake::Client(Some(Err(error))) => Some(Err(error)),
         Wake::Stop => Some(socket.send(Message::Close(None)).await),

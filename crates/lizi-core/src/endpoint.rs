@@ -155,6 +155,7 @@ macro_rules! endpoints {
                         kind: <$kind as $crate::param::Param>::KIND,
                         required: <$kind as $crate::param::Param>::REQUIRED,
                         allowed: &[$($($allowed),*)?],
+                        aliases: <$kind as $crate::param::Param>::ALIASES,
                     }
                 ),*];
 

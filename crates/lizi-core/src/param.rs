@@ -85,6 +85,8 @@ pub struct ParamSpec {
     pub required: bool,
     /// For integer parameters with a closed set of values: the set.
     pub allowed: &'static [i64],
+    /// Other wire names it is also read under (older spellings clients still send).
+    pub aliases: &'static [&'static str],
 }
 
 /// A parameter kind that can be read from a form.
@@ -95,6 +97,8 @@ pub trait Param {
     const KIND: ParamKind;
     /// Whether it must be present.
     const REQUIRED: bool = true;
+    /// Other wire names it is also read under, when its own name is absent.
+    const ALIASES: &'static [&'static str] = &[];
     /// Reads it from `form` under `name`.
     fn extract(form: &Form, name: &'static str) -> Result<Self::Value, ParamError>;
     /// The value as an integer, for closed-set checks.
@@ -255,6 +259,7 @@ impl<P: Param> Param for Option<P> {
     type Value = Option<P::Value>;
     const KIND: ParamKind = P::KIND;
     const REQUIRED: bool = false;
+    const ALIASES: &'static [&'static str] = P::ALIASES;
     fn extract(form: &Form, name: &'static str) -> Result<Self::Value, ParamError> {
         match raw(form, name)? {
             None => Ok(None),
@@ -264,6 +269,38 @@ impl<P: Param> Param for Option<P> {
     }
     fn as_choice(value: &Self::Value) -> Option<i64> {
         value.as_ref().and_then(P::as_choice)
+    }
+}
+
+/// A second wire name for a parameter (see [`AlsoNamed`]).
+pub trait AltName {
+    /// The other wire name (lower case).
+    const NAME: &'static str;
+}
+
+/// `togroup`, the name seed-api.md gives `/forwardgroupfiletofriend`'s receiver; the
+/// original reads `toqq`.
+pub struct ToGroup;
+impl AltName for ToGroup {
+    const NAME: &'static str = "togroup";
+}
+
+/// Parameter `P`, also read under the name `A::NAME` when its own name is absent.
+pub struct AlsoNamed<P, A>(std::marker::PhantomData<(P, A)>);
+impl<P: Param, A: AltName> Param for AlsoNamed<P, A> {
+    type Value = P::Value;
+    const KIND: ParamKind = P::KIND;
+    const REQUIRED: bool = P::REQUIRED;
+    const ALIASES: &'static [&'static str] = &[A::NAME];
+    fn extract(form: &Form, name: &'static str) -> Result<Self::Value, ParamError> {
+        if raw(form, name)?.is_none() && raw(form, A::NAME)?.is_some() {
+            P::extract(form, A::NAME)
+        } else {
+            P::extract(form, name)
+        }
+    }
+    fn as_choice(value: &Self::Value) -> Option<i64> {
+        P::as_choice(value)
     }
 }
 

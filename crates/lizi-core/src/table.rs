@@ -2,7 +2,8 @@
 
 use crate::endpoint::{endpoints, Gate, Methods};
 use crate::param::{
-    AnyText, Count, Flag, Int, Media, ParamError, Problem, Qq, Real, Session, Text,
+    AlsoNamed, AnyText, Count, Flag, Int, Media, ParamError, Problem, Qq, Real, Session, Text,
+    ToGroup,
 };
 
 /// Gift ids `/sendfreepackage` accepts.
@@ -224,9 +225,11 @@ endpoints! {
     ForwardGroupFileToGroup "/forwardgroupfiletogroup" => Bool
         (fromqq: Qq, fromgroup: Qq, togroup: Qq, fileid: Text);
     /// 群文件转发至好友: forward a group file to a friend.
+    /// The receiver is `toqq`, as the original reads it (`togroup`, seed-api.md's name, is
+    /// accepted too); `filesize` is optional, older versions do not send it.
     ForwardGroupFileToFriend "/forwardgroupfiletofriend" => Receipt2 (
-        fromqq: Qq, fromgroup: Qq, togroup: Qq, fileid: Text, filename: Text,
-        filesize: Count,
+        fromqq: Qq, fromgroup: Qq, toqq: AlsoNamed<Qq, ToGroup>, fileid: Text, filename: Text,
+        filesize: Option<Count>,
     );
     /// 好友文件转发至好友: forward a friend file to another friend.
     ForwardFriendFileToFriend "/forwardfriendfiletofriend" => Receipt2

@@ -102,7 +102,7 @@ impl SimBackend {
                 let (receipt, events) = w.forward_group_file_to_friend(
                     r.fromqq,
                     r.fromgroup,
-                    r.togroup,
+                    r.toqq,
                     &r.fileid,
                     now(),
                 )?;

@@ -86,9 +86,16 @@ impl Store {
     }
 
     /// Closes a reader; a named one keeps its saved position for next time.
+    ///
+    /// A named reader stays among the cursors (until [`Store::forget_readers_except`]),
+    /// so the events it has not delivered are not reclaimed once every session has them.
     pub fn close_reader(&self, reader: ReaderId) {
         let mut inner = self.lock();
-        if inner.readers.remove(&reader).is_some() {
+        let unnamed = inner
+            .readers
+            .get(&reader)
+            .is_some_and(|state| state.name.is_none());
+        if unnamed && inner.readers.remove(&reader).is_some() {
             let ops: Vec<Op> = inner.reclaim().into_iter().collect();
             drop(self.submit(Unit { ops, publish: None }));
         }

@@ -259,3 +259,42 @@ async fn writes_wait_while_the_database_is_too_far_behind() {
     store.close();
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test]
+async fn a_closed_named_reader_keeps_its_undelivered_events_across_a_restart() {
+    let dir = dir("named-reader");
+    let store = Store::open(config(&dir)).unwrap();
+    let session = store.alloc_session().await.unwrap();
+    let reader = store.open_reader(Some("push http://receiver")).unwrap();
+    for i in 0..3 {
+        store
+            .append(&[event(&format!("p{i}"))])
+            .wait()
+            .await
+            .unwrap();
+    }
+    // The session takes everything; the reader delivered only the first event, then
+    // stops (a push reporter at shutdown).
+    let taken = store.take(session, TakeOptions::default()).await.unwrap();
+    assert_eq!(texts(&taken), ["p0", "p1", "p2"]);
+    let first = store.read(reader, 1).unwrap().unwrap();
+    store.advance(reader, first.first + 1);
+    store.close_reader(reader);
+    store.close();
+
+    let store = Store::open(config(&dir)).unwrap();
+    let reader = store.open_reader(Some("push http://receiver")).unwrap();
+    let batch = store.read(reader, 10).unwrap().unwrap();
+    let texts: Vec<String> = batch
+        .events
+        .iter()
+        .map(|e| serde_json::from_str::<serde_json::Value>(e).unwrap()["Msg"]["Text"].to_string())
+        .collect();
+    assert_eq!(
+        texts,
+        ["\"p1\"", "\"p2\""],
+        "the undelivered events are still there"
+    );
+    store.close();
+    let _ = std::fs::remove_dir_all(&dir);
+}

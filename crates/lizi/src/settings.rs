@@ -111,6 +111,11 @@ pub struct ServeArgs {
     /// Start from an empty data folder: delete the saved world, events and sessions first.
     #[arg(long)]
     pub reset: bool,
+
+    /// PEM file of CA certificates trusted, besides the system's, for https report URLs
+    /// and media downloads [default: none].
+    #[arg(long, env = "LIZI_TLS_CA_FILE", value_name = "FILE")]
+    pub tls_ca_file: Option<PathBuf>,
 }
 
 /// A session idle limit: seconds, or never.
@@ -179,6 +184,8 @@ struct FileConfig {
     fetch_timeout_ms: Option<u64>,
     fetch_allow_private: Option<bool>,
     public_url: Option<String>,
+
+    tls_ca_file: Option<PathBuf>,
 }
 
 /// Reads a value that parses from text (`flush = "normal"`).
@@ -258,7 +265,7 @@ impl Settings {
         for url in &report_urls {
             anyhow::ensure!(
                 url.starts_with("http://") || url.starts_with("https://"),
-                "report URL `{url}` must start with http:// (https is not built in)"
+                "report URL `{url}` must start with http:// or https://"
             );
         }
         let defaults = ApiConfig::default();
@@ -284,6 +291,10 @@ impl Settings {
         if password.is_none() && token.is_none() && !insecure_open {
             refuse_remote_rules(&allow_from_texts, &allow_from)?;
         }
+        let extra_roots = match args.tls_ca_file.or(file.tls_ca_file.map(from_file)) {
+            Some(path) => lizi_api::load_ca_file(&path).context("tls_ca_file")?,
+            None => Vec::new(),
+        };
         let data = args
             .data
             .or(file.data.map(from_file))
@@ -343,6 +354,7 @@ impl Settings {
                     .or(file.fetch_allow_private)
                     .unwrap_or(false),
                 public_url,
+                extra_roots,
                 ..defaults
             },
         })

@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, Method, StatusCode, Uri};
+use common::tls::TestCa;
 use common::Server;
 use serde_json::{json, Value};
 use tokio::net::TcpListener;
@@ -49,6 +50,14 @@ impl Receiver {
         let listener = TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind receiver");
+        Receiver::serve(listener, "http", fail_first)
+    }
+
+    /// A receiver on `listener`, whose URLs have `scheme`.
+    fn serve<L>(listener: L, scheme: &str, fail_first: usize) -> Receiver
+    where
+        L: axum::serve::Listener<Addr = std::net::SocketAddr>,
+    {
         let addr = listener.local_addr().expect("addr");
         let state = ReceiverState {
             hits: Arc::default(),
@@ -61,7 +70,7 @@ impl Receiver {
             axum::serve(listener, app).await.expect("receiver");
         });
         Receiver {
-            url: format!("http://{addr}/report"),
+            url: format!("{scheme}://{addr}/report"),
             hits,
             task,
         }
@@ -371,4 +380,65 @@ async fn shutdown_is_not_held_up_by_a_hanging_receiver() {
         .await
         .expect("the server stops within 3 s while a push hangs");
     assert!(start.elapsed() < Duration::from_secs(3));
+}
+
+#[tokio::test]
+async fn https_receivers_get_every_event_once_their_ca_is_trusted() {
+    let ca = TestCa::new();
+    let listener = ca.listener().await;
+    let failed_handshakes = listener.failed_handshakes.clone();
+    let receiver = Receiver::serve(listener, "https", 0);
+
+    // Without the receiver's CA: every attempt fails on the certificate, and the events
+    // stay pending.
+    let server = start_server(vec![receiver.url.clone()], 2_000).await;
+    let session = server.session().await;
+    let n = cause_events(&server, "tls").await;
+    // The third attempt starts only after the second failure was counted.
+    let refused = wait_for(|| (failed_handshakes.load(Ordering::SeqCst) >= 3).then_some(())).await;
+    assert!(refused.is_some(), "lizi did not retry the https receiver");
+    assert!(server.metric("lizi_push_failures_total").await >= 2);
+    assert!(receiver.hits().is_empty(), "{:?}", receiver.hits());
+    // A bot reads its session meanwhile: the pushes still pending must not go with it.
+    let events = raw_events(&server, session).await;
+    assert_eq!(events.len(), n);
+
+    // With the CA in the config file's tls_ca_file: the pending events arrive, in order.
+    let dir = common::temp_dir("push-ca");
+    ca.write_ca(&dir);
+    let config = dir.join("lizi.toml");
+    std::fs::write(&config, "tls_ca_file = \"ca.pem\"\n").expect("config");
+    let resolved = lizi::Settings::resolve(lizi::ServeArgs {
+        config: Some(config),
+        ..Default::default()
+    })
+    .expect("settings");
+    let roots = resolved.api.extra_roots;
+    assert_eq!(roots.len(), 1);
+    let server = server.restart(move |s| s.api.extra_roots = roots).await;
+    assert_eq!(receiver.wait_accepted(n).await, events);
+    assert_no_more(&receiver, n).await;
+    server.stop().await;
+
+    // A CA file that cannot be used stops start-up with the reason.
+    for (name, text, needle) in [
+        ("missing.pem", None, "cannot read"),
+        ("empty.pem", Some("not a certificate"), "no PEM certificate"),
+    ] {
+        let path = dir.join(name);
+        if let Some(text) = text {
+            std::fs::write(&path, text).expect("write");
+        }
+        let error = lizi::Settings::resolve(lizi::ServeArgs {
+            tls_ca_file: Some(path),
+            ..Default::default()
+        })
+        .expect_err("refused");
+        let error = format!("{error:#}");
+        assert!(
+            error.contains("tls_ca_file") && error.contains(needle),
+            "{error}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -25,7 +25,8 @@ const GROUP_AVATAR_CHANGED: i64 = 34;
 /// Where an upload is for: a friend chat or a group chat.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Chat {
-    /// A friend of the account.
+    /// A private chat: a friend of the account, or a member of one of its groups (a
+    /// temporary session; whether the send is allowed is the send's check).
     Friend(Uin),
     /// A group the account is in.
     Group(Gin),
@@ -50,7 +51,14 @@ impl World {
         match chat {
             Chat::Friend(to) => {
                 self.person(to)?;
-                self.ensure_friends(uin, to)
+                let in_a_group_together = self.groups.values().any(|group| {
+                    group.members.contains_key(&uin) && group.members.contains_key(&to)
+                });
+                if in_a_group_together {
+                    Ok(())
+                } else {
+                    self.ensure_friends(uin, to)
+                }
             }
             Chat::Group(gin) => self.group(gin)?.member(uin).map(drop),
         }

@@ -156,6 +156,15 @@ async fn a_group_picture_upload_answers_its_code_and_sends_nothing() {
 #[tokio::test]
 async fn uploads_check_the_chat_first() {
     let sim = Sim::new();
+    // Carol is no friend of 10001; once she shares no group with it either, a private
+    // upload for her is refused (a co-member's is allowed, for a temporary session).
+    sim.control(ControlRequest::Leave(lizi_core::sim_admin::SimLeave {
+        user: 20003,
+        group: 30001,
+    }))
+    .await
+    .unwrap();
+    sim.events();
     let refused = sim
         .call(Request::SendPrivatePic(SendPrivatePic {
             fromqq: 10001,
@@ -401,10 +410,10 @@ async fn group_files_folders_and_forwarding() {
             ForwardGroupFileToFriend {
                 fromqq: 10001,
                 fromgroup: 30001,
-                togroup: 10002,
+                toqq: 10002,
                 fileid: id.clone(),
                 filename: "a.txt".into(),
-                filesize: 10,
+                filesize: Some(10),
             },
         ))
         .await
