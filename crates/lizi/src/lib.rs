@@ -1,5 +1,6 @@
 //! The lizi server: settings, and the wiring of the store, the backend and the API.
 
+pub mod fd_limit;
 pub mod settings;
 
 use std::future::Future;
