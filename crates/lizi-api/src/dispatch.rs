@@ -184,7 +184,7 @@ async fn endpoint(
         Ok(form) => form,
         Err(error) => {
             Metrics::bump(&state.metrics.bad_requests);
-            return response::error(StatusCode::BAD_REQUEST, format!("{}: {error}", spec.path));
+            return response::too_many_params(spec.path, &error);
         }
     };
     let request = match (spec.parse)(&form) {

@@ -210,16 +210,28 @@ async fn over_the_connection_cap_new_connections_are_refused_and_logged() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
-#[tokio::test]
-async fn a_websocket_that_never_answers_pings_is_closed() {
+/// A server that pings WebSockets every 200 ms and closes them after 800 ms of silence,
+/// and a WebSocket open on `path`.
+async fn pinging_server(
+    path: &str,
+) -> (
+    Server,
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<TcpStream>>,
+) {
     let server = Server::start_with(|s| {
         s.api.ws_ping_interval_ms = 200;
         s.api.ws_timeout_ms = 800;
     })
     .await;
-    let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{}/ws", server.addr))
+    let (ws, _) = tokio_tungstenite::connect_async(format!("ws://{}{path}", server.addr))
         .await
         .expect("websocket");
+    (server, ws)
+}
+
+#[tokio::test]
+async fn a_websocket_that_never_answers_pings_is_closed() {
+    let (server, mut ws) = pinging_server("/ws").await;
     // Not reading means not answering the Pings.
     tokio::time::sleep(Duration::from_millis(1_500)).await;
     let mut pings = 0;
@@ -245,14 +257,7 @@ async fn a_websocket_that_never_answers_pings_is_closed() {
 
 #[tokio::test]
 async fn a_websocket_that_answers_pings_stays_open() {
-    let server = Server::start_with(|s| {
-        s.api.ws_ping_interval_ms = 200;
-        s.api.ws_timeout_ms = 800;
-    })
-    .await;
-    let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{}/", server.addr))
-        .await
-        .expect("websocket");
+    let (server, mut ws) = pinging_server("/").await;
     // Reading answers each Ping with a Pong.
     let until = Instant::now() + Duration::from_millis(2_000);
     let mut pings = 0;
@@ -285,6 +290,8 @@ async fn too_many_parameters_get_400_naming_the_limit() {
         message.contains("1000") && message.contains("max_params"),
         "{message}"
     );
+    assert_eq!(answer["limit"], "max_params");
+    assert_eq!(answer["max"], 1000);
 
     let answer = server.call("/allocsession", &keys(999)).await;
     assert!(answer["session_id"].as_u64().is_some(), "{answer}");
