@@ -68,10 +68,12 @@ async fn read_answer(stream: &mut TcpStream) -> String {
     }
 }
 
-/// Sends one request with `Connection: close` on a new connection; returns all of the answer.
+/// Sends one request with `Connection: close` on a new connection; returns all of the
+/// answer (empty when the server closed the connection without one).
 async fn exchange(addr: &str, request: &[u8]) -> String {
     let mut stream = TcpStream::connect(addr).await.expect("connect");
-    stream.write_all(request).await.expect("write");
+    // A connection refused over the cap may be closed before the request is written.
+    let _ = stream.write_all(request).await;
     until_closed(&mut stream).await.1
 }
 
