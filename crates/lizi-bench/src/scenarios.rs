@@ -51,8 +51,7 @@ pub(crate) fn info(name: &str, value: String) -> Figure {
     }
 }
 
-/// POSTs a body; fails unless the answer is 200.
-pub(crate) async fn post(
+async fn post(
     client: &reqwest::Client,
     base: &str,
     path: &str,
