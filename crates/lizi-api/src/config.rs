@@ -36,6 +36,19 @@ pub struct ApiConfig {
     /// CA certificates trusted besides the system's for https report URLs and media
     /// downloads (read from `tls_ca_file` by [`load_ca_file`](crate::load_ca_file)).
     pub extra_roots: Vec<reqwest::Certificate>,
+    /// Most `key=value` parameters in one request (body and query string together).
+    pub max_params: usize,
+    /// Longest wait for a connection's first request head, in milliseconds (0: no limit).
+    pub header_timeout_ms: u64,
+    /// Longest wait for the next request head on a kept-alive connection, counted from
+    /// the previous answer, in milliseconds (0: no limit).
+    pub idle_timeout_ms: u64,
+    /// Most connections open at once (WebSockets included); more are refused.
+    pub max_connections: usize,
+    /// Interval between two Pings on a WebSocket, in milliseconds (0: no Pings).
+    pub ws_ping_interval_ms: u64,
+    /// A WebSocket silent (no Pong or other frame) this long is closed, in milliseconds.
+    pub ws_timeout_ms: u64,
 }
 
 impl Default for ApiConfig {
@@ -55,6 +68,12 @@ impl Default for ApiConfig {
             fetch_allow_private: false,
             public_url: None,
             extra_roots: Vec::new(),
+            max_params: 1_000,
+            header_timeout_ms: 30_000,
+            idle_timeout_ms: 60_000,
+            max_connections: 1_000,
+            ws_ping_interval_ms: 30_000,
+            ws_timeout_ms: 75_000,
         }
     }
 }

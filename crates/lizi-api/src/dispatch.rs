@@ -149,14 +149,40 @@ fn not_found(path: &str) -> Response {
     response::error(StatusCode::NOT_FOUND, format!("no endpoint at {path}"))
 }
 
+/// Reads the whole body: 413 over the limit, 400 when hyper could not read it (a broken
+/// chunked encoding, a body cut short).
 async fn read_body(body: Body, limit: usize) -> Result<Vec<u8>, Response> {
     match to_bytes(body, limit).await {
         Ok(bytes) => Ok(bytes.to_vec()),
-        Err(_) => Err(response::error(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            format!("the request body is larger than the limit of {limit} bytes (max_body_bytes)"),
-        )),
+        Err(error) => match malformed(&error) {
+            Some(cause) => Err(response::error(
+                StatusCode::BAD_REQUEST,
+                format!("the request body is malformed: {cause}"),
+            )),
+            None => Err(response::error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!(
+                    "the request body is larger than the limit of {limit} bytes (max_body_bytes)"
+                ),
+            )),
+        },
     }
+}
+
+/// What hyper reported when it could not read the body, if it did (the other cause of a
+/// failed read is the length limit).
+fn malformed(error: &axum::Error) -> Option<String> {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(current) = cause {
+        if let Some(transport) = current.downcast_ref::<hyper::Error>() {
+            return Some(match std::error::Error::source(transport) {
+                Some(inner) => format!("{transport}: {inner}"),
+                None => transport.to_string(),
+            });
+        }
+        cause = current.source();
+    }
+    None
 }
 
 /// Runs one endpoint of the table.
@@ -166,7 +192,13 @@ async fn endpoint(
     body: &[u8],
     query: Option<&str>,
 ) -> Response {
-    let form = Form::decode(body, query);
+    let form = match Form::decode_capped(body, query, state.config.max_params) {
+        Ok(form) => form,
+        Err(error) => {
+            Metrics::bump(&state.metrics.bad_requests);
+            return response::too_many_params(spec.path, &error);
+        }
+    };
     let request = match (spec.parse)(&form) {
         Ok(request) => request,
         Err(error) => {

@@ -7,22 +7,25 @@
 
 mod access;
 mod config;
+mod counted_io;
 mod dispatch;
 mod encode;
+mod head_timer;
+mod limit_log;
+mod liveness;
 mod media;
 mod metrics;
 mod openapi;
 mod push;
 mod response;
+mod server;
 mod sessions;
 mod tls;
 mod ws;
 
 use std::future::Future;
-use std::net::SocketAddr;
 use std::sync::Arc;
 
-use axum::serve::ListenerExt;
 use lizi_core::Backend;
 use lizi_store::Store;
 use tokio::net::TcpListener;
@@ -59,35 +62,26 @@ pub async fn run(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let (stop, stopping) = watch::channel(false);
+    let config = Arc::new(config);
+    let metrics = Arc::new(Metrics::default());
     let state = AppState {
         backend,
         log,
-        config: Arc::new(config),
-        metrics: Arc::new(Metrics::default()),
+        config: config.clone(),
+        metrics: metrics.clone(),
         stopping,
     };
     let reporters = push::spawn_reporters(&state)?;
     let app = axum::Router::new()
         .fallback(dispatch::dispatch)
         .with_state(state);
-    // Without TCP_NODELAY, small WebSocket frames written while an earlier one is still
-    // unacknowledged wait for the client's delayed ACK (up to 40 ms).
-    let listener = listener.tap_io(|tcp| {
-        if let Err(error) = tcp.set_nodelay(true) {
-            tracing::debug!("setting TCP_NODELAY failed: {error}");
-        }
-    });
-    let server = axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async move {
+    server::serve(listener, app, &config, metrics, async move {
         shutdown.await;
         let _ = stop.send(true);
-    });
-    let result = server.await;
+    })
+    .await;
     for reporter in reporters {
         let _ = reporter.await;
     }
-    result
+    Ok(())
 }

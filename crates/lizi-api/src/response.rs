@@ -3,7 +3,7 @@
 use axum::body::Body;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::Response;
-use lizi_core::ParamError;
+use lizi_core::{ParamError, TooManyParams};
 use serde_json::json;
 
 /// The content type of every XLZ answer (clients parse the text).
@@ -37,6 +37,21 @@ pub fn bad_param(path: &str, error: &ParamError) -> Response {
         "error": format!("{path}: {error}"),
         "param": error.param,
         "problem": error.problem.to_string(),
+    });
+    with(
+        StatusCode::BAD_REQUEST,
+        "application/json; charset=UTF-8",
+        body.to_string(),
+    )
+}
+
+/// A 400 answer for a request over the parameter cap, naming the setting and its value.
+pub fn too_many_params(path: &str, error: &TooManyParams) -> Response {
+    let body = json!({
+        "ret": "error",
+        "error": format!("{path}: {error}"),
+        "limit": "max_params",
+        "max": error.limit,
     });
     with(
         StatusCode::BAD_REQUEST,

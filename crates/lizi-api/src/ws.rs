@@ -1,5 +1,6 @@
 //! WebSocket streams: `/` sends the 8 bytes `NewEvent` once per event, `/ws` sends each
-//! event's JSON (wire.md §6). Nothing is sent on connect; client frames are ignored.
+//! event's JSON (wire.md §6). Nothing is sent on connect; client frames are ignored, but
+//! each one shows the client is alive (see [`crate::liveness`]).
 //!
 //! The stream's position is taken before the handshake answer goes out, so an event
 //! appended while the connection is being set up is not missed. A `/ws` client that falls
@@ -13,6 +14,7 @@ use futures_util::SinkExt;
 use lizi_store::ReaderId;
 use tokio::sync::watch;
 
+use crate::liveness::Liveness;
 use crate::AppState;
 
 /// Events sent per read of the log on `/ws`; each read's frames are flushed together.
@@ -52,24 +54,56 @@ enum Wake {
     Head,
     Client(Option<Result<Message, axum::Error>>),
     Stop,
+    /// Time to ping the client or to give up on it.
+    Liveness,
 }
 
-async fn wait(socket: &mut WebSocket, state: &AppState, head: &mut watch::Receiver<u64>) -> Wake {
+async fn wait(
+    socket: &mut WebSocket,
+    state: &AppState,
+    head: &mut watch::Receiver<u64>,
+    liveness: &Liveness,
+) -> Wake {
     let mut stopping = state.stopping.clone();
     if *stopping.borrow() {
         return Wake::Stop;
     }
+    let deadline = liveness.deadline();
+    let due = async {
+        match deadline {
+            Some(at) => tokio::time::sleep_until(at).await,
+            None => std::future::pending().await,
+        }
+    };
     tokio::select! {
         changed = head.changed() => if changed.is_ok() { Wake::Head } else { Wake::Stop },
         frame = socket.recv() => Wake::Client(frame),
         _ = stopping.changed() => Wake::Stop,
+        () = due => Wake::Liveness,
+    }
+}
+
+/// Keeps the connection's liveness: notes client frames, pings, closes a silent client.
+async fn keep_alive(
+    socket: &mut WebSocket,
+    state: &AppState,
+    liveness: &mut Liveness,
+    wake: &Wake,
+) -> Option<Result<(), axum::Error>> {
+    match wake {
+        Wake::Client(Some(Ok(_))) => {
+            liveness.heard();
+            None
+        }
+        Wake::Liveness => liveness.tend(socket, &state.metrics).await,
+        _ => None,
     }
 }
 
 /// Handles a wake-up: `None` goes on, `Some` ends the stream with that result.
 async fn settle(socket: &mut WebSocket, wake: Wake) -> Option<Result<(), axum::Error>> {
     match wake {
-        Wake::Head => None,
+        Wake::Head | Wake::Liveness => None,
         // The socket has queued the Close frame that echoes the client's status code
         // (RFC 6455 §5.5.1); flushing sends it before the connection is dropped.
         Wake::Client(Some(Ok(Message::Close(_)))) => Some(socket.flush().await),
@@ -87,6 +121,7 @@ async fn stream_nudges(
     mut head: watch::Receiver<u64>,
     mut seen: u64,
 ) -> Result<(), axum::Error> {
+    let mut liveness = Liveness::new(&state.config);
     loop {
         let now = *head.borrow_and_update();
         if now > seen {
@@ -97,7 +132,10 @@ async fn stream_nudges(
             socket.flush().await?;
         }
         seen = seen.max(now);
-        let wake = wait(&mut socket, state, &mut head).await;
+        let wake = wait(&mut socket, state, &mut head, &liveness).await;
+        if let Some(end) = keep_alive(&mut socket, state, &mut liveness, &wake).await {
+            return end;
+        }
         if let Some(end) = settle(&mut socket, wake).await {
             return end;
         }
@@ -112,6 +150,7 @@ async fn stream_events(
     mut head: watch::Receiver<u64>,
     reader: ReaderId,
 ) -> Result<(), axum::Error> {
+    let mut liveness = Liveness::new(&state.config);
     loop {
         head.borrow_and_update();
         loop {
@@ -142,7 +181,10 @@ async fn stream_events(
             socket.flush().await?;
             state.log.advance(reader, batch.next);
         }
-        let wake = wait(&mut socket, state, &mut head).await;
+        let wake = wait(&mut socket, state, &mut head, &liveness).await;
+        if let Some(end) = keep_alive(&mut socket, state, &mut liveness, &wake).await {
+            return end;
+        }
         if let Some(end) = settle(&mut socket, wake).await {
             return end;
         }

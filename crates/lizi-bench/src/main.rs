@@ -4,6 +4,7 @@
 //! Run it with `bench/run` (which builds the release binaries first).
 
 mod load;
+mod params;
 mod scenarios;
 mod server;
 

@@ -24,10 +24,11 @@ pub const ALL: &[(&str, Scenario)] = &[
     ("drain", |b| Box::pin(drain(b))),
     ("memory", |b| Box::pin(memory(b))),
     ("latency", |b| Box::pin(event_latency(b))),
+    ("params", |b| Box::pin(crate::params::many_keys(b))),
 ];
 
 /// A figure with a target.
-fn judged(name: &str, value: String, target: &str, met: bool) -> Figure {
+pub(crate) fn judged(name: &str, value: String, target: &str, met: bool) -> Figure {
     Figure {
         name: name.into(),
         value,
@@ -40,7 +41,8 @@ fn ratio(name: &str, value: f64, target: &str, met: bool) -> Figure {
     judged(name, format!("{value:.2}"), target, met)
 }
 
-fn info(name: &str, value: String) -> Figure {
+/// A figure without a target.
+pub(crate) fn info(name: &str, value: String) -> Figure {
     Figure {
         name: name.into(),
         value,

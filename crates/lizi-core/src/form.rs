@@ -3,6 +3,12 @@
 //! Real clients send `key=value&…` pairs in the query string and in the body whatever the
 //! `Content-Type`, with keys in any case, values holding raw `=`, `[`, `,` and `]`, `+` for
 //! space and `%XX` UTF-8 escapes. [`Form`] accepts all of that.
+//!
+//! Decoding is linear in the input: keys are looked up through a hash index, so a body of
+//! many distinct keys costs no more per key than a small one. [`Form::decode_capped`]
+//! also refuses a request with more parameters than a limit.
+
+use std::collections::HashMap;
 
 /// Request parameters decoded from a query string and a body.
 ///
@@ -11,6 +17,8 @@
 #[derive(Debug, Default, Clone)]
 pub struct Form {
     pairs: Vec<(String, Value)>,
+    /// Each key's place in `pairs`.
+    index: HashMap<String, usize>,
 }
 
 /// A decoded value: text, or the raw bytes when they were not valid UTF-8.
@@ -24,23 +32,46 @@ enum Value {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NotUtf8;
 
+/// A request with more parameters than the limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the request has more than {limit} parameters (max_params)")]
+pub struct TooManyParams {
+    /// The limit that was passed.
+    pub limit: usize,
+}
+
 impl Form {
     /// Decodes the body and the query string (either may be empty) into one form.
     pub fn decode(body: &[u8], query: Option<&str>) -> Self {
-        let mut form = Form::default();
-        form.extend(body);
-        if let Some(query) = query {
-            form.extend(query.as_bytes());
-        }
-        form
+        // No input holds usize::MAX pieces, so this never falls back to the default.
+        Form::decode_capped(body, query, usize::MAX).unwrap_or_default()
     }
 
-    /// Adds the pairs of one `a=b&c=d` string.
-    fn extend(&mut self, raw: &[u8]) {
+    /// Decodes like [`Form::decode`], refusing more than `limit` parameters in all (every
+    /// `key=value` piece counts, repeated keys too).
+    pub fn decode_capped(
+        body: &[u8],
+        query: Option<&str>,
+        limit: usize,
+    ) -> Result<Self, TooManyParams> {
+        let mut form = Form::default();
+        let mut budget = limit;
+        let over = TooManyParams { limit };
+        form.extend(body, &mut budget).ok_or(over)?;
+        if let Some(query) = query {
+            form.extend(query.as_bytes(), &mut budget).ok_or(over)?;
+        }
+        Ok(form)
+    }
+
+    /// Adds the pairs of one `a=b&c=d` string, spending one unit of `budget` per pair;
+    /// `None` when the budget runs out.
+    fn extend(&mut self, raw: &[u8], budget: &mut usize) -> Option<()> {
         for piece in raw.split(|&b| b == b'&') {
             if piece.iter().all(|b| b.is_ascii_whitespace()) {
                 continue;
             }
+            *budget = budget.checked_sub(1)?;
             let (key, value) = match piece.iter().position(|&b| b == b'=') {
                 Some(at) => (&piece[..at], &piece[at + 1..]),
                 None => (piece, &[][..]),
@@ -48,22 +79,24 @@ impl Form {
             let key = String::from_utf8_lossy(&percent_decode(key))
                 .trim()
                 .to_ascii_lowercase();
-            if key.is_empty() || self.pairs.iter().any(|(k, _)| *k == key) {
+            if key.is_empty() || self.index.contains_key(&key) {
                 continue;
             }
             let value = match String::from_utf8(percent_decode(value)) {
                 Ok(text) => Value::Text(text),
                 Err(_) => Value::NotUtf8,
             };
+            self.index.insert(key.clone(), self.pairs.len());
             self.pairs.push((key, value));
         }
+        Some(())
     }
 
     /// The value of `key` (lower case), if present.
     pub fn get(&self, key: &str) -> Option<Result<&str, NotUtf8>> {
-        self.pairs
-            .iter()
-            .find(|(k, _)| k == key)
+        self.index
+            .get(key)
+            .and_then(|&at| self.pairs.get(at))
             .map(|(_, value)| match value {
                 Value::Text(text) => Ok(text.as_str()),
                 Value::NotUtf8 => Err(NotUtf8),
@@ -138,6 +171,25 @@ mod tests {
     fn invalid_utf8_is_reported() {
         let form = Form::decode(b"text=%FF", None);
         assert_eq!(form.get("text"), Some(Err(NotUtf8)));
+    }
+
+    #[test]
+    fn the_parameter_cap_counts_every_piece() {
+        assert!(Form::decode_capped(b"a=1&b=2", Some("c=3"), 3).is_ok());
+        assert_eq!(
+            Form::decode_capped(b"a=1&a=2", Some("c=3"), 2).unwrap_err(),
+            TooManyParams { limit: 2 }
+        );
+        assert!(Form::decode_capped(b"&& &a=1", None, 1).is_ok());
+    }
+
+    #[test]
+    fn many_distinct_keys_keep_their_order() {
+        let body: Vec<String> = (0..5000).map(|n| format!("k{n}={n}")).collect();
+        let form = Form::decode(body.join("&").as_bytes(), None);
+        assert_eq!(text(&form, "k4999"), Some("4999"));
+        assert_eq!(form.keys().nth(2), Some("k2"));
+        assert_eq!(form.keys().count(), 5000);
     }
 
     #[test]

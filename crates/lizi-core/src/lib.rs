@@ -21,7 +21,7 @@ pub mod textcode;
 pub use backend::{Backend, BoxFuture, ControlRequest};
 pub use endpoint::{EndpointSpec, Gate, Methods, Request, Template, ENDPOINTS};
 pub use event::Event;
-pub use form::Form;
+pub use form::{Form, TooManyParams};
 pub use param::{ParamError, ParamKind, ParamSpec, Problem};
 pub use reply::{Failure, FailureKind, Receipt, Reply};
 

@@ -61,6 +61,7 @@ fn main() -> anyhow::Result<()> {
         )
         .with(filter)
         .init();
+    lizi::fd_limit::raise_to_hard();
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

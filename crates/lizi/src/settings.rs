@@ -108,6 +108,26 @@ pub struct ServeArgs {
     /// Base URL of the picture and file URLs lizi hands out [default: http://<listen address>].
     #[arg(long, env = "LIZI_PUBLIC_URL", value_name = "URL")]
     pub public_url: Option<String>,
+    /// Most `key=value` parameters in one request [default: 1000].
+    #[arg(long, env = "LIZI_MAX_PARAMS", value_name = "N")]
+    pub max_params: Option<usize>,
+    /// Longest wait for a connection's first request head in milliseconds, 0 for none
+    /// [default: 30000].
+    #[arg(long, env = "LIZI_HEADER_TIMEOUT_MS", value_name = "MS")]
+    pub header_timeout_ms: Option<u64>,
+    /// Longest wait for the next request on a kept-alive connection in milliseconds, 0 for
+    /// none [default: 60000].
+    #[arg(long, env = "LIZI_IDLE_TIMEOUT_MS", value_name = "MS")]
+    pub idle_timeout_ms: Option<u64>,
+    /// Most connections open at once, WebSockets included; more are refused [default: 1000].
+    #[arg(long, env = "LIZI_MAX_CONNECTIONS", value_name = "N")]
+    pub max_connections: Option<usize>,
+    /// Interval between two WebSocket Pings in milliseconds, 0 for none [default: 30000].
+    #[arg(long, env = "LIZI_WS_PING_INTERVAL_MS", value_name = "MS")]
+    pub ws_ping_interval_ms: Option<u64>,
+    /// Close a WebSocket silent for this many milliseconds (Pings unanswered) [default: 75000].
+    #[arg(long, env = "LIZI_WS_TIMEOUT_MS", value_name = "MS")]
+    pub ws_timeout_ms: Option<u64>,
     /// Start from an empty data folder: delete the saved world, events and sessions first.
     #[arg(long)]
     pub reset: bool,
@@ -186,6 +206,12 @@ struct FileConfig {
     public_url: Option<String>,
 
     tls_ca_file: Option<PathBuf>,
+    max_params: Option<usize>,
+    header_timeout_ms: Option<u64>,
+    idle_timeout_ms: Option<u64>,
+    max_connections: Option<usize>,
+    ws_ping_interval_ms: Option<u64>,
+    ws_timeout_ms: Option<u64>,
 }
 
 /// Reads a value that parses from text (`flush = "normal"`).
@@ -295,6 +321,11 @@ impl Settings {
             Some(path) => lizi_api::load_ca_file(&path).context("tls_ca_file")?,
             None => Vec::new(),
         };
+        let max_connections = args
+            .max_connections
+            .or(file.max_connections)
+            .unwrap_or(defaults.max_connections);
+        anyhow::ensure!(max_connections > 0, "max_connections must be at least 1");
         let data = args
             .data
             .or(file.data.map(from_file))
@@ -355,6 +386,27 @@ impl Settings {
                     .unwrap_or(false),
                 public_url,
                 extra_roots,
+                max_params: args
+                    .max_params
+                    .or(file.max_params)
+                    .unwrap_or(defaults.max_params),
+                header_timeout_ms: args
+                    .header_timeout_ms
+                    .or(file.header_timeout_ms)
+                    .unwrap_or(defaults.header_timeout_ms),
+                idle_timeout_ms: args
+                    .idle_timeout_ms
+                    .or(file.idle_timeout_ms)
+                    .unwrap_or(defaults.idle_timeout_ms),
+                max_connections,
+                ws_ping_interval_ms: args
+                    .ws_ping_interval_ms
+                    .or(file.ws_ping_interval_ms)
+                    .unwrap_or(defaults.ws_ping_interval_ms),
+                ws_timeout_ms: args
+                    .ws_timeout_ms
+                    .or(file.ws_timeout_ms)
+                    .unwrap_or(defaults.ws_timeout_ms),
                 ..defaults
             },
         })

@@ -26,6 +26,12 @@ pub const LIZI_VARS: &[&str] = &[
     "LIZI_LAG_POLICY",
     "LIZI_SESSION_IDLE",
     "LIZI_CACHE_EVENTS",
+    "LIZI_MAX_PARAMS",
+    "LIZI_HEADER_TIMEOUT_MS",
+    "LIZI_IDLE_TIMEOUT_MS",
+    "LIZI_MAX_CONNECTIONS",
+    "LIZI_WS_PING_INTERVAL_MS",
+    "LIZI_WS_TIMEOUT_MS",
 ];
 
 pub const STARTUP: Duration = Duration::from_secs(20);
@@ -41,7 +47,13 @@ pub struct Lizi {
 impl Lizi {
     /// Starts `lizi <args>` in `dir` with only the given LIZI_* variables.
     pub fn spawn(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Lizi {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_lizi"));
+        Lizi::spawn_program(dir, env!("CARGO_BIN_EXE_lizi"), args, env)
+    }
+
+    /// Starts `program <args>` (a program that ends by running lizi in its own place,
+    /// such as a shell's `exec`) like [`Lizi::spawn`].
+    pub fn spawn_program(dir: &Path, program: &str, args: &[&str], env: &[(&str, &str)]) -> Lizi {
+        let mut command = Command::new(program);
         command
             .args(args)
             .current_dir(dir)
