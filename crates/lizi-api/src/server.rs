@@ -139,6 +139,9 @@ impl Connection {
         });
         let timer = HeadTimer::new(self.deadlines.header, self.deadlines.idle);
         let mut builder = http1::Builder::new();
+        // Header names as the original's server wrote them (`Content-Type`, `Size`): one
+        // client reads a picture's `Size` by its exact name.
+        builder.title_case_headers(true);
         match self.deadlines.header.or(self.deadlines.idle) {
             Some(any) => builder.timer(timer.clone()).header_read_timeout(any),
             None => builder.header_read_timeout(None),

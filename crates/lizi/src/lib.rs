@@ -1,7 +1,7 @@
 //! The lizi server: settings, and the wiring of the store, the backend and the API.
 
-pub mod folder;
 pub mod fd_limit;
+pub mod folder;
 pub mod settings;
 
 use std::future::Future;

@@ -101,6 +101,26 @@ async fn picture_and_group_file_downloads_carry_a_size_header() {
     assert_eq!(bytes, content);
     assert_eq!(size.as_deref(), Some("30"), "Size of {url}");
     assert_eq!(length.as_deref(), Some("30"));
+    // The client that reads it matches the header's name as the original wrote it.
+    let head = raw_head(&server, &url).await;
+    assert!(head.contains("\r\nSize: 30\r\n"), "{head}");
+}
+
+/// The head of a GET of `url`, as the bytes on the wire.
+async fn raw_head(server: &Server, url: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let path = url
+        .strip_prefix(&server.base)
+        .unwrap_or_else(|| panic!("{url} is not on {}", server.base));
+    let mut stream = tokio::net::TcpStream::connect(server.addr)
+        .await
+        .expect("connect");
+    let request = format!("GET {path} HTTP/1.1\r\nHost: lizi\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.expect("write");
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).await.expect("read");
+    let text = String::from_utf8_lossy(&answer).into_owned();
+    text.split("\r\n\r\n").next().unwrap_or_default().to_owned()
 }
 
 #[tokio::test]
