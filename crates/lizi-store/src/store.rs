@@ -10,6 +10,7 @@ use tokio::sync::watch;
 
 use crate::backlog::Backlog;
 use crate::config::{Flush, StoreConfig};
+use crate::history::MessageCache;
 use crate::journal::{self, Journal};
 use crate::rollback::{Health, RollbackHook};
 use crate::state::{Inner, SessionState};
@@ -84,6 +85,8 @@ pub struct Store {
     /// Blobs not in the database: all of them when there is none, else those still on
     /// their way to it.
     pub(crate) memory_blobs: Mutex<HashMap<String, Arc<[u8]>>>,
+    /// Messages on their way to the database, and a cache of recent ones.
+    pub(crate) messages: Mutex<MessageCache>,
     /// The journal's lead over the database.
     backlog: Arc<Backlog>,
     /// Counters.
@@ -153,7 +156,7 @@ impl Store {
     /// its writer and sweeper threads.
     pub fn open(config: StoreConfig) -> Result<Arc<Store>, StoreError> {
         let memory = config.flush == Flush::Memory;
-        let mut inner = Inner::empty(memory, config.cache_events);
+        let mut inner = Inner::empty(memory, config.cache_events, config.cache_bytes);
         let mut reader = None;
         let mut durable = None;
         if !memory {
@@ -167,6 +170,7 @@ impl Store {
             }
             connection.pragma_update(None, "wal_autocheckpoint", CHECKPOINT_PAGES)?;
             let last_seq = replay_journal(&mut connection, &config.dir)?;
+            schema::move_message_docs(&mut connection)?;
             // The journal is about to be written over from its start, so what the database
             // holds (applied before a crash, or just now) must be on disk first.
             if !crate::checkpoint::truncate(&connection)? {
@@ -181,6 +185,7 @@ impl Store {
         }
         let (head, _) = watch::channel(inner.published);
         let unapplied_limit = config.max_unapplied_bytes;
+        let config_history_bytes = config.history_cache_bytes;
         let store = Arc::new(Store {
             inner: Mutex::new(inner),
             config,
@@ -191,6 +196,7 @@ impl Store {
             health: Health::default(),
             rollback: Mutex::new(None),
             memory_blobs: Mutex::new(HashMap::new()),
+            messages: Mutex::new(MessageCache::new(config_history_bytes)),
             backlog: Arc::new(Backlog::new(unapplied_limit)),
             stats: StoreStats::default(),
         });
@@ -253,6 +259,7 @@ impl Store {
         match writer.as_ref() {
             Some(sender) => {
                 self.hold_blobs(&unit.ops);
+                self.hold_messages(&unit.ops);
                 let (job, ticket) = writer::job(unit);
                 match sender.send(job) {
                     Ok(()) => ticket,
@@ -262,6 +269,7 @@ impl Store {
             None if self.is_memory() => {
                 drop(writer);
                 self.hold_blobs(&unit.ops);
+                self.hold_messages(&unit.ops);
                 if let Some(mark) = unit.publish {
                     self.publish_locked_free(mark);
                 }
@@ -288,9 +296,24 @@ impl Store {
         }
     }
 
+    /// Keeps the unit's messages readable until the applier has put them in the database.
+    fn hold_messages(&self, ops: &[Op]) {
+        if ops.iter().any(|op| matches!(op, Op::Message(_))) {
+            self.messages
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .hold(ops);
+        }
+    }
+
     /// Called by the applier once `records` are in the database: events below `on_disk`
-    /// may leave the memory cache, and the records' blobs the blob map.
+    /// may leave the memory cache, the records' blobs the blob map, and their messages
+    /// the pending set.
     pub(crate) fn settle(&self, on_disk: Option<u64>, records: &[Vec<Op>]) {
+        self.messages
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .settle(records);
         if let Some(on_disk) = on_disk {
             let mut inner = self.lock();
             inner.on_disk = inner.on_disk.max(on_disk);
