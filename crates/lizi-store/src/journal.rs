@@ -40,7 +40,7 @@ use crate::StoreError;
 pub(crate) const FILES: [&str; 2] = ["lizi.journal-0", "lizi.journal-1"];
 
 /// Size after which writing moves to the other file (when that one is applied).
-pub(crate) const ROTATE_BYTES: u64 = 16 << 20;
+pub(crate) const ROTATE_BYTES: u64 = 8 << 20;
 
 /// The bytes [`Journal::probe`] writes: a few pages, so that a disk with room for a
 /// small record in an already allocated page does not pass for a working one.

@@ -296,7 +296,11 @@ async fn the_history_is_on_disk_with_a_cache_bounded_by_bytes() {
         .map(|req| Op::Message(std::sync::Arc::new(message(req, &"x".repeat(500)))))
         .collect();
     store.write(ops).wait().await.unwrap();
-    assert_eq!(store.message(conv, 1).unwrap().unwrap().req, 1, "read before applied");
+    assert_eq!(
+        store.message(conv, 1).unwrap().unwrap().req,
+        1,
+        "read before applied"
+    );
     // Held until the applier has them in the database, then within the budget.
     let deadline = std::time::Instant::now() + Duration::from_secs(5);
     while store.cached_messages().0 > 0 && std::time::Instant::now() < deadline {
@@ -304,7 +308,10 @@ async fn the_history_is_on_disk_with_a_cache_bounded_by_bytes() {
     }
     let (pending, cached, bytes) = store.cached_messages();
     assert_eq!(pending, 0);
-    assert!(bytes <= budget && cached < 10, "{cached} messages, {bytes} bytes");
+    assert!(
+        bytes <= budget && cached < 10,
+        "{cached} messages, {bytes} bytes"
+    );
 
     // A recall rewrites the row; pages come newest first, below `before`.
     let mut recalled = message(50, &"x".repeat(500));
