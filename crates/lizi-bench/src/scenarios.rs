@@ -24,10 +24,11 @@ pub const ALL: &[(&str, Scenario)] = &[
     ("drain", |b| Box::pin(drain(b))),
     ("memory", |b| Box::pin(memory(b))),
     ("latency", |b| Box::pin(event_latency(b))),
+    ("history", |b| Box::pin(crate::history::history(b))),
 ];
 
 /// A figure with a target.
-fn judged(name: &str, value: String, target: &str, met: bool) -> Figure {
+pub(crate) fn judged(name: &str, value: String, target: &str, met: bool) -> Figure {
     Figure {
         name: name.into(),
         value,
@@ -40,7 +41,7 @@ fn ratio(name: &str, value: f64, target: &str, met: bool) -> Figure {
     judged(name, format!("{value:.2}"), target, met)
 }
 
-fn info(name: &str, value: String) -> Figure {
+pub(crate) fn info(name: &str, value: String) -> Figure {
     Figure {
         name: name.into(),
         value,
@@ -49,7 +50,7 @@ fn info(name: &str, value: String) -> Figure {
     }
 }
 
-async fn post(
+pub(crate) async fn post(
     client: &reqwest::Client,
     base: &str,
     path: &str,
@@ -64,7 +65,7 @@ async fn post(
     Ok(response.text().await?)
 }
 
-async fn sessions(base: &str, n: usize) -> anyhow::Result<Vec<u64>> {
+pub(crate) async fn sessions(base: &str, n: usize) -> anyhow::Result<Vec<u64>> {
     let client = reqwest::Client::new();
     let mut ids = Vec::with_capacity(n);
     for _ in 0..n {

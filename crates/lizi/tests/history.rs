@@ -96,6 +96,18 @@ async fn reply(server: &Server, req: i64, random: i64) -> (i64, String) {
     )
 }
 
+/// Alice, the group's owner, recalls message `req`; answers the status.
+async fn recall(server: &Server, req: i64, random: i64) -> u16 {
+    let (status, answer) = server
+        .sim(
+            "recall",
+            json!({"user": 20001, "group": G, "req": req, "random": random}),
+        )
+        .await;
+    eprintln!("recall {req}: {status} {answer}");
+    status
+}
+
 #[tokio::test]
 async fn recall_and_replies_read_messages_that_are_no_longer_in_memory() {
     let server = Server::start_with(|settings| settings.store.history_cache_bytes = 1).await;
@@ -104,20 +116,12 @@ async fn recall_and_replies_read_messages_that_are_no_longer_in_memory() {
     let server = server.restart(|_| {}).await;
 
     // Recalled after the restart: the message is read from disk.
-    let (status, answer) = server
-        .sim(
-            "recall",
-            json!({"user": 20001, "group": G, "req": second, "random": second_random}),
-        )
-        .await;
-    assert_eq!(status, 200, "{answer}");
-    let (status, _) = server
-        .sim(
-            "recall",
-            json!({"user": 20001, "group": G, "req": second, "random": second_random}),
-        )
-        .await;
-    assert_ne!(status, 200, "a message is recalled once");
+    assert_eq!(recall(&server, second, second_random).await, 200);
+    assert_ne!(
+        recall(&server, second, second_random).await,
+        200,
+        "a message is recalled once"
+    );
     let (code, message) = reply(&server, second, second_random).await;
     assert_eq!(code, 10, "{message}");
     assert!(message.contains("was recalled"), "{message}");
@@ -177,13 +181,7 @@ async fn messages_kept_as_world_documents_move_into_the_history_table_at_start()
     assert_eq!(texts(&group), ["group one", "group two"]);
     let (private, _) = page(&server, "a=10001&b=20001").await;
     assert_eq!(texts(&private), ["private"]);
-    let (status, answer) = server
-        .sim(
-            "recall",
-            json!({"user": 20001, "group": G, "req": second, "random": second_random}),
-        )
-        .await;
-    assert_eq!(status, 200, "{answer}");
+    assert_eq!(recall(&server, second, second_random).await, 200);
     let (next, _) = say(&server, "group three").await;
     assert_eq!(next, second + 1, "numbering goes on");
 
