@@ -188,14 +188,19 @@ impl MessageCache {
     pub fn hold(&mut self, ops: &[Op]) {
         for op in ops {
             if let Op::Message(row) = op {
-                let entry = self
-                    .pending
-                    .entry((row.conv, row.req))
-                    .or_insert_with(|| (row.clone(), 0));
-                entry.0 = row.clone();
-                entry.1 += 1;
+                self.hold_one(row);
             }
         }
+    }
+
+    /// Holds one message written again (or for the first time) until the database has it.
+    fn hold_one(&mut self, row: &Arc<MessageRow>) {
+        let entry = self
+            .pending
+            .entry((row.conv, row.req))
+            .or_insert_with(|| (row.clone(), 0));
+        entry.0 = row.clone();
+        entry.1 += 1;
     }
 
     /// The database has these records' messages: they leave the pending set (once their
@@ -223,12 +228,7 @@ impl MessageCache {
     pub fn reset_pending(&mut self, durable: &[Arc<MessageRow>]) {
         self.pending.clear();
         for row in durable {
-            let entry = self
-                .pending
-                .entry((row.conv, row.req))
-                .or_insert_with(|| (row.clone(), 0));
-            entry.0 = row.clone();
-            entry.1 += 1;
+            self.hold_one(row);
         }
     }
 
