@@ -3,6 +3,7 @@
 //!
 //! Run it with `bench/run` (which builds the release binaries first).
 
+mod history;
 mod load;
 mod params;
 mod scenarios;

@@ -25,6 +25,7 @@ pub const ALL: &[(&str, Scenario)] = &[
     ("memory", |b| Box::pin(memory(b))),
     ("latency", |b| Box::pin(event_latency(b))),
     ("params", |b| Box::pin(crate::params::many_keys(b))),
+    ("history", |b| Box::pin(crate::history::history(b))),
 ];
 
 /// A figure with a target.
@@ -51,7 +52,7 @@ pub(crate) fn info(name: &str, value: String) -> Figure {
     }
 }
 
-async fn post(
+pub(crate) async fn post(
     client: &reqwest::Client,
     base: &str,
     path: &str,
@@ -66,7 +67,7 @@ async fn post(
     Ok(response.text().await?)
 }
 
-async fn sessions(base: &str, n: usize) -> anyhow::Result<Vec<u64>> {
+pub(crate) async fn sessions(base: &str, n: usize) -> anyhow::Result<Vec<u64>> {
     let client = reqwest::Client::new();
     let mut ids = Vec::with_capacity(n);
     for _ in 0..n {

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use anyhow::{bail, Context};
+use anyhow::{bail, ensure, Context};
 
 /// A running lizi; killed and its data folder removed on drop.
 pub struct Lizi {
@@ -25,6 +25,46 @@ impl Lizi {
         let dir = std::env::temp_dir().join(format!("lizi-bench-{}-{n}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir)?;
+        Lizi::start_in(binary, world, dir, flags)
+    }
+
+    /// Stops lizi with SIGTERM, as an operator would, and starts `binary` again on the same
+    /// data folder.
+    pub fn restart(mut self, binary: &Path, world: &Path) -> anyhow::Result<Lizi> {
+        let status = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()?;
+        ensure!(status.success(), "kill -TERM failed");
+        self.child.wait()?;
+        // The folder now belongs to the new process.
+        let dir = std::mem::take(&mut self.dir);
+        Lizi::start_in(binary, world, dir, &[])
+    }
+
+    /// Bytes on disk of the data folder's files.
+    pub fn data_bytes(&self) -> anyhow::Result<u64> {
+        use std::os::unix::fs::MetadataExt;
+        let mut total = 0;
+        for entry in std::fs::read_dir(self.dir.join("data"))? {
+            total += entry?.metadata()?.blocks() * 512;
+        }
+        Ok(total)
+    }
+
+    /// Bytes of each table and index of the database (SQLite's `dbstat`), by name.
+    pub fn table_bytes(&self) -> anyhow::Result<Vec<(String, u64)>> {
+        let db = rusqlite::Connection::open_with_flags(
+            self.dir.join("data").join("lizi.db"),
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+        )?;
+        let mut statement = db.prepare("SELECT name, SUM(pgsize) FROM dbstat GROUP BY name")?;
+        let rows =
+            statement.query_map([], |row| Ok((row.get(0)?, row.get::<_, i64>(1)? as u64)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Starts `binary` with the data folder in `dir` (made when missing).
+    fn start_in(binary: &Path, world: &Path, dir: PathBuf, flags: &[&str]) -> anyhow::Result<Lizi> {
         let mut child = Command::new(binary)
             .args([
                 "--listen",
@@ -101,7 +141,9 @@ impl Drop for Lizi {
         let _ = self.child.kill();
         let _ = self.child.wait();
         std::thread::sleep(Duration::from_millis(20));
-        let _ = std::fs::remove_dir_all(&self.dir);
+        if !self.dir.as_os_str().is_empty() {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
     }
 }
 

@@ -40,7 +40,7 @@ pub const CONTROL_DOCS: &[ControlDoc] = &[
     doc("set_admin", false, "The owner grants or removes admin.", r#"{"operator":20001,"group":30001,"member":20002,"admin":true}"#),
     doc("rename_group", false, "An owner or admin renames the group.", r#"{"operator":20001,"group":30001,"name":"new name"}"#),
     doc("group", true, "A group's members (role, card, mute, position), settings and blocked list.", r#"{"gin":30001}"#),
-    doc("history", true, "A chat's messages with req, random, seq, time, sender and recall state (`group`, or `a` and `b`).", r#"{"group":30001}"#),
+    doc("history", true, "A page of a chat's messages with req, random, seq, time, sender and recall state (`group`, or `a` and `b`): the last `limit` (100, at most 1000) with a req below `before` (the newest when absent), oldest first; the answer's `before` asks for the page before it (null at the start).", r#"{"group":30001,"limit":100}"#),
     doc("friend_request", false, "A person asks a framework account to be friends (event 105); answers the request's seq.", r#"{"from":20003,"to":10001,"text":"hello"}"#),
     doc("join_request", false, "A person asks to join a group (event 3 for its framework owner and admins).", r#"{"from":20003,"group":30002,"text":"let me in"}"#),
     doc("invite", false, "A person invites a framework account into a group (event 1).", r#"{"from":20002,"to":10002,"group":30002}"#),

@@ -117,7 +117,8 @@ pub struct SimGroupView {
     pub gin: Gin,
 }
 
-/// `GET /sim/history?group=N` or `?a=X&b=Y`: the messages of a group or a private pair.
+/// `GET /sim/history?group=N` or `?a=X&b=Y`: a page of the messages of a group or a
+/// private pair, with `limit` and `before`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SimHistory {
@@ -130,7 +131,20 @@ pub struct SimHistory {
     /// The other side.
     #[serde(default)]
     pub b: Option<Uin>,
+    /// Only messages with a `Req` below this (the page before one that began there).
+    #[serde(default)]
+    pub before: Option<i64>,
+    /// The most messages in the page: [`HISTORY_PAGE`] when not given, at most
+    /// [`HISTORY_PAGE_MAX`].
+    #[serde(default)]
+    pub limit: Option<usize>,
 }
+
+/// The messages in a `/sim/history` page when `limit` is not given.
+pub const HISTORY_PAGE: usize = 100;
+
+/// The most messages a `/sim/history` page may hold.
+pub const HISTORY_PAGE_MAX: usize = 1000;
 
 /// The action names this module decodes.
 pub const ACTIONS: [&str; 9] = [
@@ -172,17 +186,16 @@ pub fn decode(action: &str, body: &[u8]) -> Result<ControlRequest, ControlError>
         "group" => ControlRequest::GroupView(json("group", body)?),
         "history" => {
             let history: SimHistory = json("history", body)?;
-            match history {
-                SimHistory {
-                    group: Some(_),
-                    a: None,
-                    b: None,
+            if history
+                .limit
+                .is_some_and(|n| n == 0 || n > HISTORY_PAGE_MAX)
+            {
+                return Err(bad("history", "`limit` must be between 1 and 1000"));
+            }
+            match (history.group, history.a, history.b) {
+                (Some(_), None, None) | (None, Some(_), Some(_)) => {
+                    ControlRequest::History(history)
                 }
-                | SimHistory {
-                    group: None,
-                    a: Some(_),
-                    b: Some(_),
-                } => ControlRequest::History(history),
                 _ => return Err(bad("history", "give `group`, or both `a` and `b`")),
             }
         }

@@ -193,7 +193,8 @@ impl SimBackend {
                         ))
                     }
                 };
-                Ok(Reply::Json(w.history_view(conv)))
+                let limit = r.limit.unwrap_or(lizi_core::sim_admin::HISTORY_PAGE);
+                Ok(Reply::Json(w.history_view(conv, r.before, limit)?))
             }),
             other => return Err(other),
         })

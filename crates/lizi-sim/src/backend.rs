@@ -74,7 +74,9 @@ fn rebuild_hook(world: Weak<Mutex<World>>) -> RollbackHook {
             return Ok(());
         };
         let mut world = world.lock().unwrap_or_else(PoisonError::into_inner);
+        let history = world.history.detached_copy();
         *world = rebuilt;
+        world.history = history;
         store_part();
         Ok(())
     })
@@ -116,7 +118,8 @@ impl SimBackend {
     }
 
     /// A backend running `world` (a loaded one, say), saving changes in `store`.
-    pub fn from_world(world: World, store: Arc<Store>) -> SimBackend {
+    pub fn from_world(mut world: World, store: Arc<Store>) -> SimBackend {
+        world.history.attach(store.clone());
         let world = Arc::new(Mutex::new(world));
         if !store.is_memory() {
             store.on_rollback(rebuild_hook(Arc::downgrade(&world)));
@@ -177,6 +180,9 @@ impl SimBackend {
         } else {
             world.take_changes().into_iter().map(doc_op).collect()
         };
+        // Messages go to the store in either case: it keeps the history.
+        let messages = world.take_messages();
+        ops.extend(messages.into_iter().map(|row| Op::Message(Arc::new(row))));
         match result {
             Ok((value, events)) => {
                 ops.extend(extra);

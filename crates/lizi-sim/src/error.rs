@@ -51,6 +51,9 @@ pub enum SimError {
     /// A request that never reaches a backend got here.
     #[error("{0} is handled by the API layer, not by the sim backend")]
     ApiLayer(&'static str),
+    /// The message history could not be read.
+    #[error("reading the message history failed: {0}")]
+    History(String),
 }
 
 impl SimError {
@@ -68,7 +71,7 @@ impl SimError {
             SimError::Muted(_) => FailureKind::Muted,
             SimError::NotFound(_) => FailureKind::NotFound,
             SimError::Invalid(_) => FailureKind::Invalid,
-            SimError::ApiLayer(_) => FailureKind::Internal,
+            SimError::ApiLayer(_) | SimError::History(_) => FailureKind::Internal,
         }
     }
 }

@@ -18,6 +18,7 @@ mod admin;
 mod backend;
 mod error;
 pub mod fixture;
+mod history;
 mod lists;
 mod media;
 mod messages;

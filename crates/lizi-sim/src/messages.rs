@@ -111,8 +111,8 @@ impl World {
             chat.last_req += 1;
             chat.last_req
         };
-        self.messages.insert(
-            (conv, req),
+        self.put_message(
+            conv,
             StoredMessage {
                 req,
                 random,

@@ -11,12 +11,11 @@ use crate::table::Table;
 use crate::world::World;
 
 /// The document kinds, one per table of [`World`].
-pub const KINDS: [&str; 14] = [
+pub const KINDS: [&str; 13] = [
     "person",
     "friendship",
     "group",
     "conversation",
-    "message",
     "counters",
     "media",
     "file",
@@ -37,7 +36,6 @@ macro_rules! with_tables {
             ("friendship", friendships),
             ("group", groups),
             ("conversation", conversations),
-            ("message", messages),
             ("counters", counters),
             ("media", media),
             ("file", files),
@@ -225,9 +223,6 @@ impl World {
                     body,
                     |_, _| true,
                 )?,
-                "message" => load("message", &mut world.messages, key, body, |k, m| {
-                    k.1 == m.req
-                })?,
                 "counters" => load("counters", &mut world.counters, key, body, |_, _| true)?,
                 "media" => load("media", &mut world.media, key, body, |_, _| true)?,
                 "file" => load("file", &mut world.files, key, body, |k, f| k.1 == f.id)?,
@@ -276,13 +271,17 @@ mod tests {
         changes.iter().map(|c| (c.kind, c.key.as_str())).collect()
     }
 
+    /// The world saved and loaded again; the history, which the store keeps apart from
+    /// the documents, is carried over.
     fn reload(world: &World) -> World {
         let docs = world.all_docs();
-        World::from_docs(
+        let mut back = World::from_docs(
             docs.iter()
                 .map(|d| (d.kind, d.key.as_str(), d.body.as_deref().unwrap())),
         )
-        .unwrap()
+        .unwrap();
+        back.history = world.history.clone();
+        back
     }
 
     #[test]
@@ -303,7 +302,6 @@ mod tests {
             kinds(&changes),
             [
                 ("conversation", r#"{"Group":30001}"#),
-                ("message", r#"[{"Group":30001},1]"#),
                 ("counters", r#""global""#),
                 ("last_spoke", "[30001,10001]"),
                 ("message_counts", "10001"),
@@ -312,18 +310,19 @@ mod tests {
             "the sender and the other online member count it; the group and the people \
              are untouched"
         );
-        let message: serde_json::Value =
-            serde_json::from_str(changes[1].body.as_deref().unwrap()).unwrap();
+        let messages = world.take_messages();
+        assert_eq!(messages.len(), 1, "the message goes to the history");
         assert_eq!(
-            (&message["req"], &message["seq"], &message["text"]),
-            (&1.into(), &1.into(), &"hi".into())
+            (messages[0].req, messages[0].seq, messages[0].text.as_str()),
+            (1, 1, "hi")
         );
+        assert!(world.take_messages().is_empty(), "take_messages clears");
         assert_eq!(
-            changes[2].body.as_deref(),
+            changes[1].body.as_deref(),
             Some(r#"{"last_seq":1,"last_event_seq":0}"#)
         );
         assert_eq!(
-            changes[4].body.as_deref(),
+            changes[3].body.as_deref(),
             Some(r#"{"received":0,"sent":1}"#)
         );
         assert!(world.take_changes().is_empty(), "take_changes clears");
@@ -339,7 +338,6 @@ mod tests {
             kinds(&world.take_changes()),
             [
                 ("conversation", r#"{"Private":[10001,20001]}"#),
-                ("message", r#"[{"Private":[10001,20001]},1]"#),
                 ("counters", r#""global""#),
                 ("message_counts", "10001"),
             ],
@@ -410,12 +408,13 @@ mod tests {
                 None => saved.remove(&(change.kind, change.key)),
             };
         }
-        let loaded = World::from_docs(
+        let mut loaded = World::from_docs(
             saved
                 .iter()
                 .map(|((kind, key), body)| (*kind, key.as_str(), body.as_str())),
         )
         .unwrap();
+        loaded.history = back.history.clone();
         assert_eq!(loaded, back);
     }
 
@@ -441,10 +440,10 @@ mod tests {
             "{message}"
         );
 
-        let error = World::from_docs([("message", "[{\"Nope\":1},1]", "{}")]).unwrap_err();
+        let error = World::from_docs([("group", "\"Nope\"", "{}")]).unwrap_err();
         assert!(matches!(
             &error,
-            LoadError::BadDocument { kind: "message", key, .. } if key == "[{\"Nope\":1},1]"
+            LoadError::BadDocument { kind: "group", key, .. } if key == "\"Nope\""
         ));
         assert!(error.to_string().contains(": key:"), "{error}");
 

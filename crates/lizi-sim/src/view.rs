@@ -77,7 +77,10 @@ impl World {
                     "owner": g.owner,
                     "admins": g.admins,
                     "members": members,
-                    "messages": self.messages_of(ConvKey::Group(g.gin)).count(),
+                    "messages": self
+                        .conversations
+                        .get(&ConvKey::Group(g.gin))
+                        .map_or(0, |c| c.last_req),
                 })
             })
             .collect();

@@ -28,8 +28,9 @@ pub struct World {
     pub groups: Table<Gin, Group>,
     /// Conversations (group chats and private pairs) that have had messages.
     pub conversations: Table<ConvKey, Conversation>,
-    /// Every message, by conversation and `Req`.
-    pub messages: Table<(ConvKey, i64), StoredMessage>,
+    /// Every message, by conversation and `Req`: kept by the store (see `history.rs`).
+    #[serde(skip)]
+    pub history: crate::history::History,
     /// The network-wide counters, as one row at [`COUNTERS_KEY`].
     pub counters: Table<String, Counters>,
     /// Pending friend and join requests and invitations, by handle (`Msg.Seq`).
@@ -196,7 +197,7 @@ pub enum Role {
     Member,
 }
 
-/// The state of one conversation (its messages are rows of [`World::messages`]).
+/// The state of one conversation (its messages are in [`World::history`]).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Conversation {
     /// The last `Req` handed out in this conversation.
@@ -313,7 +314,7 @@ impl World {
             friendships,
             groups,
             conversations: Table::new(),
-            messages: Table::new(),
+            history: Default::default(),
             counters: Table::from_rows([(COUNTERS_KEY.to_owned(), Counters::default())].into()),
             requests: Table::new(),
             red_packets: Table::new(),
@@ -371,13 +372,6 @@ impl World {
     pub fn counters_mut(&mut self) -> &mut Counters {
         self.counters
             .get_or_insert_with(COUNTERS_KEY.to_owned(), Counters::default)
-    }
-
-    /// The messages of one conversation, oldest (lowest `Req`) first.
-    pub fn messages_of(&self, conv: ConvKey) -> impl Iterator<Item = &StoredMessage> {
-        self.messages
-            .range((conv, i64::MIN)..=(conv, i64::MAX))
-            .map(|(_, message)| message)
     }
 
     /// A framework account that is logged in.

@@ -228,6 +228,7 @@ enum Slot<'a> {
     Reader(&'a str),
     /// Reclaim marks only grow, so the last is the highest.
     Reclaim,
+    Message(crate::history::Conv, i64),
 }
 
 fn slot(op: &Op) -> Option<Slot<'_>> {
@@ -237,6 +238,7 @@ fn slot(op: &Op) -> Option<Slot<'_>> {
         Op::Session { id, .. } => Some(Slot::Session(*id)),
         Op::Reader { name, .. } => Some(Slot::Reader(name)),
         Op::Reclaim(_) => Some(Slot::Reclaim),
+        Op::Message(m) => Some(Slot::Message(m.conv, m.req)),
         _ => None,
     }
 }
@@ -264,10 +266,11 @@ pub(crate) fn apply(
     }
     let transaction = connection.transaction()?;
     {
-        // The two writes every message makes, prepared once per transaction.
+        // The writes every message makes, prepared once per transaction.
         let mut hot = Hot {
             put_doc: transaction.prepare_cached(PUT_DOC)?,
             put_event: transaction.prepare_cached(PUT_EVENT)?,
+            put_message: transaction.prepare_cached(crate::history::PUT_MESSAGE)?,
         };
         let mut worked_since = Instant::now();
         let live = records
@@ -296,6 +299,7 @@ const PUT_EVENT: &str = "INSERT OR REPLACE INTO events (seq, body, cum_bytes) VA
 struct Hot<'t> {
     put_doc: rusqlite::CachedStatement<'t>,
     put_event: rusqlite::CachedStatement<'t>,
+    put_message: rusqlite::CachedStatement<'t>,
 }
 
 fn apply_op(db: &rusqlite::Transaction<'_>, hot: &mut Hot<'_>, op: &Op) -> rusqlite::Result<()> {
@@ -372,6 +376,7 @@ fn apply_op(db: &rusqlite::Transaction<'_>, hot: &mut Hot<'_>, op: &Op) -> rusql
             db.prepare_cached("DELETE FROM events WHERE seq < ?1")?
                 .execute(params![*below as i64])?;
         }
+        Op::Message(message) => crate::history::put(&mut hot.put_message, message)?,
     }
     Ok(())
 }

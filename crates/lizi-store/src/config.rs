@@ -62,6 +62,11 @@ pub struct StoreConfig {
     pub flush: Flush,
     /// Recent events kept in memory for fast reads.
     pub cache_events: usize,
+    /// Most bytes of events that cache holds (the newest event stays however large).
+    pub cache_bytes: usize,
+    /// Bytes of recently written or read messages kept in memory (besides those still on
+    /// their way to the database, which stay until they are in).
+    pub history_cache_bytes: usize,
     /// Most events a session may have pending.
     pub max_lag_events: u64,
     /// Most bytes of events a session may have pending.
@@ -84,6 +89,8 @@ impl StoreConfig {
             dir: dir.into(),
             flush: Flush::Full,
             cache_events: 8192,
+            cache_bytes: 16 << 20,
+            history_cache_bytes: 4 << 20,
             max_lag_events: 1_000_000,
             max_lag_bytes: 1 << 30,
             lag_policy: LagPolicy::DropOldest,

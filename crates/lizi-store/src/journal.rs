@@ -32,6 +32,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use crate::hash::checksum;
+use crate::history::{Conv, MessageRow};
 use crate::writer::Op;
 use crate::StoreError;
 
@@ -39,7 +40,7 @@ use crate::StoreError;
 pub(crate) const FILES: [&str; 2] = ["lizi.journal-0", "lizi.journal-1"];
 
 /// Size after which writing moves to the other file (when that one is applied).
-pub(crate) const ROTATE_BYTES: u64 = 16 << 20;
+pub(crate) const ROTATE_BYTES: u64 = 8 << 20;
 
 /// The bytes [`Journal::probe`] writes: a few pages, so that a disk with room for a
 /// small record in an already allocated page does not pass for a working one.
@@ -338,7 +339,47 @@ fn encode(op: &Op, out: &mut Vec<u8>) {
             out.push(8);
             put_u64(out, *below);
         }
+        Op::Message(m) => {
+            out.push(9);
+            for number in [m.conv.a, m.conv.b, m.req, m.random, m.seq, m.time, m.sender] {
+                put_u64(out, number as u64);
+            }
+            for number in [m.target, m.group] {
+                put_u64(out, number.map_or(u64::MAX, |n| n as u64));
+            }
+            out.push(m.conv.kind | (u8::from(m.recalled) << 4));
+            put_bytes(out, m.text.as_bytes());
+        }
     }
+}
+
+/// Reads an [`Op::Message`]'s fields (after its tag).
+fn decode_message(reader: &mut Reader<'_>) -> Result<Op, String> {
+    let mut numbers = [0i64; 7];
+    for number in &mut numbers {
+        *number = reader.u64()? as i64;
+    }
+    let [a, b, req, random, seq, time, sender] = numbers;
+    let optional = |n: u64| (n != u64::MAX).then_some(n as i64);
+    let target = optional(reader.u64()?);
+    let group = optional(reader.u64()?);
+    let flags = reader.u8()?;
+    Ok(Op::Message(Arc::new(MessageRow {
+        conv: Conv {
+            kind: flags & 0x0F,
+            a,
+            b,
+        },
+        req,
+        random,
+        seq,
+        time,
+        sender,
+        target,
+        group,
+        text: reader.text()?,
+        recalled: flags & 0x10 != 0,
+    })))
 }
 
 /// Reads a payload back into ops.
@@ -429,6 +470,7 @@ fn decode(payload: &[u8]) -> Result<Vec<Op>, String> {
             },
             7 => Op::RemoveReader(reader.text()?),
             8 => Op::Reclaim(reader.u64()?),
+            9 => decode_message(&mut reader)?,
             tag => return Err(format!("unknown op {tag}")),
         };
         ops.push(op);

@@ -11,8 +11,10 @@
 //! database lacks is applied from the journal first. A failed write leaves no trace and
 //! the store recovers by itself once writing works again (see `rollback.rs`).
 //!
-//! Undelivered events live on disk; memory holds a bounded cache of recent events and one
-//! small record per cursor, whatever the lag.
+//! Undelivered events live on disk; memory holds a cache of recent events, bounded by
+//! count and by bytes, and one small record per cursor, whatever the lag. The message
+//! history lives on disk too, in its own table, with a cache bounded by bytes (see
+//! `history.rs`).
 
 mod applier;
 mod backlog;
@@ -20,6 +22,7 @@ mod checkpoint;
 mod config;
 mod events;
 mod hash;
+mod history;
 mod journal;
 mod limits;
 mod readers;
@@ -32,6 +35,7 @@ mod writer;
 
 pub use config::{Flush, LagPolicy, StoreConfig};
 pub use events::{encode_event, Batch};
+pub use history::{Conv, MessageRow};
 pub use readers::ReaderId;
 pub use rollback::{Durable, RollbackHook};
 pub use schema::SCHEMA_VERSION;

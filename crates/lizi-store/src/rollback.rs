@@ -20,11 +20,12 @@
 
 use std::collections::{BTreeMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use rusqlite::OptionalExtension;
 
+use crate::history::MessageRow;
 use crate::journal;
 use crate::state::Inner;
 use crate::store::Store;
@@ -81,6 +82,8 @@ pub struct Durable {
     cum_total: u64,
     /// Blobs of the journal records the database lacks.
     blobs: HashSet<String>,
+    /// Messages of the journal records the database lacks, in order.
+    messages: Vec<Arc<MessageRow>>,
 }
 
 impl Durable {
@@ -105,6 +108,7 @@ impl Durable {
                     self.blobs.insert(hash.clone());
                 }
                 Op::Meta(key, value) => self.meta(key, value),
+                Op::Message(row) => self.messages.push(row.clone()),
                 _ => {}
             }
         }
@@ -177,6 +181,7 @@ impl Store {
             let mut inner = self.lock();
             inner.roll_back(durable.next_seq, durable.cum_total);
             locked(&self.memory_blobs).retain(|hash, _| durable.blobs.contains(hash));
+            locked(&self.messages).reset_pending(&durable.messages);
             finish(&mut inner);
         };
         match locked(&self.rollback).as_ref() {

@@ -40,7 +40,57 @@ const MIGRATIONS: &[&str] = &[
          PRIMARY KEY (kind, key)
      ) WITHOUT ROWID;
      CREATE TABLE blobs (hash TEXT PRIMARY KEY, bytes BLOB NOT NULL) WITHOUT ROWID;",
+    // 2: the message history in its own table (see `history.rs`), out of the documents.
+    "CREATE TABLE messages (
+         seq INTEGER PRIMARY KEY,
+         conv_kind INTEGER NOT NULL,
+         conv_a INTEGER NOT NULL,
+         conv_b INTEGER NOT NULL,
+         req INTEGER NOT NULL,
+         random INTEGER NOT NULL,
+         time INTEGER NOT NULL,
+         sender INTEGER NOT NULL,
+         target INTEGER,
+         grp INTEGER,
+         recalled INTEGER NOT NULL DEFAULT 0,
+         text TEXT NOT NULL
+     );
+     CREATE UNIQUE INDEX messages_by_conv ON messages (conv_kind, conv_a, conv_b, req);",
 ];
+
+/// Moves documents of kind `message` (how lizi kept its history before schema version 2)
+/// into the `messages` table. Run by the migration, and again after the journal's
+/// records are applied at start-up, since a journal written by an older lizi may hold
+/// such documents.
+const MOVE_MESSAGE_DOCS: &str = "INSERT OR REPLACE INTO messages
+         (seq, conv_kind, conv_a, conv_b, req, random, time, sender, target, grp, recalled, text)
+     SELECT json_extract(body, '$.seq'),
+         CASE WHEN json_extract(key, '$[0].Group') IS NULL THEN 1 ELSE 0 END,
+         COALESCE(json_extract(key, '$[0].Group'), json_extract(key, '$[0].Private[0]')),
+         COALESCE(json_extract(key, '$[0].Private[1]'), 0),
+         json_extract(body, '$.req'), json_extract(body, '$.random'),
+         json_extract(body, '$.time'), json_extract(body, '$.from'),
+         json_extract(body, '$.to'), json_extract(body, '$.group'),
+         COALESCE(json_extract(body, '$.recalled'), 0), json_extract(body, '$.text')
+     FROM docs WHERE kind = 'message';
+     DELETE FROM docs WHERE kind = 'message';";
+
+/// Moves any document of kind `message` into the `messages` table (see
+/// [`MOVE_MESSAGE_DOCS`]); answers how many moved.
+pub(crate) fn move_message_docs(connection: &mut Connection) -> Result<usize, StoreError> {
+    let count: i64 = connection.query_row(
+        "SELECT COUNT(*) FROM docs WHERE kind = 'message'",
+        [],
+        |row| row.get(0),
+    )?;
+    if count > 0 {
+        let transaction = connection.transaction()?;
+        transaction.execute_batch(MOVE_MESSAGE_DOCS)?;
+        transaction.commit()?;
+        tracing::info!(count, "message documents moved into the messages table");
+    }
+    Ok(count as usize)
+}
 
 /// The schema version this binary writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

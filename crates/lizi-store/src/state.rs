@@ -58,6 +58,8 @@ pub(crate) struct Inner {
     /// Whether events live only in memory.
     pub memory: bool,
     pub cache_capacity: usize,
+    /// Most bytes of events the cache holds once they are in the database.
+    pub cache_bytes: u64,
 }
 
 /// The log's positions, copied out of [`Inner`].
@@ -70,8 +72,9 @@ pub(crate) struct Counters {
 }
 
 impl Inner {
-    /// An empty log with no cursors, caching up to `cache_events` recent events.
-    pub fn empty(memory: bool, cache_events: usize) -> Inner {
+    /// An empty log with no cursors, caching up to `cache_events` recent events and
+    /// `cache_bytes` of them.
+    pub fn empty(memory: bool, cache_events: usize, cache_bytes: usize) -> Inner {
         Inner {
             next_seq: 1,
             published: 1,
@@ -87,6 +90,7 @@ impl Inner {
             on_disk: 1,
             memory,
             cache_capacity: cache_events.max(1),
+            cache_bytes: cache_bytes as u64,
         }
     }
 
@@ -131,14 +135,23 @@ impl Inner {
         }
     }
 
-    /// Keeps the cache within capacity (durable mode only: older events are in the
-    /// database).
+    /// Keeps the cache within its count and byte budgets (durable mode only: older
+    /// events are in the database). The cache runs up to the log's end, so its bytes are
+    /// those of all events less those before its first.
     pub fn trim_cache(&mut self) {
         if self.memory {
             return;
         }
         let evictable = self.published.min(self.on_disk);
-        while self.cache.len() > self.cache_capacity && self.cache_first < evictable {
+        while self.cache_first < evictable {
+            let Some(first) = self.cache.front() else {
+                break;
+            };
+            let over_count = self.cache.len() > self.cache_capacity;
+            let over_bytes = self.cum_total - first.cum_before > self.cache_bytes;
+            if !over_count && !over_bytes {
+                break;
+            }
             self.cache.pop_front();
             self.cache_first += 1;
         }
@@ -179,7 +192,7 @@ mod tests {
     use super::*;
 
     fn inner_with_events(count: u64) -> Inner {
-        let mut inner = Inner::empty(false, 100);
+        let mut inner = Inner::empty(false, 100, 1 << 20);
         for _ in 0..count {
             inner.cache.push_back(Cached {
                 body: "{}".into(),
@@ -189,6 +202,19 @@ mod tests {
             inner.cum_total += 2;
         }
         inner
+    }
+
+    #[test]
+    fn the_cache_keeps_to_its_byte_budget_once_events_are_on_disk() {
+        let mut inner = inner_with_events(10);
+        inner.cache_bytes = 7; // 2 bytes an event: the newest three fit
+        inner.published = 11;
+        inner.on_disk = 5;
+        inner.trim_cache();
+        assert_eq!(inner.cache_first, 5, "events not yet in the database stay");
+        inner.on_disk = 11;
+        inner.trim_cache();
+        assert_eq!((inner.cache_first, inner.cache.len()), (8, 3));
     }
 
     #[test]

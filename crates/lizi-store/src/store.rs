@@ -10,6 +10,7 @@ use tokio::sync::watch;
 
 use crate::backlog::Backlog;
 use crate::config::{Flush, StoreConfig};
+use crate::history::MessageCache;
 use crate::journal::{self, Journal};
 use crate::rollback::{Health, RollbackHook};
 use crate::state::{Inner, SessionState};
@@ -84,6 +85,8 @@ pub struct Store {
     /// Blobs not in the database: all of them when there is none, else those still on
     /// their way to it.
     pub(crate) memory_blobs: Mutex<HashMap<String, Arc<[u8]>>>,
+    /// Messages on their way to the database, and a cache of recent ones.
+    pub(crate) messages: Mutex<MessageCache>,
     /// The journal's lead over the database.
     backlog: Arc<Backlog>,
     /// Counters.
@@ -98,14 +101,20 @@ impl std::fmt::Debug for Store {
     }
 }
 
-/// The write-ahead log's size, in pages, at which the applier checkpoints it into the
-/// database, so the log starts over in the same file instead of growing. Under load this
-/// checkpoints after every apply. A checkpoint copies the pages and flushes both files in
-/// one go, which neither yields the CPU nor lets a journal flush through the disk ahead of
-/// it; small and frequent ones keep the requests' wait behind them short. In the latency
-/// benchmark the event p99 was 4.7-5.3 ms at 256 pages and 3.3-4.6 ms at 64 (at 4,096
-/// pages, single flushes took 10 ms).
-const CHECKPOINT_PAGES: i64 = 64;
+/// The write-ahead log's size at which the applier checkpoints it into the database, so
+/// the log starts over in the same file instead of growing. Under load this checkpoints
+/// after every apply. A checkpoint copies the pages and flushes both files in one go,
+/// which neither yields the CPU nor lets a journal flush through the disk ahead of it;
+/// small and frequent ones keep the requests' wait behind them short. In the latency
+/// benchmark (4 KiB pages) the event p99 was 4.7-5.3 ms at 1 MiB and 3.3-4.6 ms at 256 KiB
+/// (at 16 MiB, single flushes took 10 ms).
+const CHECKPOINT_BYTES: i64 = 256 << 10;
+
+/// The page size of a new database. A table b-tree page holds whole rows up to its size
+/// less 35 bytes, and rows do not span pages: with 4 KiB pages a message of 1 KiB (a
+/// history row of about 1.1 KiB, an event of about 1.5 KiB) left a quarter of each page
+/// empty, with 16 KiB pages about 3 %. A database made with another page size keeps it.
+const PAGE_SIZE: i64 = 16 << 10;
 
 /// Applies the journal records the database lacks (after a crash); returns the sequence
 /// number of the last record the database now holds.
@@ -139,6 +148,8 @@ fn replay_journal(connection: &mut Connection, dir: &std::path::Path) -> Result<
 
 fn connect(path: &std::path::Path) -> Result<Connection, StoreError> {
     let connection = Connection::open(path)?;
+    // Only takes effect on a new, empty database (before the switch to WAL).
+    connection.pragma_update(None, "page_size", PAGE_SIZE)?;
     connection.pragma_update(None, "journal_mode", "WAL")?;
     // Requests are made durable by the journal; the applier flushes SQLite's log on its
     // own schedule (see applier.rs), so SQLite need not wait for the disk in each commit.
@@ -153,7 +164,7 @@ impl Store {
     /// its writer and sweeper threads.
     pub fn open(config: StoreConfig) -> Result<Arc<Store>, StoreError> {
         let memory = config.flush == Flush::Memory;
-        let mut inner = Inner::empty(memory, config.cache_events);
+        let mut inner = Inner::empty(memory, config.cache_events, config.cache_bytes);
         let mut reader = None;
         let mut durable = None;
         if !memory {
@@ -165,8 +176,11 @@ impl Store {
                 // A journal beside a new database belongs to one that was removed.
                 journal::clear(&config.dir);
             }
-            connection.pragma_update(None, "wal_autocheckpoint", CHECKPOINT_PAGES)?;
+            let page_size: i64 = connection.query_row("PRAGMA page_size", [], |row| row.get(0))?;
+            let checkpoint_pages = (CHECKPOINT_BYTES / page_size.max(512)).max(1);
+            connection.pragma_update(None, "wal_autocheckpoint", checkpoint_pages)?;
             let last_seq = replay_journal(&mut connection, &config.dir)?;
+            schema::move_message_docs(&mut connection)?;
             // The journal is about to be written over from its start, so what the database
             // holds (applied before a crash, or just now) must be on disk first.
             if !crate::checkpoint::truncate(&connection)? {
@@ -181,6 +195,7 @@ impl Store {
         }
         let (head, _) = watch::channel(inner.published);
         let unapplied_limit = config.max_unapplied_bytes;
+        let config_history_bytes = config.history_cache_bytes;
         let store = Arc::new(Store {
             inner: Mutex::new(inner),
             config,
@@ -191,6 +206,7 @@ impl Store {
             health: Health::default(),
             rollback: Mutex::new(None),
             memory_blobs: Mutex::new(HashMap::new()),
+            messages: Mutex::new(MessageCache::new(config_history_bytes)),
             backlog: Arc::new(Backlog::new(unapplied_limit)),
             stats: StoreStats::default(),
         });
@@ -253,6 +269,7 @@ impl Store {
         match writer.as_ref() {
             Some(sender) => {
                 self.hold_blobs(&unit.ops);
+                self.hold_messages(&unit.ops);
                 let (job, ticket) = writer::job(unit);
                 match sender.send(job) {
                     Ok(()) => ticket,
@@ -262,6 +279,7 @@ impl Store {
             None if self.is_memory() => {
                 drop(writer);
                 self.hold_blobs(&unit.ops);
+                self.hold_messages(&unit.ops);
                 if let Some(mark) = unit.publish {
                     self.publish_locked_free(mark);
                 }
@@ -288,9 +306,24 @@ impl Store {
         }
     }
 
+    /// Keeps the unit's messages readable until the applier has put them in the database.
+    fn hold_messages(&self, ops: &[Op]) {
+        if ops.iter().any(|op| matches!(op, Op::Message(_))) {
+            self.messages
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .hold(ops);
+        }
+    }
+
     /// Called by the applier once `records` are in the database: events below `on_disk`
-    /// may leave the memory cache, and the records' blobs the blob map.
+    /// may leave the memory cache, the records' blobs the blob map, and their messages
+    /// the pending set.
     pub(crate) fn settle(&self, on_disk: Option<u64>, records: &[Vec<Op>]) {
+        self.messages
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .settle(records);
         if let Some(on_disk) = on_disk {
             let mut inner = self.lock();
             inner.on_disk = inner.on_disk.max(on_disk);

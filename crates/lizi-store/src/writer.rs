@@ -128,6 +128,8 @@ pub enum Op {
     RemoveReader(String),
     /// Delete events below a sequence number (read by every cursor).
     Reclaim(u64),
+    /// Put a message in the history (a recall writes it again).
+    Message(Arc<crate::history::MessageRow>),
 }
 
 /// A group of writes that commit together.

@@ -298,3 +298,111 @@ async fn a_closed_named_reader_keeps_its_undelivered_events_across_a_restart() {
     store.close();
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+fn message(req: i64, text: &str) -> lizi_store::MessageRow {
+    lizi_store::MessageRow {
+        conv: lizi_store::Conv {
+            kind: lizi_store::Conv::GROUP,
+            a: 30001,
+            b: 0,
+        },
+        req,
+        random: req * 7,
+        seq: req,
+        time: 1000 + req,
+        sender: 20001,
+        target: None,
+        group: Some(30001),
+        text: text.into(),
+        recalled: false,
+    }
+}
+
+#[tokio::test]
+async fn the_history_is_on_disk_with_a_cache_bounded_by_bytes() {
+    let dir = dir("history");
+    let budget = 4096;
+    let open = || {
+        Store::open(StoreConfig {
+            history_cache_bytes: budget,
+            ..config(&dir)
+        })
+        .unwrap()
+    };
+    let store = open();
+    let conv = message(1, "").conv;
+    let ops = (1..=100)
+        .map(|req| Op::Message(std::sync::Arc::new(message(req, &"x".repeat(500)))))
+        .collect();
+    store.write(ops).wait().await.unwrap();
+    assert_eq!(
+        store.message(conv, 1).unwrap().unwrap().req,
+        1,
+        "read before applied"
+    );
+    // Held until the applier has them in the database, then within the budget.
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while store.cached_messages().0 > 0 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let (pending, cached, bytes) = store.cached_messages();
+    assert_eq!(pending, 0);
+    assert!(
+        bytes <= budget && cached < 10,
+        "{cached} messages, {bytes} bytes"
+    );
+
+    // A recall rewrites the row; pages come newest first, below `before`.
+    let mut recalled = message(50, &"x".repeat(500));
+    recalled.recalled = true;
+    store
+        .write(vec![Op::Message(std::sync::Arc::new(recalled))])
+        .wait()
+        .await
+        .unwrap();
+    let page = store.messages_before(conv, Some(52), 3).unwrap();
+    let reqs: Vec<(i64, bool)> = page.iter().map(|m| (m.req, m.recalled)).collect();
+    assert_eq!(reqs, [(51, false), (50, true), (49, false)]);
+    store.close();
+    drop(store);
+
+    // Reopened, nothing of the history is in memory until asked for.
+    let store = open();
+    assert_eq!(store.cached_messages(), (0, 0, 0));
+    let one = store.message(conv, 1).unwrap().unwrap();
+    assert_eq!((one.random, one.time, one.text.len()), (7, 1001, 500));
+    assert!(store.message(conv, 50).unwrap().unwrap().recalled);
+    assert!(store.message(conv, 101).unwrap().is_none());
+    assert_eq!(store.messages_before(conv, None, 1000).unwrap().len(), 100);
+    store.close();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn the_event_cache_keeps_to_its_byte_budget() {
+    let dir = dir("cache-bytes");
+    let store = Store::open(StoreConfig {
+        cache_events: 1000,
+        cache_bytes: 8 << 10,
+        ..config(&dir)
+    })
+    .unwrap();
+    let session = store.alloc_session().await.unwrap();
+    let large = "y".repeat(2000);
+    for _ in 0..20 {
+        store.append(&[event(&large)]).wait().await.unwrap();
+    }
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while store.cached_events() > 4 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    assert!(
+        store.cached_events() <= 4,
+        "{} events of 2 KB in an 8 KiB cache",
+        store.cached_events()
+    );
+    let all = store.take(session, TakeOptions::default()).await.unwrap();
+    assert_eq!(texts(&all).len(), 20, "the others are read from disk");
+    store.close();
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -87,6 +87,13 @@ pub struct ServeArgs {
     /// Recent events kept in memory [default: 8192].
     #[arg(long, env = "LIZI_CACHE_EVENTS", value_name = "N")]
     pub cache_events: Option<usize>,
+    /// Most bytes of recent events kept in memory [default: 16777216].
+    #[arg(long, env = "LIZI_CACHE_BYTES", value_name = "BYTES")]
+    pub cache_bytes: Option<usize>,
+    /// Bytes of recently written or read messages kept in memory; the history itself is
+    /// on disk [default: 4194304].
+    #[arg(long, env = "LIZI_HISTORY_CACHE_BYTES", value_name = "BYTES")]
+    pub history_cache_bytes: Option<usize>,
     /// Folder whose files `fromtype=1` and `[picFile,path=…]` may read (repeatable;
     /// comma-separated in the environment) [default: none, local paths refused].
     #[arg(
@@ -198,6 +205,8 @@ struct FileConfig {
     lag_policy: Option<LagPolicy>,
     session_idle: Option<Idle>,
     cache_events: Option<usize>,
+    cache_bytes: Option<usize>,
+    history_cache_bytes: Option<usize>,
     #[serde(default)]
     media_dirs: Vec<PathBuf>,
     fetch_max_bytes: Option<u64>,
@@ -348,6 +357,14 @@ impl Settings {
             .cache_events
             .or(file.cache_events)
             .unwrap_or(store.cache_events);
+        store.cache_bytes = args
+            .cache_bytes
+            .or(file.cache_bytes)
+            .unwrap_or(store.cache_bytes);
+        store.history_cache_bytes = args
+            .history_cache_bytes
+            .or(file.history_cache_bytes)
+            .unwrap_or(store.history_cache_bytes);
         if let Some(Idle(idle)) = args.session_idle.or(file.session_idle) {
             store.session_idle = idle;
         }

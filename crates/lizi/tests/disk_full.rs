@@ -197,20 +197,16 @@ async fn a_full_disk_fails_sends_without_a_trace_and_writes_resume_once_space_is
     drop(tmpfs);
 }
 
-/// A trigger that makes the database refuse every new message document, as a full disk
-/// would refuse the transaction holding it.
-const REFUSE: &str = "CREATE TRIGGER refuse_messages BEFORE INSERT ON docs
-    WHEN NEW.kind = 'message' BEGIN SELECT RAISE(ABORT, 'refused for the test'); END";
+/// A trigger that makes the database refuse every new message, as a full disk would
+/// refuse the transaction holding it.
+const REFUSE: &str = "CREATE TRIGGER refuse_messages BEFORE INSERT ON messages
+    BEGIN SELECT RAISE(ABORT, 'refused for the test'); END";
 
-/// The message documents in the database file.
+/// The messages in the database file.
 fn messages_in_database(data: &Path) -> usize {
     let connection = rusqlite::Connection::open(data.join("lizi.db")).expect("open");
     connection
-        .query_row(
-            "SELECT COUNT(*) FROM docs WHERE kind = 'message'",
-            [],
-            |r| r.get::<_, i64>(0),
-        )
+        .query_row("SELECT COUNT(*) FROM messages", [], |r| r.get::<_, i64>(0))
         .expect("count") as usize
 }
 

@@ -29,10 +29,9 @@ impl World {
     ) -> Result<Vec<Event>, SimError> {
         let group = self.group(gin)?;
         group.member(operator)?;
-        let key = (ConvKey::Group(gin), req);
-        let message = self
-            .messages
-            .get(&key)
+        let key = ConvKey::Group(gin);
+        let mut message = self
+            .message(key, req)?
             .filter(|m| m.random == random)
             .ok_or_else(|| {
                 SimError::NotFound(format!(
@@ -61,9 +60,8 @@ impl World {
             group.require_above(operator, sender, Some(sender_role), "recall a message of")?;
         }
         let text = message.text.clone();
-        if let Some(message) = self.messages.get_mut(&key) {
-            message.recalled = true;
-        }
+        message.recalled = true;
+        self.put_message(key, message);
         let notice = Notice::new(kind::GROUP_RECALL, sender, operator, now)
             .in_group(gin)
             .seq(req)
@@ -84,10 +82,9 @@ impl World {
         now: i64,
     ) -> Result<Vec<Event>, SimError> {
         self.person(peer)?;
-        let key = (ConvKey::private(operator, peer), req);
-        let message = self
-            .messages
-            .get(&key)
+        let key = ConvKey::private(operator, peer);
+        let mut message = self
+            .message(key, req)?
             .filter(|m| m.random == random && sent.is_none_or(|t| t == m.time))
             .ok_or_else(|| {
                 let time = sent.map(|t| format!(" Time={t}")).unwrap_or_default();
@@ -112,9 +109,8 @@ impl World {
             )));
         }
         let text = message.text.clone();
-        if let Some(message) = self.messages.get_mut(&key) {
-            message.recalled = true;
-        }
+        message.recalled = true;
+        self.put_message(key, message);
         let notice = Notice::new(kind::FRIEND_RECALL, operator, operator, now)
             .seq(req)
             .text(text);

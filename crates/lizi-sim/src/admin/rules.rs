@@ -155,7 +155,7 @@ impl World {
             let Some(req) = code.get("Req").and_then(|r| r.trim().parse::<i64>().ok()) else {
                 continue;
             };
-            if self.messages.get(&(conv, req)).is_some_and(|m| m.recalled) {
+            if self.message(conv, req)?.is_some_and(|m| m.recalled) {
                 return Err(SimError::Refused(format!(
                     "message Req={req} {} was recalled; it cannot be replied to",
                     describe(conv)

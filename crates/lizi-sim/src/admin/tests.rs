@@ -250,7 +250,8 @@ fn privileges_anonymous_and_temp_sessions() {
             (ANONYMOUS_UIN, ANONYMOUS_CARD)
         );
     }
-    assert_eq!(w.messages_of(ConvKey::Group(G)).last().unwrap().from, 10002);
+    let last = w.messages_page(ConvKey::Group(G), None, 1).unwrap();
+    assert_eq!(last[0].from, 10002);
 
     let events = w
         .set_privilege(10001, G, Privilege::TempSession, false, T)

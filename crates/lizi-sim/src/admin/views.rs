@@ -61,11 +61,21 @@ impl World {
         }))
     }
 
-    /// The control API's `history` view: every message of a group, or of the private
-    /// conversation of `a` and `b`, oldest first.
-    pub fn history_view(&self, conv: ConvKey) -> Value {
-        let messages: Vec<Value> = self
-            .messages_of(conv)
+    /// The control API's `history` view: a page of the messages of a group, or of the
+    /// private conversation of `a` and `b`: the last `limit` with a `Req` below `before`
+    /// (the newest when `None`), oldest first, and the `before` of the page before it
+    /// (`null` when there is none).
+    pub fn history_view(
+        &self,
+        conv: ConvKey,
+        before: Option<i64>,
+        limit: usize,
+    ) -> Result<Value, SimError> {
+        let page = self.messages_page(conv, before, limit)?;
+        let first = page.first().map(|m| m.req);
+        let earlier = first.filter(|&req| req > 1 && page.len() == limit);
+        let messages: Vec<Value> = page
+            .into_iter()
             .map(|m| {
                 json!({
                     "req": m.req,
@@ -80,6 +90,6 @@ impl World {
                 })
             })
             .collect();
-        json!({ "messages": messages })
+        Ok(json!({ "messages": messages, "before": earlier }))
     }
 }
