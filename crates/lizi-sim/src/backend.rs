@@ -74,7 +74,9 @@ fn rebuild_hook(world: Weak<Mutex<World>>) -> RollbackHook {
             return Ok(());
         };
         let mut world = world.lock().unwrap_or_else(PoisonError::into_inner);
+        let limits = world.limits;
         *world = rebuilt;
+        world.limits = limits;
         store_part();
         Ok(())
     })
@@ -126,6 +128,11 @@ impl SimBackend {
             store,
             media: crate::media::MediaState::default(),
         }
+    }
+
+    /// Sets the most one message may hold (QQ's limits by default).
+    pub fn set_message_limits(&self, limits: crate::limits::MessageLimits) {
+        self.lock().limits = limits;
     }
 
     /// The control API's view of the world.

@@ -258,6 +258,7 @@ impl World {
             }
         }
         world.take_changes();
+        world.index_online();
         Ok(world)
     }
 }

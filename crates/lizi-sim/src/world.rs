@@ -56,6 +56,14 @@ pub struct World {
     /// Each framework account's message counts, kept apart from the account's person so
     /// that a message does not rewrite its whole profile.
     pub message_counts: Table<Uin, MessageCounts>,
+    /// The most one message may hold (a setting, not saved).
+    #[serde(skip)]
+    pub limits: crate::limits::MessageLimits,
+    /// The framework accounts that are logged in: derived from [`World::people`] (not
+    /// saved), so that a group event finds its receivers in O(online accounts) rather
+    /// than O(members).
+    #[serde(skip)]
+    online: BTreeSet<Uin>,
 }
 
 /// The key of the one row of [`World::counters`].
@@ -308,7 +316,7 @@ impl World {
                 (g.gin, group)
             })
             .collect();
-        World {
+        let mut world = World {
             people: Table::from_rows(people),
             friendships,
             groups,
@@ -323,7 +331,11 @@ impl World {
             avatars: Table::new(),
             last_spoke: Table::new(),
             message_counts: Table::new(),
-        }
+            limits: crate::limits::MessageLimits::default(),
+            online: BTreeSet::new(),
+        };
+        world.index_online();
+        world
     }
 
     /// When `uin` last spoke in group `gin` (unix seconds, 0 never).
@@ -349,14 +361,53 @@ impl World {
         }
     }
 
-    /// A framework account's state, for changing it (which marks the person changed;
-    /// nothing is marked when `uin` is not a framework account).
-    pub fn account_mut(&mut self, uin: Uin) -> Result<&mut AccountState, SimError> {
-        self.account(uin)?;
-        self.people
+    /// Logs framework account `uin` in or out (which marks the person changed).
+    pub fn set_online(&mut self, uin: Uin, online: bool) -> Result<(), SimError> {
+        let account = self
+            .people
             .get_mut(&uin)
             .and_then(|p| p.account.as_mut())
-            .ok_or(SimError::UnknownAccount(uin))
+            .ok_or(SimError::UnknownAccount(uin))?;
+        account.online = online;
+        if online {
+            self.online.insert(uin);
+        } else {
+            self.online.remove(&uin);
+        }
+        Ok(())
+    }
+
+    /// Rebuilds the set of online framework accounts from [`World::people`] (after a load).
+    pub(crate) fn index_online(&mut self) {
+        self.online = self
+            .people
+            .values()
+            .filter(|p| p.account.is_some_and(|a| a.online))
+            .map(|p| p.uin)
+            .collect();
+    }
+
+    /// The online framework accounts that are members of `gin` (none for an unknown
+    /// group), by QQ number: the receivers of the group's events. Costs O(the smaller of
+    /// online accounts and members), not O(members).
+    pub fn online_members(&self, gin: Gin) -> Vec<Uin> {
+        let Some(group) = self.groups.get(&gin) else {
+            return Vec::new();
+        };
+        if self.online.len() <= group.members.len() {
+            self.online
+                .iter()
+                .copied()
+                .filter(|uin| group.members.contains_key(uin))
+                .collect()
+        } else {
+            group
+                .members
+                .keys()
+                .copied()
+                .filter(|uin| self.online.contains(uin))
+                .collect()
+        }
     }
 
     /// The network-wide counters.
@@ -494,8 +545,11 @@ mod tests {
             SimError::UnknownAccount(20001)
         );
         assert_eq!(world.person(99).unwrap_err(), SimError::UnknownUser(99));
-        // The state round-trips through JSON, so it can be saved.
+        // The state round-trips through JSON, so it can be saved (the index of online
+        // accounts is derived, not saved).
         let json = serde_json::to_string(&world).unwrap();
-        assert_eq!(serde_json::from_str::<World>(&json).unwrap(), world);
+        let mut back = serde_json::from_str::<World>(&json).unwrap();
+        back.index_online();
+        assert_eq!(back, world);
     }
 }
