@@ -16,6 +16,7 @@
 mod accounts;
 mod admin;
 mod backend;
+mod compact;
 mod error;
 pub mod fixture;
 pub mod limits;

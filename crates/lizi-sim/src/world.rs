@@ -111,7 +111,8 @@ impl ConvKey {
     }
 }
 
-/// A person on the network.
+/// A person on the network. Empty texts and an empty profile are left out of the saved
+/// document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Person {
     /// QQ number.
@@ -119,18 +120,20 @@ pub struct Person {
     /// Nickname.
     pub nickname: String,
     /// Signature.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub signature: String,
     /// Sex: 0 unknown, 1 male, 2 female.
     pub sex: i64,
     /// Age.
     pub age: i64,
     /// E-mail.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub email: String,
     /// Set when this person is a framework account.
     pub account: Option<AccountState>,
     /// Profile data, presence and likes (see [`crate::social::profile::Profile`]).
-    #[serde(default)]
-    pub profile: crate::social::profile::Profile,
+    #[serde(default, skip_serializing_if = "crate::compact::LazyProfile::is_empty")]
+    pub profile: crate::compact::LazyProfile,
 }
 
 /// The framework side of a framework account.
@@ -172,24 +175,39 @@ pub struct Group {
     pub settings: GroupSettings,
 }
 
-/// A member's state in a group.
+/// A member's state in a group. Fields at their default are left out of the saved
+/// document (a large group's document holds every member).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct MemberState {
     /// Group card (may be empty).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub card: String,
     /// Special title.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub spec_title: String,
     /// When the member joined (unix seconds).
     pub joined: i64,
     /// When the member's mute ends (unix seconds; not muted once it has passed).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub mute_until: i64,
     /// The member's last reported position, in 1e-6 degrees.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_default_pos")]
     pub pos: lizi_core::event::Pos,
     /// Whether the member shares that position in the group (shown as `FromQQ.Pos`).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub sharing_pos: bool,
+}
+
+fn is_zero(value: &i64) -> bool {
+    *value == 0
+}
+
+fn is_false(value: &bool) -> bool {
+    !*value
+}
+
+fn is_default_pos(pos: &lizi_core::event::Pos) -> bool {
+    *pos == lizi_core::event::Pos::default()
 }
 
 /// A member's role in a group.
