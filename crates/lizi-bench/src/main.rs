@@ -3,6 +3,7 @@
 //!
 //! Run it with `bench/run` (which builds the release binaries first).
 
+mod big_world;
 mod load;
 mod scenarios;
 mod server;

@@ -24,10 +24,12 @@ pub const ALL: &[(&str, Scenario)] = &[
     ("drain", |b| Box::pin(drain(b))),
     ("memory", |b| Box::pin(memory(b))),
     ("latency", |b| Box::pin(event_latency(b))),
+    ("world", |b| Box::pin(crate::big_world::large_world(b))),
+    ("oversized", |b| Box::pin(crate::big_world::oversized(b))),
 ];
 
 /// A figure with a target.
-fn judged(name: &str, value: String, target: &str, met: bool) -> Figure {
+pub(crate) fn judged(name: &str, value: String, target: &str, met: bool) -> Figure {
     Figure {
         name: name.into(),
         value,
@@ -36,11 +38,11 @@ fn judged(name: &str, value: String, target: &str, met: bool) -> Figure {
     }
 }
 
-fn ratio(name: &str, value: f64, target: &str, met: bool) -> Figure {
+pub(crate) fn ratio(name: &str, value: f64, target: &str, met: bool) -> Figure {
     judged(name, format!("{value:.2}"), target, met)
 }
 
-fn info(name: &str, value: String) -> Figure {
+pub(crate) fn info(name: &str, value: String) -> Figure {
     Figure {
         name: name.into(),
         value,
@@ -49,7 +51,7 @@ fn info(name: &str, value: String) -> Figure {
     }
 }
 
-async fn post(
+pub(crate) async fn post(
     client: &reqwest::Client,
     base: &str,
     path: &str,

@@ -25,6 +25,16 @@ impl Lizi {
         let dir = std::env::temp_dir().join(format!("lizi-bench-{}-{n}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir)?;
+        Lizi::start_in(binary, world, flags, dir)
+    }
+
+    /// Starts `binary` on the data folder inside `dir` (kept as it is: a restart).
+    pub fn start_in(
+        binary: &Path,
+        world: &Path,
+        flags: &[&str],
+        dir: PathBuf,
+    ) -> anyhow::Result<Lizi> {
         let mut child = Command::new(binary)
             .args([
                 "--listen",
@@ -96,12 +106,25 @@ impl Lizi {
     }
 }
 
+impl Lizi {
+    /// Kills lizi (as a crash would) and starts it again on the same data folder.
+    pub fn restart(mut self, binary: &Path, world: &Path, flags: &[&str]) -> anyhow::Result<Lizi> {
+        self.child.kill()?;
+        self.child.wait()?;
+        // Taken out, so that dropping `self` leaves the folder.
+        let dir = std::mem::take(&mut self.dir);
+        Lizi::start_in(binary, world, flags, dir)
+    }
+}
+
 impl Drop for Lizi {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
         std::thread::sleep(Duration::from_millis(20));
-        let _ = std::fs::remove_dir_all(&self.dir);
+        if !self.dir.as_os_str().is_empty() {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
     }
 }
 
