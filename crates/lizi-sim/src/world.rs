@@ -352,8 +352,18 @@ impl World {
             limits: crate::limits::MessageLimits::default(),
             online: BTreeSet::new(),
         };
+        world.compact();
         world.index_online();
         world
+    }
+
+    /// Packs the trees of the large tables (people, groups and their members) once the
+    /// world is built or loaded.
+    pub(crate) fn compact(&mut self) {
+        self.people.compact(|_| {});
+        self.groups.compact(|group| {
+            group.members = std::mem::take(&mut group.members).into_iter().collect();
+        });
     }
 
     /// When `uin` last spoke in group `gin` (unix seconds, 0 never).
