@@ -109,4 +109,34 @@ mod tests {
             profile
         );
     }
+
+    #[test]
+    fn documents_leave_defaults_out_and_older_documents_still_load() {
+        let person = crate::world::Person {
+            uin: 20001,
+            nickname: "Alice".into(),
+            signature: String::new(),
+            sex: 0,
+            age: 0,
+            email: String::new(),
+            account: None,
+            profile: LazyProfile::default(),
+        };
+        let saved = serde_json::to_string(&person).unwrap();
+        assert_eq!(
+            saved,
+            r#"{"uin":20001,"nickname":"Alice","sex":0,"age":0,"account":null}"#
+        );
+        let older = serde_json::json!({
+            "uin": 20001, "nickname": "Alice", "signature": "", "sex": 0, "age": 0,
+            "email": "", "account": null, "profile": Profile::default(),
+        });
+        let loaded: crate::world::Person = serde_json::from_value(older).unwrap();
+        assert_eq!(loaded, person);
+        assert!(loaded.profile.0.is_none());
+        let member = serde_json::json!({"card": "", "spec_title": "", "joined": 5,
+            "mute_until": 0, "pos": {"Lo": 0, "La": 0}, "sharing_pos": false});
+        let member: crate::world::MemberState = serde_json::from_value(member).unwrap();
+        assert_eq!(serde_json::to_string(&member).unwrap(), r#"{"joined":5}"#);
+    }
 }
