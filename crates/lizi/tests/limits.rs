@@ -3,7 +3,8 @@
 
 mod common;
 
-use common::{enc, Server};
+use common::child::Lizi;
+use common::{enc, temp_dir, Server};
 use serde_json::{json, Value};
 
 /// Sends that must all be refused, with the length and the limit named in `retmsg`.
@@ -138,4 +139,65 @@ async fn an_eight_mebibyte_text_is_refused() {
     )
     .await;
     assert!(server.events(session).await.is_empty());
+}
+
+/// The `retmsg` of a send to `lizi` on `port` (empty when it succeeded).
+async fn send_retmsg(port: u16, path: &str, body: &str) -> String {
+    let answer: Value = reqwest::Client::new()
+        .post(format!("http://127.0.0.1:{port}{path}"))
+        .body(body.to_owned())
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("JSON");
+    let inner: Value = serde_json::from_str(answer["ret"].as_str().expect("ret")).expect("retcode");
+    inner["retmsg"].as_str().unwrap_or_default().to_owned()
+}
+
+#[tokio::test]
+async fn limits_are_a_config_key_an_environment_variable_and_a_flag() {
+    let dir = temp_dir("limit-settings");
+    let config = dir.join("lizi.toml");
+    std::fs::write(&config, "listen = \"127.0.0.1:0\"\nmax_text_chars = 5\n").expect("config");
+    let config = config.to_str().expect("path");
+    let data = dir.join("data");
+    let data = data.to_str().expect("path");
+    let card = format!(
+        "fromqq=10001&togroup=30001&json={}",
+        enc(r#"{"app":"abcdefgh"}"#)
+    );
+
+    let mut lizi = Lizi::spawn(
+        &dir,
+        &["--data", data],
+        &[("LIZI_CONFIG", config), ("LIZI_MAX_CARD_BYTES", "12")],
+    );
+    let port = lizi.port();
+    let text = "fromqq=10001&togroup=30001&text=123456";
+    let refused = send_retmsg(port, "/sendgroupmsg", text).await;
+    assert!(refused.contains("at most 5"), "{refused}");
+    let refused = send_retmsg(port, "/sendgroupjsonmsg", &card).await;
+    assert!(
+        refused.contains("18 bytes") && refused.contains("at most 12"),
+        "{refused}"
+    );
+    lizi.terminate();
+
+    // The flag over the config file.
+    let mut lizi = Lizi::spawn(
+        &dir,
+        &["--data", data, "--max-text-chars", "8"],
+        &[("LIZI_CONFIG", config)],
+    );
+    let port = lizi.port();
+    assert_eq!(send_retmsg(port, "/sendgroupmsg", text).await, "");
+    let longer = "fromqq=10001&togroup=30001&text=123456789";
+    let refused = send_retmsg(port, "/sendgroupmsg", longer).await;
+    assert!(refused.contains("at most 8"), "{refused}");
+    // Cards are back at QQ's 18,000 bytes.
+    assert_eq!(send_retmsg(port, "/sendgroupjsonmsg", &card).await, "");
+    lizi.terminate();
+    let _ = std::fs::remove_dir_all(&dir);
 }

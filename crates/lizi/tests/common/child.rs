@@ -17,6 +17,8 @@ pub const LIZI_VARS: &[&str] = &[
     "LIZI_ALLOW_FROM",
     "LIZI_REPORT_URLS",
     "LIZI_MAX_BODY_BYTES",
+    "LIZI_MAX_TEXT_CHARS",
+    "LIZI_MAX_CARD_BYTES",
     "LIZI_KEY_ACCESS",
     "LIZI_LOG",
     "LIZI_FLUSH",
