@@ -260,6 +260,7 @@ async fn control(state: &AppState, method: &Method, action: &str, body: &[u8]) -
                 | lizi_core::FailureKind::UnknownGroup
                 | lizi_core::FailureKind::NotFound => StatusCode::NOT_FOUND,
                 lizi_core::FailureKind::NotImplemented => StatusCode::NOT_IMPLEMENTED,
+                lizi_core::FailureKind::TooLong => StatusCode::BAD_REQUEST,
                 lizi_core::FailureKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
                 _ => StatusCode::CONFLICT,
             };

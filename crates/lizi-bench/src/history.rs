@@ -61,7 +61,7 @@ pub async fn history(bench: &Bench) -> anyhow::Result<Vec<Figure>> {
     tokio::time::sleep(Duration::from_millis(1500)).await;
     let full = lizi.rss()? as f64 / MB;
     let folder = lizi.data_bytes()? as f64;
-    let lizi = lizi.restart(&bench.binary, &world)?;
+    let lizi = lizi.restart(&bench.binary, &world, &[])?;
     tokio::time::sleep(Duration::from_millis(1500)).await;
     let restarted = lizi.rss()? as f64 / MB;
     let folder_after = lizi.data_bytes()? as f64;

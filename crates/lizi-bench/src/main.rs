@@ -3,6 +3,7 @@
 //!
 //! Run it with `bench/run` (which builds the release binaries first).
 
+mod big_world;
 mod history;
 mod load;
 mod params;

@@ -26,6 +26,8 @@ pub const ALL: &[(&str, Scenario)] = &[
     ("latency", |b| Box::pin(event_latency(b))),
     ("params", |b| Box::pin(crate::params::many_keys(b))),
     ("history", |b| Box::pin(crate::history::history(b))),
+    ("world", |b| Box::pin(crate::big_world::large_world(b))),
+    ("oversized", |b| Box::pin(crate::big_world::oversized(b))),
 ];
 
 /// A figure with a target.
@@ -38,7 +40,7 @@ pub(crate) fn judged(name: &str, value: String, target: &str, met: bool) -> Figu
     }
 }
 
-fn ratio(name: &str, value: f64, target: &str, met: bool) -> Figure {
+pub(crate) fn ratio(name: &str, value: f64, target: &str, met: bool) -> Figure {
     judged(name, format!("{value:.2}"), target, met)
 }
 

@@ -25,12 +25,12 @@ impl Lizi {
         let dir = std::env::temp_dir().join(format!("lizi-bench-{}-{n}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir)?;
-        Lizi::start_in(binary, world, dir, flags)
+        Lizi::start_in(binary, world, flags, dir)
     }
 
     /// Stops lizi with SIGTERM, as an operator would, and starts `binary` again on the same
     /// data folder.
-    pub fn restart(mut self, binary: &Path, world: &Path) -> anyhow::Result<Lizi> {
+    pub fn restart(mut self, binary: &Path, world: &Path, flags: &[&str]) -> anyhow::Result<Lizi> {
         let status = Command::new("kill")
             .args(["-TERM", &self.child.id().to_string()])
             .status()?;
@@ -38,7 +38,7 @@ impl Lizi {
         self.child.wait()?;
         // The folder now belongs to the new process.
         let dir = std::mem::take(&mut self.dir);
-        Lizi::start_in(binary, world, dir, &[])
+        Lizi::start_in(binary, world, flags, dir)
     }
 
     /// Bytes on disk of the data folder's files.
@@ -63,8 +63,14 @@ impl Lizi {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Starts `binary` with the data folder in `dir` (made when missing).
-    fn start_in(binary: &Path, world: &Path, dir: PathBuf, flags: &[&str]) -> anyhow::Result<Lizi> {
+    /// Starts `binary` on the data folder inside `dir` (made when missing; kept as it is
+    /// for a restart).
+    pub fn start_in(
+        binary: &Path,
+        world: &Path,
+        flags: &[&str],
+        dir: PathBuf,
+    ) -> anyhow::Result<Lizi> {
         let mut child = Command::new(binary)
             .args([
                 "--listen",

@@ -72,6 +72,8 @@ pub enum FailureKind {
     Refused,
     /// The request makes no sense in the current state.
     Invalid,
+    /// The message is longer than QQ allows.
+    TooLong,
     /// The backend does not implement this endpoint (yet).
     NotImplemented,
     /// Something broke inside lizi.
@@ -93,6 +95,7 @@ impl FailureKind {
             FailureKind::NotFound => 9,
             FailureKind::Refused => 10,
             FailureKind::Invalid => 11,
+            FailureKind::TooLong => 12,
             FailureKind::NotImplemented => 98,
             FailureKind::Internal => 99,
         }
@@ -112,6 +115,7 @@ impl FailureKind {
             FailureKind::NotFound => "not_found",
             FailureKind::Refused => "refused",
             FailureKind::Invalid => "invalid",
+            FailureKind::TooLong => "too_long",
             FailureKind::NotImplemented => "not_implemented",
             FailureKind::Internal => "internal",
         }

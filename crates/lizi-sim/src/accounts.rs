@@ -9,7 +9,7 @@ use lizi_core::model::LogonAccount;
 use lizi_core::{Event, Uin};
 
 use crate::error::SimError;
-use crate::world::{AccountState, World};
+use crate::world::World;
 
 impl World {
     /// Logs `uin` in; answers the LOGIN_OK event (type 31) unless it already was online.
@@ -17,7 +17,7 @@ impl World {
         if self.account(uin)?.account.is_some_and(|a| a.online) {
             return Ok(Vec::new());
         }
-        *self.account_mut(uin)? = AccountState { online: true };
+        self.set_online(uin, true)?;
         // The counts are since login.
         self.message_counts.remove(&uin);
         let me = UserRef {
@@ -40,7 +40,7 @@ impl World {
     /// Logs `uin` out.
     pub fn logout(&mut self, uin: Uin) -> Result<(), SimError> {
         if self.is_online_account(uin) {
-            self.account_mut(uin)?.online = false;
+            self.set_online(uin, false)?;
         } else {
             self.account(uin)?;
         }

@@ -75,8 +75,10 @@ fn rebuild_hook(world: Weak<Mutex<World>>) -> RollbackHook {
         };
         let mut world = world.lock().unwrap_or_else(PoisonError::into_inner);
         let history = world.history.detached_copy();
+        let limits = world.limits;
         *world = rebuilt;
         world.history = history;
+        world.limits = limits;
         store_part();
         Ok(())
     })
@@ -129,6 +131,11 @@ impl SimBackend {
             store,
             media: crate::media::MediaState::default(),
         }
+    }
+
+    /// Sets the most one message may hold (QQ's limits by default).
+    pub fn set_message_limits(&self, limits: crate::limits::MessageLimits) {
+        self.lock().limits = limits;
     }
 
     /// The control API's view of the world.

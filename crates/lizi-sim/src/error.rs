@@ -48,6 +48,18 @@ pub enum SimError {
     /// The request makes no sense in the current state.
     #[error("{0}")]
     Invalid(String),
+    /// A message is longer than QQ allows (see [`crate::limits`]).
+    #[error("the {what} is {length} {unit} long; QQ allows at most {limit}")]
+    TooLong {
+        /// What was too long (`text message`, `card`).
+        what: &'static str,
+        /// Its length.
+        length: usize,
+        /// What the length counts (`characters`, `bytes`).
+        unit: &'static str,
+        /// The most allowed.
+        limit: usize,
+    },
     /// A request that never reaches a backend got here.
     #[error("{0} is handled by the API layer, not by the sim backend")]
     ApiLayer(&'static str),
@@ -71,6 +83,7 @@ impl SimError {
             SimError::Muted(_) => FailureKind::Muted,
             SimError::NotFound(_) => FailureKind::NotFound,
             SimError::Invalid(_) => FailureKind::Invalid,
+            SimError::TooLong { .. } => FailureKind::TooLong,
             SimError::ApiLayer(_) | SimError::History(_) => FailureKind::Internal,
         }
     }

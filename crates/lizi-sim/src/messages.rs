@@ -74,6 +74,7 @@ impl World {
         time: i64,
         random: i64,
     ) -> Result<(Receipt, Vec<Event>), SimError> {
+        self.limits.check(text)?;
         let text = &*lizi_core::textcode::canonical(text);
         self.active_person(from)?;
         match target {
@@ -145,15 +146,7 @@ impl World {
         text: &str,
     ) -> Result<Vec<Event>, SimError> {
         let nickname = self.nickname(from);
-        let online: Vec<Uin> = {
-            let group = self.group(gin)?;
-            group
-                .members
-                .keys()
-                .copied()
-                .filter(|&uin| self.is_online_account(uin))
-                .collect()
-        };
+        let online = self.online_members(gin);
         let group = self.group(gin)?;
         let member = group.member(from)?;
         let sender = GroupSender {

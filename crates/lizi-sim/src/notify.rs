@@ -121,11 +121,7 @@ impl World {
     /// `notice` for every online framework account that is a member of `gin` (plus any in
     /// `also`, e.g. someone who just left or was kicked), each once, by QQ number.
     pub fn notify_group(&self, gin: Gin, notice: &Notice, also: &[Uin]) -> Vec<Event> {
-        let mut accounts: Vec<Uin> = self
-            .groups
-            .get(&gin)
-            .map(|g| g.members.keys().copied().collect())
-            .unwrap_or_default();
+        let mut accounts = self.online_members(gin);
         accounts.extend_from_slice(also);
         accounts.sort_unstable();
         accounts.dedup();

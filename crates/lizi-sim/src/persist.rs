@@ -149,7 +149,7 @@ where
     if !check(&k, &v) {
         return Err(bad("the key does not match the body".into()));
     }
-    table.insert(k, v);
+    table.load_row(k, v);
     Ok(())
 }
 
@@ -252,7 +252,8 @@ impl World {
                 }
             }
         }
-        world.take_changes();
+        world.compact();
+        world.index_online();
         Ok(world)
     }
 }

@@ -109,6 +109,25 @@ impl<K: Ord + Clone, V> Table<K, V> {
         self.rows.entry(key).or_insert_with(make)
     }
 
+    /// Puts in a row read from the store; marks nothing (it is saved already).
+    pub(crate) fn load_row(&mut self, key: K, row: V) {
+        self.rows.insert(key, row);
+    }
+
+    /// Packs the rows' tree once a world is built (rows put in one by one leave its nodes
+    /// about half full), letting `each` compact every row likewise. Marks nothing.
+    pub(crate) fn compact(&mut self, mut each: impl FnMut(&mut V)) {
+        let rows = std::mem::take(&mut self.rows);
+        // Collecting sorted rows builds the tree with full nodes.
+        self.rows = rows
+            .into_iter()
+            .map(|(key, mut row)| {
+                each(&mut row);
+                (key, row)
+            })
+            .collect();
+    }
+
     /// Whether any key is marked changed.
     pub fn has_changes(&self) -> bool {
         !self.changed.is_empty()

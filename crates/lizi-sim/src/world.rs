@@ -57,6 +57,14 @@ pub struct World {
     /// Each framework account's message counts, kept apart from the account's person so
     /// that a message does not rewrite its whole profile.
     pub message_counts: Table<Uin, MessageCounts>,
+    /// The most one message may hold (a setting, not saved).
+    #[serde(skip)]
+    pub limits: crate::limits::MessageLimits,
+    /// The framework accounts that are logged in: derived from [`World::people`] (not
+    /// saved), so that a group event finds its receivers in O(online accounts) rather
+    /// than O(members).
+    #[serde(skip)]
+    online: BTreeSet<Uin>,
 }
 
 /// The key of the one row of [`World::counters`].
@@ -104,7 +112,8 @@ impl ConvKey {
     }
 }
 
-/// A person on the network.
+/// A person on the network. Empty texts and an empty profile are left out of the saved
+/// document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Person {
     /// QQ number.
@@ -112,18 +121,20 @@ pub struct Person {
     /// Nickname.
     pub nickname: String,
     /// Signature.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub signature: String,
     /// Sex: 0 unknown, 1 male, 2 female.
     pub sex: i64,
     /// Age.
     pub age: i64,
     /// E-mail.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub email: String,
     /// Set when this person is a framework account.
     pub account: Option<AccountState>,
     /// Profile data, presence and likes (see [`crate::social::profile::Profile`]).
-    #[serde(default)]
-    pub profile: crate::social::profile::Profile,
+    #[serde(default, skip_serializing_if = "crate::compact::LazyProfile::is_empty")]
+    pub profile: crate::compact::LazyProfile,
 }
 
 /// The framework side of a framework account.
@@ -165,24 +176,39 @@ pub struct Group {
     pub settings: GroupSettings,
 }
 
-/// A member's state in a group.
+/// A member's state in a group. Fields at their default are left out of the saved
+/// document (a large group's document holds every member).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct MemberState {
     /// Group card (may be empty).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub card: String,
     /// Special title.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub spec_title: String,
     /// When the member joined (unix seconds).
     pub joined: i64,
     /// When the member's mute ends (unix seconds; not muted once it has passed).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub mute_until: i64,
     /// The member's last reported position, in 1e-6 degrees.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_default_pos")]
     pub pos: lizi_core::event::Pos,
     /// Whether the member shares that position in the group (shown as `FromQQ.Pos`).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub sharing_pos: bool,
+}
+
+fn is_zero(value: &i64) -> bool {
+    *value == 0
+}
+
+fn is_false(value: &bool) -> bool {
+    !*value
+}
+
+fn is_default_pos(pos: &lizi_core::event::Pos) -> bool {
+    *pos == lizi_core::event::Pos::default()
 }
 
 /// A member's role in a group.
@@ -309,7 +335,7 @@ impl World {
                 (g.gin, group)
             })
             .collect();
-        World {
+        let mut world = World {
             people: Table::from_rows(people),
             friendships,
             groups,
@@ -324,7 +350,21 @@ impl World {
             avatars: Table::new(),
             last_spoke: Table::new(),
             message_counts: Table::new(),
-        }
+            limits: crate::limits::MessageLimits::default(),
+            online: BTreeSet::new(),
+        };
+        world.compact();
+        world.index_online();
+        world
+    }
+
+    /// Packs the trees of the large tables (people, groups and their members) once the
+    /// world is built or loaded.
+    pub(crate) fn compact(&mut self) {
+        self.people.compact(|_| {});
+        self.groups.compact(|group| {
+            group.members = std::mem::take(&mut group.members).into_iter().collect();
+        });
     }
 
     /// When `uin` last spoke in group `gin` (unix seconds, 0 never).
@@ -350,14 +390,53 @@ impl World {
         }
     }
 
-    /// A framework account's state, for changing it (which marks the person changed;
-    /// nothing is marked when `uin` is not a framework account).
-    pub fn account_mut(&mut self, uin: Uin) -> Result<&mut AccountState, SimError> {
-        self.account(uin)?;
-        self.people
+    /// Logs framework account `uin` in or out (which marks the person changed).
+    pub fn set_online(&mut self, uin: Uin, online: bool) -> Result<(), SimError> {
+        let account = self
+            .people
             .get_mut(&uin)
             .and_then(|p| p.account.as_mut())
-            .ok_or(SimError::UnknownAccount(uin))
+            .ok_or(SimError::UnknownAccount(uin))?;
+        account.online = online;
+        if online {
+            self.online.insert(uin);
+        } else {
+            self.online.remove(&uin);
+        }
+        Ok(())
+    }
+
+    /// Rebuilds the set of online framework accounts from [`World::people`] (after a load).
+    pub(crate) fn index_online(&mut self) {
+        self.online = self
+            .people
+            .values()
+            .filter(|p| p.account.is_some_and(|a| a.online))
+            .map(|p| p.uin)
+            .collect();
+    }
+
+    /// The online framework accounts that are members of `gin` (none for an unknown
+    /// group), by QQ number: the receivers of the group's events. Costs O(the smaller of
+    /// online accounts and members), not O(members).
+    pub fn online_members(&self, gin: Gin) -> Vec<Uin> {
+        let Some(group) = self.groups.get(&gin) else {
+            return Vec::new();
+        };
+        if self.online.len() <= group.members.len() {
+            self.online
+                .iter()
+                .copied()
+                .filter(|uin| group.members.contains_key(uin))
+                .collect()
+        } else {
+            group
+                .members
+                .keys()
+                .copied()
+                .filter(|uin| self.online.contains(uin))
+                .collect()
+        }
     }
 
     /// The network-wide counters.
@@ -488,8 +567,11 @@ mod tests {
             SimError::UnknownAccount(20001)
         );
         assert_eq!(world.person(99).unwrap_err(), SimError::UnknownUser(99));
-        // The state round-trips through JSON, so it can be saved.
+        // The state round-trips through JSON, so it can be saved (the index of online
+        // accounts is derived, not saved).
         let json = serde_json::to_string(&world).unwrap();
-        assert_eq!(serde_json::from_str::<World>(&json).unwrap(), world);
+        let mut back = serde_json::from_str::<World>(&json).unwrap();
+        back.index_online();
+        assert_eq!(back, world);
     }
 }

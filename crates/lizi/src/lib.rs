@@ -55,6 +55,7 @@ impl App {
         let (backend, source) = SimBackend::open(store.clone(), &fixture)
             .await
             .context("loading the simulated world")?;
+        backend.set_message_limits(settings.limits);
         match (source, &settings.world) {
             (WorldSource::Loaded, Some(world)) => tracing::info!(
                 "the data folder already holds a world; {} is ignored (use --reset to start again from it)",

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use clap::Args;
 use lizi_api::{AllowRule, ApiConfig};
+use lizi_sim::MessageLimits;
 use lizi_store::{Flush, LagPolicy, StoreConfig};
 use serde::Deserialize;
 use std::time::Duration;
@@ -61,6 +62,13 @@ pub struct ServeArgs {
     /// Largest accepted request body in bytes [default: 33554432].
     #[arg(long, env = "LIZI_MAX_BODY_BYTES", value_name = "BYTES")]
     pub max_body_bytes: Option<usize>,
+    /// Most characters of one text message, each code counting as one (QQ's limit)
+    /// [default: 4500].
+    #[arg(long, env = "LIZI_MAX_TEXT_CHARS", value_name = "N")]
+    pub max_text_chars: Option<usize>,
+    /// Most bytes of one JSON or XML card's payload (QQ's limit) [default: 18000].
+    #[arg(long, env = "LIZI_MAX_CARD_BYTES", value_name = "BYTES")]
+    pub max_card_bytes: Option<usize>,
     /// Answer /getskey, /getpskey and /getclientkey [default: false].
     #[arg(long, env = "LIZI_KEY_ACCESS", value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
     pub key_access: Option<bool>,
@@ -195,6 +203,8 @@ struct FileConfig {
     #[serde(default)]
     report_urls: Vec<String>,
     max_body_bytes: Option<usize>,
+    max_text_chars: Option<usize>,
+    max_card_bytes: Option<usize>,
     key_access: Option<bool>,
     log: Option<String>,
     #[serde(default, deserialize_with = "parse_text")]
@@ -249,6 +259,8 @@ pub struct Settings {
     pub api: ApiConfig,
     /// Store settings.
     pub store: StoreConfig,
+    /// The most one message may hold.
+    pub limits: MessageLimits,
     /// Whether to empty the data folder first.
     pub reset: bool,
 }
@@ -368,7 +380,19 @@ impl Settings {
         if let Some(Idle(idle)) = args.session_idle.or(file.session_idle) {
             store.session_idle = idle;
         }
+        let default_limits = MessageLimits::default();
+        let limits = MessageLimits {
+            text_chars: args
+                .max_text_chars
+                .or(file.max_text_chars)
+                .unwrap_or(default_limits.text_chars),
+            card_bytes: args
+                .max_card_bytes
+                .or(file.max_card_bytes)
+                .unwrap_or(default_limits.card_bytes),
+        };
         Ok(Settings {
+            limits,
             listen: args
                 .listen
                 .or(file.listen)

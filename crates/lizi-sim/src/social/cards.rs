@@ -291,6 +291,7 @@ impl World {
     ) -> Result<String, SimError> {
         let mut bundled = Vec::with_capacity(messages.len());
         for message in messages {
+            self.limits.check(&message.text)?;
             self.person(message.from)?;
             let name = match message.group {
                 Some(gin) => {

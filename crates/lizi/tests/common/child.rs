@@ -18,6 +18,8 @@ pub const LIZI_VARS: &[&str] = &[
     "LIZI_INSECURE_OPEN",
     "LIZI_REPORT_URLS",
     "LIZI_MAX_BODY_BYTES",
+    "LIZI_MAX_TEXT_CHARS",
+    "LIZI_MAX_CARD_BYTES",
     "LIZI_KEY_ACCESS",
     "LIZI_LOG",
     "LIZI_FLUSH",
