@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use clap::Args;
 use lizi_api::{AllowRule, ApiConfig};
+use lizi_onebot::Profile;
+use lizi_onebot_face::FaceConfig;
 use lizi_store::{Flush, LagPolicy, StoreConfig};
 use serde::Deserialize;
 use std::time::Duration;
@@ -136,6 +138,17 @@ pub struct ServeArgs {
     /// and media downloads [default: none].
     #[arg(long, env = "LIZI_TLS_CA_FILE", value_name = "FILE")]
     pub tls_ca_file: Option<PathBuf>,
+
+    /// Address and port of the OneBot v11 HTTP API (port 0 picks a free port) [default: off].
+    #[arg(long, env = "LIZI_ONEBOT_LISTEN", value_name = "ADDR:PORT")]
+    pub onebot_listen: Option<SocketAddr>,
+    /// Access token OneBot clients must present [default: none].
+    #[arg(long, env = "LIZI_ONEBOT_TOKEN", value_name = "TEXT")]
+    pub onebot_token: Option<String>,
+    /// OneBot implementation whose envelopes and retcodes to reproduce: `napcat`,
+    /// `lagrange` or `llonebot` [default: napcat].
+    #[arg(long, env = "LIZI_ONEBOT_PROFILE", value_name = "PROFILE")]
+    pub onebot_profile: Option<Profile>,
 }
 
 /// A session idle limit: seconds, or never.
@@ -212,6 +225,9 @@ struct FileConfig {
     max_connections: Option<usize>,
     ws_ping_interval_ms: Option<u64>,
     ws_timeout_ms: Option<u64>,
+    onebot_listen: Option<SocketAddr>,
+    onebot_token: Option<String>,
+    onebot_profile: Option<String>,
 }
 
 /// Reads a value that parses from text (`flush = "normal"`).
@@ -242,6 +258,8 @@ pub struct Settings {
     pub store: StoreConfig,
     /// Whether to empty the data folder first.
     pub reset: bool,
+    /// OneBot face settings.
+    pub onebot: FaceConfig,
 }
 
 impl Settings {
@@ -351,7 +369,20 @@ impl Settings {
         if let Some(Idle(idle)) = args.session_idle.or(file.session_idle) {
             store.session_idle = idle;
         }
+        let onebot_profile = match (args.onebot_profile, file.onebot_profile) {
+            (Some(profile), _) => profile,
+            (None, Some(name)) => name.parse().context("onebot_profile")?,
+            (None, None) => Profile::NapCat,
+        };
         Ok(Settings {
+            onebot: FaceConfig {
+                listen: args.onebot_listen.or(file.onebot_listen),
+                token: args
+                    .onebot_token
+                    .or(file.onebot_token)
+                    .filter(|t| !t.is_empty()),
+                profile: onebot_profile,
+            },
             listen: args
                 .listen
                 .or(file.listen)

@@ -32,6 +32,9 @@ pub const LIZI_VARS: &[&str] = &[
     "LIZI_MAX_CONNECTIONS",
     "LIZI_WS_PING_INTERVAL_MS",
     "LIZI_WS_TIMEOUT_MS",
+    "LIZI_ONEBOT_LISTEN",
+    "LIZI_ONEBOT_TOKEN",
+    "LIZI_ONEBOT_PROFILE",
 ];
 
 pub const STARTUP: Duration = Duration::from_secs(20);
@@ -105,6 +108,26 @@ impl Lizi {
                     }
                 }
                 Err(_) => panic!("no `listening on` line; stderr so far: {:#?}", self.stderr),
+            }
+        }
+    }
+
+    /// The first stderr line (already read or still to come) that contains `mark`.
+    pub fn line_with(&mut self, mark: &str) -> String {
+        if let Some(line) = self.stderr.iter().find(|line| line.contains(mark)) {
+            return line.clone();
+        }
+        let deadline = Instant::now() + STARTUP;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) => {
+                    self.stderr.push(line.clone());
+                    if line.contains(mark) {
+                        return line;
+                    }
+                }
+                Err(_) => panic!("no line with {mark:?}; stderr so far: {:#?}", self.stderr),
             }
         }
     }
