@@ -68,6 +68,18 @@ pub async fn perform(
         .with_echo(echo)
 }
 
+/// The framework accounts now online.
+pub(crate) async fn online_accounts(backend: &dyn Backend) -> Vec<Uin> {
+    match backend.call(Request::GetLogonQq(xlz::GetLogonQq {})).await {
+        Ok(Reply::Accounts(accounts)) => accounts
+            .into_iter()
+            .filter(|a| a.online)
+            .map(|a| a.uin)
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
 /// The framework account a call acts as.
 struct Account {
     uin: Uin,
@@ -180,7 +192,7 @@ fn data(value: impl serde::Serialize) -> Answer {
 
 /// Where a message goes.
 #[derive(Debug, Clone, Copy)]
-enum Target {
+pub(crate) enum Target {
     Group(u64),
     Private(u64),
     Temporary { group: u64, user: u64 },
@@ -233,7 +245,7 @@ async fn send(
 
 /// A message's OneBot id: an int32 computed (FNV-1a) from the account, the conversation
 /// and the message's `req` and `random`, so the same message always gets the same id.
-fn message_id(account: Uin, target: Target, req: i64, random: i64) -> i64 {
+pub(crate) fn message_id(account: Uin, target: Target, req: i64, random: i64) -> i64 {
     let (kind, a, b) = match target {
         Target::Group(group) => (1u64, group, 0),
         Target::Private(user) => (2, user, 0),

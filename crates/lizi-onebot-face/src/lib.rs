@@ -6,31 +6,59 @@
 //! - [`actions`]: a OneBot action turned into backend requests, and the answer into data.
 //! - [`segments`]: OneBot message segments written as XLZ message text.
 //! - [`http`]: the HTTP API (`/:action`, GET or POST; query, form or JSON) with its token.
+//! - [`events`]: XLZ events from the store's event log as OneBot events.
+//! - [`reverse`]: reverse WebSocket connections carrying events and actions.
 
 pub mod actions;
 pub mod config;
+pub mod events;
 pub mod http;
+pub mod reverse;
 pub mod segments;
 
 use std::future::Future;
 use std::sync::Arc;
 
 use lizi_core::Backend;
+use lizi_store::Store;
 use tokio::net::TcpListener;
+use tokio::sync::watch;
 
 pub use config::FaceConfig;
 
-/// Serves the OneBot HTTP API on `listener` until `shutdown` resolves.
+/// Serves the OneBot face (the HTTP API on `listener`, if given, and the reverse
+/// WebSocket connections) until `shutdown` resolves.
 pub async fn run(
-    listener: TcpListener,
+    listener: Option<TcpListener>,
     backend: Arc<dyn Backend>,
+    store: Arc<Store>,
     config: FaceConfig,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let address = listener.local_addr()?;
-    tracing::info!("onebot HTTP API listening on {address}");
-    let router = http::router(backend, Arc::new(config));
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown)
-        .await
+    let (stop, stopping) = watch::channel(false);
+    let config = Arc::new(config);
+    let shared = Arc::new(reverse::Shared {
+        backend: backend.clone(),
+        store,
+        config: config.clone(),
+    });
+    let reverse = reverse::spawn(shared, stopping.clone()).await;
+    let served = match listener {
+        Some(listener) => {
+            let address = listener.local_addr()?;
+            tracing::info!("onebot HTTP API listening on {address}");
+            axum::serve(listener, http::router(backend, config))
+                .with_graceful_shutdown(shutdown)
+                .await
+        }
+        None => {
+            shutdown.await;
+            Ok(())
+        }
+    };
+    let _ = stop.send(true);
+    for task in reverse {
+        let _ = task.await;
+    }
+    served
 }

@@ -107,20 +107,25 @@ impl App {
         };
         let mut onebot = None;
         let mut result = Ok(());
-        if let Some(address) = self.settings.onebot.listen {
-            match TcpListener::bind(address).await {
-                Ok(onebot_listener) => {
-                    onebot = Some(tokio::spawn(lizi_onebot_face::run(
-                        onebot_listener,
-                        self.backend.clone(),
-                        self.settings.onebot.clone(),
-                        stopped(stopping.clone()),
-                    )))
-                }
+        let face = &self.settings.onebot;
+        let onebot_listener = match face.listen {
+            Some(address) => match TcpListener::bind(address).await {
+                Ok(listener) => Some(listener),
                 Err(error) => {
-                    result = Err(error).context(format!("binding the OneBot listener {address}"))
+                    result = Err(error).context(format!("binding the OneBot listener {address}"));
+                    None
                 }
-            }
+            },
+            None => None,
+        };
+        if result.is_ok() && (onebot_listener.is_some() || !face.reverse_urls.is_empty()) {
+            onebot = Some(tokio::spawn(lizi_onebot_face::run(
+                onebot_listener,
+                self.backend.clone(),
+                self.store.clone(),
+                face.clone(),
+                stopped(stopping.clone()),
+            )));
         }
         if result.is_ok() {
             result = lizi_api::run(

@@ -149,6 +149,21 @@ pub struct ServeArgs {
     /// `lagrange` or `llonebot` [default: napcat].
     #[arg(long, env = "LIZI_ONEBOT_PROFILE", value_name = "PROFILE")]
     pub onebot_profile: Option<Profile>,
+    /// Reverse WebSocket URL lizi connects to as a OneBot client, one connection per online
+    /// account (repeatable; comma-separated in the environment).
+    #[arg(
+        long = "onebot-reverse-url",
+        env = "LIZI_ONEBOT_REVERSE_URLS",
+        value_delimiter = ',',
+        value_name = "URL"
+    )]
+    pub onebot_reverse_urls: Vec<String>,
+    /// Pause before a dropped reverse WebSocket is tried again, in milliseconds [default: 5000].
+    #[arg(long, env = "LIZI_ONEBOT_RECONNECT_MS", value_name = "MS")]
+    pub onebot_reconnect_ms: Option<u64>,
+    /// Interval of OneBot heartbeat meta events, in milliseconds [default: 30000].
+    #[arg(long, env = "LIZI_ONEBOT_HEARTBEAT_MS", value_name = "MS")]
+    pub onebot_heartbeat_ms: Option<u64>,
 }
 
 /// A session idle limit: seconds, or never.
@@ -228,6 +243,10 @@ struct FileConfig {
     onebot_listen: Option<SocketAddr>,
     onebot_token: Option<String>,
     onebot_profile: Option<String>,
+    #[serde(default)]
+    onebot_reverse_urls: Vec<String>,
+    onebot_reconnect_ms: Option<u64>,
+    onebot_heartbeat_ms: Option<u64>,
 }
 
 /// Reads a value that parses from text (`flush = "normal"`).
@@ -374,6 +393,21 @@ impl Settings {
             (None, Some(name)) => name.parse().context("onebot_profile")?,
             (None, None) => Profile::NapCat,
         };
+        let onebot_defaults = FaceConfig::default();
+        let onebot_reverse_urls: Vec<String> = if args.onebot_reverse_urls.is_empty() {
+            file.onebot_reverse_urls
+        } else {
+            args.onebot_reverse_urls
+        }
+        .into_iter()
+        .filter(|url| !url.trim().is_empty())
+        .collect();
+        for url in &onebot_reverse_urls {
+            anyhow::ensure!(
+                url.starts_with("ws://") || url.starts_with("wss://"),
+                "OneBot reverse URL `{url}` must start with ws:// or wss://"
+            );
+        }
         Ok(Settings {
             onebot: FaceConfig {
                 listen: args.onebot_listen.or(file.onebot_listen),
@@ -382,6 +416,15 @@ impl Settings {
                     .or(file.onebot_token)
                     .filter(|t| !t.is_empty()),
                 profile: onebot_profile,
+                reverse_urls: onebot_reverse_urls,
+                reconnect_ms: args
+                    .onebot_reconnect_ms
+                    .or(file.onebot_reconnect_ms)
+                    .unwrap_or(onebot_defaults.reconnect_ms),
+                heartbeat_ms: args
+                    .onebot_heartbeat_ms
+                    .or(file.onebot_heartbeat_ms)
+                    .unwrap_or(onebot_defaults.heartbeat_ms),
             },
             listen: args
                 .listen

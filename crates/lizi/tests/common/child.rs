@@ -35,6 +35,9 @@ pub const LIZI_VARS: &[&str] = &[
     "LIZI_ONEBOT_LISTEN",
     "LIZI_ONEBOT_TOKEN",
     "LIZI_ONEBOT_PROFILE",
+    "LIZI_ONEBOT_REVERSE_URLS",
+    "LIZI_ONEBOT_RECONNECT_MS",
+    "LIZI_ONEBOT_HEARTBEAT_MS",
 ];
 
 pub const STARTUP: Duration = Duration::from_secs(20);
