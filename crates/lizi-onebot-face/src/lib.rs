@@ -23,18 +23,20 @@ use lizi_core::Backend;
 use lizi_store::Store;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
+use tokio::task::JoinHandle;
 
 pub use config::FaceConfig;
 
-/// Serves the OneBot face (the HTTP API on `listener`, if given, and the reverse
-/// WebSocket connections) until `shutdown` resolves.
-pub async fn run(
+/// Starts the OneBot face: the reverse WebSocket connections' cursors are open when this
+/// returns (so no later event is missed); the HTTP API on `listener`, if given, and the
+/// connections then run in the returned task until `shutdown` resolves.
+pub async fn start(
     listener: Option<TcpListener>,
     backend: Arc<dyn Backend>,
     store: Arc<Store>,
     config: FaceConfig,
     shutdown: impl Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
+) -> JoinHandle<std::io::Result<()>> {
     let (stop, stopping) = watch::channel(false);
     let config = Arc::new(config);
     let shared = Arc::new(reverse::Shared {
@@ -42,23 +44,25 @@ pub async fn run(
         store,
         config: config.clone(),
     });
-    let reverse = reverse::spawn(shared, stopping.clone()).await;
-    let served = match listener {
-        Some(listener) => {
-            let address = listener.local_addr()?;
-            tracing::info!("onebot HTTP API listening on {address}");
-            axum::serve(listener, http::router(backend, config))
-                .with_graceful_shutdown(shutdown)
-                .await
+    let reverse = reverse::spawn(shared, stopping).await;
+    tokio::spawn(async move {
+        let served = match listener {
+            Some(listener) => {
+                let address = listener.local_addr()?;
+                tracing::info!("onebot HTTP API listening on {address}");
+                axum::serve(listener, http::router(backend, config))
+                    .with_graceful_shutdown(shutdown)
+                    .await
+            }
+            None => {
+                shutdown.await;
+                Ok(())
+            }
+        };
+        let _ = stop.send(true);
+        for task in reverse {
+            let _ = task.await;
         }
-        None => {
-            shutdown.await;
-            Ok(())
-        }
-    };
-    let _ = stop.send(true);
-    for task in reverse {
-        let _ = task.await;
-    }
-    served
+        served
+    })
 }

@@ -51,11 +51,20 @@ pub(crate) async fn spawn(
     let mut tasks = Vec::new();
     for url in &shared.config.reverse_urls {
         for &account in &accounts {
+            // Opened before the task starts, so that no event after startup is missed.
+            let reader = match shared.store.open_reader(Some(&reader_name(url, account))) {
+                Ok(reader) => reader,
+                Err(error) => {
+                    tracing::error!(%url, "opening the event cursor failed: {error}");
+                    continue;
+                }
+            };
             tracing::info!(%url, account, "onebot reverse WebSocket");
             tasks.push(tokio::spawn(keep_connected(
                 shared.clone(),
                 url.clone(),
                 account,
+                reader,
                 stopping.clone(),
             )));
         }
@@ -75,15 +84,9 @@ async fn keep_connected(
     shared: Arc<Shared>,
     url: String,
     account: Uin,
+    reader: ReaderId,
     mut stopping: watch::Receiver<bool>,
 ) {
-    let reader = match shared.store.open_reader(Some(&reader_name(&url, account))) {
-        Ok(reader) => reader,
-        Err(error) => {
-            tracing::error!(%url, "opening the event cursor failed: {error}");
-            return;
-        }
-    };
     let pause = Duration::from_millis(shared.config.reconnect_ms.max(1));
     loop {
         match connect(&shared.config, &url, account).await {

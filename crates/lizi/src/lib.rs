@@ -119,13 +119,14 @@ impl App {
             None => None,
         };
         if result.is_ok() && (onebot_listener.is_some() || !face.reverse_urls.is_empty()) {
-            onebot = Some(tokio::spawn(lizi_onebot_face::run(
+            let face = lizi_onebot_face::start(
                 onebot_listener,
                 self.backend.clone(),
                 self.store.clone(),
                 face.clone(),
                 stopped(stopping.clone()),
-            )));
+            );
+            onebot = Some(face.await);
         }
         if result.is_ok() {
             result = lizi_api::run(

@@ -152,3 +152,88 @@ async fn reverse_websocket_carries_events_and_actions_and_catches_up_after_recon
     }
     server.stop().await;
 }
+
+/// Whether `python3` can import aiocqhttp; in CI its absence fails the test.
+fn aiocqhttp_available() -> bool {
+    let found = std::process::Command::new("python3")
+        .args(["-c", "import aiocqhttp"])
+        .status()
+        .is_ok_and(|status| status.success());
+    if !found && std::env::var_os("CI").is_some() {
+        panic!("python3 with aiocqhttp is required in CI (pip install aiocqhttp)");
+    }
+    found
+}
+
+/// A python child process, killed on drop.
+struct Bot(std::process::Child);
+
+impl Drop for Bot {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// aiocqhttp, a OneBot client library nobody on this project wrote, runs a bot that
+/// listens for the reverse WebSocket; a simulated user says `ping` in a group, the bot
+/// answers through lizi, and the answer is in the group's history.
+#[tokio::test]
+async fn an_aiocqhttp_bot_answers_a_simulated_user() {
+    if !aiocqhttp_available() {
+        eprintln!("skipped: python3 with aiocqhttp is not installed");
+        return;
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/onebot/aiocqhttp_bot.py");
+    let _bot = Bot(std::process::Command::new("python3")
+        .args([script, &port.to_string(), "tok"])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("python3 runs"));
+    let url = format!("ws://127.0.0.1:{port}/ws");
+    let server = Server::start_with(|settings| {
+        settings.onebot.reverse_urls = vec![url];
+        settings.onebot.token = Some("tok".into());
+        settings.onebot.reconnect_ms = 200;
+    })
+    .await;
+    let (status, _) = server
+        .sim(
+            "message",
+            json!({"from": 20001, "group": 30001, "text": "ping"}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let history: Value = server
+            .client
+            .get(server.url("/sim/history?group=30001"))
+            .send()
+            .await
+            .expect("history")
+            .json()
+            .await
+            .expect("json");
+        let answered = history["messages"]
+            .as_array()
+            .expect("messages")
+            .iter()
+            .any(|m| m["from"] == 10001 && m["text"] == "pong");
+        if answered {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the aiocqhttp bot never answered: {history}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    server.stop().await;
+}
