@@ -18,6 +18,11 @@ pub const SUPPORTED: &[&str] = &[
     "send_msg",
     "get_login_info",
     "get_friend_list",
+    "set_group_kick",
+    "set_group_ban",
+    "set_group_whole_ban",
+    "set_group_card",
+    "set_group_leave",
     "get_version_info",
     "get_status",
     "can_send_image",
@@ -170,6 +175,50 @@ async fn carry_out(
                 Err(failure) => Err(failed(failure.message)),
             }
         }
+        Action::SetGroupKick(call) => {
+            let request = Request::KickGroupMember(xlz::KickGroupMember {
+                fromqq,
+                group: call.group_id,
+                toqq: call.user_id,
+                ignoreaddgrequest: call.reject_add_request,
+            });
+            done(backend, profile, request).await
+        }
+        Action::SetGroupBan(call) => {
+            let seconds = call.duration.unwrap_or(1800).clamp(0, i64::from(u32::MAX));
+            let request = Request::MuteGroupMember(xlz::MuteGroupMember {
+                fromqq,
+                group: call.group_id,
+                toqq: call.user_id,
+                time: u32::try_from(seconds).unwrap_or(u32::MAX),
+            });
+            done(backend, profile, request).await
+        }
+        Action::SetGroupWholeBan(call) => {
+            let request = Request::SetGroupWholeMute(xlz::SetGroupWholeMute {
+                fromqq,
+                group: call.group_id,
+                ismute: call.enable.unwrap_or(true),
+            });
+            done(backend, profile, request).await
+        }
+        Action::SetGroupCard(call) => {
+            let request = Request::SetGroupCard(xlz::SetGroupCard {
+                fromqq,
+                togroup: call.group_id,
+                toqq: call.user_id,
+                card: call.card.unwrap_or_default(),
+            });
+            done(backend, profile, request).await
+        }
+        Action::SetGroupLeave(call) => {
+            let group = call.group_id;
+            let request = match call.is_dismiss {
+                Some(true) => Request::DispGroup(xlz::DispGroup { fromqq, group }),
+                _ => Request::ExitGroup(xlz::ExitGroup { fromqq, group }),
+            };
+            done(backend, profile, request).await
+        }
         Action::GetVersionInfo(_) => data(VersionInfo {
             app_name: "lizi".into(),
             app_version: env!("CARGO_PKG_VERSION").into(),
@@ -183,6 +232,16 @@ async fn carry_out(
         }),
         Action::CanSendImage(_) | Action::CanSendRecord(_) => data(CanSend { yes: false }),
         other => Err(Box::new(unsupported(profile, other.name()))),
+    }
+}
+
+/// Carries out a request whose success has no data (`null`).
+async fn done(backend: &dyn Backend, profile: Profile, request: Request) -> Answer {
+    match backend.call(request).await {
+        Ok(_) => Ok(Value::Null),
+        Err(failure) => Err(Box::new(
+            profile.failed(Why::HandlerFailed, failure.message),
+        )),
     }
 }
 

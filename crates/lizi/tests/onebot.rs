@@ -308,3 +308,87 @@ async fn the_binary_takes_flag_config_key_and_environment() {
     );
     lizi.terminate();
 }
+
+/// The members of a group as the control API shows them: (uin, card, muted).
+async fn members(server: &Server, gin: u64) -> Vec<(u64, String, bool)> {
+    let group: Value = server
+        .client
+        .get(server.url(&format!("/sim/group?gin={gin}")))
+        .send()
+        .await
+        .expect("group")
+        .json()
+        .await
+        .expect("json");
+    group["members"]
+        .as_array()
+        .expect("members")
+        .iter()
+        .map(|m| {
+            (
+                m["uin"].as_u64().expect("uin"),
+                m["card"].as_str().unwrap_or_default().to_owned(),
+                m["mute_left"].as_i64().unwrap_or(0) > 0,
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn group_admin_actions_change_the_group_or_fail_saying_why() {
+    let (server, onebot) = start(None, Profile::NapCat).await;
+    let call = |action: &str, params: Value| {
+        let request = server
+            .client
+            .post(format!("{onebot}/{action}"))
+            .header("X-Self-ID", "10001")
+            .json(&params);
+        async move { answer(request.send().await.expect("call")).await }
+    };
+    let card = call(
+        "set_group_card",
+        json!({"group_id": 30001, "user_id": 20002, "card": "Bobby"}),
+    )
+    .await;
+    assert_eq!(card["status"], "ok", "{card}");
+    let ban = call(
+        "set_group_ban",
+        json!({"group_id": 30001, "user_id": 20003, "duration": 600}),
+    )
+    .await;
+    assert_eq!(ban["status"], "ok", "{ban}");
+    let after = members(&server, 30001).await;
+    assert!(
+        after.contains(&(20002, "Bobby".to_owned(), false)),
+        "{after:?}"
+    );
+    assert!(after.iter().any(|m| m.0 == 20003 && m.2), "{after:?}");
+
+    let kick = call(
+        "set_group_kick",
+        json!({"group_id": 30001, "user_id": 20003}),
+    )
+    .await;
+    assert_eq!(kick["status"], "ok", "{kick}");
+    assert!(!members(&server, 30001).await.iter().any(|m| m.0 == 20003));
+
+    // An admin cannot kick the owner: failed, with the reason, and nothing changes.
+    let refused = call(
+        "set_group_kick",
+        json!({"group_id": 30001, "user_id": 20001}),
+    )
+    .await;
+    assert_eq!(refused["status"], "failed", "{refused}");
+    assert_eq!(refused["retcode"], 1200);
+    assert!(!refused["message"].as_str().unwrap().is_empty());
+    assert!(members(&server, 30001).await.iter().any(|m| m.0 == 20001));
+
+    let leave = call("set_group_leave", json!({"group_id": 30002})).await;
+    assert_eq!(
+        leave["status"], "failed",
+        "the owner cannot just leave: {leave}"
+    );
+    let leave = call("set_group_leave", json!({"group_id": 30001})).await;
+    assert_eq!(leave["status"], "ok", "{leave}");
+    assert!(!members(&server, 30001).await.iter().any(|m| m.0 == 10001));
+}
