@@ -85,6 +85,14 @@ pub(crate) async fn online_accounts(backend: &dyn Backend) -> Vec<Uin> {
     }
 }
 
+/// The account a connection acts as: `wanted`, or the first online one.
+pub(crate) async fn choose_account(
+    backend: &dyn Backend,
+    wanted: Option<Uin>,
+) -> Result<Uin, String> {
+    account(backend, wanted).await.map(|account| account.uin)
+}
+
 /// The framework account a call acts as.
 struct Account {
     uin: Uin,

@@ -1,34 +1,125 @@
-//! The OneBot HTTP API: `/<action>` by GET or POST, parameters from the query string, a
-//! form body or a JSON object body; the account from `X-Self-ID` or `?self_id=`; the
+//! The OneBot HTTP API and forward WebSocket on one listener. The HTTP API: `/<action>` by
+//! GET or POST, parameters from the query string, a form body or a JSON object body; the
+//! forward WebSocket: `/` (events and actions), `/api` (actions), `/event` (events). For
+//! both, the account from `X-Self-ID` or `?self_id=`; the
 //! token from `Authorization: Bearer …` or `?access_token=` (401 when missing, 403 when
 //! wrong, onebot.md §1.2). Answers are HTTP 200 with the profile's envelope.
 
 use std::sync::Arc;
 
 use axum::body::Bytes;
+use axum::extract::ws::{Message, WebSocketUpgrade};
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
 use axum::Router;
-use lizi_core::{Backend, Form};
+use futures_util::future::ready;
+use futures_util::{SinkExt, StreamExt};
+use lizi_core::Form;
 use lizi_onebot::ActionRequest;
 use serde_json::{Map, Value};
 
-use crate::actions::{perform, unreadable};
-use crate::FaceConfig;
+use tokio::sync::watch;
+
+use crate::actions::{choose_account, perform, unreadable};
+use crate::connection::{serve, Role, Shared};
 
 #[derive(Clone)]
 struct Face {
-    backend: Arc<dyn Backend>,
-    config: Arc<FaceConfig>,
+    shared: Arc<Shared>,
+    stopping: watch::Receiver<bool>,
 }
 
-/// The HTTP API's routes.
-pub fn router(backend: Arc<dyn Backend>, config: Arc<FaceConfig>) -> Router {
+/// The HTTP API's routes, and the forward WebSocket's (`/`, `/api`, `/event`).
+pub(crate) fn router(shared: Arc<Shared>, stopping: watch::Receiver<bool>) -> Router {
     Router::new()
+        .route("/", any(forward_universal))
+        .route("/api", any(forward_api))
+        .route("/event", any(forward_event))
         .route("/{action}", any(call))
-        .with_state(Face { backend, config })
+        .with_state(Face { shared, stopping })
+}
+
+async fn forward_universal(
+    State(face): State<Face>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    forward(face, query, headers, upgrade, Role::Universal).await
+}
+
+async fn forward_api(
+    State(face): State<Face>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    forward(face, query, headers, upgrade, Role::Api).await
+}
+
+async fn forward_event(
+    State(face): State<Face>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    forward(face, query, headers, upgrade, Role::Event).await
+}
+
+/// A forward WebSocket: the token checked and the account chosen as for HTTP calls, then
+/// one connection that gets the events from now on.
+async fn forward(
+    face: Face,
+    query: Option<String>,
+    headers: HeaderMap,
+    upgrade: WebSocketUpgrade,
+    role: Role,
+) -> Response {
+    let query = Form::decode(b"", query.as_deref());
+    if let Some(token) = &face.shared.config.token {
+        if let Err(status) = check_token(token, &headers, &query) {
+            return status.into_response();
+        }
+    }
+    let wanted = self_id(&headers, &query);
+    let account = match choose_account(face.shared.backend.as_ref(), wanted).await {
+        Ok(account) => account,
+        Err(message) => return (StatusCode::BAD_REQUEST, message).into_response(),
+    };
+    let reader = match face.shared.store.open_reader(None) {
+        Ok(reader) => reader,
+        Err(error) => {
+            return (StatusCode::SERVICE_UNAVAILABLE, error.to_string()).into_response();
+        }
+    };
+    upgrade.on_upgrade(move |socket| async move {
+        let (sink, stream) = socket.split();
+        let sink =
+            sink.with(|text: String| ready(Ok::<_, axum::Error>(Message::Text(text.into()))));
+        let stream = stream
+            .take_while(|frame| {
+                ready(matches!(frame, Ok(frame) if !matches!(frame, Message::Close(_))))
+            })
+            .map(|frame| match frame {
+                Ok(Message::Text(text)) => Some(text.as_str().to_owned()),
+                _ => None,
+            });
+        let mut stopping = face.stopping.clone();
+        let shared = &face.shared;
+        serve(shared, sink, stream, account, reader, role, &mut stopping).await;
+        shared.store.close_reader(reader);
+    })
+}
+
+fn self_id(headers: &HeaderMap, query: &Form) -> Option<u64> {
+    headers
+        .get("x-self-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+        .or_else(|| text(query, "self_id"))
+        .and_then(|id| id.trim().parse().ok())
 }
 
 async fn call(
@@ -38,9 +129,9 @@ async fn call(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let profile = face.config.profile;
+    let profile = face.shared.config.profile;
     let query = Form::decode(b"", query.as_deref());
-    if let Some(token) = &face.config.token {
+    if let Some(token) = &face.shared.config.token {
         if let Err(status) = check_token(token, &headers, &query) {
             return status.into_response();
         }
@@ -49,18 +140,13 @@ async fn call(
         Ok(params) => params,
         Err(why) => return json(unreadable(profile, why)),
     };
-    let self_id = headers
-        .get("x-self-id")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
-        .or_else(|| text(&query, "self_id"))
-        .and_then(|id| id.trim().parse().ok());
+    let self_id = self_id(&headers, &query);
     let request = ActionRequest {
         action,
         params,
         echo: None,
     };
-    let answer = perform(face.backend.as_ref(), profile, self_id, &request).await;
+    let answer = perform(face.shared.backend.as_ref(), profile, self_id, &request).await;
     json(profile.render(&answer))
 }
 

@@ -11,6 +11,7 @@
 
 pub mod actions;
 pub mod config;
+mod connection;
 pub mod events;
 pub mod http;
 pub mod reverse;
@@ -38,28 +39,30 @@ pub async fn start(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> JoinHandle<std::io::Result<()>> {
     let (stop, stopping) = watch::channel(false);
-    let config = Arc::new(config);
-    let shared = Arc::new(reverse::Shared {
-        backend: backend.clone(),
+    let shared = Arc::new(connection::Shared {
+        backend,
         store,
-        config: config.clone(),
+        config: Arc::new(config),
     });
-    let reverse = reverse::spawn(shared, stopping).await;
+    let reverse = reverse::spawn(shared.clone(), stopping.clone()).await;
+    tokio::spawn(async move {
+        shutdown.await;
+        let _ = stop.send(true);
+    });
     tokio::spawn(async move {
         let served = match listener {
             Some(listener) => {
                 let address = listener.local_addr()?;
                 tracing::info!("onebot HTTP API listening on {address}");
-                axum::serve(listener, http::router(backend, config))
-                    .with_graceful_shutdown(shutdown)
+                let mut stopped = stopping.clone();
+                axum::serve(listener, http::router(shared, stopping))
+                    .with_graceful_shutdown(async move {
+                        connection::until_stopping(&mut stopped).await
+                    })
                     .await
             }
-            None => {
-                shutdown.await;
-                Ok(())
-            }
+            None => Ok(()),
         };
-        let _ = stop.send(true);
         for task in reverse {
             let _ = task.await;
         }

@@ -139,7 +139,8 @@ pub struct ServeArgs {
     #[arg(long, env = "LIZI_TLS_CA_FILE", value_name = "FILE")]
     pub tls_ca_file: Option<PathBuf>,
 
-    /// Address and port of the OneBot v11 HTTP API (port 0 picks a free port) [default: off].
+    /// Address and port of the OneBot v11 HTTP API and forward WebSocket (port 0 picks a
+    /// free port) [default: off].
     #[arg(long, env = "LIZI_ONEBOT_LISTEN", value_name = "ADDR:PORT")]
     pub onebot_listen: Option<SocketAddr>,
     /// Access token OneBot clients must present [default: none].

@@ -192,7 +192,7 @@ async fn failures_answer_in_the_profiles_envelope() {
     let bad = get(format!("{napcat}/send_group_msg?message=x")).await;
     assert_eq!(bad["retcode"], 1400, "{bad}");
     let unsupported = get(format!(
-        "{napcat}/set_group_kick?group_id=30001&user_id=20003"
+        "{napcat}/set_group_name?group_id=30001&group_name=renamed"
     ))
     .await;
     assert_eq!(unsupported["status"], "failed");
@@ -201,7 +201,7 @@ async fn failures_answer_in_the_profiles_envelope() {
         unsupported["message"]
             .as_str()
             .unwrap()
-            .contains("set_group_kick"),
+            .contains("set_group_name"),
         "{unsupported}"
     );
     let nowhere = get(format!("{napcat}/send_group_msg?group_id=39999&message=x")).await;
@@ -391,4 +391,88 @@ async fn group_admin_actions_change_the_group_or_fail_saying_why() {
     let leave = call("set_group_leave", json!({"group_id": 30001})).await;
     assert_eq!(leave["status"], "ok", "{leave}");
     assert!(!members(&server, 30001).await.iter().any(|m| m.0 == 10001));
+}
+
+/// The next JSON text frame of a forward WebSocket that is not a heartbeat.
+async fn next_frame<S>(socket: &mut S) -> Value
+where
+    S: futures_util::Stream<
+            Item = Result<
+                tokio_tungstenite::tungstenite::Message,
+                tokio_tungstenite::tungstenite::Error,
+            >,
+        > + Unpin,
+{
+    use futures_util::StreamExt;
+    loop {
+        let frame = tokio::time::timeout(std::time::Duration::from_secs(20), socket.next())
+            .await
+            .expect("a frame in time")
+            .expect("open")
+            .expect("frame");
+        if let tokio_tungstenite::tungstenite::Message::Text(text) = frame {
+            let value: Value = serde_json::from_str(text.as_str()).expect("JSON");
+            if value["meta_event_type"] != "heartbeat" {
+                return value;
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn forward_websockets_carry_events_on_event_and_actions_on_api() {
+    use futures_util::SinkExt;
+    use tokio_tungstenite::tungstenite::Message;
+    let (server, onebot) = start(Some("tok"), Profile::NapCat).await;
+    let ws = onebot.replacen("http://", "ws://", 1);
+
+    let refused = tokio_tungstenite::connect_async(format!("{ws}/event")).await;
+    assert!(refused.is_err(), "a WebSocket without the token is refused");
+
+    let (mut events, _) =
+        tokio_tungstenite::connect_async(format!("{ws}/event?access_token=tok&self_id=10002"))
+            .await
+            .expect("event socket");
+    let lifecycle = next_frame(&mut events).await;
+    assert_eq!(lifecycle["sub_type"], "connect", "{lifecycle}");
+    assert_eq!(lifecycle["self_id"], 10002);
+    let (status, _) = server
+        .sim(
+            "message",
+            json!({"from": 20003, "group": 30001, "text": "over the wire"}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let event = next_frame(&mut events).await;
+    assert_eq!(event["message_type"], "group", "{event}");
+    assert_eq!(event["self_id"], 10002);
+    assert_eq!(event["user_id"], 20003);
+    assert_eq!(event["raw_message"], "over the wire");
+
+    let (mut api, _) = tokio_tungstenite::connect_async(format!("{ws}/api?access_token=tok"))
+        .await
+        .expect("api socket");
+    let call = json!({"action": "get_login_info", "echo": "who"});
+    api.send(Message::text(call.to_string()))
+        .await
+        .expect("send");
+    let reply = next_frame(&mut api).await;
+    assert_eq!(reply["echo"], "who", "{reply}");
+    assert_eq!(reply["data"]["user_id"], 10001);
+    let call = json!({"action": "send_private_msg", "params": {"user_id": 20001, "message": "via ws"}, "echo": 2});
+    api.send(Message::text(call.to_string()))
+        .await
+        .expect("send");
+    let reply = next_frame(&mut api).await;
+    assert_eq!(reply["echo"], 2, "{reply}");
+    assert_eq!(reply["status"], "ok", "{reply}");
+    assert_eq!(
+        history(&server, "a=10001&b=20001").await,
+        [(10001, "via ws".to_owned())]
+    );
+    api.send(Message::text("not json")).await.expect("send");
+    let reply = next_frame(&mut api).await;
+    assert_eq!(reply["status"], "failed", "{reply}");
+    assert_eq!(reply["retcode"], 1400);
+    server.stop().await;
 }
