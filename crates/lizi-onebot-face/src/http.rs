@@ -10,7 +10,7 @@ use std::sync::Arc;
 use axum::body::Bytes;
 use axum::extract::ws::{Message, WebSocketUpgrade};
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
 use axum::Router;
@@ -34,38 +34,27 @@ struct Face {
 /// The HTTP API's routes, and the forward WebSocket's (`/`, `/api`, `/event`).
 pub(crate) fn router(shared: Arc<Shared>, stopping: watch::Receiver<bool>) -> Router {
     Router::new()
-        .route("/", any(forward_universal))
-        .route("/api", any(forward_api))
-        .route("/event", any(forward_event))
+        .route("/", any(forward_socket))
+        .route("/api", any(forward_socket))
+        .route("/event", any(forward_socket))
         .route("/{action}", any(call))
         .with_state(Face { shared, stopping })
 }
 
-async fn forward_universal(
+/// A forward WebSocket at `/`, `/api` or `/event`.
+async fn forward_socket(
     State(face): State<Face>,
+    uri: Uri,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
     upgrade: WebSocketUpgrade,
 ) -> Response {
-    forward(face, query, headers, upgrade, Role::Universal).await
-}
-
-async fn forward_api(
-    State(face): State<Face>,
-    RawQuery(query): RawQuery,
-    headers: HeaderMap,
-    upgrade: WebSocketUpgrade,
-) -> Response {
-    forward(face, query, headers, upgrade, Role::Api).await
-}
-
-async fn forward_event(
-    State(face): State<Face>,
-    RawQuery(query): RawQuery,
-    headers: HeaderMap,
-    upgrade: WebSocketUpgrade,
-) -> Response {
-    forward(face, query, headers, upgrade, Role::Event).await
+    let role = match uri.path() {
+        "/api" => Role::Api,
+        "/event" => Role::Event,
+        _ => Role::Universal,
+    };
+    forward(face, query, headers, upgrade, role).await
 }
 
 /// A forward WebSocket: the token checked and the account chosen as for HTTP calls, then

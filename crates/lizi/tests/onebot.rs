@@ -393,32 +393,6 @@ async fn group_admin_actions_change_the_group_or_fail_saying_why() {
     assert!(!members(&server, 30001).await.iter().any(|m| m.0 == 10001));
 }
 
-/// The next JSON text frame of a forward WebSocket that is not a heartbeat.
-async fn next_frame<S>(socket: &mut S) -> Value
-where
-    S: futures_util::Stream<
-            Item = Result<
-                tokio_tungstenite::tungstenite::Message,
-                tokio_tungstenite::tungstenite::Error,
-            >,
-        > + Unpin,
-{
-    use futures_util::StreamExt;
-    loop {
-        let frame = tokio::time::timeout(std::time::Duration::from_secs(20), socket.next())
-            .await
-            .expect("a frame in time")
-            .expect("open")
-            .expect("frame");
-        if let tokio_tungstenite::tungstenite::Message::Text(text) = frame {
-            let value: Value = serde_json::from_str(text.as_str()).expect("JSON");
-            if value["meta_event_type"] != "heartbeat" {
-                return value;
-            }
-        }
-    }
-}
-
 #[tokio::test]
 async fn forward_websockets_carry_events_on_event_and_actions_on_api() {
     use futures_util::SinkExt;
@@ -433,7 +407,7 @@ async fn forward_websockets_carry_events_on_event_and_actions_on_api() {
         tokio_tungstenite::connect_async(format!("{ws}/event?access_token=tok&self_id=10002"))
             .await
             .expect("event socket");
-    let lifecycle = next_frame(&mut events).await;
+    let lifecycle = common::ws_frames::next_json(&mut events).await;
     assert_eq!(lifecycle["sub_type"], "connect", "{lifecycle}");
     assert_eq!(lifecycle["self_id"], 10002);
     let (status, _) = server
@@ -443,7 +417,7 @@ async fn forward_websockets_carry_events_on_event_and_actions_on_api() {
         )
         .await;
     assert_eq!(status, 200);
-    let event = next_frame(&mut events).await;
+    let event = common::ws_frames::next_json(&mut events).await;
     assert_eq!(event["message_type"], "group", "{event}");
     assert_eq!(event["self_id"], 10002);
     assert_eq!(event["user_id"], 20003);
@@ -456,14 +430,14 @@ async fn forward_websockets_carry_events_on_event_and_actions_on_api() {
     api.send(Message::text(call.to_string()))
         .await
         .expect("send");
-    let reply = next_frame(&mut api).await;
+    let reply = common::ws_frames::next_json(&mut api).await;
     assert_eq!(reply["echo"], "who", "{reply}");
     assert_eq!(reply["data"]["user_id"], 10001);
     let call = json!({"action": "send_private_msg", "params": {"user_id": 20001, "message": "via ws"}, "echo": 2});
     api.send(Message::text(call.to_string()))
         .await
         .expect("send");
-    let reply = next_frame(&mut api).await;
+    let reply = common::ws_frames::next_json(&mut api).await;
     assert_eq!(reply["echo"], 2, "{reply}");
     assert_eq!(reply["status"], "ok", "{reply}");
     assert_eq!(
@@ -471,7 +445,7 @@ async fn forward_websockets_carry_events_on_event_and_actions_on_api() {
         [(10001, "via ws".to_owned())]
     );
     api.send(Message::text("not json")).await.expect("send");
-    let reply = next_frame(&mut api).await;
+    let reply = common::ws_frames::next_json(&mut api).await;
     assert_eq!(reply["status"], "failed", "{reply}");
     assert_eq!(reply["retcode"], 1400);
     server.stop().await;

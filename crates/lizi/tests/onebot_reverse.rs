@@ -8,7 +8,7 @@ mod common;
 use std::time::Duration;
 
 use common::Server;
-use futures_util::{SinkExt, StreamExt};
+use futures_util::SinkExt;
 use serde_json::{json, Value};
 use tokio::net::{TcpListener, TcpStream};
 use tokio_tungstenite::tungstenite::handshake::server::{Request, Response};
@@ -52,23 +52,6 @@ async fn accept_account(
     }
 }
 
-/// The next JSON text frame that is not a heartbeat.
-async fn next_frame(socket: &mut Socket) -> Value {
-    loop {
-        let frame = tokio::time::timeout(Duration::from_secs(20), socket.next())
-            .await
-            .expect("a frame in time")
-            .expect("open")
-            .expect("frame");
-        if let Message::Text(text) = frame {
-            let value: Value = serde_json::from_str(text.as_str()).expect("JSON");
-            if value["meta_event_type"] != "heartbeat" {
-                return value;
-            }
-        }
-    }
-}
-
 fn header<'a>(headers: &'a [(String, String)], name: &str) -> &'a str {
     headers
         .iter()
@@ -96,7 +79,7 @@ async fn reverse_websocket_carries_events_and_actions_and_catches_up_after_recon
     assert_eq!(header(&headers, "authorization"), "Bearer tok");
     assert_eq!(header(&headers, "user-agent"), "OneBot/11");
 
-    let lifecycle = next_frame(&mut socket).await;
+    let lifecycle = common::ws_frames::next_json(&mut socket).await;
     assert_eq!(lifecycle["meta_event_type"], "lifecycle", "{lifecycle}");
     assert_eq!(lifecycle["sub_type"], "connect");
     assert_eq!(lifecycle["self_id"], 10001);
@@ -108,7 +91,7 @@ async fn reverse_websocket_carries_events_and_actions_and_catches_up_after_recon
         )
         .await;
     assert_eq!(status, 200);
-    let event = next_frame(&mut socket).await;
+    let event = common::ws_frames::next_json(&mut socket).await;
     assert_eq!(event["post_type"], "message", "{event}");
     assert_eq!(event["message_type"], "group");
     assert_eq!(event["group_id"], 30001);
@@ -126,7 +109,7 @@ async fn reverse_websocket_carries_events_and_actions_and_catches_up_after_recon
         .send(Message::text(call.to_string()))
         .await
         .expect("send");
-    let reply = next_frame(&mut socket).await;
+    let reply = common::ws_frames::next_json(&mut socket).await;
     assert_eq!(reply["echo"], json!({"n": 1}), "{reply}");
     assert_eq!(reply["status"], "ok", "{reply}");
 
@@ -143,10 +126,10 @@ async fn reverse_websocket_carries_events_and_actions_and_catches_up_after_recon
         assert_eq!(status, 200);
     }
     let (mut socket, _) = accept_account(&listener, "10001", &mut others).await;
-    let lifecycle = next_frame(&mut socket).await;
+    let lifecycle = common::ws_frames::next_json(&mut socket).await;
     assert_eq!(lifecycle["sub_type"], "connect", "{lifecycle}");
     for text in ["first while away", "second while away"] {
-        let event = next_frame(&mut socket).await;
+        let event = common::ws_frames::next_json(&mut socket).await;
         assert_eq!(event["message"][0]["data"]["text"], text, "{event}");
         assert_eq!(event["user_id"], 20002);
     }
