@@ -17,8 +17,11 @@ use crate::{tls, AppState};
 
 /// The store name of the reader behind a report URL.
 pub fn reader_name(url: &str) -> String {
-    format!("push {url}")
+    format!("{READER_PREFIX}{url}")
 }
+
+/// The start of every push reader's name.
+const READER_PREFIX: &str = "push ";
 
 /// Starts one reporter per configured URL, and forgets readers of URLs no longer there.
 pub fn spawn_reporters(state: &AppState) -> std::io::Result<Vec<JoinHandle<()>>> {
@@ -28,7 +31,7 @@ pub fn spawn_reporters(state: &AppState) -> std::io::Result<Vec<JoinHandle<()>>>
         .iter()
         .map(|u| reader_name(u))
         .collect();
-    state.log.forget_readers_except(&names);
+    state.log.forget_readers_except(READER_PREFIX, &names);
     if state.config.report_urls.is_empty() {
         return Ok(Vec::new());
     }

@@ -101,14 +101,15 @@ impl Store {
         }
     }
 
-    /// Forgets saved named readers other than `keep` (report URLs no longer configured).
-    pub fn forget_readers_except(&self, keep: &[String]) {
+    /// Forgets saved named readers whose name starts with `prefix`, other than `keep`
+    /// (report URLs no longer configured); readers of other consumers are left alone.
+    pub fn forget_readers_except(&self, prefix: &str, keep: &[String]) {
         let mut inner = self.lock();
         let stale: Vec<(ReaderId, String)> = inner
             .readers
             .iter()
             .filter_map(|(id, state)| state.name.clone().map(|name| (*id, name)))
-            .filter(|(_, name)| !keep.contains(name))
+            .filter(|(_, name)| name.starts_with(prefix) && !keep.contains(name))
             .collect();
         let mut ops = Vec::new();
         for (id, name) in stale {

@@ -98,15 +98,55 @@ impl App {
         };
         let fetcher = Arc::new(lizi_api::HttpFetcher::new(&self.settings.api));
         self.backend.set_media(fetcher, &base);
-        let result = lizi_api::run(
-            listener,
-            self.backend,
-            self.store.clone(),
-            self.settings.api,
-            shutdown,
-        )
-        .await
-        .context("serving");
+        let (stop, stopping) = tokio::sync::watch::channel(false);
+        tokio::spawn(async move {
+            shutdown.await;
+            let _ = stop.send(true);
+        });
+        let stopped = |mut stopping: tokio::sync::watch::Receiver<bool>| async move {
+            let _ = stopping.wait_for(|stop| *stop).await;
+        };
+        let mut onebot = None;
+        let mut result = Ok(());
+        let face = &self.settings.onebot;
+        let onebot_listener = match face.listen {
+            Some(address) => match TcpListener::bind(address).await {
+                Ok(listener) => Some(listener),
+                Err(error) => {
+                    result = Err(error).context(format!("binding the OneBot listener {address}"));
+                    None
+                }
+            },
+            None => None,
+        };
+        if result.is_ok() && (onebot_listener.is_some() || !face.reverse_urls.is_empty()) {
+            let face = lizi_onebot_face::start(
+                onebot_listener,
+                self.backend.clone(),
+                self.store.clone(),
+                face.clone(),
+                stopped(stopping.clone()),
+            );
+            onebot = Some(face.await);
+        }
+        if result.is_ok() {
+            result = lizi_api::run(
+                listener,
+                self.backend,
+                self.store.clone(),
+                self.settings.api,
+                stopped(stopping),
+            )
+            .await
+            .context("serving");
+        }
+        if let Some(onebot) = onebot {
+            match onebot.await {
+                Ok(Err(error)) => tracing::error!("the OneBot face failed: {error}"),
+                Err(error) => tracing::error!("the OneBot face stopped abnormally: {error}"),
+                Ok(Ok(())) => {}
+            }
+        }
         let store = self.store;
         tokio::task::spawn_blocking(move || store.close())
             .await

@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use clap::Args;
 use lizi_api::{AllowRule, ApiConfig};
+use lizi_onebot::Profile;
+use lizi_onebot_face::FaceConfig;
 use lizi_sim::MessageLimits;
 use lizi_store::{Flush, LagPolicy, StoreConfig};
 use serde::Deserialize;
@@ -151,6 +153,33 @@ pub struct ServeArgs {
     /// and media downloads [default: none].
     #[arg(long, env = "LIZI_TLS_CA_FILE", value_name = "FILE")]
     pub tls_ca_file: Option<PathBuf>,
+
+    /// Address and port of the OneBot v11 HTTP API and forward WebSocket (port 0 picks a
+    /// free port) [default: off].
+    #[arg(long, env = "LIZI_ONEBOT_LISTEN", value_name = "ADDR:PORT")]
+    pub onebot_listen: Option<SocketAddr>,
+    /// Access token OneBot clients must present [default: none].
+    #[arg(long, env = "LIZI_ONEBOT_TOKEN", value_name = "TEXT")]
+    pub onebot_token: Option<String>,
+    /// OneBot implementation whose envelopes and retcodes to reproduce: `napcat`,
+    /// `lagrange` or `llonebot` [default: napcat].
+    #[arg(long, env = "LIZI_ONEBOT_PROFILE", value_name = "PROFILE")]
+    pub onebot_profile: Option<Profile>,
+    /// Reverse WebSocket URL lizi connects to as a OneBot client, one connection per online
+    /// account (repeatable; comma-separated in the environment).
+    #[arg(
+        long = "onebot-reverse-url",
+        env = "LIZI_ONEBOT_REVERSE_URLS",
+        value_delimiter = ',',
+        value_name = "URL"
+    )]
+    pub onebot_reverse_urls: Vec<String>,
+    /// Pause before a dropped reverse WebSocket is tried again, in milliseconds [default: 5000].
+    #[arg(long, env = "LIZI_ONEBOT_RECONNECT_MS", value_name = "MS")]
+    pub onebot_reconnect_ms: Option<u64>,
+    /// Interval of OneBot heartbeat meta events, in milliseconds [default: 30000].
+    #[arg(long, env = "LIZI_ONEBOT_HEARTBEAT_MS", value_name = "MS")]
+    pub onebot_heartbeat_ms: Option<u64>,
 }
 
 /// A session idle limit: seconds, or never.
@@ -231,6 +260,13 @@ struct FileConfig {
     max_connections: Option<usize>,
     ws_ping_interval_ms: Option<u64>,
     ws_timeout_ms: Option<u64>,
+    onebot_listen: Option<SocketAddr>,
+    onebot_token: Option<String>,
+    onebot_profile: Option<String>,
+    #[serde(default)]
+    onebot_reverse_urls: Vec<String>,
+    onebot_reconnect_ms: Option<u64>,
+    onebot_heartbeat_ms: Option<u64>,
 }
 
 /// Reads a value that parses from text (`flush = "normal"`).
@@ -263,6 +299,8 @@ pub struct Settings {
     pub limits: MessageLimits,
     /// Whether to empty the data folder first.
     pub reset: bool,
+    /// OneBot face settings.
+    pub onebot: FaceConfig,
 }
 
 impl Settings {
@@ -391,7 +429,44 @@ impl Settings {
                 .or(file.max_card_bytes)
                 .unwrap_or(default_limits.card_bytes),
         };
+        let onebot_profile = match (args.onebot_profile, file.onebot_profile) {
+            (Some(profile), _) => profile,
+            (None, Some(name)) => name.parse().context("onebot_profile")?,
+            (None, None) => Profile::NapCat,
+        };
+        let onebot_defaults = FaceConfig::default();
+        let onebot_reverse_urls: Vec<String> = if args.onebot_reverse_urls.is_empty() {
+            file.onebot_reverse_urls
+        } else {
+            args.onebot_reverse_urls
+        }
+        .into_iter()
+        .filter(|url| !url.trim().is_empty())
+        .collect();
+        for url in &onebot_reverse_urls {
+            anyhow::ensure!(
+                url.starts_with("ws://") || url.starts_with("wss://"),
+                "OneBot reverse URL `{url}` must start with ws:// or wss://"
+            );
+        }
         Ok(Settings {
+            onebot: FaceConfig {
+                listen: args.onebot_listen.or(file.onebot_listen),
+                token: args
+                    .onebot_token
+                    .or(file.onebot_token)
+                    .filter(|t| !t.is_empty()),
+                profile: onebot_profile,
+                reverse_urls: onebot_reverse_urls,
+                reconnect_ms: args
+                    .onebot_reconnect_ms
+                    .or(file.onebot_reconnect_ms)
+                    .unwrap_or(onebot_defaults.reconnect_ms),
+                heartbeat_ms: args
+                    .onebot_heartbeat_ms
+                    .or(file.onebot_heartbeat_ms)
+                    .unwrap_or(onebot_defaults.heartbeat_ms),
+            },
             limits,
             listen: args
                 .listen

@@ -34,6 +34,12 @@ pub const LIZI_VARS: &[&str] = &[
     "LIZI_MAX_CONNECTIONS",
     "LIZI_WS_PING_INTERVAL_MS",
     "LIZI_WS_TIMEOUT_MS",
+    "LIZI_ONEBOT_LISTEN",
+    "LIZI_ONEBOT_TOKEN",
+    "LIZI_ONEBOT_PROFILE",
+    "LIZI_ONEBOT_REVERSE_URLS",
+    "LIZI_ONEBOT_RECONNECT_MS",
+    "LIZI_ONEBOT_HEARTBEAT_MS",
 ];
 
 pub const STARTUP: Duration = Duration::from_secs(20);
@@ -88,26 +94,41 @@ impl Lizi {
     /// Reads stderr until the `listening on http://127.0.0.1:<port>` line; returns the port.
     pub fn port(&mut self) -> u16 {
         const MARK: &str = "listening on http://127.0.0.1:";
+        let line = self.next_line_with(MARK);
+        let at = line.find(MARK).unwrap_or_default();
+        let digits: String = line[at + MARK.len()..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        let port: u16 = digits
+            .parse()
+            .unwrap_or_else(|_| panic!("no port in {line:?}"));
+        assert_ne!(port, 0, "{line}");
+        port
+    }
+
+    /// Reads stderr until a line that contains `mark`, and answers it.
+    fn next_line_with(&mut self, mark: &str) -> String {
         let deadline = Instant::now() + STARTUP;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             match self.lines.recv_timeout(left) {
                 Ok(line) => {
                     self.stderr.push(line.clone());
-                    if let Some(at) = line.find(MARK) {
-                        let digits: String = line[at + MARK.len()..]
-                            .chars()
-                            .take_while(char::is_ascii_digit)
-                            .collect();
-                        let port: u16 = digits
-                            .parse()
-                            .unwrap_or_else(|_| panic!("no port in {line:?}"));
-                        assert_ne!(port, 0, "{line}");
-                        return port;
+                    if line.contains(mark) {
+                        return line;
                     }
                 }
-                Err(_) => panic!("no `listening on` line; stderr so far: {:#?}", self.stderr),
+                Err(_) => panic!("no line with {mark:?}; stderr so far: {:#?}", self.stderr),
             }
+        }
+    }
+
+    /// The first stderr line (already read or still to come) that contains `mark`.
+    pub fn line_with(&mut self, mark: &str) -> String {
+        match self.stderr.iter().find(|line| line.contains(mark)) {
+            Some(line) => line.clone(),
+            None => self.next_line_with(mark),
         }
     }
 

@@ -3,6 +3,7 @@
 
 pub mod child;
 pub mod tls;
+pub mod ws_frames;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

@@ -1,0 +1,35 @@
+//! The OneBot face's settings.
+
+use std::net::SocketAddr;
+
+use lizi_onebot::Profile;
+
+/// How the OneBot face serves (the defaults are NapCat's).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FaceConfig {
+    /// Where the HTTP API listens; `None` keeps the face off.
+    pub listen: Option<SocketAddr>,
+    /// The access token clients must present, if any.
+    pub token: Option<String>,
+    /// The implementation whose envelopes and retcodes to reproduce.
+    pub profile: Profile,
+    /// Reverse WebSocket URLs lizi connects to.
+    pub reverse_urls: Vec<String>,
+    /// Pause before a dropped reverse connection is tried again, in milliseconds.
+    pub reconnect_ms: u64,
+    /// Interval of heartbeat meta events, in milliseconds.
+    pub heartbeat_ms: u64,
+}
+
+impl Default for FaceConfig {
+    fn default() -> Self {
+        FaceConfig {
+            listen: None,
+            token: None,
+            profile: Profile::NapCat,
+            reverse_urls: Vec::new(),
+            reconnect_ms: 5000,
+            heartbeat_ms: 30000,
+        }
+    }
+}

@@ -1,0 +1,205 @@
+//! The OneBot HTTP API and forward WebSocket on one listener. The HTTP API: `/<action>` by
+//! GET or POST, parameters from the query string, a form body or a JSON object body; the
+//! forward WebSocket: `/` (events and actions), `/api` (actions), `/event` (events). For
+//! both, the account from `X-Self-ID` or `?self_id=`; the
+//! token from `Authorization: Bearer …` or `?access_token=` (401 when missing, 403 when
+//! wrong, onebot.md §1.2). Answers are HTTP 200 with the profile's envelope.
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::ws::{Message, WebSocketUpgrade};
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{header, HeaderMap, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::any;
+use axum::Router;
+use futures_util::future::ready;
+use futures_util::{SinkExt, StreamExt};
+use lizi_core::Form;
+use lizi_onebot::ActionRequest;
+use serde_json::{Map, Value};
+
+use tokio::sync::watch;
+
+use crate::actions::{choose_account, perform, unreadable};
+use crate::connection::{serve, Role, Shared};
+
+#[derive(Clone)]
+struct Face {
+    shared: Arc<Shared>,
+    stopping: watch::Receiver<bool>,
+}
+
+/// The HTTP API's routes, and the forward WebSocket's (`/`, `/api`, `/event`).
+pub(crate) fn router(shared: Arc<Shared>, stopping: watch::Receiver<bool>) -> Router {
+    Router::new()
+        .route("/", any(forward_socket))
+        .route("/api", any(forward_socket))
+        .route("/event", any(forward_socket))
+        .route("/{action}", any(call))
+        .with_state(Face { shared, stopping })
+}
+
+/// A forward WebSocket at `/`, `/api` or `/event`.
+async fn forward_socket(
+    State(face): State<Face>,
+    uri: Uri,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    let role = match uri.path() {
+        "/api" => Role::Api,
+        "/event" => Role::Event,
+        _ => Role::Universal,
+    };
+    forward(face, query, headers, upgrade, role).await
+}
+
+/// A forward WebSocket: the token checked and the account chosen as for HTTP calls, then
+/// one connection that gets the events from now on.
+async fn forward(
+    face: Face,
+    query: Option<String>,
+    headers: HeaderMap,
+    upgrade: WebSocketUpgrade,
+    role: Role,
+) -> Response {
+    let query = Form::decode(b"", query.as_deref());
+    if let Some(token) = &face.shared.config.token {
+        if let Err(status) = check_token(token, &headers, &query) {
+            return status.into_response();
+        }
+    }
+    let wanted = self_id(&headers, &query);
+    let account = match choose_account(face.shared.backend.as_ref(), wanted).await {
+        Ok(account) => account,
+        Err(message) => return (StatusCode::BAD_REQUEST, message).into_response(),
+    };
+    let reader = match face.shared.store.open_reader(None) {
+        Ok(reader) => reader,
+        Err(error) => {
+            return (StatusCode::SERVICE_UNAVAILABLE, error.to_string()).into_response();
+        }
+    };
+    upgrade.on_upgrade(move |socket| async move {
+        let (sink, stream) = socket.split();
+        let sink =
+            sink.with(|text: String| ready(Ok::<_, axum::Error>(Message::Text(text.into()))));
+        let stream = stream
+            .take_while(|frame| {
+                ready(matches!(frame, Ok(frame) if !matches!(frame, Message::Close(_))))
+            })
+            .map(|frame| match frame {
+                Ok(Message::Text(text)) => Some(text.as_str().to_owned()),
+                _ => None,
+            });
+        let mut stopping = face.stopping.clone();
+        let shared = &face.shared;
+        serve(shared, sink, stream, account, reader, role, &mut stopping).await;
+        shared.store.close_reader(reader);
+    })
+}
+
+fn self_id(headers: &HeaderMap, query: &Form) -> Option<u64> {
+    headers
+        .get("x-self-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+        .or_else(|| text(query, "self_id"))
+        .and_then(|id| id.trim().parse().ok())
+}
+
+async fn call(
+    State(face): State<Face>,
+    Path(action): Path<String>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let profile = face.shared.config.profile;
+    let query = Form::decode(b"", query.as_deref());
+    if let Some(token) = &face.shared.config.token {
+        if let Err(status) = check_token(token, &headers, &query) {
+            return status.into_response();
+        }
+    }
+    let params = match params(&headers, &query, &body) {
+        Ok(params) => params,
+        Err(why) => return json(unreadable(profile, why)),
+    };
+    let self_id = self_id(&headers, &query);
+    let request = ActionRequest {
+        action,
+        params,
+        echo: None,
+    };
+    let answer = perform(face.shared.backend.as_ref(), profile, self_id, &request).await;
+    json(profile.render(&answer))
+}
+
+/// Checks the presented token: none is 401, a wrong one 403.
+fn check_token(token: &str, headers: &HeaderMap, query: &Form) -> Result<(), StatusCode> {
+    let presented = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            let v = v.trim();
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("Token "))
+                .unwrap_or(v)
+                .trim()
+                .to_owned()
+        })
+        .or_else(|| text(query, "access_token"));
+    match presented {
+        None => Err(StatusCode::UNAUTHORIZED),
+        Some(given) if given == token => Ok(()),
+        Some(_) => Err(StatusCode::FORBIDDEN),
+    }
+}
+
+fn text(form: &Form, key: &str) -> Option<String> {
+    form.get(key).and_then(Result::ok).map(str::to_owned)
+}
+
+/// The call's parameters: the JSON object body or the form body, then the query string
+/// for keys the body does not give.
+fn params(
+    headers: &HeaderMap,
+    query: &Form,
+    body: &Bytes,
+) -> Result<Map<String, Value>, &'static str> {
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.to_ascii_lowercase().contains("json"));
+    let mut params = if json && !body.is_empty() {
+        match serde_json::from_slice::<Value>(body) {
+            Ok(Value::Object(map)) => map,
+            Ok(_) => return Err("the JSON body must be an object"),
+            Err(_) => return Err("the body is not valid JSON"),
+        }
+    } else {
+        form_map(&Form::decode(body, None))
+    };
+    for (key, value) in form_map(query) {
+        params.entry(key).or_insert(value);
+    }
+    Ok(params)
+}
+
+fn form_map(form: &Form) -> Map<String, Value> {
+    form.keys()
+        .filter_map(|key| Some((key.to_owned(), Value::String(text(form, key)?))))
+        .collect()
+}
+
+fn json(value: Value) -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
+        value.to_string(),
+    )
+        .into_response()
+}
