@@ -73,14 +73,10 @@ pub async fn perform(
         .with_echo(echo)
 }
 
-/// The framework accounts now online.
-pub(crate) async fn online_accounts(backend: &dyn Backend) -> Vec<Uin> {
+/// Every framework account, and whether it is online.
+pub(crate) async fn framework_accounts(backend: &dyn Backend) -> Vec<(Uin, bool)> {
     match backend.call(Request::GetLogonQq(xlz::GetLogonQq {})).await {
-        Ok(Reply::Accounts(accounts)) => accounts
-            .into_iter()
-            .filter(|a| a.online)
-            .map(|a| a.uin)
-            .collect(),
+        Ok(Reply::Accounts(accounts)) => accounts.into_iter().map(|a| (a.uin, a.online)).collect(),
         _ => Vec::new(),
     }
 }

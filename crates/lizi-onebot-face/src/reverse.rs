@@ -12,8 +12,8 @@ use std::time::Duration;
 
 use futures_util::future::ready;
 use futures_util::{SinkExt, StreamExt};
-use lizi_core::Uin;
-use lizi_store::ReaderId;
+use lizi_core::{Backend, Uin};
+use lizi_store::{ReaderId, Store};
 use tokio::net::TcpStream;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -27,7 +27,26 @@ use crate::FaceConfig;
 
 /// The store name of the cursor of `url`'s connection for `account`.
 pub fn reader_name(url: &str, account: Uin) -> String {
-    format!("onebot reverse {account} {url}")
+    format!("{READER_PREFIX}{account} {url}")
+}
+
+/// The prefix of every reverse connection's cursor name.
+const READER_PREFIX: &str = "onebot reverse ";
+
+/// Forgets the saved cursors of reverse URLs no longer configured, so that they do not
+/// hold events on disk for ever; those of every framework account of a configured URL are
+/// kept, online or not. Called at every start, whether the face runs or not.
+pub async fn forget_stale_cursors(backend: &dyn Backend, store: &Store, config: &FaceConfig) {
+    let all = crate::actions::framework_accounts(backend).await;
+    let keep: Vec<String> = config
+        .reverse_urls
+        .iter()
+        .flat_map(|url| {
+            all.iter()
+                .map(move |&(account, _)| reader_name(url, account))
+        })
+        .collect();
+    store.forget_readers_except(READER_PREFIX, &keep);
 }
 
 /// Starts one connection per configured URL and online account.
@@ -38,7 +57,12 @@ pub(crate) async fn spawn(
     if shared.config.reverse_urls.is_empty() {
         return Vec::new();
     }
-    let accounts = crate::actions::online_accounts(shared.backend.as_ref()).await;
+    let accounts: Vec<Uin> = crate::actions::framework_accounts(shared.backend.as_ref())
+        .await
+        .into_iter()
+        .filter(|&(_, online)| online)
+        .map(|(account, _)| account)
+        .collect();
     let mut tasks = Vec::new();
     for url in &shared.config.reverse_urls {
         for &account in &accounts {

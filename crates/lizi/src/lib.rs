@@ -119,6 +119,8 @@ impl App {
             },
             None => None,
         };
+        lizi_onebot_face::reverse::forget_stale_cursors(self.backend.as_ref(), &self.store, face)
+            .await;
         if result.is_ok() && (onebot_listener.is_some() || !face.reverse_urls.is_empty()) {
             let face = lizi_onebot_face::start(
                 onebot_listener,

@@ -220,3 +220,23 @@ async fn an_aiocqhttp_bot_answers_a_simulated_user() {
     }
     server.stop().await;
 }
+
+/// A reverse URL taken out of the configuration does not keep its cursors, which would hold
+/// every later event on disk for ever.
+#[tokio::test]
+async fn cursors_of_a_reverse_url_no_longer_configured_are_forgotten() {
+    // Nothing listens there: the connections fail and are retried, their cursors stay.
+    let unused = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let url = format!("ws://{}/", unused.local_addr().expect("addr"));
+    drop(unused);
+    let server = Server::start_with(|settings| settings.onebot.reverse_urls = vec![url]).await;
+    assert_eq!(
+        server.metric("lizi_internal_readers").await,
+        2,
+        "one cursor per online account of the default world"
+    );
+    let server = server
+        .restart(|settings| settings.onebot.reverse_urls.clear())
+        .await;
+    assert_eq!(server.metric("lizi_internal_readers").await, 0);
+}
