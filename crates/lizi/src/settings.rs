@@ -445,8 +445,9 @@ impl Settings {
         .collect();
         for url in &onebot_reverse_urls {
             anyhow::ensure!(
-                url.starts_with("ws://") || url.starts_with("wss://"),
-                "OneBot reverse URL `{url}` must start with ws:// or wss://"
+                url.starts_with("ws://"),
+                "OneBot reverse URL `{url}` must start with ws:// (wss:// is not supported: put \
+                 lizi and the bot on one host or network, or a TLS proxy in front of the bot)"
             );
         }
         Ok(Settings {

@@ -450,3 +450,18 @@ async fn forward_websockets_carry_events_on_event_and_actions_on_api() {
     assert_eq!(reply["retcode"], 1400);
     server.stop().await;
 }
+
+/// The reverse WebSocket client speaks no TLS: a `wss://` URL is refused at start-up with
+/// the reason, not retried for ever.
+#[test]
+fn a_wss_reverse_url_is_refused_at_start_up() {
+    let args = |url: &str| lizi::ServeArgs {
+        onebot_reverse_urls: vec![url.to_owned()],
+        ..Default::default()
+    };
+    let error = lizi::Settings::resolve(args("wss://bot.example/onebot"))
+        .expect_err("wss refused")
+        .to_string();
+    assert!(error.contains("wss:// is not supported"), "{error}");
+    assert!(lizi::Settings::resolve(args("ws://127.0.0.1:8080/onebot")).is_ok());
+}
