@@ -7,12 +7,14 @@
 //! - [`segments`]: OneBot message segments written as XLZ message text.
 //! - [`http`]: the HTTP API (`/:action`, GET or POST; query, form or JSON) with its token.
 //! - [`events`]: XLZ events from the store's event log as OneBot events.
+//! - [`flag`]: the `flag` of a request event, answerable after a restart.
 //! - [`reverse`]: reverse WebSocket connections carrying events and actions.
 
 pub mod actions;
 pub mod config;
 mod connection;
 pub mod events;
+pub mod flag;
 pub mod http;
 pub mod reverse;
 pub mod segments;
