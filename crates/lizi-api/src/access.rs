@@ -151,7 +151,7 @@ pub fn md5_hex(text: &str) -> String {
         .collect()
 }
 
-fn constant_time_eq(a: &str, b: &str) -> bool {
+pub(crate) fn constant_time_eq(a: &str, b: &str) -> bool {
     a.len() == b.len()
         && a.bytes()
             .zip(b.bytes())

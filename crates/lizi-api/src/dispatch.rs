@@ -16,6 +16,9 @@ use crate::metrics::Metrics;
 use crate::response::{self, with, xlz};
 use crate::{encode, sessions, ws, AppState};
 
+/// Where the console turns a password into the `pass` cookie.
+const CONSOLE_LOGIN: &str = "/console/login";
+
 /// `/health`: ok, or 503 with the reason while the store's writes fail.
 fn health(store: &lizi_store::Store) -> Response {
     match store.failing() {
@@ -47,7 +50,11 @@ pub async fn dispatch(
     let path = request.uri().path().to_ascii_lowercase();
     let query = request.uri().query().map(str::to_owned);
     // Media URLs are handed to clients like QQ's CDN URLs: the content hash is the key.
-    let open = path == "/health" || path.starts_with(crate::media::MEDIA_PREFIX);
+    // The console's files hold no data (see `console`); its login sets the credential.
+    let open = path == "/health"
+        || path.starts_with(crate::media::MEDIA_PREFIX)
+        || crate::console::PATHS.contains(&path.as_str())
+        || path == CONSOLE_LOGIN;
     if !open && !credentials_ok(request.headers(), query.as_deref(), &state.config) {
         Metrics::bump(&state.metrics.denied);
         return with(
@@ -76,6 +83,10 @@ pub async fn dispatch(
             }
             return crate::media::serve(&state, media).await;
         }
+        console if crate::console::PATHS.contains(&console) => {
+            return crate::console::asset(console);
+        }
+        "/lizi/status" => return crate::console::status(&state),
         "/metrics" => {
             return with(
                 StatusCode::OK,
@@ -91,6 +102,12 @@ pub async fn dispatch(
         Ok(body) => body,
         Err(response) => return response,
     };
+    if path == CONSOLE_LOGIN {
+        if method != Method::POST {
+            return response::error(StatusCode::METHOD_NOT_ALLOWED, "log in with POST");
+        }
+        return crate::console::login(&state.config, &body);
+    }
     if let Some(action) = path.strip_prefix("/sim/") {
         let body = if body.is_empty() {
             query_json(query.as_deref())

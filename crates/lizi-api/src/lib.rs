@@ -7,6 +7,7 @@
 
 mod access;
 mod config;
+mod console;
 mod counted_io;
 mod dispatch;
 mod encode;

@@ -61,6 +61,10 @@ pub enum ControlRequest {
     SetAdmin(crate::sim_admin::SimSetAdmin),
     /// `rename_group`: a group is renamed.
     RenameGroup(crate::sim_admin::SimRenameGroup),
+    /// `whole_mute`: a group's whole-group mute is switched.
+    WholeMute(crate::sim_admin::SimWholeMute),
+    /// A user, group or friendship is added (see [`crate::sim_world`]).
+    Shape(crate::sim_world::Shape),
     /// `group`: a read-only view of one group.
     GroupView(crate::sim_admin::SimGroupView),
     /// `history`: a read-only view of a conversation's messages.
@@ -154,6 +158,9 @@ impl ControlRequest {
             social if crate::social_control::SocialControl::takes(social) => Ok(
                 ControlRequest::Social(crate::social_control::SocialControl::decode(social, body)?),
             ),
+            shape if crate::sim_world::ACTIONS.contains(&shape) => {
+                crate::sim_world::decode(shape, body)
+            }
             media if crate::sim_media::ACTIONS.contains(&media) => {
                 crate::sim_media::decode(media, body)
             }
@@ -184,6 +191,8 @@ impl ControlRequest {
             ControlRequest::Recall(_) => "recall",
             ControlRequest::SetAdmin(_) => "set_admin",
             ControlRequest::RenameGroup(_) => "rename_group",
+            ControlRequest::WholeMute(_) => "whole_mute",
+            ControlRequest::Shape(shape) => shape.action(),
             ControlRequest::GroupView(_) => "group",
             ControlRequest::History(_) => "history",
             ControlRequest::Social(social) => social.action(),

@@ -14,6 +14,7 @@ pub mod param;
 pub mod reply;
 pub mod sim_admin;
 pub mod sim_media;
+pub mod sim_world;
 pub mod social_control;
 mod table;
 pub mod textcode;

@@ -108,6 +108,19 @@ pub struct SimRenameGroup {
     pub name: String,
 }
 
+/// `POST /sim/whole_mute`: `operator` (owner or admin) switches `group`'s whole-group
+/// mute on or off.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SimWholeMute {
+    /// Who switches it.
+    pub operator: Uin,
+    /// The group.
+    pub group: Gin,
+    /// On (`true`) or off.
+    pub mute: bool,
+}
+
 /// `GET /sim/group?gin=N`: one group with members, roles, cards, mutes, positions and
 /// settings.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -147,7 +160,7 @@ pub const HISTORY_PAGE: usize = 100;
 pub const HISTORY_PAGE_MAX: usize = 1000;
 
 /// The action names this module decodes.
-pub const ACTIONS: [&str; 9] = [
+pub const ACTIONS: [&str; 10] = [
     "kick",
     "mute",
     "leave",
@@ -155,6 +168,7 @@ pub const ACTIONS: [&str; 9] = [
     "recall",
     "set_admin",
     "rename_group",
+    "whole_mute",
     "group",
     "history",
 ];
@@ -183,6 +197,7 @@ pub fn decode(action: &str, body: &[u8]) -> Result<ControlRequest, ControlError>
             }
             ControlRequest::RenameGroup(rename)
         }
+        "whole_mute" => ControlRequest::WholeMute(json("whole_mute", body)?),
         "group" => ControlRequest::GroupView(json("group", body)?),
         "history" => {
             let history: SimHistory = json("history", body)?;

@@ -182,6 +182,10 @@ impl SimBackend {
                     )),
                 })
             }),
+            C::WholeMute(r) => self.change(|w| {
+                anyone(w, r.operator)?;
+                ok(w.set_whole_mute(r.operator, r.group, r.mute, now()))
+            }),
             C::GroupView(r) => self.read(|w| w.group_view(r.gin, now()).map(Reply::Json)),
             C::History(r) => self.read(|w| {
                 let conv = match (r.group, r.a, r.b) {

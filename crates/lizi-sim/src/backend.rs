@@ -390,6 +390,10 @@ impl SimBackend {
             Ok(handled) => return handled,
             Err(request) => request,
         };
+        let request = match self.control_shape(request) {
+            Ok(handled) => return handled,
+            Err(request) => request,
+        };
         Err(Failure::new(
             FailureKind::NotImplemented,
             format!(

@@ -26,6 +26,7 @@ mod media;
 mod messages;
 mod notify;
 mod persist;
+mod shape;
 mod social;
 mod table;
 mod view;

@@ -20,6 +20,7 @@ mod applier;
 mod backlog;
 mod checkpoint;
 mod config;
+mod cursors;
 mod events;
 mod hash;
 mod history;
@@ -34,6 +35,7 @@ mod store;
 mod writer;
 
 pub use config::{Flush, LagPolicy, StoreConfig};
+pub use cursors::CursorView;
 pub use events::{encode_event, Batch};
 pub use history::{Conv, MessageRow};
 pub use readers::ReaderId;

@@ -1,0 +1,106 @@
+//! The web console (`/console`): a page, a script and a style sheet embedded in the binary,
+//! so it works offline and needs no build step. The page holds no data: everything it shows
+//! it reads through the public interfaces (the control API, the XLZ API, `/ws` and
+//! [`status`]), under the same access rules as any client, so the three files are served to
+//! every allowed peer, like `/health`. `/console/login` turns a password into the `pass`
+//! cookie the rest of the API checks.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::Response;
+use lizi_core::Form;
+use serde_json::json;
+
+use crate::access::{constant_time_eq, md5_hex};
+use crate::config::ApiConfig;
+use crate::response::{self, with};
+use crate::AppState;
+
+/// The console's own paths, served without credentials.
+pub const PATHS: [&str; 4] = [
+    "/console",
+    "/console/",
+    "/console/console.js",
+    "/console/console.css",
+];
+
+const PAGE: &str = include_str!("../console/index.html");
+const SCRIPT: &str = include_str!("../console/console.js");
+const STYLE: &str = include_str!("../console/console.css");
+
+/// One of the console's files, by path (one of [`PATHS`]).
+pub fn asset(path: &str) -> Response {
+    let (content_type, body) = match path {
+        "/console/console.js" => ("text/javascript; charset=utf-8", SCRIPT),
+        "/console/console.css" => ("text/css; charset=utf-8", STYLE),
+        _ => ("text/html; charset=utf-8", PAGE),
+    };
+    let mut response = with(StatusCode::OK, content_type, body);
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    response
+}
+
+/// `POST /console/login` with `password=…`: sets the `pass` cookie when it is right.
+pub fn login(config: &ApiConfig, body: &[u8]) -> Response {
+    let form = Form::decode(body, None);
+    let given = form
+        .get("password")
+        .and_then(Result::ok)
+        .unwrap_or_default();
+    match &config.password {
+        Some(password) if constant_time_eq(given, password) => {
+            let mut response = with(
+                StatusCode::OK,
+                "application/json",
+                json!({"ret": "ok"}).to_string(),
+            );
+            let cookie = format!("pass={}; Path=/; SameSite=Strict", md5_hex(password));
+            if let Ok(value) = HeaderValue::from_str(&cookie) {
+                response.headers_mut().insert(header::SET_COOKIE, value);
+            }
+            response
+        }
+        Some(_) => response::error(StatusCode::FORBIDDEN, "the password is wrong"),
+        None => response::error(StatusCode::NOT_FOUND, "this lizi has no password"),
+    }
+}
+
+/// `GET /lizi/status`: the event sessions and push targets, with what waits for each.
+pub fn status(state: &AppState) -> Response {
+    let cursors = state.log.cursors();
+    let sessions: Vec<_> = cursors
+        .iter()
+        .filter_map(|cursor| {
+            Some(json!({
+                "id": cursor.session?,
+                "pending": cursor.pending,
+                "lost": cursor.lost,
+            }))
+        })
+        .collect();
+    let push: Vec<_> = state
+        .config
+        .report_urls
+        .iter()
+        .map(|url| {
+            let name = crate::push::reader_name(url);
+            let cursor = cursors.iter().find(|c| c.name.as_deref() == Some(&name));
+            json!({
+                "url": url,
+                "pending": cursor.map_or(0, |c| c.pending),
+                "lost": cursor.map_or(0, |c| c.lost),
+            })
+        })
+        .collect();
+    with(
+        StatusCode::OK,
+        "application/json",
+        json!({
+            "events": state.log.appended(),
+            "sessions": sessions,
+            "push": push,
+        })
+        .to_string(),
+    )
+}
