@@ -238,6 +238,7 @@ async function openChat(chat) {
   state.chat = chat;
   state.replyTo = null;
   state.messages = [];
+  state.files = [];
   state.before = null;
   state.more = false;
   document.getElementById("layout").dataset.view = "chat";
@@ -281,6 +282,20 @@ async function loadMembers() {
   const view = await sim(`group?gin=${state.chat.id}`);
   state.members = view.members;
   state.groupView = view;
+  await loadFiles();
+}
+
+/** The group's files: a file's announcement is the message with its name, uploader and time. */
+async function loadFiles() {
+  const chat = state.chat;
+  if (!chat || chat.kind !== "group") return;
+  const view = await sim(`files?group=${chat.id}`);
+  if (state.chat === chat) state.files = view.files.filter((f) => !f.is_folder);
+}
+
+function fileOf(message) {
+  if (!state.chat || state.chat.kind !== "group") return null;
+  return (state.files || []).find((f) => f.uploader === message.from && f.time === message.time && f.name === unescapeText(message.text)) || null;
 }
 
 function chatTitle(chat) {
@@ -338,8 +353,14 @@ function renderMessage(message) {
     "data-req": message.req, "data-seq": message.seq, "data-from": message.from,
   },
   element("div", { class: "who" }, `${who} (${message.from}) · ${time}`, message.recalled ? element("span", { class: "recall-mark" }, t("recalled")) : null),
-  element("div", { class: "bubble" }, renderText(message.text)),
+  element("div", { class: "bubble" }, fileLink(message) || renderText(message.text)),
   menu);
+}
+
+function fileLink(message) {
+  const file = fileOf(message);
+  if (!file) return null;
+  return element("a", { class: "file", href: `/lizi/media/${file.md5}`, download: file.name }, `📎 ${file.name} (${file.size} B)`);
 }
 
 // ---- XLZ text codes as a QQ client shows them -------------------------------------------
@@ -717,6 +738,7 @@ async function refreshChat(scroll) {
   const box = $("#messages");
   const atEnd = box.scrollHeight - box.scrollTop - box.clientHeight < 40;
   await loadNewest();
+  await loadFiles();
   renderMessages();
   if (scroll || atEnd) scrollToEnd();
 }

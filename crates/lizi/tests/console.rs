@@ -503,6 +503,60 @@ async fn mentions_replies_recalls_whole_mute_and_shaping_the_world() {
         .ends_with("an answer"));
     browser.shot("03-recalled").await;
 
+    // A group file shows as a download link to its bytes.
+    let (status, _) = server
+        .sim(
+            "upload_file",
+            json!({"from": 20002, "group": 30001, "name": "notes.txt", "base64": "aGVsbG8="}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (href, _) = browser
+        .until(
+            5,
+            "the file link",
+            "const a = document.querySelector('#messages a.file'); return a && a.href",
+        )
+        .await;
+    let bytes = server
+        .client
+        .get(href.as_str().expect("href"))
+        .send()
+        .await
+        .expect("fetch the file")
+        .bytes()
+        .await
+        .expect("bytes");
+    assert_eq!(bytes.as_ref(), b"hello");
+
+    // A temporary session with the bot, opened from the member panel.
+    browser
+        .click("#tab-members .member[data-uin='10001'] button.temp")
+        .await;
+    browser
+        .until(
+            5,
+            "the temporary chat",
+            "return document.querySelector('#temp-list li[data-temp=\"10001\"]') \
+             && document.querySelector('#chat-title').textContent.includes('30001')",
+        )
+        .await;
+    browser.type_into("#input", "psst").await;
+    browser.type_into("#input", &Key::Enter.to_string()).await;
+    let event = bot_receives(&server, session, "the temporary message", |e| {
+        e["Type"] == "PrivateMsg" && e["Msg"]["Text"] == "psst"
+    })
+    .await;
+    assert_eq!(event["FromGroup"]["GIN"], 30001, "{event}");
+    browser.click("#group-list li[data-group='30001']").await;
+    browser
+        .until(
+            5,
+            "the group again",
+            "return document.querySelector('#tab-members button.whole-mute')",
+        )
+        .await;
+
     // Whole-group mute from the member panel.
     browser.click("#tab-members button.whole-mute").await;
     browser
@@ -534,6 +588,22 @@ async fn mentions_replies_recalls_whole_mute_and_shaping_the_world() {
         )
         .await;
     browser.shot("04-world").await;
+
+    // A friend request to the bot from the world tab: the bot gets event 105.
+    browser
+        .run(
+            "const f = document.querySelectorAll('#tab-world form')[3]; \
+             f.querySelector('[name=from]').value = '20003'; \
+             f.querySelector('[name=to]').value = '10001'; \
+             f.querySelector('[name=text]').value = 'be my friend'; \
+             f.querySelector('button[type=submit]').click(); return true",
+            vec![],
+        )
+        .await;
+    bot_receives(&server, session, "the friend request", |e| {
+        e["Type"] == "EventMsg" && e["Msg"]["Type"] == 105 && e["FromQQ"]["UIN"] == 20003
+    })
+    .await;
     let world = server.world().await;
     assert!(world["users"]
         .as_array()
