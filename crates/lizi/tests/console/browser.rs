@@ -2,6 +2,7 @@
 //! `chromium-driver`), for the console's tests. Without them a test fails when `CI` is set
 //! (`.ci/run` installs them) and is skipped, saying why, elsewhere.
 
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -10,17 +11,27 @@ use fantoccini::wd::Capabilities;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{json, Value};
 
-/// A Chromium session and the ChromeDriver behind it (killed on drop).
+/// A Chromium session and the ChromeDriver behind it. ChromeDriver runs in a process
+/// group of its own, with the browsers it starts, so that dropping this kills them all
+/// and removes the browser's profile folder.
 pub struct Browser {
     pub client: Client,
     driver: Child,
+    profile: PathBuf,
     shots: PathBuf,
 }
 
 impl Drop for Browser {
     fn drop(&mut self) {
-        let _ = self.driver.kill();
+        if let Ok(group) = i32::try_from(self.driver.id()) {
+            // SAFETY: kill(2) with a negative pid signals that process group; no memory
+            // is involved.
+            unsafe {
+                libc::kill(-group, libc::SIGKILL);
+            }
+        }
         let _ = self.driver.wait();
+        let _ = std::fs::remove_dir_all(&self.profile);
     }
 }
 
@@ -53,7 +64,11 @@ impl Browser {
             return None;
         };
         let port = free_port();
+        let profile = crate::common::temp_dir("chromium-profile");
         let driver = Command::new(driver_path)
+            .process_group(0)
+            // Chromium's scratch folders go with the profile, removed on drop.
+            .env("TMPDIR", &profile)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -67,6 +82,7 @@ impl Browser {
                 "args": [
                     "--headless=new", "--no-sandbox", "--disable-gpu",
                     "--disable-dev-shm-usage", format!("--window-size={width},{height}"),
+                    format!("--user-data-dir={}", profile.display()),
                 ],
             }),
         );
@@ -95,6 +111,7 @@ impl Browser {
         Some(Browser {
             client,
             driver,
+            profile,
             shots,
         })
     }
