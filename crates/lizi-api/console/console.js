@@ -644,7 +644,22 @@ function renderMembers() {
         card, element("button", { type: "button", class: "set-card", onclick: () => adminAction("card", m, card.value) }, t("set_card")),
         m.uin === state.me.uin ? null : element("button", { type: "button", class: "temp", onclick: () => openChat({ kind: "temp", id: m.uin, group: state.chat.id }) }, t("temp_chat"))));
   });
+  // What a person is typing survives a live update of the panel.
+  const key = (input) => {
+    const row = input.closest(".member");
+    return `${row ? row.dataset.uin : "group"}:${input.className}`;
+  };
+  const typed = new Map([...tab.querySelectorAll("input")].filter((i) => i.dataset.edited).map((i) => [key(i), i.value]));
+  const focused = tab.contains(document.activeElement) && document.activeElement.tagName === "INPUT" ? key(document.activeElement) : null;
   tab.replaceChildren(head, ...rows);
+  for (const input of tab.querySelectorAll("input")) {
+    input.addEventListener("input", () => (input.dataset.edited = "1"));
+    if (typed.has(key(input))) {
+      input.value = typed.get(key(input));
+      input.dataset.edited = "1";
+    }
+    if (key(input) === focused) input.focus();
+  }
 }
 
 async function adminAction(kind, member, value) {

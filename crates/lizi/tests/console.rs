@@ -612,3 +612,163 @@ async fn mentions_replies_recalls_whole_mute_and_shaping_the_world() {
         .any(|u| u["uin"] == 20004));
     assert_eq!(browser.errors().await, json!([]), "script errors");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_member_panel_paging_drops_and_the_state_and_world_tabs() {
+    let server = Server::start().await;
+    let Some(browser) = Browser::start("panels", 1280, 800).await else {
+        return;
+    };
+    let session = server.session().await;
+    for n in 0..60 {
+        let (status, _) = server
+            .sim(
+                "message",
+                json!({"from": 20002, "group": 30001, "text": format!("message {n}")}),
+            )
+            .await;
+        assert_eq!(status, 200);
+    }
+    open_group_as_alice(&server, &browser).await;
+
+    // The newest 50 first; scrolling to the top loads the older ones.
+    browser
+        .until(
+            5,
+            "the newest page",
+            "const m = document.querySelectorAll('.msg'); \
+             return m.length === 50 && m[49].textContent.includes('message 59')",
+        )
+        .await;
+    browser
+        .run(
+            "document.querySelector('#messages').scrollTop = 0; return true",
+            vec![],
+        )
+        .await;
+    browser
+        .until(
+            5,
+            "the older messages",
+            "const m = document.querySelectorAll('.msg'); \
+             return m.length === 60 && m[0].textContent.includes('message 0')",
+        )
+        .await;
+
+    // A picture dropped on the composer is sent.
+    browser
+        .run(
+            "const bytes = Uint8Array.from(atob(arguments[0]), c => c.charCodeAt(0)); \
+             const data = new DataTransfer(); \
+             data.items.add(new File([bytes], 'dropped.png', {type: 'image/png'})); \
+             document.querySelector('#composer').dispatchEvent( \
+               new DragEvent('drop', {dataTransfer: data, bubbles: true, cancelable: true})); \
+             return true;",
+            vec![json!(PNG)],
+        )
+        .await;
+    bot_receives(&server, session, "the dropped picture", |e| {
+        e["Type"] == "GroupMsg"
+            && e["Msg"]["Text"]
+                .as_str()
+                .is_some_and(|t| t.starts_with("[pic,"))
+    })
+    .await;
+
+    // Mute Bob for 2 minutes, make him admin, set his card, rename the group.
+    let bob = "#tab-members .member[data-uin='20002']";
+    browser
+        .run(
+            "const i = document.querySelector(arguments[0] + ' input.mute-minutes'); \
+             i.value = '2'; i.dispatchEvent(new Event('input')); return true",
+            vec![json!(bob)],
+        )
+        .await;
+    browser.click(&format!("{bob} button.mute")).await;
+    browser
+        .until(
+            5,
+            "Bob muted",
+            "return document.querySelector(\"#tab-members .member[data-uin='20002'] .muted\")",
+        )
+        .await;
+    browser.click(&format!("{bob} button.admin")).await;
+    browser
+        .until(
+            5,
+            "Bob an admin",
+            "return document.querySelector(\"#tab-members .member[data-uin='20002'] .role.admin\")",
+        )
+        .await;
+    browser
+        .run(
+            "const i = document.querySelector(arguments[0] + ' input.card-input'); \
+             i.value = 'Bobby'; i.dispatchEvent(new Event('input')); return true",
+            vec![json!(bob)],
+        )
+        .await;
+    browser.click(&format!("{bob} button.set-card")).await;
+    browser
+        .run(
+            "const i = document.querySelector('#tab-members input.group-name'); \
+             i.value = 'renamed'; i.dispatchEvent(new Event('input')); return true",
+            vec![],
+        )
+        .await;
+    browser.click("#tab-members button.rename").await;
+    browser
+        .until(
+            5,
+            "the new name",
+            "return document.querySelector('#chat-title').textContent.startsWith('renamed')",
+        )
+        .await;
+    let (_, group) = server.sim("group", json!({"gin": 30001})).await;
+    assert_eq!(group["name"], "renamed");
+    let bob_state = group["members"]
+        .as_array()
+        .expect("members")
+        .iter()
+        .find(|m| m["uin"] == 20002)
+        .expect("Bob")
+        .clone();
+    assert_eq!(bob_state["role"], "admin", "{bob_state}");
+    assert_eq!(bob_state["card"], "Bobby", "{bob_state}");
+    let left = bob_state["mute_left"].as_i64().expect("mute_left");
+    assert!((100..=120).contains(&left), "{bob_state}");
+    browser.shot("members").await;
+
+    // The state tab lists the bot's session with what waits for it.
+    browser.click("#side-tabs button[data-tab='state']").await;
+    browser
+        .until(
+            5,
+            "the session row",
+            &format!("return document.querySelector('#tab-state tr[data-session=\"{session}\"]')"),
+        )
+        .await;
+
+    // The world tab logs the helper account out.
+    browser.click("#side-tabs button[data-tab='world']").await;
+    browser
+        .click("#tab-world [data-account='10002'] button.logout")
+        .await;
+    browser
+        .until(
+            5,
+            "the helper offline",
+            "return document.querySelector(\"#tab-world [data-account='10002'] button.login\")",
+        )
+        .await;
+    let world = server.world().await;
+    let helper = world["accounts"]
+        .as_array()
+        .expect("accounts")
+        .iter()
+        .find(|a| a["uin"] == 10002)
+        .expect("helper")
+        .clone();
+    assert_eq!(helper["online"], false);
+    browser.shot("world").await;
+    assert_eq!(browser.errors().await, json!([]), "script errors");
+}

@@ -150,19 +150,26 @@ impl Browser {
         }
     }
 
-    /// Clicks the element `css` selects.
+    /// Clicks the element `css` selects, waiting for it; a click that finds the element
+    /// just replaced by a live update is tried again.
     pub async fn click(&self, css: &str) {
-        let element = self
-            .client
-            .wait()
-            .at_most(Duration::from_secs(10))
-            .for_element(Locator::Css(css))
-            .await
-            .unwrap_or_else(|e| panic!("no element {css}: {e}"));
-        element
-            .click()
-            .await
-            .unwrap_or_else(|e| panic!("click {css}: {e}"));
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let element = self
+                .client
+                .wait()
+                .at_most(Duration::from_secs(10))
+                .for_element(Locator::Css(css))
+                .await
+                .unwrap_or_else(|e| panic!("no element {css}: {e}"));
+            match element.click().await {
+                Ok(_) => return,
+                Err(error) if error.to_string().contains("stale") && Instant::now() < deadline => {
+                    tokio::time::sleep(Duration::from_millis(25)).await;
+                }
+                Err(error) => panic!("click {css}: {error}"),
+            }
+        }
     }
 
     /// Types `text` into the element `css` selects (WebDriver key codes allowed).
