@@ -360,7 +360,7 @@ function renderMessage(message) {
 function fileLink(message) {
   const file = fileOf(message);
   if (!file) return null;
-  return element("a", { class: "file", href: `/lizi/media/${file.md5}`, download: file.name }, `📎 ${file.name} (${file.size} B)`);
+  return element("a", { class: "file", href: `/lizi/media/${file.md5}`, download: file.name }, `[${t("file")}] ${file.name} (${file.size} B)`);
 }
 
 // ---- XLZ text codes as a QQ client shows them -------------------------------------------
@@ -441,7 +441,7 @@ function renderCode({ name, args }) {
     return element("div", { class: "card" }, cardPrompt(lower, args));
   }
   if (lower === "file" || args.url) {
-    return element("a", { href: args.url || "#", download: args.name || args.Name || "" }, `📎 ${args.name || args.Name || t("file")}`);
+    return element("a", { href: args.url || "#", download: args.name || args.Name || "" }, `[${t("file")}] ${args.name || args.Name || ""}`);
   }
   return element("span", { class: "code" }, `[${name}]`);
 }
