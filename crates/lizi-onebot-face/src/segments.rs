@@ -18,8 +18,21 @@ impl std::fmt::Display for Unsendable {
 
 /// Writes `message` as XLZ message text.
 pub fn to_xlz_text(message: &[Segment]) -> Result<String, Unsendable> {
+    to_xlz_text_with(message, |_| None)
+}
+
+/// Writes `message` as XLZ message text; `ready` gives the text of the segments prepared
+/// elsewhere (uploaded pictures and voices), by index.
+pub fn to_xlz_text_with(
+    message: &[Segment],
+    ready: impl Fn(usize) -> Option<textcode::Segment>,
+) -> Result<String, Unsendable> {
     let mut pieces = Vec::with_capacity(message.len());
-    for segment in message {
+    for (index, segment) in message.iter().enumerate() {
+        if let Some(piece) = ready(index) {
+            pieces.push(piece);
+            continue;
+        }
         let view = segment
             .view()
             .map_err(|e| Unsendable(format!("bad `{}` segment: {e:?}", segment.kind)))?;
