@@ -290,7 +290,8 @@ async fn admin_actions_follow_the_role_rules() {
 async fn requests_are_answered_by_their_flag() {
     let face = Face::start(Profile::NapCat).await;
     let server = &face.server;
-    // A friend request: its flag is what the request event carries.
+    // A friend request: its flag carries what the event in the log names.
+    let session = server.session().await;
     let (status, asked) = server
         .sim(
             "friend_request",
@@ -298,7 +299,13 @@ async fn requests_are_answered_by_their_flag() {
         )
         .await;
     assert_eq!(status, 200, "{asked}");
-    let seq = asked["seq"].as_i64().expect("seq");
+    let events = server.events(session).await;
+    let seq = events
+        .iter()
+        .find(|e| e["LogonQQ"] == 10001 && e["Type"] == "EventMsg")
+        .and_then(|e| e["Msg"]["Seq"].as_i64())
+        .unwrap_or_else(|| panic!("no request event in {events:?}"));
+    assert_eq!(asked["seq"], seq);
     let flag = RequestFlag::Friend { user: 20003, seq }.encode();
     face.refused(
         10001,
@@ -519,6 +526,17 @@ async fn pictures_are_uploaded_then_sent_as_codes_whose_url_serves_them() {
     let history = face.get("/sim/history?a=10001&b=20001").await;
     let sent = history["messages"][0]["text"].as_str().expect("text");
     assert!(sent.starts_with(&format!("[pic,hash={hash}")), "{sent}");
+
+    // A voice, to a friend: uploaded, then sent as its code.
+    face.ok(
+        10001,
+        "send_msg",
+        json!({"user_id": 20001, "message": {"type": "record", "data": {"file": "base64://IyFBTVIgdGlueQ=="}}}),
+    )
+    .await;
+    let history = face.get("/sim/history?a=10001&b=20001").await;
+    let voice = history["messages"][1]["text"].as_str().expect("text");
+    assert!(voice.starts_with("[Audio,hash="), "{voice}");
 
     // Unknown pictures and unreadable sources are refused; nothing is sent.
     face.refused(
