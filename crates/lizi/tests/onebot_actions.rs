@@ -350,6 +350,15 @@ async fn requests_are_answered_by_their_flag() {
     let nothing = face.ok(10002, "get_group_system_msg", json!({})).await;
     assert_eq!(nothing["join_requests"], json!([]), "10002 manages nothing");
     let flag = joins[0]["flag"].as_str().expect("flag").to_owned();
+    // Only a manager of the group may answer it.
+    face.refused(
+        10002,
+        "set_group_add_request",
+        json!({"flag": flag, "approve": true}),
+        "",
+    )
+    .await;
+    assert!(!member_uins(&face.group(30002).await).contains(&20003));
     face.ok(
         10001,
         "set_group_add_request",
@@ -359,6 +368,29 @@ async fn requests_are_answered_by_their_flag() {
     assert!(member_uins(&face.group(30002).await).contains(&20003));
     let pending = face.ok(10001, "get_group_system_msg", json!({})).await;
     assert_eq!(pending["join_requests"], json!([]));
+
+    // An invitation of the account, refused by its flag.
+    let (status, invited) = server
+        .sim(
+            "invite",
+            json!({"from": 20002, "to": 10002, "group": 30002}),
+        )
+        .await;
+    assert_eq!(status, 200, "{invited}");
+    let pending = face.ok(10002, "get_group_system_msg", json!({})).await;
+    let invitations = pending["invited_requests"].as_array().expect("invited");
+    assert_eq!(invitations.len(), 1, "{pending}");
+    assert_eq!(invitations[0]["invitor_uin"], 20002);
+    let flag = invitations[0]["flag"].as_str().expect("flag").to_owned();
+    face.ok(
+        10002,
+        "set_group_add_request",
+        json!({"flag": flag, "type": "invite", "approve": false, "reason": "no thanks"}),
+    )
+    .await;
+    assert!(!member_uins(&face.group(30002).await).contains(&10002));
+    let pending = face.ok(10002, "get_group_system_msg", json!({})).await;
+    assert_eq!(pending["invited_requests"], json!([]));
 
     // Flags lizi never gave.
     for bad in ["nonsense", "1726890039", "group:1:2:3:2"] {
@@ -697,6 +729,16 @@ async fn suffixes_run_as_each_profile_does() {
         let limited = face
             .call(10001, "get_group_list_rate_limited", json!({}))
             .await;
+        // The signature's field is the implementation's.
+        let alice = face
+            .ok(10001, "get_stranger_info", json!({"user_id": 20001}))
+            .await;
+        let field = match profile {
+            Profile::Lagrange => "sign",
+            _ => "long_nick",
+        };
+        assert!(alice[field].is_string(), "{profile:?}: {alice}");
+        assert_eq!(alice.as_object().expect("object").len(), 6, "{alice}");
         let sent = face.get("/sim/history?group=30001").await["messages"]
             .as_array()
             .expect("messages")

@@ -311,6 +311,7 @@ async fn send(
     target: Target,
     message: &Message,
 ) -> Answer {
+    // The uploads of pictures and voices act as `fromqq`; the send itself checks its state.
     let account = Account {
         uin: fromqq,
         nickname: String::new(),
