@@ -1,6 +1,7 @@
 //! OneBot message segments written as XLZ message text (onebot.md §4): text escaped so it
-//! cannot turn into codes, `at` as `[@qq]`/`[@all]`, `face` as `[Face,Id=…]`. Segments
-//! this face cannot send yet are refused by name rather than dropped.
+//! cannot turn into codes, `at` as `[@qq]`/`[@all]`, `face` as `[Face,Id=…]`; pictures and
+//! voices come in already uploaded, as codes ([`to_xlz_text_with`]). Segments this face
+//! cannot send yet are refused by name rather than dropped.
 
 use lizi_core::textcode::{self, Code};
 use lizi_onebot::message::{AtTarget, View};

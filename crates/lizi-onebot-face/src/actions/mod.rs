@@ -17,7 +17,7 @@ use lizi_onebot::envelope::{split_action, Failure as Why};
 use lizi_onebot::{Action, ActionRequest, ActionResponse, ActionSpec, Message, Profile, ACTIONS};
 use serde_json::Value;
 
-use call::{Account, Answer, Call};
+use call::{data, Account, Answer, Call};
 
 /// The actions this face carries out; every other action of the table fails saying so.
 pub const SUPPORTED: &[&str] = &[
@@ -284,8 +284,6 @@ async fn done(backend: &dyn Backend, profile: Profile, request: Request) -> Answ
         )),
     }
 }
-
-use call::data;
 
 /// Where a message goes.
 #[derive(Debug, Clone, Copy)]
