@@ -1,6 +1,7 @@
 //! OneBot message segments written as XLZ message text (onebot.md §4): text escaped so it
-//! cannot turn into codes, `at` as `[@qq]`/`[@all]`, `face` as `[Face,Id=…]`. Segments
-//! this face cannot send yet are refused by name rather than dropped.
+//! cannot turn into codes, `at` as `[@qq]`/`[@all]`, `face` as `[Face,Id=…]`; pictures and
+//! voices come in already uploaded, as codes ([`to_xlz_text_with`]). Segments this face
+//! cannot send yet are refused by name rather than dropped.
 
 use lizi_core::textcode::{self, Code};
 use lizi_onebot::message::{AtTarget, View};
@@ -18,8 +19,21 @@ impl std::fmt::Display for Unsendable {
 
 /// Writes `message` as XLZ message text.
 pub fn to_xlz_text(message: &[Segment]) -> Result<String, Unsendable> {
+    to_xlz_text_with(message, |_| None)
+}
+
+/// Writes `message` as XLZ message text; `ready` gives the text of the segments prepared
+/// elsewhere (uploaded pictures and voices), by index.
+pub fn to_xlz_text_with(
+    message: &[Segment],
+    ready: impl Fn(usize) -> Option<textcode::Segment>,
+) -> Result<String, Unsendable> {
     let mut pieces = Vec::with_capacity(message.len());
-    for segment in message {
+    for (index, segment) in message.iter().enumerate() {
+        if let Some(piece) = ready(index) {
+            pieces.push(piece);
+            continue;
+        }
         let view = segment
             .view()
             .map_err(|e| Unsendable(format!("bad `{}` segment: {e:?}", segment.kind)))?;

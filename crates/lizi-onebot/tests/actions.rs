@@ -64,6 +64,7 @@ const EXTENSIONS: &[&str] = &[
     "get_group_file_url",
     "create_group_file_folder",
     "delete_group_file",
+    "delete_group_folder",
     "group_poke",
     "friend_poke",
     "send_poke",

@@ -191,17 +191,14 @@ async fn failures_answer_in_the_profiles_envelope() {
     assert_eq!(unknown["stream"], "normal-action");
     let bad = get(format!("{napcat}/send_group_msg?message=x")).await;
     assert_eq!(bad["retcode"], 1400, "{bad}");
-    let unsupported = get(format!(
-        "{napcat}/set_group_name?group_id=30001&group_name=renamed"
-    ))
-    .await;
+    let unsupported = get(format!("{napcat}/set_group_anonymous?group_id=30001")).await;
     assert_eq!(unsupported["status"], "failed");
     assert_eq!(unsupported["retcode"], 1200);
     assert!(
         unsupported["message"]
             .as_str()
             .unwrap()
-            .contains("set_group_name"),
+            .contains("anonymous"),
         "{unsupported}"
     );
     let nowhere = get(format!("{napcat}/send_group_msg?group_id=39999&message=x")).await;

@@ -140,6 +140,9 @@ actions! {
     /// Delete a group file.
     DeleteGroupFile "delete_group_file" Extension [()]
         (group_id: Id, file_id: Text, busid: Option<Int>);
+    /// Delete a group folder and the files in it.
+    DeleteGroupFolder "delete_group_folder" Extension [()]
+        (group_id: Id, folder_id or "folder": Text);
     /// Poke a group member.
     GroupPoke "group_poke" Extension [()] (group_id: Id, user_id: Id);
     /// Poke a friend.

@@ -1,0 +1,211 @@
+//! Group actions: lists and information (`/getgrouplist`, `/getgroupmemberlist`,
+//! `/getgroupmgrlist`), admins (`/setgroupmgr`), the group name (the control API's
+//! `rename_group` acting as the account: XLZ has no endpoint), and the actions QQ or the
+//! simulated network cannot do, which fail saying why.
+
+use lizi_core::endpoint as xlz;
+use lizi_core::model::{GroupEntry, Member};
+use lizi_core::sim_admin::{SimGroupView, SimRenameGroup};
+use lizi_core::{ControlRequest, Gin, Reply, Request, Uin};
+use lizi_onebot::action::{
+    GetGroupInfo, GetGroupMemberInfo, GroupInfo, GroupMemberInfo, SetGroupAdmin, SetGroupName,
+    SetGroupSpecialTitle,
+};
+use lizi_onebot::event::{Role, Sex};
+
+use super::call::{data, Answer, Call};
+
+/// What QQ says of anonymous chat: the feature is gone.
+pub(crate) const NO_ANONYMOUS: &str =
+    "QQ removed anonymous chat: there are no anonymous members to mute and no setting to change";
+
+/// The capacity lizi reports for every group (QQ's common 500-member tier); the simulated
+/// network has no capacity of its own.
+const MAX_MEMBERS: i64 = 500;
+
+fn group_info(entry: &GroupEntry) -> GroupInfo {
+    GroupInfo {
+        group_id: entry.gin,
+        group_name: entry.str_group_name.clone(),
+        member_count: entry.dw_member_num,
+        max_member_count: MAX_MEMBERS,
+    }
+}
+
+impl Call<'_> {
+    async fn groups(&self) -> Result<Vec<GroupEntry>, Box<lizi_onebot::ActionResponse>> {
+        let request = Request::GetGroupList(xlz::GetGroupList { logonqq: self.me() });
+        match self.ask(request).await? {
+            Reply::Groups(groups) => Ok(groups),
+            other => Err(self.unexpected(&other)),
+        }
+    }
+
+    /// `get_group_list`.
+    pub(crate) async fn group_list(&self) -> Answer {
+        data(
+            self.groups()
+                .await?
+                .iter()
+                .map(group_info)
+                .collect::<Vec<_>>(),
+        )
+    }
+
+    /// `get_group_info`: from the account's group list; a group it is not in is described
+    /// from the network's view of it (name and member count).
+    pub(crate) async fn group_info(&self, call: &GetGroupInfo) -> Answer {
+        if let Some(entry) = self.groups().await?.iter().find(|g| g.gin == call.group_id) {
+            return data(group_info(entry));
+        }
+        let name = self
+            .text(Request::GetGroupNameFromCache(xlz::GetGroupNameFromCache {
+                group: call.group_id,
+            }))
+            .await?;
+        let view = self
+            .control_json(ControlRequest::GroupView(SimGroupView {
+                gin: call.group_id,
+            }))
+            .await?;
+        let members = view["members"].as_array().map_or(0, Vec::len);
+        data(GroupInfo {
+            group_id: call.group_id,
+            group_name: name,
+            member_count: i64::try_from(members).unwrap_or(i64::MAX),
+            max_member_count: MAX_MEMBERS,
+        })
+    }
+
+    /// A group's members with their roles (the owner and admins from `/getgroupmgrlist`).
+    async fn members(
+        &self,
+        group: Gin,
+    ) -> Result<Vec<GroupMemberInfo>, Box<lizi_onebot::ActionResponse>> {
+        let list = Request::GetGroupMemberList(xlz::GetGroupMemberList {
+            logonqq: self.me(),
+            group,
+        });
+        let members = match self.ask(list).await? {
+            Reply::Members(members) => members,
+            other => return Err(self.unexpected(&other)),
+        };
+        let managers = self
+            .text(Request::GetGroupMgrList(xlz::GetGroupMgrList {
+                fromqq: self.me(),
+                group,
+            }))
+            .await?;
+        let managers: Vec<Uin> = managers
+            .lines()
+            .filter_map(|line| line.trim().parse().ok())
+            .collect();
+        let role = |uin: Uin| match managers.iter().position(|m| *m == uin) {
+            Some(0) => Role::Owner,
+            Some(_) => Role::Admin,
+            None => Role::Member,
+        };
+        Ok(members
+            .into_iter()
+            .map(|m| member_info(group, role(m.uin), m))
+            .collect())
+    }
+
+    /// `get_group_member_list`.
+    pub(crate) async fn member_list(&self, group: Gin) -> Answer {
+        data(self.members(group).await?)
+    }
+
+    /// `get_group_member_info`.
+    pub(crate) async fn member(&self, call: &GetGroupMemberInfo) -> Answer {
+        let members = self.members(call.group_id).await?;
+        match members.into_iter().find(|m| m.user_id == call.user_id) {
+            Some(member) => data(member),
+            None => Err(self.failed(format!(
+                "{} is not a member of group {}",
+                call.user_id, call.group_id
+            ))),
+        }
+    }
+
+    /// `set_group_admin` (`/setgroupmgr`: the owner's right).
+    pub(crate) async fn set_admin(&self, call: &SetGroupAdmin) -> Answer {
+        self.done(Request::SetGroupMgr(xlz::SetGroupMgr {
+            fromqq: self.me(),
+            group: call.group_id,
+            toqq: call.user_id,
+            bemgr: call.enable.unwrap_or(true),
+        }))
+        .await
+    }
+
+    /// `set_group_name`: XLZ has no endpoint, so the control API's `rename_group` acting as
+    /// the account, under the same rule (owner or admin).
+    pub(crate) async fn set_name(&self, call: &SetGroupName) -> Answer {
+        self.ensure_online()?;
+        if call.group_name.trim().is_empty() {
+            return Err(self.bad("parameter `group_name`: must not be empty"));
+        }
+        self.control(ControlRequest::RenameGroup(SimRenameGroup {
+            operator: self.me(),
+            group: call.group_id,
+            name: call.group_name.clone(),
+        }))
+        .await
+        .map(|_| serde_json::Value::Null)
+    }
+
+    /// `set_group_special_title`: only the owner may; the simulated network (like XLZ)
+    /// has no way to set a title, so even the owner is told so.
+    pub(crate) async fn set_special_title(&self, call: &SetGroupSpecialTitle) -> Answer {
+        let members = self.members(call.group_id).await?;
+        let role_of = |uin| {
+            members
+                .iter()
+                .find(|m| m.user_id == uin)
+                .map(|m| m.role.clone())
+        };
+        if role_of(self.me()) != Some(Role::Owner) {
+            return Err(self.failed(format!(
+                "only the owner of group {} may set special titles; {} is not the owner",
+                call.group_id,
+                self.me()
+            )));
+        }
+        if role_of(call.user_id).is_none() {
+            return Err(self.failed(format!(
+                "{} is not a member of group {}",
+                call.user_id, call.group_id
+            )));
+        }
+        Err(self.failed(
+            "the simulated network cannot set special titles: XLZ has no endpoint for them, \
+             titles come only from the world file",
+        ))
+    }
+}
+
+fn member_info(group: Gin, role: Role, member: Member) -> GroupMemberInfo {
+    GroupMemberInfo {
+        group_id: group,
+        user_id: member.uin,
+        nickname: member.nick_name,
+        card: member.card,
+        sex: match member.sex {
+            1 => Sex::Male,
+            2 => Sex::Female,
+            _ => Sex::Unknown,
+        },
+        age: member.age,
+        area: String::new(),
+        join_time: member.add_group_time,
+        last_sent_time: member.last_msg_time,
+        level: member.group_level.to_string(),
+        role,
+        unfriendly: false,
+        title: member.spec_title,
+        title_expire_time: member.spec_title_expired,
+        card_changeable: true,
+        shut_up_timestamp: Some(member.mute_time),
+    }
+}

@@ -1,0 +1,232 @@
+//! Pictures and voices in sends, and `get_image`/`get_record` (onebot.md §2.4).
+//!
+//! An `image` or `record` segment is uploaded first through the XLZ upload request of the
+//! chat (`/sendgrouppic`, `/sendprivatepic`, `/sendgroupaudio`, `/sendprivateaudio`),
+//! which answers the `[pic,hash=…]` or `[Audio,hash=…]` code; the message then carries that
+//! code. `file` may be `base64://…`, an `http(s)://` URL or a local path (read by the
+//! server under its media rules), or the file name of a picture or voice lizi already has:
+//! its hash (32 hex digits, as received `image` segments give it), with or without an
+//! extension.
+
+use lizi_core::endpoint as xlz;
+use lizi_core::param::{decode_base64, MediaSource};
+use lizi_core::textcode::{self, Code};
+use lizi_core::Request;
+use lizi_onebot::action::FileData;
+use lizi_onebot::message::View;
+use lizi_onebot::Segment;
+use serde_json::Value;
+
+use super::call::{data, Answer, Call};
+use super::Target;
+use crate::segments::{to_xlz_text_with, Unsendable};
+
+/// What a media segment asks to send.
+enum Media {
+    /// A picture (flash or not).
+    Picture { flash: bool },
+    /// A voice.
+    Voice,
+}
+
+/// Where a media segment's content is.
+enum Source {
+    /// Content lizi already has, by hash.
+    Known(String),
+    /// Content to upload.
+    Upload(MediaSource),
+}
+
+/// The normalised hash a file name names (`ABC…`, `abc….jpg`, `{ABC…}.png`), if any.
+pub(crate) fn hash_of(file: &str) -> Option<String> {
+    let stem = file.trim().split('.').next()?;
+    let stem = stem.trim_start_matches('{').trim_end_matches('}');
+    (stem.len() == 32 && stem.bytes().all(|b| b.is_ascii_hexdigit()))
+        .then(|| stem.to_ascii_uppercase())
+}
+
+fn source_of(file: &str) -> Result<Source, Unsendable> {
+    let file = file.trim();
+    if let Some(base64) = file.strip_prefix("base64://") {
+        return decode_base64(base64)
+            .map(|bytes| Source::Upload(MediaSource::Inline(bytes)))
+            .map_err(|problem| Unsendable(format!("bad base64:// media: {problem}")));
+    }
+    if file.starts_with("http://") || file.starts_with("https://") {
+        return Ok(Source::Upload(MediaSource::Url(file.to_owned())));
+    }
+    if let Some(path) = file.strip_prefix("file://") {
+        return Ok(Source::Upload(MediaSource::Path(path.to_owned())));
+    }
+    if let Some(hash) = hash_of(file) {
+        return Ok(Source::Known(hash));
+    }
+    if file.starts_with('/') {
+        return Ok(Source::Upload(MediaSource::Path(file.to_owned())));
+    }
+    Err(Unsendable(format!(
+        "`{file}` is not base64://…, an http(s):// URL, a local path or the name of a \
+         picture or voice lizi has"
+    )))
+}
+
+impl Call<'_> {
+    /// The message as XLZ text, its pictures and voices uploaded for `target` first.
+    pub(crate) async fn xlz_text(
+        &self,
+        target: Target,
+        message: &[Segment],
+    ) -> Result<String, Box<lizi_onebot::ActionResponse>> {
+        let mut uploaded: Vec<(usize, textcode::Segment)> = Vec::new();
+        for (index, segment) in message.iter().enumerate() {
+            let (file, media) = match segment.view() {
+                Ok(View::Image { file, flash, .. }) => (file, Media::Picture { flash }),
+                Ok(View::Record { file, .. }) => (file, Media::Voice),
+                _ => continue,
+            };
+            let source = source_of(&file).map_err(|e| self.bad(e.0))?;
+            let code = self.upload(target, &media, source).await?;
+            uploaded.push((index, textcode::Segment::Code(code)));
+        }
+        let ready = |index: usize| {
+            uploaded
+                .iter()
+                .find(|(at, _)| *at == index)
+                .map(|(_, code)| code.clone())
+        };
+        to_xlz_text_with(message, ready).map_err(|e| self.bad(e.0))
+    }
+
+    /// The code that sends `source` as `media` to `target`.
+    async fn upload(
+        &self,
+        target: Target,
+        media: &Media,
+        source: Source,
+    ) -> Result<Code, Box<lizi_onebot::ActionResponse>> {
+        let source = match source {
+            Source::Known(hash) => {
+                // Make sure the network has it: `/getphotourl` knows every stored hash.
+                self.media_url(&hash).await?;
+                return Ok(match media {
+                    Media::Picture { flash: true } => Code::new("flashPic").with("hash", hash),
+                    Media::Picture { flash: false } => Code::new("pic").with("hash", hash),
+                    Media::Voice => Code::new("Audio").with("hash", hash),
+                });
+            }
+            Source::Upload(source) => source,
+        };
+        let fromqq = self.me();
+        let request = match (media, target) {
+            (Media::Picture { flash }, Target::Group(togroup)) => {
+                Request::SendGroupPic(xlz::SendGroupPic {
+                    fromqq,
+                    togroup,
+                    pic: source,
+                    flashpic: Some(*flash),
+                })
+            }
+            (
+                Media::Picture { flash },
+                Target::Private(toqq) | Target::Temporary { user: toqq, .. },
+            ) => Request::SendPrivatePic(xlz::SendPrivatePic {
+                fromqq,
+                toqq,
+                pic: source,
+                flashpic: Some(*flash),
+            }),
+            (Media::Voice, Target::Group(togroup)) => {
+                Request::SendGroupAudio(xlz::SendGroupAudio {
+                    fromqq,
+                    togroup,
+                    voice_type: None,
+                    text: None,
+                    audio: source,
+                })
+            }
+            (Media::Voice, Target::Private(toqq) | Target::Temporary { user: toqq, .. }) => {
+                Request::SendPrivateAudio(xlz::SendPrivateAudio {
+                    fromqq,
+                    toqq,
+                    voice_type: None,
+                    text: None,
+                    audio: source,
+                })
+            }
+        };
+        let text = self.text(request).await?;
+        match textcode::parse(&text).as_slice() {
+            [textcode::Segment::Code(code)] => Ok(code.clone()),
+            _ => Err(self.failed(format!("the upload answered `{text}`, not a media code"))),
+        }
+    }
+
+    /// The URL serving the picture or voice with `hash`.
+    async fn media_url(&self, hash: &str) -> Result<String, Box<lizi_onebot::ActionResponse>> {
+        self.text(Request::GetPhotoUrl(xlz::GetPhotoUrl {
+            photo: format!("[pic,hash={hash}]"),
+            fromqq: Some(self.me()),
+            group: None,
+        }))
+        .await
+    }
+
+    /// `get_image` / `get_record`: a stored picture or voice by file name (its hash); the
+    /// answer's `file` and `url` are the URL that serves its bytes (lizi keeps no local
+    /// copy a client could read). `out_format` conversion is not done.
+    pub(crate) async fn media_file(&self, file: &str, out_format: Option<&str>) -> Answer {
+        if let Some(format) = out_format.filter(|f| !f.trim().is_empty()) {
+            return Err(self.failed(format!(
+                "lizi does not convert voices (`out_format` {format}); omit it to get the \
+                 voice as it was sent"
+            )));
+        }
+        let Some(hash) = hash_of(file) else {
+            return Err(self.failed(format!(
+                "`{file}` is not the file name of a picture or voice lizi has (32 hex digits, \
+                 as received segments give it)"
+            )));
+        };
+        let url = self.media_url(&hash).await?;
+        data(FileData {
+            file: url.clone(),
+            url: Some(url),
+        })
+        .map(|mut value| {
+            if let Value::Object(fields) = &mut value {
+                fields.insert("file_name".into(), Value::String(hash));
+            }
+            value
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_give_hashes() {
+        let hash = "0123456789abcdef0123456789ABCDEF";
+        assert_eq!(
+            hash_of(hash).as_deref(),
+            Some("0123456789ABCDEF0123456789ABCDEF")
+        );
+        assert!(hash_of(&format!("{hash}.jpg")).is_some());
+        assert!(hash_of(&format!("{{{hash}}}.png")).is_some());
+        assert!(hash_of("photo.jpg").is_none());
+        assert!(
+            matches!(source_of("base64://aGk="), Ok(Source::Upload(MediaSource::Inline(b))) if b == b"hi")
+        );
+        assert!(matches!(
+            source_of("https://x/y.png"),
+            Ok(Source::Upload(MediaSource::Url(_)))
+        ));
+        assert!(matches!(
+            source_of("/tmp/a.png"),
+            Ok(Source::Upload(MediaSource::Path(_)))
+        ));
+        assert!(source_of("a.png").is_err());
+        assert!(source_of("base64://%%").is_err());
+    }
+}
