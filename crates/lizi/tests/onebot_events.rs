@@ -785,3 +785,97 @@ async fn each_profile_gives_ids_its_shape() {
         server.stop().await;
     }
 }
+
+/// Runs the binary with the event settings from a flag, the environment and the config
+/// file; returns it and its OneBot base URL.
+fn spawn_binary(scratch: &common::Scratch, config: &str) -> (common::child::Lizi, String) {
+    let data = scratch.data();
+    let mut lizi = common::child::Lizi::spawn(
+        &scratch.0,
+        &[
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--data",
+            &data,
+            "--config",
+            config,
+            "--onebot-listen",
+            "127.0.0.1:0",
+            "--onebot-forget-ids",
+        ],
+        &[("LIZI_ONEBOT_REPORT_SELF", "true")],
+    );
+    let line = lizi.line_with("onebot HTTP API listening on");
+    let address = line
+        .split_whitespace()
+        .find_map(|word| word.parse::<SocketAddr>().ok())
+        .unwrap_or_else(|| panic!("no address in {line:?}"));
+    (lizi, format!("http://{address}"))
+}
+
+async fn post(base: &str, name: &str, params: Value) -> Value {
+    let client = reqwest::Client::new();
+    let response = client
+        .post(format!("{base}/{name}"))
+        .json(&params)
+        .send()
+        .await
+        .expect("call");
+    response.json().await.expect("json")
+}
+
+/// `--onebot-forget-ids` (flag), `LIZI_ONEBOT_REPORT_SELF` (environment) and
+/// `onebot_message_format` (config file) all take effect; a bad format is refused.
+#[tokio::test]
+async fn the_binary_takes_the_event_settings_by_flag_environment_and_config() {
+    let scratch = common::Scratch::new("onebot-events-binary");
+    let config = scratch.write("lizi.toml", "onebot_message_format = \"string\"\n");
+    let (mut lizi, base) = spawn_binary(&scratch, &config);
+    let mut socket = events(&base, 10001).await;
+    let sent = post(
+        &base,
+        "send_group_msg",
+        json!({"group_id": 30001, "message": "[CQ:at,qq=20001] hi"}),
+    )
+    .await;
+    let own = expect(
+        &mut socket,
+        json!({"post_type": "message_sent", "message": "[CQ:at,qq=20001] hi"}),
+    )
+    .await;
+    assert_eq!(own["message_id"], sent["data"]["message_id"]);
+    lizi.terminate();
+
+    let (mut lizi, base) = spawn_binary(&scratch, &config);
+    let got = post(
+        &base,
+        "get_msg",
+        json!({"message_id": sent["data"]["message_id"]}),
+    )
+    .await;
+    assert_eq!(got["status"], "failed", "forgotten on restart: {got}");
+    lizi.terminate();
+
+    let bad = scratch.write("bad.toml", "onebot_message_format = \"xml\"\n");
+    let data = scratch.data();
+    let mut lizi = common::child::Lizi::spawn(
+        &scratch.0,
+        &[
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--data",
+            &data,
+            "--config",
+            &bad,
+        ],
+        &[],
+    );
+    let (status, output) = lizi.wait_exit(Duration::from_secs(20));
+    assert!(!status.success());
+    assert!(
+        output.contains("onebot_message_format") && output.contains("`xml`"),
+        "{output}"
+    );
+}
