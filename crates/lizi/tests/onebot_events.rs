@@ -578,6 +578,7 @@ async fn message_ids_survive_a_restart_for_get_msg_reply_and_delete_msg() {
         "{data}"
     );
     assert_eq!(data["sender"]["user_id"], 20003);
+    assert_eq!(data["sender"]["nickname"], "Carol", "{data}");
     assert_eq!(data["time"], before["time"]);
 
     // A reply to it, sent by 10001, carries XLZ's reply code with the message's Req.
@@ -681,6 +682,18 @@ async fn message_ids_survive_a_restart_for_get_msg_reply_and_delete_msg() {
     )
     .await;
     assert_eq!(hidden["status"], "failed", "{hidden}");
+    let outside = action(
+        &server,
+        &base,
+        10002,
+        "get_group_msg_history",
+        json!({"group_id": 30002}),
+    )
+    .await;
+    assert_eq!(
+        outside["status"], "failed",
+        "10002 is not in group 30002: {outside}"
+    );
     let shown = action(
         &server,
         &base,

@@ -5,17 +5,18 @@
 //! messages (the network has none).
 
 use lizi_core::endpoint as xlz;
-use lizi_core::{Request, Uin};
+use std::collections::HashMap;
+
+use lizi_core::{Reply, Request, Uin};
 use lizi_onebot::envelope::Failure as Why;
 use lizi_onebot::{Action, Profile};
 use lizi_store::{Conv, MessageRow};
 use serde_json::{json, Value};
 
 use super::{done, Answer};
-use crate::config::FaceConfig;
 use crate::connection::Shared;
 use crate::events::{content::segments, put_message_fields};
-use crate::ids::{group_conv, private_conv, MessageIds};
+use crate::ids::{group_conv, private_conv};
 
 /// Messages in a history page when `count` is not given (go-cqhttp's and NapCat's).
 const HISTORY_COUNT: i64 = 20;
@@ -32,27 +33,31 @@ pub(super) async fn carry_out(
     let failed = |message: &str| Err(Box::new(profile.failed(Why::HandlerFailed, message)));
     Ok(match action {
         Action::GetMsg(call) => match visible(shared, account, call.message_id) {
-            Ok(row) => Ok(message_event(&row, account, &shared.ids, &shared.config)),
+            Ok(row) => match senders(shared, account, row.conv).await {
+                Ok(names) => Ok(message_event(&row, account, &names, shared)),
+                Err(why) => failed(&why),
+            },
             Err(why) => failed(&why),
         },
         Action::DeleteMsg(call) => match visible(shared, account, call.message_id) {
             Ok(row) => recall(shared, profile, account, &row).await,
             Err(why) => failed(&why),
         },
-        Action::GetGroupMsgHistory(call) => history(
-            shared,
-            profile,
-            account,
-            group_conv(call.group_id),
-            (call.message_seq, call.count, call.reverse_order),
-        ),
-        Action::GetFriendMsgHistory(call) => history(
-            shared,
-            profile,
-            account,
-            private_conv(account, call.user_id),
-            (call.message_seq, call.count, call.reverse_order),
-        ),
+        Action::GetGroupMsgHistory(call) => {
+            let page = (call.message_seq, call.count, call.reverse_order);
+            history(shared, profile, account, group_conv(call.group_id), page).await
+        }
+        Action::GetFriendMsgHistory(call) => {
+            let page = (call.message_seq, call.count, call.reverse_order);
+            history(
+                shared,
+                profile,
+                account,
+                private_conv(account, call.user_id),
+                page,
+            )
+            .await
+        }
         Action::GetForwardMsg(_) => {
             failed("the simulated network has no merged-forward messages to fetch")
         }
@@ -108,7 +113,7 @@ fn peer(conv: Conv, account: Uin) -> Uin {
 
 /// A page of `conv`'s messages: those up to `message_seq` (the newest when absent),
 /// `count` of them, oldest first (newest first with `reverse_order`).
-fn history(
+async fn history(
     shared: &Shared,
     profile: Profile,
     account: Uin,
@@ -122,6 +127,9 @@ fn history(
             format!("count must be between 1 and {HISTORY_MAX}"),
         )));
     }
+    let names = senders(shared, account, conv)
+        .await
+        .map_err(|why| Box::new(profile.failed(Why::HandlerFailed, why)))?;
     let before = message_seq.filter(|seq| *seq > 0).map(|seq| seq + 1);
     let mut rows = shared
         .store
@@ -132,16 +140,54 @@ fn history(
     }
     let messages: Vec<Value> = rows
         .iter()
-        .map(|row| message_event(row, account, &shared.ids, &shared.config))
+        .map(|row| message_event(row, account, &names, shared))
         .collect();
     Ok(json!({ "messages": messages }))
 }
 
+/// Nickname and card of each sender of a conversation's messages, by QQ number.
+type Names = HashMap<Uin, (String, String)>;
+
+/// The names of the people of `conv` as `account` sees them: a group's members (which
+/// fails, saying why, when the account is not in the group), or the private pair's
+/// nicknames.
+async fn senders(shared: &Shared, account: Uin, conv: Conv) -> Result<Names, String> {
+    let backend = shared.backend.as_ref();
+    if conv.kind == Conv::GROUP {
+        let request = Request::GetGroupMemberList(xlz::GetGroupMemberList {
+            logonqq: account,
+            group: conv.a as u64,
+        });
+        return match backend.call(request).await {
+            Ok(Reply::Members(members)) => Ok(members
+                .into_iter()
+                .map(|m| (m.uin, (m.nick_name, m.card)))
+                .collect()),
+            Ok(_) => Err("the backend did not list the group's members".into()),
+            Err(failure) => Err(failure.message),
+        };
+    }
+    let mut names = Names::new();
+    for uin in [conv.a as u64, conv.b as u64] {
+        let request = Request::GetNickname(xlz::GetNickname {
+            fromqq: Some(account),
+            toqq: uin,
+            fromcache: None,
+        });
+        if let Ok(Reply::Text(nickname)) = backend.call(request).await {
+            names.insert(uin, (nickname, String::new()));
+        }
+    }
+    Ok(names)
+}
+
 /// A stored message as a message event seen by `account` (`get_msg`'s data and the
-/// entries of a history page).
-fn message_event(row: &MessageRow, account: Uin, ids: &MessageIds, config: &FaceConfig) -> Value {
+/// entries of a history page), its sender named from `names`.
+fn message_event(row: &MessageRow, account: Uin, names: &Names, shared: &Shared) -> Value {
+    let ids = &shared.ids;
     let id = ids.of_seq(row.seq);
     let sender = row.sender as u64;
+    let (nickname, card) = names.get(&sender).cloned().unwrap_or_default();
     let mut event = json!({
         "time": row.time,
         "self_id": account,
@@ -151,7 +197,7 @@ fn message_event(row: &MessageRow, account: Uin, ids: &MessageIds, config: &Face
         "message_seq": row.req,
         "user_id": sender,
         "font": 14,
-        "sender": {"user_id": sender, "nickname": ""},
+        "sender": {"user_id": sender, "nickname": nickname},
         "recalled": row.recalled,
     });
     let conv = row.conv;
@@ -159,6 +205,7 @@ fn message_event(row: &MessageRow, account: Uin, ids: &MessageIds, config: &Face
         event["message_type"] = json!("group");
         event["sub_type"] = json!("normal");
         event["group_id"] = json!(conv.a);
+        event["sender"]["card"] = json!(card);
     } else {
         event["message_type"] = json!("private");
         event["sub_type"] = json!(if row.group.is_some() {
@@ -175,7 +222,7 @@ fn message_event(row: &MessageRow, account: Uin, ids: &MessageIds, config: &Face
     put_message_fields(
         &mut event,
         segments(&row.text, &reply_id),
-        config.message_format,
+        shared.config.message_format,
     );
     event
 }
