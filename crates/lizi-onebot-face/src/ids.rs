@@ -191,4 +191,42 @@ mod tests {
         assert_eq!(decode(Profile::NapCat, -5), None);
         assert_eq!(decode(Profile::NapCat, 1 << 40), None);
     }
+
+    fn row(seq: i64) -> lizi_store::Op {
+        lizi_store::Op::Message(Arc::new(MessageRow {
+            conv: group_conv(30001),
+            req: seq,
+            random: 7,
+            seq,
+            time: 0,
+            sender: 20001,
+            target: None,
+            group: Some(30001),
+            text: "x".into(),
+            recalled: false,
+        }))
+    }
+
+    #[tokio::test]
+    async fn forgotten_ids_are_those_from_before_the_start_or_beyond_the_newest_5000() {
+        let store = Store::open(lizi_store::StoreConfig::memory()).expect("store");
+        store.write(vec![row(1)]).wait().await.expect("write");
+        let ids = MessageIds::new(store.clone(), Profile::NapCat, true);
+        let kept = MessageIds::new(store.clone(), Profile::NapCat, false);
+        let newest = 2 + FORGET_AFTER;
+        store
+            .write((2..=newest).map(row).collect())
+            .wait()
+            .await
+            .expect("write");
+        let known = |ids: &MessageIds, seq| ids.find(ids.of_seq(seq)).is_ok();
+        assert!(!known(&ids, 1), "from before the start");
+        assert!(!known(&ids, 2), "more than 5000 messages ago");
+        assert!(known(&ids, 3) && known(&ids, newest));
+        assert!(
+            known(&kept, 1) && known(&kept, 2),
+            "kept without forgetting"
+        );
+        assert!(ids.find(12345).is_err() && ids.find(-1).is_err());
+    }
 }
