@@ -13,6 +13,7 @@ use serde_json::{json, Value};
 use tokio::sync::watch;
 
 use crate::actions::{perform, unreadable};
+use crate::events::roles::Roles;
 use crate::events::{to_onebot, Lens};
 use crate::ids::MessageIds;
 use crate::FaceConfig;
@@ -139,12 +140,16 @@ async fn deliver<S: Sink<String> + Unpin>(
         config: &shared.config,
     };
     loop {
+        let mut roles = Roles::default();
         let batch = match shared.store.read(reader, 64) {
             Ok(Some(batch)) if !batch.events.is_empty() => batch,
             _ => return Ok(()),
         };
         for (offset, entry) in batch.events.iter().enumerate() {
-            if let Some(event) = to_onebot(entry, &lens).filter(|_| send) {
+            if let Some(mut event) = to_onebot(entry, &lens).filter(|_| send) {
+                roles
+                    .fill(shared.backend.as_ref(), account, &mut event)
+                    .await;
                 sink.send(event.to_string()).await?;
             }
             shared

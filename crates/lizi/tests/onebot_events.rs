@@ -226,6 +226,7 @@ async fn group_notices_carry_their_users_operators_and_message_ids() {
     )
     .await;
     assert_eq!(message["sender"]["card"], "Carol", "{message}");
+    assert_eq!(message["sender"]["role"], "member", "{message}");
     let sent = history(&server, "group=30001").await;
     let last = sent.last().expect("a message");
     sim(
@@ -237,6 +238,35 @@ async fn group_notices_carry_their_users_operators_and_message_ids() {
     let mut recall = json!({"notice_type": "group_recall", "group_id": 30001, "user_id": 20003, "operator_id": 20001});
     recall["message_id"] = message["message_id"].clone();
     expect(&mut socket, recall).await;
+
+    // The sender's role: the owner, and the admin 10001 as 10002 sees it.
+    sim(
+        &server,
+        "message",
+        json!({"from": 20001, "group": 30001, "text": "boss"}),
+    )
+    .await;
+    let boss = expect(
+        &mut socket,
+        json!({"user_id": 20001, "raw_message": "boss"}),
+    )
+    .await;
+    assert_eq!(boss["sender"]["role"], "owner", "{boss}");
+    let sent = action(
+        &server,
+        &base,
+        10001,
+        "send_group_msg",
+        json!({"group_id": 30001, "message": "admin"}),
+    )
+    .await;
+    assert_eq!(sent["status"], "ok", "{sent}");
+    let admin = expect(
+        &mut socket,
+        json!({"user_id": 10001, "raw_message": "admin"}),
+    )
+    .await;
+    assert_eq!(admin["sender"]["role"], "admin", "{admin}");
 
     sim(
         &server,
@@ -579,6 +609,7 @@ async fn message_ids_survive_a_restart_for_get_msg_reply_and_delete_msg() {
     );
     assert_eq!(data["sender"]["user_id"], 20003);
     assert_eq!(data["sender"]["nickname"], "Carol", "{data}");
+    assert_eq!(data["sender"]["role"], "member", "{data}");
     assert_eq!(data["time"], before["time"]);
 
     // A reply to it, sent by 10001, carries XLZ's reply code with the message's Req.

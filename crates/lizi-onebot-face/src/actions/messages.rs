@@ -15,6 +15,7 @@ use serde_json::{json, Value};
 
 use super::{done, Answer};
 use crate::connection::Shared;
+use crate::events::roles::Roles;
 use crate::events::{content::segments, put_message_fields};
 use crate::ids::{group_conv, private_conv};
 
@@ -34,7 +35,12 @@ pub(super) async fn carry_out(
     Ok(match action {
         Action::GetMsg(call) => match visible(shared, account, call.message_id) {
             Ok(row) => match senders(shared, account, row.conv).await {
-                Ok(names) => Ok(message_event(&row, account, &names, shared)),
+                Ok(names) => {
+                    let mut event = message_event(&row, account, &names, shared);
+                    let backend = shared.backend.as_ref();
+                    Roles::default().fill(backend, account, &mut event).await;
+                    Ok(event)
+                }
                 Err(why) => failed(&why),
             },
             Err(why) => failed(&why),
@@ -138,10 +144,15 @@ async fn history(
     if reverse != Some(true) {
         rows.reverse();
     }
-    let messages: Vec<Value> = rows
-        .iter()
-        .map(|row| message_event(row, account, &names, shared))
-        .collect();
+    let mut roles = Roles::default();
+    let mut messages = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let mut event = message_event(row, account, &names, shared);
+        roles
+            .fill(shared.backend.as_ref(), account, &mut event)
+            .await;
+        messages.push(event);
+    }
     Ok(json!({ "messages": messages }))
 }
 

@@ -6,7 +6,8 @@
 //! - [`notices`]: admin changes, joins, leaves and kicks, mutes, friends added, recalls,
 //!   card changes;
 //! - [`requests`]: friend requests, join requests and invitations, with their `flag`;
-//! - [`content`]: XLZ message text as segments.
+//! - [`content`]: XLZ message text as segments;
+//! - [`roles`]: the `sender.role` of group messages, asked of the backend.
 //!
 //! Meta events (lifecycle, heartbeat) are the connection's own.
 
@@ -14,6 +15,7 @@ pub mod content;
 mod messages;
 mod notices;
 mod requests;
+pub mod roles;
 
 use lizi_core::{Event, Uin};
 use lizi_onebot::message::to_cq_string;
