@@ -424,6 +424,31 @@ async fn requests_friend_notices_and_private_messages() {
     .await;
     assert_eq!(temp["sender"]["group_id"], 30001, "{temp}");
 
+    // Pokes: a message that is only XLZ's poke code.
+    let shake = "[Shake,name=戳一戳,Type=1,Id=1]";
+    sim(
+        &server,
+        "message",
+        json!({"from": 20001, "to": 10001, "text": shake}),
+    )
+    .await;
+    expect(
+        &mut first,
+        json!({"post_type": "notice", "notice_type": "notify", "sub_type": "poke", "user_id": 20001, "target_id": 10001}),
+    )
+    .await;
+    sim(
+        &server,
+        "message",
+        json!({"from": 20003, "group": 30001, "text": "[Shake,QQ=10002]"}),
+    )
+    .await;
+    expect(
+        &mut second,
+        json!({"notice_type": "notify", "sub_type": "poke", "group_id": 30001, "user_id": 20003, "target_id": 10002}),
+    )
+    .await;
+
     // An anonymous group message from 10001, as 10002 sees it.
     server
         .call(

@@ -2,13 +2,14 @@
 //! anonymous number), private messages (`friend`, or `group` for temporary sessions, with
 //! NapCat's `temp_source` and `group_id`), the account's own messages when
 //! `report_self` is on (`message_sent`; Lagrange: `message` with `user_id == self_id`),
-//! and group file uploads (`group_upload` notices).
+//! group file uploads (`group_upload` notices) and pokes (`notify` notices).
 
 use lizi_core::event::{GroupMsg, PrivateMsg};
 use lizi_onebot::Profile;
 use serde_json::{json, Value};
 
 use super::content::{file_segment, segments};
+use super::notices::poke;
 use super::{envelope, put_message_fields, Lens};
 use crate::ids::{group_conv, private_conv};
 
@@ -33,6 +34,10 @@ pub(super) fn group(event: &GroupMsg, lens: &Lens<'_>) -> Option<Value> {
     let own = from == event.logon_qq;
     if own && !lens.config.report_self {
         return None;
+    }
+    let time = event.time_stamp.send;
+    if let Some(poke) = poke(&event.msg.text, time, event.logon_qq, from, Some(group)) {
+        return (!own).then_some(poke);
     }
     let conv = group_conv(group);
     let message_id = lens.ids.of_message(conv, event.msg.req).unwrap_or(0);
@@ -108,6 +113,10 @@ pub(super) fn private(event: &PrivateMsg, lens: &Lens<'_>) -> Option<Value> {
     let own = from == event.logon_qq;
     if own && !lens.config.report_self {
         return None;
+    }
+    let time = event.time_stamp.send;
+    if let Some(poke) = poke(&event.msg.text, time, event.logon_qq, from, None) {
+        return (!own).then_some(poke);
     }
     let peer = if own {
         lens.ids.message(event.msg.seq)?.target? as u64

@@ -1,9 +1,14 @@
 //! Notice events (onebot.md §1.5) from XLZ `EventMsg`s: `group_admin`, `group_increase`,
 //! `group_decrease`, `group_ban` (a whole-group mute has `user_id` 0), `friend_add`,
 //! `group_recall`, `friend_recall` (with the recalled message's OneBot id) and
-//! `group_card`. XLZ's card event gives only the new card, so `card_old` is empty.
+//! `group_card`. XLZ's card event gives only the new card, so `card_old` is empty. A
+//! message that is nothing but XLZ's poke code (`[Shake,…]`, onebot.md §4) is a `notify`
+//! `poke` notice: at the account in a private chat, at the code's `QQ` in a group (0
+//! when it names nobody).
 
 use lizi_core::event::{kind, EventMsg};
+use lizi_core::textcode::{self, Segment};
+use lizi_core::{Gin, Uin};
 use serde_json::{json, Value};
 
 use super::messages::extend;
@@ -70,6 +75,39 @@ pub(super) fn notice(event: &EventMsg, lens: &Lens<'_>) -> Option<Value> {
         _ => return None,
     };
     let mut out = envelope(event.msg.time_stamp, event.logon_qq, "notice");
+    extend(&mut out, fields);
+    Some(out)
+}
+
+/// The `notify` `poke` notice of a message from `user` whose text is only a poke code;
+/// `group` is the group of a group message.
+pub(super) fn poke(
+    text: &str,
+    time: i64,
+    self_id: Uin,
+    user: Uin,
+    group: Option<Gin>,
+) -> Option<Value> {
+    let pieces = textcode::parse(text);
+    let [Segment::Code(code)] = pieces.as_slice() else {
+        return None;
+    };
+    if !code.is("Shake") {
+        return None;
+    }
+    let mut fields = json!({"notice_type": "notify", "sub_type": "poke", "user_id": user});
+    match group {
+        Some(group) => {
+            fields["group_id"] = json!(group);
+            let target: u64 = code.get("QQ").and_then(|qq| qq.parse().ok()).unwrap_or(0);
+            fields["target_id"] = json!(target);
+        }
+        None => {
+            fields["target_id"] = json!(self_id);
+            fields["sender_id"] = json!(user);
+        }
+    }
+    let mut out = envelope(time, self_id, "notice");
     extend(&mut out, fields);
     Some(out)
 }
