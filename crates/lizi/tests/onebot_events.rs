@@ -762,6 +762,38 @@ async fn message_ids_survive_a_restart_for_get_msg_reply_and_delete_msg() {
         shown["data"]["messages"][0]["message_id"], theirs_id,
         "{shown}"
     );
+
+    // What the simulated network cannot do fails saying why; reading marks nothing.
+    let read = action(
+        &server,
+        &base,
+        10001,
+        "mark_msg_as_read",
+        json!({"message_id": id}),
+    )
+    .await;
+    assert_eq!(read["status"], "ok", "{read}");
+    for (name, params, why) in [
+        (
+            "send_group_forward_msg",
+            json!({"group_id": 30001, "messages": []}),
+            "merged-forward",
+        ),
+        (
+            "send_private_forward_msg",
+            json!({"user_id": 20001, "messages": []}),
+            "merged-forward",
+        ),
+        ("get_forward_msg", json!({"id": "abc"}), "merged-forward"),
+        ("set_essence_msg", json!({"message_id": id}), "essence"),
+    ] {
+        let answer = action(&server, &base, 10001, name, params).await;
+        assert_eq!(answer["status"], "failed", "{name}: {answer}");
+        assert!(
+            answer["message"].as_str().is_some_and(|m| m.contains(why)),
+            "{name}: {answer}"
+        );
+    }
     server.stop().await;
 }
 
