@@ -108,6 +108,19 @@ fn pick(event: &Value, expected: &Value) -> Value {
     Value::Object(keys.map(|k| (k.clone(), event[k].clone())).collect())
 }
 
+/// Runs a control action and asserts the next event has the fields of `expected`;
+/// returns the event.
+async fn cause(
+    server: &Server,
+    socket: &mut Socket,
+    name: &str,
+    body: Value,
+    expected: Value,
+) -> Value {
+    sim(server, name, body).await;
+    expect(socket, expected).await
+}
+
 /// Asserts the next event has the fields of `expected`; returns it.
 async fn expect(socket: &mut Socket, expected: Value) -> Value {
     let event = next(socket).await;
@@ -124,32 +137,24 @@ async fn group_notices_carry_their_users_operators_and_message_ids() {
                "user_id": user, "operator_id": operator, "self_id": 10002})
     };
 
-    sim(
+    cause(
         &server,
+        &mut socket,
         "set_admin",
         json!({"operator": 20001, "group": 30001, "member": 20002, "admin": true}),
+        notice("group_admin", "set", 20002, 20001),
     )
     .await;
-    expect(&mut socket, notice("group_admin", "set", 20002, 20001)).await;
-    sim(
+    cause(
         &server,
+        &mut socket,
         "set_admin",
         json!({"operator": 20001, "group": 30001, "member": 20002, "admin": false}),
+        notice("group_admin", "unset", 20002, 20001),
     )
     .await;
-    expect(&mut socket, notice("group_admin", "unset", 20002, 20001)).await;
 
-    sim(
-        &server,
-        "set_card",
-        json!({"operator": 20002, "group": 30001, "member": 20002, "card": "bobby"}),
-    )
-    .await;
-    expect(
-        &mut socket,
-        json!({"notice_type": "group_card", "group_id": 30001, "user_id": 20002, "card_new": "bobby", "card_old": ""}),
-    )
-    .await;
+    cause(&server, &mut socket, "set_card", json!({"operator": 20002, "group": 30001, "member": 20002, "card": "bobby"}), json!({"notice_type": "group_card", "group_id": 30001, "user_id": 20002, "card_new": "bobby", "card_old": ""})).await;
 
     sim(
         &server,
@@ -192,14 +197,11 @@ async fn group_notices_carry_their_users_operators_and_message_ids() {
     assert_eq!(answer["status"], "ok", "{answer}");
     expect(&mut socket, notice("group_ban", "lift_ban", 0, 10001)).await;
 
-    sim(
+    let upload = cause(
         &server,
+        &mut socket,
         "upload_file",
         json!({"from": 20003, "group": 30001, "name": "notes.txt", "base64": "aGVsbG8="}),
-    )
-    .await;
-    let upload = expect(
-        &mut socket,
         json!({"notice_type": "group_upload", "group_id": 30001, "user_id": 20003}),
     )
     .await;
@@ -214,14 +216,11 @@ async fn group_notices_carry_their_users_operators_and_message_ids() {
     );
 
     // A message and its recall name the same message id.
-    sim(
+    let message = cause(
         &server,
+        &mut socket,
         "message",
         json!({"from": 20003, "group": 30001, "text": "oops"}),
-    )
-    .await;
-    let message = expect(
-        &mut socket,
         json!({"message_type": "group", "sub_type": "normal", "user_id": 20003}),
     )
     .await;
@@ -240,14 +239,11 @@ async fn group_notices_carry_their_users_operators_and_message_ids() {
     expect(&mut socket, recall).await;
 
     // The sender's role: the owner, and the admin 10001 as 10002 sees it.
-    sim(
+    let boss = cause(
         &server,
+        &mut socket,
         "message",
         json!({"from": 20001, "group": 30001, "text": "boss"}),
-    )
-    .await;
-    let boss = expect(
-        &mut socket,
         json!({"user_id": 20001, "raw_message": "boss"}),
     )
     .await;
@@ -268,15 +264,22 @@ async fn group_notices_carry_their_users_operators_and_message_ids() {
     .await;
     assert_eq!(admin["sender"]["role"], "admin", "{admin}");
 
-    sim(
+    cause(
         &server,
+        &mut socket,
         "kick",
         json!({"operator": 20001, "group": 30001, "member": 20003}),
+        notice("group_decrease", "kick", 20003, 20001),
     )
     .await;
-    expect(&mut socket, notice("group_decrease", "kick", 20003, 20001)).await;
-    sim(&server, "leave", json!({"user": 20002, "group": 30001})).await;
-    expect(&mut socket, notice("group_decrease", "leave", 20002, 20002)).await;
+    cause(
+        &server,
+        &mut socket,
+        "leave",
+        json!({"user": 20002, "group": 30001}),
+        notice("group_decrease", "leave", 20002, 20002),
+    )
+    .await;
 
     // A join request approved by the admin 10001: `group_increase` `approve`.
     let asked = sim(
@@ -298,14 +301,11 @@ async fn group_notices_carry_their_users_operators_and_message_ids() {
     .await;
 
     // Kicked itself: `kick_me`.
-    sim(
+    cause(
         &server,
+        &mut socket,
         "kick",
         json!({"operator": 20001, "group": 30001, "member": 10002}),
-    )
-    .await;
-    expect(
-        &mut socket,
         notice("group_decrease", "kick_me", 10002, 20001),
     )
     .await;
@@ -386,17 +386,7 @@ async fn requests_friend_notices_and_private_messages() {
     .await;
 
     // A friend message and its recall.
-    sim(
-        &server,
-        "message",
-        json!({"from": 20001, "to": 10001, "text": "psst"}),
-    )
-    .await;
-    let message = expect(
-        &mut first,
-        json!({"message_type": "private", "sub_type": "friend", "user_id": 20001, "raw_message": "psst"}),
-    )
-    .await;
+    let message = cause(&server, &mut first, "message", json!({"from": 20001, "to": 10001, "text": "psst"}), json!({"message_type": "private", "sub_type": "friend", "user_id": 20001, "raw_message": "psst"})).await;
     assert_eq!(message["sender"]["nickname"], "Alice", "{message}");
     let sent = history(&server, "a=10001&b=20001").await;
     let last = sent.last().expect("a message");
@@ -411,43 +401,13 @@ async fn requests_friend_notices_and_private_messages() {
     expect(&mut first, recall).await;
 
     // A temporary session through group 30001.
-    sim(
-        &server,
-        "message",
-        json!({"from": 20003, "to": 10002, "group": 30001, "text": "temp"}),
-    )
-    .await;
-    let temp = expect(
-        &mut second,
-        json!({"message_type": "private", "sub_type": "group", "user_id": 20003, "group_id": 30001, "temp_source": 0}),
-    )
-    .await;
+    let temp = cause(&server, &mut second, "message", json!({"from": 20003, "to": 10002, "group": 30001, "text": "temp"}), json!({"message_type": "private", "sub_type": "group", "user_id": 20003, "group_id": 30001, "temp_source": 0})).await;
     assert_eq!(temp["sender"]["group_id"], 30001, "{temp}");
 
     // Pokes: a message that is only XLZ's poke code.
     let shake = "[Shake,name=戳一戳,Type=1,Id=1]";
-    sim(
-        &server,
-        "message",
-        json!({"from": 20001, "to": 10001, "text": shake}),
-    )
-    .await;
-    expect(
-        &mut first,
-        json!({"post_type": "notice", "notice_type": "notify", "sub_type": "poke", "user_id": 20001, "target_id": 10001}),
-    )
-    .await;
-    sim(
-        &server,
-        "message",
-        json!({"from": 20003, "group": 30001, "text": "[Shake,QQ=10002]"}),
-    )
-    .await;
-    expect(
-        &mut second,
-        json!({"notice_type": "notify", "sub_type": "poke", "group_id": 30001, "user_id": 20003, "target_id": 10002}),
-    )
-    .await;
+    cause(&server, &mut first, "message", json!({"from": 20001, "to": 10001, "text": shake}), json!({"post_type": "notice", "notice_type": "notify", "sub_type": "poke", "user_id": 20001, "target_id": 10001})).await;
+    cause(&server, &mut second, "message", json!({"from": 20003, "group": 30001, "text": "[Shake,QQ=10002]"}), json!({"notice_type": "notify", "sub_type": "poke", "group_id": 30001, "user_id": 20003, "target_id": 10002})).await;
 
     // An anonymous group message from 10001, as 10002 sees it.
     server
@@ -544,14 +504,11 @@ async fn own_messages_are_reported_only_when_asked_and_as_the_profile_does() {
     )
     .await;
     assert_eq!(sent["status"], "ok", "{sent}");
-    sim(
+    cause(
         &server,
+        &mut socket,
         "message",
         json!({"from": 20003, "group": 30001, "text": "theirs"}),
-    )
-    .await;
-    expect(
-        &mut socket,
         json!({"user_id": 20003, "raw_message": "theirs"}),
     )
     .await;
