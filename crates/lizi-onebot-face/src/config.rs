@@ -19,6 +19,36 @@ pub struct FaceConfig {
     pub reconnect_ms: u64,
     /// Interval of heartbeat meta events, in milliseconds.
     pub heartbeat_ms: u64,
+    /// How events carry `message` and `raw_message`.
+    pub message_format: MessageFormat,
+    /// Whether the account's own messages are reported (NapCat's `reportSelfMessage`).
+    pub report_self: bool,
+    /// Whether message ids die on restart and after 5000 messages, as NapCat's do.
+    pub forget_ids: bool,
+}
+
+/// How events carry messages (onebot.md §1.6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MessageFormat {
+    /// Segment arrays (NapCat's, Lagrange's and LLOneBot's default).
+    #[default]
+    Array,
+    /// CQ-code strings.
+    String,
+}
+
+impl std::str::FromStr for MessageFormat {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text.to_ascii_lowercase().as_str() {
+            "array" => Ok(MessageFormat::Array),
+            "string" => Ok(MessageFormat::String),
+            other => Err(format!(
+                "unknown OneBot message format `{other}` (expected `array` or `string`)"
+            )),
+        }
+    }
 }
 
 impl Default for FaceConfig {
@@ -30,6 +60,9 @@ impl Default for FaceConfig {
             reverse_urls: Vec::new(),
             reconnect_ms: 5000,
             heartbeat_ms: 30000,
+            message_format: MessageFormat::Array,
+            report_self: false,
+            forget_ids: false,
         }
     }
 }

@@ -13,7 +13,9 @@ use serde_json::{json, Value};
 use tokio::sync::watch;
 
 use crate::actions::{perform, unreadable};
-use crate::events::to_onebot;
+use crate::events::roles::Roles;
+use crate::events::{to_onebot, Lens};
+use crate::ids::MessageIds;
 use crate::FaceConfig;
 
 /// What the connections share.
@@ -21,6 +23,7 @@ pub(crate) struct Shared {
     pub backend: Arc<dyn Backend>,
     pub store: Arc<Store>,
     pub config: Arc<FaceConfig>,
+    pub ids: MessageIds,
 }
 
 /// What a connection carries.
@@ -131,13 +134,22 @@ async fn deliver<S: Sink<String> + Unpin>(
     reader: ReaderId,
     send: bool,
 ) -> Result<(), S::Error> {
+    let lens = Lens {
+        self_id: account,
+        ids: &shared.ids,
+        config: &shared.config,
+    };
     loop {
+        let mut roles = Roles::default();
         let batch = match shared.store.read(reader, 64) {
             Ok(Some(batch)) if !batch.events.is_empty() => batch,
             _ => return Ok(()),
         };
         for (offset, entry) in batch.events.iter().enumerate() {
-            if let Some(event) = to_onebot(entry, account).filter(|_| send) {
+            if let Some(mut event) = to_onebot(entry, &lens).filter(|_| send) {
+                roles
+                    .fill(shared.backend.as_ref(), account, &mut event)
+                    .await;
                 sink.send(event.to_string()).await?;
             }
             shared
@@ -152,7 +164,7 @@ async fn answer(shared: &Shared, account: Uin, text: &str) -> Value {
     let profile = shared.config.profile;
     match serde_json::from_str::<ActionRequest>(text) {
         Ok(request) => {
-            let response = perform(shared.backend.as_ref(), profile, Some(account), &request).await;
+            let response = perform(shared, Some(account), &request).await;
             profile.render(&response)
         }
         Err(_) => unreadable(profile, "the frame is not an action request"),

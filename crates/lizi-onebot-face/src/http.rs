@@ -135,7 +135,7 @@ async fn call(
         params,
         echo: None,
     };
-    let answer = perform(face.shared.backend.as_ref(), profile, self_id, &request).await;
+    let answer = perform(&face.shared, self_id, &request).await;
     json(profile.render(&answer))
 }
 

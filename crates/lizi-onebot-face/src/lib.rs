@@ -7,6 +7,8 @@
 //! - [`segments`]: OneBot message segments written as XLZ message text.
 //! - [`http`]: the HTTP API (`/:action`, GET or POST; query, form or JSON) with its token.
 //! - [`events`]: XLZ events from the store's event log as OneBot events.
+//! - [`ids`]: int32 message ids derived from the store's message `Seq`, stable across
+//!   restarts.
 //! - [`flag`]: the `flag` of a request event, answerable after a restart.
 //! - [`reverse`]: reverse WebSocket connections carrying events and actions.
 
@@ -16,6 +18,7 @@ mod connection;
 pub mod events;
 pub mod flag;
 pub mod http;
+pub mod ids;
 pub mod reverse;
 pub mod segments;
 
@@ -41,10 +44,12 @@ pub async fn start(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> JoinHandle<std::io::Result<()>> {
     let (stop, stopping) = watch::channel(false);
+    let ids = ids::MessageIds::new(store.clone(), config.profile, config.forget_ids);
     let shared = Arc::new(connection::Shared {
         backend,
         store,
         config: Arc::new(config),
+        ids,
     });
     let reverse = reverse::spawn(shared.clone(), stopping.clone()).await;
     tokio::spawn(async move {

@@ -140,6 +140,18 @@ pub(crate) fn select_one(
         .optional()?)
 }
 
+/// The message whose global `Seq` is `seq` in the database (a rowid lookup).
+pub(crate) fn select_by_seq(
+    connection: &Connection,
+    seq: i64,
+) -> Result<Option<MessageRow>, StoreError> {
+    let sql = format!("SELECT {COLUMNS} FROM messages WHERE seq = ?1");
+    Ok(connection
+        .prepare_cached(&sql)?
+        .query_row(params![seq], read_row)
+        .optional()?)
+}
+
 /// Up to `limit` messages of `conv` with a `Req` below `before`, newest first.
 pub(crate) fn select_page(
     connection: &Connection,
@@ -274,6 +286,21 @@ impl MessageCache {
         }
     }
 
+    /// The message in memory whose global `Seq` is `seq`, if it is (a scan: for messages
+    /// the database does not have yet, and for stores without a database).
+    fn find_seq(&self, seq: i64) -> Option<Arc<MessageRow>> {
+        let pending = self.pending.values().map(|(row, _)| row);
+        let recent = self.recent.values().map(|(row, _)| row);
+        pending.chain(recent).find(|row| row.seq == seq).cloned()
+    }
+
+    /// The highest global `Seq` of the messages in memory.
+    fn last_seq(&self) -> Option<i64> {
+        let pending = self.pending.values().map(|(row, _)| row.seq);
+        let recent = self.recent.values().map(|(row, _)| row.seq);
+        pending.chain(recent).max()
+    }
+
     /// Messages in memory: (pending, recent) counts and the recent ones' bytes.
     pub fn sizes(&self) -> (usize, usize, usize) {
         (self.pending.len(), self.recent.len(), self.recent_bytes)
@@ -303,6 +330,43 @@ impl Store {
             cache.remember(row.clone());
             row
         }))
+    }
+
+    /// The message whose global `Seq` is `seq`, in whichever conversation: an indexed
+    /// lookup in the database, the newer version in memory when it was written again.
+    pub fn message_by_seq(&self, seq: i64) -> Result<Option<Arc<MessageRow>>, StoreError> {
+        let found = match &self.reader {
+            Some(reader) => {
+                let connection = reader.lock().unwrap_or_else(PoisonError::into_inner);
+                select_by_seq(&connection, seq)?
+            }
+            None => None,
+        };
+        let mut cache = self.lock_messages();
+        Ok(match found {
+            Some(row) => Some(
+                cache
+                    .get(row.conv, row.req)
+                    .unwrap_or_else(|| Arc::new(row)),
+            ),
+            None => cache.find_seq(seq),
+        })
+    }
+
+    /// The highest global `Seq` of any stored message (0 when there is none).
+    pub fn last_message_seq(&self) -> Result<i64, StoreError> {
+        let stored: Option<i64> = match &self.reader {
+            Some(reader) => {
+                let connection = reader.lock().unwrap_or_else(PoisonError::into_inner);
+                let max = connection
+                    .prepare_cached("SELECT MAX(seq) FROM messages")?
+                    .query_row([], |row| row.get(0))?;
+                max
+            }
+            None => None,
+        };
+        let held = self.lock_messages().last_seq();
+        Ok(stored.max(held).unwrap_or(0))
     }
 
     /// Up to `limit` messages of `conv` with a `Req` below `before` (all when `None`),
@@ -383,6 +447,18 @@ mod tests {
         assert!(bytes <= one * 2);
         let conv = row(1, "").conv;
         assert!(cache.get(conv, 5).is_some() && cache.get(conv, 1).is_none());
+    }
+
+    #[test]
+    fn messages_in_memory_are_found_by_seq() {
+        let mut cache = MessageCache::new(1 << 20);
+        cache.hold(&[Op::Message(row(3, "c")), Op::Message(row(7, "g"))]);
+        assert_eq!(
+            cache.find_seq(7).map(|row| row.text.clone()),
+            Some("g".into())
+        );
+        assert!(cache.find_seq(5).is_none());
+        assert_eq!(cache.last_seq(), Some(7));
     }
 
     #[test]

@@ -374,6 +374,11 @@ async fn the_history_is_on_disk_with_a_cache_bounded_by_bytes() {
     assert!(store.message(conv, 50).unwrap().unwrap().recalled);
     assert!(store.message(conv, 101).unwrap().is_none());
     assert_eq!(store.messages_before(conv, None, 1000).unwrap().len(), 100);
+    // Found by global `Seq` too, from the database, the recalled version as written.
+    let by_seq = store.message_by_seq(50).unwrap().unwrap();
+    assert_eq!((by_seq.req, by_seq.recalled), (50, true));
+    assert!(store.message_by_seq(101).unwrap().is_none());
+    assert_eq!(store.last_message_seq().unwrap(), 100);
     store.close();
     let _ = std::fs::remove_dir_all(&dir);
 }

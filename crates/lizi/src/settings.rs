@@ -8,6 +8,7 @@ use anyhow::Context;
 use clap::Args;
 use lizi_api::{AllowRule, ApiConfig};
 use lizi_onebot::Profile;
+use lizi_onebot_face::config::MessageFormat;
 use lizi_onebot_face::FaceConfig;
 use lizi_sim::MessageLimits;
 use lizi_store::{Flush, LagPolicy, StoreConfig};
@@ -180,6 +181,18 @@ pub struct ServeArgs {
     /// Interval of OneBot heartbeat meta events, in milliseconds [default: 30000].
     #[arg(long, env = "LIZI_ONEBOT_HEARTBEAT_MS", value_name = "MS")]
     pub onebot_heartbeat_ms: Option<u64>,
+    /// How OneBot events carry messages: `array` (segments) or `string` (CQ codes)
+    /// [default: array].
+    #[arg(long, env = "LIZI_ONEBOT_MESSAGE_FORMAT", value_name = "FORMAT")]
+    pub onebot_message_format: Option<MessageFormat>,
+    /// Report the accounts' own messages to OneBot clients (NapCat's `reportSelfMessage`)
+    /// [default: off].
+    #[arg(long, env = "LIZI_ONEBOT_REPORT_SELF", value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
+    pub onebot_report_self: Option<bool>,
+    /// Forget OneBot message ids on restart and after 5000 messages, as NapCat does
+    /// [default: off].
+    #[arg(long, env = "LIZI_ONEBOT_FORGET_IDS", value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
+    pub onebot_forget_ids: Option<bool>,
 }
 
 /// A session idle limit: seconds, or never.
@@ -267,6 +280,9 @@ struct FileConfig {
     onebot_reverse_urls: Vec<String>,
     onebot_reconnect_ms: Option<u64>,
     onebot_heartbeat_ms: Option<u64>,
+    onebot_message_format: Option<String>,
+    onebot_report_self: Option<bool>,
+    onebot_forget_ids: Option<bool>,
 }
 
 /// Reads a value that parses from text (`flush = "normal"`).
@@ -434,6 +450,14 @@ impl Settings {
             (None, Some(name)) => name.parse().context("onebot_profile")?,
             (None, None) => Profile::NapCat,
         };
+        let onebot_message_format = match (args.onebot_message_format, file.onebot_message_format) {
+            (Some(format), _) => format,
+            (None, Some(name)) => name
+                .parse()
+                .map_err(anyhow::Error::msg)
+                .context("onebot_message_format")?,
+            (None, None) => MessageFormat::Array,
+        };
         let onebot_defaults = FaceConfig::default();
         let onebot_reverse_urls: Vec<String> = if args.onebot_reverse_urls.is_empty() {
             file.onebot_reverse_urls
@@ -467,6 +491,15 @@ impl Settings {
                     .onebot_heartbeat_ms
                     .or(file.onebot_heartbeat_ms)
                     .unwrap_or(onebot_defaults.heartbeat_ms),
+                message_format: onebot_message_format,
+                report_self: args
+                    .onebot_report_self
+                    .or(file.onebot_report_self)
+                    .unwrap_or(onebot_defaults.report_self),
+                forget_ids: args
+                    .onebot_forget_ids
+                    .or(file.onebot_forget_ids)
+                    .unwrap_or(onebot_defaults.forget_ids),
             },
             limits,
             listen: args

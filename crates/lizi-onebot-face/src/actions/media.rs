@@ -76,6 +76,7 @@ impl Call<'_> {
         &self,
         target: Target,
         message: &[Segment],
+        quote: &(dyn Fn(i64) -> Option<Code> + Sync),
     ) -> Result<String, Box<lizi_onebot::ActionResponse>> {
         let mut uploaded: Vec<(usize, textcode::Segment)> = Vec::new();
         for (index, segment) in message.iter().enumerate() {
@@ -94,7 +95,7 @@ impl Call<'_> {
                 .find(|(at, _)| *at == index)
                 .map(|(_, code)| code.clone())
         };
-        to_xlz_text_with(message, ready).map_err(|e| self.bad(e.0))
+        to_xlz_text_with(message, quote, ready).map_err(|e| self.bad(e.0))
     }
 
     /// The code that sends `source` as `media` to `target`.

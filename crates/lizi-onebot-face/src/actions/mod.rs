@@ -1,6 +1,10 @@
 //! OneBot actions carried out as lizi [`Request`]s through the [`Backend`] (`send_group_msg`
 //! is `/sendgroupmsg`), their answers turned into OneBot data. An action this face cannot
 //! do yet fails with a message saying so: never a fake `ok`.
+//!
+//! - [`messages`]: fetching, recalling and paging stored messages.
+
+mod messages;
 
 mod call;
 mod files;
@@ -17,6 +21,9 @@ use lizi_onebot::envelope::{split_action, Failure as Why};
 use lizi_onebot::{Action, ActionRequest, ActionResponse, ActionSpec, Message, Profile, ACTIONS};
 use serde_json::Value;
 
+use crate::connection::Shared;
+use crate::ids::{group_conv, private_conv};
+use crate::segments::reply_code;
 use call::{data, Account, Answer, Call};
 
 /// The actions this face carries out; every other action of the table fails saying so.
@@ -69,6 +76,15 @@ pub const SUPPORTED: &[&str] = &[
     "get_group_system_msg",
     "set_qq_profile",
     "get_online_clients",
+    "get_msg",
+    "delete_msg",
+    "get_forward_msg",
+    "get_group_msg_history",
+    "get_friend_msg_history",
+    "send_group_forward_msg",
+    "send_private_forward_msg",
+    "set_essence_msg",
+    "mark_msg_as_read",
 ];
 
 /// The README's list of supported actions: one Markdown row per [`SUPPORTED`] action, in
@@ -89,13 +105,14 @@ fn unsupported(profile: Profile, name: &str) -> ActionResponse {
 }
 
 /// Carries out one OneBot call for the account `self_id` (the first online account
-/// when `None`), answering with `profile`'s envelope fields and retcodes.
-pub async fn perform(
-    backend: &dyn Backend,
-    profile: Profile,
+/// when `None`), answering with the profile's envelope fields and retcodes.
+pub(crate) async fn perform(
+    shared: &Shared,
     self_id: Option<Uin>,
     request: &ActionRequest,
 ) -> ActionResponse {
+    let backend = shared.backend.as_ref();
+    let profile = shared.config.profile;
     let echo = request.echo.clone();
     let (name, _) = split_action(&request.action);
     if ActionSpec::find(name).is_some() && !SUPPORTED.contains(&name) {
@@ -106,7 +123,10 @@ pub async fn perform(
         Err(refused) => return *refused,
     };
     let answer = match account(backend, self_id).await {
-        Ok(account) => carry_out(backend, profile, &account, action).await,
+        Ok(account) => match messages::carry_out(shared, profile, account.uin, action).await {
+            Ok(answer) => answer,
+            Err(action) => carry_out(shared, profile, &account, action).await,
+        },
         Err(message) => Err(Box::new(profile.failed(Why::HandlerFailed, message))),
     };
     answer
@@ -154,22 +174,18 @@ async fn account(backend: &dyn Backend, wanted: Option<Uin>) -> Result<Account, 
     }
 }
 
-async fn carry_out(
-    backend: &dyn Backend,
-    profile: Profile,
-    account: &Account,
-    action: Action,
-) -> Answer {
+async fn carry_out(shared: &Shared, profile: Profile, account: &Account, action: Action) -> Answer {
+    let backend = shared.backend.as_ref();
     let failed = |message: String| Box::new(profile.failed(Why::HandlerFailed, message));
     let fromqq = account.uin;
     match action {
         Action::SendPrivateMsg(call) => {
             let target = Target::private(call.user_id, call.group_id);
-            send(backend, profile, fromqq, target, &call.message).await
+            send(shared, profile, fromqq, target, &call.message).await
         }
         Action::SendGroupMsg(call) => {
             send(
-                backend,
+                shared,
                 profile,
                 fromqq,
                 Target::Group(call.group_id),
@@ -190,7 +206,7 @@ async fn carry_out(
                     )))
                 }
             };
-            send(backend, profile, fromqq, target, &call.message).await
+            send(shared, profile, fromqq, target, &call.message).await
         }
         Action::GetLoginInfo(_) => data(LoginInfo {
             user_id: account.uin,
@@ -276,7 +292,7 @@ async fn carry_out(
 }
 
 /// Carries out a request whose success has no data (`null`).
-async fn done(backend: &dyn Backend, profile: Profile, request: Request) -> Answer {
+pub(crate) async fn done(backend: &dyn Backend, profile: Profile, request: Request) -> Answer {
     match backend.call(request).await {
         Ok(_) => Ok(Value::Null),
         Err(failure) => Err(Box::new(
@@ -303,7 +319,7 @@ impl Target {
 }
 
 async fn send(
-    backend: &dyn Backend,
+    shared: &Shared,
     profile: Profile,
     fromqq: Uin,
     target: Target,
@@ -316,11 +332,16 @@ async fn send(
         online: true,
     };
     let call = Call {
-        backend,
+        backend: shared.backend.as_ref(),
         profile,
         account: &account,
     };
-    let text = call.xlz_text(target, message).await?;
+    let quote = |id| shared.ids.find(id).ok().map(|row| reply_code(&row));
+    let text = call.xlz_text(target, message, &quote).await?;
+    let conv = match target {
+        Target::Group(group) => group_conv(group),
+        Target::Private(user) | Target::Temporary { user, .. } => private_conv(fromqq, user),
+    };
     let request = match target {
         Target::Group(togroup) => Request::SendGroupMsg(xlz::SendGroupMsg {
             fromqq,
@@ -338,33 +359,19 @@ async fn send(
             text,
         }),
     };
-    match backend.call(request).await {
-        Ok(Reply::Sent(receipt)) => data(MessageId {
-            message_id: message_id(fromqq, target, receipt.req, receipt.random),
-        }),
+    match shared.backend.call(request).await {
+        Ok(Reply::Sent(receipt)) => match shared.ids.of_message(conv, receipt.req) {
+            Some(message_id) => data(MessageId { message_id }),
+            None => Err(Box::new(profile.failed(
+                Why::HandlerFailed,
+                "the message was sent but is not in the history",
+            ))),
+        },
         Ok(_) => Err(Box::new(
             profile.failed(Why::HandlerFailed, "the backend sent no receipt"),
         )),
         Err(Failure { message, .. }) => Err(Box::new(profile.failed(Why::HandlerFailed, message))),
     }
-}
-
-/// A message's OneBot id: an int32 computed (FNV-1a) from the account, the conversation
-/// and the message's `req` and `random`, so the same message always gets the same id.
-pub(crate) fn message_id(account: Uin, target: Target, req: i64, random: i64) -> i64 {
-    let (kind, a, b) = match target {
-        Target::Group(group) => (1u64, group, 0),
-        Target::Private(user) => (2, user, 0),
-        Target::Temporary { group, user } => (3, group, user),
-    };
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for word in [account, kind, a, b, req as u64, random as u64] {
-        for byte in word.to_le_bytes() {
-            hash ^= u64::from(byte);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-    i64::from(hash as u32 as i32)
 }
 
 /// The envelope of a request that could not be read at all (bad JSON, wrong shape).
