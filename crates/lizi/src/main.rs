@@ -38,6 +38,8 @@ struct Cli {
 enum Command {
     /// Run the server (what a bare `lizi` does).
     Serve(ServeArgs),
+    /// Run scenario tests of a bot: `lizi test scenarios/ --bot "python3 bot.py"`.
+    Test(lizi::scenario::TestArgs),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -45,6 +47,7 @@ fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let args = match cli.command {
         Some(Command::Serve(args)) => args,
+        Some(Command::Test(args)) => std::process::exit(lizi::scenario::main(args)?),
         None => cli.serve,
     };
     let settings = Settings::resolve(args)?;
