@@ -58,7 +58,10 @@ pub fn main(args: TestArgs) -> anyhow::Result<i32> {
     };
     let mut chosen = Vec::new();
     for file in files {
-        let scenario = Scenario::load(&file).map_err(|e| e.to_string());
+        let scenario = Scenario::load(&file).map_err(|error| match error {
+            model::ScenarioError::Read { source, .. } => source.to_string(),
+            model::ScenarioError::Invalid { reason, .. } => reason,
+        });
         let name = scenario.as_ref().map(|s| s.name.as_str()).unwrap_or("");
         let wanted = args.filter.as_deref().map_or(true, |filter| {
             file.to_string_lossy().contains(filter) || name.contains(filter)
@@ -112,7 +115,10 @@ async fn run_all(
                 }
                 Err(error) => unreadable(&file, error),
             };
-            println!("{}", report::progress_line(&outcome));
+            let mut out = std::io::stdout().lock();
+            // A closed stdout (`| head`) must not stop the run: the exit status still tells.
+            let _ = writeln!(out, "{}", report::progress_line(&outcome));
+            let _ = out.flush();
             outcome
         }));
     }
