@@ -33,9 +33,9 @@ impl<'a> Matcher<'a> {
     }
 
     fn matches(&self, text: &str) -> bool {
-        self.text.map_or(true, |t| t == text)
-            && self.pattern.as_ref().map_or(true, |p| p.is_match(text))
-            && self.contains.map_or(true, |c| text.contains(c))
+        self.text.is_none_or(|t| t == text)
+            && self.pattern.as_ref().is_none_or(|p| p.is_match(text))
+            && self.contains.is_none_or(|c| text.contains(c))
     }
 
     /// `"pong"`, `something matching /p.ng/`, …

@@ -63,9 +63,10 @@ pub fn main(args: TestArgs) -> anyhow::Result<i32> {
             model::ScenarioError::Invalid { reason, .. } => reason,
         });
         let name = scenario.as_ref().map(|s| s.name.as_str()).unwrap_or("");
-        let wanted = args.filter.as_deref().map_or(true, |filter| {
-            file.to_string_lossy().contains(filter) || name.contains(filter)
-        });
+        let wanted = args
+            .filter
+            .as_deref()
+            .is_none_or(|filter| file.to_string_lossy().contains(filter) || name.contains(filter));
         if wanted {
             chosen.push((file, scenario));
         }
