@@ -370,3 +370,53 @@ async fn the_clock_moves_forward_and_a_mute_ends() {
     let (status, _) = server.sim("clock", json!({"advance_seconds": -5})).await;
     assert_eq!(status, 400);
 }
+
+/// Without a bot command, lizi listens on the scenario's `listen` address and runs the
+/// steps once a bot started elsewhere connects.
+#[test]
+fn a_bot_already_running_elsewhere_is_waited_for() {
+    if !python_available(false) {
+        return;
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("a free port")
+        .port();
+    let folder = common::temp_dir("running-bot");
+    std::fs::create_dir_all(&folder).expect("folder");
+    let scenario = folder.join("running.toml");
+    let text = format!(
+        "name = \"running bot\"\nlisten = \"127.0.0.1:{port}\"\n\n[[step]]\nsay = \"ping\"\nfrom = 20001\ngroup = 30001\n\n[[step]]\nexpect = \"message\"\ngroup = 30001\ntext = \"pong\"\nwithin_ms = 3000\n"
+    );
+    std::fs::write(&scenario, text).expect("scenario");
+    // The bot starts on its own, pointed at the fixed port, and tries again until lizi
+    // answers there.
+    let mut bot = Command::new("sh")
+        .args([
+            "-c",
+            "until python3 examples/xlz_echo_bot.py 2>/dev/null; do sleep 0.2; done",
+        ])
+        .current_dir(root())
+        .env("LIZI_URL", format!("http://127.0.0.1:{port}"))
+        .env("LIZI_ACCOUNT", "10001")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the bot starts");
+    let run = lizi_test(&[&scenario.to_string_lossy()], Duration::from_secs(60));
+    let _ = bot.kill();
+    let _ = bot.wait();
+    let _ = std::fs::remove_dir_all(&folder);
+    assert_eq!(run.code, Some(0), "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout
+            .contains(&format!("waiting for a bot at http://127.0.0.1:{port}")),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        masked(&run.stdout).ends_with("\n1 passed, 0 failed\n"),
+        "{}",
+        run.stdout
+    );
+}
