@@ -92,6 +92,16 @@ impl Bot {
         self.exit
     }
 
+    /// Waits until the bot exits; answers its exit status.
+    pub async fn wait_exit(&mut self) -> std::io::Result<ExitStatus> {
+        if let Some(status) = self.exit {
+            return Ok(status);
+        }
+        let status = self.child.wait().await?;
+        self.exit = Some(status);
+        Ok(status)
+    }
+
     /// Kills the bot's process group and waits for it; answers its output.
     pub async fn stop(mut self) -> Vec<String> {
         self.kill_group();

@@ -63,8 +63,6 @@ pub struct Scenario {
 #[serde(deny_unknown_fields)]
 struct RawScenario {
     name: Option<String>,
-    #[serde(default)]
-    description: String,
     account: Option<u64>,
     bot: Option<String>,
     world: Option<toml::Value>,
@@ -81,7 +79,7 @@ struct RawScenario {
 }
 
 fn default_ready_timeout() -> u64 {
-    10_000
+    30_000
 }
 
 fn default_within() -> u64 {
@@ -367,7 +365,6 @@ impl Scenario {
     /// Parses a scenario's text; `file` names it and anchors relative paths.
     pub fn parse(file: &Path, text: &str) -> Result<Scenario, String> {
         let raw: RawScenario = toml::from_str(text).map_err(|e| e.to_string())?;
-        let _ = raw.description;
         let folder = file.parent().unwrap_or(Path::new(""));
         let world = match raw.world {
             None => WorldFixture::default_world(),

@@ -295,12 +295,14 @@ async fn drive(scenario: &Scenario, mut run: Run, bot: &mut Bot) -> Result<(), F
         tokio::time::sleep(READY_POLL).await;
     }
     for step in &scenario.steps {
-        run_step(&mut run, step).await?;
-        if let Some(status) = bot.exited() {
-            return Err(Failure::new(format!(
-                "{}: the bot exited ({status})",
-                label(step)
-            )));
+        // A bot that exits fails the step at once, whatever the step waits for.
+        tokio::select! {
+            biased;
+            result = run_step(&mut run, step) => result?,
+            status = bot.wait_exit() => {
+                let status = status.map_or_else(|e| e.to_string(), |s| s.to_string());
+                return Err(Failure::new(format!("{}: the bot exited ({status})", label(step))));
+            }
         }
     }
     Ok(())
