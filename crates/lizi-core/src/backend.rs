@@ -77,6 +77,17 @@ pub enum ControlRequest {
     UploadFile(crate::sim_media::SimUpload),
     /// `files`: a read-only view of a group's folders and files.
     Files(crate::sim_media::SimFiles),
+    /// `clock`: the simulated clock moves forward.
+    Clock(SimClock),
+}
+
+/// `POST /sim/clock`: the simulated network's clock moves `advance_seconds` forward (a
+/// mute of ten minutes ends after `{"advance_seconds":600}`, without waiting).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SimClock {
+    /// Seconds to add to the simulated clock.
+    pub advance_seconds: u32,
 }
 
 /// `POST /sim/message`: `from` sends `text` to `to` (private), to `group`, or to `to`
@@ -152,6 +163,7 @@ impl ControlRequest {
                 Ok(ControlRequest::Message(message))
             }
             "world" => Ok(ControlRequest::World),
+            "clock" => Ok(ControlRequest::Clock(json_body("clock", body)?)),
             name if crate::sim_admin::ACTIONS.contains(&name) => {
                 crate::sim_admin::decode(name, body)
             }
@@ -199,6 +211,7 @@ impl ControlRequest {
             ControlRequest::SendPicture(_) => "send_picture",
             ControlRequest::UploadFile(_) => "upload_file",
             ControlRequest::Files(_) => "files",
+            ControlRequest::Clock(_) => "clock",
         }
     }
 }

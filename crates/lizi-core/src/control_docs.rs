@@ -57,6 +57,7 @@ pub const CONTROL_DOCS: &[ControlDoc] = &[
     doc("requests", true, "Pending friend and join requests and invitations.", "{}"),
     doc("send_picture", false, "A person sends a picture (base64) privately (`to`) or to a group (`group`).", r#"{"from":20001,"to":10001,"base64":"R0lGODlhAQABAAAAACw=","flash":false}"#),
     doc("upload_file", false, "A person uploads a file to a group (a group message with the file follows).", r#"{"from":20001,"group":30001,"name":"notes.txt","base64":"aGVsbG8=","folder":"/"}"#),
+    doc("clock", false, "The simulated clock moves `advance_seconds` forward (mutes end, times move on, without waiting); answers the simulated time.", r#"{"advance_seconds":600}"#),
     doc("files", true, "A group's files and folders.", r#"{"group":30001}"#),
 ];
 

@@ -24,7 +24,7 @@ use serde_json::json;
 
 use crate::backend::{Handled, SimBackend};
 use crate::error::SimError;
-use crate::world::{now, ConvKey, World};
+use crate::world::{ConvKey, World};
 
 pub use settings::{GroupSettings, Privilege};
 
@@ -59,38 +59,38 @@ impl SimBackend {
         let privilege = |from: Uin, gin, privilege, allow| {
             self.change(move |w| {
                 account(w, from)?;
-                done(w.set_privilege(from, gin, privilege, allow, now()))
+                done(w.set_privilege(from, gin, privilege, allow, self.now()))
             })
         };
         Ok(match request {
             R::SetGroupMgr(r) => self.change(|w| {
                 account(w, r.fromqq)?;
-                done(w.set_admin(r.fromqq, r.group, r.toqq, r.bemgr, now()))
+                done(w.set_admin(r.fromqq, r.group, r.toqq, r.bemgr, self.now()))
             }),
             R::KickGroupMember(r) => self.change(|w| {
                 account(w, r.fromqq)?;
                 let block = r.ignoreaddgrequest == Some(true);
-                done(w.kick(r.fromqq, r.group, r.toqq, block, now()))
+                done(w.kick(r.fromqq, r.group, r.toqq, block, self.now()))
             }),
             R::MuteGroupMember(r) => self.change(|w| {
                 account(w, r.fromqq)?;
-                done(w.mute(r.fromqq, r.group, r.toqq, r.time, now()))
+                done(w.mute(r.fromqq, r.group, r.toqq, r.time, self.now()))
             }),
             R::SetGroupWholeMute(r) => self.change(|w| {
                 account(w, r.fromqq)?;
-                done(w.set_whole_mute(r.fromqq, r.group, r.ismute, now()))
+                done(w.set_whole_mute(r.fromqq, r.group, r.ismute, self.now()))
             }),
             R::SetGroupCard(r) => self.change(|w| {
                 account(w, r.fromqq)?;
-                done(w.set_card(r.fromqq, r.togroup, r.toqq, &r.card, now()))
+                done(w.set_card(r.fromqq, r.togroup, r.toqq, &r.card, self.now()))
             }),
             R::ExitGroup(r) => self.change(|w| {
                 account(w, r.fromqq)?;
-                done(w.leave(r.fromqq, r.group, now()))
+                done(w.leave(r.fromqq, r.group, self.now()))
             }),
             R::DispGroup(r) => self.change(|w| {
                 account(w, r.fromqq)?;
-                done(w.dissolve(r.fromqq, r.group, now()))
+                done(w.dissolve(r.fromqq, r.group, self.now()))
             }),
             R::SetGroupPrivNewGroup(r) => privilege(r.fromqq, r.togroup, P::NewGroup, r.allow),
             R::SetGroupPrivNewTempSession(r) => {
@@ -122,7 +122,7 @@ impl SimBackend {
                 Ok((Reply::Done, Vec::new()))
             }),
             R::GetMuteTime(r) => self.read(|w| {
-                let left = w.mute_left(r.fromqq, r.group, now())?;
+                let left = w.mute_left(r.fromqq, r.group, self.now())?;
                 Ok(Reply::Text(left.to_string()))
             }),
             R::QueryGroupInfo(r) => {
@@ -130,12 +130,12 @@ impl SimBackend {
             }
             R::DeleteGroupMsg(r) => self.change(|w| {
                 account(w, r.fromqq)?;
-                done(w.recall_group(r.fromqq, r.group, r.req, r.random, now()))
+                done(w.recall_group(r.fromqq, r.group, r.req, r.random, self.now()))
             }),
             R::DeletePrivateMsg(r) => self.change(|w| {
                 account(w, r.fromqq)?;
                 let sent = Some(r.time);
-                done(w.recall_private(r.fromqq, r.toqq, r.req, r.random, sent, now()))
+                done(w.recall_private(r.fromqq, r.toqq, r.req, r.random, sent, self.now()))
             }),
             other => return Err(other),
         })
@@ -150,33 +150,35 @@ impl SimBackend {
         Ok(match request {
             C::Kick(r) => self.change(|w| {
                 anyone(w, r.operator)?;
-                ok(w.kick(r.operator, r.group, r.member, r.block, now()))
+                ok(w.kick(r.operator, r.group, r.member, r.block, self.now()))
             }),
             C::Mute(r) => self.change(|w| {
                 anyone(w, r.operator)?;
-                ok(w.mute(r.operator, r.group, r.member, r.seconds, now()))
+                ok(w.mute(r.operator, r.group, r.member, r.seconds, self.now()))
             }),
             C::Leave(r) => self.change(|w| {
                 anyone(w, r.user)?;
-                ok(w.leave(r.user, r.group, now()))
+                ok(w.leave(r.user, r.group, self.now()))
             }),
             C::SetCard(r) => self.change(|w| {
                 anyone(w, r.operator)?;
-                ok(w.set_card(r.operator, r.group, r.member, &r.card, now()))
+                ok(w.set_card(r.operator, r.group, r.member, &r.card, self.now()))
             }),
             C::SetAdmin(r) => self.change(|w| {
                 anyone(w, r.operator)?;
-                ok(w.set_admin(r.operator, r.group, r.member, r.admin, now()))
+                ok(w.set_admin(r.operator, r.group, r.member, r.admin, self.now()))
             }),
             C::RenameGroup(r) => self.change(|w| {
                 anyone(w, r.operator)?;
-                ok(w.rename_group(r.operator, r.group, &r.name, now()))
+                ok(w.rename_group(r.operator, r.group, &r.name, self.now()))
             }),
             C::Recall(r) => self.change(|w| {
                 anyone(w, r.user)?;
                 ok(match (r.group, r.to) {
-                    (Some(gin), _) => w.recall_group(r.user, gin, r.req, r.random, now()),
-                    (None, Some(to)) => w.recall_private(r.user, to, r.req, r.random, None, now()),
+                    (Some(gin), _) => w.recall_group(r.user, gin, r.req, r.random, self.now()),
+                    (None, Some(to)) => {
+                        w.recall_private(r.user, to, r.req, r.random, None, self.now())
+                    }
                     (None, None) => Err(SimError::Invalid(
                         "a recall needs `group` or `to`".to_owned(),
                     )),
@@ -184,9 +186,9 @@ impl SimBackend {
             }),
             C::WholeMute(r) => self.change(|w| {
                 anyone(w, r.operator)?;
-                ok(w.set_whole_mute(r.operator, r.group, r.mute, now()))
+                ok(w.set_whole_mute(r.operator, r.group, r.mute, self.now()))
             }),
-            C::GroupView(r) => self.read(|w| w.group_view(r.gin, now()).map(Reply::Json)),
+            C::GroupView(r) => self.read(|w| w.group_view(r.gin, self.now()).map(Reply::Json)),
             C::History(r) => self.read(|w| {
                 let conv = match (r.group, r.a, r.b) {
                     (Some(gin), _, _) => ConvKey::Group(gin),

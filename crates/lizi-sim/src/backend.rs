@@ -1,6 +1,7 @@
 //! [`SimBackend`]: the simulated network behind the [`Backend`] trait.
 
 use std::fmt;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 
 use lizi_core::backend::SimMessage;
@@ -35,6 +36,9 @@ pub struct SimBackend {
     world: Arc<Mutex<World>>,
     store: Arc<Store>,
     pub(crate) media: crate::media::MediaState,
+    /// Seconds the simulated clock is ahead of the system's (`/sim/clock`); kept in memory
+    /// only, so a restart puts the clock back to the system's.
+    clock_offset: AtomicI64,
 }
 
 impl fmt::Debug for SimBackend {
@@ -130,6 +134,7 @@ impl SimBackend {
             world,
             store,
             media: crate::media::MediaState::default(),
+            clock_offset: AtomicI64::new(0),
         }
     }
 
@@ -146,6 +151,18 @@ impl SimBackend {
     /// Every row of the world as a document.
     pub fn all_docs(&self) -> Vec<DocChange> {
         self.lock().all_docs()
+    }
+
+    /// The simulated time (unix seconds): the system's, plus what `/sim/clock` added.
+    pub fn now(&self) -> i64 {
+        now().saturating_add(self.clock_offset.load(Ordering::Relaxed))
+    }
+
+    /// Moves the simulated clock `seconds` forward; answers the new simulated time.
+    pub fn advance_clock(&self, seconds: u32) -> i64 {
+        self.clock_offset
+            .fetch_add(i64::from(seconds), Ordering::Relaxed);
+        self.now()
     }
 
     /// The store the world is saved in.
@@ -223,9 +240,9 @@ impl SimBackend {
         let (receipt, ticket) = self.act(|world| {
             world.online_account(from)?;
             if let (true, Target::Group(gin)) = (anonymous, target) {
-                return world.send_anonymous(from, gin, text, now(), random_id());
+                return world.send_anonymous(from, gin, text, self.now(), random_id());
             }
-            world.send(from, target, text, now(), random_id())
+            world.send(from, target, text, self.now(), random_id())
         })?;
         tracing::debug!(
             from,
@@ -245,7 +262,7 @@ impl SimBackend {
             | R::ResetEvent(_)
             | R::GetEvent(_)
             | R::GetEventV2(_) => Err(SimError::ApiLayer(request.path()).into()),
-            R::LoginQq(r) => self.change(|w| Ok((Reply::Done, w.login(r.logonqq, now())?))),
+            R::LoginQq(r) => self.change(|w| Ok((Reply::Done, w.login(r.logonqq, self.now())?))),
             R::LogoutQq(r) => {
                 self.change(|w| Ok((Reply::Done, w.logout(r.logonqq).map(|()| Vec::new())?)))
             }
@@ -307,7 +324,7 @@ impl SimBackend {
                     }
                 };
                 let (receipt, ticket) =
-                    match self.act(|w| w.send(from, target, &text, now(), random_id())) {
+                    match self.act(|w| w.send(from, target, &text, self.now(), random_id())) {
                         Ok(sent) => sent,
                         Err(failure) => return Ok(Err(failure)),
                     };
@@ -325,6 +342,11 @@ impl SimBackend {
                 Ok((reply, Some(ticket)))
             }
             ControlRequest::World => Ok((Reply::Json(self.lock().view()), None)),
+            ControlRequest::Clock(clock) => {
+                let now = self.advance_clock(clock.advance_seconds);
+                tracing::debug!(now, "sim: the clock moved forward");
+                Ok((Reply::Json(json!({"ret": "ok", "now": now})), None))
+            }
             other => return Err(other),
         })
     }

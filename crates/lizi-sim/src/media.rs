@@ -23,7 +23,6 @@ pub use model::{AvatarOf, FileEntry, FileKey};
 pub(crate) use state::MediaState;
 
 use crate::backend::{Handled, SimBackend};
-use crate::world::now;
 use pictures::{Chat, Upload};
 
 impl SimBackend {
@@ -58,7 +57,7 @@ impl SimBackend {
             R::UploadFile(r) => self.upload_file(r),
             R::NewGroupFolder(r) => self.change(|w| {
                 w.online_account(r.fromqq)?;
-                w.new_folder(r.fromqq, r.group, &r.folder, now())?;
+                w.new_folder(r.fromqq, r.group, &r.folder, self.now())?;
                 Ok((Reply::Done, Vec::new()))
             }),
             R::RenameGroupFolder(r) => self.change(|w| {
@@ -95,7 +94,7 @@ impl SimBackend {
             }),
             R::ForwardGroupFileToGroup(r) => self.change(|w| {
                 let events =
-                    w.forward_to_group(r.fromqq, r.fromgroup, r.togroup, &r.fileid, now())?;
+                    w.forward_to_group(r.fromqq, r.fromgroup, r.togroup, &r.fileid, self.now())?;
                 Ok((Reply::Done, events))
             }),
             R::ForwardGroupFileToFriend(r) => self.change(|w| {
@@ -104,13 +103,13 @@ impl SimBackend {
                     r.fromgroup,
                     r.toqq,
                     &r.fileid,
-                    now(),
+                    self.now(),
                 )?;
                 Ok((Reply::Sent(receipt), events))
             }),
             R::ForwardFriendFileToFriend(r) => self.change(|w| {
                 let (receipt, events) =
-                    w.forward_friend_file(r.logonqq, r.fromqq, r.toqq, &r.fileid, now())?;
+                    w.forward_friend_file(r.logonqq, r.fromqq, r.toqq, &r.fileid, self.now())?;
                 Ok((Reply::Sent(receipt), events))
             }),
             other => return Err(other),

@@ -13,7 +13,7 @@ use serde_json::json;
 use crate::backend::{Handled, SimBackend};
 use crate::error::SimError;
 use crate::notify::Notice;
-use crate::world::{now, pair, Friendship, Group, MemberState, Person, World};
+use crate::world::{pair, Friendship, Group, MemberState, Person, World};
 
 impl World {
     /// Adds a simulated user with a QQ number nobody has.
@@ -99,11 +99,12 @@ impl SimBackend {
             return Err(request);
         };
         let action = shape.action();
+        let now = self.now();
         Ok(self.change(|w| {
             let events = match &shape {
                 Shape::AddUser(user) => w.add_user(user).map(|()| Vec::new()),
-                Shape::AddGroup(group) => w.add_group(group, now()).map(|()| Vec::new()),
-                Shape::AddFriendship(friendship) => w.add_friendship(friendship, now()),
+                Shape::AddGroup(group) => w.add_group(group, now).map(|()| Vec::new()),
+                Shape::AddFriendship(friendship) => w.add_friendship(friendship, now),
             }?;
             let reply = Reply::Json(json!({"ret": "ok", "action": action, "events": events.len()}));
             Ok((reply, events))

@@ -17,7 +17,7 @@ use serde_json::json;
 use crate::backend::{Handled, SimBackend};
 use crate::error::SimError;
 use crate::messages::{random_id, Target};
-use crate::world::{now, Group, World};
+use crate::world::{Group, World};
 use cards::{music_card, CardKind};
 use requests::Verdict;
 
@@ -46,16 +46,17 @@ impl SimBackend {
                 w.online_account(r.fromqq)?;
                 let text = r.text.as_deref().unwrap_or_default();
                 let remark = r.remark.as_deref().unwrap_or_default();
-                let (_, events) = w.ask_friend(r.fromqq, r.toqq, text, remark, now())?;
+                let (_, events) = w.ask_friend(r.fromqq, r.toqq, text, remark, self.now())?;
                 Ok(done(events))
             }),
             R::AddGroup(r) => self.change(|w| {
                 w.online_account(r.fromqq)?;
                 let text = r.text.as_deref().unwrap_or_default();
-                Ok(done(w.ask_join(r.fromqq, r.togroup, text, now())?.1))
+                Ok(done(w.ask_join(r.fromqq, r.togroup, text, self.now())?.1))
             }),
             R::SetFriendAddRequest(r) => self.change(|w| {
-                let events = w.answer_friend_as_account(r.fromqq, r.qq, r.seq, r.op == 1, now())?;
+                let events =
+                    w.answer_friend_as_account(r.fromqq, r.qq, r.seq, r.op == 1, self.now())?;
                 Ok(done(events))
             }),
             R::SetGroupAddRequest(r) => self.change(|w| {
@@ -74,12 +75,12 @@ impl SimBackend {
                     verdict,
                     invite,
                     reason,
-                    now(),
+                    self.now(),
                 )?;
                 Ok(done(events))
             }),
             R::DeleteFriend(r) => {
-                self.change(|w| Ok(done(w.delete_friend(r.fromqq, r.toqq, now())?)))
+                self.change(|w| Ok(done(w.delete_friend(r.fromqq, r.toqq, self.now())?)))
             }
             R::SetFriendIgnMsg(r) => self.change(|w| {
                 w.set_friend_flag(r.fromqq, r.toqq, |side| side.ignore = r.ignore)?;
@@ -91,16 +92,16 @@ impl SimBackend {
             }),
             R::SetNickname(r) => self.change(|w| {
                 w.online_account(r.fromqq)?;
-                Ok(done(w.set_nickname(r.fromqq, &r.nickname, now())?))
+                Ok(done(w.set_nickname(r.fromqq, &r.nickname, self.now())?))
             }),
             R::SetSignat(r) => self.change(|w| {
                 w.online_account(r.fromqq)?;
-                Ok(done(w.set_signature(r.fromqq, &r.signature, now())?))
+                Ok(done(w.set_signature(r.fromqq, &r.signature, self.now())?))
             }),
-            R::UpdateData(r) => self.change(|w| Ok(done(w.update_data(&r, now())?))),
+            R::UpdateData(r) => self.change(|w| Ok(done(w.update_data(&r, self.now())?))),
             R::GetSignat(r) => self.read(|w| w.signature_of(r.fromqq, r.toqq).map(Reply::Text)),
             R::QueryUserInfo(r) => self.read(|w| {
-                let info = w.user_info(r.logonqq, r.qq, now())?;
+                let info = w.user_info(r.logonqq, r.qq, self.now())?;
                 Ok(Reply::User(Box::new(info)))
             }),
             R::SetOnlineState(r) => self.change(|w| {
@@ -114,11 +115,16 @@ impl SimBackend {
             }),
             R::SendLike(r) => self.change(|w| {
                 w.online_account(r.fromqq)?;
-                Ok(done(w.like(r.fromqq, r.toqq, now())?))
+                Ok(done(w.like(r.fromqq, r.toqq, self.now())?))
             }),
             R::SendInputStatus(r) => self.change(|w| {
                 let status = r.status.unwrap_or(1);
-                Ok(done(w.input_status(r.logonqq, r.toqq, status, now())?))
+                Ok(done(w.input_status(
+                    r.logonqq,
+                    r.toqq,
+                    status,
+                    self.now(),
+                )?))
             }),
             R::CallFriend(r) => self.read(|w| {
                 w.call_friend(r.logonqq, r.toqq)?;
@@ -175,7 +181,7 @@ impl SimBackend {
             }
             R::SendFreePackage(r) => self.change(|w| {
                 let (receipt, events) =
-                    w.send_gift(r.fromqq, r.group, r.toqq, r.pkgid, now(), random_id())?;
+                    w.send_gift(r.fromqq, r.group, r.toqq, r.pkgid, self.now(), random_id())?;
                 Ok((Reply::Sent(receipt), events))
             }),
             R::GetGroupHb(r) => {
@@ -215,7 +221,8 @@ impl SimBackend {
                     "card messages cannot be sent anonymously (group {gin})"
                 )));
             }
-            let (receipt, events) = w.send_card(from, target, kind, payload, now(), random_id())?;
+            let (receipt, events) =
+                w.send_card(from, target, kind, payload, self.now(), random_id())?;
             Ok((Reply::Sent(receipt), events))
         })
     }
@@ -239,38 +246,38 @@ impl SimBackend {
         match action {
             S::FriendRequest(r) => self.change(|w| {
                 let text = r.text.as_deref().unwrap_or_default();
-                let (n, events) = w.ask_friend(r.from, r.to, text, "", now())?;
+                let (n, events) = w.ask_friend(r.from, r.to, text, "", self.now())?;
                 Ok((seq(n), events))
             }),
             S::JoinRequest(r) => self.change(|w| {
                 let text = r.text.as_deref().unwrap_or_default();
-                let (n, events) = w.ask_join(r.from, r.group, text, now())?;
+                let (n, events) = w.ask_join(r.from, r.group, text, self.now())?;
                 Ok((seq(n), events))
             }),
             S::Invite(r) => self.change(|w| {
-                let (n, events) = w.invite(r.from, r.to, r.group, now())?;
+                let (n, events) = w.invite(r.from, r.to, r.group, self.now())?;
                 Ok((seq(n), events))
             }),
             S::Answer(r) => self.change(|w| {
                 let reason = r.reason.as_deref().unwrap_or_default();
                 Ok((
                     ok(),
-                    w.answer_as_user(r.user, r.seq, r.accept, reason, now())?,
+                    w.answer_as_user(r.user, r.seq, r.accept, reason, self.now())?,
                 ))
             }),
             S::SetNickname(r) => {
-                self.change(|w| Ok((ok(), w.set_nickname(r.user, &r.nickname, now())?)))
+                self.change(|w| Ok((ok(), w.set_nickname(r.user, &r.nickname, self.now())?)))
             }
             S::SetSignature(r) => {
-                self.change(|w| Ok((ok(), w.set_signature(r.user, &r.signature, now())?)))
+                self.change(|w| Ok((ok(), w.set_signature(r.user, &r.signature, self.now())?)))
             }
-            S::Like(r) => self.change(|w| Ok((ok(), w.like(r.from, r.to, now())?))),
+            S::Like(r) => self.change(|w| Ok((ok(), w.like(r.from, r.to, self.now())?))),
             S::RedPacket(r) => self.change(|w| {
-                let (id, events) = w.send_red_packet(&r, now(), random_id())?;
+                let (id, events) = w.send_red_packet(&r, self.now(), random_id())?;
                 Ok((Reply::Json(json!({ "ret": "ok", "id": id })), events))
             }),
             S::Bundle(r) => self.change(|w| {
-                let resid = w.make_bundle(&r.messages, now())?;
+                let resid = w.make_bundle(&r.messages, self.now())?;
                 Ok((
                     Reply::Json(json!({ "ret": "ok", "resid": resid })),
                     Vec::new(),

@@ -2,6 +2,7 @@
 
 pub mod fd_limit;
 pub mod folder;
+pub mod scenario;
 pub mod settings;
 
 use std::future::Future;
@@ -42,6 +43,12 @@ impl App {
     /// nothing, when another process holds the folder.
     pub async fn open(settings: Settings) -> anyhow::Result<App> {
         let fixture = load_fixture(&settings)?;
+        App::open_with(settings, &fixture).await
+    }
+
+    /// Like [`App::open`], with the world `fixture` for an empty folder in place of the
+    /// one the settings name.
+    pub async fn open_with(settings: Settings, fixture: &WorldFixture) -> anyhow::Result<App> {
         let folder = match settings.store.flush {
             Flush::Memory => None,
             _ => Some(folder::claim(&settings.store.dir)?),
@@ -52,7 +59,7 @@ impl App {
         }
         let store = Store::open(settings.store.clone())
             .with_context(|| format!("opening the data folder {}", settings.data.display()))?;
-        let (backend, source) = SimBackend::open(store.clone(), &fixture)
+        let (backend, source) = SimBackend::open(store.clone(), fixture)
             .await
             .context("loading the simulated world")?;
         backend.set_message_limits(settings.limits);

@@ -37,14 +37,17 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Run the server (what a bare `lizi` does).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
+    /// Run scenario tests of a bot: `lizi test scenarios/ --bot "python3 bot.py"`.
+    Test(lizi::scenario::TestArgs),
 }
 
 fn main() -> anyhow::Result<()> {
     return_freed_memory_at_once();
     let cli = Cli::parse();
     let args = match cli.command {
-        Some(Command::Serve(args)) => args,
+        Some(Command::Serve(args)) => *args,
+        Some(Command::Test(args)) => std::process::exit(lizi::scenario::main(args)?),
         None => cli.serve,
     };
     let settings = Settings::resolve(args)?;

@@ -13,7 +13,7 @@ use super::files::NewFile;
 use super::model::ROOT;
 use super::state::NewBlob;
 use crate::backend::{Handled, SimBackend};
-use crate::world::{now, World};
+use crate::world::World;
 
 impl SimBackend {
     /// Stores `bytes` and adds them to `gin` as `name`, uploaded by `from`.
@@ -31,7 +31,9 @@ impl SimBackend {
             md5: blob.hash.clone(),
             size: blob.info.size,
         };
-        self.act_blob(&blob, |w| w.add_group_file(from, gin, folder, file, now()))
+        self.act_blob(&blob, |w| {
+            w.add_group_file(from, gin, folder, file, self.now())
+        })
     }
 
     /// `/uploadfile`: checks the rules, answers `OK`, then reads the file and adds it.

@@ -17,7 +17,7 @@ use crate::backend::{Handled, SimBackend};
 use crate::error::SimError;
 use crate::messages::{random_id, Target};
 use crate::notify::Notice;
-use crate::world::{now, World};
+use crate::world::World;
 
 /// Event type: a group's avatar changed (wire.md §7).
 const GROUP_AVATAR_CHANGED: i64 = 34;
@@ -125,7 +125,8 @@ impl SimBackend {
             w.avatars.insert(owner, blob.hash.clone());
             let events = match group {
                 Some(gin) => {
-                    let notice = Notice::new(GROUP_AVATAR_CHANGED, uin, uin, now()).in_group(gin);
+                    let notice =
+                        Notice::new(GROUP_AVATAR_CHANGED, uin, uin, self.now()).in_group(gin);
                     w.notify_group(gin, &notice, &[])
                 }
                 None => Vec::new(),
@@ -185,7 +186,7 @@ impl SimBackend {
         let code = with_url(code, self.media_url(&blob.hash));
         let text = textcode::print(&[Segment::Code(code)]);
         let (receipt, ticket) = self.act_blob(&blob, |w| {
-            w.send(picture.from, target, &text, now(), random_id())
+            w.send(picture.from, target, &text, self.now(), random_id())
         })?;
         let reply = Reply::Json(json!({
             "req": receipt.req,
