@@ -19,6 +19,15 @@ pub struct FaceConfig {
     pub reconnect_ms: u64,
     /// Interval of heartbeat meta events, in milliseconds.
     pub heartbeat_ms: u64,
+    /// URLs every event is POSTed to (HTTP POST, with quick operations).
+    pub post_urls: Vec<String>,
+    /// The secret of the `X-Signature` HMAC of POSTed events, if any.
+    pub secret: Option<String>,
+    /// Timeout of one event POST, in milliseconds.
+    pub post_timeout_ms: u64,
+    /// NapCat's behaviour: a transport skips what arrived while it was not connected,
+    /// instead of catching up.
+    pub drop_while_disconnected: bool,
 }
 
 impl Default for FaceConfig {
@@ -30,6 +39,10 @@ impl Default for FaceConfig {
             reverse_urls: Vec::new(),
             reconnect_ms: 5000,
             heartbeat_ms: 30000,
+            post_urls: Vec::new(),
+            secret: None,
+            post_timeout_ms: 5000,
+            drop_while_disconnected: false,
         }
     }
 }
