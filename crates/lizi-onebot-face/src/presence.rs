@@ -81,6 +81,9 @@ pub(crate) async fn refresh(shared: &Shared) -> Vec<Uin> {
     uins
 }
 
+/// Starts one account's connections; answers their tasks.
+pub(crate) type StartAccount = fn(&Arc<Shared>, Uin, &watch::Receiver<bool>) -> Vec<JoinHandle<()>>;
+
 /// Starts, for each framework account, one task per configured reverse URL and POST URL
 /// (`start` opens its cursor before returning, so no event after startup is missed), then
 /// keeps watching the account set for accounts added later; the returned task ends, once
@@ -88,7 +91,7 @@ pub(crate) async fn refresh(shared: &Shared) -> Vec<Uin> {
 pub(crate) async fn supervise(
     shared: Arc<Shared>,
     stopping: watch::Receiver<bool>,
-    start: fn(&Arc<Shared>, Uin, &watch::Receiver<bool>) -> Vec<JoinHandle<()>>,
+    start: StartAccount,
 ) -> JoinHandle<()> {
     let mut known = BTreeSet::new();
     let mut tasks = Vec::new();
