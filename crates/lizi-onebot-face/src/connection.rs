@@ -3,7 +3,6 @@
 //! with their `echo`. The reverse client and the forward server both run it.
 
 use std::collections::HashSet;
-use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -47,6 +46,18 @@ impl Shared {
             faults: Faults::default(),
             counters: Counters::default(),
             forward_names: Mutex::new(HashSet::new()),
+        }
+    }
+
+    /// Opens (or resumes) the named cursor of one connection; `None`, logged, when the
+    /// store cannot.
+    pub fn open_cursor(&self, name: &str) -> Option<ReaderId> {
+        match self.store.open_reader(Some(name)) {
+            Ok(reader) => Some(reader),
+            Err(error) => {
+                tracing::error!(name, "opening the event cursor failed: {error}");
+                None
+            }
         }
     }
 
@@ -114,23 +125,6 @@ pub(crate) fn unix_now() -> u64 {
 /// yields a text frame's text, `None` for other frames, and ends when the connection does.
 pub(crate) async fn serve<S, R>(
     shared: &Shared,
-    sink: S,
-    stream: R,
-    link: Link,
-    stopping: &mut watch::Receiver<bool>,
-) -> End
-where
-    S: Sink<String> + Unpin,
-    R: Stream<Item = Option<String>> + Unpin,
-{
-    shared.faults.open.fetch_add(1, Ordering::Relaxed);
-    let end = run(shared, sink, stream, link, stopping).await;
-    shared.faults.open.fetch_sub(1, Ordering::Relaxed);
-    end
-}
-
-async fn run<S, R>(
-    shared: &Shared,
     mut sink: S,
     mut stream: R,
     link: Link,
@@ -140,6 +134,7 @@ where
     S: Sink<String> + Unpin,
     R: Stream<Item = Option<String>> + Unpin,
 {
+    let _open = shared.faults.opened();
     let Link { account, role, .. } = link;
     let events = role != Role::Api;
     let mut closings = shared.faults.closings();

@@ -73,9 +73,24 @@ impl Faults {
         take(&self.duplicate_events)
     }
 
+    /// Counts a connection open until the guard is dropped.
+    pub fn opened(&self) -> OpenConnection<'_> {
+        self.open.fetch_add(1, Ordering::Relaxed);
+        OpenConnection(&self.open)
+    }
+
     /// A receiver that changes when every connection is to close.
     pub fn closings(&self) -> watch::Receiver<u64> {
         self.closing.subscribe()
+    }
+}
+
+/// An open connection, counted until dropped.
+pub(crate) struct OpenConnection<'a>(&'a AtomicUsize);
+
+impl Drop for OpenConnection<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
     }
 }
 

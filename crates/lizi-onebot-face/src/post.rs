@@ -96,12 +96,8 @@ pub(crate) fn start(
     };
     let mut tasks = Vec::new();
     for url in &shared.config.post_urls {
-        let reader = match shared.store.open_reader(Some(&reader_name(url, account))) {
-            Ok(reader) => reader,
-            Err(error) => {
-                tracing::error!(%url, "opening the event cursor failed: {error}");
-                continue;
-            }
+        let Some(reader) = shared.open_cursor(&reader_name(url, account)) else {
+            continue;
         };
         let poster = Poster {
             shared: shared.clone(),

@@ -4,9 +4,10 @@
 //! `online:false` and a `bot_offline` notice goes out when an account goes offline.
 //!
 //! The account set is polled through the [`Backend`](lizi_core::Backend) (`/getlogonqq`)
-//! every [`POLL`], and at once when the event log grows: a login writes an event, but a
-//! logout writes none, so only asking catches it. The answer is an in-memory list read
-//! under the world's lock, cheap at that rate.
+//! every [`POLL`] rather than read from the event log: a login writes an event, but a
+//! logout writes none, so only asking catches both. The answer is an in-memory list read
+//! under the world's lock, cheap at that rate, and the poll does not grow with the event
+//! rate.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -101,11 +102,9 @@ pub(crate) async fn supervise(
     }
     tokio::spawn(async move {
         let mut stopped = stopping.clone();
-        let mut head = shared.store.watch();
         loop {
             tokio::select! {
                 _ = tokio::time::sleep(POLL) => {}
-                changed = head.changed() => if changed.is_err() { break },
                 _ = until_stopping(&mut stopped) => break,
             }
             for account in refresh(&shared).await {

@@ -67,12 +67,8 @@ pub(crate) fn start(
 ) -> Vec<JoinHandle<()>> {
     let mut tasks = Vec::new();
     for url in &shared.config.reverse_urls {
-        let reader = match shared.store.open_reader(Some(&reader_name(url, account))) {
-            Ok(reader) => reader,
-            Err(error) => {
-                tracing::error!(%url, "opening the event cursor failed: {error}");
-                continue;
-            }
+        let Some(reader) = shared.open_cursor(&reader_name(url, account)) else {
+            continue;
         };
         tasks.push(tokio::spawn(keep_connected(
             shared.clone(),

@@ -221,7 +221,15 @@ async fn events_are_posted_signed_and_quick_operations_are_carried_out() {
     })
     .await;
     assert!(server.metric("lizi_onebot_posted_total").await >= 4);
-    assert!(server.metric("lizi_onebot_quick_operations_total").await >= 3);
+    // Counted once the action has answered, a moment after its effect shows.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while server.metric("lizi_onebot_quick_operations_total").await < 3 {
+        assert!(
+            Instant::now() < deadline,
+            "the quick operations were not counted"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 }
 
 fn delete_or_approve(event: &Value, self_id: &str) -> Option<Value> {
@@ -669,19 +677,7 @@ async fn next_heartbeat<S>(socket: &mut S) -> Value
 where
     S: futures_util::Stream<Item = Result<Message, tokio_tungstenite::tungstenite::Error>> + Unpin,
 {
-    loop {
-        let frame = tokio::time::timeout(Duration::from_secs(20), socket.next())
-            .await
-            .expect("a frame in time")
-            .expect("open")
-            .expect("frame");
-        if let Message::Text(text) = frame {
-            let value: Value = serde_json::from_str(text.as_str()).expect("JSON");
-            if value["meta_event_type"] == "heartbeat" {
-                return value;
-            }
-        }
-    }
+    common::ws_frames::next_json_where(socket, |v| v["meta_event_type"] == "heartbeat").await
 }
 
 #[tokio::test]
