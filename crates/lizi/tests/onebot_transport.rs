@@ -726,3 +726,75 @@ async fn bad_fault_bodies_are_refused_naming_the_field() {
         "{fault}"
     );
 }
+
+// ----- settings -----
+
+#[test]
+fn the_transport_settings_are_config_file_keys_and_flags() {
+    let scratch = Scratch::new("ob-settings");
+    let config = scratch.write(
+        "lizi.toml",
+        "onebot_post_urls = [\"http://127.0.0.1:9/hook\"]\nonebot_secret = \"s\"\n\
+         onebot_post_timeout_ms = 700\nonebot_drop_while_disconnected = true\n",
+    );
+    let args = lizi::ServeArgs {
+        config: Some(config.into()),
+        data: Some(scratch.path("data")),
+        ..Default::default()
+    };
+    let onebot = Settings::resolve(args.clone()).expect("settings").onebot;
+    assert_eq!(onebot.post_urls, ["http://127.0.0.1:9/hook"]);
+    assert_eq!(onebot.secret.as_deref(), Some("s"));
+    assert_eq!(onebot.post_timeout_ms, 700);
+    assert!(onebot.drop_while_disconnected);
+    let flags = lizi::ServeArgs {
+        onebot_post_timeout_ms: Some(900),
+        onebot_drop_while_disconnected: Some(false),
+        ..args.clone()
+    };
+    let onebot = Settings::resolve(flags).expect("settings").onebot;
+    assert_eq!(onebot.post_timeout_ms, 900);
+    assert!(!onebot.drop_while_disconnected);
+    let bad = lizi::ServeArgs {
+        onebot_post_urls: vec!["ftp://127.0.0.1/".into()],
+        ..args
+    };
+    let error = Settings::resolve(bad).expect_err("an ftp URL").to_string();
+    assert!(error.contains("ftp://127.0.0.1/"), "{error}");
+}
+
+/// The binary POSTs signed events to the URL and with the secret from its environment.
+#[tokio::test]
+async fn the_binary_posts_to_the_url_and_with_the_secret_of_its_environment() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let url = format!("http://{}/hook", listener.local_addr().expect("addr"));
+    let mut posts = receiver(listener, |_, _| None);
+    let scratch = Scratch::new("ob-env");
+    let data = scratch.data();
+    let mut lizi = Lizi::spawn(
+        &scratch.0,
+        &["--listen", "127.0.0.1:0", "--data", &data],
+        &[
+            ("LIZI_ONEBOT_POST_URLS", &url),
+            ("LIZI_ONEBOT_SECRET", "env-secret"),
+        ],
+    );
+    let port = lizi.port();
+    let body = json!({"from": 20001, "group": 30001, "text": "from the binary"});
+    let response = reqwest::Client::new()
+        .post(format!("http://127.0.0.1:{port}/sim/message"))
+        .json(&body)
+        .send()
+        .await
+        .expect("message");
+    assert_eq!(response.status().as_u16(), 200);
+    let (headers, event) = next_message(&mut posts).await;
+    assert_eq!(event["raw_message"], "from the binary", "{event}");
+    let signature = headers["x-signature"].to_str().expect("text");
+    let mut mac = Hmac::<sha1::Sha1>::new_from_slice(b"env-secret").expect("key");
+    mac.update(event.to_string().as_bytes());
+    let digest = signature.strip_prefix("sha1=").expect("sha1=");
+    mac.verify_slice(&hex(digest))
+        .expect("signed with the secret");
+    lizi.terminate();
+}
