@@ -138,8 +138,9 @@ fn receiver(listener: TcpListener, answer: Answer) -> mpsc::UnboundedReceiver<Po
     received
 }
 
-/// The next POSTed message event for 10001.
-async fn next_message(posts: &mut mpsc::UnboundedReceiver<Posted>) -> (HeaderMap, Value) {
+/// The next POSTed message event for 10001: its headers, and its body as parsed and as
+/// sent.
+async fn next_posted(posts: &mut mpsc::UnboundedReceiver<Posted>) -> (HeaderMap, Value, String) {
     loop {
         let (headers, body) = tokio::time::timeout(Duration::from_secs(20), posts.recv())
             .await
@@ -147,9 +148,25 @@ async fn next_message(posts: &mut mpsc::UnboundedReceiver<Posted>) -> (HeaderMap
             .expect("receiver running");
         let event: Value = serde_json::from_str(&body).expect("the body is JSON");
         if event["post_type"] == "message" && event["self_id"] == 10001 {
-            return (headers, event);
+            return (headers, event, body);
         }
     }
+}
+
+/// The next POSTed message event for 10001, with its headers.
+async fn next_message(posts: &mut mpsc::UnboundedReceiver<Posted>) -> (HeaderMap, Value) {
+    let (headers, event, _) = next_posted(posts).await;
+    (headers, event)
+}
+
+/// Asserts that `headers` carry the HMAC-SHA1 of `body` with `secret`.
+fn assert_signed(headers: &HeaderMap, body: &str, secret: &str) {
+    let signature = headers["x-signature"].to_str().expect("text");
+    let digest = signature.strip_prefix("sha1=").expect("sha1=");
+    let mut mac = Hmac::<sha1::Sha1>::new_from_slice(secret.as_bytes()).expect("key");
+    mac.update(body.as_bytes());
+    mac.verify_slice(&hex(digest))
+        .expect("X-Signature is the HMAC-SHA1 of the body");
 }
 
 fn hex(text: &str) -> Vec<u8> {
@@ -183,17 +200,12 @@ async fn events_are_posted_signed_and_quick_operations_are_carried_out() {
     .await;
 
     say(&server, 20002, "plain").await;
-    let (headers, event) = next_message(&mut posts).await;
+    let (headers, event, body) = next_posted(&mut posts).await;
     assert_eq!(event["raw_message"], "plain", "{event}");
     assert_eq!(event["group_id"], 30001);
     assert_eq!(headers["content-type"], "application/json");
     assert_eq!(headers["x-self-id"], "10001");
-    let signature = headers["x-signature"].to_str().expect("text");
-    let digest = signature.strip_prefix("sha1=").expect("sha1=");
-    let mut mac = Hmac::<sha1::Sha1>::new_from_slice(b"s3cret").expect("key");
-    mac.update(event.to_string().as_bytes());
-    mac.verify_slice(&hex(digest))
-        .expect("X-Signature is the HMAC-SHA1 of the body");
+    assert_signed(&headers, &body, "s3cret");
 
     say(&server, 20001, "reply please").await;
     until_view(
@@ -788,13 +800,8 @@ async fn the_binary_posts_to_the_url_and_with_the_secret_of_its_environment() {
         .await
         .expect("message");
     assert_eq!(response.status().as_u16(), 200);
-    let (headers, event) = next_message(&mut posts).await;
+    let (headers, event, body) = next_posted(&mut posts).await;
     assert_eq!(event["raw_message"], "from the binary", "{event}");
-    let signature = headers["x-signature"].to_str().expect("text");
-    let mut mac = Hmac::<sha1::Sha1>::new_from_slice(b"env-secret").expect("key");
-    mac.update(event.to_string().as_bytes());
-    let digest = signature.strip_prefix("sha1=").expect("sha1=");
-    mac.verify_slice(&hex(digest))
-        .expect("signed with the secret");
+    assert_signed(&headers, &body, "env-secret");
     lizi.terminate();
 }
