@@ -74,7 +74,8 @@ pub async fn dispatch(
     match path.as_str() {
         "/health" => return health(&state.log),
         "/openapi.json" => {
-            let document = crate::openapi::document(state.config.key_access);
+            let extra = state.extension.as_ref().map_or(&[][..], |e| e.docs());
+            let document = crate::openapi::document(state.config.key_access, extra);
             return with(StatusCode::OK, "application/json", document.to_string());
         }
         media if media.starts_with(crate::media::MEDIA_PREFIX) => {
@@ -88,11 +89,11 @@ pub async fn dispatch(
         }
         "/lizi/status" => return crate::console::status(&state),
         "/metrics" => {
-            return with(
-                StatusCode::OK,
-                "text/plain; version=0.0.4",
-                state.metrics.render(&state.log),
-            )
+            let mut text = state.metrics.render(&state.log);
+            if let Some(extension) = &state.extension {
+                text.push_str(&extension.metrics());
+            }
+            return with(StatusCode::OK, "text/plain; version=0.0.4", text);
         }
         _ => {}
     }
@@ -114,6 +115,9 @@ pub async fn dispatch(
         } else {
             body
         };
+        if let Some(response) = extended_control(&state, &method, action, &body) {
+            return response;
+        }
         return control(&state, &method, action, &body).await;
     }
     let Some(spec) = EndpointSpec::find(&path) else {
@@ -237,6 +241,35 @@ async fn endpoint(
             response::error(StatusCode::INTERNAL_SERVER_ERROR, mismatch.to_string())
         }
     }
+}
+
+/// Runs a control action of the extension, if it is one of its own (all take POST).
+fn extended_control(
+    state: &AppState,
+    method: &Method,
+    action: &str,
+    body: &[u8],
+) -> Option<Response> {
+    let extension = state.extension.as_ref()?;
+    if !extension.docs().iter().any(|doc| doc.action == action) {
+        return None;
+    }
+    if method != Method::POST {
+        return Some(response::error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            format!("/sim/{action} takes POST"),
+        ));
+    }
+    let (status, answer) = extension.control(action, body)?;
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    if status == StatusCode::BAD_REQUEST {
+        Metrics::bump(&state.metrics.bad_requests);
+    }
+    Some(with(
+        status,
+        "application/json; charset=UTF-8",
+        answer.to_string(),
+    ))
 }
 
 /// Runs one control-API action (`/sim/<action>`, JSON in and out).

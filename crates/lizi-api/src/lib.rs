@@ -11,6 +11,7 @@ mod console;
 mod counted_io;
 mod dispatch;
 mod encode;
+mod extension;
 mod head_timer;
 mod limit_log;
 mod liveness;
@@ -34,6 +35,7 @@ use tokio::sync::watch;
 
 pub use access::{AllowRule, AllowRuleError};
 pub use config::ApiConfig;
+pub use extension::ControlExtension;
 pub use media::{is_public, HttpFetcher};
 pub use metrics::Metrics;
 pub use tls::{load_ca_file, CaFileError};
@@ -51,6 +53,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// Becomes `true` when the server is shutting down.
     pub(crate) stopping: watch::Receiver<bool>,
+    /// Control actions served by another part of lizi, if any.
+    pub(crate) extension: Option<Arc<dyn ControlExtension>>,
 }
 
 /// Serves the API on `listener` until `shutdown` resolves, then stops accepting, closes
@@ -62,6 +66,19 @@ pub async fn run(
     config: ApiConfig,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    run_extended(listener, backend, log, config, None, shutdown).await
+}
+
+/// [`run`], with the control actions (and counters) of `extension` served besides the
+/// built-in ones and listed in the OpenAPI document.
+pub async fn run_extended(
+    listener: TcpListener,
+    backend: Arc<dyn Backend>,
+    log: Arc<Store>,
+    config: ApiConfig,
+    extension: Option<Arc<dyn ControlExtension>>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     let (stop, stopping) = watch::channel(false);
     let config = Arc::new(config);
     let metrics = Arc::new(Metrics::default());
@@ -71,6 +88,7 @@ pub async fn run(
         config: config.clone(),
         metrics: metrics.clone(),
         stopping,
+        extension,
     };
     let reporters = push::spawn_reporters(&state)?;
     let app = axum::Router::new()
@@ -85,4 +103,23 @@ pub async fn run(
         let _ = reporter.await;
     }
     Ok(())
+}
+
+/// Serves another router (the OneBot face's) on `listener` with this crate's accept loop:
+/// the same header and idle timeouts and connection cap (counted apart from the API's),
+/// until `shutdown` resolves.
+pub async fn serve_router(
+    listener: TcpListener,
+    app: axum::Router,
+    config: &ApiConfig,
+    shutdown: impl Future<Output = ()>,
+) {
+    server::serve(
+        listener,
+        app,
+        config,
+        Arc::new(Metrics::default()),
+        shutdown,
+    )
+    .await
 }

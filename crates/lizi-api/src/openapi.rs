@@ -1,12 +1,12 @@
 //! The OpenAPI 3 document lizi serves at `/openapi.json`, generated from the endpoint
 //! table and the control actions, so it cannot disagree with what is served.
 
-use lizi_core::control_docs::CONTROL_DOCS;
+use lizi_core::control_docs::{ControlDoc, CONTROL_DOCS};
 use lizi_core::{EndpointSpec, Gate, Methods, ParamKind, ParamSpec, Template, ENDPOINTS};
 use serde_json::{json, Map, Value};
 
-/// The whole document.
-pub fn document(key_access: bool) -> Value {
+/// The whole document; `extra` are control actions served besides the built-in ones.
+pub fn document(key_access: bool, extra: &[ControlDoc]) -> Value {
     let mut paths = Map::new();
     for spec in ENDPOINTS {
         if spec.gate == Gate::KeyAccess && !key_access {
@@ -14,7 +14,7 @@ pub fn document(key_access: bool) -> Value {
         }
         paths.insert(spec.path.to_owned(), endpoint(spec));
     }
-    for doc in CONTROL_DOCS {
+    for doc in CONTROL_DOCS.iter().chain(extra) {
         let operation = json!({
             "tags": ["control (simulated network)"],
             "summary": doc.summary,

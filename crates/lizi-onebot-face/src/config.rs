@@ -25,6 +25,15 @@ pub struct FaceConfig {
     pub report_self: bool,
     /// Whether message ids die on restart and after 5000 messages, as NapCat's do.
     pub forget_ids: bool,
+    /// URLs every event is POSTed to (HTTP POST, with quick operations).
+    pub post_urls: Vec<String>,
+    /// The secret of the `X-Signature` HMAC of POSTed events, if any.
+    pub secret: Option<String>,
+    /// Timeout of one event POST, in milliseconds.
+    pub post_timeout_ms: u64,
+    /// NapCat's behaviour: a transport skips what arrived while it was not connected,
+    /// instead of catching up.
+    pub drop_while_disconnected: bool,
 }
 
 /// How events carry messages (onebot.md §1.6).
@@ -63,6 +72,10 @@ impl Default for FaceConfig {
             message_format: MessageFormat::Array,
             report_self: false,
             forget_ids: false,
+            post_urls: Vec::new(),
+            secret: None,
+            post_timeout_ms: 5000,
+            drop_while_disconnected: false,
         }
     }
 }

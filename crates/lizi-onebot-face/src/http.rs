@@ -1,6 +1,7 @@
 //! The OneBot HTTP API and forward WebSocket on one listener. The HTTP API: `/<action>` by
 //! GET or POST, parameters from the query string, a form body or a JSON object body; the
-//! forward WebSocket: `/` (events and actions), `/api` (actions), `/event` (events). For
+//! forward WebSocket: `/` (events and actions), `/api` (actions), `/event` (events), whose
+//! event connections resume where the same client (`?client=`, or its token) stopped. For
 //! both, the account from `X-Self-ID` or `?self_id=`; the
 //! token from `Authorization: Bearer …` or `?access_token=` (401 when missing, 403 when
 //! wrong, onebot.md §1.2). Answers are HTTP 200 with the profile's envelope.
@@ -22,8 +23,9 @@ use serde_json::{Map, Value};
 
 use tokio::sync::watch;
 
-use crate::actions::{choose_account, perform, unreadable};
-use crate::connection::{serve, Role, Shared};
+use crate::actions::{choose_account, unreadable};
+use crate::connection::{serve, Link, Role, Shared};
+use crate::faults::act;
 
 #[derive(Clone)]
 struct Face {
@@ -57,8 +59,30 @@ async fn forward_socket(
     forward(face, query, headers, upgrade, role).await
 }
 
+/// The prefix of every forward connection's cursor name.
+pub(crate) const FORWARD_PREFIX: &str = "onebot forward ";
+
+/// The name of a forward connection's cursor: the account and the `?client=` name, or
+/// else (a digest of) the access token it presented, so a client that reconnects resumes
+/// where it stopped.
+fn forward_name(account: u64, query: &Form, token: Option<&str>) -> String {
+    let key = match (text(query, "client"), token) {
+        (Some(client), _) => format!("client {client}"),
+        (None, Some(token)) => {
+            let digest = <sha1::Sha1 as sha1::Digest>::digest(token.as_bytes());
+            let hex: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+            format!("token {hex}")
+        }
+        (None, None) => "default".into(),
+    };
+    format!("{FORWARD_PREFIX}{account} {key}")
+}
+
 /// A forward WebSocket: the token checked and the account chosen as for HTTP calls, then
-/// one connection that gets the events from now on.
+/// one connection. One carrying events reads through a named cursor ([`forward_name`]):
+/// it gets what it missed since the same client last disconnected (or, dropping while
+/// disconnected, the events from now on). A second connection under a name in use gets
+/// the events from now on.
 async fn forward(
     face: Face,
     query: Option<String>,
@@ -77,9 +101,16 @@ async fn forward(
         Ok(account) => account,
         Err(message) => return (StatusCode::BAD_REQUEST, message).into_response(),
     };
-    let reader = match face.shared.store.open_reader(None) {
+    let token = face.shared.config.token.as_deref();
+    let name = Some(forward_name(account, &query, token))
+        .filter(|_| role != Role::Api)
+        .filter(|name| lock(&face.shared).insert(name.clone()));
+    let reader = match face.shared.store.open_reader(name.as_deref()) {
         Ok(reader) => reader,
         Err(error) => {
+            if let Some(name) = &name {
+                lock(&face.shared).remove(name);
+            }
             return (StatusCode::SERVICE_UNAVAILABLE, error.to_string()).into_response();
         }
     };
@@ -97,9 +128,26 @@ async fn forward(
             });
         let mut stopping = face.stopping.clone();
         let shared = &face.shared;
-        serve(shared, sink, stream, account, reader, role, &mut stopping).await;
+        let link = Link {
+            account,
+            reader,
+            role,
+            ends_at_logout: false,
+        };
+        serve(shared, sink, stream, link, &mut stopping).await;
         shared.store.close_reader(reader);
+        if let Some(name) = &name {
+            lock(shared).remove(name);
+        }
     })
+}
+
+/// The forward cursor names in use.
+fn lock(shared: &Shared) -> std::sync::MutexGuard<'_, std::collections::HashSet<String>> {
+    shared
+        .forward_names
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 fn self_id(headers: &HeaderMap, query: &Form) -> Option<u64> {
@@ -135,7 +183,7 @@ async fn call(
         params,
         echo: None,
     };
-    let answer = perform(&face.shared, self_id, &request).await;
+    let answer = act(&face.shared, self_id, &request).await;
     json(profile.render(&answer))
 }
 

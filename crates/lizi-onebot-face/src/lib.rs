@@ -11,68 +11,75 @@
 //!   restarts.
 //! - [`flag`]: the `flag` of a request event, answerable after a restart.
 //! - [`reverse`]: reverse WebSocket connections carrying events and actions.
+//! - [`post`]: HTTP POST of events, with the [`quick`] operations of the answers.
+//! - [`faults`]: faults on demand, set through the control API.
 
 pub mod actions;
 pub mod config;
 mod connection;
 pub mod events;
+pub mod faults;
 pub mod flag;
 pub mod http;
 pub mod ids;
+pub mod post;
+mod presence;
+pub mod quick;
 pub mod reverse;
 pub mod segments;
 
 use std::future::Future;
 use std::sync::Arc;
 
-use lizi_core::Backend;
+use axum::Router;
+use lizi_core::{Backend, Uin};
 use lizi_store::Store;
-use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 pub use config::FaceConfig;
+pub use faults::FaultControl;
 
-/// Starts the OneBot face: the reverse WebSocket connections' cursors are open when this
-/// returns (so no later event is missed); the HTTP API on `listener`, if given, and the
-/// connections then run in the returned task until `shutdown` resolves.
+/// A running OneBot face.
+pub struct Face {
+    /// The HTTP API and forward WebSocket, for the OneBot listener.
+    pub router: Router,
+    /// The handle through which the control API sets faults.
+    pub faults: FaultControl,
+    /// Ends once every reverse connection and POST task has, after the face stops.
+    pub task: JoinHandle<()>,
+}
+
+/// Starts the OneBot face: the reverse WebSocket connections' and POST readers' cursors
+/// are open when this returns (so no later event is missed); they then run, connected
+/// while their account is logged in, until `shutdown` resolves.
 pub async fn start(
-    listener: Option<TcpListener>,
     backend: Arc<dyn Backend>,
     store: Arc<Store>,
     config: FaceConfig,
     shutdown: impl Future<Output = ()> + Send + 'static,
-) -> JoinHandle<std::io::Result<()>> {
+) -> Face {
     let (stop, stopping) = watch::channel(false);
-    let ids = ids::MessageIds::new(store.clone(), config.profile, config.forget_ids);
-    let shared = Arc::new(connection::Shared {
-        backend,
-        store,
-        config: Arc::new(config),
-        ids,
-    });
-    let reverse = reverse::spawn(shared.clone(), stopping.clone()).await;
+    let shared = Arc::new(connection::Shared::new(backend, store, config));
     tokio::spawn(async move {
         shutdown.await;
         let _ = stop.send(true);
     });
-    tokio::spawn(async move {
-        let served = match listener {
-            Some(listener) => {
-                let address = listener.local_addr()?;
-                tracing::info!("onebot HTTP API listening on {address}");
-                let mut stopped = stopping.clone();
-                axum::serve(listener, http::router(shared, stopping))
-                    .with_graceful_shutdown(async move {
-                        connection::until_stopping(&mut stopped).await
-                    })
-                    .await
-            }
-            None => Ok(()),
-        };
-        for task in reverse {
-            let _ = task.await;
-        }
-        served
-    })
+    let task = presence::supervise(shared.clone(), stopping.clone(), start_account).await;
+    Face {
+        router: http::router(shared.clone(), stopping),
+        faults: FaultControl { shared },
+        task,
+    }
+}
+
+/// Starts one account's reverse connections and POST tasks.
+fn start_account(
+    shared: &Arc<connection::Shared>,
+    account: Uin,
+    stopping: &watch::Receiver<bool>,
+) -> Vec<JoinHandle<()>> {
+    let mut tasks = reverse::start(shared, account, stopping);
+    tasks.extend(post::start(shared, account, stopping));
+    tasks
 }

@@ -1,11 +1,14 @@
-//! Reverse WebSocket: lizi connects to each configured URL as a Universal client, one
-//! connection per online account (`X-Self-ID`, `X-Client-Role: Universal`, `User-Agent:
-//! OneBot/11`, `Authorization: Bearer` when a token is set). Right after connecting it sends
-//! the `lifecycle` `connect` meta event, then the account's events and a heartbeat every
-//! `heartbeat_ms`, and answers the actions it receives. A dropped connection is retried
-//! every `reconnect_ms`; each connection reads the event log through its own named,
-//! persisted cursor, so what happened while it was down is delivered, in order, after it
-//! is back (at least once: an event whose sending failed is sent again).
+//! Reverse WebSocket: lizi connects to each configured URL as a Universal client
+//! (`X-Self-ID`, `X-Client-Role: Universal`, `User-Agent: OneBot/11`, `Authorization:
+//! Bearer` when a token is set), one connection per logged-in account: an account logging
+//! in later connects then, one logging out gets a `bot_offline` notice and its connection
+//! closed. Right after connecting it sends the `lifecycle` `connect` meta event, then the
+//! account's events and a heartbeat every `heartbeat_ms`, and answers the actions it
+//! receives. A dropped connection is retried every `reconnect_ms`; each connection reads
+//! the event log through its own named, persisted cursor, so what happened while it was
+//! down is delivered, in order, after it is back (at least once: an event whose sending
+//! failed is sent again), unless the face drops what arrived while disconnected (NapCat's
+//! behaviour).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -22,7 +25,8 @@ use tokio_tungstenite::tungstenite::http::HeaderValue;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
-use crate::connection::{serve, until_stopping, End, Role, Shared};
+use crate::connection::{serve, until_stopping, End, Link, Role, Shared};
+use crate::presence::until_logged_in;
 use crate::FaceConfig;
 
 /// The store name of the cursor of `url`'s connection for `account`.
@@ -33,56 +37,46 @@ pub fn reader_name(url: &str, account: Uin) -> String {
 /// The prefix of every reverse connection's cursor name.
 const READER_PREFIX: &str = "onebot reverse ";
 
-/// Forgets the saved cursors of reverse URLs no longer configured, so that they do not
-/// hold events on disk for ever; those of every framework account of a configured URL are
-/// kept, online or not. Called at every start, whether the face runs or not.
+/// Forgets the saved cursors of reverse and POST URLs no longer configured, so that they
+/// do not hold events on disk for ever (those of every framework account of a configured
+/// URL are kept, online or not), and the forward connections' cursors when the listener is
+/// off. Called at every start, whether the face runs or not.
 pub async fn forget_stale_cursors(backend: &dyn Backend, store: &Store, config: &FaceConfig) {
     let all = crate::actions::framework_accounts(backend).await;
-    let keep: Vec<String> = config
-        .reverse_urls
-        .iter()
-        .flat_map(|url| {
-            all.iter()
-                .map(move |&(account, _)| reader_name(url, account))
-        })
-        .collect();
-    store.forget_readers_except(READER_PREFIX, &keep);
+    let names = |urls: &[String], name: fn(&str, Uin) -> String| -> Vec<String> {
+        urls.iter()
+            .flat_map(|url| all.iter().map(move |&(account, _)| name(url, account)))
+            .collect()
+    };
+    store.forget_readers_except(READER_PREFIX, &names(&config.reverse_urls, reader_name));
+    store.forget_readers_except(
+        crate::post::READER_PREFIX,
+        &names(&config.post_urls, crate::post::reader_name),
+    );
+    if config.listen.is_none() {
+        store.forget_readers_except(crate::http::FORWARD_PREFIX, &[]);
+    }
 }
 
-/// Starts one connection per configured URL and online account.
-pub(crate) async fn spawn(
-    shared: Arc<Shared>,
-    stopping: watch::Receiver<bool>,
+/// Starts `account`'s connection to every configured URL, its cursors opened first so
+/// that no event after this is missed.
+pub(crate) fn start(
+    shared: &Arc<Shared>,
+    account: Uin,
+    stopping: &watch::Receiver<bool>,
 ) -> Vec<JoinHandle<()>> {
-    if shared.config.reverse_urls.is_empty() {
-        return Vec::new();
-    }
-    let accounts: Vec<Uin> = crate::actions::framework_accounts(shared.backend.as_ref())
-        .await
-        .into_iter()
-        .filter(|&(_, online)| online)
-        .map(|(account, _)| account)
-        .collect();
     let mut tasks = Vec::new();
     for url in &shared.config.reverse_urls {
-        for &account in &accounts {
-            // Opened before the task starts, so that no event after startup is missed.
-            let reader = match shared.store.open_reader(Some(&reader_name(url, account))) {
-                Ok(reader) => reader,
-                Err(error) => {
-                    tracing::error!(%url, "opening the event cursor failed: {error}");
-                    continue;
-                }
-            };
-            tracing::info!(%url, account, "onebot reverse WebSocket");
-            tasks.push(tokio::spawn(keep_connected(
-                shared.clone(),
-                url.clone(),
-                account,
-                reader,
-                stopping.clone(),
-            )));
-        }
+        let Some(reader) = shared.open_cursor(&reader_name(url, account)) else {
+            continue;
+        };
+        tasks.push(tokio::spawn(keep_connected(
+            shared.clone(),
+            url.clone(),
+            account,
+            reader,
+            stopping.clone(),
+        )));
     }
     tasks
 }
@@ -97,7 +91,11 @@ async fn keep_connected(
     mut stopping: watch::Receiver<bool>,
 ) {
     let pause = Duration::from_millis(shared.config.reconnect_ms.max(1));
+    let mut presence = shared.presence.subscribe();
     loop {
+        if !until_logged_in(&mut presence, account, &mut stopping).await {
+            break;
+        }
         match connect(&shared.config, &url, account).await {
             Ok(socket) => {
                 tracing::info!(%url, account, "onebot reverse WebSocket connected");
@@ -113,12 +111,22 @@ async fn keep_connected(
                         Ok(Message::Text(text)) => Some(text.as_str().to_owned()),
                         _ => None,
                     });
-                let role = Role::Universal;
-                let end = serve(&shared, sink, stream, account, reader, role, &mut stopping).await;
-                if matches!(end, End::Stopping) {
-                    break;
+                let link = Link {
+                    account,
+                    reader,
+                    role: Role::Universal,
+                    ends_at_logout: true,
+                };
+                match serve(&shared, sink, stream, link, &mut stopping).await {
+                    End::Stopping => break,
+                    End::LoggedOut => {
+                        tracing::info!(%url, account, "onebot reverse WebSocket closed: logged out");
+                        continue;
+                    }
+                    End::Dropped => {
+                        tracing::warn!(%url, account, "onebot reverse WebSocket dropped")
+                    }
                 }
-                tracing::warn!(%url, account, "onebot reverse WebSocket dropped");
             }
             Err(error) => tracing::warn!(%url, account, "onebot reverse WebSocket: {error}"),
         }

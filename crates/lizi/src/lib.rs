@@ -2,6 +2,7 @@
 
 pub mod fd_limit;
 pub mod folder;
+pub mod onebot;
 pub mod scenario;
 pub mod settings;
 
@@ -25,6 +26,30 @@ pub fn load_fixture(settings: &Settings) -> anyhow::Result<WorldFixture> {
                 .with_context(|| format!("world fixture {}", path.display()))
         }
         None => Ok(WorldFixture::default_world()),
+    }
+}
+
+/// The listeners lizi serves on, bound before the data folder is opened, so that a busy
+/// port fails start-up leaving the folder as it was.
+pub struct Listeners {
+    /// The XLZ API's.
+    pub api: TcpListener,
+    /// The OneBot face's HTTP API and forward WebSocket, when configured.
+    pub onebot: Option<TcpListener>,
+}
+
+impl Listeners {
+    /// Binds the OneBot listener, if the settings ask for one, beside the bound `api`.
+    pub async fn with_onebot(api: TcpListener, settings: &Settings) -> anyhow::Result<Self> {
+        let onebot = match settings.onebot.listen {
+            Some(address) => Some(
+                TcpListener::bind(address)
+                    .await
+                    .with_context(|| format!("cannot listen on {address} (onebot_listen)"))?,
+            ),
+            None => None,
+        };
+        Ok(Listeners { api, onebot })
     }
 }
 
@@ -84,13 +109,33 @@ impl App {
         &self.store
     }
 
-    /// Serves on a bound listener until `shutdown` resolves; then waits for every
-    /// accepted change to be on disk.
+    /// Serves on a bound listener (and the OneBot listener, bound now if configured) until
+    /// `shutdown` resolves; then waits for every accepted change to be on disk.
     pub async fn serve(
         self,
         listener: TcpListener,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
+        match Listeners::with_onebot(listener, &self.settings).await {
+            Ok(listeners) => self.serve_on(listeners, shutdown).await,
+            Err(error) => {
+                close(self.store, self.folder).await?;
+                Err(error)
+            }
+        }
+    }
+
+    /// Serves on bound listeners until `shutdown` resolves; then waits for every accepted
+    /// change to be on disk.
+    pub async fn serve_on(
+        self,
+        listeners: Listeners,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        let Listeners {
+            api: listener,
+            onebot: onebot_listener,
+        } = listeners;
         let bound = listener.local_addr().context("reading the bound address")?;
         let base = match &self.settings.api.public_url {
             Some(url) => url.clone(),
@@ -113,56 +158,63 @@ impl App {
         let stopped = |mut stopping: tokio::sync::watch::Receiver<bool>| async move {
             let _ = stopping.wait_for(|stop| *stop).await;
         };
-        let mut onebot = None;
-        let mut result = Ok(());
         let face = &self.settings.onebot;
-        let onebot_listener = match face.listen {
-            Some(address) => match TcpListener::bind(address).await {
-                Ok(listener) => Some(listener),
-                Err(error) => {
-                    result = Err(error).context(format!("binding the OneBot listener {address}"));
-                    None
-                }
-            },
-            None => None,
-        };
         lizi_onebot_face::reverse::forget_stale_cursors(self.backend.as_ref(), &self.store, face)
             .await;
-        if result.is_ok() && (onebot_listener.is_some() || !face.reverse_urls.is_empty()) {
+        let face_on = onebot_listener.is_some()
+            || !face.reverse_urls.is_empty()
+            || !face.post_urls.is_empty();
+        let mut onebot_tasks = Vec::new();
+        let mut extension: Option<Arc<dyn lizi_api::ControlExtension>> = None;
+        if face_on {
             let face = lizi_onebot_face::start(
-                onebot_listener,
                 self.backend.clone(),
                 self.store.clone(),
                 face.clone(),
                 stopped(stopping.clone()),
-            );
-            onebot = Some(face.await);
-        }
-        if result.is_ok() {
-            result = lizi_api::run(
-                listener,
-                self.backend,
-                self.store.clone(),
-                self.settings.api,
-                stopped(stopping),
             )
-            .await
-            .context("serving");
-        }
-        if let Some(onebot) = onebot {
-            match onebot.await {
-                Ok(Err(error)) => tracing::error!("the OneBot face failed: {error}"),
-                Err(error) => tracing::error!("the OneBot face stopped abnormally: {error}"),
-                Ok(Ok(())) => {}
+            .await;
+            extension = Some(Arc::new(onebot::OneBotFaults(face.faults)));
+            onebot_tasks.push(face.task);
+            if let Some(listener) = onebot_listener {
+                let address = listener
+                    .local_addr()
+                    .context("reading the OneBot address")?;
+                tracing::info!("onebot HTTP API listening on {address}");
+                let config = self.settings.api.clone();
+                let stopped = stopped(stopping.clone());
+                onebot_tasks.push(tokio::spawn(async move {
+                    lizi_api::serve_router(listener, face.router, &config, stopped).await
+                }));
             }
         }
-        let store = self.store;
-        tokio::task::spawn_blocking(move || store.close())
-            .await
-            .context("closing the store")?;
-        drop(self.folder);
+        let result = lizi_api::run_extended(
+            listener,
+            self.backend,
+            self.store.clone(),
+            self.settings.api,
+            extension,
+            stopped(stopping),
+        )
+        .await
+        .context("serving");
+        for task in onebot_tasks {
+            if let Err(error) = task.await {
+                tracing::error!("the OneBot face stopped abnormally: {error}");
+            }
+        }
+        close(self.store, self.folder).await?;
         result
     }
+}
+
+/// Waits for every accepted change to be on disk, then lets the data folder go.
+async fn close(store: Arc<Store>, folder: Option<folder::FolderLock>) -> anyhow::Result<()> {
+    tokio::task::spawn_blocking(move || store.close())
+        .await
+        .context("closing the store")?;
+    drop(folder);
+    Ok(())
 }
 
 /// Opens and serves lizi on a bound listener until `shutdown` resolves.

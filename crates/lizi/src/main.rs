@@ -79,12 +79,16 @@ async fn run(settings: Settings) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("cannot listen on {listen}"))?;
+    let listeners = lizi::Listeners::with_onebot(listener, &settings).await?;
     let app = lizi::App::open(settings).await?;
-    let address = listener.local_addr().context("reading the bound address")?;
+    let address = listeners
+        .api
+        .local_addr()
+        .context("reading the bound address")?;
     // Handlers first: a supervisor may signal as soon as it reads the line below.
     let shutdown = shutdown_signal().context("installing the signal handlers")?;
     tracing::info!(data = %data.display(), "lizi listening on http://{address}");
-    app.serve(listener, shutdown).await?;
+    app.serve_on(listeners, shutdown).await?;
     tracing::info!("lizi stopped");
     Ok(())
 }

@@ -193,6 +193,25 @@ pub struct ServeArgs {
     /// [default: off].
     #[arg(long, env = "LIZI_ONEBOT_FORGET_IDS", value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
     pub onebot_forget_ids: Option<bool>,
+    /// URL every OneBot event is POSTed to, with quick operations in the answer
+    /// (repeatable; comma-separated in the environment).
+    #[arg(
+        long = "onebot-post-url",
+        env = "LIZI_ONEBOT_POST_URLS",
+        value_delimiter = ',',
+        value_name = "URL"
+    )]
+    pub onebot_post_urls: Vec<String>,
+    /// Secret of the `X-Signature` HMAC-SHA1 of POSTed OneBot events [default: none].
+    #[arg(long, env = "LIZI_ONEBOT_SECRET", value_name = "TEXT")]
+    pub onebot_secret: Option<String>,
+    /// Timeout of one OneBot event POST in milliseconds, 0 for none [default: 5000].
+    #[arg(long, env = "LIZI_ONEBOT_POST_TIMEOUT_MS", value_name = "MS")]
+    pub onebot_post_timeout_ms: Option<u64>,
+    /// Like NapCat, skip the OneBot events that arrived while a connection or POST
+    /// receiver was away, instead of catching up [default: false].
+    #[arg(long, env = "LIZI_ONEBOT_DROP_WHILE_DISCONNECTED", value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
+    pub onebot_drop_while_disconnected: Option<bool>,
 }
 
 /// A session idle limit: seconds, or never.
@@ -283,6 +302,11 @@ struct FileConfig {
     onebot_message_format: Option<String>,
     onebot_report_self: Option<bool>,
     onebot_forget_ids: Option<bool>,
+    #[serde(default)]
+    onebot_post_urls: Vec<String>,
+    onebot_secret: Option<String>,
+    onebot_post_timeout_ms: Option<u64>,
+    onebot_drop_while_disconnected: Option<bool>,
 }
 
 /// Reads a value that parses from text (`flush = "normal"`).
@@ -474,8 +498,35 @@ impl Settings {
                  lizi and the bot on one host or network, or a TLS proxy in front of the bot)"
             );
         }
+        let onebot_post_urls: Vec<String> = if args.onebot_post_urls.is_empty() {
+            file.onebot_post_urls
+        } else {
+            args.onebot_post_urls
+        }
+        .into_iter()
+        .filter(|url| !url.trim().is_empty())
+        .collect();
+        for url in &onebot_post_urls {
+            anyhow::ensure!(
+                url.starts_with("http://") || url.starts_with("https://"),
+                "OneBot POST URL `{url}` must start with http:// or https://"
+            );
+        }
         Ok(Settings {
             onebot: FaceConfig {
+                post_urls: onebot_post_urls,
+                secret: args
+                    .onebot_secret
+                    .or(file.onebot_secret)
+                    .filter(|s| !s.is_empty()),
+                post_timeout_ms: args
+                    .onebot_post_timeout_ms
+                    .or(file.onebot_post_timeout_ms)
+                    .unwrap_or(onebot_defaults.post_timeout_ms),
+                drop_while_disconnected: args
+                    .onebot_drop_while_disconnected
+                    .or(file.onebot_drop_while_disconnected)
+                    .unwrap_or(false),
                 listen: args.onebot_listen.or(file.onebot_listen),
                 token: args
                     .onebot_token
