@@ -741,7 +741,7 @@ async fn message_ids_survive_a_restart_for_get_msg_reply_and_delete_msg() {
             json!({"user_id": 20001, "messages": []}),
             "merged-forward",
         ),
-        ("get_forward_msg", json!({"id": "abc"}), "merged-forward"),
+        ("get_forward_msg", json!({"id": "abc"}), "abc"),
         ("set_essence_msg", json!({"message_id": id}), "essence"),
     ] {
         let answer = action(&server, &base, 10001, name, params).await;
@@ -751,6 +751,38 @@ async fn message_ids_survive_a_restart_for_get_msg_reply_and_delete_msg() {
             "{name}: {answer}"
         );
     }
+    // A forwarded bundle made through the control API reads back by its resid.
+    let (status, bundle) = server
+        .sim(
+            "bundle",
+            json!({"messages": [
+                {"from": 20001, "group": 30001, "text": "first [@10001]"},
+                {"from": 20002, "text": "second"},
+            ]}),
+        )
+        .await;
+    assert_eq!(status, 200, "{bundle}");
+    let resid = bundle["resid"].as_str().expect("resid");
+    let got = action(
+        &server,
+        &base,
+        10001,
+        "get_forward_msg",
+        json!({"id": resid}),
+    )
+    .await;
+    assert_eq!(got["status"], "ok", "{got}");
+    let messages = got["data"]["messages"].as_array().expect("messages");
+    assert_eq!(messages.len(), 2, "{got}");
+    assert_eq!(messages[0]["user_id"], 20001);
+    assert_eq!(
+        messages[0]["message"],
+        json!([
+            {"type": "text", "data": {"text": "first "}},
+            {"type": "at", "data": {"qq": "10001"}},
+        ])
+    );
+    assert_eq!(messages[1]["raw_message"], "second");
     server.stop().await;
 }
 
@@ -824,12 +856,16 @@ async fn each_profile_gives_ids_its_shape() {
             .await;
             ids.push(sent["data"]["message_id"].as_i64().expect("id"));
         }
-        let seqs: Vec<i64> = history(&server, "group=30001")
-            .await
+        let rows = history(&server, "group=30001").await;
+        let seqs: Vec<i64> = rows
             .iter()
             .map(|m| m["seq"].as_i64().expect("seq"))
             .collect();
-        for (id, seq) in ids.iter().zip(&seqs) {
+        let reqs: Vec<i64> = rows
+            .iter()
+            .map(|m| m["req"].as_i64().expect("req"))
+            .collect();
+        for ((id, seq), req) in ids.iter().zip(&seqs).zip(&reqs) {
             assert!(i32::try_from(*id).is_ok(), "{profile:?} {id}");
             match profile {
                 Profile::NapCat => assert!(*id > 0, "{id}"),
@@ -839,6 +875,24 @@ async fn each_profile_gives_ids_its_shape() {
             assert_eq!(*id, lizi_onebot_face::ids::encode(profile, *seq));
             let got = action(&server, &base, 10001, "get_msg", json!({"message_id": id})).await;
             assert_eq!(got["data"]["message_id"], *id, "{profile:?} {got}");
+            // The sequence fields as each implementation writes them: NapCat's `real_seq`
+            // is a string, LLOneBot's `message_seq` a number, Lagrange has neither.
+            let data = &got["data"];
+            match profile {
+                Profile::NapCat => {
+                    assert_eq!(data["real_seq"], json!(req.to_string()), "{data}");
+                    assert_eq!(data["message_seq"], json!(req), "{data}");
+                    assert_eq!(data["real_id"], json!(id), "{data}");
+                }
+                Profile::LLOneBot => {
+                    assert_eq!(data["message_seq"], json!(req), "{data}");
+                    assert!(data.get("real_seq").is_none(), "{data}");
+                }
+                Profile::Lagrange => {
+                    assert!(data.get("message_seq").is_none(), "{data}");
+                    assert!(data.get("real_seq").is_none(), "{data}");
+                }
+            }
         }
         server.stop().await;
     }

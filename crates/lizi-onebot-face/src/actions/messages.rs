@@ -64,9 +64,7 @@ pub(super) async fn carry_out(
             )
             .await
         }
-        Action::GetForwardMsg(_) => {
-            failed("the simulated network has no merged-forward messages to fetch")
-        }
+        Action::GetForwardMsg(call) => forwarded(shared, profile, account, call.id).await,
         Action::SendGroupForwardMsg(_) | Action::SendPrivateForwardMsg(_) => failed(
             "the XLZ API has no merged-forward send, so the simulated network cannot carry one",
         ),
@@ -192,6 +190,47 @@ async fn senders(shared: &Shared, account: Uin, conv: Conv) -> Result<Names, Str
     Ok(names)
 }
 
+/// `get_forward_msg`: the messages of a forwarded bundle (its `resid`, as `/getforwardedmsg`
+/// takes it), each as NapCat gives them: a message event with `message` and `raw_message`,
+/// plus go-cqhttp's `content`.
+async fn forwarded(shared: &Shared, profile: Profile, account: Uin, resid: String) -> Answer {
+    let request = Request::GetForwardedMsg(xlz::GetForwardedMsg {
+        logonqq: account,
+        resid,
+    });
+    let messages = match shared.backend.call(request).await {
+        Ok(Reply::Forwarded(messages)) => messages,
+        Ok(_) => {
+            return Err(Box::new(
+                profile.failed(Why::HandlerFailed, "the backend listed no messages"),
+            ))
+        }
+        Err(failure) => {
+            return Err(Box::new(
+                profile.failed(Why::HandlerFailed, failure.message),
+            ))
+        }
+    };
+    let no_reply = |_: i64| None;
+    let messages: Vec<Value> = messages
+        .iter()
+        .map(|message| {
+            let content = segments(&message.msg.text, &no_reply);
+            let mut event = json!({
+                "time": message.time_stamp.send,
+                "message_type": "group",
+                "user_id": message.from_qq.uin,
+                "group_id": message.from_group.gin,
+                "sender": {"user_id": message.from_qq.uin, "nickname": message.from_qq.card},
+                "content": content,
+            });
+            put_message_fields(&mut event, content, shared.config.message_format);
+            event
+        })
+        .collect();
+    Ok(json!({ "messages": messages }))
+}
+
 /// A stored message as a message event seen by `account` (`get_msg`'s data and the
 /// entries of a history page), its sender named from `names`.
 fn message_event(row: &MessageRow, account: Uin, names: &Names, shared: &Shared) -> Value {
@@ -204,13 +243,12 @@ fn message_event(row: &MessageRow, account: Uin, names: &Names, shared: &Shared)
         "self_id": account,
         "post_type": "message",
         "message_id": id,
-        "real_id": id,
-        "message_seq": row.req,
         "user_id": sender,
         "font": 14,
         "sender": {"user_id": sender, "nickname": nickname},
         "recalled": row.recalled,
     });
+    crate::events::put_sequence_fields(&mut event, shared.config.profile, id, row.req);
     let conv = row.conv;
     if conv.kind == Conv::GROUP {
         event["message_type"] = json!("group");

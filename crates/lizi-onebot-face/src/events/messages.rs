@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 
 use super::content::{file_segment, segments};
 use super::notices::poke;
-use super::{envelope, put_message_fields, Lens};
+use super::{envelope, put_message_fields, put_sequence_fields, Lens};
 use crate::ids::{group_conv, private_conv};
 
 /// The QQ number anonymous group messages come from.
@@ -55,8 +55,6 @@ pub(super) fn group(event: &GroupMsg, lens: &Lens<'_>) -> Option<Value> {
             "message_type": "group",
             "sub_type": if anonymous { "anonymous" } else { "normal" },
             "message_id": message_id,
-            "real_id": message_id,
-            "message_seq": event.msg.req,
             "group_id": group,
             "group_name": event.from_group.name,
             "user_id": from,
@@ -77,6 +75,7 @@ pub(super) fn group(event: &GroupMsg, lens: &Lens<'_>) -> Option<Value> {
             },
         }),
     );
+    put_sequence_fields(&mut out, lens.config.profile, message_id, event.msg.req);
     if own {
         out["message_sent_type"] = json!("self");
         out["target_id"] = json!(group);
@@ -137,14 +136,13 @@ pub(super) fn private(event: &PrivateMsg, lens: &Lens<'_>) -> Option<Value> {
             "message_type": "private",
             "sub_type": if group == 0 { "friend" } else { "group" },
             "message_id": message_id,
-            "real_id": message_id,
-            "message_seq": event.msg.req,
             "user_id": from,
             "target_id": peer,
             "font": 14,
             "sender": {"user_id": from, "nickname": event.from_qq.nick_name, "sex": "unknown", "age": 0},
         }),
     );
+    put_sequence_fields(&mut out, lens.config.profile, message_id, event.msg.req);
     if own {
         out["message_sent_type"] = json!("self");
     }

@@ -19,7 +19,7 @@ pub mod roles;
 
 use lizi_core::{Event, Uin};
 use lizi_onebot::message::to_cq_string;
-use lizi_onebot::Segment;
+use lizi_onebot::{Profile, Segment};
 use serde_json::{json, Value};
 
 use crate::config::{FaceConfig, MessageFormat};
@@ -56,6 +56,21 @@ pub fn to_onebot(entry: &str, lens: &Lens<'_>) -> Option<Value> {
 /// The fields every event starts with.
 fn envelope(time: i64, self_id: Uin, post_type: &str) -> Value {
     json!({"time": time, "self_id": self_id, "post_type": post_type})
+}
+
+/// Puts a message event's sequence fields as `profile`'s implementation writes them
+/// (onebot.md §1.5, §1.7): NapCat `real_id`, `message_seq` and `real_seq` as a *string*;
+/// LLOneBot `message_seq` as a number; Lagrange none.
+pub(crate) fn put_sequence_fields(event: &mut Value, profile: Profile, id: i64, req: i64) {
+    match profile {
+        Profile::NapCat => {
+            event["real_id"] = json!(id);
+            event["message_seq"] = json!(req);
+            event["real_seq"] = json!(req.to_string());
+        }
+        Profile::LLOneBot => event["message_seq"] = json!(req),
+        Profile::Lagrange => {}
+    }
 }
 
 /// Puts `message` and `raw_message` into `event` in the configured format.
