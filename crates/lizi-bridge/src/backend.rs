@@ -1,7 +1,8 @@
 //! [`BridgeBackend`]: XLZ requests carried out on the connected accounts.
 //!
 //! This slice bridges the account list, sending to groups, friends and temporary sessions,
-//! and recalls; every other endpoint fails saying it is not bridged yet (never a fake
+//! recalls, and the standard lists and group admin actions ([`crate::standard`]); every
+//! other endpoint fails saying it is not bridged yet (never a fake
 //! success), and the control API (`/sim/…`) is not available.
 
 use std::collections::BTreeMap;
@@ -384,13 +385,23 @@ impl BridgeBackend {
                 self.recall(r.fromqq, r.req, r.random, |c| c.peer() == Some(peer))
                     .await
             }
-            other => Err(Failure::new(
-                FailureKind::NotImplemented,
-                format!(
-                    "{} is not bridged yet by lizi's OneBot bridge",
-                    other.path()
-                ),
-            )),
+            other => match crate::standard::plan(&other) {
+                Some(call) => {
+                    let link = self.link(call.account)?;
+                    let data = link
+                        .call(call.action, call.params)
+                        .await
+                        .map_err(|e| self.failed(call.account, e))?;
+                    Ok(crate::standard::reply(call.answer, &data))
+                }
+                None => Err(Failure::new(
+                    FailureKind::NotImplemented,
+                    format!(
+                        "{} is not bridged yet by lizi's OneBot bridge",
+                        other.path()
+                    ),
+                )),
+            },
         }
     }
 }

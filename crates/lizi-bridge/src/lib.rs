@@ -8,6 +8,7 @@
 //! - [`identity`]: the persistent map between XLZ `(req, random, time)` and OneBot
 //!   `message_id`.
 //! - [`inbound`]: OneBot events as XLZ events; [`text`]: segments as XLZ text and back.
+//! - [`standard`]: the endpoints that are one standard OneBot action each.
 //! - [`backend`]: the [`BridgeBackend`] itself.
 
 pub mod accept;
@@ -15,6 +16,7 @@ pub mod backend;
 pub mod identity;
 pub mod inbound;
 pub mod link;
+pub mod standard;
 pub mod text;
 
 use std::net::SocketAddr;

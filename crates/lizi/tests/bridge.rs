@@ -283,12 +283,12 @@ async fn bridge_receives_sends_and_recalls_across_restarts() {
     bridge.wait_state(10001, "在线").await;
 
     // What this slice does not bridge fails saying so; the control API is not there.
-    let friends = bridge.call("/getfriendlist", "logonqq=10001").await;
+    let nickname = bridge.call("/setnickname", "fromqq=10001&nickname=x").await;
     assert!(
-        friends["retmsg"]
+        nickname["retmsg"]
             .as_str()
             .is_some_and(|m| m.contains("not bridged yet")),
-        "{friends}"
+        "{nickname}"
     );
     let world = bridge.call("/sim/world", "{}").await;
     assert!(
@@ -344,4 +344,76 @@ async fn bridge_checks_the_token_and_refuses_an_open_address_without_one() {
     let (status, stderr) = child.wait_exit(Duration::from_secs(20));
     assert!(!status.success(), "{stderr}");
     assert!(stderr.contains("--onebot-token"), "{stderr}");
+}
+
+/// B's view of group 30001's member `uin`.
+async fn member(network: &Server, uin: u64) -> Option<Value> {
+    let group: Value = reqwest::get(network.url("/sim/group?gin=30001"))
+        .await
+        .expect("group")
+        .json()
+        .await
+        .expect("json");
+    group["members"]
+        .as_array()?
+        .iter()
+        .find(|m| m["uin"] == uin)
+        .cloned()
+}
+
+#[tokio::test]
+async fn bridge_lists_and_administers_groups_through_the_implementation() {
+    let scratch = Scratch::new("bridge-admin");
+    let bridge = Bridge::start(&scratch, "127.0.0.1:0", &[]);
+    let network = start_network(&bridge.accept, None).await;
+    bridge.wait_state(10001, "在线").await;
+
+    let groups = bridge.call("/getgrouplist", "logonqq=10001").await;
+    assert!(
+        groups["List"]
+            .as_array()
+            .is_some_and(|l| l.iter().any(|g| g["GIN"] == 30001)),
+        "{groups}"
+    );
+    let members = bridge
+        .call("/getgroupmemberlist", "logonqq=10001&group=30001")
+        .await;
+    assert!(
+        members["List"]
+            .as_array()
+            .is_some_and(|l| l.iter().any(|m| m["UIN"] == 20003)),
+        "{members}"
+    );
+    let friends = bridge.call("/getfriendlist", "logonqq=10001").await;
+    assert!(
+        friends["List"].as_array().is_some_and(|l| !l.is_empty()),
+        "{friends}"
+    );
+
+    let muted = bridge
+        .call(
+            "/mutegroupmember",
+            "fromqq=10001&group=30001&toqq=20003&time=600",
+        )
+        .await;
+    assert_eq!(muted["ret"], "true", "{muted}");
+    let left = member(&network, 20003).await.expect("member")["mute_left"].as_i64();
+    assert!(left.is_some_and(|left| left > 0), "{left:?}");
+    let kicked = bridge
+        .call("/kickgroupmember", "fromqq=10001&group=30001&toqq=20003")
+        .await;
+    assert_eq!(kicked["ret"], "true", "{kicked}");
+    assert!(member(&network, 20003).await.is_none());
+
+    // The implementation's refusal comes back as a failure naming it.
+    let refused = bridge
+        .call("/kickgroupmember", "fromqq=10001&group=30001&toqq=20001")
+        .await;
+    assert_eq!(refused["ret"], "false", "{refused}");
+    assert!(
+        refused["retmsg"]
+            .as_str()
+            .is_some_and(|m| m.contains("`set_group_kick` failed")),
+        "{refused}"
+    );
 }
