@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use futures_util::{SinkExt, StreamExt};
 use lizi_core::Uin;
+use lizi_onebot::Profile;
 use serde_json::{json, Value};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
@@ -147,6 +148,7 @@ async fn serve(
         let frame = tokio::select! {
             frame = frames_in.next() => frame,
             _ = stopping.wait_for(|stop| *stop) => break,
+            _ = link.ended() => break,
         };
         let text = match frame {
             Some(Ok(Message::Text(text))) => text,
@@ -166,6 +168,19 @@ async fn serve(
     Ok(())
 }
 
+/// The implementation an `app_name` names: NapCat, LLOneBot or Lagrange.OneBot.
+pub fn detect(app_name: &str) -> Option<Profile> {
+    let name = app_name.to_ascii_lowercase();
+    [
+        ("napcat", Profile::NapCat),
+        ("llonebot", Profile::LLOneBot),
+        ("lagrange", Profile::Lagrange),
+    ]
+    .into_iter()
+    .find(|(mark, _)| name.contains(mark))
+    .map(|(_, profile)| profile)
+}
+
 /// Learns the implementation and the nickname, then announces the account.
 async fn handshake(backend: Arc<BridgeBackend>, link: Arc<Link>) {
     let text = |data: &Value, key: &str| {
@@ -175,7 +190,13 @@ async fn handshake(backend: Arc<BridgeBackend>, link: Arc<Link>) {
             .to_owned()
     };
     let implementation = match link.call("get_version_info", json!({})).await {
-        Ok(data) => text(&data, "app_name"),
+        Ok(data) => {
+            let app_name = text(&data, "app_name");
+            match detect(&app_name) {
+                Some(profile) => profile.name().to_owned(),
+                None => app_name,
+            }
+        }
         Err(error) => {
             tracing::warn!(
                 account = link.account,
@@ -195,4 +216,17 @@ async fn handshake(backend: Arc<BridgeBackend>, link: Arc<Link>) {
         }
     };
     backend.identified(link.account, nickname, implementation);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn implementations_are_told_apart_by_app_name() {
+        assert_eq!(detect("NapCat.Onebot"), Some(Profile::NapCat));
+        assert_eq!(detect("LLOneBot"), Some(Profile::LLOneBot));
+        assert_eq!(detect("Lagrange.OneBot"), Some(Profile::Lagrange));
+        assert_eq!(detect("go-cqhttp"), None);
+    }
 }

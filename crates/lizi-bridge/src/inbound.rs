@@ -1,6 +1,7 @@
 //! OneBot events as XLZ events (onebot.md §3): group, friend and temporary-session
-//! messages (the account's own included, de-duplicated by `message_id`), and recalls.
-//! Other events are not bridged yet and are skipped.
+//! messages (the account's own included, de-duplicated by `message_id`), recalls, and the
+//! membership notices of [`crate::notices`]. Other events are not bridged yet and are
+//! skipped.
 
 use lizi_core::event::private_kind;
 use lizi_core::event::{
@@ -46,6 +47,12 @@ pub fn convert(
         Body::MessageSent(message) => message_event(map, stamp, message, true),
         Body::Notice(Notice::GroupRecall(recall)) => group_recall(map, stamp, recall),
         Body::Notice(Notice::FriendRecall(recall)) => friend_recall(map, stamp, recall),
+        Body::Notice(notice) => Converted {
+            ops: Vec::new(),
+            events: crate::notices::membership(account, time, notice)
+                .into_iter()
+                .collect(),
+        },
         _ => Converted::default(),
     }
 }

@@ -7,7 +7,8 @@
 //! - [`link`]: one connection: actions sent with an `echo`, answers matched by it.
 //! - [`identity`]: the persistent map between XLZ `(req, random, time)` and OneBot
 //!   `message_id`.
-//! - [`inbound`]: OneBot events as XLZ events; [`text`]: segments as XLZ text and back.
+//! - [`inbound`]: OneBot events as XLZ events ([`notices`]: membership notices); [`text`]:
+//!   segments as XLZ text and back.
 //! - [`standard`]: the endpoints that are one standard OneBot action each.
 //! - [`backend`]: the [`BridgeBackend`] itself.
 
@@ -16,6 +17,7 @@ pub mod backend;
 pub mod identity;
 pub mod inbound;
 pub mod link;
+pub mod notices;
 pub mod standard;
 pub mod text;
 

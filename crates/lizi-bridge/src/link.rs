@@ -10,7 +10,7 @@ use std::time::Duration;
 use lizi_core::Uin;
 use lizi_onebot::ActionResponse;
 use serde_json::{json, Value};
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot, Notify};
 
 /// Why an action did not succeed.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -44,6 +44,7 @@ pub struct Link {
     pending: Mutex<HashMap<u64, oneshot::Sender<ActionResponse>>>,
     next_echo: AtomicU64,
     timeout: Duration,
+    ended: Notify,
 }
 
 impl Link {
@@ -61,6 +62,7 @@ impl Link {
             pending: Mutex::new(HashMap::new()),
             next_echo: AtomicU64::new(1),
             timeout,
+            ended: Notify::new(),
         };
         (link, frames)
     }
@@ -114,9 +116,16 @@ impl Link {
         true
     }
 
-    /// Drops every waiting call (they fail as [`LinkError::Closed`]).
+    /// Drops every waiting call (they fail as [`LinkError::Closed`]) and tells the
+    /// connection to end ([`ended`](Self::ended)).
     pub fn close(&self) {
         self.pending().clear();
+        self.ended.notify_one();
+    }
+
+    /// Resolves once [`close`](Self::close) was called.
+    pub async fn ended(&self) {
+        self.ended.notified().await;
     }
 
     fn pending(&self) -> std::sync::MutexGuard<'_, HashMap<u64, oneshot::Sender<ActionResponse>>> {

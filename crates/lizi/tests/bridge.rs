@@ -417,3 +417,179 @@ async fn bridge_lists_and_administers_groups_through_the_implementation() {
         "{refused}"
     );
 }
+
+type Implementation =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// Dials A as an implementation would for account 777, calling itself `app_name`.
+async fn dial(accept: &str, app_name: &str, nickname: &str) -> Implementation {
+    use futures_util::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    use tokio_tungstenite::tungstenite::Message;
+    let mut request = format!("ws://{accept}/onebot/v11/ws")
+        .into_client_request()
+        .expect("request");
+    request
+        .headers_mut()
+        .insert("X-Self-ID", "777".parse().expect("header"));
+    let (mut socket, _) = tokio_tungstenite::connect_async(request)
+        .await
+        .expect("connect");
+    // The handshake: lizi asks which implementation this is, then the account's nickname.
+    for _ in 0..2 {
+        let frame = tokio::time::timeout(Duration::from_secs(10), socket.next())
+            .await
+            .expect("an action")
+            .expect("a frame")
+            .expect("readable");
+        let action: Value = serde_json::from_str(frame.to_text().expect("text")).expect("json");
+        let data = match action["action"].as_str() {
+            Some("get_version_info") => json!({"app_name": app_name, "protocol_version": "v11"}),
+            Some("get_login_info") => json!({"user_id": 777, "nickname": nickname}),
+            other => panic!("unexpected action {other:?}"),
+        };
+        let answer = json!({"status": "ok", "retcode": 0, "data": data, "echo": action["echo"]});
+        socket
+            .send(Message::text(answer.to_string()))
+            .await
+            .expect("answer");
+    }
+    socket
+}
+
+async fn post_event(socket: &mut Implementation, event: Value) {
+    use futures_util::SinkExt;
+    socket
+        .send(tokio_tungstenite::tungstenite::Message::text(
+            event.to_string(),
+        ))
+        .await
+        .expect("event");
+}
+
+#[tokio::test]
+async fn bridge_takes_one_connection_per_account_and_converts_its_events() {
+    use futures_util::StreamExt;
+    let scratch = Scratch::new("bridge-events");
+    let bridge = Bridge::start(&scratch, "127.0.0.1:0", &[]);
+    let session = bridge.session().await;
+    let mut first = dial(&bridge.accept, "NapCat.Onebot", "first").await;
+    bridge.wait_state(777, "在线").await;
+
+    // A second connection of the account replaces the first, which is closed.
+    let mut socket = dial(&bridge.accept, "NapCat.Onebot", "Seven").await;
+    let closed = tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            match first.next().await {
+                None | Some(Err(_)) => return,
+                Some(Ok(frame)) if frame.is_close() => return,
+                Some(Ok(_)) => {}
+            }
+        }
+    })
+    .await;
+    assert!(closed.is_ok(), "the replaced connection stays open");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let list = bridge.call("/getlogonqq", "").await;
+        if list["ret"].as_str().is_some_and(|l| l.contains("Seven")) {
+            assert!(
+                list["ret"].as_str().is_some_and(|l| l.contains("在线")),
+                "{list}"
+            );
+            break;
+        }
+        assert!(Instant::now() < deadline, "{list}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    // A message (sent twice, as after a replay), a mute and a recall.
+    let message = json!({
+        "time": 1_700_000_000, "self_id": 777, "post_type": "message", "message_type": "group",
+        "sub_type": "normal", "message_id": -12345, "group_id": 4242, "user_id": 31,
+        "message": [{"type": "text", "data": {"text": "hi"}}, {"type": "face", "data": {"id": "14"}}],
+        "sender": {"user_id": 31, "nickname": "Thirty-one", "card": "31st"},
+        "group_name": "Forty-two", "real_seq": "55",
+    });
+    post_event(&mut socket, message.clone()).await;
+    post_event(&mut socket, message).await;
+    post_event(
+        &mut socket,
+        json!({"time": 1_700_000_001, "self_id": 777, "post_type": "notice",
+        "notice_type": "group_ban", "sub_type": "ban", "group_id": 4242, "user_id": 31,
+        "operator_id": 777, "duration": 600}),
+    )
+    .await;
+    post_event(
+        &mut socket,
+        json!({"time": 1_700_000_002, "self_id": 777, "post_type": "notice",
+        "notice_type": "group_recall", "group_id": 4242, "user_id": 31, "operator_id": 31,
+        "message_id": -12345}),
+    )
+    .await;
+
+    let mut events = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while events.len() < 5 {
+        let answer = bridge
+            .call("/geteventv2", &format!("sessid={session}"))
+            .await;
+        events.extend(
+            answer["events"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|e| e["LogonQQ"] == 777),
+        );
+        if Instant::now() > deadline {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let kinds: Vec<Value> = events
+        .iter()
+        .map(|e| match e["Type"].as_str() {
+            Some("EventMsg") => e["Msg"]["Type"].clone(),
+            _ => e["Type"].clone(),
+        })
+        .collect();
+    // Login (31) twice, the message once, the mute (7), the recall (8).
+    assert_eq!(
+        kinds,
+        vec![json!(31), json!(31), json!("GroupMsg"), json!(7), json!(8)],
+        "{events:#?}"
+    );
+    let message = &events[2];
+    assert_eq!(message["Msg"]["Req"], 55);
+    assert_eq!(message["Msg"]["Text"], "hi[Face,Id=14]");
+    assert_eq!(message["FromQQ"]["Card"], "31st");
+    assert_eq!(message["FromGroup"]["name"], "Forty-two");
+    assert_eq!(events[3]["Msg"]["Text"], "600");
+    assert_eq!(events[4]["Msg"]["Seq"], 55);
+    assert_eq!(events[4]["Msg"]["Text"], "hi[Face,Id=14]");
+
+    // A failure names the detected implementation.
+    let failed = bridge.call("/sendgroupmsg", "fromqq=777&togroup=4242&text=x");
+    let answer = async {
+        use futures_util::SinkExt;
+        let frame = socket.next().await.expect("a frame").expect("readable");
+        let action: Value = serde_json::from_str(frame.to_text().expect("text")).expect("json");
+        let refusal = json!({"status": "failed", "retcode": 1200, "message": "risk control", "echo": action["echo"]});
+        socket
+            .send(tokio_tungstenite::tungstenite::Message::text(
+                refusal.to_string(),
+            ))
+            .await
+            .expect("answer");
+    };
+    let (failed, ()) = tokio::join!(failed, answer);
+    let retcode: Value =
+        serde_json::from_str(failed["ret"].as_str().expect("ret")).expect("retcode");
+    assert!(
+        retcode["retmsg"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("napcat: ") && m.contains("risk control")),
+        "{failed}"
+    );
+}
