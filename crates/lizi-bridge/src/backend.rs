@@ -1,7 +1,8 @@
 //! [`BridgeBackend`]: XLZ requests carried out on the connected accounts.
 //!
 //! This slice bridges the account list, sending to groups, friends and temporary sessions,
-//! recalls, and the standard lists and group admin actions ([`crate::standard`]); every
+//! recalls, request answers by the stored flag, and the standard lists and group admin
+//! actions ([`crate::standard`]); every
 //! other endpoint fails saying it is not bridged yet (never a fake
 //! success), and the control API (`/sim/…`) is not available.
 
@@ -22,6 +23,7 @@ use serde_json::{json, Value};
 use crate::identity::{random_of, Conversation, MessageMap, MessageRecord};
 use crate::inbound::convert;
 use crate::link::{Link, LinkError};
+use crate::requests::RequestMap;
 use crate::text::to_segments;
 
 /// The store document kind of the accounts seen.
@@ -50,6 +52,7 @@ struct Account {
 struct State {
     accounts: BTreeMap<Uin, Account>,
     messages: MessageMap,
+    requests: RequestMap,
 }
 
 /// The OneBot bridge backend: connected accounts, their message map, and the event log.
@@ -72,6 +75,7 @@ impl BridgeBackend {
         let docs = store.load_docs()?;
         let mut state = State {
             messages: MessageMap::load(&docs),
+            requests: RequestMap::load(&docs),
             ..State::default()
         };
         for (_, key, body) in docs.iter().filter(|(kind, ..)| kind == ACCOUNT_KIND) {
@@ -173,6 +177,13 @@ impl BridgeBackend {
             return;
         };
         let mut state = self.lock();
+        if let lizi_onebot::Body::Request(request) = &event.body {
+            let time = if event.time > 0 { event.time } else { now() };
+            if let Some((op, event)) = state.requests.receive(account, time, request) {
+                drop(self.store.commit(vec![op], &[event]));
+            }
+            return;
+        }
         let converted = convert(&mut state.messages, account, &event, now());
         if converted.events.is_empty() && converted.ops.is_empty() {
             return;
@@ -339,6 +350,47 @@ impl BridgeBackend {
         Ok(Reply::Done)
     }
 
+    /// Answers `account`'s request `seq` by its flag: approve, refuse, or (`None`) leave
+    /// it unanswered, as QQ's "ignore" does.
+    async fn answer_request(
+        &self,
+        account: Uin,
+        seq: i64,
+        approve: Option<bool>,
+        reason: Option<String>,
+    ) -> Result<Reply, Failure> {
+        let request = self
+            .lock()
+            .requests
+            .get(account, seq)
+            .cloned()
+            .ok_or_else(|| {
+                Failure::new(
+                    FailureKind::NotFound,
+                    format!("lizi's OneBot bridge knows no request seq={seq} of account {account}"),
+                )
+            })?;
+        let Some(approve) = approve else {
+            return Ok(Reply::Done);
+        };
+        let (action, params) = if request.group == 0 {
+            (
+                "set_friend_add_request",
+                json!({"flag": request.flag, "approve": approve}),
+            )
+        } else {
+            let sub_type = if request.invite { "invite" } else { "add" };
+            let params = json!({"flag": request.flag, "sub_type": sub_type, "approve": approve,
+                "reason": reason.unwrap_or_default()});
+            ("set_group_add_request", params)
+        };
+        let link = self.link(account)?;
+        link.call(action, params)
+            .await
+            .map_err(|e| self.failed(account, e))?;
+        Ok(Reply::Done)
+    }
+
     fn accounts(&self) -> Vec<LogonAccount> {
         let state = self.lock();
         state
@@ -379,6 +431,20 @@ impl BridgeBackend {
                     c == Conversation::Group(group)
                 })
                 .await
+            }
+            R::SetFriendAddRequest(r) => {
+                let approve = r.op == 1;
+                self.answer_request(r.fromqq, r.seq, Some(approve), None)
+                    .await
+            }
+            R::SetGroupAddRequest(r) => {
+                let approve = match r.op {
+                    11 => Some(true),
+                    12 => Some(false),
+                    _ => None,
+                };
+                self.answer_request(r.fromqq, r.seq, approve, r.reason.clone())
+                    .await
             }
             R::DeletePrivateMsg(r) => {
                 let peer = r.toqq;

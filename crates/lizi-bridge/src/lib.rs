@@ -9,6 +9,7 @@
 //!   `message_id`.
 //! - [`inbound`]: OneBot events as XLZ events ([`notices`]: membership notices); [`text`]:
 //!   segments as XLZ text and back.
+//! - [`requests`]: request handles, XLZ `seq` ↔ OneBot `flag`, kept in lizi's store.
 //! - [`standard`]: the endpoints that are one standard OneBot action each.
 //! - [`backend`]: the [`BridgeBackend`] itself.
 
@@ -18,6 +19,7 @@ pub mod identity;
 pub mod inbound;
 pub mod link;
 pub mod notices;
+pub mod requests;
 pub mod standard;
 pub mod text;
 

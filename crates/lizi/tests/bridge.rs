@@ -97,6 +97,16 @@ impl Bridge {
 
     /// Reads session events until one of account 10001 satisfies `wanted`.
     async fn wait_event(&self, session: u64, wanted: impl Fn(&Value) -> bool) -> Value {
+        self.wait_event_of(10001, session, wanted).await
+    }
+
+    /// Reads session events until one of `account` satisfies `wanted`.
+    async fn wait_event_of(
+        &self,
+        account: u64,
+        session: u64,
+        wanted: impl Fn(&Value) -> bool,
+    ) -> Value {
         let deadline = Instant::now() + Duration::from_secs(20);
         let mut seen = Vec::new();
         loop {
@@ -106,7 +116,7 @@ impl Bridge {
                     Value::String(text) => serde_json::from_str(&text).unwrap_or(Value::Null),
                     other => other,
                 };
-                if event["LogonQQ"] == 10001 && wanted(&event) {
+                if event["LogonQQ"] == account && wanted(&event) {
                     return event;
                 }
                 seen.push(event);
@@ -468,7 +478,7 @@ async fn post_event(socket: &mut Implementation, event: Value) {
 }
 
 #[tokio::test]
-async fn bridge_takes_one_connection_per_account_and_converts_its_events() {
+async fn bridge_takes_one_connection_per_account_converts_its_events_and_answers_requests() {
     use futures_util::StreamExt;
     let scratch = Scratch::new("bridge-events");
     let bridge = Bridge::start(&scratch, "127.0.0.1:0", &[]);
@@ -591,5 +601,47 @@ async fn bridge_takes_one_connection_per_account_and_converts_its_events() {
             .as_str()
             .is_some_and(|m| m.starts_with("napcat: ") && m.contains("risk control")),
         "{failed}"
+    );
+
+    // A friend request gets a handle; answering it sends the implementation's flag back.
+    post_event(
+        &mut socket,
+        json!({"time": 1_700_000_003, "self_id": 777, "post_type": "request",
+        "request_type": "friend", "user_id": 32, "comment": "me too", "flag": "flag-32"}),
+    )
+    .await;
+    let request = bridge
+        .wait_event_of(777, session, |e| e["Msg"]["Type"] == 105)
+        .await;
+    assert_eq!(request["Msg"]["Text"], "me too");
+    let seq = request["Msg"]["Seq"].clone();
+    let unknown = bridge
+        .call("/setfriendaddrequest", "fromqq=777&qq=32&seq=99&op=1")
+        .await;
+    assert!(
+        unknown.to_string().contains("knows no request"),
+        "{unknown}"
+    );
+    let answer_body = format!("fromqq=777&qq=32&seq={seq}&op=1");
+    let answered = bridge.call("/setfriendaddrequest", &answer_body);
+    let implementation = async {
+        use futures_util::SinkExt;
+        let frame = socket.next().await.expect("a frame").expect("readable");
+        let action: Value = serde_json::from_str(frame.to_text().expect("text")).expect("json");
+        let ok = json!({"status": "ok", "retcode": 0, "data": null, "echo": action["echo"]});
+        socket
+            .send(tokio_tungstenite::tungstenite::Message::text(
+                ok.to_string(),
+            ))
+            .await
+            .expect("answer");
+        action
+    };
+    let (answered, action) = tokio::join!(answered, implementation);
+    assert_eq!(answered["ret"], "OK", "{answered}");
+    assert_eq!(action["action"], "set_friend_add_request");
+    assert_eq!(
+        action["params"],
+        json!({"flag": "flag-32", "approve": true})
     );
 }
