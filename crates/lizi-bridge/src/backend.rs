@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use lizi_core::event::{kind, EventBody, EventMsg, UserRef};
+use lizi_core::event::{kind, EventBody, UserRef};
 use lizi_core::model::LogonAccount;
 use lizi_core::{
     Backend, BoxFuture, ControlRequest, Event, Failure, FailureKind, Receipt, Reply, Request, Uin,
@@ -538,17 +538,17 @@ fn set_identity(event: &mut Event, record: &MessageRecord) {
 }
 
 fn account_event(account: Uin, me: UserRef, event_kind: i64) -> Event {
-    Event::EventMsg(EventMsg {
-        from_qq: me.clone(),
-        operate_qq: me,
-        logon_qq: account,
-        msg: EventBody {
-            time_stamp: now(),
-            kind: event_kind,
-            ..EventBody::default()
-        },
-        ..EventMsg::default()
-    })
+    let body = EventBody {
+        time_stamp: now(),
+        kind: event_kind,
+        ..EventBody::default()
+    };
+    let mut event = crate::notices::event_msg(account, me.uin, me.uin, 0, body);
+    if let Event::EventMsg(event) = &mut event {
+        event.from_qq.nick_name = me.nick_name.clone();
+        event.operate_qq.nick_name = me.nick_name;
+    }
+    event
 }
 
 impl Backend for BridgeBackend {

@@ -5,8 +5,8 @@
 
 use lizi_core::event::private_kind;
 use lizi_core::event::{
-    group_kind, kind, EventBody, EventGroup, EventMsg, GroupId, GroupMsg, GroupMsgBody,
-    GroupMsgGroup, GroupSender, PrivateMsg, PrivateMsgBody, TimeStamp, UserRef,
+    group_kind, kind, EventBody, GroupId, GroupMsg, GroupMsgBody, GroupMsgGroup, GroupSender,
+    PrivateMsg, PrivateMsgBody, TimeStamp, UserRef,
 };
 use lizi_core::{Event, Uin};
 use lizi_onebot::event::{
@@ -17,6 +17,7 @@ use lizi_onebot::Segment;
 use lizi_store::Op;
 
 use crate::identity::{random_of, Conversation, MessageMap, MessageRecord};
+use crate::notices::event_msg;
 use crate::text::to_xlz;
 
 /// The group id NapCat and LLOneBot give a temporary session whose group they do not know.
@@ -234,46 +235,27 @@ fn private_msg(stamp: Stamp, private: &PrivateMessage, record: &MessageRecord) -
 
 fn group_recall(map: &MessageMap, stamp: Stamp, recall: &GroupRecall) -> Converted {
     let found = map.by_ob_id(stamp.account, recall.message_id);
-    let event = EventMsg {
-        from_qq: UserRef {
-            uin: recall.user_id,
-            ..UserRef::default()
-        },
-        operate_qq: UserRef {
-            uin: recall.operator_id,
-            ..UserRef::default()
-        },
-        logon_qq: stamp.account,
-        from_group: EventGroup {
-            gin: recall.group_id,
-            ..EventGroup::default()
-        },
-        msg: recalled(stamp, kind::GROUP_RECALL, found),
-    };
+    let body = recalled(stamp, kind::GROUP_RECALL, found);
+    let event = event_msg(
+        stamp.account,
+        recall.user_id,
+        recall.operator_id,
+        recall.group_id,
+        body,
+    );
     Converted {
         ops: Vec::new(),
-        events: vec![Event::EventMsg(event)],
+        events: vec![event],
     }
 }
 
 fn friend_recall(map: &MessageMap, stamp: Stamp, recall: &FriendRecall) -> Converted {
     let found = map.by_ob_id(stamp.account, recall.message_id);
-    let event = EventMsg {
-        from_qq: UserRef {
-            uin: recall.user_id,
-            ..UserRef::default()
-        },
-        operate_qq: UserRef {
-            uin: recall.user_id,
-            ..UserRef::default()
-        },
-        logon_qq: stamp.account,
-        msg: recalled(stamp, kind::FRIEND_RECALL, found),
-        ..EventMsg::default()
-    };
+    let body = recalled(stamp, kind::FRIEND_RECALL, found);
+    let event = event_msg(stamp.account, recall.user_id, recall.user_id, 0, body);
     Converted {
         ops: Vec::new(),
-        events: vec![Event::EventMsg(event)],
+        events: vec![event],
     }
 }
 

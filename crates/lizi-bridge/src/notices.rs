@@ -2,7 +2,7 @@
 //! members joining and leaving, mutes, and new friends.
 
 use lizi_core::event::{kind, EventBody, EventGroup, EventMsg, UserRef};
-use lizi_core::{Event, Uin};
+use lizi_core::{Event, Gin, Uin};
 use lizi_onebot::event::{
     AdminChange, BanKind, DecreaseKind, GroupAdmin, GroupBan, GroupDecrease, GroupIncrease,
     IncreaseKind, Notice,
@@ -80,7 +80,18 @@ pub fn membership(account: Uin, time: i64, notice: &Notice) -> Option<Event> {
         ),
         _ => return None,
     };
-    Some(Event::EventMsg(EventMsg {
+    let body = EventBody {
+        time_stamp: time,
+        kind: event_kind,
+        text,
+        ..EventBody::default()
+    };
+    Some(event_msg(account, user, operator, group, body))
+}
+
+/// An `EventMsg` of `account` about `user`, done by `operator`, in `group` (0: none).
+pub fn event_msg(account: Uin, user: Uin, operator: Uin, group: Gin, msg: EventBody) -> Event {
+    Event::EventMsg(EventMsg {
         from_qq: UserRef {
             uin: user,
             ..UserRef::default()
@@ -94,13 +105,8 @@ pub fn membership(account: Uin, time: i64, notice: &Notice) -> Option<Event> {
             gin: group,
             ..EventGroup::default()
         },
-        msg: EventBody {
-            time_stamp: time,
-            kind: event_kind,
-            text,
-            ..EventBody::default()
-        },
-    }))
+        msg,
+    })
 }
 
 #[cfg(test)]
@@ -121,85 +127,67 @@ mod tests {
 
     #[test]
     fn membership_notices_become_their_xlz_types() {
-        let notice = |fields: serde_json::Value| {
+        let cases = [
+            (
+                json!({"notice_type": "group_admin", "sub_type": "set", "user_id": 5}),
+                Some((10, 5, 0)),
+            ),
+            (
+                json!({"notice_type": "group_admin", "sub_type": "unset", "user_id": 5}),
+                Some((9, 5, 0)),
+            ),
+            (
+                json!({"notice_type": "group_decrease", "sub_type": "kick", "user_id": 5, "operator_id": 6}),
+                Some((6, 5, 6)),
+            ),
+            (
+                json!({"notice_type": "group_decrease", "sub_type": "leave", "user_id": 5, "operator_id": 5}),
+                Some((5, 5, 5)),
+            ),
+            (
+                json!({"notice_type": "group_decrease", "sub_type": "kick_me", "user_id": 1, "operator_id": 6}),
+                Some((30, 1, 6)),
+            ),
+            (
+                json!({"notice_type": "group_increase", "sub_type": "invite", "user_id": 5, "operator_id": 6}),
+                Some((25, 5, 6)),
+            ),
+            (
+                json!({"notice_type": "group_increase", "sub_type": "approve", "user_id": 5, "operator_id": 6}),
+                Some((2, 5, 6)),
+            ),
+            (
+                json!({"notice_type": "group_ban", "sub_type": "ban", "user_id": 5, "operator_id": 6}),
+                Some((7, 5, 6)),
+            ),
+            (
+                json!({"notice_type": "group_ban", "sub_type": "lift_ban", "user_id": 5, "operator_id": 6}),
+                Some((28, 5, 6)),
+            ),
+            (
+                json!({"notice_type": "group_ban", "sub_type": "ban", "user_id": 0, "operator_id": 6}),
+                Some((11, 0, 6)),
+            ),
+            (
+                json!({"notice_type": "group_ban", "sub_type": "lift_ban", "user_id": 0, "operator_id": 6}),
+                Some((12, 0, 6)),
+            ),
+            (
+                json!({"notice_type": "friend_add", "user_id": 5}),
+                Some((104, 5, 5)),
+            ),
+            (json!({"notice_type": "essence", "sub_type": "add"}), None),
+        ];
+        for (fields, expected) in cases {
             let mut value =
                 json!({"time": 100, "self_id": 1, "post_type": "notice", "group_id": 9});
             value
                 .as_object_mut()
                 .expect("object")
                 .extend(fields.as_object().expect("object").clone());
-            kind_of(value).map(|(kind, user, operator, _)| (kind, user, operator))
-        };
-        assert_eq!(
-            notice(json!({"notice_type": "group_admin", "sub_type": "set", "user_id": 5})),
-            Some((10, 5, 0))
-        );
-        assert_eq!(
-            notice(json!({"notice_type": "group_admin", "sub_type": "unset", "user_id": 5})),
-            Some((9, 5, 0))
-        );
-        assert_eq!(
-            notice(
-                json!({"notice_type": "group_decrease", "sub_type": "kick", "user_id": 5, "operator_id": 6})
-            ),
-            Some((6, 5, 6))
-        );
-        assert_eq!(
-            notice(
-                json!({"notice_type": "group_decrease", "sub_type": "leave", "user_id": 5, "operator_id": 5})
-            ),
-            Some((5, 5, 5))
-        );
-        assert_eq!(
-            notice(
-                json!({"notice_type": "group_decrease", "sub_type": "kick_me", "user_id": 1, "operator_id": 6})
-            ),
-            Some((30, 1, 6))
-        );
-        assert_eq!(
-            notice(
-                json!({"notice_type": "group_increase", "sub_type": "invite", "user_id": 5, "operator_id": 6})
-            ),
-            Some((25, 5, 6))
-        );
-        assert_eq!(
-            notice(
-                json!({"notice_type": "group_increase", "sub_type": "approve", "user_id": 5, "operator_id": 6})
-            ),
-            Some((2, 5, 6))
-        );
-        assert_eq!(
-            notice(
-                json!({"notice_type": "group_ban", "sub_type": "ban", "user_id": 5, "operator_id": 6, "duration": 60})
-            ),
-            Some((7, 5, 6))
-        );
-        assert_eq!(
-            notice(
-                json!({"notice_type": "group_ban", "sub_type": "lift_ban", "user_id": 5, "operator_id": 6})
-            ),
-            Some((28, 5, 6))
-        );
-        assert_eq!(
-            notice(
-                json!({"notice_type": "group_ban", "sub_type": "ban", "user_id": 0, "operator_id": 6})
-            ),
-            Some((11, 0, 6))
-        );
-        assert_eq!(
-            notice(
-                json!({"notice_type": "group_ban", "sub_type": "lift_ban", "user_id": 0, "operator_id": 6})
-            ),
-            Some((12, 0, 6))
-        );
-        assert_eq!(
-            notice(json!({"notice_type": "friend_add", "user_id": 5})),
-            Some((104, 5, 5))
-        );
-        assert_eq!(
-            notice(json!({"notice_type": "essence", "sub_type": "add"})),
-            None
-        );
+            let found = kind_of(value).map(|(kind, user, operator, _)| (kind, user, operator));
+            assert_eq!(found, expected, "{fields}");
+        }
     }
 
     #[test]

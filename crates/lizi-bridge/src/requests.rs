@@ -6,10 +6,12 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use lizi_core::event::{kind, EventBody, EventGroup, EventMsg, UserRef};
+use lizi_core::event::{kind, EventBody};
 use lizi_core::{Event, Gin, Uin};
 use lizi_onebot::event::{GroupRequestKind, RequestEvent};
 use lizi_store::Op;
+
+use crate::notices::event_msg;
 use serde::{Deserialize, Serialize};
 
 /// The store document kind of pending requests.
@@ -95,28 +97,14 @@ impl RequestMap {
             (_, true) => kind::INVITED,
             (_, false) => kind::JOIN_REQUEST,
         };
-        let event = Event::EventMsg(EventMsg {
-            from_qq: UserRef {
-                uin: user,
-                ..UserRef::default()
-            },
-            operate_qq: UserRef {
-                uin: operator,
-                ..UserRef::default()
-            },
-            logon_qq: account,
-            from_group: EventGroup {
-                gin: group,
-                ..EventGroup::default()
-            },
-            msg: EventBody {
-                seq,
-                time_stamp: time,
-                kind: event_kind,
-                text: comment.clone(),
-                ..EventBody::default()
-            },
-        });
+        let body = EventBody {
+            seq,
+            time_stamp: time,
+            kind: event_kind,
+            text: comment.clone(),
+            ..EventBody::default()
+        };
+        let event = event_msg(account, user, operator, group, body);
         let op = Op::Doc {
             kind: Cow::Borrowed(DOC_KIND),
             key: format!("{account}:{seq}"),
