@@ -603,6 +603,38 @@ async fn bridge_takes_one_connection_per_account_converts_its_events_and_answers
         "{failed}"
     );
 
+    // A send the implementation also reports as `message_sent` appears once, with the
+    // Req/Random the send answered.
+    let sent = bridge.call("/sendprivatemsg", "fromqq=777&toqq=31&text=once");
+    let implementation = async {
+        use futures_util::SinkExt;
+        let frame = socket.next().await.expect("a frame").expect("readable");
+        let action: Value = serde_json::from_str(frame.to_text().expect("text")).expect("json");
+        let ok = json!({"status": "ok", "retcode": 0, "data": {"message_id": 900}, "echo": action["echo"]});
+        socket
+            .send(tokio_tungstenite::tungstenite::Message::text(
+                ok.to_string(),
+            ))
+            .await
+            .expect("answer");
+    };
+    let (sent, ()) = tokio::join!(sent, implementation);
+    post_event(
+        &mut socket,
+        json!({"time": 1_700_000_004, "self_id": 777, "post_type": "message_sent",
+        "message_type": "private", "sub_type": "friend", "message_id": 900, "user_id": 777,
+        "target_id": 31, "message": "once", "sender": {"user_id": 777}}),
+    )
+    .await;
+    let own = bridge
+        .wait_event_of(777, session, |e| e["Type"] == "PrivateMsg")
+        .await;
+    assert_eq!(
+        (&own["Msg"]["Req"], &own["Msg"]["Text"]),
+        (&sent["req"], &json!("once")),
+        "{sent}"
+    );
+
     // A friend request gets a handle; answering it sends the implementation's flag back.
     post_event(
         &mut socket,
@@ -611,7 +643,10 @@ async fn bridge_takes_one_connection_per_account_converts_its_events_and_answers
     )
     .await;
     let request = bridge
-        .wait_event_of(777, session, |e| e["Msg"]["Type"] == 105)
+        .wait_event_of(777, session, |e| {
+            assert_ne!(e["Type"], "PrivateMsg", "a second own message: {e}");
+            e["Msg"]["Type"] == 105
+        })
         .await;
     assert_eq!(request["Msg"]["Text"], "me too");
     let seq = request["Msg"]["Seq"].clone();
