@@ -680,3 +680,25 @@ async fn bridge_takes_one_connection_per_account_converts_its_events_and_answers
         json!({"flag": "flag-32", "approve": true})
     );
 }
+
+/// `backend` and `onebot_accept` read from the config file; a bad backend name is refused.
+#[test]
+fn the_backend_settings_come_from_the_config_file_too() {
+    let scratch = Scratch::new("bridge-settings");
+    let resolve = |text: &str| {
+        let path = scratch.write("lizi.toml", text);
+        lizi::Settings::resolve(lizi::ServeArgs {
+            config: Some(path.into()),
+            ..Default::default()
+        })
+    };
+    let settings =
+        resolve("backend = \"onebot\"\nonebot_accept = \"127.0.0.1:7000\"\n").expect("settings");
+    assert_eq!(settings.backend, lizi::settings::BackendKind::OneBot);
+    assert_eq!(settings.onebot_accept.to_string(), "127.0.0.1:7000");
+    let defaults = resolve("").expect("settings");
+    assert_eq!(defaults.backend, lizi::settings::BackendKind::Sim);
+    assert_eq!(defaults.onebot_accept.to_string(), "127.0.0.1:6700");
+    let error = format!("{:#}", resolve("backend = \"xlz\"\n").expect_err("refused"));
+    assert!(error.contains("unknown backend `xlz`"), "{error}");
+}
