@@ -57,9 +57,6 @@ pub enum BridgeError {
         /// Why.
         source: std::io::Error,
     },
-    /// The stored message map cannot be read.
-    #[error("reading the bridge's message map: {0}")]
-    Store(#[from] lizi_store::StoreError),
 }
 
 /// How long an action may take by default: long enough for an upload on a slow link.
