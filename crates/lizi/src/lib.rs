@@ -53,11 +53,19 @@ impl Listeners {
     }
 }
 
+/// The backend an [`App`] runs.
+enum Engine {
+    /// The simulated network.
+    Sim(Arc<SimBackend>),
+    /// Real accounts through OneBot implementations.
+    Bridge(Arc<lizi_bridge::BridgeBackend>),
+}
+
 /// A lizi ready to serve: its store opened and its world loaded.
 pub struct App {
     settings: Settings,
     store: Arc<Store>,
-    backend: Arc<SimBackend>,
+    engine: Engine,
     /// The data folder's lock, held until the store is closed (none in memory).
     folder: Option<folder::FolderLock>,
 }
@@ -84,6 +92,16 @@ impl App {
         }
         let store = Store::open(settings.store.clone())
             .with_context(|| format!("opening the data folder {}", settings.data.display()))?;
+        if settings.backend == settings::BackendKind::OneBot {
+            let bridge = lizi_bridge::BridgeBackend::open(store.clone())
+                .context("loading the OneBot bridge's accounts and messages")?;
+            return Ok(App {
+                settings,
+                store,
+                engine: Engine::Bridge(Arc::new(bridge)),
+                folder,
+            });
+        }
         let (backend, source) = SimBackend::open(store.clone(), fixture)
             .await
             .context("loading the simulated world")?;
@@ -99,7 +117,7 @@ impl App {
         Ok(App {
             settings,
             store,
-            backend: Arc::new(backend),
+            engine: Engine::Sim(Arc::new(backend)),
             folder,
         })
     }
@@ -148,9 +166,30 @@ impl App {
             }
             None => format!("http://{bound}"),
         };
-        let fetcher = Arc::new(lizi_api::HttpFetcher::new(&self.settings.api));
-        self.backend.set_media(fetcher, &base);
         let (stop, stopping) = tokio::sync::watch::channel(false);
+        let mut bridge_task = None;
+        let backend: Arc<dyn lizi_core::Backend> = match &self.engine {
+            Engine::Sim(sim) => {
+                let fetcher = Arc::new(lizi_api::HttpFetcher::new(&self.settings.api));
+                sim.set_media(fetcher, &base);
+                sim.clone()
+            }
+            Engine::Bridge(bridge) => {
+                let config = lizi_bridge::BridgeConfig {
+                    accept: self.settings.onebot_accept,
+                    token: self.settings.onebot.token.clone(),
+                    action_timeout: lizi_bridge::ACTION_TIMEOUT,
+                };
+                match lizi_bridge::accept::start(bridge.clone(), config, stopping.clone()).await {
+                    Ok(task) => bridge_task = Some(task),
+                    Err(error) => {
+                        close(self.store, self.folder).await?;
+                        return Err(error).context("starting the OneBot bridge");
+                    }
+                }
+                bridge.clone()
+            }
+        };
         tokio::spawn(async move {
             shutdown.await;
             let _ = stop.send(true);
@@ -159,8 +198,7 @@ impl App {
             let _ = stopping.wait_for(|stop| *stop).await;
         };
         let face = &self.settings.onebot;
-        lizi_onebot_face::reverse::forget_stale_cursors(self.backend.as_ref(), &self.store, face)
-            .await;
+        lizi_onebot_face::reverse::forget_stale_cursors(backend.as_ref(), &self.store, face).await;
         let face_on = onebot_listener.is_some()
             || !face.reverse_urls.is_empty()
             || !face.post_urls.is_empty();
@@ -168,7 +206,7 @@ impl App {
         let mut extension: Option<Arc<dyn lizi_api::ControlExtension>> = None;
         if face_on {
             let face = lizi_onebot_face::start(
-                self.backend.clone(),
+                backend.clone(),
                 self.store.clone(),
                 face.clone(),
                 stopped(stopping.clone()),
@@ -190,7 +228,7 @@ impl App {
         }
         let result = lizi_api::run_extended(
             listener,
-            self.backend,
+            backend,
             self.store.clone(),
             self.settings.api,
             extension,
@@ -202,6 +240,10 @@ impl App {
             if let Err(error) = task.await {
                 tracing::error!("the OneBot face stopped abnormally: {error}");
             }
+        }
+        if let Some(task) = bridge_task {
+            // The API has stopped: no request needs the implementations any more.
+            task.abort();
         }
         close(self.store, self.folder).await?;
         result

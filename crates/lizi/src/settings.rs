@@ -212,6 +212,38 @@ pub struct ServeArgs {
     /// receiver was away, instead of catching up [default: false].
     #[arg(long, env = "LIZI_ONEBOT_DROP_WHILE_DISCONNECTED", value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
     pub onebot_drop_while_disconnected: Option<bool>,
+    /// What does the QQ work: `sim` (the simulated network) or `onebot` (real accounts
+    /// through OneBot implementations dialling `--onebot-accept`) [default: sim].
+    #[arg(long, env = "LIZI_BACKEND", value_name = "NAME")]
+    pub backend: Option<BackendKind>,
+    /// Address and port of the reverse WebSocket OneBot implementations dial with the
+    /// `onebot` backend (port 0 picks a free port) [default: 127.0.0.1:6700].
+    #[arg(long, env = "LIZI_ONEBOT_ACCEPT", value_name = "ADDR:PORT")]
+    pub onebot_accept: Option<SocketAddr>,
+}
+
+/// Which backend does the QQ work.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum BackendKind {
+    /// The simulated network.
+    #[default]
+    Sim,
+    /// Real accounts through OneBot v11 implementations.
+    OneBot,
+}
+
+impl std::str::FromStr for BackendKind {
+    type Err = String;
+
+    fn from_str(name: &str) -> Result<Self, String> {
+        match name.trim().to_ascii_lowercase().as_str() {
+            "sim" => Ok(BackendKind::Sim),
+            "onebot" => Ok(BackendKind::OneBot),
+            other => Err(format!(
+                "unknown backend `{other}` (expected sim or onebot)"
+            )),
+        }
+    }
 }
 
 /// A session idle limit: seconds, or never.
@@ -307,6 +339,9 @@ struct FileConfig {
     onebot_secret: Option<String>,
     onebot_post_timeout_ms: Option<u64>,
     onebot_drop_while_disconnected: Option<bool>,
+    #[serde(default, deserialize_with = "parse_text")]
+    backend: Option<BackendKind>,
+    onebot_accept: Option<SocketAddr>,
 }
 
 /// Reads a value that parses from text (`flush = "normal"`).
@@ -341,6 +376,10 @@ pub struct Settings {
     pub reset: bool,
     /// OneBot face settings.
     pub onebot: FaceConfig,
+    /// Which backend does the QQ work.
+    pub backend: BackendKind,
+    /// Where the `onebot` backend accepts implementations.
+    pub onebot_accept: SocketAddr,
 }
 
 impl Settings {
@@ -513,6 +552,11 @@ impl Settings {
             );
         }
         Ok(Settings {
+            backend: args.backend.or(file.backend).unwrap_or_default(),
+            onebot_accept: args
+                .onebot_accept
+                .or(file.onebot_accept)
+                .unwrap_or(SocketAddr::from(([127, 0, 0, 1], 6700))),
             onebot: FaceConfig {
                 post_urls: onebot_post_urls,
                 secret: args

@@ -40,6 +40,8 @@ pub const LIZI_VARS: &[&str] = &[
     "LIZI_ONEBOT_REVERSE_URLS",
     "LIZI_ONEBOT_RECONNECT_MS",
     "LIZI_ONEBOT_HEARTBEAT_MS",
+    "LIZI_BACKEND",
+    "LIZI_ONEBOT_ACCEPT",
 ];
 
 pub const STARTUP: Duration = Duration::from_secs(20);

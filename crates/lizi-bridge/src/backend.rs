@@ -1,0 +1,572 @@
+//! [`BridgeBackend`]: XLZ requests carried out on the connected accounts.
+//!
+//! This slice bridges the account list, sending to groups, friends and temporary sessions,
+//! recalls, request answers by the stored flag, and the standard lists and group admin
+//! actions ([`crate::standard`]); every
+//! other endpoint fails saying it is not bridged yet (never a fake
+//! success), and the control API (`/sim/…`) is not available.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use lizi_core::event::{kind, EventBody, UserRef};
+use lizi_core::model::LogonAccount;
+use lizi_core::{
+    Backend, BoxFuture, ControlRequest, Event, Failure, FailureKind, Receipt, Reply, Request, Uin,
+};
+use lizi_store::{Op, Store, StoreError};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use crate::identity::{random_of, Conversation, MessageMap, MessageRecord};
+use crate::inbound::convert;
+use crate::link::{Link, LinkError};
+use crate::requests::RequestMap;
+use crate::text::to_segments;
+
+/// The store document kind of the accounts seen.
+const ACCOUNT_KIND: &str = "bridge_account";
+
+/// XLZ event type of an account going offline (onebot.md §3, `bot_offline`).
+const LOGGED_OFF: i64 = 38;
+
+/// An account seen on a connection, kept across restarts.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct Seen {
+    nickname: String,
+    /// The implementation's `app_name`.
+    implementation: String,
+}
+
+#[derive(Debug, Default)]
+struct Account {
+    seen: Seen,
+    link: Option<Arc<Link>>,
+    received: u64,
+    sent: u64,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    accounts: BTreeMap<Uin, Account>,
+    messages: MessageMap,
+    requests: RequestMap,
+}
+
+/// The OneBot bridge backend: connected accounts, their message map, and the event log.
+#[derive(Debug)]
+pub struct BridgeBackend {
+    store: Arc<Store>,
+    state: Mutex<State>,
+    next_link: AtomicU64,
+}
+
+fn now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |since| since.as_secs() as i64)
+}
+
+impl BridgeBackend {
+    /// A bridge over `store`, with the accounts and messages it kept.
+    pub fn open(store: Arc<Store>) -> Result<BridgeBackend, StoreError> {
+        let docs = store.load_docs()?;
+        let mut state = State {
+            messages: MessageMap::load(&docs),
+            requests: RequestMap::load(&docs),
+            ..State::default()
+        };
+        for (_, key, body) in docs.iter().filter(|(kind, ..)| kind == ACCOUNT_KIND) {
+            if let (Ok(uin), Ok(seen)) = (key.parse::<Uin>(), serde_json::from_str::<Seen>(body)) {
+                state.accounts.insert(
+                    uin,
+                    Account {
+                        seen,
+                        ..Account::default()
+                    },
+                );
+            }
+        }
+        Ok(BridgeBackend {
+            store,
+            state: Mutex::new(state),
+            next_link: AtomicU64::new(1),
+        })
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// A number for a new connection.
+    pub(crate) fn link_id(&self) -> u64 {
+        self.next_link.fetch_add(1, Ordering::Relaxed)
+    }
+
+    /// Makes `link` the account's connection, replacing (and closing) an earlier one.
+    pub(crate) fn connected(&self, link: Arc<Link>) {
+        let account = link.account;
+        let mut state = self.lock();
+        let entry = state.accounts.entry(account).or_default();
+        if let Some(old) = entry.link.replace(link) {
+            tracing::warn!(
+                account,
+                "onebot: a new connection replaces the account's earlier one"
+            );
+            old.close();
+        }
+        tracing::info!(account, "onebot: account connected");
+    }
+
+    /// Records what the handshake learnt and announces the account online (LOGIN_OK).
+    pub(crate) fn identified(&self, account: Uin, nickname: String, implementation: String) {
+        let mut state = self.lock();
+        let entry = state.accounts.entry(account).or_default();
+        entry.seen = Seen {
+            nickname,
+            implementation,
+        };
+        let me = UserRef {
+            uin: account,
+            nick_name: entry.seen.nickname.clone(),
+        };
+        let op = Op::Doc {
+            kind: ACCOUNT_KIND.into(),
+            key: account.to_string(),
+            body: serde_json::to_string(&entry.seen).ok(),
+        };
+        tracing::info!(account, implementation = %entry.seen.implementation, "onebot: account identified");
+        drop(
+            self.store
+                .commit(vec![op], &[account_event(account, me, kind::LOGIN_OK)]),
+        );
+        drop(state);
+    }
+
+    /// Forgets `link` if it still is its account's connection, announcing the account
+    /// offline.
+    pub(crate) fn disconnected(&self, link: &Link) {
+        link.close();
+        let mut state = self.lock();
+        let Some(entry) = state.accounts.get_mut(&link.account) else {
+            return;
+        };
+        if entry
+            .link
+            .as_ref()
+            .is_some_and(|current| current.id == link.id)
+        {
+            entry.link = None;
+            tracing::warn!(account = link.account, "onebot: account disconnected");
+            let me = UserRef {
+                uin: link.account,
+                nick_name: entry.seen.nickname.clone(),
+            };
+            drop(
+                self.store
+                    .append(&[account_event(link.account, me, LOGGED_OFF)]),
+            );
+        }
+    }
+
+    /// Turns one OneBot event of `account` into XLZ events in the log.
+    pub(crate) fn event(&self, account: Uin, frame: Value) {
+        let Ok(event) = lizi_onebot::Event::parse(frame) else {
+            return;
+        };
+        let mut state = self.lock();
+        if let lizi_onebot::Body::Request(request) = &event.body {
+            let time = if event.time > 0 { event.time } else { now() };
+            if let Some((op, event)) = state.requests.receive(account, time, request) {
+                drop(self.store.commit(vec![op], &[event]));
+            }
+            return;
+        }
+        let converted = convert(&mut state.messages, account, &event, now());
+        if converted.events.is_empty() && converted.ops.is_empty() {
+            return;
+        }
+        if let Some(entry) = state.accounts.get_mut(&account) {
+            entry.received += converted.events.len() as u64;
+        }
+        drop(self.store.commit(converted.ops, &converted.events));
+    }
+
+    fn link(&self, account: Uin) -> Result<Arc<Link>, Failure> {
+        match self.lock().accounts.get(&account) {
+            Some(Account {
+                link: Some(link), ..
+            }) => Ok(link.clone()),
+            Some(_) => Err(Failure::new(
+                FailureKind::Offline,
+                format!("account {account} is not connected to lizi's OneBot bridge"),
+            )),
+            None => Err(Failure::new(
+                FailureKind::UnknownAccount,
+                format!("account {account} has never connected to lizi's OneBot bridge"),
+            )),
+        }
+    }
+
+    fn implementation(&self, account: Uin) -> String {
+        let state = self.lock();
+        let name = state
+            .accounts
+            .get(&account)
+            .map(|a| a.seen.implementation.clone());
+        name.filter(|name| !name.is_empty())
+            .unwrap_or_else(|| "the OneBot implementation".into())
+    }
+
+    fn failed(&self, account: Uin, error: LinkError) -> Failure {
+        let kind = match error {
+            LinkError::Closed(_) => FailureKind::Offline,
+            _ => FailureKind::Refused,
+        };
+        Failure::new(kind, format!("{}: {error}", self.implementation(account)))
+    }
+
+    /// Sends `text` as `account` to `conversation`, records it and appends the account's
+    /// own-message event.
+    async fn send(
+        &self,
+        account: Uin,
+        conversation: Conversation,
+        text: &str,
+    ) -> Result<Reply, Failure> {
+        let link = self.link(account)?;
+        let message = {
+            let state = self.lock();
+            to_segments(text, |req, random| {
+                state
+                    .messages
+                    .by_pair(account, req, random)
+                    .map(|record| record.ob_id)
+            })
+        };
+        if message.is_empty() {
+            return Err(Failure::new(FailureKind::Invalid, "the message is empty"));
+        }
+        let (action, params) = match conversation {
+            Conversation::Group(group) => (
+                "send_group_msg",
+                json!({"group_id": group, "message": message}),
+            ),
+            Conversation::Friend(user) => (
+                "send_private_msg",
+                json!({"user_id": user, "message": message}),
+            ),
+            Conversation::Temporary { group, user } => (
+                "send_private_msg",
+                json!({"user_id": user, "group_id": group, "message": message}),
+            ),
+        };
+        let data = link
+            .call(action, params)
+            .await
+            .map_err(|e| self.failed(account, e))?;
+        let Some(ob_id) = data
+            .get("message_id")
+            .and_then(|id| id.as_i64().or_else(|| id.as_str()?.parse().ok()))
+        else {
+            return Err(Failure::new(
+                FailureKind::Internal,
+                format!(
+                    "{} answered `{action}` without a message_id",
+                    self.implementation(account)
+                ),
+            ));
+        };
+        let (receipt, ticket) = {
+            let mut state = self.lock();
+            if let Some(known) = state.messages.by_ob_id(account, ob_id) {
+                // The implementation reported the message before answering: its event is in.
+                let receipt = Receipt {
+                    req: known.req,
+                    random: known.random,
+                    time: known.time,
+                };
+                return Ok(Reply::Sent(receipt));
+            }
+            let seq = data.get("message_seq").and_then(Value::as_i64);
+            let record = MessageRecord {
+                account,
+                conversation,
+                req: state.messages.next_req(account, conversation, seq),
+                random: random_of(ob_id),
+                time: now(),
+                ob_id,
+                sender: account,
+                text: lizi_core::textcode::canonical(text).into_owned(),
+            };
+            let receipt = Receipt {
+                req: record.req,
+                random: record.random,
+                time: record.time,
+            };
+            let event = own_event(&state, &record);
+            let op = state.messages.insert(record);
+            if let Some(entry) = state.accounts.get_mut(&account) {
+                entry.sent += 1;
+            }
+            (receipt, self.store.commit(vec![op], &[event]))
+        };
+        ticket.wait().await.map_err(|e| {
+            Failure::new(
+                FailureKind::Internal,
+                format!("saving the message failed: {e}"),
+            )
+        })?;
+        Ok(Reply::Sent(receipt))
+    }
+
+    /// Recalls `account`'s message `(req, random)` if `fits` its conversation.
+    async fn recall(
+        &self,
+        account: Uin,
+        req: i64,
+        random: i64,
+        fits: impl Fn(Conversation) -> bool,
+    ) -> Result<Reply, Failure> {
+        let ob_id = {
+            let state = self.lock();
+            let found = state
+                .messages
+                .by_pair(account, req, random)
+                .filter(|r| fits(r.conversation));
+            found.map(|record| record.ob_id).ok_or_else(|| {
+                Failure::new(
+                    FailureKind::NotFound,
+                    format!("lizi's OneBot bridge knows no message req={req} random={random} of account {account}"),
+                )
+            })?
+        };
+        let link = self.link(account)?;
+        link.call("delete_msg", json!({"message_id": ob_id}))
+            .await
+            .map_err(|e| self.failed(account, e))?;
+        Ok(Reply::Done)
+    }
+
+    /// Answers `account`'s request `seq` by its flag: approve, refuse, or (`None`) leave
+    /// it unanswered, as QQ's "ignore" does.
+    async fn answer_request(
+        &self,
+        account: Uin,
+        seq: i64,
+        approve: Option<bool>,
+        reason: Option<String>,
+    ) -> Result<Reply, Failure> {
+        let request = self
+            .lock()
+            .requests
+            .get(account, seq)
+            .cloned()
+            .ok_or_else(|| {
+                Failure::new(
+                    FailureKind::NotFound,
+                    format!("lizi's OneBot bridge knows no request seq={seq} of account {account}"),
+                )
+            })?;
+        let Some(approve) = approve else {
+            return Ok(Reply::Done);
+        };
+        let (action, params) = if request.group == 0 {
+            (
+                "set_friend_add_request",
+                json!({"flag": request.flag, "approve": approve}),
+            )
+        } else {
+            let sub_type = if request.invite { "invite" } else { "add" };
+            let params = json!({"flag": request.flag, "sub_type": sub_type, "approve": approve,
+                "reason": reason.unwrap_or_default()});
+            ("set_group_add_request", params)
+        };
+        let link = self.link(account)?;
+        link.call(action, params)
+            .await
+            .map_err(|e| self.failed(account, e))?;
+        Ok(Reply::Done)
+    }
+
+    fn accounts(&self) -> Vec<LogonAccount> {
+        let state = self.lock();
+        state
+            .accounts
+            .iter()
+            .map(|(&uin, account)| LogonAccount {
+                uin,
+                nickname: account.seen.nickname.clone(),
+                online: account.link.is_some(),
+                received: account.received,
+                sent: account.sent,
+            })
+            .collect()
+    }
+
+    async fn route(&self, request: Request) -> Result<Reply, Failure> {
+        use Request as R;
+        match request {
+            R::GetLogonQq(_) => Ok(Reply::Accounts(self.accounts())),
+            R::SendGroupMsg(r) => {
+                self.send(r.fromqq, Conversation::Group(r.togroup), &r.text)
+                    .await
+            }
+            R::SendPrivateMsg(r) => {
+                self.send(r.fromqq, Conversation::Friend(r.toqq), &r.text)
+                    .await
+            }
+            R::SendGroupTempMsg(r) => {
+                let conversation = Conversation::Temporary {
+                    group: r.togroup,
+                    user: r.toqq,
+                };
+                self.send(r.fromqq, conversation, &r.text).await
+            }
+            R::DeleteGroupMsg(r) => {
+                let group = r.group;
+                self.recall(r.fromqq, r.req, r.random, |c| {
+                    c == Conversation::Group(group)
+                })
+                .await
+            }
+            R::SetFriendAddRequest(r) => {
+                let approve = r.op == 1;
+                self.answer_request(r.fromqq, r.seq, Some(approve), None)
+                    .await
+            }
+            R::SetGroupAddRequest(r) => {
+                let approve = match r.op {
+                    11 => Some(true),
+                    12 => Some(false),
+                    _ => None,
+                };
+                self.answer_request(r.fromqq, r.seq, approve, r.reason.clone())
+                    .await
+            }
+            R::DeletePrivateMsg(r) => {
+                let peer = r.toqq;
+                self.recall(r.fromqq, r.req, r.random, |c| c.peer() == Some(peer))
+                    .await
+            }
+            other => match crate::standard::plan(&other) {
+                Some(call) => {
+                    let link = self.link(call.account)?;
+                    let data = link
+                        .call(call.action, call.params)
+                        .await
+                        .map_err(|e| self.failed(call.account, e))?;
+                    Ok(crate::standard::reply(call.answer, &data))
+                }
+                None => Err(Failure::new(
+                    FailureKind::NotImplemented,
+                    format!(
+                        "{} is not bridged yet by lizi's OneBot bridge",
+                        other.path()
+                    ),
+                )),
+            },
+        }
+    }
+}
+
+/// The account's own-message event for a message it sent.
+fn own_event(state: &State, record: &MessageRecord) -> Event {
+    let nickname = state
+        .accounts
+        .get(&record.account)
+        .map(|a| a.seen.nickname.clone())
+        .unwrap_or_default();
+    let message = json!({
+        "time": record.time, "self_id": record.account, "post_type": "message_sent",
+        "message_id": record.ob_id, "user_id": record.account,
+        "sender": {"user_id": record.account, "nickname": nickname},
+    });
+    let mut message = message;
+    match record.conversation {
+        Conversation::Group(group) => {
+            message["message_type"] = "group".into();
+            message["group_id"] = group.into();
+        }
+        Conversation::Friend(user) => {
+            message["message_type"] = "private".into();
+            message["sub_type"] = "friend".into();
+            message["target_id"] = user.into();
+        }
+        Conversation::Temporary { group, user } => {
+            message["message_type"] = "private".into();
+            message["sub_type"] = "group".into();
+            message["target_id"] = user.into();
+            message["sender"]["group_id"] = group.into();
+        }
+    }
+    // Built through the same conversion as reported messages, from a scratch map holding
+    // only this record, so that both look alike.
+    let mut scratch = MessageMap::default();
+    let event = lizi_onebot::Event::parse(message).unwrap_or_else(|_| lizi_onebot::Event {
+        time: record.time,
+        self_id: record.account,
+        body: lizi_onebot::Body::Unknown(Default::default()),
+    });
+    let mut converted = convert(&mut scratch, record.account, &event, record.time);
+    match converted.events.pop() {
+        Some(mut event) => {
+            set_identity(&mut event, record);
+            event
+        }
+        None => account_event(record.account, UserRef::default(), 0),
+    }
+}
+
+/// Puts the record's ids and text into an own-message event.
+fn set_identity(event: &mut Event, record: &MessageRecord) {
+    match event {
+        Event::GroupMsg(message) => {
+            message.msg.req = record.req;
+            message.msg.random = record.random;
+            message.msg.text = record.text.clone();
+        }
+        Event::PrivateMsg(message) => {
+            message.msg.req = record.req;
+            message.msg.seq = record.random;
+            message.msg.text = record.text.clone();
+        }
+        Event::EventMsg(_) => {}
+    }
+}
+
+fn account_event(account: Uin, me: UserRef, event_kind: i64) -> Event {
+    let body = EventBody {
+        time_stamp: now(),
+        kind: event_kind,
+        ..EventBody::default()
+    };
+    let mut event = crate::notices::event_msg(account, me.uin, me.uin, 0, body);
+    if let Event::EventMsg(event) = &mut event {
+        event.from_qq.nick_name = me.nick_name.clone();
+        event.operate_qq.nick_name = me.nick_name;
+    }
+    event
+}
+
+impl Backend for BridgeBackend {
+    fn name(&self) -> &'static str {
+        "onebot"
+    }
+
+    fn call(&self, request: Request) -> BoxFuture<'_, Result<Reply, Failure>> {
+        Box::pin(self.route(request))
+    }
+
+    fn control(&self, request: ControlRequest) -> BoxFuture<'_, Result<Reply, Failure>> {
+        let action = request.action();
+        Box::pin(async move {
+            Err(Failure::new(
+                FailureKind::NotImplemented,
+                format!("the control action `{action}` is not available with the onebot backend: it drives real accounts, not a simulated network"),
+            ))
+        })
+    }
+}

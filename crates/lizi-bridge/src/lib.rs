@@ -1,0 +1,73 @@
+//! lizi's OneBot v11 bridge: a [`lizi_core::Backend`] that carries XLZ requests out on real
+//! QQ accounts through the OneBot implementations people run (NapCat, LLOneBot,
+//! Lagrange.OneBot), and turns their events into XLZ events in lizi's event log.
+//!
+//! - [`accept`]: the reverse-WebSocket server implementations dial, one connection per
+//!   account.
+//! - [`link`]: one connection: actions sent with an `echo`, answers matched by it.
+//! - [`identity`]: the persistent map between XLZ `(req, random, time)` and OneBot
+//!   `message_id`.
+//! - [`inbound`]: OneBot events as XLZ events ([`notices`]: membership notices); [`text`]:
+//!   segments as XLZ text and back.
+//! - [`requests`]: request handles, XLZ `seq` ↔ OneBot `flag`, kept in lizi's store.
+//! - [`standard`]: the endpoints that are one standard OneBot action each.
+//! - [`backend`]: the [`BridgeBackend`] itself.
+
+pub mod accept;
+pub mod backend;
+pub mod identity;
+pub mod inbound;
+pub mod link;
+pub mod notices;
+pub mod requests;
+pub mod standard;
+pub mod text;
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+pub use backend::BridgeBackend;
+
+/// How the bridge accepts implementations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BridgeConfig {
+    /// Where implementations dial in (reverse WebSocket).
+    pub accept: SocketAddr,
+    /// The token implementations must present (`Authorization: Bearer`); required unless
+    /// `accept` is a loopback address.
+    pub token: Option<String>,
+    /// How long an action may take before it fails.
+    pub action_timeout: Duration,
+}
+
+/// Why the bridge cannot start.
+#[derive(Debug, thiserror::Error)]
+pub enum BridgeError {
+    /// A non-loopback address without a token would let anyone drive the accounts' events.
+    #[error(
+        "the OneBot bridge address {0} is not loopback: set --onebot-token so that only your \
+         implementations can connect"
+    )]
+    TokenRequired(SocketAddr),
+    /// The address cannot be bound.
+    #[error("binding the OneBot bridge address {address}: {source}")]
+    Bind {
+        /// The address.
+        address: SocketAddr,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+/// How long an action may take by default: long enough for an upload on a slow link.
+pub const ACTION_TIMEOUT: Duration = Duration::from_secs(30);
+
+impl BridgeConfig {
+    /// Checks the settings make sense before anything is bound.
+    pub fn check(&self) -> Result<(), BridgeError> {
+        if self.token.is_none() && !self.accept.ip().is_loopback() {
+            return Err(BridgeError::TokenRequired(self.accept));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,714 @@
+//! The OneBot bridge backend end to end: lizi A runs `--backend onebot` as a child process;
+//! lizi B runs the simulated network and dials A by reverse WebSocket through its OneBot
+//! face, as NapCat would. XLZ requests to A act on B's world; B's messages reach A's
+//! sessions as XLZ events.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::child::Lizi;
+use common::{enc, Scratch, Server};
+use serde_json::{json, Value};
+
+/// lizi A, the bridge, and a client of its XLZ API.
+struct Bridge {
+    child: Lizi,
+    base: String,
+    /// The reverse WebSocket address implementations dial.
+    accept: String,
+    client: reqwest::Client,
+}
+
+impl Bridge {
+    /// Starts A on `scratch`'s data folder, accepting on `accept`.
+    fn start(scratch: &Scratch, accept: &str, extra: &[&str]) -> Bridge {
+        let data = scratch.data();
+        let mut args = vec![
+            "serve",
+            "--backend",
+            "onebot",
+            "--onebot-accept",
+            accept,
+            "--listen",
+            "127.0.0.1:0",
+            "--data",
+            &data,
+        ];
+        args.extend_from_slice(extra);
+        let mut child = Lizi::spawn(&scratch.0, &args, &[]);
+        let port = child.port();
+        let line = child.line_with("onebot bridge accepting");
+        let accept = line
+            .split("ws://")
+            .nth(1)
+            .and_then(|rest| rest.split('/').next())
+            .unwrap_or_else(|| panic!("no address in {line:?}"))
+            .to_owned();
+        Bridge {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+            accept,
+            client: reqwest::Client::builder()
+                .timeout(Duration::from_secs(20))
+                .build()
+                .expect("client"),
+        }
+    }
+
+    async fn call(&self, path: &str, body: &str) -> Value {
+        let response = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .body(body.to_owned())
+            .send()
+            .await
+            .expect("request");
+        let text = response.text().await.expect("body");
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: not JSON ({e}): {text}"))
+    }
+
+    /// The `登录状态` of `account` in `/getlogonqq`, if listed.
+    async fn state(&self, account: u64) -> Option<String> {
+        let answer = self.call("/getlogonqq", "").await;
+        let list: Value = serde_json::from_str(answer["ret"].as_str()?).ok()?;
+        Some(
+            list["QQlist"][account.to_string()]["登录状态"]
+                .as_str()?
+                .to_owned(),
+        )
+    }
+
+    /// Waits until `account` shows `state` (在线 or 离线).
+    async fn wait_state(&self, account: u64, state: &str) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if self.state(account).await.as_deref() == Some(state) {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{account} never became {state}: {:?}",
+                self.call("/getlogonqq", "").await
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Reads session events until one of account 10001 satisfies `wanted`.
+    async fn wait_event(&self, session: u64, wanted: impl Fn(&Value) -> bool) -> Value {
+        self.wait_event_of(10001, session, wanted).await
+    }
+
+    /// Reads session events until one of `account` satisfies `wanted`.
+    async fn wait_event_of(
+        &self,
+        account: u64,
+        session: u64,
+        wanted: impl Fn(&Value) -> bool,
+    ) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let mut seen = Vec::new();
+        loop {
+            let answer = self.call("/geteventv2", &format!("sessid={session}")).await;
+            for event in answer["events"].as_array().cloned().unwrap_or_default() {
+                let event: Value = match event {
+                    Value::String(text) => serde_json::from_str(&text).unwrap_or(Value::Null),
+                    other => other,
+                };
+                if event["LogonQQ"] == account && wanted(&event) {
+                    return event;
+                }
+                seen.push(event);
+            }
+            assert!(Instant::now() < deadline, "no such event among {seen:#?}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    async fn session(&self) -> u64 {
+        self.call("/allocsession", "").await["session_id"]
+            .as_u64()
+            .expect("session id")
+    }
+}
+
+/// Starts B (the simulated network) dialling `accept` with `token`.
+async fn start_network(accept: &str, token: Option<&str>) -> Server {
+    let url = format!("ws://{accept}/onebot/v11/ws");
+    let token = token.map(str::to_owned);
+    Server::start_with(move |settings| {
+        settings.onebot.reverse_urls = vec![url];
+        settings.onebot.reconnect_ms = 100;
+        settings.onebot.token = token;
+    })
+    .await
+}
+
+/// The messages of a conversation in B's world.
+async fn history(network: &Server, query: &str) -> Vec<Value> {
+    let answer: Value = reqwest::get(network.url(&format!("/sim/history?{query}")))
+        .await
+        .expect("history")
+        .json()
+        .await
+        .expect("json");
+    answer["messages"].as_array().cloned().unwrap_or_default()
+}
+
+#[tokio::test]
+async fn bridge_receives_sends_and_recalls_across_restarts() {
+    let scratch = Scratch::new("bridge");
+    let mut bridge = Bridge::start(&scratch, "127.0.0.1:0", &[]);
+    let mut network = start_network(&bridge.accept, None).await;
+    bridge.wait_state(10001, "在线").await;
+    let session = bridge.session().await;
+
+    // A simulated user's group message reaches A's session as a GroupMsg.
+    let (status, _) = network
+        .sim(
+            "message",
+            json!({"from": 20001, "group": 30001, "text": "hello [@10001] \\u005bx\\u005d"}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let received = bridge
+        .wait_event(session, |e| {
+            e["Type"] == "GroupMsg" && e["FromQQ"]["UIN"] == 20001
+        })
+        .await;
+    assert_eq!(received["LogonQQ"], 10001);
+    assert_eq!(received["FromGroup"]["GIN"], 30001);
+    assert_eq!(received["Msg"]["Text"], "hello [@10001] \\u005bx\\u005d");
+    assert!(
+        received["Msg"]["Random"].as_i64().is_some_and(|r| r > 0),
+        "{received}"
+    );
+
+    // A's sends appear in B's world and as A's own messages with their Req/Random.
+    let sent = bridge
+        .call(
+            "/sendgroupmsg",
+            &format!(
+                "fromqq=10001&togroup=30001&text={}",
+                enc("bridged [@20001]")
+            ),
+        )
+        .await;
+    let retcode: Value =
+        serde_json::from_str(sent["ret"].as_str().unwrap_or("{}")).expect("retcode text");
+    assert_eq!(retcode["retcode"], 0, "{sent}");
+    let own = bridge
+        .wait_event(session, |e| {
+            e["Type"] == "GroupMsg" && e["FromQQ"]["UIN"] == 10001
+        })
+        .await;
+    assert_eq!(own["Msg"]["Text"], "bridged [@20001]");
+    let group_messages = history(&network, "group=30001").await;
+    assert!(
+        group_messages
+            .iter()
+            .any(|m| m["from"] == 10001 && m["text"] == "bridged [@20001]"),
+        "{group_messages:#?}"
+    );
+    let private = bridge
+        .call(
+            "/sendprivatemsg",
+            &format!("fromqq=10001&toqq=20001&text={}", enc("psst")),
+        )
+        .await;
+    assert!(private["req"].as_i64().is_some_and(|r| r > 0), "{private}");
+    let own_private = bridge
+        .wait_event(session, |e| {
+            e["Type"] == "PrivateMsg" && e["FromQQ"]["UIN"] == 10001
+        })
+        .await;
+    assert_eq!(own_private["Msg"]["Req"], private["req"]);
+    let private_messages = history(&network, "a=10001&b=20001").await;
+    assert!(
+        private_messages.iter().any(|m| m["text"] == "psst"),
+        "{private_messages:#?}"
+    );
+
+    // A recall of a message the bridge knows goes to the implementation; an unknown one
+    // fails without a call.
+    let (req, random) = (own["Msg"]["Req"].clone(), own["Msg"]["Random"].clone());
+    let recall = format!("fromqq=10001&group=30001&req={req}&random={random}");
+    let unknown = bridge
+        .call(
+            "/deletegroupmsg",
+            &format!("fromqq=10001&group=30001&req={req}&random=1"),
+        )
+        .await;
+    assert_eq!(unknown["ret"], "false", "{unknown}");
+    assert!(
+        unknown["retmsg"]
+            .as_str()
+            .is_some_and(|m| m.contains("knows no message")),
+        "{unknown}"
+    );
+
+    // The private message is recalled now, on B too.
+    let private_time: Value =
+        serde_json::from_str(private["ret"].as_str().unwrap_or("{}")).expect("retcode text");
+    let answer = bridge
+        .call(
+            "/deleteprivatemsg",
+            &format!(
+                "fromqq=10001&toqq=20001&req={}&random={}&time={}",
+                private["req"],
+                private["random"],
+                private_time["time"].as_str().unwrap_or("0")
+            ),
+        )
+        .await;
+    assert_eq!(answer["ret"], "true", "{answer}");
+    let private_messages = history(&network, "a=10001&b=20001").await;
+    assert!(
+        private_messages
+            .iter()
+            .any(|m| m["text"] == "psst" && m["recalled"] == true),
+        "{private_messages:#?}"
+    );
+
+    // After a restart of A, the group message sent before it is still known and recalled
+    // on B (which dials A again).
+    let accept = bridge.accept.clone();
+    bridge.child.terminate();
+    drop(bridge);
+    let bridge = Bridge::start(&scratch, &accept, &[]);
+    bridge.wait_state(10001, "在线").await;
+    let answer = bridge.call("/deletegroupmsg", &recall).await;
+    assert_eq!(answer["ret"], "true", "{answer}");
+    let group_messages = history(&network, "group=30001").await;
+    let recalled = group_messages
+        .iter()
+        .find(|m| m["text"] == "bridged [@20001]");
+    assert_eq!(
+        recalled.map(|m| m["recalled"].clone()),
+        Some(json!(true)),
+        "{group_messages:#?}"
+    );
+
+    // B going away leaves the account listed offline; it comes back online when B does.
+    network = network.restart(|_| {}).await;
+    bridge.wait_state(10001, "在线").await;
+    network.stop().await;
+    bridge.wait_state(10001, "离线").await;
+    let offline = bridge
+        .call("/sendgroupmsg", "fromqq=10001&togroup=30001&text=x")
+        .await;
+    assert!(offline.to_string().contains("not connected"), "{offline}");
+    let _network = start_network(&accept, None).await;
+    bridge.wait_state(10001, "在线").await;
+
+    // What this slice does not bridge fails saying so; the control API is not there.
+    let nickname = bridge.call("/setnickname", "fromqq=10001&nickname=x").await;
+    assert!(
+        nickname["retmsg"]
+            .as_str()
+            .is_some_and(|m| m.contains("not bridged yet")),
+        "{nickname}"
+    );
+    let world = bridge.call("/sim/world", "{}").await;
+    assert!(
+        world
+            .to_string()
+            .contains("not available with the onebot backend"),
+        "{world}"
+    );
+}
+
+#[tokio::test]
+async fn bridge_checks_the_token_and_refuses_an_open_address_without_one() {
+    let scratch = Scratch::new("bridge-token");
+    let bridge = Bridge::start(&scratch, "127.0.0.1:0", &["--onebot-token", "secret"]);
+    let connect = |token: &str| {
+        let url = format!("ws://{}/", bridge.accept);
+        let token = token.to_owned();
+        async move {
+            use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+            let mut request = url.into_client_request().expect("request");
+            request
+                .headers_mut()
+                .insert("X-Self-ID", "10001".parse().expect("header"));
+            request.headers_mut().insert(
+                "Authorization",
+                format!("Bearer {token}").parse().expect("header"),
+            );
+            tokio_tungstenite::connect_async(request).await.map(|_| ())
+        }
+    };
+    let refused = connect("wrong")
+        .await
+        .expect_err("a wrong token is refused");
+    assert!(refused.to_string().contains("403"), "{refused}");
+    connect("secret")
+        .await
+        .expect("the right token is accepted");
+
+    let open = Scratch::new("bridge-open");
+    let data = open.data();
+    let args = [
+        "serve",
+        "--backend",
+        "onebot",
+        "--onebot-accept",
+        "0.0.0.0:0",
+        "--listen",
+        "127.0.0.1:0",
+        "--data",
+        &data,
+    ];
+    let mut child = Lizi::spawn(&open.0, &args, &[]);
+    let (status, stderr) = child.wait_exit(Duration::from_secs(20));
+    assert!(!status.success(), "{stderr}");
+    assert!(stderr.contains("--onebot-token"), "{stderr}");
+}
+
+/// B's view of group 30001's member `uin`.
+async fn member(network: &Server, uin: u64) -> Option<Value> {
+    let group: Value = reqwest::get(network.url("/sim/group?gin=30001"))
+        .await
+        .expect("group")
+        .json()
+        .await
+        .expect("json");
+    group["members"]
+        .as_array()?
+        .iter()
+        .find(|m| m["uin"] == uin)
+        .cloned()
+}
+
+#[tokio::test]
+async fn bridge_lists_and_administers_groups_through_the_implementation() {
+    let scratch = Scratch::new("bridge-admin");
+    let bridge = Bridge::start(&scratch, "127.0.0.1:0", &[]);
+    let network = start_network(&bridge.accept, None).await;
+    bridge.wait_state(10001, "在线").await;
+
+    let groups = bridge.call("/getgrouplist", "logonqq=10001").await;
+    assert!(
+        groups["List"]
+            .as_array()
+            .is_some_and(|l| l.iter().any(|g| g["GIN"] == 30001)),
+        "{groups}"
+    );
+    let members = bridge
+        .call("/getgroupmemberlist", "logonqq=10001&group=30001")
+        .await;
+    assert!(
+        members["List"]
+            .as_array()
+            .is_some_and(|l| l.iter().any(|m| m["UIN"] == 20003)),
+        "{members}"
+    );
+    let friends = bridge.call("/getfriendlist", "logonqq=10001").await;
+    assert!(
+        friends["List"].as_array().is_some_and(|l| !l.is_empty()),
+        "{friends}"
+    );
+
+    let muted = bridge
+        .call(
+            "/mutegroupmember",
+            "fromqq=10001&group=30001&toqq=20003&time=600",
+        )
+        .await;
+    assert_eq!(muted["ret"], "true", "{muted}");
+    let left = member(&network, 20003).await.expect("member")["mute_left"].as_i64();
+    assert!(left.is_some_and(|left| left > 0), "{left:?}");
+    let kicked = bridge
+        .call("/kickgroupmember", "fromqq=10001&group=30001&toqq=20003")
+        .await;
+    assert_eq!(kicked["ret"], "true", "{kicked}");
+    assert!(member(&network, 20003).await.is_none());
+
+    // The implementation's refusal comes back as a failure naming it.
+    let refused = bridge
+        .call("/kickgroupmember", "fromqq=10001&group=30001&toqq=20001")
+        .await;
+    assert_eq!(refused["ret"], "false", "{refused}");
+    assert!(
+        refused["retmsg"]
+            .as_str()
+            .is_some_and(|m| m.contains("`set_group_kick` failed")),
+        "{refused}"
+    );
+}
+
+type Implementation =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// Dials A as an implementation would for account 777, calling itself `app_name`.
+async fn dial(accept: &str, app_name: &str, nickname: &str) -> Implementation {
+    use futures_util::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    use tokio_tungstenite::tungstenite::Message;
+    let mut request = format!("ws://{accept}/onebot/v11/ws")
+        .into_client_request()
+        .expect("request");
+    request
+        .headers_mut()
+        .insert("X-Self-ID", "777".parse().expect("header"));
+    let (mut socket, _) = tokio_tungstenite::connect_async(request)
+        .await
+        .expect("connect");
+    // The handshake: lizi asks which implementation this is, then the account's nickname.
+    for _ in 0..2 {
+        let frame = tokio::time::timeout(Duration::from_secs(10), socket.next())
+            .await
+            .expect("an action")
+            .expect("a frame")
+            .expect("readable");
+        let action: Value = serde_json::from_str(frame.to_text().expect("text")).expect("json");
+        let data = match action["action"].as_str() {
+            Some("get_version_info") => json!({"app_name": app_name, "protocol_version": "v11"}),
+            Some("get_login_info") => json!({"user_id": 777, "nickname": nickname}),
+            other => panic!("unexpected action {other:?}"),
+        };
+        let answer = json!({"status": "ok", "retcode": 0, "data": data, "echo": action["echo"]});
+        socket
+            .send(Message::text(answer.to_string()))
+            .await
+            .expect("answer");
+    }
+    socket
+}
+
+async fn post_event(socket: &mut Implementation, event: Value) {
+    use futures_util::SinkExt;
+    socket
+        .send(tokio_tungstenite::tungstenite::Message::text(
+            event.to_string(),
+        ))
+        .await
+        .expect("event");
+}
+
+#[tokio::test]
+async fn bridge_takes_one_connection_per_account_converts_its_events_and_answers_requests() {
+    use futures_util::StreamExt;
+    let scratch = Scratch::new("bridge-events");
+    let bridge = Bridge::start(&scratch, "127.0.0.1:0", &[]);
+    let session = bridge.session().await;
+    let mut first = dial(&bridge.accept, "NapCat.Onebot", "first").await;
+    bridge.wait_state(777, "在线").await;
+
+    // A second connection of the account replaces the first, which is closed.
+    let mut socket = dial(&bridge.accept, "NapCat.Onebot", "Seven").await;
+    let closed = tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            match first.next().await {
+                None | Some(Err(_)) => return,
+                Some(Ok(frame)) if frame.is_close() => return,
+                Some(Ok(_)) => {}
+            }
+        }
+    })
+    .await;
+    assert!(closed.is_ok(), "the replaced connection stays open");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let list = bridge.call("/getlogonqq", "").await;
+        if list["ret"].as_str().is_some_and(|l| l.contains("Seven")) {
+            assert!(
+                list["ret"].as_str().is_some_and(|l| l.contains("在线")),
+                "{list}"
+            );
+            break;
+        }
+        assert!(Instant::now() < deadline, "{list}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    // A message (sent twice, as after a replay), a mute and a recall.
+    let message = json!({
+        "time": 1_700_000_000, "self_id": 777, "post_type": "message", "message_type": "group",
+        "sub_type": "normal", "message_id": -12345, "group_id": 4242, "user_id": 31,
+        "message": [{"type": "text", "data": {"text": "hi"}}, {"type": "face", "data": {"id": "14"}}],
+        "sender": {"user_id": 31, "nickname": "Thirty-one", "card": "31st"},
+        "group_name": "Forty-two", "real_seq": "55",
+    });
+    post_event(&mut socket, message.clone()).await;
+    post_event(&mut socket, message).await;
+    post_event(
+        &mut socket,
+        json!({"time": 1_700_000_001, "self_id": 777, "post_type": "notice",
+        "notice_type": "group_ban", "sub_type": "ban", "group_id": 4242, "user_id": 31,
+        "operator_id": 777, "duration": 600}),
+    )
+    .await;
+    post_event(
+        &mut socket,
+        json!({"time": 1_700_000_002, "self_id": 777, "post_type": "notice",
+        "notice_type": "group_recall", "group_id": 4242, "user_id": 31, "operator_id": 31,
+        "message_id": -12345}),
+    )
+    .await;
+
+    let mut events = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while events.len() < 5 {
+        let answer = bridge
+            .call("/geteventv2", &format!("sessid={session}"))
+            .await;
+        events.extend(
+            answer["events"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|e| e["LogonQQ"] == 777),
+        );
+        if Instant::now() > deadline {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let kinds: Vec<Value> = events
+        .iter()
+        .map(|e| match e["Type"].as_str() {
+            Some("EventMsg") => e["Msg"]["Type"].clone(),
+            _ => e["Type"].clone(),
+        })
+        .collect();
+    // Login (31) twice, the message once, the mute (7), the recall (8).
+    assert_eq!(
+        kinds,
+        vec![json!(31), json!(31), json!("GroupMsg"), json!(7), json!(8)],
+        "{events:#?}"
+    );
+    let message = &events[2];
+    assert_eq!(message["Msg"]["Req"], 55);
+    assert_eq!(message["Msg"]["Text"], "hi[Face,Id=14]");
+    assert_eq!(message["FromQQ"]["Card"], "31st");
+    assert_eq!(message["FromGroup"]["name"], "Forty-two");
+    assert_eq!(events[3]["Msg"]["Text"], "600");
+    assert_eq!(events[4]["Msg"]["Seq"], 55);
+    assert_eq!(events[4]["Msg"]["Text"], "hi[Face,Id=14]");
+
+    // A failure names the detected implementation.
+    let failed = bridge.call("/sendgroupmsg", "fromqq=777&togroup=4242&text=x");
+    let answer = async {
+        use futures_util::SinkExt;
+        let frame = socket.next().await.expect("a frame").expect("readable");
+        let action: Value = serde_json::from_str(frame.to_text().expect("text")).expect("json");
+        let refusal = json!({"status": "failed", "retcode": 1200, "message": "risk control", "echo": action["echo"]});
+        socket
+            .send(tokio_tungstenite::tungstenite::Message::text(
+                refusal.to_string(),
+            ))
+            .await
+            .expect("answer");
+    };
+    let (failed, ()) = tokio::join!(failed, answer);
+    let retcode: Value =
+        serde_json::from_str(failed["ret"].as_str().expect("ret")).expect("retcode");
+    assert!(
+        retcode["retmsg"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("napcat: ") && m.contains("risk control")),
+        "{failed}"
+    );
+
+    // A send the implementation also reports as `message_sent` appears once, with the
+    // Req/Random the send answered.
+    let sent = bridge.call("/sendprivatemsg", "fromqq=777&toqq=31&text=once");
+    let implementation = async {
+        use futures_util::SinkExt;
+        let frame = socket.next().await.expect("a frame").expect("readable");
+        let action: Value = serde_json::from_str(frame.to_text().expect("text")).expect("json");
+        let ok = json!({"status": "ok", "retcode": 0, "data": {"message_id": 900}, "echo": action["echo"]});
+        socket
+            .send(tokio_tungstenite::tungstenite::Message::text(
+                ok.to_string(),
+            ))
+            .await
+            .expect("answer");
+    };
+    let (sent, ()) = tokio::join!(sent, implementation);
+    post_event(
+        &mut socket,
+        json!({"time": 1_700_000_004, "self_id": 777, "post_type": "message_sent",
+        "message_type": "private", "sub_type": "friend", "message_id": 900, "user_id": 777,
+        "target_id": 31, "message": "once", "sender": {"user_id": 777}}),
+    )
+    .await;
+    let own = bridge
+        .wait_event_of(777, session, |e| e["Type"] == "PrivateMsg")
+        .await;
+    assert_eq!(
+        (&own["Msg"]["Req"], &own["Msg"]["Text"]),
+        (&sent["req"], &json!("once")),
+        "{sent}"
+    );
+
+    // A friend request gets a handle; answering it sends the implementation's flag back.
+    post_event(
+        &mut socket,
+        json!({"time": 1_700_000_003, "self_id": 777, "post_type": "request",
+        "request_type": "friend", "user_id": 32, "comment": "me too", "flag": "flag-32"}),
+    )
+    .await;
+    let request = bridge
+        .wait_event_of(777, session, |e| {
+            assert_ne!(e["Type"], "PrivateMsg", "a second own message: {e}");
+            e["Msg"]["Type"] == 105
+        })
+        .await;
+    assert_eq!(request["Msg"]["Text"], "me too");
+    let seq = request["Msg"]["Seq"].clone();
+    let unknown = bridge
+        .call("/setfriendaddrequest", "fromqq=777&qq=32&seq=99&op=1")
+        .await;
+    assert!(
+        unknown.to_string().contains("knows no request"),
+        "{unknown}"
+    );
+    let answer_body = format!("fromqq=777&qq=32&seq={seq}&op=1");
+    let answered = bridge.call("/setfriendaddrequest", &answer_body);
+    let implementation = async {
+        use futures_util::SinkExt;
+        let frame = socket.next().await.expect("a frame").expect("readable");
+        let action: Value = serde_json::from_str(frame.to_text().expect("text")).expect("json");
+        let ok = json!({"status": "ok", "retcode": 0, "data": null, "echo": action["echo"]});
+        socket
+            .send(tokio_tungstenite::tungstenite::Message::text(
+                ok.to_string(),
+            ))
+            .await
+            .expect("answer");
+        action
+    };
+    let (answered, action) = tokio::join!(answered, implementation);
+    assert_eq!(answered["ret"], "OK", "{answered}");
+    assert_eq!(action["action"], "set_friend_add_request");
+    assert_eq!(
+        action["params"],
+        json!({"flag": "flag-32", "approve": true})
+    );
+}
+
+/// `backend` and `onebot_accept` read from the config file; a bad backend name is refused.
+#[test]
+fn the_backend_settings_come_from_the_config_file_too() {
+    let scratch = Scratch::new("bridge-settings");
+    let resolve = |text: &str| {
+        let path = scratch.write("lizi.toml", text);
+        lizi::Settings::resolve(lizi::ServeArgs {
+            config: Some(path.into()),
+            ..Default::default()
+        })
+    };
+    let settings =
+        resolve("backend = \"onebot\"\nonebot_accept = \"127.0.0.1:7000\"\n").expect("settings");
+    assert_eq!(settings.backend, lizi::settings::BackendKind::OneBot);
+    assert_eq!(settings.onebot_accept.to_string(), "127.0.0.1:7000");
+    let defaults = resolve("").expect("settings");
+    assert_eq!(defaults.backend, lizi::settings::BackendKind::Sim);
+    assert_eq!(defaults.onebot_accept.to_string(), "127.0.0.1:6700");
+    let error = format!("{:#}", resolve("backend = \"xlz\"\n").expect_err("refused"));
+    assert!(error.contains("unknown backend `xlz`"), "{error}");
+}
