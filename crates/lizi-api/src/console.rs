@@ -1,8 +1,8 @@
-//! The web console (`/console`): a page, a script and a style sheet embedded in the binary,
-//! so it works offline and needs no build step. The page holds no data: everything it shows
-//! it reads through the public interfaces (the control API, the XLZ API, `/ws` and
-//! [`status`]), under the same access rules as any client, so the three files are served to
-//! every allowed peer, like `/health`. `/console/login` turns a password into the `pass`
+//! The web console (`/console`): a page, a style sheet and plain scripts (one per part of
+//! the page, `console/*.js`) embedded in the binary, so it works offline and needs no build
+//! step. The page holds no data: everything it shows it reads through the public
+//! interfaces (the control API, the XLZ API, `/ws` and [`status`]), under the same access
+//! rules as any client, so its files are served to every allowed peer, like `/health`. `/console/login` turns a password into the `pass`
 //! cookie the rest of the API checks.
 
 use axum::http::{header, HeaderValue, StatusCode};
@@ -15,26 +15,50 @@ use crate::config::ApiConfig;
 use crate::response::{self, with};
 use crate::AppState;
 
-/// The console's own paths, served without credentials.
-pub const PATHS: [&str; 4] = [
-    "/console",
-    "/console/",
-    "/console/console.js",
-    "/console/console.css",
+/// The console's files: path, content type and contents (the scripts load in this order
+/// from `index.html` and share one global scope).
+const FILES: &[(&str, &str, &str)] = &[
+    ("/console", HTML, include_str!("../console/index.html")),
+    ("/console/", HTML, include_str!("../console/index.html")),
+    (
+        "/console/console.css",
+        CSS,
+        include_str!("../console/console.css"),
+    ),
+    ("/console/base.js", JS, include_str!("../console/base.js")),
+    ("/console/api.js", JS, include_str!("../console/api.js")),
+    ("/console/text.js", JS, include_str!("../console/text.js")),
+    ("/console/chat.js", JS, include_str!("../console/chat.js")),
+    (
+        "/console/compose.js",
+        JS,
+        include_str!("../console/compose.js"),
+    ),
+    (
+        "/console/members.js",
+        JS,
+        include_str!("../console/members.js"),
+    ),
+    ("/console/live.js", JS, include_str!("../console/live.js")),
+    ("/console/tabs.js", JS, include_str!("../console/tabs.js")),
+    ("/console/main.js", JS, include_str!("../console/main.js")),
 ];
 
-const PAGE: &str = include_str!("../console/index.html");
-const SCRIPT: &str = include_str!("../console/console.js");
-const STYLE: &str = include_str!("../console/console.css");
+const HTML: &str = "text/html; charset=utf-8";
+const CSS: &str = "text/css; charset=utf-8";
+const JS: &str = "text/javascript; charset=utf-8";
 
-/// One of the console's files, by path (one of [`PATHS`]).
+/// Whether `path` (lower-case) is one of the console's files, served without credentials.
+pub fn is_asset(path: &str) -> bool {
+    FILES.iter().any(|(file, _, _)| *file == path)
+}
+
+/// One of the console's files, by path; 404 for another path.
 pub fn asset(path: &str) -> Response {
-    let (content_type, body) = match path {
-        "/console/console.js" => ("text/javascript; charset=utf-8", SCRIPT),
-        "/console/console.css" => ("text/css; charset=utf-8", STYLE),
-        _ => ("text/html; charset=utf-8", PAGE),
+    let Some((_, content_type, body)) = FILES.iter().find(|(file, _, _)| *file == path) else {
+        return response::error(StatusCode::NOT_FOUND, format!("no console file {path}"));
     };
-    let mut response = with(StatusCode::OK, content_type, body);
+    let mut response = with(StatusCode::OK, content_type, *body);
     response
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));

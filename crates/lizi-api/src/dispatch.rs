@@ -53,7 +53,7 @@ pub async fn dispatch(
     // The console's files hold no data (see `console`); its login sets the credential.
     let open = path == "/health"
         || path.starts_with(crate::media::MEDIA_PREFIX)
-        || crate::console::PATHS.contains(&path.as_str())
+        || crate::console::is_asset(&path)
         || path == CONSOLE_LOGIN;
     if !open && !credentials_ok(request.headers(), query.as_deref(), &state.config) {
         Metrics::bump(&state.metrics.denied);
@@ -84,7 +84,7 @@ pub async fn dispatch(
             }
             return crate::media::serve(&state, media).await;
         }
-        console if crate::console::PATHS.contains(&console) => {
+        console if crate::console::is_asset(console) => {
             return crate::console::asset(console);
         }
         "/lizi/status" => return crate::console::status(&state),

@@ -75,6 +75,10 @@ async fn the_status_needs_the_credentials_the_api_needs() {
         .await
         .expect("console");
     assert_eq!(response.status().as_u16(), 200);
-    assert!(response.text().await.expect("page").contains("console.js"));
+    assert!(response
+        .text()
+        .await
+        .expect("page")
+        .contains("/console/main.js"));
     server.stop().await;
 }

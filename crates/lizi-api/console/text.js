@@ -1,0 +1,102 @@
+// XLZ text codes shown as a QQ client shows them, and typed text escaped.
+"use strict";
+
+/** Splits message text into text and codes, as lizi-core's textcode does. */
+function parseText(text) {
+  const pieces = [];
+  let rest = text;
+  const codePattern = /\[(@all|@\d+|bq\d+|[A-Za-z][A-Za-z0-9_]*(?:,[^\]]*)?)\]/;
+  while (rest.length) {
+    const match = codePattern.exec(rest);
+    if (!match) {
+      pieces.push({ text: unescapeText(rest) });
+      break;
+    }
+    if (match.index > 0) pieces.push({ text: unescapeText(rest.slice(0, match.index)) });
+    pieces.push(parseCode(match[1]));
+    rest = rest.slice(match.index + match[0].length);
+  }
+  return pieces;
+}
+
+function unescapeText(text) {
+  return text.replace(/\\u005b/gi, "[").replace(/\\u005d/gi, "]").replace(/\\u005c/gi, "\\");
+}
+
+function parseCode(body) {
+  if (body === "@all") return { at: "all" };
+  if (body.startsWith("@")) return { at: Number(body.slice(1)) };
+  if (/^bq\d+$/.test(body)) return { name: "Face", args: { Id: body.slice(2) } };
+  const parts = body.split(",");
+  const name = parts.shift();
+  const args = {};
+  let last = null;
+  for (const part of parts) {
+    const eq = part.indexOf("=");
+    if (eq > 0 && /^[A-Za-z_][A-Za-z0-9_]*$/.test(part.slice(0, eq))) {
+      last = part.slice(0, eq);
+      args[last] = part.slice(eq + 1);
+    } else if (last) {
+      args[last] += "," + part;
+    }
+  }
+  return { name, args };
+}
+
+function renderText(text) {
+  const nodes = [];
+  for (const piece of parseText(text)) {
+    if (piece.text !== undefined) {
+      nodes.push(piece.text);
+    } else if (piece.at !== undefined) {
+      const label = piece.at === "all" ? t("at_all") : memberName(piece.at);
+      nodes.push(element("span", { class: "mention", "data-at": piece.at }, "@" + label));
+    } else {
+      nodes.push(renderCode(piece));
+    }
+  }
+  return nodes;
+}
+
+function renderCode({ name, args }) {
+  const lower = name.toLowerCase();
+  if ((lower === "pic" || lower === "flashpic") && args.url) {
+    return element("a", { href: args.url, target: "_blank", rel: "noopener" },
+      element("img", { class: "pic", src: args.url, alt: "[pic]", "data-hash": args.hash }));
+  }
+  if (lower === "face" || lower === "bigface" || lower === "smallface") {
+    return element("span", { class: "face", title: `Face ${args.Id || ""}` }, `[表情${args.Id || ""}]`);
+  }
+  if (lower === "reply") {
+    return element("blockquote", { "data-reply-req": args.Req }, `${nameOf(Number(args.SendQQID))}: ${unescapeText(args.Content || "")}`);
+  }
+  if (lower === "audio") {
+    return args.url ? element("audio", { controls: true, src: args.url }) : element("span", { class: "code" }, "[语音]");
+  }
+  if (lower === "json" || lower === "xml" || lower === "share") {
+    return element("div", { class: "card" }, cardPrompt(lower, args));
+  }
+  if (lower === "file" || args.url) {
+    return element("a", { href: args.url || "#", download: args.name || args.Name || "" }, `[${t("file")}] ${args.name || args.Name || ""}`);
+  }
+  return element("span", { class: "code" }, `[${name}]`);
+}
+
+function cardPrompt(kind, args) {
+  const data = args.Data || args.data || "";
+  if (kind === "json") {
+    try {
+      const card = JSON.parse(unescapeText(data));
+      return card.prompt || card.desc || "[JSON]";
+    } catch (_) {
+      return "[JSON]";
+    }
+  }
+  const brief = /brief="([^"]*)"/.exec(data);
+  return brief ? brief[1] : `[${kind.toUpperCase()}]`;
+}
+
+/** Text typed by a person as message text: literal brackets and backslashes escaped. */
+function escapeTyped(text) {
+  return text.replace(/\\/g, "\\u005c").replace(/\[/g, "\\u005b").replace(/\]/g, "\\u005d");
+}
