@@ -106,9 +106,11 @@ fn message_event(
             };
             let conversation = match private.sub_type {
                 PrivateSubType::Group => Conversation::Temporary {
+                    // NapCat puts the group at the top, LLOneBot in the sender, Lagrange
+                    // nowhere.
                     group: private
-                        .sender
                         .group_id
+                        .or(private.sender.group_id)
                         .filter(|&g| g != UNKNOWN_GROUP)
                         .unwrap_or(0),
                     user: peer,
@@ -328,6 +330,19 @@ mod tests {
             (message.msg.kind, message.from_group.gin, message.msg.req),
             (141, 0, 1)
         );
+        // NapCat's group is at the top, LLOneBot's in the sender.
+        for (top, sender) in [(json!(9), json!(null)), (json!(null), json!(9))] {
+            let temp = parse(json!({
+                "time": 100, "self_id": 1, "post_type": "message", "message_type": "private",
+                "sub_type": "group", "message_id": 5, "user_id": 43, "message": "yo",
+                "group_id": top, "sender": {"user_id": 43, "nickname": "M", "group_id": sender},
+            }));
+            let converted = convert(&mut MessageMap::default(), 1, &temp, 100);
+            let [Event::PrivateMsg(message)] = converted.events.as_slice() else {
+                panic!("one PrivateMsg");
+            };
+            assert_eq!(message.from_group.gin, 9, "{top} {sender}");
+        }
         let own = parse(json!({
             "time": 100, "self_id": 1, "post_type": "message_sent", "message_type": "private",
             "sub_type": "friend", "message_id": 4, "user_id": 1, "target_id": 42, "message": "me",

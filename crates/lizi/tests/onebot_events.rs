@@ -402,7 +402,10 @@ async fn requests_friend_notices_and_private_messages() {
 
     // A temporary session through group 30001.
     let temp = cause(&server, &mut second, "message", json!({"from": 20003, "to": 10002, "group": 30001, "text": "temp"}), json!({"message_type": "private", "sub_type": "group", "user_id": 20003, "group_id": 30001, "temp_source": 0})).await;
-    assert_eq!(temp["sender"]["group_id"], 30001, "{temp}");
+    assert!(
+        temp["sender"].get("group_id").is_none(),
+        "NapCat's is at the top: {temp}"
+    );
 
     // Pokes: a message that is only XLZ's poke code.
     let shake = "[Shake,name=戳一戳,Type=1,Id=1]";
@@ -893,6 +896,42 @@ async fn each_profile_gives_ids_its_shape() {
                     assert!(data.get("real_seq").is_none(), "{data}");
                 }
             }
+        }
+        server.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn temporary_messages_carry_the_group_where_each_profile_puts_it() {
+    for profile in [Profile::NapCat, Profile::LLOneBot, Profile::Lagrange] {
+        let (server, base) = start(|settings| settings.onebot.profile = profile).await;
+        let mut socket = events(&base, 10002).await;
+        let body = json!({"from": 20003, "to": 10002, "group": 30001, "text": "temp"});
+        let temp = cause(
+            &server,
+            &mut socket,
+            "message",
+            body,
+            json!({"message_type": "private", "sub_type": "group", "user_id": 20003}),
+        )
+        .await;
+        let (top, source, sender) = (
+            temp.get("group_id").cloned(),
+            temp.get("temp_source").cloned(),
+            temp["sender"].get("group_id").cloned(),
+        );
+        match profile {
+            Profile::NapCat => assert_eq!(
+                (top, source, sender),
+                (Some(json!(30001)), Some(json!(0)), None),
+                "{temp}"
+            ),
+            Profile::LLOneBot => assert_eq!(
+                (top, source, sender),
+                (None, None, Some(json!(30001))),
+                "{temp}"
+            ),
+            Profile::Lagrange => assert_eq!((top, source, sender), (None, None, None), "{temp}"),
         }
         server.stop().await;
     }

@@ -1,6 +1,6 @@
 //! Message events: group messages (`normal`, or `anonymous` when the sender is QQ's
 //! anonymous number), private messages (`friend`, or `group` for temporary sessions, with
-//! NapCat's `temp_source` and `group_id`), the account's own messages when
+//! the group where each profile puts it), the account's own messages when
 //! `report_self` is on (`message_sent`; Lagrange: `message` with `user_id == self_id`),
 //! group file uploads (`group_upload` notices) and pokes (`notify` notices).
 
@@ -17,6 +17,20 @@ use crate::ids::{group_conv, private_conv};
 pub const ANONYMOUS_UIN: u64 = 80_000_000;
 
 /// `post_type` of the account's own messages.
+/// Where each implementation puts a temporary session's group (onebot.md §3): NapCat at
+/// the top (`group_id`, with `temp_source`), LLOneBot in `sender.group_id`, Lagrange
+/// nowhere.
+fn put_temporary_group(event: &mut Value, profile: Profile, group: u64) {
+    match profile {
+        Profile::NapCat => {
+            event["temp_source"] = json!(0);
+            event["group_id"] = json!(group);
+        }
+        Profile::LLOneBot => event["sender"]["group_id"] = json!(group),
+        Profile::Lagrange => {}
+    }
+}
+
 fn own_post_type(profile: Profile) -> &'static str {
     match profile {
         Profile::Lagrange => "message",
@@ -147,9 +161,7 @@ pub(super) fn private(event: &PrivateMsg, lens: &Lens<'_>) -> Option<Value> {
         out["message_sent_type"] = json!("self");
     }
     if group != 0 {
-        out["temp_source"] = json!(0);
-        out["group_id"] = json!(group);
-        out["sender"]["group_id"] = json!(group);
+        put_temporary_group(&mut out, lens.config.profile, group);
     }
     let conv = private_conv(event.logon_qq, peer);
     let reply_id = |req| lens.ids.of_message(conv, req);

@@ -85,6 +85,14 @@ pub struct PrivateMessage {
         deserialize_with = "de_opt_u64"
     )]
     pub target_id: Option<u64>,
+    /// The group of a temporary session, at the top (NapCat; LLOneBot puts it in
+    /// `sender.group_id`, Lagrange nowhere).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "de_opt_u64"
+    )]
+    pub group_id: Option<u64>,
     /// The source of a temporary session (NapCat, go-cqhttp).
     #[serde(
         default,
