@@ -216,6 +216,7 @@ async fn handshake(backend: Arc<BridgeBackend>, link: Arc<Link>) {
         }
     };
     backend.identified(link.account, nickname, implementation);
+    backend.refill(&link).await;
 }
 
 #[cfg(test)]

@@ -23,6 +23,7 @@ use serde_json::{json, Value};
 use crate::identity::{random_of, Conversation, MessageMap, MessageRecord};
 use crate::inbound::convert;
 use crate::link::{Link, LinkError};
+use crate::refill::{after_last, gap_event, history_call};
 use crate::requests::RequestMap;
 use crate::text::to_segments;
 
@@ -46,6 +47,11 @@ struct Account {
     link: Option<Arc<Link>>,
     received: u64,
     sent: u64,
+    /// When the account's connection was lost, until a new one refills what it missed.
+    lost_at: Option<i64>,
+    /// Frames that arrived while the missed messages were being refilled, to convert after
+    /// them so that the log stays in order.
+    held: Option<Vec<Value>>,
 }
 
 #[derive(Debug, Default)]
@@ -110,6 +116,9 @@ impl BridgeBackend {
         let account = link.account;
         let mut state = self.lock();
         let entry = state.accounts.entry(account).or_default();
+        if entry.lost_at.is_some() {
+            entry.held.get_or_insert_with(Vec::new);
+        }
         if let Some(old) = entry.link.replace(link) {
             tracing::warn!(
                 account,
@@ -159,6 +168,7 @@ impl BridgeBackend {
             .is_some_and(|current| current.id == link.id)
         {
             entry.link = None;
+            entry.lost_at.get_or_insert_with(now);
             tracing::warn!(account = link.account, "onebot: account disconnected");
             let me = UserRef {
                 uin: link.account,
@@ -173,10 +183,23 @@ impl BridgeBackend {
 
     /// Turns one OneBot event of `account` into XLZ events in the log.
     pub(crate) fn event(&self, account: Uin, frame: Value) {
+        let mut state = self.lock();
+        if let Some(held) = state
+            .accounts
+            .get_mut(&account)
+            .and_then(|entry| entry.held.as_mut())
+        {
+            held.push(frame);
+            return;
+        }
+        self.convert_in(&mut state, account, frame);
+    }
+
+    /// Converts one frame of `account` and commits what it becomes.
+    fn convert_in(&self, state: &mut State, account: Uin, frame: Value) {
         let Ok(event) = lizi_onebot::Event::parse(frame) else {
             return;
         };
-        let mut state = self.lock();
         if let lizi_onebot::Body::Request(request) = &event.body {
             let time = if event.time > 0 { event.time } else { now() };
             if let Some((op, event)) = state.requests.receive(account, time, request) {
@@ -192,6 +215,60 @@ impl BridgeBackend {
             entry.received += converted.events.len() as u64;
         }
         drop(self.store.commit(converted.ops, &converted.events));
+    }
+
+    /// After a lost connection came back on `link`: emits the messages each known
+    /// conversation received meanwhile, or a gap event where they cannot be fetched
+    /// ([`crate::refill`]); then the frames held meanwhile.
+    pub(crate) async fn refill(&self, link: &Link) {
+        let account = link.account;
+        let lost = {
+            let mut state = self.lock();
+            let from = state
+                .accounts
+                .get_mut(&account)
+                .and_then(|entry| entry.lost_at.take());
+            from.map(|from| (from, state.messages.latest_of(account)))
+        };
+        if let Some((from, conversations)) = lost {
+            let mut missing = false;
+            for last in conversations {
+                let Some((action, params)) = history_call(last.conversation) else {
+                    missing = true;
+                    continue;
+                };
+                match link.call(action, params).await {
+                    Ok(data) => {
+                        let (messages, complete) = after_last(&data, &last);
+                        missing |= !complete;
+                        let mut state = self.lock();
+                        for message in messages {
+                            let converted = convert(&mut state.messages, account, &message, now());
+                            drop(self.store.commit(converted.ops, &converted.events));
+                        }
+                    }
+                    Err(error) => {
+                        tracing::warn!(
+                            account,
+                            "onebot: refilling after a lost connection: {error}"
+                        );
+                        missing = true;
+                    }
+                }
+            }
+            if missing {
+                let gap = gap_event(account, &self.implementation(account), from, now());
+                drop(self.store.append(&[gap]));
+            }
+        }
+        let mut state = self.lock();
+        let held = state
+            .accounts
+            .get_mut(&account)
+            .and_then(|entry| entry.held.take());
+        for frame in held.unwrap_or_default() {
+            self.convert_in(&mut state, account, frame);
+        }
     }
 
     fn link(&self, account: Uin) -> Result<Arc<Link>, Failure> {

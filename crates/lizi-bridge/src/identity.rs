@@ -70,6 +70,7 @@ pub struct MessageMap {
     by_ob_id: HashMap<(Uin, i64), Arc<MessageRecord>>,
     by_pair: HashMap<(Uin, i64, i64), Arc<MessageRecord>>,
     last_req: HashMap<(Uin, Conversation), i64>,
+    latest: HashMap<(Uin, Conversation), Arc<MessageRecord>>,
 }
 
 impl MessageMap {
@@ -108,6 +109,18 @@ impl MessageMap {
         }
     }
 
+    /// The newest message of each of `account`'s conversations (by time, then `Req`).
+    pub fn latest_of(&self, account: Uin) -> Vec<MessageRecord> {
+        let mut latest: Vec<MessageRecord> = self
+            .latest
+            .iter()
+            .filter(|((owner, _), _)| *owner == account)
+            .map(|(_, record)| MessageRecord::clone(record))
+            .collect();
+        latest.sort_by_key(|record| (record.time, record.req));
+        latest
+    }
+
     /// Adds `record`; answers the store op that keeps it.
     pub fn insert(&mut self, record: MessageRecord) -> Op {
         let op = Op::Doc {
@@ -126,6 +139,13 @@ impl MessageMap {
             .or_insert(0);
         *last = (*last).max(record.req);
         let record = Arc::new(record);
+        let newest = self
+            .latest
+            .entry((record.account, record.conversation))
+            .or_insert_with(|| record.clone());
+        if (record.time, record.req) > (newest.time, newest.req) {
+            *newest = record.clone();
+        }
         self.by_pair
             .insert((record.account, record.req, record.random), record.clone());
         self.by_ob_id.insert((record.account, record.ob_id), record);
@@ -176,6 +196,8 @@ mod tests {
         assert_eq!(reloaded.next_req(1, Conversation::Group(9), None), 4);
         assert_eq!(reloaded.next_req(1, Conversation::Group(9), Some(50)), 50);
         assert_eq!(reloaded.next_req(1, Conversation::Friend(9), None), 1);
+        assert_eq!(reloaded.latest_of(1), vec![found.clone()]);
+        assert!(reloaded.latest_of(2).is_empty());
     }
 
     #[test]

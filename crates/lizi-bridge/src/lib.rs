@@ -9,6 +9,8 @@
 //!   `message_id`.
 //! - [`inbound`]: OneBot events as XLZ events ([`notices`]: membership notices); [`text`]:
 //!   segments as XLZ text and back.
+//! - [`refill`]: what a dropped connection lost, fetched from history on reconnect, or a
+//!   gap event.
 //! - [`requests`]: request handles, XLZ `seq` ↔ OneBot `flag`, kept in lizi's store.
 //! - [`standard`]: the endpoints that are one standard OneBot action each.
 //! - [`backend`]: the [`BridgeBackend`] itself.
@@ -19,6 +21,7 @@ pub mod identity;
 pub mod inbound;
 pub mod link;
 pub mod notices;
+pub mod refill;
 pub mod requests;
 pub mod standard;
 pub mod text;

@@ -691,6 +691,153 @@ async fn bridge_takes_one_connection_per_account_converts_its_events_and_answers
     );
 }
 
+/// Starts B dialling `accept` NapCat-like: what arrives while no connection is open is
+/// skipped, and a dropped connection is dialled again only after two seconds.
+async fn start_dropping_network(accept: &str) -> Server {
+    let url = format!("ws://{accept}/onebot/v11/ws");
+    Server::start_with(move |settings| {
+        settings.onebot.reverse_urls = vec![url];
+        settings.onebot.reconnect_ms = 2000;
+        settings.onebot.drop_while_disconnected = true;
+    })
+    .await
+}
+
+/// Has simulated user 20001 say `text` in group 30001 on B.
+async fn say(network: &Server, text: &str) {
+    let (status, answer) = network
+        .sim(
+            "message",
+            json!({"from": 20001, "group": 30001, "text": text}),
+        )
+        .await;
+    assert_eq!(status, 200, "{answer}");
+}
+
+/// The texts of account 10001's group messages in `session`, up to and with `last`.
+async fn group_texts_until(bridge: &Bridge, session: u64, last: &str) -> Vec<String> {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut texts = Vec::new();
+    loop {
+        let answer = bridge
+            .call("/geteventv2", &format!("sessid={session}"))
+            .await;
+        for event in answer["events"].as_array().cloned().unwrap_or_default() {
+            if event["LogonQQ"] == 10001 && event["Type"] == "GroupMsg" {
+                texts.push(event["Msg"]["Text"].as_str().unwrap_or("").to_owned());
+            }
+        }
+        if texts.iter().any(|text| text == last) {
+            return texts;
+        }
+        assert!(Instant::now() < deadline, "no {last:?} among {texts:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn bridge_refills_the_messages_missed_while_the_connection_was_down() {
+    let scratch = Scratch::new("bridge-refill");
+    let bridge = Bridge::start(&scratch, "127.0.0.1:0", &[]);
+    let network = start_dropping_network(&bridge.accept).await;
+    bridge.wait_state(10001, "在线").await;
+    let session = bridge.session().await;
+    say(&network, "before").await;
+    assert_eq!(
+        group_texts_until(&bridge, session, "before").await,
+        ["before"]
+    );
+
+    // B closes its connection and skips what arrives until it dials again.
+    let (status, answer) = network
+        .sim("onebot_fault", json!({"kind": "close_connections"}))
+        .await;
+    assert_eq!(status, 200, "{answer}");
+    bridge.wait_state(10001, "离线").await;
+    for text in ["one", "two", "three"] {
+        say(&network, text).await;
+    }
+    bridge.wait_state(10001, "在线").await;
+    say(&network, "after").await;
+    assert_eq!(
+        group_texts_until(&bridge, session, "after").await,
+        ["one", "two", "three", "after"]
+    );
+}
+
+#[tokio::test]
+async fn bridge_emits_a_message_reported_twice_once() {
+    let scratch = Scratch::new("bridge-duplicate");
+    let bridge = Bridge::start(&scratch, "127.0.0.1:0", &[]);
+    let network = start_network(&bridge.accept, None).await;
+    bridge.wait_state(10001, "在线").await;
+    let session = bridge.session().await;
+    // Every account of B has a connection: enough duplicates for all of them.
+    let (status, answer) = network
+        .sim(
+            "onebot_fault",
+            json!({"kind": "duplicate_events", "count": 20}),
+        )
+        .await;
+    assert_eq!(status, 200, "{answer}");
+    say(&network, "twice").await;
+    say(&network, "next").await;
+    assert_eq!(
+        group_texts_until(&bridge, session, "next").await,
+        ["twice", "next"]
+    );
+}
+
+#[tokio::test]
+async fn bridge_says_when_messages_may_be_missing_if_history_is_not_offered() {
+    use futures_util::{SinkExt, StreamExt};
+    let scratch = Scratch::new("bridge-gap");
+    let bridge = Bridge::start(&scratch, "127.0.0.1:0", &[]);
+    let session = bridge.session().await;
+    let mut socket = dial(&bridge.accept, "Lagrange.OneBot", "Seven").await;
+    bridge.wait_state(777, "在线").await;
+    post_event(
+        &mut socket,
+        json!({"time": 1_700_000_000, "self_id": 777, "post_type": "message",
+        "message_type": "group", "message_id": 5, "group_id": 4242, "user_id": 31,
+        "message": "seen", "sender": {"user_id": 31}}),
+    )
+    .await;
+    bridge
+        .wait_event_of(777, session, |e| e["Msg"]["Text"] == "seen")
+        .await;
+    drop(socket);
+    bridge.wait_state(777, "离线").await;
+
+    // Back again: the bridge asks the group's history, which this implementation refuses.
+    let mut socket = dial(&bridge.accept, "Lagrange.OneBot", "Seven").await;
+    let frame = tokio::time::timeout(Duration::from_secs(10), socket.next())
+        .await
+        .expect("a history call")
+        .expect("a frame")
+        .expect("readable");
+    let action: Value = serde_json::from_str(frame.to_text().expect("text")).expect("json");
+    assert_eq!(action["action"], "get_group_msg_history", "{action}");
+    assert_eq!(action["params"]["group_id"], 4242, "{action}");
+    let refusal = json!({"status": "failed", "retcode": 1404, "message": "unsupported action",
+        "echo": action["echo"]});
+    socket
+        .send(tokio_tungstenite::tungstenite::Message::text(
+            refusal.to_string(),
+        ))
+        .await
+        .expect("answer");
+    let gap = bridge
+        .wait_event_of(777, session, |e| e["Msg"]["Type"] == 900)
+        .await;
+    let text = gap["Msg"]["Text"].as_str().unwrap_or("");
+    assert!(
+        text.starts_with("the connection to lagrange was lost from ")
+            && text.ends_with("messages in that time may be missing"),
+        "{gap}"
+    );
+}
+
 /// `backend` and `onebot_accept` read from the config file; a bad backend name is refused.
 #[test]
 fn the_backend_settings_come_from_the_config_file_too() {
