@@ -16,6 +16,7 @@ mod messages;
 mod notices;
 mod requests;
 pub mod roles;
+pub mod table;
 
 use lizi_core::{Event, Uin};
 use lizi_onebot::message::to_cq_string;
