@@ -23,6 +23,7 @@ use serde_json::{json, Value};
 use crate::identity::{random_of, Conversation, MessageMap, MessageRecord};
 use crate::inbound::convert;
 use crate::link::{Link, LinkError};
+use crate::pacing::{is_risk_control, Pacer, PacingConfig};
 use crate::refill::{after_last, gap_event, history_call};
 use crate::requests::RequestMap;
 use crate::text::to_segments;
@@ -67,6 +68,7 @@ pub struct BridgeBackend {
     store: Arc<Store>,
     state: Mutex<State>,
     next_link: AtomicU64,
+    pacer: Pacer,
 }
 
 fn now() -> i64 {
@@ -76,8 +78,9 @@ fn now() -> i64 {
 }
 
 impl BridgeBackend {
-    /// A bridge over `store`, with the accounts and messages it kept.
-    pub fn open(store: Arc<Store>) -> Result<BridgeBackend, StoreError> {
+    /// A bridge over `store`, with the accounts and messages it kept, sending at the pace
+    /// `pacing` allows.
+    pub fn open(store: Arc<Store>, pacing: PacingConfig) -> Result<BridgeBackend, StoreError> {
         let docs = store.load_docs()?;
         let mut state = State {
             messages: MessageMap::load(&docs),
@@ -99,6 +102,7 @@ impl BridgeBackend {
             store,
             state: Mutex::new(state),
             next_link: AtomicU64::new(1),
+            pacer: Pacer::new(pacing),
         })
     }
 
@@ -297,6 +301,33 @@ impl BridgeBackend {
             .unwrap_or_else(|| "the OneBot implementation".into())
     }
 
+    /// The send pacing counters, in the Prometheus text format.
+    pub fn metrics(&self) -> String {
+        self.pacer.metrics()
+    }
+
+    /// A failed send as the XLZ answer; risk control is said as such and slows the
+    /// account down.
+    fn send_failed(&self, account: Uin, error: LinkError) -> Failure {
+        match &error {
+            LinkError::Failed {
+                retcode, message, ..
+            } if is_risk_control(*retcode, message) => {
+                self.pacer.risk_control(account);
+                Failure::new(
+                    FailureKind::Refused,
+                    format!(
+                        "QQ risk control: {}: {error}; account {account} now sends at half \
+                         rate for {} minutes",
+                        self.implementation(account),
+                        crate::pacing::SLOWDOWN.as_secs() / 60
+                    ),
+                )
+            }
+            _ => self.failed(account, error),
+        }
+    }
+
     fn failed(&self, account: Uin, error: LinkError) -> Failure {
         let kind = match error {
             LinkError::Closed(_) => FailureKind::Offline,
@@ -340,10 +371,15 @@ impl BridgeBackend {
                 json!({"user_id": user, "group_id": group, "message": message}),
             ),
         };
+        let group = match conversation {
+            Conversation::Group(group) => Some(group),
+            _ => None,
+        };
+        self.pacer.admit(account, group).await?;
         let data = link
             .call(action, params)
             .await
-            .map_err(|e| self.failed(account, e))?;
+            .map_err(|e| self.send_failed(account, e))?;
         let Some(ob_id) = data
             .get("message_id")
             .and_then(|id| id.as_i64().or_else(|| id.as_str()?.parse().ok()))

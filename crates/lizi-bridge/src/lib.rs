@@ -12,6 +12,8 @@
 //! - [`refill`]: what a dropped connection lost, fetched from history on reconnect, or a
 //!   gap event.
 //! - [`requests`]: request handles, XLZ `seq` ↔ OneBot `flag`, kept in lizi's store.
+//! - [`pacing`]: per account and per group token buckets in front of sends, and
+//!   risk-control slowdowns.
 //! - [`standard`]: the endpoints that are one standard OneBot action each.
 //! - [`backend`]: the [`BridgeBackend`] itself.
 
@@ -21,6 +23,7 @@ pub mod identity;
 pub mod inbound;
 pub mod link;
 pub mod notices;
+pub mod pacing;
 pub mod refill;
 pub mod requests;
 pub mod standard;
@@ -30,6 +33,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 pub use backend::BridgeBackend;
+pub use pacing::PacingConfig;
 
 /// How the bridge accepts implementations.
 #[derive(Debug, Clone, PartialEq, Eq)]

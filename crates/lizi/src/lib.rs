@@ -93,7 +93,7 @@ impl App {
         let store = Store::open(settings.store.clone())
             .with_context(|| format!("opening the data folder {}", settings.data.display()))?;
         if settings.backend == settings::BackendKind::OneBot {
-            let bridge = lizi_bridge::BridgeBackend::open(store.clone())
+            let bridge = lizi_bridge::BridgeBackend::open(store.clone(), settings.bridge_pacing)
                 .context("loading the OneBot bridge's accounts and messages")?;
             return Ok(App {
                 settings,
@@ -203,7 +203,7 @@ impl App {
             || !face.reverse_urls.is_empty()
             || !face.post_urls.is_empty();
         let mut onebot_tasks = Vec::new();
-        let mut extension: Option<Arc<dyn lizi_api::ControlExtension>> = None;
+        let mut faults = None;
         if face_on {
             let face = lizi_onebot_face::start(
                 backend.clone(),
@@ -212,7 +212,7 @@ impl App {
                 stopped(stopping.clone()),
             )
             .await;
-            extension = Some(Arc::new(onebot::OneBotFaults(face.faults)));
+            faults = Some(onebot::OneBotFaults(face.faults));
             onebot_tasks.push(face.task);
             if let Some(listener) = onebot_listener {
                 let address = listener
@@ -226,6 +226,14 @@ impl App {
                 }));
             }
         }
+        let extension: Option<Arc<dyn lizi_api::ControlExtension>> = match (&self.engine, faults) {
+            (Engine::Bridge(bridge), faults) => Some(Arc::new(onebot::BridgeCounters {
+                bridge: bridge.clone(),
+                faults,
+            })),
+            (_, Some(faults)) => Some(Arc::new(faults)),
+            (_, None) => None,
+        };
         let result = lizi_api::run_extended(
             listener,
             backend,

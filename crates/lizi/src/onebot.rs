@@ -1,7 +1,11 @@
-//! The OneBot face's faults served by the control API: lizi-api knows nothing of the face,
-//! it takes this [`ControlExtension`].
+//! The OneBot face's faults served by the control API, and the bridge's send pacing
+//! counters at `/metrics`: lizi-api knows nothing of either, it takes a
+//! [`ControlExtension`].
+
+use std::sync::Arc;
 
 use lizi_api::ControlExtension;
+use lizi_bridge::BridgeBackend;
 use lizi_core::control_docs::ControlDoc;
 use lizi_onebot_face::faults::FAULT_DOCS;
 use lizi_onebot_face::FaultControl;
@@ -28,5 +32,33 @@ impl ControlExtension for OneBotFaults {
 
     fn metrics(&self) -> String {
         self.0.metrics()
+    }
+}
+
+/// The bridge's counters at `/metrics`, with the face's faults when the face runs too.
+pub struct BridgeCounters {
+    /// The bridge.
+    pub bridge: Arc<BridgeBackend>,
+    /// The face's faults, if the face runs.
+    pub faults: Option<OneBotFaults>,
+}
+
+impl ControlExtension for BridgeCounters {
+    fn docs(&self) -> &[ControlDoc] {
+        self.faults.as_ref().map_or(&[], |faults| faults.docs())
+    }
+
+    fn control(&self, action: &str, body: &[u8]) -> Option<(u16, Value)> {
+        self.faults.as_ref()?.control(action, body)
+    }
+
+    fn metrics(&self) -> String {
+        let mut text = self
+            .faults
+            .as_ref()
+            .map(|faults| faults.metrics())
+            .unwrap_or_default();
+        text.push_str(&self.bridge.metrics());
+        text
     }
 }

@@ -220,6 +220,18 @@ pub struct ServeArgs {
     /// `onebot` backend (port 0 picks a free port) [default: 127.0.0.1:6700].
     #[arg(long, env = "LIZI_ONEBOT_ACCEPT", value_name = "ADDR:PORT")]
     pub onebot_accept: Option<SocketAddr>,
+    /// With the `onebot` backend: messages per minute each account sends, sustained, after
+    /// a burst of 5 (0: unpaced) [default: 60].
+    #[arg(long, env = "LIZI_BRIDGE_ACCOUNT_RATE", value_name = "PER_MINUTE")]
+    pub bridge_account_rate: Option<u32>,
+    /// With the `onebot` backend: messages per minute each group receives, sustained, after
+    /// a burst of 3 (0: unpaced) [default: 30].
+    #[arg(long, env = "LIZI_BRIDGE_GROUP_RATE", value_name = "PER_MINUTE")]
+    pub bridge_group_rate: Option<u32>,
+    /// With the `onebot` backend: the longest a send waits for its turn before it fails,
+    /// in milliseconds [default: 10000].
+    #[arg(long, env = "LIZI_BRIDGE_SEND_WAIT_MS", value_name = "MS")]
+    pub bridge_send_wait_ms: Option<u64>,
 }
 
 /// Which backend does the QQ work.
@@ -342,6 +354,9 @@ struct FileConfig {
     #[serde(default, deserialize_with = "parse_text")]
     backend: Option<BackendKind>,
     onebot_accept: Option<SocketAddr>,
+    bridge_account_rate: Option<u32>,
+    bridge_group_rate: Option<u32>,
+    bridge_send_wait_ms: Option<u64>,
 }
 
 /// Reads a value that parses from text (`flush = "normal"`).
@@ -380,6 +395,8 @@ pub struct Settings {
     pub backend: BackendKind,
     /// Where the `onebot` backend accepts implementations.
     pub onebot_accept: SocketAddr,
+    /// How fast the `onebot` backend sends.
+    pub bridge_pacing: lizi_bridge::PacingConfig,
 }
 
 impl Settings {
@@ -551,7 +568,23 @@ impl Settings {
                 "OneBot POST URL `{url}` must start with http:// or https://"
             );
         }
+        let pacing_defaults = lizi_bridge::PacingConfig::default();
+        let bridge_pacing = lizi_bridge::PacingConfig {
+            account_per_minute: args
+                .bridge_account_rate
+                .or(file.bridge_account_rate)
+                .unwrap_or(pacing_defaults.account_per_minute),
+            group_per_minute: args
+                .bridge_group_rate
+                .or(file.bridge_group_rate)
+                .unwrap_or(pacing_defaults.group_per_minute),
+            max_wait: args
+                .bridge_send_wait_ms
+                .or(file.bridge_send_wait_ms)
+                .map_or(pacing_defaults.max_wait, Duration::from_millis),
+        };
         Ok(Settings {
+            bridge_pacing,
             backend: args.backend.or(file.backend).unwrap_or_default(),
             onebot_accept: args
                 .onebot_accept

@@ -859,3 +859,101 @@ fn the_backend_settings_come_from_the_config_file_too() {
     let error = format!("{:#}", resolve("backend = \"xlz\"\n").expect_err("refused"));
     assert!(error.contains("unknown backend `xlz`"), "{error}");
 }
+
+/// The retcode text of an XLZ send answer.
+fn send_retcode(answer: &Value) -> Value {
+    serde_json::from_str(answer["ret"].as_str().unwrap_or("{}"))
+        .unwrap_or_else(|e| panic!("not retcode text ({e}): {answer}"))
+}
+
+/// The value of counter `name` in A's `/metrics`.
+async fn counter(bridge: &Bridge, name: &str) -> u64 {
+    let text = bridge
+        .client
+        .get(format!("{}/metrics", bridge.base))
+        .send()
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("text");
+    text.lines()
+        .find_map(|line| line.strip_prefix(&format!("{name} "))?.parse().ok())
+        .unwrap_or_else(|| panic!("no {name} in {text}"))
+}
+
+#[tokio::test]
+async fn bridge_paces_a_burst_of_sends_and_refuses_the_overflow() {
+    let scratch = Scratch::new("bridge-pacing");
+    // Group 30001: a burst of 3, then one message every 2 s; a send waits at most 3 s.
+    let bridge = Bridge::start(
+        &scratch,
+        "127.0.0.1:0",
+        &["--bridge-group-rate", "30", "--bridge-send-wait-ms", "3000"],
+    );
+    let network = start_network(&bridge.accept, None).await;
+    bridge.wait_state(10001, "在线").await;
+
+    let started = Instant::now();
+    let sends = (0..6).map(|n| {
+        let bridge = &bridge;
+        async move {
+            let body = format!("fromqq=10001&togroup=30001&text=paced{n}");
+            let answer = bridge.call("/sendgroupmsg", &body).await;
+            (send_retcode(&answer), started.elapsed())
+        }
+    });
+    let answers = futures_util::future::join_all(sends).await;
+    let (sent, refused): (Vec<_>, Vec<_>) = answers
+        .iter()
+        .partition(|(retcode, _)| retcode["retcode"] == 0);
+    // Three go at once, one waits its turn (2 s later), the rest would wait too long.
+    assert_eq!((sent.len(), refused.len()), (4, 2), "{answers:#?}");
+    let mut times: Vec<Duration> = sent.iter().map(|(_, at)| *at).collect();
+    times.sort();
+    assert!(times[3] >= Duration::from_millis(1500), "{answers:#?}");
+    for (retcode, at) in &refused {
+        let retmsg = retcode["retmsg"].as_str().unwrap_or_default();
+        assert!(
+            retmsg.contains("paced out") && retmsg.contains("retry in"),
+            "{retcode}"
+        );
+        assert!(*at < Duration::from_millis(1500), "refused at once: {at:?}");
+    }
+    let texts: Vec<Value> = history(&network, "group=30001")
+        .await
+        .into_iter()
+        .filter(|m| m["text"].as_str().is_some_and(|t| t.starts_with("paced")))
+        .collect();
+    assert_eq!(texts.len(), 4, "{texts:#?}");
+    assert_eq!(counter(&bridge, "lizi_bridge_sends_paced_total").await, 1);
+    assert_eq!(counter(&bridge, "lizi_bridge_sends_refused_total").await, 2);
+}
+
+#[tokio::test]
+async fn bridge_reports_risk_control_and_counts_it() {
+    let scratch = Scratch::new("bridge-risk");
+    let bridge = Bridge::start(&scratch, "127.0.0.1:0", &[]);
+    let network = start_network(&bridge.accept, None).await;
+    bridge.wait_state(10001, "在线").await;
+    assert_eq!(counter(&bridge, "lizi_bridge_risk_control_total").await, 0);
+    let (status, answer) = network
+        .sim("onebot_fault", json!({"kind": "fail_actions", "count": 1}))
+        .await;
+    assert_eq!(status, 200, "{answer}");
+    let answer = bridge
+        .call("/sendgroupmsg", "fromqq=10001&togroup=30001&text=held")
+        .await;
+    let retcode = send_retcode(&answer);
+    assert_ne!(retcode["retcode"], 0, "{answer}");
+    let retmsg = retcode["retmsg"].as_str().unwrap_or_default();
+    assert!(
+        retmsg.starts_with("QQ risk control: ") && retmsg.contains("half rate"),
+        "{retcode}"
+    );
+    assert_eq!(counter(&bridge, "lizi_bridge_risk_control_total").await, 1);
+    assert!(history(&network, "group=30001")
+        .await
+        .iter()
+        .all(|m| m["text"] != "held"));
+}
