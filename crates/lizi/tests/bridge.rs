@@ -868,18 +868,7 @@ fn send_retcode(answer: &Value) -> Value {
 
 /// The value of counter `name` in A's `/metrics`.
 async fn counter(bridge: &Bridge, name: &str) -> u64 {
-    let text = bridge
-        .client
-        .get(format!("{}/metrics", bridge.base))
-        .send()
-        .await
-        .expect("metrics")
-        .text()
-        .await
-        .expect("text");
-    text.lines()
-        .find_map(|line| line.strip_prefix(&format!("{name} "))?.parse().ok())
-        .unwrap_or_else(|| panic!("no {name} in {text}"))
+    common::read_metric(&bridge.client, &format!("{}/metrics", bridge.base), name).await
 }
 
 #[tokio::test]

@@ -225,19 +225,23 @@ impl Server {
 
     /// Reads a metric from `/metrics`.
     pub async fn metric(&self, name: &str) -> u64 {
-        let text = self
-            .client
-            .get(self.url("/metrics"))
-            .send()
-            .await
-            .expect("metrics")
-            .text()
-            .await
-            .expect("metrics body");
-        text.lines()
-            .find_map(|line| line.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
-            .unwrap_or_else(|| panic!("no metric {name} in {text}"))
+        read_metric(&self.client, &self.url("/metrics"), name).await
     }
+}
+
+/// Reads metric `name` from the `/metrics` page at `url`.
+pub async fn read_metric(client: &reqwest::Client, url: &str, name: &str) -> u64 {
+    let text = client
+        .get(url)
+        .send()
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("metrics body");
+    text.lines()
+        .find_map(|line| line.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+        .unwrap_or_else(|| panic!("no metric {name} in {text}"))
 }
 
 impl Drop for Server {
