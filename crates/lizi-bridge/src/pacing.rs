@@ -38,8 +38,8 @@ pub struct PacingConfig {
 }
 
 impl Default for PacingConfig {
-    /// One message a second per account and one every two seconds per group: the rates
-    /// go-cqhttp and NapCat users report sending at for days without risk control.
+    /// One message a second per account and one every two seconds per group: cautious
+    /// rates, well below a busy human chat, not a measured threshold (QQ publishes none).
     fn default() -> Self {
         PacingConfig {
             account_per_minute: 60,
