@@ -249,11 +249,8 @@ async fn unsupported_actions_say_so_and_supported_ones_do_not() {
         let refused = answer["message"]
             .as_str()
             .is_some_and(|m| m.contains("does not support"));
-        let supported = lizi_onebot_face::actions::SUPPORTED.contains(&spec.name);
-        assert_eq!(refused, !supported, "{}: {answer}", spec.name);
-        if refused {
-            assert_eq!(answer["status"], "failed");
-        }
+        // The face carries out every action of the table (a refusal names a reason).
+        assert!(!refused, "{}: {answer}", spec.name);
     }
 }
 
