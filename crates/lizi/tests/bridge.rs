@@ -7,131 +7,10 @@ mod common;
 
 use std::time::{Duration, Instant};
 
+use common::bridge::{dial, post_event, Bridge, Pair, PROFILES};
 use common::child::Lizi;
 use common::{enc, Scratch, Server};
 use serde_json::{json, Value};
-
-/// lizi A, the bridge, and a client of its XLZ API.
-struct Bridge {
-    child: Lizi,
-    base: String,
-    /// The reverse WebSocket address implementations dial.
-    accept: String,
-    client: reqwest::Client,
-}
-
-impl Bridge {
-    /// Starts A on `scratch`'s data folder, accepting on `accept`.
-    fn start(scratch: &Scratch, accept: &str, extra: &[&str]) -> Bridge {
-        let data = scratch.data();
-        let mut args = vec![
-            "serve",
-            "--backend",
-            "onebot",
-            "--onebot-accept",
-            accept,
-            "--listen",
-            "127.0.0.1:0",
-            "--data",
-            &data,
-        ];
-        args.extend_from_slice(extra);
-        let mut child = Lizi::spawn(&scratch.0, &args, &[]);
-        let port = child.port();
-        let line = child.line_with("onebot bridge accepting");
-        let accept = line
-            .split("ws://")
-            .nth(1)
-            .and_then(|rest| rest.split('/').next())
-            .unwrap_or_else(|| panic!("no address in {line:?}"))
-            .to_owned();
-        Bridge {
-            child,
-            base: format!("http://127.0.0.1:{port}"),
-            accept,
-            client: reqwest::Client::builder()
-                .timeout(Duration::from_secs(20))
-                .build()
-                .expect("client"),
-        }
-    }
-
-    async fn call(&self, path: &str, body: &str) -> Value {
-        let response = self
-            .client
-            .post(format!("{}{path}", self.base))
-            .body(body.to_owned())
-            .send()
-            .await
-            .expect("request");
-        let text = response.text().await.expect("body");
-        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: not JSON ({e}): {text}"))
-    }
-
-    /// The `登录状态` of `account` in `/getlogonqq`, if listed.
-    async fn state(&self, account: u64) -> Option<String> {
-        let answer = self.call("/getlogonqq", "").await;
-        let list: Value = serde_json::from_str(answer["ret"].as_str()?).ok()?;
-        Some(
-            list["QQlist"][account.to_string()]["登录状态"]
-                .as_str()?
-                .to_owned(),
-        )
-    }
-
-    /// Waits until `account` shows `state` (在线 or 离线).
-    async fn wait_state(&self, account: u64, state: &str) {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            if self.state(account).await.as_deref() == Some(state) {
-                return;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "{account} never became {state}: {:?}",
-                self.call("/getlogonqq", "").await
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-    }
-
-    /// Reads session events until one of account 10001 satisfies `wanted`.
-    async fn wait_event(&self, session: u64, wanted: impl Fn(&Value) -> bool) -> Value {
-        self.wait_event_of(10001, session, wanted).await
-    }
-
-    /// Reads session events until one of `account` satisfies `wanted`.
-    async fn wait_event_of(
-        &self,
-        account: u64,
-        session: u64,
-        wanted: impl Fn(&Value) -> bool,
-    ) -> Value {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        let mut seen = Vec::new();
-        loop {
-            let answer = self.call("/geteventv2", &format!("sessid={session}")).await;
-            for event in answer["events"].as_array().cloned().unwrap_or_default() {
-                let event: Value = match event {
-                    Value::String(text) => serde_json::from_str(&text).unwrap_or(Value::Null),
-                    other => other,
-                };
-                if event["LogonQQ"] == account && wanted(&event) {
-                    return event;
-                }
-                seen.push(event);
-            }
-            assert!(Instant::now() < deadline, "no such event among {seen:#?}");
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-    }
-
-    async fn session(&self) -> u64 {
-        self.call("/allocsession", "").await["session_id"]
-            .as_u64()
-            .expect("session id")
-    }
-}
 
 /// Starts B (the simulated network) dialling `accept` with `token`.
 async fn start_network(accept: &str, token: Option<&str>) -> Server {
@@ -436,55 +315,6 @@ async fn bridge_lists_and_administers_groups_through_the_implementation() {
             .is_some_and(|m| m.contains("`set_group_kick` failed")),
         "{refused}"
     );
-}
-
-type Implementation =
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
-
-/// Dials A as an implementation would for account 777, calling itself `app_name`.
-async fn dial(accept: &str, app_name: &str, nickname: &str) -> Implementation {
-    use futures_util::{SinkExt, StreamExt};
-    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-    use tokio_tungstenite::tungstenite::Message;
-    let mut request = format!("ws://{accept}/onebot/v11/ws")
-        .into_client_request()
-        .expect("request");
-    request
-        .headers_mut()
-        .insert("X-Self-ID", "777".parse().expect("header"));
-    let (mut socket, _) = tokio_tungstenite::connect_async(request)
-        .await
-        .expect("connect");
-    // The handshake: lizi asks which implementation this is, then the account's nickname.
-    for _ in 0..2 {
-        let frame = tokio::time::timeout(Duration::from_secs(10), socket.next())
-            .await
-            .expect("an action")
-            .expect("a frame")
-            .expect("readable");
-        let action: Value = serde_json::from_str(frame.to_text().expect("text")).expect("json");
-        let data = match action["action"].as_str() {
-            Some("get_version_info") => json!({"app_name": app_name, "protocol_version": "v11"}),
-            Some("get_login_info") => json!({"user_id": 777, "nickname": nickname}),
-            other => panic!("unexpected action {other:?}"),
-        };
-        let answer = json!({"status": "ok", "retcode": 0, "data": data, "echo": action["echo"]});
-        socket
-            .send(Message::text(answer.to_string()))
-            .await
-            .expect("answer");
-    }
-    socket
-}
-
-async fn post_event(socket: &mut Implementation, event: Value) {
-    use futures_util::SinkExt;
-    socket
-        .send(tokio_tungstenite::tungstenite::Message::text(
-            event.to_string(),
-        ))
-        .await
-        .expect("event");
 }
 
 #[tokio::test]
@@ -945,4 +775,32 @@ async fn bridge_reports_risk_control_and_counts_it() {
         .await
         .iter()
         .all(|m| m["text"] != "held"));
+}
+
+#[tokio::test]
+async fn bridge_carries_messages_both_ways_with_b_as_a_process_in_every_profile() {
+    for profile in PROFILES {
+        let pair = Pair::start("bridge-profiles", profile).await;
+        let (bridge, network) = (&pair.bridge, &pair.network);
+        let session = bridge.session().await;
+        network.say(20001, 30001, "hello from B").await;
+        let received = bridge
+            .wait_event(session, |e| {
+                e["Type"] == "GroupMsg" && e["FromQQ"]["UIN"] == 20001
+            })
+            .await;
+        assert_eq!(received["Msg"]["Text"], "hello from B", "{profile}");
+        let (answer, retcode) = bridge
+            .call_retcode(
+                "/sendgroupmsg",
+                &format!("fromqq=10001&togroup=30001&text={}", enc("hello from A")),
+            )
+            .await;
+        assert_eq!(retcode["retcode"], 0, "{profile}: {answer}");
+        let said = network.history("group=30001").await;
+        assert!(
+            said.iter().any(|m| m["text"] == "hello from A"),
+            "{profile}: {said:#?}"
+        );
+    }
 }

@@ -1,6 +1,7 @@
 //! A real lizi server on a real socket, for the integration tests.
 #![allow(dead_code)]
 
+pub mod bridge;
 pub mod child;
 pub mod tls;
 pub mod ws_frames;
