@@ -12,8 +12,8 @@ use lizi_core::endpoint as xlz;
 use lizi_core::{Reply, Request};
 use lizi_onebot::action::{
     ClientKey, DeleteFriend, GetGroupDetailInfo, GetGroupInfo, GetProfileLike, GroupDetail,
-    LikeCounts, ProfileLike, SetGroupMemberInvitePolicy, SetGroupMemberPermissions, SetInputStatus,
-    SetOnlineStatus, UserStatus,
+    GroupInfo, LikeCounts, ProfileLike, SetGroupMemberInvitePolicy, SetGroupMemberPermissions,
+    SetInputStatus, SetOnlineStatus, UserStatus,
 };
 use lizi_onebot::Action;
 use serde_json::Value;
@@ -291,14 +291,11 @@ impl Call<'_> {
             Reply::Group(about) => about,
             other => return Err(self.unexpected(&other)),
         };
-        let number = |key: &str| info[key].as_i64().unwrap_or(0);
+        let group: GroupInfo = serde_json::from_value(info)
+            .map_err(|e| self.failed(format!("the group's information is unreadable: {e}")))?;
         data(GroupDetail {
-            group_id: call.group_id,
-            group_name: info["group_name"].as_str().unwrap_or_default().to_owned(),
-            member_count: number("member_count"),
-            max_member_count: number("max_member_count"),
+            group,
             group_memo: about.introduction,
-            extra: Default::default(),
         })
     }
 }

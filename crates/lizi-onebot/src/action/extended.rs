@@ -3,9 +3,11 @@
 //! exactly as NapCat writes them, like the other action data.
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use crate::lenient::{de_i64, de_list, de_opt_i64, de_string, de_u64};
+use super::data::GroupInfo;
+
+use crate::lenient::{de_i64, de_list, de_opt_i64, de_string};
 
 /// `nc_get_user_status` data: NT's online status codes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -72,22 +74,10 @@ pub struct LikeCounts {
 /// `get_group_detail_info` data: `get_group_info`'s fields and the group's memo.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GroupDetail {
-    /// Group number.
-    #[serde(deserialize_with = "de_u64")]
-    pub group_id: u64,
-    /// Group name.
-    #[serde(default, deserialize_with = "de_string")]
-    pub group_name: String,
-    /// Members now.
-    #[serde(default, deserialize_with = "de_i64")]
-    pub member_count: i64,
-    /// Member capacity.
-    #[serde(default, deserialize_with = "de_i64")]
-    pub max_member_count: i64,
+    /// The `get_group_info` fields.
+    #[serde(flatten)]
+    pub group: GroupInfo,
     /// The group's introduction.
     #[serde(default, rename = "groupMemo", deserialize_with = "de_string")]
     pub group_memo: String,
-    /// Other fields, kept verbatim.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
 }
