@@ -8,7 +8,7 @@
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 
-use crate::action::{Action, ActionError};
+use crate::action::{Action, ActionError, ActionSpec};
 
 /// An action call: `{"action": …, "params": {…}, "echo": …}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -233,7 +233,8 @@ impl Profile {
     }
 
     /// Routes a call as this implementation does: the suffix split off, then the typed
-    /// action; an unknown action or suffix, or a bad parameter, gives this profile's failed
+    /// action; an unknown action or suffix, an action this implementation lacks (see
+    /// [`ActionSpec::profiles`]), or a bad parameter, gives this profile's failed
     /// response (carrying the request's `echo`, boxed) with a message naming the problem.
     pub fn route(self, request: &ActionRequest) -> Result<(Action, Suffix), Box<ActionResponse>> {
         let (name, suffix) = split_action(&request.action);
@@ -248,6 +249,10 @@ impl Profile {
                 Failure::UnknownAction,
                 format!("unknown action `{}`", request.action),
             );
+        }
+        // An action this implementation lacks is as unknown to it as a made-up name.
+        if !ActionSpec::find(name).is_some_and(|spec| spec.available_in(self)) {
+            return refuse(Failure::UnknownAction, format!("unknown action `{name}`"));
         }
         match Action::parse(name, &request.params) {
             Ok(action) => Ok((action, suffix)),

@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 
 use lizi_onebot::action::*;
-use lizi_onebot::envelope::{split_action, Failure, Suffix};
+use lizi_onebot::envelope::{split_action, ActionRequest, Failure, Suffix};
 use lizi_onebot::{Profile, Segment};
 use serde_json::{json, Map, Value};
 
@@ -73,6 +73,17 @@ const EXTENSIONS: &[&str] = &[
     "get_group_system_msg",
     "set_qq_profile",
     "get_online_clients",
+    "delete_friend",
+    "set_input_status",
+    "set_self_longnick",
+    "set_group_member_permissions",
+    "set_group_member_invite_policy",
+    "set_group_new_member_history_visibility",
+    "set_online_status",
+    "nc_get_user_status",
+    "get_clientkey",
+    "get_profile_like",
+    "get_group_detail_info",
 ];
 
 #[test]
@@ -311,4 +322,53 @@ fn profiles_route_calls_and_refuse_with_their_own_retcodes() {
         .route(&request("delete_msg", json!({})))
         .expect_err("bad");
     assert_eq!(bad.retcode, 200);
+}
+
+#[test]
+fn an_action_routes_only_in_the_implementations_that_have_it() {
+    let call = |action: &str, params: Value| ActionRequest {
+        action: action.into(),
+        params: params.as_object().cloned().expect("object"),
+        echo: Some(json!(3)),
+    };
+    let longnick = call("set_self_longnick", json!({"longNick": "hi"}));
+    let (action, _) = Profile::NapCat.route(&longnick).expect("NapCat has it");
+    assert_eq!(
+        action,
+        Action::SetSelfLongnick(SetSelfLongnick {
+            long_nick: "hi".into()
+        })
+    );
+    for (profile, retcode) in [(Profile::Lagrange, 404), (Profile::LLOneBot, 1404)] {
+        let refused = profile.route(&longnick).expect_err("unknown there");
+        assert_eq!(refused.retcode, retcode, "{profile:?}");
+        assert_eq!(refused.echo, Some(json!(3)));
+        assert_eq!(
+            refused.error_text(),
+            Some("unknown action `set_self_longnick`")
+        );
+    }
+    // Lacking the action comes before checking its parameters.
+    let bare = call("set_online_status", json!({}));
+    assert_eq!(
+        Profile::Lagrange.route(&bare).expect_err("unknown").retcode,
+        404
+    );
+    assert_eq!(
+        Profile::LLOneBot.route(&bare).expect_err("bad").retcode,
+        1400
+    );
+    let friend = call("delete_friend", json!({"friend_id": "20001"}));
+    for profile in Profile::ALL {
+        let (action, _) = profile.route(&friend).expect("everywhere");
+        assert!(matches!(
+            action,
+            Action::DeleteFriend(DeleteFriend { user_id: 20001, .. })
+        ));
+    }
+    let spec = ActionSpec::find("set_online_status").expect("row");
+    assert_eq!(spec.profiles, [Profile::NapCat, Profile::LLOneBot]);
+    assert!(ActionSpec::find("send_group_msg")
+        .expect("row")
+        .available_in(Profile::Lagrange));
 }

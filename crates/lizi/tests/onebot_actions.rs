@@ -738,7 +738,11 @@ async fn suffixes_run_as_each_profile_does() {
             _ => "long_nick",
         };
         assert!(alice[field].is_string(), "{profile:?}: {alice}");
-        assert_eq!(alice.as_object().expect("object").len(), 6, "{alice}");
+        let fields = match profile {
+            Profile::NapCat => 7,
+            _ => 6,
+        };
+        assert_eq!(alice.as_object().expect("object").len(), fields, "{alice}");
         let sent = face.get("/sim/history?group=30001").await["messages"]
             .as_array()
             .expect("messages")

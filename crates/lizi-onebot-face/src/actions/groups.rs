@@ -105,9 +105,17 @@ impl Call<'_> {
             Some(_) => Role::Admin,
             None => Role::Member,
         };
+        // Lagrange.OneBot's member entity has no `shut_up_timestamp`.
+        let with_mute = self.profile != lizi_onebot::Profile::Lagrange;
         Ok(members
             .into_iter()
-            .map(|m| member_info(group, role(m.uin), m))
+            .map(|m| {
+                let mut info = member_info(group, role(m.uin), m);
+                if !with_mute {
+                    info.shut_up_timestamp = None;
+                }
+                info
+            })
             .collect())
     }
 

@@ -7,6 +7,8 @@
 mod messages;
 
 mod call;
+mod cards;
+mod extensions;
 mod files;
 mod groups;
 mod media;
@@ -25,13 +27,30 @@ use crate::connection::Shared;
 use crate::ids::{group_conv, private_conv};
 use crate::segments::reply_code;
 use call::{data, Account, Answer, Call};
+use cards::Prepared;
+use lizi_store::Conv;
 
 /// The README's list of supported actions: one Markdown row per action of the table (the
-/// face carries out every one), in the table's order, with the table's description.
+/// face carries out every one), in the table's order, with the table's description and
+/// which profiles have it (the others answer it as an unknown action).
 pub fn supported_markdown() -> String {
-    let mut out = String::from("| Action | What it does |\n|---|---|\n");
+    let mut out = String::from("| Action | What it does |");
+    for profile in Profile::ALL {
+        out.push_str(&format!(" {} |", profile.name()));
+    }
+    out.push_str("\n|---|---|");
+    out.push_str(&"---|".repeat(Profile::ALL.len()));
+    out.push('\n');
     for spec in ACTIONS {
-        out.push_str(&format!("| `{}` | {} |\n", spec.name, spec.summary.trim()));
+        out.push_str(&format!("| `{}` | {} |", spec.name, spec.summary.trim()));
+        for profile in Profile::ALL {
+            out.push_str(if spec.available_in(profile) {
+                " ✓ |"
+            } else {
+                " – |"
+            });
+        }
+        out.push('\n');
     }
     out
 }
@@ -201,11 +220,9 @@ async fn carry_out(shared: &Shared, profile: Profile, account: &Account, action:
             done(backend, profile, request).await
         }
         Action::SetGroupLeave(call) => {
+            // NapCat, Lagrange.OneBot and LLOneBot all ignore `is_dismiss`: they just leave.
             let group = call.group_id;
-            let request = match call.is_dismiss {
-                Some(true) => Request::DispGroup(xlz::DispGroup { fromqq, group }),
-                _ => Request::ExitGroup(xlz::ExitGroup { fromqq, group }),
-            };
+            let request = Request::ExitGroup(xlz::ExitGroup { fromqq, group });
             done(backend, profile, request).await
         }
         Action::GetVersionInfo(_) => data(VersionInfo {
@@ -260,6 +277,10 @@ async fn send(
     target: Target,
     message: &Message,
 ) -> Answer {
+    let message = match cards::prepare(profile, target, message)? {
+        Prepared::Card(card) => return cards::send(shared, profile, fromqq, target, card).await,
+        Prepared::Plain(message) => message,
+    };
     // The uploads of pictures and voices act as `fromqq`; the send itself checks its state.
     let account = Account {
         uin: fromqq,
@@ -272,11 +293,7 @@ async fn send(
         account: &account,
     };
     let quote = |id| shared.ids.find(id).ok().map(|row| reply_code(&row));
-    let text = call.xlz_text(target, message, &quote).await?;
-    let conv = match target {
-        Target::Group(group) => group_conv(group),
-        Target::Private(user) | Target::Temporary { user, .. } => private_conv(fromqq, user),
-    };
+    let text = call.xlz_text(target, &message, &quote).await?;
     let request = match target {
         Target::Group(togroup) => Request::SendGroupMsg(xlz::SendGroupMsg {
             fromqq,
@@ -294,7 +311,26 @@ async fn send(
             text,
         }),
     };
-    match shared.backend.call(request).await {
+    let sent = shared.backend.call(request).await;
+    sent_message_id(shared, profile, conversation(fromqq, target), sent)
+}
+
+/// The stored conversation a message from `fromqq` to `target` lands in.
+pub(crate) fn conversation(fromqq: Uin, target: Target) -> Conv {
+    match target {
+        Target::Group(group) => group_conv(group),
+        Target::Private(user) | Target::Temporary { user, .. } => private_conv(fromqq, user),
+    }
+}
+
+/// `{message_id}` of a send the backend answered with a receipt.
+pub(crate) fn sent_message_id(
+    shared: &Shared,
+    profile: Profile,
+    conv: Conv,
+    sent: Result<Reply, Failure>,
+) -> Answer {
+    match sent {
         Ok(Reply::Sent(receipt)) => match shared.ids.of_message(conv, receipt.req) {
             Some(message_id) => data(MessageId { message_id }),
             None => Err(Box::new(profile.failed(

@@ -7,7 +7,6 @@ use serde_json::Value;
 use super::call::{Answer, Call};
 use super::groups::NO_ANONYMOUS;
 use super::misc::{NO_HONOURS, NO_POKE, NO_RESTART};
-use super::unsupported;
 
 impl Call<'_> {
     /// Carries out `action`; one this face does not carry out fails saying so.
@@ -52,7 +51,7 @@ impl Call<'_> {
             A::DeleteGroupFolder(call) => self.delete_folder(&call).await,
             A::GroupPoke(_) | A::FriendPoke(_) | A::SendPoke(_) => Err(self.failed(NO_POKE)),
             A::GetGroupSystemMsg(_) => self.group_system_msg().await,
-            other => Err(Box::new(unsupported(self.profile, other.name()))),
+            other => self.carry_out_extension(other).await,
         }
     }
 }

@@ -20,8 +20,9 @@ use crate::flag::RequestFlag;
 const MOST_LIKES: i64 = 10;
 
 impl Call<'_> {
-    /// `get_stranger_info`: anybody's public profile; the signature as `long_nick`
-    /// (NapCat, LLOneBot) or `sign` (Lagrange).
+    /// `get_stranger_info`: anybody's public profile, with each implementation's
+    /// extension fields: NapCat's `long_nick`, `qqLevel` and `remark`; Lagrange's `sign`
+    /// and `level`; LLOneBot's `long_nick`, `level`, and `country`/`city` when known.
     pub(crate) async fn stranger(&self, call: &GetStrangerInfo) -> Answer {
         let request = Request::QueryUserInfo(xlz::QueryUserInfo {
             logonqq: self.me(),
@@ -31,8 +32,13 @@ impl Call<'_> {
             Reply::User(info) => info,
             other => return Err(self.unexpected(&other)),
         };
-        let lagrange = self.profile == Profile::Lagrange;
-        data(StrangerInfo {
+        let (napcat, lagrange) = (
+            self.profile == Profile::NapCat,
+            self.profile == Profile::Lagrange,
+        );
+        let llonebot = self.profile == Profile::LLOneBot;
+        let known = |text: String| (llonebot && !text.is_empty()).then_some(text);
+        let mut out = data(StrangerInfo {
             user_id: info.uin,
             nickname: info.nick_name,
             sex: Sex::Unknown,
@@ -40,7 +46,17 @@ impl Call<'_> {
             long_nick: (!lagrange).then(|| info.sign.clone()),
             sign: lagrange.then_some(info.sign),
             level: Some(info.qq_level),
-        })
+            remark: napcat.then_some(info.remark),
+            country: known(info.country),
+            city: known(info.city),
+        })?;
+        // NapCat calls the level `qqLevel`.
+        if let (true, Value::Object(fields)) = (napcat, &mut out) {
+            if let Some(level) = fields.remove("level") {
+                fields.insert("qqLevel".into(), level);
+            }
+        }
+        Ok(out)
     }
 
     /// `send_like`: `/sendlike` `times` times (1 to 10); stops at the first refusal

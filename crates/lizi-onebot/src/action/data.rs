@@ -95,6 +95,27 @@ pub struct StrangerInfo {
         deserialize_with = "de_opt_i64"
     )]
     pub level: Option<i64>,
+    /// The account's remark for the user (NapCat).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "de_opt_string"
+    )]
+    pub remark: Option<String>,
+    /// Country (LLOneBot).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "de_opt_string"
+    )]
+    pub country: Option<String>,
+    /// City (LLOneBot).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "de_opt_string"
+    )]
+    pub city: Option<String>,
 }
 
 /// One entry of `get_friend_list`.

@@ -1,11 +1,14 @@
 //! The rows of the action table: OneBot v11 `api/public.md`, then the go-cqhttp/NapCat
-//! extensions a bridge needs (issue 12). Defaults the implementations apply when an
-//! optional parameter is absent are given in the description.
+//! extensions a bridge needs (issues 12 and 13). Defaults the implementations apply when an
+//! optional parameter is absent are given in the description. `only [...]` names the
+//! implementations that have an action (onebot.md §2.5 and their sources); a row without it
+//! is in all three.
 
 use serde_json::Value;
 
 use super::actions;
 use super::data::*;
+use super::extended::*;
 use super::files::*;
 use super::param::{Flag, Id, Int, Json, Msg, Text};
 
@@ -91,9 +94,9 @@ actions! {
     /// Cookies and CSRF token together.
     GetCredentials "get_credentials" Standard [Credentials] (domain: Option<Text>);
     /// A received voice, converted to `out_format`.
-    GetRecord "get_record" Standard [FileData] (file: Text, out_format: Option<Text>);
+    GetRecord "get_record" Standard only [NapCat, LLOneBot] [FileData] (file: Text, out_format: Option<Text>);
     /// A received picture.
-    GetImage "get_image" Standard [FileData] (file: Text);
+    GetImage "get_image" Standard only [NapCat, LLOneBot] [FileData] (file: Text);
     /// Whether pictures can be sent.
     CanSendImage "can_send_image" Standard [CanSend] ();
     /// Whether voices can be sent.
@@ -141,7 +144,7 @@ actions! {
     DeleteGroupFile "delete_group_file" Extension [()]
         (group_id: Id, file_id: Text, busid: Option<Int>);
     /// Delete a group folder and the files in it.
-    DeleteGroupFolder "delete_group_folder" Extension [()]
+    DeleteGroupFolder "delete_group_folder" Extension only [NapCat, LLOneBot] [()]
         (group_id: Id, folder_id or "folder": Text);
     /// Poke a group member.
     GroupPoke "group_poke" Extension [()] (group_id: Id, user_id: Id);
@@ -156,11 +159,49 @@ actions! {
         (message_id: Option<Int>, user_id: Option<Id>, group_id: Option<Id>);
     /// Pending group invitations and join requests.
     GetGroupSystemMsg "get_group_system_msg" Extension [GroupSystemMsg] ();
-    /// Update the account's profile.
-    SetQqProfile "set_qq_profile" Extension [()] (
+    /// Update the account's profile (NapCat: `nickname` and `personal_note`).
+    SetQqProfile "set_qq_profile" Extension only [NapCat, LLOneBot] [()] (
         nickname: Option<Text>, company: Option<Text>, email: Option<Text>,
         college: Option<Text>, personal_note: Option<Text>,
     );
     /// The account's other logged-in devices.
-    GetOnlineClients "get_online_clients" Extension [OnlineClients] (no_cache: Option<Flag>);
+    GetOnlineClients "get_online_clients" Extension only [NapCat, LLOneBot] [OnlineClients]
+        (no_cache: Option<Flag>);
+    /// Delete a friend (NapCat also reads `friend_id`; `temp_block` and `temp_both_del`
+    /// are its blacklist options).
+    DeleteFriend "delete_friend" Extension [()] (
+        user_id or "friend_id": Id, temp_block: Option<Flag>, temp_both_del: Option<Flag>,
+    );
+    /// Show an input status to a friend: `event_type` 1 typing, 0 speaking.
+    SetInputStatus "set_input_status" Extension only [NapCat] [()]
+        (user_id: Id, event_type: Int);
+    /// Set the account's signature.
+    SetSelfLongnick "set_self_longnick" Extension only [NapCat] [()]
+        (long_nick as "longNick": Text);
+    /// Allow or forbid members to start group chats, temporary sessions, album uploads.
+    SetGroupMemberPermissions "set_group_member_permissions" Extension only [NapCat] [()] (
+        group_id: Id, allow_member_create_group: Option<Flag>,
+        allow_member_temporary_session: Option<Flag>, allow_member_upload_album: Option<Flag>,
+    );
+    /// How members may invite: `disabled`, `no_approval`, `require_approval` or
+    /// `no_approval_under_100`.
+    SetGroupMemberInvitePolicy "set_group_member_invite_policy" Extension only [NapCat] [()]
+        (group_id: Id, policy: Text);
+    /// Whether new members may read the messages from before they joined.
+    SetGroupNewMemberHistoryVisibility "set_group_new_member_history_visibility" Extension
+        only [NapCat] [()] (group_id: Id, visible: Flag);
+    /// Set the account's online status (NT codes: 10 online, 30 away, 40 invisible, 50
+    /// busy, 60 "Q me", 70 do not disturb), extended status and battery level.
+    SetOnlineStatus "set_online_status" Extension only [NapCat, LLOneBot] [()]
+        (status: Int, ext_status: Option<Int>, battery_status: Option<Int>);
+    /// A user's online status, as NT codes.
+    NcGetUserStatus "nc_get_user_status" Extension only [NapCat] [UserStatus] (user_id: Id);
+    /// The account's clientkey.
+    GetClientkey "get_clientkey" Extension only [NapCat] [ClientKey] ();
+    /// The likes of a profile (the account's own when `user_id` is absent).
+    GetProfileLike "get_profile_like" Extension only [NapCat] [ProfileLike]
+        (user_id: Option<Id>, start: Option<Int>, count: Option<Int>);
+    /// A group's details: `get_group_info` and its memo.
+    GetGroupDetailInfo "get_group_detail_info" Extension only [NapCat] [GroupDetail]
+        (group_id: Id);
 }
