@@ -1,5 +1,6 @@
 //! Media and group files: the [`MediaFetcher`] the API layer gives a backend, and the
-//! control-API actions of this area (`send_picture`, `upload_file`, `files`).
+//! control-API actions of this area (`send_picture`, `upload_file`, `files`, `send_file`,
+//! `friend_files`).
 
 use serde::Deserialize;
 
@@ -26,7 +27,13 @@ pub struct MediaBytes {
 }
 
 /// The control actions of this area.
-pub const ACTIONS: [&str; 3] = ["send_picture", "upload_file", "files"];
+pub const ACTIONS: [&str; 5] = [
+    "send_picture",
+    "upload_file",
+    "files",
+    "send_file",
+    "friend_files",
+];
 
 /// `POST /sim/send_picture`: `from` sends a picture (base64) to `to` (private), to
 /// `group`, or to `to` through `group` (temporary session); `flash` makes it a flash
@@ -75,6 +82,28 @@ pub struct SimFiles {
     pub group: Gin,
 }
 
+/// `POST /sim/send_file`: `from` sends the file `name` (bytes as base64) to friend `to`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SimSendFile {
+    /// The sender.
+    pub from: Uin,
+    /// The friend who receives it.
+    pub to: Uin,
+    /// The file name.
+    pub name: String,
+    /// The file's bytes, base64.
+    pub base64: String,
+}
+
+/// `GET /sim/friend_files?account=…`: the files `account` received from friends.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SimFriendFiles {
+    /// The receiver.
+    pub account: Uin,
+}
+
 /// Decodes one of [`ACTIONS`].
 pub fn decode(action: &str, body: &[u8]) -> Result<ControlRequest, ControlError> {
     use crate::backend::json_body as json;
@@ -110,6 +139,18 @@ pub fn decode(action: &str, body: &[u8]) -> Result<ControlRequest, ControlError>
             Ok(ControlRequest::UploadFile(upload))
         }
         "files" => Ok(ControlRequest::Files(json("files", body)?)),
+        "send_file" => {
+            let file: SimSendFile = json("send_file", body)?;
+            base64("send_file", &file.base64)?;
+            if file.name.trim().is_empty() {
+                return Err(ControlError::BadBody {
+                    action: "send_file",
+                    reason: "`name` must not be empty".into(),
+                });
+            }
+            Ok(ControlRequest::SendFile(file))
+        }
+        "friend_files" => Ok(ControlRequest::FriendFiles(json("friend_files", body)?)),
         other => Err(ControlError::UnknownAction(other.to_owned())),
     }
 }

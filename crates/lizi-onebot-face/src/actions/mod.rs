@@ -12,6 +12,7 @@ mod groups;
 mod media;
 mod misc;
 mod more;
+mod more_files;
 mod people;
 
 use lizi_core::endpoint as xlz;
