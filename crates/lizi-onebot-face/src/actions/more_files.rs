@@ -59,7 +59,10 @@ impl Call<'_> {
     /// profile's names are not read, as the implementation would not read them.
     async fn move_file(&self, call: &MoveGroupFile) -> Answer {
         let (from, to) = match self.profile {
-            Profile::NapCat => (&call.current_parent_directory, &call.target_parent_directory),
+            Profile::NapCat => (
+                &call.current_parent_directory,
+                &call.target_parent_directory,
+            ),
             Profile::Lagrange | Profile::LLOneBot => {
                 (&call.parent_directory, &call.target_directory)
             }

@@ -33,7 +33,8 @@ impl SimBackend {
         };
         let ((_, entry), ticket) = self.act_blob(&blob, |w| {
             w.active_person(file.from)?;
-            let (receipt, entry, events) = w.send_friend_file(file.from, file.to, new, self.now())?;
+            let (receipt, entry, events) =
+                w.send_friend_file(file.from, file.to, new, self.now())?;
             Ok(((receipt, entry), events))
         })?;
         Ok((Reply::Json(self.entry_with_url(&entry)), Some(ticket)))
