@@ -96,7 +96,8 @@ pub struct SimSendFile {
     pub base64: String,
 }
 
-/// `GET /sim/friend_files?account=…`: the files `account` received from friends.
+/// `GET /sim/friend_files?account=…`: the files `account` (an account or a simulated user)
+/// received from friends.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SimFriendFiles {

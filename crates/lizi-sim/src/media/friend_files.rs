@@ -1,5 +1,5 @@
 //! The control API's `send_file` (someone sends a file to a friend) and `friend_files`
-//! (the files an account received, with the URLs serving them): the simulated side of
+//! (the files someone received, with the URLs serving them): the simulated side of
 //! OneBot's `upload_private_file` and `get_private_file_url`, which XLZ has no endpoint for.
 
 use lizi_core::param::decode_base64;
@@ -43,7 +43,7 @@ impl SimBackend {
     /// The control API's `friend_files` view.
     pub(crate) fn control_friend_files(&self, files: SimFriendFiles) -> Handled {
         self.read(|w: &World| {
-            w.account(files.account)?;
+            w.person(files.account)?;
             let scope = FileScope::Friend(files.account);
             let entries: Vec<Value> = w
                 .files
