@@ -246,6 +246,15 @@ async fn group_files_and_folders_are_managed_through_the_bridge() {
             Vec::<Value>::new(),
             "{profile}"
         );
+
+        // A kept the bytes: its URL serves them with B gone.
+        network.child.signal("KILL");
+        let (status, bytes) = bridge.get_bytes(&url).await;
+        assert_eq!(
+            (status, bytes.as_slice()),
+            (200, content.as_slice()),
+            "{profile}"
+        );
     }
 }
 
