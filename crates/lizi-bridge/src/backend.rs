@@ -72,7 +72,7 @@ pub struct BridgeBackend {
     /// Group files: the files seen and the folder names known ([`crate::files`]).
     pub(crate) files: Mutex<crate::files::Files>,
     /// What reading and serving file bytes needs.
-    pub(crate) file_media: crate::files::FileMedia,
+    pub(crate) file_media: lizi_core::sim_media::MediaAccess,
 }
 
 pub(crate) fn now() -> i64 {
@@ -108,7 +108,7 @@ impl BridgeBackend {
             next_link: AtomicU64::new(1),
             pacer: Pacer::new(pacing),
             files: Mutex::new(crate::files::Files::load(&docs)),
-            file_media: crate::files::FileMedia::default(),
+            file_media: lizi_core::sim_media::MediaAccess::default(),
         })
     }
 

@@ -24,7 +24,6 @@ use crate::backend::BridgeBackend;
 use crate::identity::{random_of, Conversation};
 use dialect::{dialect, Dialect, DEFAULT_BUSID};
 use records::FileRecords;
-pub use transfer::FileMedia;
 
 /// The root folder's id.
 const ROOT: &str = "/";
@@ -239,10 +238,8 @@ impl BridgeBackend {
                 format!("`{name}` is not a folder name (folders are one level deep; no `/`)"),
             ));
         }
-        let (action, params) = self.dialect(account).create_folder(group, name);
-        self.folders_changed(account, group);
-        self.file_call(account, action, params).await?;
-        Ok(Reply::Done)
+        let call = self.dialect(account).create_folder(group, name);
+        self.change_folders(account, group, call).await
     }
 
     async fn rename_folder(
@@ -270,18 +267,13 @@ impl BridgeBackend {
                 format!("`{name}` is not a folder name (no `/`)"),
             ));
         }
-        let id = self.folder_id(account, group, folder).await?;
-        if id == ROOT {
-            return Err(Failure::new(
-                FailureKind::Invalid,
-                "the root folder cannot be renamed",
-            ));
+        let id = self
+            .folder_but_root(account, group, folder, "renamed")
+            .await?;
+        match dialect.rename_folder(group, &id, name) {
+            Some(call) => self.change_folders(account, group, call).await,
+            None => Ok(Reply::Done),
         }
-        if let Some((action, params)) = dialect.rename_folder(group, &id, name) {
-            self.folders_changed(account, group);
-            self.file_call(account, action, params).await?;
-        }
-        Ok(Reply::Done)
     }
 
     async fn remove_folder(
@@ -290,14 +282,39 @@ impl BridgeBackend {
         group: Gin,
         folder: &str,
     ) -> Result<Reply, Failure> {
+        let id = self
+            .folder_but_root(account, group, folder, "removed")
+            .await?;
+        let call = self.dialect(account).delete_folder(group, &id);
+        self.change_folders(account, group, call).await
+    }
+
+    /// The id of folder `folder`, which must not be the root (which cannot be `what`).
+    async fn folder_but_root(
+        &self,
+        account: Uin,
+        group: Gin,
+        folder: &str,
+        what: &str,
+    ) -> Result<String, Failure> {
         let id = self.folder_id(account, group, folder).await?;
         if id == ROOT {
             return Err(Failure::new(
                 FailureKind::Invalid,
-                "the root folder cannot be removed",
+                format!("the root folder cannot be {what}"),
             ));
         }
-        let (action, params) = self.dialect(account).delete_folder(group, &id);
+        Ok(id)
+    }
+
+    /// Makes a folder change through `call`; the folder names known are refreshed next
+    /// time.
+    async fn change_folders(
+        &self,
+        account: Uin,
+        group: Gin,
+        (action, params): dialect::ActionCall,
+    ) -> Result<Reply, Failure> {
         self.folders_changed(account, group);
         self.file_call(account, action, params).await?;
         Ok(Reply::Done)

@@ -155,3 +155,76 @@ pub fn decode(action: &str, body: &[u8]) -> Result<ControlRequest, ControlError>
         other => Err(ControlError::UnknownAction(other.to_owned())),
     }
 }
+
+/// The base URL media URLs use until the server sets its own (lizi's default listen
+/// address).
+pub const DEFAULT_BASE_URL: &str = "http://127.0.0.1:10429";
+
+/// What the server gives a backend for media: the [`MediaFetcher`] and lizi's public base
+/// URL, which the URLs of stored pictures and files (`/lizi/media/<hash>`) use.
+#[derive(Default)]
+pub struct MediaAccess {
+    fetcher: std::sync::RwLock<Option<std::sync::Arc<dyn MediaFetcher>>>,
+    base_url: std::sync::RwLock<Option<String>>,
+}
+
+impl std::fmt::Debug for MediaAccess {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MediaAccess")
+            .field("base_url", &self.base_url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl MediaAccess {
+    /// Sets the fetcher and the public base URL (`http://host:port`, no trailing slash
+    /// needed).
+    pub fn set(&self, fetcher: std::sync::Arc<dyn MediaFetcher>, public_base_url: &str) {
+        use std::sync::PoisonError;
+        *self.fetcher.write().unwrap_or_else(PoisonError::into_inner) = Some(fetcher);
+        *self
+            .base_url
+            .write()
+            .unwrap_or_else(PoisonError::into_inner) =
+            Some(public_base_url.trim_end_matches('/').to_owned());
+    }
+
+    /// The URL serving the stored bytes `hash`.
+    pub fn url(&self, hash: &str) -> String {
+        let base = self
+            .base_url
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+            .unwrap_or_else(|| DEFAULT_BASE_URL.to_owned());
+        format!("{base}/lizi/media/{hash}")
+    }
+
+    /// The bytes `source` names: inline data as it is, paths and URLs through the
+    /// fetcher.
+    pub async fn fetch(&self, source: &MediaSource) -> Result<Vec<u8>, Failure> {
+        if let MediaSource::Inline(bytes) = source {
+            return Ok(bytes.clone());
+        }
+        let fetcher = self
+            .fetcher
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone();
+        match fetcher {
+            Some(fetcher) => fetcher.fetch(source).await,
+            None => Err(Failure::new(
+                crate::FailureKind::Refused,
+                "reading local files and URLs is not set up in this backend",
+            )),
+        }
+    }
+
+    /// The fetcher, for work that goes on after an answer.
+    pub fn fetcher(&self) -> Option<std::sync::Arc<dyn MediaFetcher>> {
+        self.fetcher
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+}

@@ -74,6 +74,18 @@ async fn friend_files(network: &Network, account: u64) -> Vec<Value> {
     view["files"].as_array().cloned().unwrap_or_default()
 }
 
+/// Checks that `friend` received a file `name` holding `content` in B's world.
+async fn assert_received(network: &Network, friend: u64, name: &str, content: &[u8]) {
+    let received = friend_files(network, friend).await;
+    assert!(
+        received
+            .iter()
+            .any(|f| f["name"] == name && f["md5"] == md5_hex(content)),
+        "{}: no {name} among {received:?}",
+        network.profile
+    );
+}
+
 /// Calls a boolean endpoint of A that must succeed.
 async fn ok(bridge: &Bridge, path: &str, body: &str) {
     let answer = bridge.call(path, body).await;
@@ -220,13 +232,7 @@ async fn group_files_and_folders_are_managed_through_the_bridge() {
             )
             .await;
         assert_eq!(retcode["retcode"], 0, "{profile}: {answer}");
-        let received = friend_files(network, FRIEND).await;
-        assert!(
-            received
-                .iter()
-                .any(|f| f["name"] == "notes.txt" && f["md5"] == md5_hex(&content)),
-            "{profile}: {received:?}"
-        );
+        assert_received(network, FRIEND, "notes.txt", &content).await;
 
         // The file and the folder are removed.
         ok(
@@ -357,13 +363,7 @@ async fn files_from_the_network_reach_a_as_file_messages() {
             )
             .await;
         assert_eq!(retcode["retcode"], 0, "{profile}: {answer}");
-        let received = friend_files(network, OTHER_FRIEND).await;
-        assert!(
-            received
-                .iter()
-                .any(|f| f["name"] == "photo.raw" && f["md5"] == md5_hex(b"raw bytes")),
-            "{profile}: {received:?}"
-        );
+        assert_received(network, OTHER_FRIEND, "photo.raw", b"raw bytes").await;
     }
 }
 

@@ -5,7 +5,7 @@
 //! served by lizi's media route, so that an expired QQ URL does not break it later.
 
 use std::path::Path;
-use std::sync::{Arc, MutexGuard, PoisonError, RwLock};
+use std::sync::{Arc, MutexGuard, PoisonError};
 
 use base64::Engine;
 use lizi_core::param::MediaSource;
@@ -18,22 +18,6 @@ use serde_json::{json, Value};
 use super::records::FileRecord;
 use super::Files;
 use crate::backend::BridgeBackend;
-
-/// The base URL used until the server sets its own (lizi's default listen address).
-const DEFAULT_BASE: &str = "http://127.0.0.1:10429";
-
-/// What the server gives the bridge to read and serve file bytes.
-#[derive(Default)]
-pub struct FileMedia {
-    fetcher: RwLock<Option<Arc<dyn MediaFetcher>>>,
-    base_url: RwLock<Option<String>>,
-}
-
-impl std::fmt::Debug for FileMedia {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("FileMedia").finish_non_exhaustive()
-    }
-}
 
 /// The MD5 of `bytes` as 32 upper-case hex digits, the hash lizi's media route serves by.
 fn md5_hex(bytes: &[u8]) -> String {
@@ -52,17 +36,7 @@ impl BridgeBackend {
     /// URLs under the size and address rules) and its public base URL (`http://host:port`),
     /// which the file URLs it answers use.
     pub fn set_media(&self, fetcher: Arc<dyn MediaFetcher>, public_base_url: &str) {
-        *self
-            .file_media
-            .fetcher
-            .write()
-            .unwrap_or_else(PoisonError::into_inner) = Some(fetcher);
-        *self
-            .file_media
-            .base_url
-            .write()
-            .unwrap_or_else(PoisonError::into_inner) =
-            Some(public_base_url.trim_end_matches('/').to_owned());
+        self.file_media.set(fetcher, public_base_url);
     }
 
     pub(crate) fn lock_files(&self) -> MutexGuard<'_, Files> {
@@ -71,23 +45,11 @@ impl BridgeBackend {
 
     /// The URL serving the blob `hash`.
     pub(crate) fn media_url(&self, hash: &str) -> String {
-        let base = self
-            .file_media
-            .base_url
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
-            .unwrap_or_else(|| DEFAULT_BASE.to_owned());
-        format!("{base}/lizi/media/{hash}")
+        self.file_media.url(hash)
     }
 
     fn fetcher(&self) -> Result<Arc<dyn MediaFetcher>, Failure> {
-        let fetcher = self
-            .file_media
-            .fetcher
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone();
+        let fetcher = self.file_media.fetcher();
         fetcher.ok_or_else(|| refused("reading files and URLs is not set up in this bridge"))
     }
 
@@ -165,7 +127,7 @@ impl BridgeBackend {
                 )
             })?;
         let bytes = self
-            .fetcher()?
+            .file_media
             .fetch(&MediaSource::Url(url.to_owned()))
             .await?;
         self.store_bytes(bytes).await
