@@ -160,16 +160,16 @@ impl BridgeBackend {
                 .on_file("get_group_file_url", group, id, busid);
         let data = self.file_call(account, action, params).await?;
         let hash = self.fetch_url(account, &data).await?;
-        let name = match known {
-            Some(record) if record.group == group => record.name,
-            _ => self.locate(account, group, id).await?.1,
+        let (name, size) = match known {
+            Some(record) if record.group == group => (record.name, record.size),
+            _ => (self.locate(account, group, id).await?.1, 0),
         };
         let record = FileRecord {
             account,
             group,
             id: id.to_owned(),
             name: name.clone(),
-            size: 0,
+            size,
             busid,
             md5: Some(hash.clone()),
         };
