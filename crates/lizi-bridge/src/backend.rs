@@ -65,13 +65,17 @@ struct State {
 /// The OneBot bridge backend: connected accounts, their message map, and the event log.
 #[derive(Debug)]
 pub struct BridgeBackend {
-    store: Arc<Store>,
+    pub(crate) store: Arc<Store>,
     state: Mutex<State>,
     next_link: AtomicU64,
     pacer: Pacer,
+    /// Group files: the files seen and the folder names known ([`crate::files`]).
+    pub(crate) files: Mutex<crate::files::Files>,
+    /// What reading and serving file bytes needs.
+    pub(crate) file_media: lizi_core::sim_media::MediaAccess,
 }
 
-fn now() -> i64 {
+pub(crate) fn now() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |since| since.as_secs() as i64)
@@ -103,6 +107,8 @@ impl BridgeBackend {
             state: Mutex::new(state),
             next_link: AtomicU64::new(1),
             pacer: Pacer::new(pacing),
+            files: Mutex::new(crate::files::Files::load(&docs)),
+            file_media: lizi_core::sim_media::MediaAccess::default(),
         })
     }
 
@@ -211,7 +217,13 @@ impl BridgeBackend {
             }
             return;
         }
-        let converted = convert(&mut state.messages, account, &event, now());
+        let file_op = match self.lock_files().records.note(account, &event) {
+            crate::files::records::Noted::Seen => return,
+            crate::files::records::Noted::New(op) => Some(op),
+            crate::files::records::Noted::NoFile => None,
+        };
+        let mut converted = convert(&mut state.messages, account, &event, now());
+        converted.ops.extend(file_op);
         if converted.events.is_empty() && converted.ops.is_empty() {
             return;
         }
@@ -275,7 +287,7 @@ impl BridgeBackend {
         }
     }
 
-    fn link(&self, account: Uin) -> Result<Arc<Link>, Failure> {
+    pub(crate) fn link(&self, account: Uin) -> Result<Arc<Link>, Failure> {
         match self.lock().accounts.get(&account) {
             Some(Account {
                 link: Some(link), ..
@@ -291,7 +303,7 @@ impl BridgeBackend {
         }
     }
 
-    fn implementation(&self, account: Uin) -> String {
+    pub(crate) fn implementation(&self, account: Uin) -> String {
         let state = self.lock();
         let name = state
             .accounts
@@ -299,6 +311,11 @@ impl BridgeBackend {
             .map(|a| a.seen.implementation.clone());
         name.filter(|name| !name.is_empty())
             .unwrap_or_else(|| "the OneBot implementation".into())
+    }
+
+    /// The `Req` a new message of `account` in `conversation` would get.
+    pub(crate) fn next_req(&self, account: Uin, conversation: Conversation) -> i64 {
+        self.lock().messages.next_req(account, conversation, None)
     }
 
     /// The send pacing counters, in the Prometheus text format.
@@ -328,7 +345,7 @@ impl BridgeBackend {
         }
     }
 
-    fn failed(&self, account: Uin, error: LinkError) -> Failure {
+    pub(crate) fn failed(&self, account: Uin, error: LinkError) -> Failure {
         let kind = match error {
             LinkError::Closed(_) => FailureKind::Offline,
             _ => FailureKind::Refused,
@@ -564,6 +581,22 @@ impl BridgeBackend {
                 self.recall(r.fromqq, r.req, r.random, |c| c.peer() == Some(peer))
                     .await
             }
+            file @ (R::UploadFile(_)
+            | R::NewGroupFolder(_)
+            | R::RenameGroupFolder(_)
+            | R::RemoveGroupFolder(_)
+            | R::RemoveGroupFile(_)
+            | R::MoveGroupFile(_)
+            | R::GetGroupFileList(_)
+            | R::GetGroupFileUrl(_)
+            | R::ForwardGroupFileToGroup(_)
+            | R::ForwardGroupFileToFriend(_)
+            | R::ForwardFriendFileToFriend(_)) => self.files(file).await.unwrap_or_else(|other| {
+                Err(Failure::new(
+                    FailureKind::NotImplemented,
+                    format!("{} is not bridged yet", other.path()),
+                ))
+            }),
             other => match crate::standard::plan(&other) {
                 Some(call) => {
                     let link = self.link(call.account)?;
@@ -671,6 +704,11 @@ impl Backend for BridgeBackend {
 
     fn call(&self, request: Request) -> BoxFuture<'_, Result<Reply, Failure>> {
         Box::pin(self.route(request))
+    }
+
+    fn media(&self, hash: &str) -> BoxFuture<'_, Option<lizi_core::sim_media::MediaBytes>> {
+        let hash = hash.to_owned();
+        Box::pin(async move { self.file_bytes(&hash).await })
     }
 
     fn control(&self, request: ControlRequest) -> BoxFuture<'_, Result<Reply, Failure>> {

@@ -41,6 +41,9 @@ pub fn convert(
     event: &lizi_onebot::Event,
     now: i64,
 ) -> Converted {
+    if let Some(message) = crate::files::records::as_message(event) {
+        return convert(map, account, &message, now);
+    }
     let time = if event.time > 0 { event.time } else { now };
     let stamp = Stamp { account, time, now };
     match &event.body {
@@ -161,7 +164,8 @@ fn record(
         sender: incoming.sender,
         text,
     };
-    let event = event(&record, text_reply);
+    let mut event = event(&record, text_reply);
+    crate::files::records::attach(&mut event, incoming.message);
     Converted {
         ops: vec![map.insert(record)],
         events: vec![event],

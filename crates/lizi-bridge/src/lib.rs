@@ -15,10 +15,12 @@
 //! - [`pacing`]: per account and per group token buckets in front of sends, and
 //!   risk-control slowdowns.
 //! - [`standard`]: the endpoints that are one standard OneBot action each.
+//! - [`files`]: group files and folders, file forwarding and file events.
 //! - [`backend`]: the [`BridgeBackend`] itself.
 
 pub mod accept;
 pub mod backend;
+pub mod files;
 pub mod identity;
 pub mod inbound;
 pub mod link;

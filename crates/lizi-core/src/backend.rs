@@ -77,6 +77,10 @@ pub enum ControlRequest {
     UploadFile(crate::sim_media::SimUpload),
     /// `files`: a read-only view of a group's folders and files.
     Files(crate::sim_media::SimFiles),
+    /// `send_file`: a simulated user (or account) sends a file to a friend.
+    SendFile(crate::sim_media::SimSendFile),
+    /// `friend_files`: a read-only view of the files an account received from friends.
+    FriendFiles(crate::sim_media::SimFriendFiles),
     /// `clock`: the simulated clock moves forward.
     Clock(SimClock),
 }
@@ -188,6 +192,7 @@ impl ControlRequest {
                 | ControlRequest::GroupView(_)
                 | ControlRequest::History(_)
                 | ControlRequest::Files(_)
+                | ControlRequest::FriendFiles(_)
         ) || matches!(self, ControlRequest::Social(social) if social.read_only())
     }
 
@@ -211,6 +216,8 @@ impl ControlRequest {
             ControlRequest::SendPicture(_) => "send_picture",
             ControlRequest::UploadFile(_) => "upload_file",
             ControlRequest::Files(_) => "files",
+            ControlRequest::SendFile(_) => "send_file",
+            ControlRequest::FriendFiles(_) => "friend_files",
             ControlRequest::Clock(_) => "clock",
         }
     }

@@ -59,6 +59,8 @@ pub const CONTROL_DOCS: &[ControlDoc] = &[
     doc("upload_file", false, "A person uploads a file to a group (a group message with the file follows).", r#"{"from":20001,"group":30001,"name":"notes.txt","base64":"aGVsbG8=","folder":"/"}"#),
     doc("clock", false, "The simulated clock moves `advance_seconds` forward (mutes end, times move on, without waiting); answers the simulated time.", r#"{"advance_seconds":600}"#),
     doc("files", true, "A group's files and folders.", r#"{"group":30001}"#),
+    doc("send_file", false, "A person sends a file to a friend (a private message of type 529 with the file follows).", r#"{"from":20001,"to":10001,"name":"notes.txt","base64":"aGVsbG8="}"#),
+    doc("friend_files", true, "The files an account received from friends, with the URLs serving them.", r#"{"account":10001}"#),
 ];
 
 #[cfg(test)]

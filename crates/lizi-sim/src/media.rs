@@ -9,6 +9,7 @@
 mod blob;
 mod codes;
 mod files;
+mod friend_files;
 mod group;
 mod model;
 mod pictures;
@@ -125,6 +126,8 @@ impl SimBackend {
             ControlRequest::SendPicture(picture) => self.control_send_picture(picture),
             ControlRequest::UploadFile(upload) => self.control_upload_file(upload),
             ControlRequest::Files(files) => self.control_files(files),
+            ControlRequest::SendFile(file) => self.control_send_file(file),
+            ControlRequest::FriendFiles(files) => self.control_friend_files(files),
             other => return Err(other),
         })
     }

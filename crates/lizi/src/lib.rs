@@ -175,6 +175,8 @@ impl App {
                 sim.clone()
             }
             Engine::Bridge(bridge) => {
+                let fetcher = Arc::new(lizi_api::HttpFetcher::new(&self.settings.api));
+                bridge.set_media(fetcher, &base);
                 let config = lizi_bridge::BridgeConfig {
                     accept: self.settings.onebot_accept,
                     token: self.settings.onebot.token.clone(),

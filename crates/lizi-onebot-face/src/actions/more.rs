@@ -12,6 +12,10 @@ impl Call<'_> {
     /// Carries out `action`; one this face does not carry out fails saying so.
     pub(crate) async fn carry_out(&self, action: Action) -> Answer {
         use Action as A;
+        let action = match self.more_files(action).await {
+            Ok(answer) => return answer,
+            Err(action) => action,
+        };
         match action {
             A::GetGroupList(_) => self.group_list().await,
             A::GetGroupInfo(call) => self.group_info(&call).await,

@@ -146,6 +146,25 @@ actions! {
     /// Delete a group folder and the files in it.
     DeleteGroupFolder "delete_group_folder" Extension only [NapCat, LLOneBot] [()]
         (group_id: Id, folder_id or "folder": Text);
+    /// Rename a group folder (Lagrange.OneBot, LLOneBot).
+    RenameGroupFileFolder "rename_group_file_folder" Extension only [Lagrange, LLOneBot] [()]
+        (group_id: Id, folder_id: Text, new_folder_name: Text);
+    /// Move a group file between folders: NapCat names the folders
+    /// `current_parent_directory`/`target_parent_directory`, Lagrange.OneBot and LLOneBot
+    /// `parent_directory`/`target_directory`.
+    MoveGroupFile "move_group_file" Extension [()] (
+        group_id: Id, file_id: Text, parent_directory: Option<Text>,
+        target_directory: Option<Text>, current_parent_directory: Option<Text>,
+        target_parent_directory: Option<Text>,
+    );
+    /// Delete a group folder and the files in it (Lagrange.OneBot's name).
+    DeleteGroupFileFolder "delete_group_file_folder" Extension only [Lagrange] [()]
+        (group_id: Id, folder_id or "folder": Text);
+    /// Send a file (path, URL or `base64://`, readable by the implementation) to a friend.
+    UploadPrivateFile "upload_private_file" Extension [UploadedFile]
+        (user_id: Id, file: Text, name: Text);
+    /// A download URL for a file a friend sent.
+    GetPrivateFileUrl "get_private_file_url" Extension [FileUrl] (file_id: Text);
     /// Poke a group member.
     GroupPoke "group_poke" Extension [()] (group_id: Id, user_id: Id);
     /// Poke a friend.

@@ -306,14 +306,14 @@ impl World {
     }
 
     /// `from` sends a file to friend `to`: a `PrivateMsg` of type 529, and the file in
-    /// `to`'s friend files.
+    /// `to`'s friend files (answered with the receipt).
     pub(crate) fn send_friend_file(
         &mut self,
         from: Uin,
         to: Uin,
         file: NewFile,
         time: i64,
-    ) -> Result<(Receipt, Vec<Event>), SimError> {
+    ) -> Result<(Receipt, FileEntry, Vec<Event>), SimError> {
         let entry = FileEntry {
             id: new_id(),
             name: file.name,
@@ -338,8 +338,8 @@ impl World {
             }
         }
         self.files
-            .insert((FileScope::Friend(to), entry.id.clone()), entry);
-        Ok((receipt, events))
+            .insert((FileScope::Friend(to), entry.id.clone()), entry.clone());
+        Ok((receipt, entry, events))
     }
 
     /// `/forwardgroupfiletogroup`.
@@ -369,7 +369,8 @@ impl World {
         self.online_account(uin)?;
         self.group(gin)?.member(uin)?;
         let file = NewFile::copy_of(self.group_file(gin, id)?);
-        self.send_friend_file(uin, to, file, time)
+        let (receipt, _, events) = self.send_friend_file(uin, to, file, time)?;
+        Ok((receipt, events))
     }
 
     /// `/forwardfriendfiletofriend`: `logon` forwards a file it received from `from`.
@@ -388,7 +389,8 @@ impl World {
             .filter(|f| f.uploader == from)
             .ok_or_else(|| SimError::NotFound(format!("{logon} has no file {id} from {from}")))?;
         let file = NewFile::copy_of(file);
-        self.send_friend_file(logon, to, file, time)
+        let (receipt, _, events) = self.send_friend_file(logon, to, file, time)?;
+        Ok((receipt, events))
     }
 }
 

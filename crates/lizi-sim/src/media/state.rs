@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, PoisonError, RwLock, Weak};
 
 use lizi_core::param::MediaSource;
-use lizi_core::sim_media::{MediaBytes, MediaFetcher};
+use lizi_core::sim_media::{MediaAccess, MediaBytes, MediaFetcher};
 use lizi_core::{BoxFuture, Event, Failure, FailureKind};
 use lizi_store::{Op, Ticket};
 
@@ -14,15 +14,11 @@ use crate::backend::SimBackend;
 use crate::error::SimError;
 use crate::world::{now, World};
 
-/// The base URL used until the server sets its own (lizi's default listen address).
-const DEFAULT_BASE: &str = "http://127.0.0.1:10429";
-
 /// What the server gave the backend for media, and blobs kept in memory when the store
 /// has no database.
 #[derive(Default)]
 pub struct MediaState {
-    fetcher: RwLock<Option<Arc<dyn MediaFetcher>>>,
-    base_url: RwLock<Option<String>>,
+    access: MediaAccess,
     this: RwLock<Weak<SimBackend>>,
     memory: RwLock<HashMap<String, Arc<Vec<u8>>>>,
 }
@@ -59,17 +55,7 @@ impl SimBackend {
     /// Gives the backend the server's media fetcher and its public base URL
     /// (`http://host:port`, no trailing slash), which the picture and file URLs use.
     pub fn set_media(self: &Arc<Self>, fetcher: Arc<dyn MediaFetcher>, public_base_url: &str) {
-        *self
-            .media
-            .fetcher
-            .write()
-            .unwrap_or_else(PoisonError::into_inner) = Some(fetcher);
-        *self
-            .media
-            .base_url
-            .write()
-            .unwrap_or_else(PoisonError::into_inner) =
-            Some(public_base_url.trim_end_matches('/').to_owned());
+        self.media.access.set(fetcher, public_base_url);
         *self
             .media
             .this
@@ -79,14 +65,7 @@ impl SimBackend {
 
     /// The URL serving the blob `hash`.
     pub(crate) fn media_url(&self, hash: &str) -> String {
-        let base = self
-            .media
-            .base_url
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
-            .unwrap_or_else(|| DEFAULT_BASE.to_owned());
-        format!("{base}/lizi/media/{hash}")
+        self.media.access.url(hash)
     }
 
     /// The backend itself, for work that goes on after the answer (`/uploadfile`).
@@ -101,22 +80,7 @@ impl SimBackend {
     /// The bytes `source` names: inline data as it is, paths and URLs through the
     /// server's fetcher.
     pub(crate) async fn fetch(&self, source: &MediaSource) -> Result<Vec<u8>, Failure> {
-        if let MediaSource::Inline(bytes) = source {
-            return Ok(bytes.clone());
-        }
-        let fetcher = self
-            .media
-            .fetcher
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone();
-        match fetcher {
-            Some(fetcher) => fetcher.fetch(source).await,
-            None => Err(Failure::new(
-                FailureKind::Refused,
-                "reading local files and URLs is not set up in this backend",
-            )),
-        }
+        self.media.access.fetch(source).await
     }
 
     /// Runs `change` and commits it with `blob` in one unit; the blob is recorded in the

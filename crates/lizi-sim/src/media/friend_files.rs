@@ -1,0 +1,59 @@
+//! The control API's `send_file` (someone sends a file to a friend) and `friend_files`
+//! (the files someone received, with the URLs serving them): the simulated side of
+//! OneBot's `upload_private_file` and `get_private_file_url`, which XLZ has no endpoint for.
+
+use lizi_core::param::decode_base64;
+use lizi_core::sim_media::{SimFriendFiles, SimSendFile};
+use lizi_core::{Failure, FailureKind, Reply};
+use serde_json::{json, Value};
+
+use super::files::NewFile;
+use super::model::{FileEntry, FileScope};
+use super::state::NewBlob;
+use crate::backend::{Handled, SimBackend};
+use crate::world::World;
+
+impl SimBackend {
+    /// A file entry as the control API shows it, with the URL serving its bytes.
+    fn entry_with_url(&self, entry: &FileEntry) -> Value {
+        let mut view = entry.view();
+        view["url"] = json!(self.media_url(&entry.md5));
+        view
+    }
+
+    /// The control API's `send_file`: answers the receiver's new file entry.
+    pub(crate) fn control_send_file(&self, file: SimSendFile) -> Handled {
+        let bytes = decode_base64(&file.base64)
+            .map_err(|p| Failure::new(FailureKind::Invalid, format!("`base64` {p}")))?;
+        let blob = NewBlob::new(bytes);
+        let new = NewFile {
+            name: file.name.trim().to_owned(),
+            md5: blob.hash.clone(),
+            size: blob.info.size,
+        };
+        let ((_, entry), ticket) = self.act_blob(&blob, |w| {
+            w.active_person(file.from)?;
+            let (receipt, entry, events) =
+                w.send_friend_file(file.from, file.to, new, self.now())?;
+            Ok(((receipt, entry), events))
+        })?;
+        Ok((Reply::Json(self.entry_with_url(&entry)), Some(ticket)))
+    }
+
+    /// The control API's `friend_files` view.
+    pub(crate) fn control_friend_files(&self, files: SimFriendFiles) -> Handled {
+        self.read(|w: &World| {
+            w.person(files.account)?;
+            let scope = FileScope::Friend(files.account);
+            let entries: Vec<Value> = w
+                .files
+                .range((scope, String::new())..)
+                .take_while(|((s, _), _)| *s == scope)
+                .map(|(_, entry)| self.entry_with_url(entry))
+                .collect();
+            Ok(Reply::Json(
+                json!({ "account": files.account, "files": entries }),
+            ))
+        })
+    }
+}
