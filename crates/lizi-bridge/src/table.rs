@@ -697,7 +697,7 @@ pub fn counts_markdown() -> String {
     for category in Category::ALL {
         out.push_str(&format!(" {} |", category.name()));
     }
-    out.push_str(" cannot work |\n|---|---|---|---|---|---|---|\n");
+    out.push_str(" cannot work (impossible included) |\n|---|---|---|---|---|---|---|\n");
     for profile in COLUMNS {
         out.push_str(&format!("| {} |", display_name(profile)));
         let mut works = 0;
