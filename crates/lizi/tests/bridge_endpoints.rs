@@ -183,6 +183,11 @@ fn absent(profile: &str) -> Vec<(&'static str, &'static str, &'static str)> {
                 "fromqq=10001&togroup=30001&xml=%3Cmsg%2F%3E",
                 "xml",
             ),
+            (
+                "/renamegroupfolder",
+                "fromqq=10001&group=30001&folder=a&name=b",
+                "rename_group_file_folder",
+            ),
         ],
         "llonebot" => not_napcat.to_vec(),
         _ => {

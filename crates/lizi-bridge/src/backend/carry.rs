@@ -7,11 +7,25 @@ use lizi_core::{Failure, FailureKind, Reply, Request, Uin};
 use super::{now, BridgeBackend};
 use crate::plan::{self, Context, Plan};
 
-/// The account a request acts as, for the endpoints some implementation lacks (the only
-/// ones whose refusal depends on the account).
+/// The account a request acts as, for the endpoints that are impossible or that some
+/// implementation lacks (the ones refused, naming the account's implementation).
 fn acting_account(request: &Request) -> Option<Uin> {
     use Request as R;
     Some(match request {
+        R::LoginQq(r) => r.logonqq,
+        R::LogoutQq(r) => r.logonqq,
+        R::CallFriend(r) => r.logonqq,
+        R::AddFriend(r) => r.fromqq,
+        R::AddGroup(r) => r.fromqq,
+        R::SetFriendIgnMsg(r) => r.fromqq,
+        R::SetFriendCare(r) => r.fromqq,
+        R::SetGroupPrivUploadFile(r) => r.fromqq,
+        R::SetGroupPrivTanBaiShuo(r) => r.fromqq,
+        R::SetSharePos(r) => r.fromqq,
+        R::UploadPos(r) => r.fromqq,
+        R::SaveFileToWeiyun(r) => r.fromqq,
+        R::SendFreePackage(r) => r.fromqq,
+        R::GetGroupHb(r) => r.logonqq,
         R::SendGroupTempMsg(r) => r.fromqq,
         R::SendPrivateXmlMsg(r) => r.fromqq,
         R::SendGroupXmlMsg(r) => r.fromqq,
