@@ -784,6 +784,34 @@ mod tests {
     }
 
     #[test]
+    fn every_row_is_refused_exactly_where_it_cannot_work() {
+        for row in ROWS {
+            for profile in COLUMNS {
+                let implementation = Implementation::Known(profile);
+                let refused = refusal(row.path, &implementation);
+                let expected =
+                    row.category == Impossible || matches!(row.support_in(profile), No(_));
+                assert_eq!(refused.is_some(), expected, "{} on {profile:?}", row.path);
+                if let Some(failure) = refused {
+                    assert!(
+                        failure.message.contains(display_name(profile))
+                            && failure.message.contains(row.path),
+                        "{failure}"
+                    );
+                }
+            }
+            // Not knowing the implementation, only the impossible is refused.
+            let unknown = refusal(row.path, &Implementation::Unknown);
+            assert_eq!(
+                unknown.is_some(),
+                row.category == Impossible,
+                "{}",
+                row.path
+            );
+        }
+    }
+
+    #[test]
     fn the_counts_cover_every_endpoint() {
         for profile in COLUMNS {
             let impossible = ROWS.iter().filter(|r| r.category == Impossible).count();
