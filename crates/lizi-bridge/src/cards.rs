@@ -11,7 +11,7 @@ use lizi_onebot::Segment;
 use serde_json::{json, Value};
 
 use crate::identity::Conversation;
-use crate::plan::{call, invalid, Context, Plan, Planned, Read, Send};
+use crate::plan::{call, invalid, text_field, Context, Plan, Planned, Read, Send};
 
 /// Which card a payload is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -137,16 +137,11 @@ pub fn plan(request: &Request, _context: &Context<'_>) -> Planned {
 /// One forwarded node as an XLZ group message of `account`, numbered `req`.
 fn node_message(account: Uin, node: &Value, req: i64) -> GroupMsg {
     let sender = node.get("sender").unwrap_or(&Value::Null);
-    let text = |value: &Value, key: &str| {
-        value
-            .get(key)
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_owned()
-    };
-    let card = Some(text(sender, "card"))
+    let card = text_field(sender, &["card"])
         .filter(|card| !card.is_empty())
-        .unwrap_or_else(|| text(sender, "nickname"));
+        .or_else(|| text_field(sender, &["nickname"]))
+        .unwrap_or("")
+        .to_owned();
     let content = node
         .get("message")
         .or_else(|| node.get("content"))

@@ -8,6 +8,8 @@ use lizi_core::{Gin, Reply, Uin};
 use lizi_onebot::lenient::as_u64;
 use serde_json::Value;
 
+use crate::plan::text_field;
+
 /// Names seen, newest wins. Kept in memory: a restart asks the implementation again.
 #[derive(Debug, Default)]
 pub struct Names {
@@ -65,17 +67,11 @@ impl Names {
     /// where the implementation gives it.
     pub fn learn_frame(&mut self, frame: &Value) {
         let number = |value: &Value, key: &str| value.get(key).and_then(as_u64).unwrap_or(0);
-        let text = |value: &Value, key: &str| {
-            value
-                .get(key)
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_owned()
-        };
+        let text = |value, key| text_field(value, &[key]).unwrap_or("");
         if let Some(sender) = frame.get("sender") {
-            self.keep_user(number(sender, "user_id"), &text(sender, "nickname"));
+            self.keep_user(number(sender, "user_id"), text(sender, "nickname"));
         }
-        self.keep_group(number(frame, "group_id"), &text(frame, "group_name"));
+        self.keep_group(number(frame, "group_id"), text(frame, "group_name"));
     }
 }
 

@@ -6,7 +6,7 @@ use lizi_core::{Failure, FailureKind, Reply, Request};
 use lizi_onebot::lenient::{as_i64, as_u64};
 use serde_json::{json, Value};
 
-use crate::plan::{call, invalid, Context, Plan, Planned, Read};
+use crate::plan::{call, invalid, text_field, Context, Plan, Planned, Read};
 
 /// The plan of `request`, if it is one of these endpoints.
 pub fn plan(request: &Request, context: &Context<'_>) -> Planned {
@@ -86,11 +86,6 @@ pub fn plan(request: &Request, context: &Context<'_>) -> Planned {
     }
 }
 
-fn text<'a>(data: &'a Value, keys: &[&str]) -> Option<&'a str> {
-    keys.iter()
-        .find_map(|key| data.get(*key).and_then(Value::as_str))
-}
-
 fn number(data: &Value, keys: &[&str]) -> i64 {
     keys.iter()
         .find_map(|key| data.get(*key).and_then(as_i64))
@@ -113,20 +108,22 @@ pub fn state_name(status: i64) -> &'static str {
 /// The reply of a profile read; `None` when the data lacks what the read needs.
 pub fn read(read: Read, data: &Value) -> Option<Reply> {
     let reply = match read {
-        Read::Nickname => Reply::Text(text(data, &["nickname"])?.to_owned()),
-        Read::Signature => Reply::Text(text(data, &["long_nick", "longNick", "sign"])?.to_owned()),
+        Read::Nickname => Reply::Text(text_field(data, &["nickname"])?.to_owned()),
+        Read::Signature => {
+            Reply::Text(text_field(data, &["long_nick", "longNick", "sign"])?.to_owned())
+        }
         Read::UserInfo => Reply::User(Box::new(UserInfo {
             uin: data.get("user_id").and_then(as_u64)?,
-            nick_name: text(data, &["nickname"]).unwrap_or("").to_owned(),
-            remark: text(data, &["remark"]).unwrap_or("").to_owned(),
-            sign: text(data, &["long_nick", "longNick", "sign"])
+            nick_name: text_field(data, &["nickname"]).unwrap_or("").to_owned(),
+            remark: text_field(data, &["remark"]).unwrap_or("").to_owned(),
+            sign: text_field(data, &["long_nick", "longNick", "sign"])
                 .unwrap_or("")
                 .to_owned(),
             qq_level: number(data, &["qqLevel", "level"]),
             age: number(data, &["age"]),
-            country: text(data, &["country"]).unwrap_or("").to_owned(),
-            province: text(data, &["province"]).unwrap_or("").to_owned(),
-            city: text(data, &["city"]).unwrap_or("").to_owned(),
+            country: text_field(data, &["country"]).unwrap_or("").to_owned(),
+            province: text_field(data, &["province"]).unwrap_or("").to_owned(),
+            city: text_field(data, &["city"]).unwrap_or("").to_owned(),
             ..UserInfo::default()
         })),
         Read::OnlineState => {

@@ -99,6 +99,12 @@ pub struct Context<'a> {
 /// A planning outcome: `None` when the request is not one of these endpoints.
 pub type Planned = Option<Result<Plan, Failure>>;
 
+/// The first of `keys` that `value` holds as text.
+pub fn text_field<'a>(value: &'a Value, keys: &[&str]) -> Option<&'a str> {
+    keys.iter()
+        .find_map(|key| value.get(*key).and_then(Value::as_str))
+}
+
 /// A call plan.
 pub fn call(account: Uin, action: &'static str, params: Value, read: Read) -> Planned {
     Some(Ok(Plan::Call(Call {
