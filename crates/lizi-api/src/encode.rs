@@ -182,7 +182,7 @@ fn logon_list(accounts: &[LogonAccount]) -> String {
             "等级信息": "",
             "收发信息": format!("{}/{}", account.received, account.sent),
             "登录IP": "127.0.0.1",
-            "登录协议": "lizi-sim",
+            "登录协议": account.protocol.as_deref().unwrap_or("lizi-sim"),
             "腾讯服务器": "",
         });
         text.push_str(&format!("\"{}\":{}", account.uin, entry));

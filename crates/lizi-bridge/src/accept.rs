@@ -8,7 +8,6 @@ use std::sync::Arc;
 
 use futures_util::{SinkExt, StreamExt};
 use lizi_core::Uin;
-use lizi_onebot::Profile;
 use serde_json::{json, Value};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
@@ -168,18 +167,7 @@ async fn serve(
     Ok(())
 }
 
-/// The implementation an `app_name` names: NapCat, LLOneBot or Lagrange.OneBot.
-pub fn detect(app_name: &str) -> Option<Profile> {
-    let name = app_name.to_ascii_lowercase();
-    [
-        ("napcat", Profile::NapCat),
-        ("llonebot", Profile::LLOneBot),
-        ("lagrange", Profile::Lagrange),
-    ]
-    .into_iter()
-    .find(|(mark, _)| name.contains(mark))
-    .map(|(_, profile)| profile)
-}
+pub use crate::implementation::detect;
 
 /// Learns the implementation and the nickname, then announces the account.
 async fn handshake(backend: Arc<BridgeBackend>, link: Arc<Link>) {
@@ -217,17 +205,4 @@ async fn handshake(backend: Arc<BridgeBackend>, link: Arc<Link>) {
     };
     backend.identified(link.account, nickname, implementation);
     backend.refill(&link).await;
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn implementations_are_told_apart_by_app_name() {
-        assert_eq!(detect("NapCat.Onebot"), Some(Profile::NapCat));
-        assert_eq!(detect("LLOneBot"), Some(Profile::LLOneBot));
-        assert_eq!(detect("Lagrange.OneBot"), Some(Profile::Lagrange));
-        assert_eq!(detect("go-cqhttp"), None);
-    }
 }

@@ -1,9 +1,11 @@
 //! [`BridgeBackend`]: XLZ requests carried out on the connected accounts.
 //!
-//! This slice bridges the account list, sending to groups, friends and temporary sessions,
-//! recalls, request answers by the stored flag, and the standard lists and group admin
-//! actions ([`crate::standard`]); every
-//! other endpoint fails saying it is not bridged yet (never a fake
+//! Every request is first checked against the endpoint table ([`crate::table`], in
+//! `carry`): impossible endpoints, and those the account's implementation lacks, fail
+//! without calling it. This slice bridges the account list, sending to groups, friends and
+//! temporary sessions, recalls, request answers by the stored flag, the standard lists and
+//! group admin actions ([`crate::standard`]) and the other single-action endpoints
+//! ([`crate::plan`]); every other endpoint fails saying it is not bridged yet (never a fake
 //! success), and the control API (`/sim/…`) is not available.
 
 use std::collections::BTreeMap;
@@ -21,12 +23,16 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::identity::{random_of, Conversation, MessageMap, MessageRecord};
+use crate::implementation::Implementation;
 use crate::inbound::convert;
 use crate::link::{Link, LinkError};
+use crate::names::Names;
 use crate::pacing::{is_risk_control, Pacer, PacingConfig};
 use crate::refill::{after_last, gap_event, history_call};
 use crate::requests::RequestMap;
 use crate::text::to_segments;
+
+mod carry;
 
 /// The store document kind of the accounts seen.
 const ACCOUNT_KIND: &str = "bridge_account";
@@ -38,8 +44,8 @@ const LOGGED_OFF: i64 = 38;
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 struct Seen {
     nickname: String,
-    /// The implementation's `app_name`.
-    implementation: String,
+    /// The implementation, detected from its `app_name`.
+    implementation: Implementation,
 }
 
 #[derive(Debug, Default)]
@@ -60,6 +66,7 @@ struct State {
     accounts: BTreeMap<Uin, Account>,
     messages: MessageMap,
     requests: RequestMap,
+    names: Names,
 }
 
 /// The OneBot bridge backend: connected accounts, their message map, and the event log.
@@ -145,7 +152,7 @@ impl BridgeBackend {
         let entry = state.accounts.entry(account).or_default();
         entry.seen = Seen {
             nickname,
-            implementation,
+            implementation: Implementation::from(implementation),
         };
         let me = UserRef {
             uin: account,
@@ -156,7 +163,7 @@ impl BridgeBackend {
             key: account.to_string(),
             body: serde_json::to_string(&entry.seen).ok(),
         };
-        tracing::info!(account, implementation = %entry.seen.implementation, "onebot: account identified");
+        tracing::info!(account, implementation = %entry.seen.implementation.display(), "onebot: account identified");
         drop(
             self.store
                 .commit(vec![op], &[account_event(account, me, kind::LOGIN_OK)]),
@@ -207,6 +214,7 @@ impl BridgeBackend {
 
     /// Converts one frame of `account` and commits what it becomes.
     fn convert_in(&self, state: &mut State, account: Uin, frame: Value) {
+        state.names.learn_frame(&frame);
         let Ok(event) = lizi_onebot::Event::parse(frame) else {
             return;
         };
@@ -304,13 +312,17 @@ impl BridgeBackend {
     }
 
     pub(crate) fn implementation(&self, account: Uin) -> String {
+        self.implementation_of(account).short_name()
+    }
+
+    /// The implementation driving `account`, as detected when it connected.
+    fn implementation_of(&self, account: Uin) -> Implementation {
         let state = self.lock();
-        let name = state
+        let implementation = state
             .accounts
             .get(&account)
             .map(|a| a.seen.implementation.clone());
-        name.filter(|name| !name.is_empty())
-            .unwrap_or_else(|| "the OneBot implementation".into())
+        implementation.unwrap_or_default()
     }
 
     /// The `Req` a new message of `account` in `conversation` would get.
@@ -361,7 +373,6 @@ impl BridgeBackend {
         conversation: Conversation,
         text: &str,
     ) -> Result<Reply, Failure> {
-        let link = self.link(account)?;
         let message = {
             let state = self.lock();
             to_segments(text, |req, random| {
@@ -371,6 +382,20 @@ impl BridgeBackend {
                     .map(|record| record.ob_id)
             })
         };
+        self.send_segments(account, conversation, message, text)
+            .await
+    }
+
+    /// Sends the prepared `message` (whose XLZ text is `text`) as [`BridgeBackend::send`]
+    /// does.
+    async fn send_segments(
+        &self,
+        account: Uin,
+        conversation: Conversation,
+        message: Vec<lizi_onebot::Segment>,
+        text: &str,
+    ) -> Result<Reply, Failure> {
+        let link = self.link(account)?;
         if message.is_empty() {
             return Err(Failure::new(FailureKind::Invalid, "the message is empty"));
         }
@@ -532,12 +557,16 @@ impl BridgeBackend {
                 online: account.link.is_some(),
                 received: account.received,
                 sent: account.sent,
+                protocol: Some(account.seen.implementation.display()),
             })
             .collect()
     }
 
     async fn route(&self, request: Request) -> Result<Reply, Failure> {
         use Request as R;
+        if let Some(refused) = self.refused(&request) {
+            return Err(refused);
+        }
         match request {
             R::GetLogonQq(_) => Ok(Reply::Accounts(self.accounts())),
             R::SendGroupMsg(r) => {
@@ -604,15 +633,11 @@ impl BridgeBackend {
                         .call(call.action, call.params)
                         .await
                         .map_err(|e| self.failed(call.account, e))?;
-                    Ok(crate::standard::reply(call.answer, &data))
+                    let reply = crate::standard::reply(call.answer, &data);
+                    self.lock().names.learn_reply(&reply);
+                    Ok(reply)
                 }
-                None => Err(Failure::new(
-                    FailureKind::NotImplemented,
-                    format!(
-                        "{} is not bridged yet by lizi's OneBot bridge",
-                        other.path()
-                    ),
-                )),
+                None => self.carry_out(other).await,
             },
         }
     }

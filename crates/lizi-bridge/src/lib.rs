@@ -16,19 +16,31 @@
 //!   risk-control slowdowns.
 //! - [`standard`]: the endpoints that are one standard OneBot action each.
 //! - [`files`]: group files and folders, file forwarding and file events.
+//! - [`plan`]: the other single-action endpoints, planned by [`people`], [`account_ops`],
+//!   [`group_ops`] and [`cards`]; [`names`]: the names seen, for the cached lookups.
+//! - [`table`]: the endpoint table, consulted before anything; [`implementation`]: which
+//!   implementation drives an account.
 //! - [`backend`]: the [`BridgeBackend`] itself.
 
 pub mod accept;
+pub mod account_ops;
 pub mod backend;
+pub mod cards;
 pub mod files;
+pub mod group_ops;
 pub mod identity;
+pub mod implementation;
 pub mod inbound;
 pub mod link;
+pub mod names;
 pub mod notices;
 pub mod pacing;
+pub mod people;
+pub mod plan;
 pub mod refill;
 pub mod requests;
 pub mod standard;
+pub mod table;
 pub mod text;
 
 use std::net::SocketAddr;

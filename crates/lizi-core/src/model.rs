@@ -200,4 +200,6 @@ pub struct LogonAccount {
     pub received: u64,
     /// Messages sent since login.
     pub sent: u64,
+    /// What drives the account (`登录协议`); `None` for the simulated network.
+    pub protocol: Option<String>,
 }

@@ -61,6 +61,7 @@ impl World {
                         online: a.online,
                         received: counts.received,
                         sent: counts.sent,
+                        protocol: None,
                     }
                 })
             })

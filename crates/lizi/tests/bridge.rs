@@ -181,13 +181,13 @@ async fn bridge_receives_sends_and_recalls_across_restarts() {
     let _network = start_network(&accept, None).await;
     bridge.wait_state(10001, "在线").await;
 
-    // What this slice does not bridge fails saying so; the control API is not there.
-    let nickname = bridge.call("/setnickname", "fromqq=10001&nickname=x").await;
+    // What cannot work through OneBot fails saying so; the control API is not there.
+    let call = bridge.call("/callfriend", "logonqq=10001&toqq=20001").await;
     assert!(
-        nickname["retmsg"]
+        call["retmsg"]
             .as_str()
-            .is_some_and(|m| m.contains("not bridged yet")),
-        "{nickname}"
+            .is_some_and(|m| m.contains("cannot work through OneBot")),
+        "{call}"
     );
     let world = bridge.call("/sim/world", "{}").await;
     assert!(

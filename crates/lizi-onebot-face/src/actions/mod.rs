@@ -129,16 +129,6 @@ async fn account(backend: &dyn Backend, wanted: Option<Uin>) -> Result<Account, 
     }
 }
 
-/// The `app_name` the implementation of `profile` reports, by which a bridge tells them
-/// apart.
-fn app_name(profile: Profile) -> &'static str {
-    match profile {
-        Profile::NapCat => "NapCat.Onebot",
-        Profile::Lagrange => "Lagrange.OneBot",
-        Profile::LLOneBot => "LLOneBot",
-    }
-}
-
 async fn carry_out(shared: &Shared, profile: Profile, account: &Account, action: Action) -> Answer {
     let backend = shared.backend.as_ref();
     let failed = |message: String| Box::new(profile.failed(Why::HandlerFailed, message));
@@ -237,7 +227,7 @@ async fn carry_out(shared: &Shared, profile: Profile, account: &Account, action:
             done(backend, profile, request).await
         }
         Action::GetVersionInfo(_) => data(VersionInfo {
-            app_name: app_name(profile).into(),
+            app_name: profile.app_name().into(),
             app_version: env!("CARGO_PKG_VERSION").into(),
             protocol_version: "v11".into(),
             extra: Default::default(),
