@@ -23,10 +23,11 @@ use serde_json::{json, Value};
 use crate::identity::{random_of, Conversation, MessageMap, MessageRecord};
 use crate::inbound::convert;
 use crate::link::{Link, LinkError};
+use crate::media::MediaStore;
 use crate::pacing::{is_risk_control, Pacer, PacingConfig};
 use crate::refill::{after_last, gap_event, history_call};
 use crate::requests::RequestMap;
-use crate::text::to_segments;
+use crate::text::to_segments_with;
 
 /// The store document kind of the accounts seen.
 const ACCOUNT_KIND: &str = "bridge_account";
@@ -69,9 +70,12 @@ pub struct BridgeBackend {
     state: Mutex<State>,
     next_link: AtomicU64,
     pacer: Pacer,
+    /// The pictures and voices kept ([`crate::media`]).
+    pub(crate) media: MediaStore,
 }
 
-fn now() -> i64 {
+/// The current unix time in seconds.
+pub(crate) fn now() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |since| since.as_secs() as i64)
@@ -99,6 +103,7 @@ impl BridgeBackend {
             }
         }
         Ok(BridgeBackend {
+            media: MediaStore::load(store.clone(), &docs),
             store,
             state: Mutex::new(state),
             next_link: AtomicU64::new(1),
@@ -275,7 +280,7 @@ impl BridgeBackend {
         }
     }
 
-    fn link(&self, account: Uin) -> Result<Arc<Link>, Failure> {
+    pub(crate) fn link(&self, account: Uin) -> Result<Arc<Link>, Failure> {
         match self.lock().accounts.get(&account) {
             Some(Account {
                 link: Some(link), ..
@@ -291,7 +296,7 @@ impl BridgeBackend {
         }
     }
 
-    fn implementation(&self, account: Uin) -> String {
+    pub(crate) fn implementation(&self, account: Uin) -> String {
         let state = self.lock();
         let name = state
             .accounts
@@ -328,7 +333,7 @@ impl BridgeBackend {
         }
     }
 
-    fn failed(&self, account: Uin, error: LinkError) -> Failure {
+    pub(crate) fn failed(&self, account: Uin, error: LinkError) -> Failure {
         let kind = match error {
             LinkError::Closed(_) => FailureKind::Offline,
             _ => FailureKind::Refused,
@@ -345,14 +350,17 @@ impl BridgeBackend {
         text: &str,
     ) -> Result<Reply, Failure> {
         let link = self.link(account)?;
+        let attachments = self.attachments(account, text).await?;
+        let text = attachments.text.as_str();
         let message = {
             let state = self.lock();
-            to_segments(text, |req, random| {
+            let reply_id = |req, random| {
                 state
                     .messages
                     .by_pair(account, req, random)
-                    .map(|record| record.ob_id)
-            })
+                    .map(|record: &MessageRecord| record.ob_id)
+            };
+            to_segments_with(text, reply_id, |code| attachments.segment(code))
         };
         if message.is_empty() {
             return Err(Failure::new(FailureKind::Invalid, "the message is empty"));
@@ -559,6 +567,13 @@ impl BridgeBackend {
                 self.answer_request(r.fromqq, r.seq, approve, r.reason.clone())
                     .await
             }
+            media @ (R::SendPrivatePic(_)
+            | R::SendGroupPic(_)
+            | R::SendPrivateAudio(_)
+            | R::SendGroupAudio(_)
+            | R::GetPhotoUrl(_)
+            | R::UploadFacePic(_)
+            | R::UploadGroupFacePic(_)) => self.media_call(media).await,
             R::DeletePrivateMsg(r) => {
                 let peer = r.toqq;
                 self.recall(r.fromqq, r.req, r.random, |c| c.peer() == Some(peer))
@@ -671,6 +686,11 @@ impl Backend for BridgeBackend {
 
     fn call(&self, request: Request) -> BoxFuture<'_, Result<Reply, Failure>> {
         Box::pin(self.route(request))
+    }
+
+    fn media(&self, hash: &str) -> BoxFuture<'_, Option<lizi_core::sim_media::MediaBytes>> {
+        let hash = hash.to_owned();
+        Box::pin(async move { self.media.bytes(&hash).await })
     }
 
     fn control(&self, request: ControlRequest) -> BoxFuture<'_, Result<Reply, Failure>> {
