@@ -209,6 +209,15 @@ impl Profile {
         }
     }
 
+    /// The `app_name` this implementation gives in `get_version_info`.
+    pub fn app_name(self) -> &'static str {
+        match self {
+            Profile::NapCat => "NapCat.Onebot",
+            Profile::Lagrange => "Lagrange.OneBot",
+            Profile::LLOneBot => "LLOneBot",
+        }
+    }
+
     /// The retcode this implementation answers for `failure`.
     pub fn retcode(self, failure: Failure) -> i64 {
         match (self, failure) {

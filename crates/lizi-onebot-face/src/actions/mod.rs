@@ -210,7 +210,7 @@ async fn carry_out(shared: &Shared, profile: Profile, account: &Account, action:
             done(backend, profile, request).await
         }
         Action::GetVersionInfo(_) => data(VersionInfo {
-            app_name: "lizi".into(),
+            app_name: profile.app_name().into(),
             app_version: env!("CARGO_PKG_VERSION").into(),
             protocol_version: "v11".into(),
             extra: Default::default(),
