@@ -248,8 +248,11 @@ impl BridgeBackend {
                 };
                 match link.call(action, params).await {
                     Ok(data) => {
-                        let (messages, complete) = after_last(&data, &last);
+                        let (mut messages, complete) = after_last(&data, &last);
                         missing |= !complete;
+                        for message in &mut messages {
+                            self.keep_event_media(message).await;
+                        }
                         let mut state = self.lock();
                         for message in messages {
                             let converted = convert(&mut state.messages, account, &message, now());

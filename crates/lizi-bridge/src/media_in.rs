@@ -52,8 +52,35 @@ impl BridgeBackend {
         let Ok(mut segments) = lizi_onebot::message::parse(message) else {
             return frame;
         };
+        if self.keep_segments(&mut segments).await {
+            if let Ok(message) = serde_json::to_value(&segments) {
+                frame["message"] = message;
+            }
+        }
+        frame
+    }
+
+    /// [`BridgeBackend::keep_received_media`] for a parsed message event (one fetched from
+    /// history).
+    pub(crate) async fn keep_event_media(&self, event: &mut lizi_onebot::Event) {
+        use lizi_onebot::event::{Body, MessageEvent};
+        let message = match &mut event.body {
+            Body::Message(message) | Body::MessageSent(message) => message,
+            _ => return,
+        };
+        let segments = match message {
+            MessageEvent::Group(group) => &mut group.message,
+            MessageEvent::Private(private) => &mut private.message,
+            MessageEvent::Other(_) => return,
+        };
+        self.keep_segments(segments).await;
+    }
+
+    /// Keeps the pictures and voices among `segments`, naming each by its hash and lizi's
+    /// URL; answers whether any was.
+    async fn keep_segments(&self, segments: &mut [Segment]) -> bool {
         let mut changed = false;
-        for segment in &mut segments {
+        for segment in segments {
             if segment.kind != "image" && segment.kind != "record" {
                 continue;
             }
@@ -66,12 +93,7 @@ impl BridgeBackend {
                 changed = true;
             }
         }
-        if changed {
-            if let Ok(message) = serde_json::to_value(&segments) {
-                frame["message"] = message;
-            }
-        }
-        frame
+        changed
     }
 
     /// The hash of a received picture or voice, fetched and kept the first time its URL

@@ -19,9 +19,9 @@ use crate::media::base64_file;
 
 /// How a flash picture goes out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Flash {
+pub(crate) enum FlashSend {
     /// As `image{type:"flash"}`.
-    Flash,
+    AsFlash,
     /// As an ordinary picture (the implementation cannot send flash pictures and the
     /// settings allow it).
     AsPicture,
@@ -32,11 +32,11 @@ pub(crate) enum Flash {
 /// Whether `implementation` (a profile name or an `app_name`) sends flash pictures, and
 /// what to do when it cannot: NapCat and Lagrange.OneBot have no flash send (onebot.md
 /// §2.4); LLOneBot and go-cqhttp honour the standard `type:"flash"`.
-pub(crate) fn flash_for(implementation: &str, as_picture: bool) -> Flash {
+pub(crate) fn flash_for(implementation: &str, as_picture: bool) -> FlashSend {
     match crate::accept::detect(implementation) {
-        Some(Profile::NapCat | Profile::Lagrange) if as_picture => Flash::AsPicture,
-        Some(Profile::NapCat | Profile::Lagrange) => Flash::Refused,
-        _ => Flash::Flash,
+        Some(Profile::NapCat | Profile::Lagrange) if as_picture => FlashSend::AsPicture,
+        Some(Profile::NapCat | Profile::Lagrange) => FlashSend::Refused,
+        _ => FlashSend::AsFlash,
     }
 }
 
@@ -99,9 +99,9 @@ impl BridgeBackend {
             if code.is("flashPic") {
                 let implementation = self.implementation(account);
                 match flash_for(&implementation, self.media.flash_as_picture()) {
-                    Flash::Flash => out.flash = true,
-                    Flash::AsPicture => {}
-                    Flash::Refused => {
+                    FlashSend::AsFlash => out.flash = true,
+                    FlashSend::AsPicture => {}
+                    FlashSend::Refused => {
                         return Err(Failure::new(
                             FailureKind::NotImplemented,
                             format!(
@@ -176,11 +176,11 @@ mod tests {
     fn flash_pictures_per_implementation() {
         // onebot.md §4: `image{type:"flash"}` on LLOneBot (and go-cqhttp); NapCat and
         // Lagrange.OneBot cannot, so fail unless told to send an ordinary picture.
-        assert_eq!(flash_for("llonebot", false), Flash::Flash);
-        assert_eq!(flash_for("go-cqhttp", false), Flash::Flash);
+        assert_eq!(flash_for("llonebot", false), FlashSend::AsFlash);
+        assert_eq!(flash_for("go-cqhttp", false), FlashSend::AsFlash);
         for cannot in ["napcat", "lagrange", "NapCat.Onebot", "Lagrange.OneBot"] {
-            assert_eq!(flash_for(cannot, false), Flash::Refused, "{cannot}");
-            assert_eq!(flash_for(cannot, true), Flash::AsPicture, "{cannot}");
+            assert_eq!(flash_for(cannot, false), FlashSend::Refused, "{cannot}");
+            assert_eq!(flash_for(cannot, true), FlashSend::AsPicture, "{cannot}");
         }
     }
 
