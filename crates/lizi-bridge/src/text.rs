@@ -160,4 +160,59 @@ mod tests {
             vec![Segment::text("hi")]
         );
     }
+
+    /// onebot.md §4 rows `image`, `image{type:"flash"}`, `record`, received.
+    #[test]
+    fn received_pictures_and_voices_become_media_codes() {
+        let md5 = "0123456789abcdef0123456789abcdef";
+        let upper = md5.to_ascii_uppercase();
+        let image = |data: serde_json::Value| Segment {
+            kind: "image".into(),
+            data: serde_json::from_value(data).expect("data"),
+        };
+        let url = "http://lizi.test/lizi/media/X";
+        let napcat = image(serde_json::json!({"file": format!("{md5}.jpg"), "url": url}));
+        let mut flash = napcat.clone();
+        flash.data.insert("type".into(), "flash".into());
+        let record = Segment {
+            kind: "record".into(),
+            data: serde_json::from_value(serde_json::json!({"file": md5, "url": url}))
+                .expect("data"),
+        };
+        let convert = |segment: Segment| to_xlz(&[segment], |_| None).0;
+        assert_eq!(convert(napcat), format!("[pic,hash={upper},url={url}]"));
+        assert_eq!(convert(flash), format!("[flashPic,hash={upper},url={url}]"));
+        assert_eq!(convert(record), format!("[Audio,hash={upper},url={url}]"));
+        // Lagrange.OneBot's file is a URL: its MD5 names the picture; a URL with a comma
+        // stays out of the code.
+        let lagrange = "https://gchat.qpic.cn/a,b";
+        let text = convert(image(
+            serde_json::json!({"file": lagrange, "url": lagrange}),
+        ));
+        assert_eq!(text, format!("[pic,hash={}]", md5_hex(lagrange.as_bytes())));
+    }
+
+    /// onebot.md §4 rows `image`, `record`, sent: media codes become the segments given,
+    /// in place, between the text around them.
+    #[test]
+    fn media_codes_become_segments_in_place() {
+        let picture = Segment::image("base64://cA==", false);
+        let voice = Segment::record("base64://dg==");
+        let media = |code: &Code| match code.get("hash") {
+            Some("P") => Some(picture.clone()),
+            Some("V") => Some(voice.clone()),
+            _ => None,
+        };
+        let segments = to_segments_with("a[pic,hash=P]b[Audio,hash=V][@1]", |_, _| None, media);
+        assert_eq!(
+            segments,
+            vec![
+                Segment::text("a"),
+                picture.clone(),
+                Segment::text("b"),
+                voice.clone(),
+                Segment::at(1)
+            ]
+        );
+    }
 }
