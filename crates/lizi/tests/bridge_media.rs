@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use base64::Engine;
 use common::bridge::{dial, post_event, Bridge, Network, Pair, BOT, PROFILES};
-use common::{enc, Scratch};
+use common::{enc, temp_dir, Scratch};
 use lizi_core::media::md5_hex;
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -63,8 +63,17 @@ fn retcode(answer: &Value) -> i64 {
 
 #[tokio::test]
 async fn pictures_and_voices_from_a_reach_b_with_the_same_bytes() {
+    let files = temp_dir("media-send-files");
+    let on_disk = png(5, 5, "on disk");
+    let path = files.join("on-disk.png");
+    std::fs::write(&path, &on_disk).expect("write the picture");
+    let (dir, path) = (
+        files.to_str().expect("UTF-8"),
+        path.to_str().expect("UTF-8"),
+    );
     for profile in PROFILES {
-        let pair = Pair::start_with("media-send", profile, &[ALLOW_LOOPBACK], &[]).await;
+        let a = [ALLOW_LOOPBACK, "--media-dir", dir];
+        let pair = Pair::start_with("media-send", profile, &a, &[]).await;
         let (bridge, network) = (&pair.bridge, &pair.network);
         let session = bridge.session().await;
 
@@ -146,6 +155,30 @@ async fn pictures_and_voices_from_a_reach_b_with_the_same_bytes() {
         );
         assert_eq!(served_by_b(network, &voice_hash).await, (200, voice));
 
+        // `[picFile,path=…]` inside the media folders: read, kept and sent.
+        let text = format!("[picFile,path={path}]");
+        let sent = bridge
+            .call(
+                "/sendgroupmsg",
+                &format!("fromqq={BOT}&togroup=30001&text={}", enc(&text)),
+            )
+            .await;
+        assert_eq!(retcode(&sent), 0, "{profile}: {sent}");
+        let disk_hash = md5_hex(&on_disk);
+        let history = network.history("group=30001").await;
+        let last = history
+            .last()
+            .map(|m| m["text"].to_string())
+            .unwrap_or_default();
+        assert!(
+            last.contains(&format!("[pic,hash={disk_hash}")),
+            "{profile}: {last}"
+        );
+        assert_eq!(
+            served_by_b(network, &disk_hash).await,
+            (200, on_disk.clone())
+        );
+
         // A hash A does not have fails, and nothing is sent.
         let before = network.history("group=30001").await.len();
         let unknown = "[pic,hash=0123456789ABCDEF0123456789ABCDEF]";
@@ -173,6 +206,7 @@ async fn pictures_and_voices_from_a_reach_b_with_the_same_bytes() {
             "{profile}"
         );
     }
+    let _ = std::fs::remove_dir_all(&files);
 }
 
 #[tokio::test]
