@@ -72,6 +72,8 @@ const EXTENSIONS: &[&str] = &[
     "mark_msg_as_read",
     "get_group_system_msg",
     "set_qq_profile",
+    "set_qq_avatar",
+    "set_group_portrait",
     "get_online_clients",
 ];
 
