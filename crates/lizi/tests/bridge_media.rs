@@ -40,6 +40,21 @@ async fn upload(bridge: &Bridge, path: &str, body: &str) -> String {
     text
 }
 
+/// Sends `text` to group 30001 as [`BOT`] through A.
+async fn send_group(bridge: &Bridge, text: &str) -> Value {
+    let body = format!("fromqq={BOT}&togroup=30001&text={}", enc(text));
+    bridge.call("/sendgroupmsg", &body).await
+}
+
+/// Uploads `picture` for group 30001 to A: the code it answers.
+async fn upload_group_picture(bridge: &Bridge, picture: &[u8], flash: bool) -> String {
+    let body = format!(
+        "fromqq={BOT}&togroup=30001&flashpic={flash}&pic={}",
+        enc(&b64(picture))
+    );
+    upload(bridge, "/sendgrouppic", &body).await
+}
+
 /// GETs `url`: status and bytes.
 async fn get(url: &str) -> (u16, Vec<u8>) {
     let response = reqwest::get(url).await.expect("request");
@@ -80,12 +95,7 @@ async fn pictures_and_voices_from_a_reach_b_with_the_same_bytes() {
         // A group picture: uploaded to A (nothing reaches B), then sent by its code.
         let picture = png(4, 3, profile);
         let hash = md5_hex(&picture);
-        let code = upload(
-            bridge,
-            "/sendgrouppic",
-            &format!("fromqq={BOT}&togroup=30001&pic={}", enc(&b64(&picture))),
-        )
-        .await;
+        let code = upload_group_picture(bridge, &picture, false).await;
         assert_eq!(
             code,
             format!("[pic,hash={hash},wide=4,high=3]"),
@@ -97,12 +107,7 @@ async fn pictures_and_voices_from_a_reach_b_with_the_same_bytes() {
             "{profile}: uploaded only"
         );
         let text = format!("look {code}");
-        let sent = bridge
-            .call(
-                "/sendgroupmsg",
-                &format!("fromqq={BOT}&togroup=30001&text={}", enc(&text)),
-            )
-            .await;
+        let sent = send_group(bridge, &text).await;
         assert_eq!(retcode(&sent), 0, "{profile}: {sent}");
         let history = network.history("group=30001").await;
         assert!(
@@ -157,12 +162,7 @@ async fn pictures_and_voices_from_a_reach_b_with_the_same_bytes() {
 
         // `[picFile,path=…]` inside the media folders: read, kept and sent.
         let text = format!("[picFile,path={path}]");
-        let sent = bridge
-            .call(
-                "/sendgroupmsg",
-                &format!("fromqq={BOT}&togroup=30001&text={}", enc(&text)),
-            )
-            .await;
+        let sent = send_group(bridge, &text).await;
         assert_eq!(retcode(&sent), 0, "{profile}: {sent}");
         let disk_hash = md5_hex(&on_disk);
         let history = network.history("group=30001").await;
@@ -182,12 +182,7 @@ async fn pictures_and_voices_from_a_reach_b_with_the_same_bytes() {
         // A hash A does not have fails, and nothing is sent.
         let before = network.history("group=30001").await.len();
         let unknown = "[pic,hash=0123456789ABCDEF0123456789ABCDEF]";
-        let answer = bridge
-            .call(
-                "/sendgroupmsg",
-                &format!("fromqq={BOT}&togroup=30001&text={}", enc(unknown)),
-            )
-            .await;
+        let answer = send_group(bridge, unknown).await;
         assert_ne!(retcode(&answer), 0, "{profile}: {answer}");
         assert!(
             answer.to_string().contains("no picture or voice with hash"),
@@ -442,23 +437,10 @@ async fn flash_pictures_per_profile() {
         let (bridge, network) = (&pair.bridge, &pair.network);
         let picture = png(3, 3, "flash");
         let hash = md5_hex(&picture);
-        let code = upload(
-            bridge,
-            "/sendgrouppic",
-            &format!(
-                "fromqq={BOT}&togroup=30001&flashpic=true&pic={}",
-                enc(&b64(&picture))
-            ),
-        )
-        .await;
+        let code = upload_group_picture(bridge, &picture, true).await;
         assert_eq!(code, format!("[flashPic,hash={hash}]"));
         let before = network.history("group=30001").await.len();
-        let answer = bridge
-            .call(
-                "/sendgroupmsg",
-                &format!("fromqq={BOT}&togroup=30001&text={}", enc(&code)),
-            )
-            .await;
+        let answer = send_group(bridge, &code).await;
         let history = network.history("group=30001").await;
         let last = history
             .last()
