@@ -159,6 +159,7 @@ async fn serve(
             continue;
         };
         if !link.answer(&value) {
+            let value = backend.keep_received_media(value).await;
             backend.event(account, value);
         }
     }

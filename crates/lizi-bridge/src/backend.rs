@@ -26,11 +26,12 @@ use crate::identity::{random_of, Conversation, MessageMap, MessageRecord};
 use crate::implementation::Implementation;
 use crate::inbound::convert;
 use crate::link::{Link, LinkError};
+use crate::media::MediaStore;
 use crate::names::Names;
 use crate::pacing::{is_risk_control, Pacer, PacingConfig};
 use crate::refill::{after_last, gap_event, history_call};
 use crate::requests::RequestMap;
-use crate::text::to_segments;
+use crate::text::to_segments_with;
 
 mod carry;
 
@@ -80,8 +81,11 @@ pub struct BridgeBackend {
     pub(crate) files: Mutex<crate::files::Files>,
     /// What reading and serving file bytes needs.
     pub(crate) file_media: lizi_core::sim_media::MediaAccess,
+    /// The pictures and voices kept ([`crate::media`]).
+    pub(crate) media: MediaStore,
 }
 
+/// The current unix time in seconds.
 pub(crate) fn now() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -110,6 +114,7 @@ impl BridgeBackend {
             }
         }
         Ok(BridgeBackend {
+            media: MediaStore::load(store.clone(), &docs),
             store,
             state: Mutex::new(state),
             next_link: AtomicU64::new(1),
@@ -263,8 +268,11 @@ impl BridgeBackend {
                 };
                 match link.call(action, params).await {
                     Ok(data) => {
-                        let (messages, complete) = after_last(&data, &last);
+                        let (mut messages, complete) = after_last(&data, &last);
                         missing |= !complete;
+                        for message in &mut messages {
+                            self.keep_event_media(message).await;
+                        }
                         let mut state = self.lock();
                         for message in messages {
                             let converted = convert(&mut state.messages, account, &message, now());
@@ -373,14 +381,17 @@ impl BridgeBackend {
         conversation: Conversation,
         text: &str,
     ) -> Result<Reply, Failure> {
+        let attachments = self.attachments(account, text).await?;
+        let text = attachments.text.as_str();
         let message = {
             let state = self.lock();
-            to_segments(text, |req, random| {
+            let reply_id = |req, random| {
                 state
                     .messages
                     .by_pair(account, req, random)
-                    .map(|record| record.ob_id)
-            })
+                    .map(|record: &MessageRecord| record.ob_id)
+            };
+            to_segments_with(text, reply_id, |code| attachments.segment(code))
         };
         self.send_segments(account, conversation, message, text)
             .await
@@ -605,6 +616,13 @@ impl BridgeBackend {
                 self.answer_request(r.fromqq, r.seq, approve, r.reason.clone())
                     .await
             }
+            media @ (R::SendPrivatePic(_)
+            | R::SendGroupPic(_)
+            | R::SendPrivateAudio(_)
+            | R::SendGroupAudio(_)
+            | R::GetPhotoUrl(_)
+            | R::UploadFacePic(_)
+            | R::UploadGroupFacePic(_)) => self.media_call(media).await,
             R::DeletePrivateMsg(r) => {
                 let peer = r.toqq;
                 self.recall(r.fromqq, r.req, r.random, |c| c.peer() == Some(peer))
@@ -733,7 +751,12 @@ impl Backend for BridgeBackend {
 
     fn media(&self, hash: &str) -> BoxFuture<'_, Option<lizi_core::sim_media::MediaBytes>> {
         let hash = hash.to_owned();
-        Box::pin(async move { self.file_bytes(&hash).await })
+        Box::pin(async move {
+            match self.media.bytes(&hash).await {
+                Some(bytes) => Some(bytes),
+                None => self.file_bytes(&hash).await,
+            }
+        })
     }
 
     fn control(&self, request: ControlRequest) -> BoxFuture<'_, Result<Reply, Failure>> {

@@ -215,6 +215,10 @@ fn group_msg(
 fn private_msg(stamp: Stamp, private: &PrivateMessage, record: &MessageRecord) -> Event {
     let (kind, gin) = match record.conversation {
         Conversation::Temporary { group, .. } => (private_kind::TEMPORARY, group),
+        // A voice is a message of its own (onebot.md §3).
+        _ if matches!(private.message.as_slice(), [only] if only.kind == "record") => {
+            (private_kind::VOICE, 0)
+        }
         _ => (private_kind::FRIEND, 0),
     };
     Event::PrivateMsg(PrivateMsg {

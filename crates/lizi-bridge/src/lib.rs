@@ -9,6 +9,8 @@
 //!   `message_id`.
 //! - [`inbound`]: OneBot events as XLZ events ([`notices`]: membership notices); [`text`]:
 //!   segments as XLZ text and back.
+//! - [`media`]: pictures and voices kept by hash, uploads, `/getphotourl`, avatars;
+//!   [`media_send`]: media codes in sends; [`media_in`]: received pictures fetched once.
 //! - [`refill`]: what a dropped connection lost, fetched from history on reconnect, or a
 //!   gap event.
 //! - [`requests`]: request handles, XLZ `seq` ↔ OneBot `flag`, kept in lizi's store.
@@ -32,6 +34,9 @@ pub mod identity;
 pub mod implementation;
 pub mod inbound;
 pub mod link;
+pub mod media;
+pub mod media_in;
+pub mod media_send;
 pub mod names;
 pub mod notices;
 pub mod pacing;
@@ -47,6 +52,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 pub use backend::BridgeBackend;
+pub use media::MediaSetup;
 pub use pacing::PacingConfig;
 
 /// How the bridge accepts implementations.

@@ -1,7 +1,8 @@
 //! Message conversion (onebot.md §4): OneBot segments as XLZ text for events, XLZ text as
-//! segments for sends. Text, mentions, faces, pictures and replies keep their meaning;
+//! segments for sends. Text, mentions, faces, pictures, voices and replies keep their meaning;
 //! every other segment arrives as its CQ-code text, so nothing is dropped silently.
 
+use lizi_core::media::{md5_hex, normal_hash};
 use lizi_core::textcode::{self, Code};
 use lizi_onebot::message::{to_cq_string, AtTarget, View};
 use lizi_onebot::Segment;
@@ -24,7 +25,13 @@ pub fn to_xlz<'a>(
             Ok(View::Face(id)) => {
                 textcode::Segment::Code(Code::new("Face").with("Id", id.to_string()))
             }
-            Ok(View::Image { file, url, .. }) => picture(&file, url.as_deref()),
+            Ok(View::Image {
+                file, url, flash, ..
+            }) => {
+                let name = if flash { "flashPic" } else { "pic" };
+                media_code(name, &file, url.as_deref())
+            }
+            Ok(View::Record { file, url }) => media_code("Audio", &file, url.as_deref()),
             Ok(View::Reply(id)) => match replied(id) {
                 Some(record) => {
                     text_reply = record.text.clone();
@@ -45,16 +52,15 @@ pub fn to_xlz<'a>(
     (textcode::print(&pieces), text_reply)
 }
 
-/// `[pic,hash=…]` of a received picture: the MD5 of its file name when it is one, and its
-/// URL when the URL holds nothing that would end the code.
-fn picture(file: &str, url: Option<&str>) -> textcode::Segment {
+/// `[pic,hash=…]` (`[flashPic,…]`, `[Audio,…]`) of a received picture or voice: the hash
+/// is the file name's when it is an MD5 (as NapCat's are, and as [`crate::media_in`] makes
+/// them once the bytes are kept), else the MD5 of the URL (or of the file when there is
+/// none), so that it always has XLZ's form; the URL is added when it holds nothing that
+/// would end the code.
+fn media_code(name: &str, file: &str, url: Option<&str>) -> textcode::Segment {
     let stem = file.split('.').next().unwrap_or(file);
-    let hash = if stem.len() == 32 && stem.bytes().all(|b| b.is_ascii_hexdigit()) {
-        stem.to_ascii_uppercase()
-    } else {
-        stem.chars().filter(|c| !",[]".contains(*c)).collect()
-    };
-    let mut code = Code::new("pic").with("hash", hash);
+    let hash = normal_hash(stem).unwrap_or_else(|| md5_hex(url.unwrap_or(file).as_bytes()));
+    let mut code = Code::new(name).with("hash", hash);
     if let Some(url) = url.filter(|url| !url.is_empty() && !url.contains([',', ']', '['])) {
         code = code.with("url", url);
     }
@@ -64,8 +70,27 @@ fn picture(file: &str, url: Option<&str>) -> textcode::Segment {
 /// XLZ text as segments to send; a `[Reply,…,Req=R,Random=X,…]` code becomes a leading
 /// `reply` segment when `reply_id` knows the message, and is dropped otherwise.
 pub fn to_segments(text: &str, reply_id: impl Fn(i64, i64) -> Option<i64>) -> Vec<Segment> {
+    to_segments_with(text, reply_id, |_| None)
+}
+
+/// [`to_segments`], where `media` gives the segment of a picture or voice code it knows.
+pub fn to_segments_with(
+    text: &str,
+    reply_id: impl Fn(i64, i64) -> Option<i64>,
+    media: impl Fn(&Code) -> Option<Segment>,
+) -> Vec<Segment> {
+    // The reply codes are taken out: none is left for the face to resolve.
+    let no_reply = |_: i64| None;
     let mut reply = None;
+    let mut out = Vec::new();
     let mut rest = Vec::new();
+    let flush = |rest: &mut Vec<textcode::Segment>, out: &mut Vec<Segment>| {
+        if !rest.is_empty() {
+            let text = textcode::print(rest);
+            out.extend(lizi_onebot_face::events::segments(&text, &no_reply));
+            rest.clear();
+        }
+    };
     for piece in textcode::parse(text) {
         if let textcode::Segment::Code(code) = &piece {
             if code.is("Reply") {
@@ -75,17 +100,16 @@ pub fn to_segments(text: &str, reply_id: impl Fn(i64, i64) -> Option<i64>) -> Ve
                 }
                 continue;
             }
+            if let Some(segment) = media(code) {
+                flush(&mut rest, &mut out);
+                out.push(segment);
+                continue;
+            }
         }
         rest.push(piece);
     }
-    let mut out: Vec<Segment> = reply.map(Segment::reply).into_iter().collect();
-    // The reply codes were taken out above: none is left for the face to resolve.
-    let no_reply = |_: i64| None;
-    out.extend(lizi_onebot_face::events::segments(
-        &textcode::print(&rest),
-        &no_reply,
-    ));
-    out
+    flush(&mut rest, &mut out);
+    reply.map(Segment::reply).into_iter().chain(out).collect()
 }
 
 #[cfg(test)]
@@ -134,6 +158,61 @@ mod tests {
         assert_eq!(
             to_segments("[Reply,Req=5,Random=1]hi", |_, _| None),
             vec![Segment::text("hi")]
+        );
+    }
+
+    /// onebot.md §4 rows `image`, `image{type:"flash"}`, `record`, received.
+    #[test]
+    fn received_pictures_and_voices_become_media_codes() {
+        let md5 = "0123456789abcdef0123456789abcdef";
+        let upper = md5.to_ascii_uppercase();
+        let image = |data: serde_json::Value| Segment {
+            kind: "image".into(),
+            data: serde_json::from_value(data).expect("data"),
+        };
+        let url = "http://lizi.test/lizi/media/X";
+        let napcat = image(serde_json::json!({"file": format!("{md5}.jpg"), "url": url}));
+        let mut flash = napcat.clone();
+        flash.data.insert("type".into(), "flash".into());
+        let record = Segment {
+            kind: "record".into(),
+            data: serde_json::from_value(serde_json::json!({"file": md5, "url": url}))
+                .expect("data"),
+        };
+        let convert = |segment: Segment| to_xlz(&[segment], |_| None).0;
+        assert_eq!(convert(napcat), format!("[pic,hash={upper},url={url}]"));
+        assert_eq!(convert(flash), format!("[flashPic,hash={upper},url={url}]"));
+        assert_eq!(convert(record), format!("[Audio,hash={upper},url={url}]"));
+        // Lagrange.OneBot's file is a URL: its MD5 names the picture; a URL with a comma
+        // stays out of the code.
+        let lagrange = "https://gchat.qpic.cn/a,b";
+        let text = convert(image(
+            serde_json::json!({"file": lagrange, "url": lagrange}),
+        ));
+        assert_eq!(text, format!("[pic,hash={}]", md5_hex(lagrange.as_bytes())));
+    }
+
+    /// onebot.md §4 rows `image`, `record`, sent: media codes become the segments given,
+    /// in place, between the text around them.
+    #[test]
+    fn media_codes_become_segments_in_place() {
+        let picture = Segment::image("base64://cA==", false);
+        let voice = Segment::record("base64://dg==");
+        let media = |code: &Code| match code.get("hash") {
+            Some("P") => Some(picture.clone()),
+            Some("V") => Some(voice.clone()),
+            _ => None,
+        };
+        let segments = to_segments_with("a[pic,hash=P]b[Audio,hash=V][@1]", |_, _| None, media);
+        assert_eq!(
+            segments,
+            vec![
+                Segment::text("a"),
+                picture.clone(),
+                Segment::text("b"),
+                voice.clone(),
+                Segment::at(1)
+            ]
         );
     }
 }

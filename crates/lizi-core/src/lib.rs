@@ -9,6 +9,7 @@ pub mod control_docs;
 pub mod endpoint;
 pub mod event;
 pub mod form;
+pub mod media;
 pub mod model;
 pub mod param;
 pub mod reply;

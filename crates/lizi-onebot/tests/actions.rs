@@ -77,6 +77,8 @@ const EXTENSIONS: &[&str] = &[
     "mark_msg_as_read",
     "get_group_system_msg",
     "set_qq_profile",
+    "set_qq_avatar",
+    "set_group_portrait",
     "get_online_clients",
     "delete_friend",
     "set_input_status",

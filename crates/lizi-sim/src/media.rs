@@ -6,7 +6,6 @@
 //! read through the [`MediaFetcher`](lizi_core::sim_media::MediaFetcher) the server gives
 //! the backend with [`SimBackend::set_media`]; this crate knows no HTTP.
 
-mod blob;
 mod codes;
 mod files;
 mod friend_files;
@@ -19,7 +18,7 @@ pub(crate) mod tests;
 
 use lizi_core::{ControlRequest, Reply, Request};
 
-pub use blob::MediaInfo;
+pub use lizi_core::media::MediaInfo;
 pub use model::{AvatarOf, FileEntry, FileKey};
 pub(crate) use state::MediaState;
 

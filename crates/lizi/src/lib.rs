@@ -175,8 +175,11 @@ impl App {
                 sim.clone()
             }
             Engine::Bridge(bridge) => {
-                let fetcher = Arc::new(lizi_api::HttpFetcher::new(&self.settings.api));
-                bridge.set_media(fetcher, &base);
+                bridge.set_media(lizi_bridge::MediaSetup {
+                    fetcher: Arc::new(lizi_api::HttpFetcher::new(&self.settings.api)),
+                    public_base_url: base.clone(),
+                    flash_as_picture: self.settings.bridge_flash_as_picture,
+                });
                 let config = lizi_bridge::BridgeConfig {
                     accept: self.settings.onebot_accept,
                     token: self.settings.onebot.token.clone(),

@@ -232,6 +232,11 @@ pub struct ServeArgs {
     /// in milliseconds [default: 10000].
     #[arg(long, env = "LIZI_BRIDGE_SEND_WAIT_MS", value_name = "MS")]
     pub bridge_send_wait_ms: Option<u64>,
+    /// With the `onebot` backend: send flash pictures as ordinary pictures through
+    /// implementations that cannot send flash pictures (NapCat, Lagrange.OneBot), instead
+    /// of failing [default: false].
+    #[arg(long, env = "LIZI_BRIDGE_FLASH_AS_PICTURE", value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
+    pub bridge_flash_as_picture: Option<bool>,
 }
 
 /// Which backend does the QQ work.
@@ -357,6 +362,7 @@ struct FileConfig {
     bridge_account_rate: Option<u32>,
     bridge_group_rate: Option<u32>,
     bridge_send_wait_ms: Option<u64>,
+    bridge_flash_as_picture: Option<bool>,
 }
 
 /// Reads a value that parses from text (`flush = "normal"`).
@@ -397,6 +403,9 @@ pub struct Settings {
     pub onebot_accept: SocketAddr,
     /// How fast the `onebot` backend sends.
     pub bridge_pacing: lizi_bridge::PacingConfig,
+    /// Whether the `onebot` backend sends flash pictures as ordinary ones where the
+    /// implementation cannot send flash pictures.
+    pub bridge_flash_as_picture: bool,
 }
 
 impl Settings {
@@ -585,6 +594,10 @@ impl Settings {
         };
         Ok(Settings {
             bridge_pacing,
+            bridge_flash_as_picture: args
+                .bridge_flash_as_picture
+                .or(file.bridge_flash_as_picture)
+                .unwrap_or(false),
             backend: args.backend.or(file.backend).unwrap_or_default(),
             onebot_accept: args
                 .onebot_accept

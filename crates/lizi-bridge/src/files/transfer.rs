@@ -8,37 +8,22 @@ use std::path::Path;
 use std::sync::{Arc, MutexGuard, PoisonError};
 
 use base64::Engine;
+use lizi_core::media::md5_hex;
 use lizi_core::param::MediaSource;
 use lizi_core::sim_media::{MediaBytes, MediaFetcher};
 use lizi_core::{Failure, FailureKind, Gin, Reply, Uin};
 use lizi_store::Op;
-use md5::{Digest, Md5};
 use serde_json::{json, Value};
 
 use super::records::FileRecord;
 use super::Files;
 use crate::backend::BridgeBackend;
 
-/// The MD5 of `bytes` as 32 upper-case hex digits, the hash lizi's media route serves by.
-fn md5_hex(bytes: &[u8]) -> String {
-    Md5::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02X}"))
-        .collect()
-}
-
 fn refused(message: impl Into<String>) -> Failure {
     Failure::new(FailureKind::Refused, message)
 }
 
 impl BridgeBackend {
-    /// Gives the bridge the server's fetcher (local paths only inside the allowed folders,
-    /// URLs under the size and address rules) and its public base URL (`http://host:port`),
-    /// which the file URLs it answers use.
-    pub fn set_media(&self, fetcher: Arc<dyn MediaFetcher>, public_base_url: &str) {
-        self.file_media.set(fetcher, public_base_url);
-    }
-
     pub(crate) fn lock_files(&self) -> MutexGuard<'_, Files> {
         self.files.lock().unwrap_or_else(PoisonError::into_inner)
     }

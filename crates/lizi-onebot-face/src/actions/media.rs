@@ -30,7 +30,7 @@ enum Media {
 }
 
 /// Where a media segment's content is.
-enum Source {
+pub(crate) enum Source {
     /// Content lizi already has, by hash.
     Known(String),
     /// Content to upload.
@@ -45,7 +45,8 @@ pub(crate) fn hash_of(file: &str) -> Option<String> {
         .then(|| stem.to_ascii_uppercase())
 }
 
-fn source_of(file: &str) -> Result<Source, Unsendable> {
+/// Where `file` (`base64://…`, a URL, a path or a known hash) says the content is.
+pub(crate) fn source_of(file: &str) -> Result<Source, Unsendable> {
     let file = file.trim();
     if let Some(base64) = file.strip_prefix("base64://") {
         return decode_base64(base64)

@@ -6,6 +6,7 @@
 
 mod messages;
 
+mod avatars;
 mod call;
 mod cards;
 mod extensions;

@@ -55,6 +55,8 @@ impl Call<'_> {
             A::DeleteGroupFolder(call) => self.delete_folder(&call).await,
             A::GroupPoke(_) | A::FriendPoke(_) | A::SendPoke(_) => Err(self.failed(NO_POKE)),
             A::GetGroupSystemMsg(_) => self.group_system_msg().await,
+            A::SetQqAvatar(call) => self.set_avatar(None, &call.file).await,
+            A::SetGroupPortrait(call) => self.set_avatar(Some(call.group_id), &call.file).await,
             other => self.carry_out_extension(other).await,
         }
     }

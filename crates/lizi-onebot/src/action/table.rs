@@ -183,6 +183,10 @@ actions! {
         nickname: Option<Text>, company: Option<Text>, email: Option<Text>,
         college: Option<Text>, personal_note: Option<Text>,
     );
+    /// Set the account's avatar (`file`: path, URL or `base64://`).
+    SetQqAvatar "set_qq_avatar" Extension [()] (file: Text);
+    /// Set a group's avatar (`file`: path, URL or `base64://`).
+    SetGroupPortrait "set_group_portrait" Extension [()] (group_id: Id, file: Text);
     /// The account's other logged-in devices.
     GetOnlineClients "get_online_clients" Extension only [NapCat, LLOneBot] [OnlineClients]
         (no_cache: Option<Flag>);

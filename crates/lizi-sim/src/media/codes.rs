@@ -4,39 +4,12 @@
 //! every `[pic]`, `[flashPic]` and `[Audio]` code of a known hash gets the `url` that
 //! serves its bytes. Everything else in the text stays byte for byte as it was.
 
+use lizi_core::media::{media_hash, picture_code, voice_code, with_url};
 use lizi_core::param::MediaSource;
 use lizi_core::textcode::{self, Code, Segment};
 use lizi_core::{ControlRequest, Failure, Request};
 
-use super::blob::{normal_hash, MediaInfo};
 use crate::backend::SimBackend;
-
-/// `[pic,hash=…,wide=…,high=…]`, or `[flashPic,hash=…]` for a flash picture.
-pub(crate) fn picture_code(hash: &str, info: &MediaInfo, flash: bool) -> Code {
-    if flash {
-        Code::new("flashPic").with("hash", hash)
-    } else {
-        Code::new("pic")
-            .with("hash", hash)
-            .with("wide", info.width.to_string())
-            .with("high", info.height.to_string())
-    }
-}
-
-/// `[Audio,hash=…,time=…]`.
-pub(crate) fn voice_code(hash: &str, info: &MediaInfo) -> Code {
-    Code::new("Audio")
-        .with("hash", hash)
-        .with("time", info.seconds.to_string())
-}
-
-/// `code` with its `url` argument set to `url` (replacing any given one).
-pub(crate) fn with_url(mut code: Code, url: String) -> Code {
-    code.args
-        .retain(|(key, _)| !key.eq_ignore_ascii_case("url"));
-    code.args.push(("url".to_owned(), url));
-    code
-}
 
 /// The single code that `[inner]` is, if it is one.
 fn single_code(inner: &str) -> Option<Code> {
@@ -44,14 +17,6 @@ fn single_code(inner: &str) -> Option<Code> {
         [Segment::Code(code)] => Some(code.clone()),
         _ => None,
     }
-}
-
-/// The hash a media code names, normalised, if it is one of `pic`, `flashPic`, `Audio`.
-pub(crate) fn media_hash(code: &Code) -> Option<String> {
-    let media = ["pic", "flashPic", "Audio"].iter().any(|n| code.is(n));
-    media
-        .then(|| code.get("hash").and_then(normal_hash))
-        .flatten()
 }
 
 impl SimBackend {

@@ -4,13 +4,13 @@
 //!
 //! Uploading answers a text code (no message is sent); the code works back inside `text`.
 
+use lizi_core::media::{photo_hash, picture_code, voice_code, with_url};
 use lizi_core::param::{decode_base64, MediaSource};
 use lizi_core::sim_media::SimPicture;
 use lizi_core::textcode::{self, Segment};
 use lizi_core::{Failure, FailureKind, Gin, Reply, Uin};
 use serde_json::json;
 
-use super::codes::{media_hash, picture_code, voice_code, with_url};
 use super::model::AvatarOf;
 use super::state::NewBlob;
 use crate::backend::{Handled, SimBackend};
@@ -138,18 +138,7 @@ impl SimBackend {
 
     /// `/getphotourl`: the URL serving the picture a `[pic,hash=…]` code names.
     pub(crate) fn photo_url(&self, photo: &str, uin: Option<Uin>, group: Option<Gin>) -> Handled {
-        let hash = textcode::parse(photo)
-            .into_iter()
-            .find_map(|segment| match segment {
-                Segment::Code(code) => media_hash(&code),
-                _ => None,
-            })
-            .ok_or_else(|| {
-                Failure::new(
-                    FailureKind::Invalid,
-                    format!("`{photo}` is not a picture code such as [pic,hash=<32 hex>]"),
-                )
-            })?;
+        let hash = photo_hash(photo)?;
         self.read(|w| {
             if let Some(uin) = uin {
                 w.account(uin)?;

@@ -4,12 +4,12 @@
 use std::collections::HashMap;
 use std::sync::{Arc, PoisonError, RwLock, Weak};
 
+use lizi_core::media::{md5_hex, normal_hash, MediaInfo};
 use lizi_core::param::MediaSource;
 use lizi_core::sim_media::{MediaAccess, MediaBytes, MediaFetcher};
 use lizi_core::{BoxFuture, Event, Failure, FailureKind};
 use lizi_store::{Op, Ticket};
 
-use super::blob::{md5_hex, normal_hash, MediaInfo};
 use crate::backend::SimBackend;
 use crate::error::SimError;
 use crate::world::{now, World};

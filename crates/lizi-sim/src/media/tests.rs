@@ -10,10 +10,10 @@ use lizi_core::sim_media::{MediaFetcher, SimFiles, SimPicture, SimUpload};
 use lizi_core::{Backend, BoxFuture, ControlRequest, Event, Failure, FailureKind, Reply};
 use lizi_store::{ReaderId, Store, StoreConfig};
 
-use super::blob::{md5_hex, tests::png, MediaInfo};
 use super::model::{AvatarOf, FileEntry, FileScope, ROOT};
 use crate::world::World;
 use crate::{SimBackend, WorldFixture};
+use lizi_core::media::{md5_hex, sample_png as png, MediaInfo};
 
 /// Puts one row in each media table (for the persistence round trip).
 pub(crate) fn add_media_rows(world: &mut World) {

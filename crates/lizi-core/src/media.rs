@@ -1,8 +1,13 @@
-//! What an uploaded blob is: its content hash, its Content-Type, and a picture's size or a
-//! voice's length, read from the bytes' headers (no image library).
+//! Stored pictures and voices, as the simulated network and the OneBot bridge both keep
+//! them: what a blob is (its content hash, its Content-Type, a picture's size or a voice's
+//! length, read from the bytes' headers, no image library), and the XLZ text codes that
+//! name one (`[pic,hash=…]`, `[flashPic,hash=…]`, `[Audio,hash=…]`).
 
 use md5::{Digest, Md5};
 use serde::{Deserialize, Serialize};
+
+use crate::reply::{Failure, FailureKind};
+use crate::textcode::{self, Code, Segment};
 
 /// What the network knows of an uploaded blob (the bytes are a store blob under `hash`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -157,17 +162,73 @@ pub fn voice_seconds(bytes: &[u8]) -> u32 {
     u32::try_from(bytes.len() / 2000).unwrap_or(u32::MAX).max(1)
 }
 
+/// A minimal PNG header of `width` × `height`: enough for the header readers here, for
+/// tests and examples.
+pub fn sample_png(width: u32, height: u32) -> Vec<u8> {
+    let mut bytes = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
+    bytes.extend_from_slice(&width.to_be_bytes());
+    bytes.extend_from_slice(&height.to_be_bytes());
+    bytes.extend_from_slice(b"\x08\x06\0\0\0rest-of-the-picture");
+    bytes
+}
+
+/// `[pic,hash=…,wide=…,high=…]`, or `[flashPic,hash=…]` for a flash picture.
+pub fn picture_code(hash: &str, info: &MediaInfo, flash: bool) -> Code {
+    if flash {
+        Code::new("flashPic").with("hash", hash)
+    } else {
+        Code::new("pic")
+            .with("hash", hash)
+            .with("wide", info.width.to_string())
+            .with("high", info.height.to_string())
+    }
+}
+
+/// `[Audio,hash=…,time=…]`.
+pub fn voice_code(hash: &str, info: &MediaInfo) -> Code {
+    Code::new("Audio")
+        .with("hash", hash)
+        .with("time", info.seconds.to_string())
+}
+
+/// `code` with its `url` argument set to `url` (replacing any given one).
+pub fn with_url(mut code: Code, url: String) -> Code {
+    code.args
+        .retain(|(key, _)| !key.eq_ignore_ascii_case("url"));
+    code.args.push(("url".to_owned(), url));
+    code
+}
+
+/// The hash a media code names, normalised, if it is one of `pic`, `flashPic`, `Audio`.
+pub fn media_hash(code: &Code) -> Option<String> {
+    let media = ["pic", "flashPic", "Audio"].iter().any(|n| code.is(n));
+    media
+        .then(|| code.get("hash").and_then(normal_hash))
+        .flatten()
+}
+
+/// The hash of the first media code in `photo` (`/getphotourl`'s parameter).
+pub fn photo_hash(photo: &str) -> Result<String, Failure> {
+    textcode::parse(photo)
+        .into_iter()
+        .find_map(|segment| match segment {
+            Segment::Code(code) => media_hash(&code),
+            _ => None,
+        })
+        .ok_or_else(|| {
+            Failure::new(
+                FailureKind::Invalid,
+                format!("`{photo}` is not a picture code such as [pic,hash=<32 hex>]"),
+            )
+        })
+}
+
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
 
-    /// A minimal PNG header of `width` × `height` (enough for the header parser).
-    pub(crate) fn png(width: u32, height: u32) -> Vec<u8> {
-        let mut bytes = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
-        bytes.extend_from_slice(&width.to_be_bytes());
-        bytes.extend_from_slice(&height.to_be_bytes());
-        bytes.extend_from_slice(b"\x08\x06\0\0\0rest-of-the-picture");
-        bytes
+    fn png(width: u32, height: u32) -> Vec<u8> {
+        sample_png(width, height)
     }
 
     #[test]
