@@ -31,8 +31,7 @@ use crate::text::to_segments;
 /// The store document kind of the accounts seen.
 const ACCOUNT_KIND: &str = "bridge_account";
 
-/// XLZ event type of an account going offline (onebot.md §3, `bot_offline`).
-const LOGGED_OFF: i64 = 38;
+use crate::events_more::LOGGED_OFF;
 
 /// An account seen on a connection, kept across restarts.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -53,6 +52,9 @@ struct Account {
     /// Frames that arrived while the missed messages were being refilled, to convert after
     /// them so that the log stays in order.
     held: Option<Vec<Value>>,
+    /// Whether the implementation reported the account offline (`bot_offline`, a
+    /// heartbeat) while its connection stays open.
+    reported_offline: bool,
 }
 
 #[derive(Debug, Default)]
@@ -69,6 +71,9 @@ pub struct BridgeBackend {
     state: Mutex<State>,
     next_link: AtomicU64,
     pacer: Pacer,
+    dials: crate::connect::DialCounts,
+    /// Whether the notices XLZ has no event for are dropped rather than reported.
+    drop_minor_notices: bool,
 }
 
 fn now() -> i64 {
@@ -103,7 +108,16 @@ impl BridgeBackend {
             state: Mutex::new(state),
             next_link: AtomicU64::new(1),
             pacer: Pacer::new(pacing),
+            dials: crate::connect::DialCounts::default(),
+            drop_minor_notices: false,
         })
+    }
+
+    /// The same bridge, dropping (`true`) or reporting as system notices (`false`, the
+    /// default) the OneBot notices XLZ has no event for ([`crate::events_more`]).
+    pub fn dropping_minor_notices(mut self, drop: bool) -> BridgeBackend {
+        self.drop_minor_notices = drop;
+        self
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
@@ -120,6 +134,7 @@ impl BridgeBackend {
         let account = link.account;
         let mut state = self.lock();
         let entry = state.accounts.entry(account).or_default();
+        entry.reported_offline = false;
         if entry.lost_at.is_some() {
             entry.held.get_or_insert_with(Vec::new);
         }
@@ -204,6 +219,13 @@ impl BridgeBackend {
         let Ok(event) = lizi_onebot::Event::parse(frame) else {
             return;
         };
+        if let Some(online) = crate::events_more::presence(&event.body) {
+            self.reported(state, account, online);
+            return;
+        }
+        if self.drop_minor_notices && crate::events_more::is_minor(&event.body) {
+            return;
+        }
         if let lizi_onebot::Body::Request(request) = &event.body {
             let time = if event.time > 0 { event.time } else { now() };
             if let Some((op, event)) = state.requests.receive(account, time, request) {
@@ -219,6 +241,29 @@ impl BridgeBackend {
             entry.received += converted.events.len() as u64;
         }
         drop(self.store.commit(converted.ops, &converted.events));
+    }
+
+    /// The implementation reported `account` online or offline: a change shows in
+    /// `/getlogonqq` and as an XLZ event (31 back online, 38 offline).
+    fn reported(&self, state: &mut State, account: Uin, online: bool) {
+        let Some(entry) = state.accounts.get_mut(&account) else {
+            return;
+        };
+        if entry.reported_offline != online {
+            return;
+        }
+        entry.reported_offline = !online;
+        tracing::warn!(
+            account,
+            online,
+            "onebot: the implementation reports the account"
+        );
+        let me = UserRef {
+            uin: account,
+            nick_name: entry.seen.nickname.clone(),
+        };
+        let kind = if online { kind::LOGIN_OK } else { LOGGED_OFF };
+        drop(self.store.append(&[account_event(account, me, kind)]));
     }
 
     /// After a lost connection came back on `link`: emits the messages each known
@@ -303,7 +348,12 @@ impl BridgeBackend {
 
     /// The send pacing counters, in the Prometheus text format.
     pub fn metrics(&self) -> String {
-        self.pacer.metrics()
+        self.pacer.metrics() + &self.dials.metrics()
+    }
+
+    /// The counts of the connections dialled to `--onebot-connect` URLs.
+    pub(crate) fn dial_counts(&self) -> &crate::connect::DialCounts {
+        &self.dials
     }
 
     /// A failed send as the XLZ answer; risk control is said as such and slows the
@@ -512,7 +562,7 @@ impl BridgeBackend {
             .map(|(&uin, account)| LogonAccount {
                 uin,
                 nickname: account.seen.nickname.clone(),
-                online: account.link.is_some(),
+                online: account.link.is_some() && !account.reported_offline,
                 received: account.received,
                 sent: account.sent,
             })

@@ -1,7 +1,7 @@
 //! OneBot events as XLZ events (onebot.md §3): group, friend and temporary-session
 //! messages (the account's own included, de-duplicated by `message_id`), recalls, and the
-//! membership notices of [`crate::notices`]. Other events are not bridged yet and are
-//! skipped.
+//! membership notices of [`crate::notices`], and the other notices of
+//! [`crate::events_more`]. Events XLZ has no place for are skipped.
 
 use lizi_core::event::private_kind;
 use lizi_core::event::{
@@ -10,8 +10,8 @@ use lizi_core::event::{
 };
 use lizi_core::{Event, Uin};
 use lizi_onebot::event::{
-    Body, FriendRecall, GroupMessage, GroupRecall, MessageEvent, MessageExtras, Notice,
-    PrivateMessage, PrivateSubType,
+    Body, FriendRecall, GroupMessage, GroupRecall, GroupSubType, MessageEvent, MessageExtras,
+    Notice, PrivateMessage, PrivateSubType,
 };
 use lizi_onebot::Segment;
 use lizi_store::Op;
@@ -51,6 +51,7 @@ pub fn convert(
         Body::Notice(notice) => Converted {
             ops: Vec::new(),
             events: crate::notices::membership(account, time, notice)
+                .or_else(|| crate::events_more::notice(map, account, time, notice))
                 .into_iter()
                 .collect(),
         },
@@ -82,6 +83,14 @@ fn message_event(
 ) -> Converted {
     let own = |user: Uin| sent || user == stamp.account;
     match event {
+        MessageEvent::Group(group) if matches!(group.sub_type, GroupSubType::Notice) => {
+            let (text, _) = to_xlz(&group.message, |id| map.by_ob_id(stamp.account, id));
+            let notice = crate::events_more::notice_message(stamp.account, stamp.time, event, text);
+            Converted {
+                ops: Vec::new(),
+                events: vec![notice],
+            }
+        }
         MessageEvent::Group(group) => {
             let incoming = Incoming {
                 conversation: Conversation::Group(group.group_id),

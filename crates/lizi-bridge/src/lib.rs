@@ -4,11 +4,13 @@
 //!
 //! - [`accept`]: the reverse-WebSocket server implementations dial, one connection per
 //!   account.
+//! - [`connect`]: forward-WebSocket client mode, for implementations that are servers.
 //! - [`link`]: one connection: actions sent with an `echo`, answers matched by it.
 //! - [`identity`]: the persistent map between XLZ `(req, random, time)` and OneBot
 //!   `message_id`.
 //! - [`inbound`]: OneBot events as XLZ events ([`notices`]: membership notices); [`text`]:
-//!   segments as XLZ text and back.
+//!   segments as XLZ text and back; [`events_more`]: the other notices and the account's
+//!   presence.
 //! - [`refill`]: what a dropped connection lost, fetched from history on reconnect, or a
 //!   gap event.
 //! - [`requests`]: request handles, XLZ `seq` ↔ OneBot `flag`, kept in lizi's store.
@@ -19,6 +21,8 @@
 
 pub mod accept;
 pub mod backend;
+pub mod connect;
+pub mod events_more;
 pub mod identity;
 pub mod inbound;
 pub mod link;
@@ -45,6 +49,8 @@ pub struct BridgeConfig {
     pub token: Option<String>,
     /// How long an action may take before it fails.
     pub action_timeout: Duration,
+    /// Forward WebSocket URLs of implementations the bridge dials itself.
+    pub connect: Vec<String>,
 }
 
 /// Why the bridge cannot start.
