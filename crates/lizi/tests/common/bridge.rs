@@ -221,7 +221,8 @@ impl Network {
         Network::spawn(scratch, profile, args)
     }
 
-    fn spawn(scratch: &Scratch, profile: &str, args: Vec<String>) -> Network {
+    /// Starts B with exactly `args`, in `profile`.
+    pub fn spawn(scratch: &Scratch, profile: &str, args: Vec<String>) -> Network {
         let refs: Vec<&str> = args.iter().map(String::as_str).collect();
         let mut child = Lizi::spawn(&scratch.0, &refs, &[]);
         let port = child.port();
