@@ -24,7 +24,7 @@ use crate::identity::{random_of, Conversation, MessageMap, MessageRecord};
 use crate::inbound::convert;
 use crate::link::{Link, LinkError};
 use crate::pacing::{is_risk_control, Pacer, PacingConfig};
-use crate::refill::{after_last, gap_event, history_call};
+use crate::refill::{gap_event, missed};
 use crate::requests::RequestMap;
 use crate::text::to_segments;
 
@@ -102,6 +102,15 @@ impl BridgeBackend {
                     },
                 );
             }
+        }
+        // A loss kept from before the restart, else (lizi was killed) since the account's
+        // newest message: either way, the next connection refills.
+        let kept = crate::refill::lost_times(&docs);
+        let messages = &state.messages;
+        for (&uin, account) in state.accounts.iter_mut() {
+            let newest = messages.latest_of(uin).iter().map(|r| r.time).max();
+            let lost = kept.iter().find(|(a, _)| *a == uin).map(|(_, at)| *at);
+            account.lost_at = lost.or(newest).or(Some(now()));
         }
         Ok(BridgeBackend {
             store,
@@ -187,16 +196,15 @@ impl BridgeBackend {
             .is_some_and(|current| current.id == link.id)
         {
             entry.link = None;
-            entry.lost_at.get_or_insert_with(now);
+            let lost_at = *entry.lost_at.get_or_insert_with(now);
             tracing::warn!(account = link.account, "onebot: account disconnected");
             let me = UserRef {
                 uin: link.account,
                 nick_name: entry.seen.nickname.clone(),
             };
-            drop(
-                self.store
-                    .append(&[account_event(link.account, me, LOGGED_OFF)]),
-            );
+            let op = crate::refill::lost_op(link.account, Some(lost_at));
+            let event = account_event(link.account, me, LOGGED_OFF);
+            drop(self.store.commit(vec![op], &[event]));
         }
     }
 
@@ -280,35 +288,31 @@ impl BridgeBackend {
             from.map(|from| (from, state.messages.latest_of(account)))
         };
         if let Some((from, conversations)) = lost {
-            let mut missing = false;
+            let mut refilled = true;
             for last in conversations {
-                let Some((action, params)) = history_call(last.conversation) else {
-                    missing = true;
-                    continue;
-                };
-                match link.call(action, params).await {
-                    Ok(data) => {
-                        let (messages, complete) = after_last(&data, &last);
-                        missing |= !complete;
+                match missed(link, &last).await {
+                    Ok(Some((messages, complete))) => {
+                        refilled &= complete;
                         let mut state = self.lock();
                         for message in messages {
                             let converted = convert(&mut state.messages, account, &message, now());
                             drop(self.store.commit(converted.ops, &converted.events));
                         }
                     }
+                    Ok(None) => refilled = false,
                     Err(error) => {
                         tracing::warn!(
                             account,
                             "onebot: refilling after a lost connection: {error}"
                         );
-                        missing = true;
+                        refilled = false;
                     }
                 }
             }
-            if missing {
-                let gap = gap_event(account, &self.implementation(account), from, now());
-                drop(self.store.append(&[gap]));
-            }
+            let implementation = self.implementation(account);
+            let gap = gap_event(account, &implementation, from, now(), refilled);
+            let forget = crate::refill::lost_op(account, None);
+            drop(self.store.commit(vec![forget], &[gap]));
         }
         let mut state = self.lock();
         let held = state
