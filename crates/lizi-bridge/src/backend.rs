@@ -27,6 +27,7 @@ use crate::pacing::{is_risk_control, Pacer, PacingConfig};
 use crate::refill::{gap_event, missed};
 use crate::requests::RequestMap;
 use crate::text::to_segments;
+use lizi_onebot::Segment;
 
 /// The store document kind of the accounts seen.
 const ACCOUNT_KIND: &str = "bridge_account";
@@ -62,6 +63,7 @@ struct State {
     accounts: BTreeMap<Uin, Account>,
     messages: MessageMap,
     requests: RequestMap,
+    notices: crate::replay::RecentNotices,
 }
 
 /// The OneBot bridge backend: connected accounts, their message map, and the event log.
@@ -224,6 +226,10 @@ impl BridgeBackend {
 
     /// Converts one frame of `account` and commits what it becomes.
     fn convert_in(&self, state: &mut State, account: Uin, frame: Value) {
+        let notice = frame.get("post_type").and_then(Value::as_str) == Some("notice");
+        if notice && !state.notices.first_time(account, &frame) {
+            return;
+        }
         let Ok(event) = lizi_onebot::Event::parse(frame) else {
             return;
         };
@@ -360,6 +366,10 @@ impl BridgeBackend {
         &self.dials
     }
 
+    fn is_risk_control(&self, error: &LinkError) -> bool {
+        matches!(error, LinkError::Failed { retcode, message, .. } if is_risk_control(*retcode, message))
+    }
+
     /// A failed send as the XLZ answer; risk control is said as such and slows the
     /// account down.
     fn send_failed(&self, account: Uin, error: LinkError) -> Failure {
@@ -430,10 +440,29 @@ impl BridgeBackend {
             _ => None,
         };
         self.pacer.admit(account, group).await?;
-        let data = link
-            .call(action, params)
-            .await
-            .map_err(|e| self.send_failed(account, e))?;
+        let data = match link.call(action, params.clone()).await {
+            Err(error @ LinkError::Failed { .. }) if !self.is_risk_control(&error) => {
+                let replied = match message.first().map(Segment::view) {
+                    Some(Ok(lizi_onebot::message::View::Reply(id))) => {
+                        self.lock().messages.by_ob_id(account, id).cloned()
+                    }
+                    _ => None,
+                };
+                let found = match replied {
+                    Some(record) => self.found_again(&link, &record).await,
+                    None => None,
+                };
+                let Some(found) = found else {
+                    return Err(self.send_failed(account, error));
+                };
+                let mut params = params;
+                params["message"][0] = json!(Segment::reply(found));
+                link.call(action, params)
+                    .await
+                    .map_err(|e| self.send_failed(account, e))?
+            }
+            answered => answered.map_err(|e| self.send_failed(account, e))?,
+        };
         let Some(ob_id) = data
             .get("message_id")
             .and_then(|id| id.as_i64().or_else(|| id.as_str()?.parse().ok()))
@@ -497,13 +526,13 @@ impl BridgeBackend {
         random: i64,
         fits: impl Fn(Conversation) -> bool,
     ) -> Result<Reply, Failure> {
-        let ob_id = {
+        let record = {
             let state = self.lock();
             let found = state
                 .messages
                 .by_pair(account, req, random)
                 .filter(|r| fits(r.conversation));
-            found.map(|record| record.ob_id).ok_or_else(|| {
+            found.cloned().ok_or_else(|| {
                 Failure::new(
                     FailureKind::NotFound,
                     format!("lizi's OneBot bridge knows no message req={req} random={random} of account {account}"),
@@ -511,10 +540,50 @@ impl BridgeBackend {
             })?
         };
         let link = self.link(account)?;
-        link.call("delete_msg", json!({"message_id": ob_id}))
+        let recall = |id: i64| link.call("delete_msg", json!({"message_id": id}));
+        match recall(record.ob_id).await {
+            Ok(_) => Ok(Reply::Done),
+            Err(error @ LinkError::Failed { .. }) => {
+                let Some(found) = self.found_again(&link, &record).await else {
+                    return Err(self.not_found_again(account, error));
+                };
+                recall(found).await.map_err(|e| self.failed(account, e))?;
+                Ok(Reply::Done)
+            }
+            Err(error) => Err(self.failed(account, error)),
+        }
+    }
+
+    /// The implementation's new id of `record`'s message, looked up in its history when it
+    /// refused the id lizi kept ([`crate::resolve`]); kept for next time. `None` when the
+    /// history does not hold it under another id.
+    async fn found_again(&self, link: &Link, record: &MessageRecord) -> Option<i64> {
+        let found = crate::resolve::find_again(link, record)
             .await
-            .map_err(|e| self.failed(account, e))?;
-        Ok(Reply::Done)
+            .filter(|&id| id != record.ob_id)?;
+        let ops = self
+            .lock()
+            .messages
+            .rebind(record.account, record.ob_id, found);
+        tracing::info!(
+            account = record.account,
+            old = record.ob_id,
+            new = found,
+            "onebot: a forgotten message id found again in history"
+        );
+        drop(self.store.commit(ops, &[]));
+        Some(found)
+    }
+
+    /// The failure of an action on a message the implementation refused and its history
+    /// does not hold under another id.
+    fn not_found_again(&self, account: Uin, error: LinkError) -> Failure {
+        let mut failure = self.failed(account, error);
+        failure.message.push_str(
+            "; the message was not found again in its history (an implementation that \
+             restarted may have forgotten it)",
+        );
+        failure
     }
 
     /// Answers `account`'s request `seq` by its flag: approve, refuse, or (`None`) leave

@@ -13,6 +13,8 @@
 //!   presence.
 //! - [`refill`]: what a dropped connection lost, fetched from history on reconnect, or a
 //!   gap event.
+//! - [`replay`]: notices reported twice converted once.
+//! - [`resolve`]: a message found again in history when the implementation forgot its id.
 //! - [`requests`]: request handles, XLZ `seq` ↔ OneBot `flag`, kept in lizi's store.
 //! - [`pacing`]: per account and per group token buckets in front of sends, and
 //!   risk-control slowdowns.
@@ -29,7 +31,9 @@ pub mod link;
 pub mod notices;
 pub mod pacing;
 pub mod refill;
+pub mod replay;
 pub mod requests;
+pub mod resolve;
 pub mod standard;
 pub mod text;
 

@@ -100,7 +100,7 @@ pub async fn missed(
 
 /// Where the page before a history page starts: the oldest message's `message_seq` (NapCat,
 /// LLOneBot; pages include it) or else its `message_id` (Lagrange), and its time.
-fn oldest_of(data: &Value) -> Option<((&'static str, Value), i64)> {
+pub(crate) fn oldest_of(data: &Value) -> Option<((&'static str, Value), i64)> {
     let oldest = data
         .get("messages")
         .and_then(Value::as_array)?
