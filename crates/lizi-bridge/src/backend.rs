@@ -554,13 +554,15 @@ impl BridgeBackend {
         }
     }
 
-    /// The implementation's new id of `record`'s message, looked up in its history when it
-    /// refused the id lizi kept ([`crate::resolve`]); kept for next time. `None` when the
-    /// history does not hold it under another id.
+    /// The implementation's id of `record`'s message, looked up in its history when it
+    /// refused the id lizi kept ([`crate::resolve`]): a new one is kept for next time; the
+    /// same one may work again (NapCat's ids are derived from the message, and reading
+    /// history puts them back in its cache). `None` when the history does not hold it.
     async fn found_again(&self, link: &Link, record: &MessageRecord) -> Option<i64> {
-        let found = crate::resolve::find_again(link, record)
-            .await
-            .filter(|&id| id != record.ob_id)?;
+        let found = crate::resolve::find_again(link, record).await?;
+        if found == record.ob_id {
+            return Some(found);
+        }
         let ops = self
             .lock()
             .messages
