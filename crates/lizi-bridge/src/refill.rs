@@ -67,21 +67,25 @@ pub async fn missed(
     };
     let mut newer: Vec<lizi_onebot::Event> = Vec::new();
     let mut seen = HashSet::new();
+    let mut previous = None;
     for _ in 0..MAX_PAGES {
         let data = link.call(action, params.clone()).await?;
-        let (messages, complete) = after_last(&data, last);
         let oldest = oldest_of(&data);
+        if previous.is_some() && oldest == previous {
+            // The implementation gave the same page again: it cannot go further back.
+            break;
+        }
+        let (messages, complete) = after_last(&data, last);
         let mut page: Vec<lizi_onebot::Event> = messages
             .into_iter()
             .filter(|event| message_id(event).is_none_or(|id| seen.insert(id)))
             .collect();
-        let progressed = !page.is_empty();
         page.append(&mut newer);
         newer = page;
         if complete {
             return Ok(Some((newer, true)));
         }
-        let Some((cursor, time)) = oldest else {
+        let Some(((key, cursor), time)) = oldest.clone() else {
             break;
         };
         if time < last.time {
@@ -89,11 +93,8 @@ pub async fn missed(
             // everything newer is in.
             return Ok(Some((newer, true)));
         }
-        if !progressed {
-            // The implementation gave the same page again: it cannot go further back.
-            break;
-        }
-        params[cursor.0] = cursor.1;
+        params[key] = cursor;
+        previous = oldest;
     }
     Ok(Some((newer, false)))
 }
