@@ -438,3 +438,136 @@ async fn bridge_reports_risk_control_in_every_profile() {
         wait_group_has(network, "went through").await;
     }
 }
+
+/// Sends `text` from A's bot to group 30001 and answers the `(Req, Random)` of its own
+/// message event.
+async fn sent_ids(bridge: &Bridge, session: u64, text: &str) -> (Value, Value) {
+    let sent = send_to_group(bridge, text).await;
+    assert_eq!(sent["retcode"], 0, "{text}: {sent}");
+    let own = bridge
+        .wait_event(session, |e| {
+            e["Type"] == "GroupMsg" && e["FromQQ"]["UIN"] == BOT && e["Msg"]["Text"] == text
+        })
+        .await;
+    (own["Msg"]["Req"].clone(), own["Msg"]["Random"].clone())
+}
+
+/// Recalls `(req, random)` in group 30001 from A, and replies to `quoted` with `text`;
+/// checks both on B.
+async fn recall_and_reply(
+    bridge: &Bridge,
+    network: &Network,
+    profile: &str,
+    recalled: (&str, &(Value, Value)),
+    quoted: &(Value, Value),
+    text: &str,
+) {
+    let (recalled_text, (req, random)) = recalled;
+    let recall = format!("fromqq={BOT}&group=30001&req={req}&random={random}");
+    let answer = bridge.call("/deletegroupmsg", &recall).await;
+    assert_eq!(answer["ret"], "true", "{profile}: {answer}");
+    let messages = network.history("group=30001").await;
+    let found = messages.iter().find(|m| m["text"] == recalled_text);
+    assert_eq!(
+        found.map(|m| m["recalled"].clone()),
+        Some(json!(true)),
+        "{profile}: {messages:#?}"
+    );
+    let (req, random) = quoted;
+    let reply = format!("[Reply,Req={req},Random={random}]{text}");
+    let sent = send_to_group(bridge, &reply).await;
+    assert_eq!(sent["retcode"], 0, "{profile}: {sent}");
+    let messages = network.history("group=30001").await;
+    assert!(
+        messages.iter().any(|m| m["text"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("[Reply,") && t.ends_with(text))),
+        "{profile}: the reply quotes on B: {messages:#?}"
+    );
+}
+
+#[tokio::test]
+async fn bridge_recalls_and_replies_after_the_implementation_forgot_its_ids_in_every_profile() {
+    for profile in PROFILES {
+        // B forgets its message ids when it restarts, as NapCat does.
+        let pair =
+            Pair::start_with("transport-forget", profile, &[], &["--onebot-forget-ids"]).await;
+        let Pair {
+            bridge,
+            network,
+            scratch,
+        } = pair;
+        let session = bridge.session().await;
+        let quoted = sent_ids(&bridge, session, "quote me").await;
+        let doomed = sent_ids(&bridge, session, "recall me").await;
+
+        let network = network.restart(&scratch);
+        bridge
+            .wait_event(session, |e| {
+                e["Type"] == "EventMsg" && e["Msg"]["Type"] == 38
+            })
+            .await;
+        bridge.wait_state(BOT, "在线").await;
+        recall_and_reply(
+            &bridge,
+            &network,
+            profile,
+            ("recall me", &doomed),
+            &quoted,
+            "quoted after B forgot",
+        )
+        .await;
+    }
+}
+
+#[tokio::test]
+async fn bridge_recalls_replies_and_answers_requests_from_before_its_own_restart_in_every_profile()
+{
+    for profile in PROFILES {
+        let pair = Pair::start("transport-own-restart", profile).await;
+        let Pair {
+            bridge,
+            network,
+            scratch,
+        } = pair;
+        let session = bridge.session().await;
+        let quoted = sent_ids(&bridge, session, "quote me").await;
+        let doomed = sent_ids(&bridge, session, "recall me").await;
+        // 20003 is not a friend of the bot yet.
+        network
+            .sim_ok(
+                "friend_request",
+                json!({"from": 20003, "to": BOT, "text": "add me"}),
+            )
+            .await;
+        let request = bridge
+            .wait_event(session, |e| {
+                e["Type"] == "EventMsg" && e["Msg"]["Type"] == 105
+            })
+            .await;
+        let seq = request["Msg"]["Seq"].clone();
+
+        let bridge = bridge.restart(&scratch);
+        bridge.wait_state(BOT, "在线").await;
+        recall_and_reply(
+            &bridge,
+            &network,
+            profile,
+            ("recall me", &doomed),
+            &quoted,
+            "quoted after A restarted",
+        )
+        .await;
+        let answer = format!("fromqq={BOT}&qq=20003&seq={seq}&op=1");
+        let answered = bridge.call("/setfriendaddrequest", &answer).await;
+        assert_eq!(answered["ret"], "OK", "{profile}: {answered}");
+        let world = network.get("/sim/world").await;
+        let friends = network
+            .call("/getfriendlist", &format!("logonqq={BOT}"))
+            .await;
+        assert!(
+            friends.to_string().contains("20003"),
+            "{profile}: 20003 is a friend now: {friends} {world}"
+        );
+    }
+}
