@@ -486,6 +486,15 @@ async fn recall_and_reply(
     );
 }
 
+/// Has 20001 say more than a history page of messages in group 30001, seen by A.
+async fn say_fillers(bridge: &Bridge, network: &Network, session: u64, tag: &str) {
+    for n in 0..110 {
+        network.say(20001, 30001, &format!("filler {tag}{n}")).await;
+    }
+    let last = format!("filler {tag}109");
+    events_until(bridge, session, is_text(&last)).await;
+}
+
 #[tokio::test]
 async fn bridge_recalls_and_replies_after_the_implementation_forgot_its_ids() {
     // Lagrange keeps its ids in its database; forgetting is NapCat's, reproduced on the
@@ -500,14 +509,12 @@ async fn bridge_recalls_and_replies_after_the_implementation_forgot_its_ids() {
             scratch,
         } = pair;
         let session = bridge.session().await;
+        // More than a history page after each: the refill after B's restart reads only the
+        // newest page, and finding one of them again does not read the other's page.
         let quoted = sent_ids(&bridge, session, "quote me").await;
+        say_fillers(&bridge, &network, session, "a").await;
         let doomed = sent_ids(&bridge, session, "recall me").await;
-        // More than a history page after them: the refill after B's restart reads only the
-        // newest page, which leaves these two forgotten.
-        for n in 0..110 {
-            network.say(20001, 30001, &format!("filler {n}")).await;
-        }
-        events_until(&bridge, session, is_text("filler 109")).await;
+        say_fillers(&bridge, &network, session, "b").await;
 
         let network = network.restart(&scratch);
         bridge
