@@ -369,6 +369,25 @@ mod tests {
     }
 
     #[test]
+    fn a_group_notice_message_is_a_system_notice() {
+        let mut map = MessageMap::default();
+        let notice = parse(json!({
+            "time": 100, "self_id": 1, "post_type": "message", "message_type": "group",
+            "sub_type": "notice", "message_id": 9, "group_id": 9, "user_id": 80000000,
+            "message": "群公告 [更新]", "sender": {"user_id": 80000000},
+        }));
+        let converted = convert(&mut map, 1, &notice, 100);
+        let [Event::EventMsg(event)] = converted.events.as_slice() else {
+            panic!("one EventMsg: {:?}", converted.events);
+        };
+        assert_eq!(
+            (event.msg.kind, event.from_group.gin, event.msg.text.as_str()),
+            (33, 9, "群公告 \\u005b更新\\u005d")
+        );
+        assert!(converted.ops.is_empty(), "not kept as a message");
+    }
+
+    #[test]
     fn a_recall_names_the_recalled_message() {
         let mut map = MessageMap::default();
         let message = parse(json!({

@@ -10,7 +10,7 @@
 //!   `message_id`.
 //! - [`inbound`]: OneBot events as XLZ events ([`notices`]: membership notices); [`text`]:
 //!   segments as XLZ text and back; [`events_more`]: the other notices and the account's
-//!   presence.
+//!   presence; [`segments_more`] (with [`faces`]): the other segments as XLZ text.
 //! - [`refill`]: what a dropped connection lost, fetched from history on reconnect, or a
 //!   gap event.
 //! - [`replay`]: notices reported twice converted once.
@@ -25,6 +25,7 @@ pub mod accept;
 pub mod backend;
 pub mod connect;
 pub mod events_more;
+pub mod faces;
 pub mod identity;
 pub mod inbound;
 pub mod link;
@@ -34,6 +35,7 @@ pub mod refill;
 pub mod replay;
 pub mod requests;
 pub mod resolve;
+pub mod segments_more;
 pub mod standard;
 pub mod text;
 
