@@ -381,7 +381,11 @@ mod tests {
             panic!("one EventMsg: {:?}", converted.events);
         };
         assert_eq!(
-            (event.msg.kind, event.from_group.gin, event.msg.text.as_str()),
+            (
+                event.msg.kind,
+                event.from_group.gin,
+                event.msg.text.as_str()
+            ),
             (33, 9, "群公告 \\u005b更新\\u005d")
         );
         assert!(converted.ops.is_empty(), "not kept as a message");

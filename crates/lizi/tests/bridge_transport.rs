@@ -586,3 +586,80 @@ async fn bridge_recalls_replies_and_answers_requests_from_before_its_own_restart
         );
     }
 }
+
+#[tokio::test]
+async fn bridge_reports_a_poke_as_a_system_notice_unless_told_to_drop_it() {
+    let shake = "[Shake,name=戳一戳,Type=1,Id=-1]";
+    for profile in PROFILES {
+        let pair = Pair::start("transport-poke", profile).await;
+        let session = pair.bridge.session().await;
+        pair.network.say(20001, 30001, shake).await;
+        let notice = pair
+            .bridge
+            .wait_event(session, |e| {
+                e["Type"] == "EventMsg" && e["Msg"]["Type"] == 33
+            })
+            .await;
+        let text = notice["Msg"]["Text"].as_str().unwrap_or("");
+        assert!(text.starts_with("20001 戳了戳"), "{profile}: {notice}");
+        assert_eq!(notice["FromGroup"]["GIN"], 30001, "{profile}: {notice}");
+    }
+    let drop = ["--bridge-drop-minor-notices"];
+    let pair = Pair::start_with("transport-poke-dropped", "napcat", &drop, &[]).await;
+    let session = pair.bridge.session().await;
+    pair.network.say(20001, 30001, shake).await;
+    pair.network.say(20001, 30001, "after the poke").await;
+    let events = events_until(&pair.bridge, session, is_text("after the poke")).await;
+    assert!(
+        events.iter().all(|e| e["Msg"]["Type"] != 33),
+        "{:?}",
+        brief(&events)
+    );
+}
+
+#[test]
+fn the_transport_settings_come_from_the_config_file_and_the_environment() {
+    let scratch = Scratch::new("transport-settings");
+    let path = scratch.write(
+        "lizi.toml",
+        "onebot_connect = [\"ws://127.0.0.1:3001/\", \"ws://127.0.0.1:3002/\"]\n\
+         bridge_drop_minor_notices = true\n",
+    );
+    let settings = lizi::Settings::resolve(lizi::ServeArgs {
+        config: Some(path.into()),
+        ..Default::default()
+    })
+    .expect("settings");
+    assert_eq!(
+        settings.onebot_connect,
+        ["ws://127.0.0.1:3001/", "ws://127.0.0.1:3002/"]
+    );
+    assert!(settings.bridge_drop_minor_notices);
+    let defaults = lizi::Settings::resolve(lizi::ServeArgs::default()).expect("settings");
+    assert!(defaults.onebot_connect.is_empty() && !defaults.bridge_drop_minor_notices);
+
+    // The environment takes a comma-separated list; every URL is checked.
+    let data = scratch.data();
+    let mut child = common::child::Lizi::spawn(
+        &scratch.0,
+        &[
+            "serve",
+            "--backend",
+            "onebot",
+            "--data",
+            &data,
+            "--listen",
+            "127.0.0.1:0",
+        ],
+        &[(
+            "LIZI_ONEBOT_CONNECT",
+            "ws://127.0.0.1:3001/,http://127.0.0.1:3002/",
+        )],
+    );
+    let (status, output) = child.wait_exit(Duration::from_secs(20));
+    assert!(!status.success(), "{output}");
+    assert!(
+        output.contains("`http://127.0.0.1:3002/` must start with ws://"),
+        "{output}"
+    );
+}
