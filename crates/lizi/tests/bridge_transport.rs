@@ -113,11 +113,7 @@ async fn bridge_dials_an_implementation_that_listens_and_redials_it_in_every_pro
         // B dies: A shows the account offline (38) and dials until B is back (31).
         let network = network.restart(&scratch);
         bridge.wait_state(BOT, "离线").await;
-        bridge
-            .wait_event(session, |e| {
-                e["Type"] == "EventMsg" && e["Msg"]["Type"] == 38
-            })
-            .await;
+        event_msg(&bridge, session, 38).await;
         bridge.wait_state(BOT, "在线").await;
         network.say(20001, 30001, "after the restart").await;
         bridge
@@ -132,87 +128,20 @@ async fn bridge_dials_an_implementation_that_listens_and_redials_it_in_every_pro
 }
 
 #[tokio::test]
-async fn bridge_refuses_a_connect_url_that_is_not_ws() {
-    let scratch = Scratch::new("transport-connect-bad");
-    let data = scratch.data();
-    let mut child = common::child::Lizi::spawn(
-        &scratch.0,
-        &[
-            "serve",
-            "--backend",
-            "onebot",
-            "--data",
-            &data,
-            "--listen",
-            "127.0.0.1:0",
-            "--onebot-connect",
-            "http://127.0.0.1:1/",
-        ],
-        &[],
-    );
-    let (status, output) = child.wait_exit(Duration::from_secs(20));
-    assert!(!status.success(), "{output}");
-    assert!(output.contains("must start with ws://"), "{output}");
-}
-
-#[tokio::test]
 async fn bridge_follows_the_account_reported_offline_and_back_in_every_profile() {
     for profile in PROFILES {
         // Heartbeats often, so that the way back (a heartbeat saying online) comes soon.
         let fast = ["--onebot-heartbeat-ms", "200"];
         let pair = Pair::start_with("transport-presence", profile, &[], &fast).await;
         let session = pair.bridge.session().await;
-        pair.network
-            .sim_ok("onebot_fault", json!({"kind": "offline", "account": BOT}))
-            .await;
-        pair.bridge.wait_state(BOT, "离线").await;
-        pair.bridge
-            .wait_event(session, |e| {
-                e["Type"] == "EventMsg" && e["Msg"]["Type"] == 38
-            })
-            .await;
-        pair.network
-            .sim_ok("onebot_fault", json!({"kind": "online", "account": BOT}))
-            .await;
-        pair.bridge.wait_state(BOT, "在线").await;
-        pair.bridge
-            .wait_event(session, |e| {
-                e["Type"] == "EventMsg" && e["Msg"]["Type"] == 31
-            })
-            .await;
+        for (fault, state, event) in [("offline", "离线", 38), ("online", "在线", 31)] {
+            pair.network
+                .sim_ok("onebot_fault", json!({"kind": fault, "account": BOT}))
+                .await;
+            pair.bridge.wait_state(BOT, state).await;
+            event_msg(&pair.bridge, session, event).await;
+        }
     }
-}
-
-/// Starts B dialling `accept` in `profile`, dialling again `reconnect_ms` after a drop,
-/// with `extra` arguments.
-fn dialling_network(
-    scratch: &Scratch,
-    accept: &str,
-    profile: &str,
-    reconnect_ms: u64,
-    extra: &[&str],
-) -> Network {
-    let data = scratch.path("network").to_str().expect("UTF-8").to_owned();
-    let url = format!("ws://{accept}/onebot/v11/ws");
-    let reconnect = reconnect_ms.to_string();
-    let mut args: Vec<String> = [
-        "serve",
-        "--listen",
-        "127.0.0.1:0",
-        "--data",
-        &data,
-        "--onebot-reverse-url",
-        &url,
-        "--onebot-profile",
-        profile,
-        "--onebot-reconnect-ms",
-        &reconnect,
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    args.extend(extra.iter().map(|s| s.to_string()));
-    Network::spawn(scratch, profile, args)
 }
 
 /// Reads `session`'s events of account [`BOT`] until one satisfies `last`; answers them all.
@@ -244,6 +173,15 @@ async fn events_until(bridge: &Bridge, session: u64, last: impl Fn(&Value) -> bo
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+}
+
+/// Waits for an `EventMsg` of `kind` of account [`BOT`] in `session`.
+async fn event_msg(bridge: &Bridge, session: u64, kind: i64) -> Value {
+    bridge
+        .wait_event(session, |e| {
+            e["Type"] == "EventMsg" && e["Msg"]["Type"] == kind
+        })
+        .await
 }
 
 /// Type, `Msg.Type` and text of each event, for failure messages.
@@ -284,7 +222,7 @@ async fn bridge_refills_a_dropped_connection_in_every_profile() {
         let bridge = Bridge::start(&scratch, "127.0.0.1:0", &[]);
         // B skips what arrives while it is not connected, and dials again after 2 s.
         let extra = ["--onebot-drop-while-disconnected"];
-        let network = dialling_network(&scratch, &bridge.accept, profile, 2000, &extra);
+        let network = Network::start_reconnecting(&scratch, &bridge.accept, profile, 2000, &extra);
         bridge.wait_state(BOT, "在线").await;
         let session = bridge.session().await;
         network.say(20001, 30001, "before").await;
@@ -325,7 +263,7 @@ async fn bridge_refills_across_its_own_restart_page_by_page_in_every_profile() {
         let scratch = Scratch::new(&format!("transport-restart-refill-{profile}"));
         let mut bridge = Bridge::start(&scratch, "127.0.0.1:0", &[]);
         let extra = ["--onebot-drop-while-disconnected"];
-        let network = dialling_network(&scratch, &bridge.accept, profile, 200, &extra);
+        let network = Network::start_reconnecting(&scratch, &bridge.accept, profile, 200, &extra);
         bridge.wait_state(BOT, "在线").await;
         let session = bridge.session().await;
         network.say(20001, 30001, "before").await;
@@ -517,11 +455,7 @@ async fn bridge_recalls_and_replies_after_the_implementation_forgot_its_ids() {
         say_fillers(&bridge, &network, session, "b").await;
 
         let network = network.restart(&scratch);
-        bridge
-            .wait_event(session, |e| {
-                e["Type"] == "EventMsg" && e["Msg"]["Type"] == 38
-            })
-            .await;
+        event_msg(&bridge, session, 38).await;
         bridge.wait_state(BOT, "在线").await;
         recall_and_reply(
             &bridge,
@@ -555,11 +489,7 @@ async fn bridge_recalls_replies_and_answers_requests_from_before_its_own_restart
                 json!({"from": 20003, "to": BOT, "text": "add me"}),
             )
             .await;
-        let request = bridge
-            .wait_event(session, |e| {
-                e["Type"] == "EventMsg" && e["Msg"]["Type"] == 105
-            })
-            .await;
+        let request = event_msg(&bridge, session, 105).await;
         let seq = request["Msg"]["Seq"].clone();
 
         let bridge = bridge.restart(&scratch);
@@ -594,12 +524,7 @@ async fn bridge_reports_a_poke_as_a_system_notice_unless_told_to_drop_it() {
         let pair = Pair::start("transport-poke", profile).await;
         let session = pair.bridge.session().await;
         pair.network.say(20001, 30001, shake).await;
-        let notice = pair
-            .bridge
-            .wait_event(session, |e| {
-                e["Type"] == "EventMsg" && e["Msg"]["Type"] == 33
-            })
-            .await;
+        let notice = event_msg(&pair.bridge, session, 33).await;
         let text = notice["Msg"]["Text"].as_str().unwrap_or("");
         assert!(text.starts_with("20001 戳了戳"), "{profile}: {notice}");
         assert_eq!(notice["FromGroup"]["GIN"], 30001, "{profile}: {notice}");

@@ -195,6 +195,18 @@ impl Network {
     /// Starts B on `scratch`'s folder `network`, dialling `accept` as `profile`, with
     /// `extra` arguments.
     pub fn start(scratch: &Scratch, accept: &str, profile: &str, extra: &[&str]) -> Network {
+        Network::start_reconnecting(scratch, accept, profile, 100, extra)
+    }
+
+    /// [`Network::start`], B dialling again `reconnect_ms` after a drop.
+    pub fn start_reconnecting(
+        scratch: &Scratch,
+        accept: &str,
+        profile: &str,
+        reconnect_ms: u64,
+        extra: &[&str],
+    ) -> Network {
+        let reconnect = reconnect_ms.to_string();
         let data = scratch
             .path("network")
             .to_str()
@@ -212,7 +224,7 @@ impl Network {
             "--onebot-profile",
             profile,
             "--onebot-reconnect-ms",
-            "100",
+            &reconnect,
         ]
         .iter()
         .map(|s| s.to_string())
