@@ -5,16 +5,19 @@
 //! are events.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
 use lizi_core::Uin;
 use serde_json::{json, Value};
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tokio_tungstenite::tungstenite::handshake::server::{ErrorResponse, Request, Response};
 use tokio_tungstenite::tungstenite::http::StatusCode;
 use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::WebSocketStream;
 
 use crate::link::Link;
 use crate::{BridgeBackend, BridgeConfig, BridgeError};
@@ -37,6 +40,13 @@ pub async fn start(
         source,
     })?;
     tracing::info!("onebot bridge accepting implementations on ws://{address}/");
+    crate::connect::start(
+        backend.clone(),
+        &config.connect,
+        config.token.clone(),
+        config.action_timeout,
+        stopping.clone(),
+    );
     let config = Arc::new(config);
     Ok(tokio::spawn(accept_loop(
         listener, backend, config, stopping,
@@ -130,10 +140,39 @@ async fn serve(
     let socket = tokio_tungstenite::accept_hdr_async(stream, check).await;
     let account = admitted?;
     let socket = socket.map_err(|e| e.to_string())?;
+    run(
+        socket,
+        account,
+        Vec::new(),
+        backend,
+        config.action_timeout,
+        &mut stopping,
+    )
+    .await;
+    Ok(())
+}
+
+/// Serves one open connection of `account`, whoever dialled it: the handshake, then
+/// answers to the bridge's actions and events (`early`: events read before, in order)
+/// until it closes or `stopping` turns true. Accepted and dialled connections
+/// ([`crate::connect`]) take this one path.
+pub(crate) async fn run<S>(
+    socket: WebSocketStream<S>,
+    account: Uin,
+    early: Vec<Value>,
+    backend: Arc<BridgeBackend>,
+    action_timeout: Duration,
+    stopping: &mut watch::Receiver<bool>,
+) where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
     let (mut sink, mut frames_in) = socket.split();
-    let (link, mut frames_out) = Link::new(account, backend.link_id(), config.action_timeout);
+    let (link, mut frames_out) = Link::new(account, backend.link_id(), action_timeout);
     let link = Arc::new(link);
     backend.connected(link.clone());
+    for frame in early {
+        backend.event(account, frame);
+    }
     tokio::spawn(handshake(backend.clone(), link.clone()));
     let writer = tokio::spawn(async move {
         while let Some(frame) = frames_out.recv().await {
@@ -165,7 +204,6 @@ async fn serve(
     }
     backend.disconnected(&link);
     writer.abort();
-    Ok(())
 }
 
 pub use crate::implementation::detect;

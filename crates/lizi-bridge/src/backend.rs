@@ -29,17 +29,17 @@ use crate::link::{Link, LinkError};
 use crate::media::MediaStore;
 use crate::names::Names;
 use crate::pacing::{is_risk_control, Pacer, PacingConfig};
-use crate::refill::{after_last, gap_event, history_call};
+use crate::refill::{gap_event, missed};
 use crate::requests::RequestMap;
 use crate::text::to_segments_with;
 
 mod carry;
+use lizi_onebot::Segment;
 
 /// The store document kind of the accounts seen.
 const ACCOUNT_KIND: &str = "bridge_account";
 
-/// XLZ event type of an account going offline (onebot.md §3, `bot_offline`).
-const LOGGED_OFF: i64 = 38;
+use crate::events_more::LOGGED_OFF;
 
 /// An account seen on a connection, kept across restarts.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -60,6 +60,12 @@ struct Account {
     /// Frames that arrived while the missed messages were being refilled, to convert after
     /// them so that the log stays in order.
     held: Option<Vec<Value>>,
+    /// Whether the implementation reported the account offline (`bot_offline`, a
+    /// heartbeat) while its connection stays open.
+    reported_offline: bool,
+    /// Whether the current connection's handshake (which implementation, which nickname)
+    /// is done: until then the account is not shown online.
+    identified: bool,
 }
 
 #[derive(Debug, Default)]
@@ -68,6 +74,7 @@ struct State {
     messages: MessageMap,
     requests: RequestMap,
     names: Names,
+    notices: crate::replay::RecentNotices,
 }
 
 /// The OneBot bridge backend: connected accounts, their message map, and the event log.
@@ -83,6 +90,9 @@ pub struct BridgeBackend {
     pub(crate) file_media: lizi_core::sim_media::MediaAccess,
     /// The pictures and voices kept ([`crate::media`]).
     pub(crate) media: MediaStore,
+    dials: crate::connect::DialCounts,
+    /// Whether the notices XLZ has no event for are dropped rather than reported.
+    drop_minor_notices: bool,
 }
 
 /// The current unix time in seconds.
@@ -113,6 +123,15 @@ impl BridgeBackend {
                 );
             }
         }
+        // A loss kept from before the restart, else (lizi was killed) since the account's
+        // newest message: either way, the next connection refills.
+        let kept = crate::refill::lost_times(&docs);
+        let messages = &state.messages;
+        for (&uin, account) in state.accounts.iter_mut() {
+            let newest = messages.latest_of(uin).iter().map(|r| r.time).max();
+            let lost = kept.iter().find(|(a, _)| *a == uin).map(|(_, at)| *at);
+            account.lost_at = lost.or(newest).or(Some(now()));
+        }
         Ok(BridgeBackend {
             media: MediaStore::load(store.clone(), &docs),
             store,
@@ -121,7 +140,16 @@ impl BridgeBackend {
             pacer: Pacer::new(pacing),
             files: Mutex::new(crate::files::Files::load(&docs)),
             file_media: lizi_core::sim_media::MediaAccess::default(),
+            dials: crate::connect::DialCounts::default(),
+            drop_minor_notices: false,
         })
+    }
+
+    /// The same bridge, dropping (`true`) or reporting as system notices (`false`, the
+    /// default) the OneBot notices XLZ has no event for ([`crate::events_more`]).
+    pub fn dropping_minor_notices(mut self, drop: bool) -> BridgeBackend {
+        self.drop_minor_notices = drop;
+        self
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
@@ -138,6 +166,8 @@ impl BridgeBackend {
         let account = link.account;
         let mut state = self.lock();
         let entry = state.accounts.entry(account).or_default();
+        entry.reported_offline = false;
+        entry.identified = false;
         if entry.lost_at.is_some() {
             entry.held.get_or_insert_with(Vec::new);
         }
@@ -155,6 +185,7 @@ impl BridgeBackend {
     pub(crate) fn identified(&self, account: Uin, nickname: String, implementation: String) {
         let mut state = self.lock();
         let entry = state.accounts.entry(account).or_default();
+        entry.identified = true;
         entry.seen = Seen {
             nickname,
             implementation: Implementation::from(implementation),
@@ -190,16 +221,15 @@ impl BridgeBackend {
             .is_some_and(|current| current.id == link.id)
         {
             entry.link = None;
-            entry.lost_at.get_or_insert_with(now);
+            let lost_at = *entry.lost_at.get_or_insert_with(now);
             tracing::warn!(account = link.account, "onebot: account disconnected");
             let me = UserRef {
                 uin: link.account,
                 nick_name: entry.seen.nickname.clone(),
             };
-            drop(
-                self.store
-                    .append(&[account_event(link.account, me, LOGGED_OFF)]),
-            );
+            let op = crate::refill::lost_op(link.account, Some(lost_at));
+            let event = account_event(link.account, me, LOGGED_OFF);
+            drop(self.store.commit(vec![op], &[event]));
         }
     }
 
@@ -219,10 +249,21 @@ impl BridgeBackend {
 
     /// Converts one frame of `account` and commits what it becomes.
     fn convert_in(&self, state: &mut State, account: Uin, frame: Value) {
+        let notice = frame.get("post_type").and_then(Value::as_str) == Some("notice");
+        if notice && !state.notices.first_time(account, &frame) {
+            return;
+        }
         state.names.learn_frame(&frame);
         let Ok(event) = lizi_onebot::Event::parse(frame) else {
             return;
         };
+        if let Some(online) = crate::events_more::presence(&event.body) {
+            self.reported(state, account, online);
+            return;
+        }
+        if self.drop_minor_notices && crate::events_more::is_minor(&event.body) {
+            return;
+        }
         if let lizi_onebot::Body::Request(request) = &event.body {
             let time = if event.time > 0 { event.time } else { now() };
             if let Some((op, event)) = state.requests.receive(account, time, request) {
@@ -246,6 +287,29 @@ impl BridgeBackend {
         drop(self.store.commit(converted.ops, &converted.events));
     }
 
+    /// The implementation reported `account` online or offline: a change shows in
+    /// `/getlogonqq` and as an XLZ event (31 back online, 38 offline).
+    fn reported(&self, state: &mut State, account: Uin, online: bool) {
+        let Some(entry) = state.accounts.get_mut(&account) else {
+            return;
+        };
+        if entry.reported_offline != online {
+            return;
+        }
+        entry.reported_offline = !online;
+        tracing::warn!(
+            account,
+            online,
+            "onebot: the implementation reports the account"
+        );
+        let me = UserRef {
+            uin: account,
+            nick_name: entry.seen.nickname.clone(),
+        };
+        let kind = if online { kind::LOGIN_OK } else { LOGGED_OFF };
+        drop(self.store.append(&[account_event(account, me, kind)]));
+    }
+
     /// After a lost connection came back on `link`: emits the messages each known
     /// conversation received meanwhile, or a gap event where they cannot be fetched
     /// ([`crate::refill`]); then the frames held meanwhile.
@@ -260,16 +324,11 @@ impl BridgeBackend {
             from.map(|from| (from, state.messages.latest_of(account)))
         };
         if let Some((from, conversations)) = lost {
-            let mut missing = false;
+            let mut refilled = true;
             for last in conversations {
-                let Some((action, params)) = history_call(last.conversation) else {
-                    missing = true;
-                    continue;
-                };
-                match link.call(action, params).await {
-                    Ok(data) => {
-                        let (mut messages, complete) = after_last(&data, &last);
-                        missing |= !complete;
+                match missed(link, &last).await {
+                    Ok(Some((mut messages, complete))) => {
+                        refilled &= complete;
                         for message in &mut messages {
                             self.keep_event_media(message).await;
                         }
@@ -279,19 +338,20 @@ impl BridgeBackend {
                             drop(self.store.commit(converted.ops, &converted.events));
                         }
                     }
+                    Ok(None) => refilled = false,
                     Err(error) => {
                         tracing::warn!(
                             account,
                             "onebot: refilling after a lost connection: {error}"
                         );
-                        missing = true;
+                        refilled = false;
                     }
                 }
             }
-            if missing {
-                let gap = gap_event(account, &self.implementation(account), from, now());
-                drop(self.store.append(&[gap]));
-            }
+            let implementation = self.implementation(account);
+            let gap = gap_event(account, &implementation, from, now(), refilled);
+            let forget = crate::refill::lost_op(account, None);
+            drop(self.store.commit(vec![forget], &[gap]));
         }
         let mut state = self.lock();
         let held = state
@@ -340,7 +400,16 @@ impl BridgeBackend {
 
     /// The send pacing counters, in the Prometheus text format.
     pub fn metrics(&self) -> String {
-        self.pacer.metrics()
+        self.pacer.metrics() + &self.dials.metrics()
+    }
+
+    /// The counts of the connections dialled to `--onebot-connect` URLs.
+    pub(crate) fn dial_counts(&self) -> &crate::connect::DialCounts {
+        &self.dials
+    }
+
+    fn is_risk_control(&self, error: &LinkError) -> bool {
+        matches!(error, LinkError::Failed { retcode, message, .. } if is_risk_control(*retcode, message))
     }
 
     /// A failed send as the XLZ answer; risk control is said as such and slows the
@@ -429,10 +498,29 @@ impl BridgeBackend {
             _ => None,
         };
         self.pacer.admit(account, group).await?;
-        let data = link
-            .call(action, params)
-            .await
-            .map_err(|e| self.send_failed(account, e))?;
+        let data = match link.call(action, params.clone()).await {
+            Err(error @ LinkError::Failed { .. }) if !self.is_risk_control(&error) => {
+                let replied = match message.first().map(Segment::view) {
+                    Some(Ok(lizi_onebot::message::View::Reply(id))) => {
+                        self.lock().messages.by_ob_id(account, id).cloned()
+                    }
+                    _ => None,
+                };
+                let found = match replied {
+                    Some(record) => self.found_again(&link, &record).await,
+                    None => None,
+                };
+                let Some(found) = found else {
+                    return Err(self.send_failed(account, error));
+                };
+                let mut params = params;
+                params["message"][0] = json!(Segment::reply(found));
+                link.call(action, params)
+                    .await
+                    .map_err(|e| self.send_failed(account, e))?
+            }
+            answered => answered.map_err(|e| self.send_failed(account, e))?,
+        };
         let Some(ob_id) = data
             .get("message_id")
             .and_then(|id| id.as_i64().or_else(|| id.as_str()?.parse().ok()))
@@ -496,13 +584,13 @@ impl BridgeBackend {
         random: i64,
         fits: impl Fn(Conversation) -> bool,
     ) -> Result<Reply, Failure> {
-        let ob_id = {
+        let record = {
             let state = self.lock();
             let found = state
                 .messages
                 .by_pair(account, req, random)
                 .filter(|r| fits(r.conversation));
-            found.map(|record| record.ob_id).ok_or_else(|| {
+            found.cloned().ok_or_else(|| {
                 Failure::new(
                     FailureKind::NotFound,
                     format!("lizi's OneBot bridge knows no message req={req} random={random} of account {account}"),
@@ -510,10 +598,52 @@ impl BridgeBackend {
             })?
         };
         let link = self.link(account)?;
-        link.call("delete_msg", json!({"message_id": ob_id}))
-            .await
-            .map_err(|e| self.failed(account, e))?;
-        Ok(Reply::Done)
+        let recall = |id: i64| link.call("delete_msg", json!({"message_id": id}));
+        match recall(record.ob_id).await {
+            Ok(_) => Ok(Reply::Done),
+            Err(error @ LinkError::Failed { .. }) => {
+                let Some(found) = self.found_again(&link, &record).await else {
+                    return Err(self.not_found_again(account, error));
+                };
+                recall(found).await.map_err(|e| self.failed(account, e))?;
+                Ok(Reply::Done)
+            }
+            Err(error) => Err(self.failed(account, error)),
+        }
+    }
+
+    /// The implementation's id of `record`'s message, looked up in its history when it
+    /// refused the id lizi kept ([`crate::resolve`]): a new one is kept for next time; the
+    /// same one may work again (NapCat's ids are derived from the message, and reading
+    /// history puts them back in its cache). `None` when the history does not hold it.
+    async fn found_again(&self, link: &Link, record: &MessageRecord) -> Option<i64> {
+        let found = crate::resolve::find_again(link, record).await?;
+        if found == record.ob_id {
+            return Some(found);
+        }
+        let ops = self
+            .lock()
+            .messages
+            .rebind(record.account, record.ob_id, found);
+        tracing::info!(
+            account = record.account,
+            old = record.ob_id,
+            new = found,
+            "onebot: a forgotten message id found again in history"
+        );
+        drop(self.store.commit(ops, &[]));
+        Some(found)
+    }
+
+    /// The failure of an action on a message the implementation refused and its history
+    /// does not hold under another id.
+    fn not_found_again(&self, account: Uin, error: LinkError) -> Failure {
+        let mut failure = self.failed(account, error);
+        failure.message.push_str(
+            "; the message was not found again in its history (an implementation that \
+             restarted may have forgotten it)",
+        );
+        failure
     }
 
     /// Answers `account`'s request `seq` by its flag: approve, refuse, or (`None`) leave
@@ -565,7 +695,7 @@ impl BridgeBackend {
             .map(|(&uin, account)| LogonAccount {
                 uin,
                 nickname: account.seen.nickname.clone(),
-                online: account.link.is_some(),
+                online: account.link.is_some() && account.identified && !account.reported_offline,
                 received: account.received,
                 sent: account.sent,
                 protocol: Some(account.seen.implementation.display()),

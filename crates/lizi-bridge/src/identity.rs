@@ -132,6 +132,25 @@ impl MessageMap {
         op
     }
 
+    /// Gives `account`'s message `old` the implementation's new id `new` (it forgot the old
+    /// one); its XLZ ids stay. Answers the store ops that keep the change, none when `old`
+    /// is unknown.
+    pub fn rebind(&mut self, account: Uin, old: i64, new: i64) -> Vec<Op> {
+        let Some(record) = self.by_ob_id.remove(&(account, old)) else {
+            return Vec::new();
+        };
+        let forget = Op::Doc {
+            kind: Cow::Borrowed(DOC_KIND),
+            key: format!("{account}:{old}"),
+            body: None,
+        };
+        let moved = MessageRecord {
+            ob_id: new,
+            ..MessageRecord::clone(&record)
+        };
+        vec![forget, self.insert(moved)]
+    }
+
     fn index(&mut self, record: MessageRecord) {
         let last = self
             .last_req
@@ -198,6 +217,20 @@ mod tests {
         assert_eq!(reloaded.next_req(1, Conversation::Friend(9), None), 1);
         assert_eq!(reloaded.latest_of(1), vec![found.clone()]);
         assert!(reloaded.latest_of(2).is_empty());
+    }
+
+    #[test]
+    fn a_forgotten_id_is_replaced_and_the_xlz_ids_stay() {
+        let mut map = MessageMap::default();
+        map.insert(record(-7, 3));
+        let random = random_of(-7);
+        let ops = map.rebind(1, -7, 55);
+        assert_eq!(ops.len(), 2);
+        assert!(map.by_ob_id(1, -7).is_none());
+        let moved = map.by_ob_id(1, 55).expect("the new id");
+        assert_eq!((moved.req, moved.random), (3, random));
+        assert_eq!(map.by_pair(1, 3, random).map(|r| r.ob_id), Some(55));
+        assert!(map.rebind(1, -7, 56).is_empty(), "unknown now");
     }
 
     #[test]

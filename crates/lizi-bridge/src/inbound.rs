@@ -1,7 +1,7 @@
 //! OneBot events as XLZ events (onebot.md §3): group, friend and temporary-session
 //! messages (the account's own included, de-duplicated by `message_id`), recalls, and the
-//! membership notices of [`crate::notices`]. Other events are not bridged yet and are
-//! skipped.
+//! membership notices of [`crate::notices`], and the other notices of
+//! [`crate::events_more`]. Events XLZ has no place for are skipped.
 
 use lizi_core::event::private_kind;
 use lizi_core::event::{
@@ -10,8 +10,8 @@ use lizi_core::event::{
 };
 use lizi_core::{Event, Uin};
 use lizi_onebot::event::{
-    Body, FriendRecall, GroupMessage, GroupRecall, MessageEvent, MessageExtras, Notice,
-    PrivateMessage, PrivateSubType,
+    Body, FriendRecall, GroupMessage, GroupRecall, GroupSubType, MessageEvent, MessageExtras,
+    Notice, PrivateMessage, PrivateSubType,
 };
 use lizi_onebot::Segment;
 use lizi_store::Op;
@@ -54,6 +54,7 @@ pub fn convert(
         Body::Notice(notice) => Converted {
             ops: Vec::new(),
             events: crate::notices::membership(account, time, notice)
+                .or_else(|| crate::events_more::notice(map, account, time, notice))
                 .into_iter()
                 .collect(),
         },
@@ -85,6 +86,14 @@ fn message_event(
 ) -> Converted {
     let own = |user: Uin| sent || user == stamp.account;
     match event {
+        MessageEvent::Group(group) if matches!(group.sub_type, GroupSubType::Notice) => {
+            let (text, _) = to_xlz(&group.message, |id| map.by_ob_id(stamp.account, id));
+            let notice = crate::events_more::notice_message(stamp.account, stamp.time, event, text);
+            Converted {
+                ops: Vec::new(),
+                events: vec![notice],
+            }
+        }
         MessageEvent::Group(group) => {
             let incoming = Incoming {
                 conversation: Conversation::Group(group.group_id),
@@ -365,6 +374,29 @@ mod tests {
             map.by_ob_id(1, 4).map(|r| r.conversation),
             Some(Conversation::Friend(42))
         );
+    }
+
+    #[test]
+    fn a_group_notice_message_is_a_system_notice() {
+        let mut map = MessageMap::default();
+        let notice = parse(json!({
+            "time": 100, "self_id": 1, "post_type": "message", "message_type": "group",
+            "sub_type": "notice", "message_id": 9, "group_id": 9, "user_id": 80000000,
+            "message": "群公告 [更新]", "sender": {"user_id": 80000000},
+        }));
+        let converted = convert(&mut map, 1, &notice, 100);
+        let [Event::EventMsg(event)] = converted.events.as_slice() else {
+            panic!("one EventMsg: {:?}", converted.events);
+        };
+        assert_eq!(
+            (
+                event.msg.kind,
+                event.from_group.gin,
+                event.msg.text.as_str()
+            ),
+            (33, 9, "群公告 \\u005b更新\\u005d")
+        );
+        assert!(converted.ops.is_empty(), "not kept as a message");
     }
 
     #[test]

@@ -4,15 +4,19 @@
 //!
 //! - [`accept`]: the reverse-WebSocket server implementations dial, one connection per
 //!   account.
+//! - [`connect`]: forward-WebSocket client mode, for implementations that are servers.
 //! - [`link`]: one connection: actions sent with an `echo`, answers matched by it.
 //! - [`identity`]: the persistent map between XLZ `(req, random, time)` and OneBot
 //!   `message_id`.
 //! - [`inbound`]: OneBot events as XLZ events ([`notices`]: membership notices); [`text`]:
-//!   segments as XLZ text and back.
+//!   segments as XLZ text and back; [`events_more`]: the other notices and the account's
+//!   presence; [`segments_more`] (with [`faces`]): the other segments as XLZ text.
 //! - [`media`]: pictures and voices kept by hash, uploads, `/getphotourl`, avatars;
 //!   [`media_send`]: media codes in sends; [`media_in`]: received pictures fetched once.
 //! - [`refill`]: what a dropped connection lost, fetched from history on reconnect, or a
 //!   gap event.
+//! - [`replay`]: notices reported twice converted once.
+//! - [`resolve`]: a message found again in history when the implementation forgot its id.
 //! - [`requests`]: request handles, XLZ `seq` ↔ OneBot `flag`, kept in lizi's store.
 //! - [`pacing`]: per account and per group token buckets in front of sends, and
 //!   risk-control slowdowns.
@@ -28,6 +32,9 @@ pub mod accept;
 pub mod account_ops;
 pub mod backend;
 pub mod cards;
+pub mod connect;
+pub mod events_more;
+pub mod faces;
 pub mod files;
 pub mod group_ops;
 pub mod identity;
@@ -43,7 +50,10 @@ pub mod pacing;
 pub mod people;
 pub mod plan;
 pub mod refill;
+pub mod replay;
 pub mod requests;
+pub mod resolve;
+pub mod segments_more;
 pub mod standard;
 pub mod table;
 pub mod text;
@@ -65,6 +75,8 @@ pub struct BridgeConfig {
     pub token: Option<String>,
     /// How long an action may take before it fails.
     pub action_timeout: Duration,
+    /// Forward WebSocket URLs of implementations the bridge dials itself.
+    pub connect: Vec<String>,
 }
 
 /// Why the bridge cannot start.

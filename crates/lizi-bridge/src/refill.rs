@@ -1,17 +1,35 @@
 //! What a dropped connection lost: events an implementation produced while no connection
 //! was open are gone from its side (NapCat drops them). When the account's connection comes
 //! back, the bridge asks the history of each conversation it has seen a message in
-//! (`get_group_msg_history` / `get_friend_msg_history`) and emits the messages that came
-//! after the last one it saw; where it cannot (no such action, a failed call, a temporary
-//! session, more missed than one page holds) it emits one [`GAP`] event saying when the
-//! connection was lost, so nothing is lost silently.
+//! (`get_group_msg_history` / `get_friend_msg_history`), page by page back to the last
+//! message it saw ([`missed`]), and emits the messages after it. Then it emits one [`GAP`]
+//! event saying when the connection was lost: whether some conversations could not be
+//! refilled (no such action, a failed call, a temporary session, more missed than
+//! [`MAX_PAGES`] pages), and that conversations lizi never saw a message in cannot be, so
+//! nothing is lost silently.
+//!
+//! The time a connection was lost is kept in lizi's store ([`LOST_KIND`]), so a restart of
+//! lizi while an account is down still refills; an account whose loss was not recorded
+//! (lizi killed) counts as lost since its newest message.
+
+use std::borrow::Cow;
+use std::collections::HashSet;
 
 use lizi_core::event::EventBody;
 use lizi_core::{Event, Uin};
+use lizi_store::Op;
 use serde_json::{json, Value};
 
 use crate::identity::{Conversation, MessageRecord};
+use crate::link::{Link, LinkError};
 use crate::notices::event_msg;
+
+/// The store document kind of the time an account's connection was lost (key: the
+/// account, body: unix seconds).
+pub const LOST_KIND: &str = "bridge_lost";
+
+/// The most history pages asked of one conversation after one loss.
+pub const MAX_PAGES: usize = 20;
 
 /// The lizi-specific `EventMsg` type of a gap: messages in its text's time span may be
 /// missing. XLZ uses no such type.
@@ -19,6 +37,87 @@ pub const GAP: i64 = 900;
 
 /// The most messages asked of one conversation's history.
 pub const PAGE: usize = 100;
+
+/// The op keeping (`Some`) or forgetting (`None`) when `account`'s connection was lost.
+pub fn lost_op(account: Uin, lost_at: Option<i64>) -> Op {
+    Op::Doc {
+        kind: Cow::Borrowed(LOST_KIND),
+        key: account.to_string(),
+        body: lost_at.map(|time| time.to_string()),
+    }
+}
+
+/// The kept loss times among the store's documents.
+pub fn lost_times(docs: &[(String, String, String)]) -> Vec<(Uin, i64)> {
+    docs.iter()
+        .filter(|(kind, ..)| kind == LOST_KIND)
+        .filter_map(|(_, key, body)| Some((key.parse().ok()?, body.trim().parse().ok()?)))
+        .collect()
+}
+
+/// The messages of `last`'s conversation after `last`, oldest first, fetched page by page
+/// through `link`, and whether they are all of them; `Ok(None)` when the conversation has
+/// no history action.
+pub async fn missed(
+    link: &Link,
+    last: &MessageRecord,
+) -> Result<Option<(Vec<lizi_onebot::Event>, bool)>, LinkError> {
+    let Some((action, mut params)) = history_call(last.conversation) else {
+        return Ok(None);
+    };
+    let mut newer: Vec<lizi_onebot::Event> = Vec::new();
+    let mut seen = HashSet::new();
+    let mut previous = None;
+    for _ in 0..MAX_PAGES {
+        let data = link.call(action, params.clone()).await?;
+        let oldest = oldest_of(&data);
+        if previous.is_some() && oldest == previous {
+            // The implementation gave the same page again: it cannot go further back.
+            break;
+        }
+        let (messages, complete) = after_last(&data, last);
+        let mut page: Vec<lizi_onebot::Event> = messages
+            .into_iter()
+            .filter(|event| message_id(event).is_none_or(|id| seen.insert(id)))
+            .collect();
+        page.append(&mut newer);
+        newer = page;
+        if complete {
+            return Ok(Some((newer, true)));
+        }
+        let Some(((key, cursor), time)) = oldest.clone() else {
+            break;
+        };
+        if time < last.time {
+            // The pages went past the last message seen without meeting it (recalled):
+            // everything newer is in.
+            return Ok(Some((newer, true)));
+        }
+        params[key] = cursor;
+        previous = oldest;
+    }
+    Ok(Some((newer, false)))
+}
+
+/// Where the page before a history page starts: the oldest message's `message_seq` (NapCat,
+/// LLOneBot; pages include it) or else its `message_id` (Lagrange), and its time.
+pub(crate) fn oldest_of(data: &Value) -> Option<((&'static str, Value), i64)> {
+    let oldest = data
+        .get("messages")
+        .and_then(Value::as_array)?
+        .iter()
+        .min_by_key(|m| m.get("time").and_then(Value::as_i64).unwrap_or(i64::MAX))?;
+    let time = oldest.get("time").and_then(Value::as_i64).unwrap_or(0);
+    let number = |key: &str| {
+        let value = oldest.get(key)?;
+        value.as_i64().or_else(|| value.as_str()?.parse().ok())
+    };
+    let cursor = match number("message_seq").or_else(|| number("real_seq")) {
+        Some(seq) => ("message_seq", json!(seq)),
+        None => ("message_id", json!(number("message_id")?)),
+    };
+    Some((cursor, time))
+}
 
 /// The history action and its parameters for `conversation`; `None` for a temporary
 /// session, which has no history action.
@@ -80,15 +179,23 @@ fn message_id(event: &lizi_onebot::Event) -> Option<i64> {
     }
 }
 
-/// The event telling `account`'s sessions that messages between `from` and `to` (unix
-/// seconds) may be missing because the connection to `implementation` was lost.
-pub fn gap_event(account: Uin, implementation: &str, from: i64, to: i64) -> Event {
+/// The event telling `account`'s sessions that the connection to `implementation` was
+/// lost between `from` and `to` (unix seconds): messages in that time may be missing in the
+/// conversations that could not be refilled (`refilled`: none such), and in those lizi
+/// never saw a message in, which cannot be.
+pub fn gap_event(account: Uin, implementation: &str, from: i64, to: i64, refilled: bool) -> Event {
+    let which = if refilled {
+        "the conversations lizi had seen a message in were refilled from history; in others"
+    } else {
+        "some conversations could not be refilled from history; in those and in others lizi \
+         had not seen a message in"
+    };
     let body = EventBody {
         time_stamp: to,
         kind: GAP,
         text: format!(
-            "the connection to {implementation} was lost from {from} to {to}; messages in \
-             that time may be missing"
+            "the connection to {implementation} was lost from {from} to {to}; {which}, \
+             messages in that time may be missing"
         ),
         ..EventBody::default()
     };
@@ -151,10 +258,54 @@ mod tests {
             history_call(Conversation::Friend(2)).map(|(action, _)| action),
             Some("get_friend_msg_history")
         );
-        let Event::EventMsg(gap) = gap_event(1, "lagrange", 100, 200) else {
+        let Event::EventMsg(gap) = gap_event(1, "lagrange", 100, 200, false) else {
             panic!("an EventMsg");
         };
         assert_eq!((gap.msg.kind, gap.msg.time_stamp), (GAP, 200));
         assert!(gap.msg.text.contains("lagrange was lost from 100 to 200"));
+        assert!(gap.msg.text.contains("could not be refilled"));
+        let Event::EventMsg(gap) = gap_event(1, "napcat", 100, 200, true) else {
+            panic!("an EventMsg");
+        };
+        assert!(gap.msg.text.contains("were refilled"), "{}", gap.msg.text);
+        assert!(gap
+            .msg
+            .text
+            .ends_with("messages in that time may be missing"));
+    }
+
+    #[test]
+    fn loss_times_are_kept_as_documents() {
+        let Op::Doc { kind, key, body } = lost_op(7, Some(1234)) else {
+            panic!("a document");
+        };
+        let docs = vec![
+            (kind.into_owned(), key, body.expect("a body")),
+            ("other".into(), "8".into(), "1".into()),
+        ];
+        assert_eq!(lost_times(&docs), vec![(7, 1234)]);
+        assert!(matches!(lost_op(7, None), Op::Doc { body: None, .. }));
+    }
+
+    #[test]
+    fn a_page_starts_before_its_oldest_message_by_seq_or_id() {
+        let page = |messages: Vec<Value>| json!({ "messages": messages });
+        let mut with_seq = message(5, 10);
+        with_seq["message_seq"] = json!(44);
+        assert_eq!(
+            oldest_of(&page(vec![message(6, 11), with_seq])),
+            Some((("message_seq", json!(44)), 10))
+        );
+        let mut with_real_seq = message(5, 10);
+        with_real_seq["real_seq"] = json!("45");
+        assert_eq!(
+            oldest_of(&page(vec![with_real_seq])),
+            Some((("message_seq", json!(45)), 10))
+        );
+        assert_eq!(
+            oldest_of(&page(vec![message(-9, 10)])),
+            Some((("message_id", json!(-9)), 10))
+        );
+        assert_eq!(oldest_of(&page(vec![])), None);
     }
 }

@@ -1,6 +1,7 @@
 //! Message conversion (onebot.md §4): OneBot segments as XLZ text for events, XLZ text as
-//! segments for sends. Text, mentions, faces, pictures, voices and replies keep their meaning;
-//! every other segment arrives as its CQ-code text, so nothing is dropped silently.
+//! segments for sends. Text, mentions, pictures, voices and replies keep their meaning, the
+//! other segments of §4 are written by [`crate::segments_more`], and any other segment
+//! arrives as its CQ-code text, so nothing is dropped silently.
 
 use lizi_core::media::{md5_hex, normal_hash};
 use lizi_core::textcode::{self, Code};
@@ -22,9 +23,6 @@ pub fn to_xlz<'a>(
             Ok(View::Text(text)) => textcode::Segment::Text(text),
             Ok(View::At(AtTarget::User(qq))) => textcode::Segment::At(qq),
             Ok(View::At(AtTarget::All)) => textcode::Segment::AtAll,
-            Ok(View::Face(id)) => {
-                textcode::Segment::Code(Code::new("Face").with("Id", id.to_string()))
-            }
             Ok(View::Image {
                 file, url, flash, ..
             }) => {
@@ -45,7 +43,9 @@ pub fn to_xlz<'a>(
                 }
                 None => continue,
             },
-            _ => textcode::Segment::Text(to_cq_string(std::slice::from_ref(segment))),
+            _ => crate::segments_more::rich(segment).unwrap_or_else(|| {
+                textcode::Segment::Text(to_cq_string(std::slice::from_ref(segment)))
+            }),
         };
         pieces.push(piece);
     }
@@ -139,7 +139,7 @@ mod tests {
         let (text, reply) = to_xlz(&message, |id| (id == 12).then_some(&record));
         assert_eq!(
             text,
-            "[Reply,SendQQID=5,Req=4,Random=77,SendTime=100]a\\u005bb\\u005d[@42][Face,Id=14]\\u005bCQ:poke,type=1,id=2\\u005d"
+            "[Reply,SendQQID=5,Req=4,Random=77,SendTime=100]a\\u005bb\\u005d[@42][Face,Id=14,name=微笑][Shake,name=戳一戳,Type=1,Id=2]"
         );
         assert_eq!(reply, "earlier");
         let (text, reply) = to_xlz(&[Segment::reply(13), Segment::text("x")], |_| None);

@@ -14,9 +14,11 @@
 //!
 //! Ids are distinct for the first 2^31 messages of the network. With `forget_ids`, ids
 //! behave as NapCat's in-memory cache: those of messages from before the face started,
-//! or more than [`FORGET_AFTER`] messages ago, are unknown.
+//! or more than [`FORGET_AFTER`] messages ago, are unknown until read again through
+//! history.
 
-use std::sync::Arc;
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use lizi_onebot::Profile;
 use lizi_store::{Conv, MessageRow, Store};
@@ -85,6 +87,9 @@ pub struct MessageIds {
     profile: Profile,
     /// With forgetting on: the last `Seq` before the face started.
     forgotten_up_to: Option<i64>,
+    /// Forgotten messages read again through history, known again (NapCat caches every
+    /// message it reads, and its ids are derived from the message: the same id comes back).
+    read_again: Mutex<HashSet<i64>>,
 }
 
 impl MessageIds {
@@ -96,6 +101,17 @@ impl MessageIds {
             store,
             profile,
             forgotten_up_to,
+            read_again: Mutex::new(HashSet::new()),
+        }
+    }
+
+    /// Makes the message `seq` known again after it was read through history.
+    pub fn read_again(&self, seq: i64) {
+        if self.forgotten_up_to.is_some() {
+            self.read_again
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .insert(seq);
         }
     }
 
@@ -121,7 +137,13 @@ impl MessageIds {
         let seq = decode(self.profile, id).ok_or_else(unknown)?;
         if let Some(floor) = self.forgotten_up_to {
             let newest = self.store.last_message_seq().unwrap_or(0);
-            if seq <= floor || seq <= newest - FORGET_AFTER {
+            let read_again = || {
+                self.read_again
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .contains(&seq)
+            };
+            if (seq <= floor || seq <= newest - FORGET_AFTER) && !read_again() {
                 return Err(UnknownId(format!(
                     "message_id {id} is no longer known (ids are forgotten on restart and after {FORGET_AFTER} messages)"
                 )));
@@ -228,5 +250,7 @@ mod tests {
             "kept without forgetting"
         );
         assert!(ids.find(12345).is_err() && ids.find(-1).is_err());
+        ids.read_again(1);
+        assert!(known(&ids, 1), "read again through history");
     }
 }

@@ -94,7 +94,8 @@ impl App {
             .with_context(|| format!("opening the data folder {}", settings.data.display()))?;
         if settings.backend == settings::BackendKind::OneBot {
             let bridge = lizi_bridge::BridgeBackend::open(store.clone(), settings.bridge_pacing)
-                .context("loading the OneBot bridge's accounts and messages")?;
+                .context("loading the OneBot bridge's accounts and messages")?
+                .dropping_minor_notices(settings.bridge_drop_minor_notices);
             return Ok(App {
                 settings,
                 store,
@@ -184,6 +185,7 @@ impl App {
                     accept: self.settings.onebot_accept,
                     token: self.settings.onebot.token.clone(),
                     action_timeout: lizi_bridge::ACTION_TIMEOUT,
+                    connect: self.settings.onebot_connect.clone(),
                 };
                 match lizi_bridge::accept::start(bridge.clone(), config, stopping.clone()).await {
                     Ok(task) => bridge_task = Some(task),

@@ -220,6 +220,21 @@ pub struct ServeArgs {
     /// `onebot` backend (port 0 picks a free port) [default: 127.0.0.1:6700].
     #[arg(long, env = "LIZI_ONEBOT_ACCEPT", value_name = "ADDR:PORT")]
     pub onebot_accept: Option<SocketAddr>,
+    /// With the `onebot` backend: forward WebSocket URL of an implementation that is a
+    /// WebSocket server, dialled by lizi and again whenever the connection drops
+    /// (repeatable; comma-separated in the environment).
+    #[arg(
+        long = "onebot-connect",
+        env = "LIZI_ONEBOT_CONNECT",
+        value_delimiter = ',',
+        value_name = "URL"
+    )]
+    pub onebot_connect: Vec<String>,
+    /// With the `onebot` backend: drop the OneBot notices XLZ has no event for (pokes,
+    /// lucky king, honours, titles, essence, emoji reactions, gray tips) instead of
+    /// reporting them as system notices (EventMsg 33) [default: false].
+    #[arg(long, env = "LIZI_BRIDGE_DROP_MINOR_NOTICES", value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
+    pub bridge_drop_minor_notices: Option<bool>,
     /// With the `onebot` backend: messages per minute each account sends, sustained, after
     /// a burst of 5 (0: unpaced) [default: 60].
     #[arg(long, env = "LIZI_BRIDGE_ACCOUNT_RATE", value_name = "PER_MINUTE")]
@@ -359,6 +374,9 @@ struct FileConfig {
     #[serde(default, deserialize_with = "parse_text")]
     backend: Option<BackendKind>,
     onebot_accept: Option<SocketAddr>,
+    #[serde(default)]
+    onebot_connect: Vec<String>,
+    bridge_drop_minor_notices: Option<bool>,
     bridge_account_rate: Option<u32>,
     bridge_group_rate: Option<u32>,
     bridge_send_wait_ms: Option<u64>,
@@ -401,6 +419,10 @@ pub struct Settings {
     pub backend: BackendKind,
     /// Where the `onebot` backend accepts implementations.
     pub onebot_accept: SocketAddr,
+    /// The forward WebSocket URLs the `onebot` backend dials.
+    pub onebot_connect: Vec<String>,
+    /// Whether the `onebot` backend drops the notices XLZ has no event for.
+    pub bridge_drop_minor_notices: bool,
     /// How fast the `onebot` backend sends.
     pub bridge_pacing: lizi_bridge::PacingConfig,
     /// Whether the `onebot` backend sends flash pictures as ordinary ones where the
@@ -577,6 +599,21 @@ impl Settings {
                 "OneBot POST URL `{url}` must start with http:// or https://"
             );
         }
+        let onebot_connect: Vec<String> = if args.onebot_connect.is_empty() {
+            file.onebot_connect
+        } else {
+            args.onebot_connect
+        }
+        .into_iter()
+        .filter(|url| !url.trim().is_empty())
+        .collect();
+        for url in &onebot_connect {
+            anyhow::ensure!(
+                url.starts_with("ws://"),
+                "OneBot connect URL `{url}` must start with ws:// (wss:// is not supported: put \
+                 lizi and the implementation on one host or network)"
+            );
+        }
         let pacing_defaults = lizi_bridge::PacingConfig::default();
         let bridge_pacing = lizi_bridge::PacingConfig {
             account_per_minute: args
@@ -597,6 +634,11 @@ impl Settings {
             bridge_flash_as_picture: args
                 .bridge_flash_as_picture
                 .or(file.bridge_flash_as_picture)
+                .unwrap_or(false),
+            onebot_connect,
+            bridge_drop_minor_notices: args
+                .bridge_drop_minor_notices
+                .or(file.bridge_drop_minor_notices)
                 .unwrap_or(false),
             backend: args.backend.or(file.backend).unwrap_or_default(),
             onebot_accept: args

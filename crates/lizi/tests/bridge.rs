@@ -412,12 +412,12 @@ async fn bridge_takes_one_connection_per_account_converts_its_events_and_answers
     );
     let message = &events[2];
     assert_eq!(message["Msg"]["Req"], 55);
-    assert_eq!(message["Msg"]["Text"], "hi[Face,Id=14]");
+    assert_eq!(message["Msg"]["Text"], "hi[Face,Id=14,name=微笑]");
     assert_eq!(message["FromQQ"]["Card"], "31st");
     assert_eq!(message["FromGroup"]["name"], "Forty-two");
     assert_eq!(events[3]["Msg"]["Text"], "600");
     assert_eq!(events[4]["Msg"]["Seq"], 55);
-    assert_eq!(events[4]["Msg"]["Text"], "hi[Face,Id=14]");
+    assert_eq!(events[4]["Msg"]["Text"], "hi[Face,Id=14,name=微笑]");
 
     // A failure names the detected implementation.
     let failed = bridge.call("/sendgroupmsg", "fromqq=777&togroup=4242&text=x");

@@ -145,6 +145,7 @@ async fn history(
     let mut roles = Roles::default();
     let mut messages = Vec::with_capacity(rows.len());
     for row in &rows {
+        shared.ids.read_again(row.seq);
         let mut event = message_event(row, account, &names, shared);
         roles
             .fill(shared.backend.as_ref(), account, &mut event)

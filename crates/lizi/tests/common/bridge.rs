@@ -15,6 +15,9 @@ pub const PROFILES: [&str; 3] = ["napcat", "llonebot", "lagrange"];
 /// The simulated network's bot account, which B's face connects to A.
 pub const BOT: u64 = 10001;
 
+/// The simulated network's second framework account, which B's face connects too.
+pub const HELPER: u64 = 10002;
+
 fn client() -> reqwest::Client {
     reqwest::Client::builder()
         .timeout(Duration::from_secs(30))
@@ -195,6 +198,18 @@ impl Network {
     /// Starts B on `scratch`'s folder `network`, dialling `accept` as `profile`, with
     /// `extra` arguments.
     pub fn start(scratch: &Scratch, accept: &str, profile: &str, extra: &[&str]) -> Network {
+        Network::start_reconnecting(scratch, accept, profile, 100, extra)
+    }
+
+    /// [`Network::start`], B dialling again `reconnect_ms` after a drop.
+    pub fn start_reconnecting(
+        scratch: &Scratch,
+        accept: &str,
+        profile: &str,
+        reconnect_ms: u64,
+        extra: &[&str],
+    ) -> Network {
+        let reconnect = reconnect_ms.to_string();
         let data = scratch
             .path("network")
             .to_str()
@@ -212,7 +227,7 @@ impl Network {
             "--onebot-profile",
             profile,
             "--onebot-reconnect-ms",
-            "100",
+            &reconnect,
         ]
         .iter()
         .map(|s| s.to_string())
@@ -221,7 +236,8 @@ impl Network {
         Network::spawn(scratch, profile, args)
     }
 
-    fn spawn(scratch: &Scratch, profile: &str, args: Vec<String>) -> Network {
+    /// Starts B with exactly `args`, in `profile`.
+    pub fn spawn(scratch: &Scratch, profile: &str, args: Vec<String>) -> Network {
         let refs: Vec<&str> = args.iter().map(String::as_str).collect();
         let mut child = Lizi::spawn(&scratch.0, &refs, &[]);
         let port = child.port();
@@ -348,7 +364,11 @@ impl Pair {
         let scratch = Scratch::new(&format!("{tag}-{profile}"));
         let bridge = Bridge::start(&scratch, "127.0.0.1:0", bridge);
         let network = Network::start(&scratch, &bridge.accept, profile, network);
-        bridge.wait_state(BOT, "在线").await;
+        // Both accounts of B's default world connect; waiting for both means no handshake
+        // is still under way when a test begins (and, say, sets a fault on B's actions).
+        for account in [BOT, HELPER] {
+            bridge.wait_state(account, "在线").await;
+        }
         Pair {
             bridge,
             network,
