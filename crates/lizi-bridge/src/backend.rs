@@ -2,11 +2,12 @@
 //!
 //! Every request is first checked against the endpoint table ([`crate::table`], in
 //! `carry`): impossible endpoints, and those the account's implementation lacks, fail
-//! without calling it. This slice bridges the account list, sending to groups, friends and
-//! temporary sessions, recalls, request answers by the stored flag, the standard lists and
-//! group admin actions ([`crate::standard`]) and the other single-action endpoints
-//! ([`crate::plan`]); every other endpoint fails saying it is not bridged yet (never a fake
-//! success), and the control API (`/sim/…`) is not available.
+//! without calling it. The rest is carried out here (the account list, sends, recalls,
+//! request answers by the stored flag), by [`crate::media`] (pictures, voices, avatars),
+//! [`crate::files`] (group files), [`crate::standard`] (lists and group admin actions) and
+//! [`crate::plan`] (the other single-action endpoints). A request none of them takes fails
+//! saying it is not bridged (never a fake success); the control API (`/sim/…`) is not
+//! available.
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -86,8 +87,6 @@ pub struct BridgeBackend {
     pacer: Pacer,
     /// Group files: the files seen and the folder names known ([`crate::files`]).
     pub(crate) files: Mutex<crate::files::Files>,
-    /// What reading and serving file bytes needs.
-    pub(crate) file_media: lizi_core::sim_media::MediaAccess,
     /// The pictures and voices kept ([`crate::media`]).
     pub(crate) media: MediaStore,
     dials: crate::connect::DialCounts,
@@ -139,7 +138,6 @@ impl BridgeBackend {
             next_link: AtomicU64::new(1),
             pacer: Pacer::new(pacing),
             files: Mutex::new(crate::files::Files::load(&docs)),
-            file_media: lizi_core::sim_media::MediaAccess::default(),
             dials: crate::connect::DialCounts::default(),
             drop_minor_notices: false,
         })

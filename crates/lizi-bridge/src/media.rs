@@ -16,11 +16,12 @@
 //! [`crate::media_in`]'s.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use lizi_core::media::{md5_hex, normal_hash, photo_hash, picture_code, voice_code, MediaInfo};
 use lizi_core::param::MediaSource;
-use lizi_core::sim_media::{MediaBytes, MediaFetcher};
+use lizi_core::sim_media::{MediaAccess, MediaBytes, MediaFetcher};
 use lizi_core::textcode::{self, Segment};
 use lizi_core::{Failure, FailureKind, Reply, Request, Uin};
 use lizi_store::{Op, Store};
@@ -31,9 +32,6 @@ use crate::backend::BridgeBackend;
 
 /// The store document kind of the pictures and voices the bridge keeps.
 const MEDIA_KIND: &str = "bridge_media";
-
-/// The base URL used until the server gives its own (lizi's default listen address).
-const DEFAULT_BASE: &str = "http://127.0.0.1:10429";
 
 /// What the server gives the bridge for media.
 #[derive(Clone)]
@@ -72,7 +70,9 @@ pub(crate) struct Known {
 #[derive(Debug)]
 pub struct MediaStore {
     store: Arc<Store>,
-    setup: RwLock<Option<MediaSetup>>,
+    /// The server's fetcher and public base URL, as the simulated network uses them.
+    pub(crate) access: MediaAccess,
+    flash_as_picture: AtomicBool,
     known: Mutex<HashMap<String, Known>>,
     /// Received URLs already fetched (or tried), and the hash they were given: each is
     /// fetched once.
@@ -106,7 +106,8 @@ impl MediaStore {
         }
         MediaStore {
             store,
-            setup: RwLock::new(None),
+            access: MediaAccess::default(),
+            flash_as_picture: AtomicBool::new(false),
             known: Mutex::new(known),
             sources: Mutex::new(sources),
         }
@@ -114,28 +115,19 @@ impl MediaStore {
 
     /// Takes what the server gives for media.
     pub fn set(&self, setup: MediaSetup) {
-        *self.setup.write().unwrap_or_else(PoisonError::into_inner) = Some(setup);
-    }
-
-    fn setup(&self) -> Option<MediaSetup> {
-        self.setup
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
+        self.access.set(setup.fetcher, &setup.public_base_url);
+        self.flash_as_picture
+            .store(setup.flash_as_picture, Ordering::Relaxed);
     }
 
     /// Whether flash pictures go out as ordinary ones where flash cannot be sent.
     pub(crate) fn flash_as_picture(&self) -> bool {
-        self.setup().is_some_and(|setup| setup.flash_as_picture)
+        self.flash_as_picture.load(Ordering::Relaxed)
     }
 
     /// lizi's URL of the picture or voice `hash`.
     pub(crate) fn url(&self, hash: &str) -> String {
-        let base = self
-            .setup()
-            .map(|setup| setup.public_base_url.trim_end_matches('/').to_owned())
-            .unwrap_or_else(|| DEFAULT_BASE.to_owned());
-        format!("{base}/lizi/media/{hash}")
+        self.access.url(hash)
     }
 
     /// What the bridge knows of `hash`.
@@ -159,16 +151,7 @@ impl MediaStore {
     /// The bytes `source` names: inline data as it is, paths and URLs through the
     /// server's fetcher.
     pub(crate) async fn fetch(&self, source: &MediaSource) -> Result<Vec<u8>, Failure> {
-        if let MediaSource::Inline(bytes) = source {
-            return Ok(bytes.clone());
-        }
-        match self.setup() {
-            Some(setup) => setup.fetcher.fetch(source).await,
-            None => Err(Failure::new(
-                FailureKind::Refused,
-                "reading local files and URLs is not set up in lizi's OneBot bridge",
-            )),
-        }
+        self.access.fetch(source).await
     }
 
     /// Records what is known of `hash` (and the bytes, when given) and waits until it is
@@ -293,8 +276,6 @@ pub(crate) fn base64_file(bytes: &[u8]) -> String {
 impl BridgeBackend {
     /// Gives the bridge the server's media fetcher, public URL and flash policy.
     pub fn set_media(&self, setup: MediaSetup) {
-        self.file_media
-            .set(setup.fetcher.clone(), &setup.public_base_url);
         self.media.set(setup);
     }
 

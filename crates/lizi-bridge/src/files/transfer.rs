@@ -30,11 +30,11 @@ impl BridgeBackend {
 
     /// The URL serving the blob `hash`.
     pub(crate) fn media_url(&self, hash: &str) -> String {
-        self.file_media.url(hash)
+        self.media.url(hash)
     }
 
     fn fetcher(&self) -> Result<Arc<dyn MediaFetcher>, Failure> {
-        let fetcher = self.file_media.fetcher();
+        let fetcher = self.media.access.fetcher();
         fetcher.ok_or_else(|| refused("reading files and URLs is not set up in this bridge"))
     }
 
@@ -111,10 +111,7 @@ impl BridgeBackend {
                     format!("{} answered no file URL", self.implementation(account)),
                 )
             })?;
-        let bytes = self
-            .file_media
-            .fetch(&MediaSource::Url(url.to_owned()))
-            .await?;
+        let bytes = self.media.fetch(&MediaSource::Url(url.to_owned())).await?;
         self.store_bytes(bytes).await
     }
 

@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 
 use super::child::Lizi;
+use super::post_json;
 use super::Scratch;
 
 /// The OneBot implementations the face reproduces, each a profile of B.
@@ -265,19 +266,7 @@ impl Network {
 
     /// Runs a control action on B; answers status and JSON.
     pub async fn sim(&self, action: &str, body: Value) -> (u16, Value) {
-        let response = self
-            .client
-            .post(self.url(&format!("/sim/{action}")))
-            .json(&body)
-            .send()
-            .await
-            .expect("request");
-        let status = response.status().as_u16();
-        let text = response.text().await.expect("body");
-        (
-            status,
-            serde_json::from_str(&text).unwrap_or(Value::String(text)),
-        )
+        post_json(&self.client, &self.url(&format!("/sim/{action}")), &body).await
     }
 
     /// Runs a control action that must succeed.

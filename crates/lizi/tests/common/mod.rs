@@ -173,19 +173,7 @@ impl Server {
 
     /// Runs a control action with a JSON body; returns status and JSON.
     pub async fn sim(&self, action: &str, body: Value) -> (u16, Value) {
-        let response = self
-            .client
-            .post(self.url(&format!("/sim/{action}")))
-            .json(&body)
-            .send()
-            .await
-            .expect("request");
-        let status = response.status().as_u16();
-        let text = response.text().await.expect("body");
-        (
-            status,
-            serde_json::from_str(&text).unwrap_or(Value::String(text)),
-        )
+        post_json(&self.client, &self.url(&format!("/sim/{action}")), &body).await
     }
 
     /// The world as the control API shows it.
@@ -228,6 +216,17 @@ impl Server {
     pub async fn metric(&self, name: &str) -> u64 {
         read_metric(&self.client, &self.url("/metrics"), name).await
     }
+}
+
+/// POSTs `body` as JSON to `url`; answers the status and the JSON (or text) answered.
+pub async fn post_json(client: &reqwest::Client, url: &str, body: &Value) -> (u16, Value) {
+    let response = client.post(url).json(body).send().await.expect("request");
+    let status = response.status().as_u16();
+    let text = response.text().await.expect("body");
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
 }
 
 /// Reads metric `name` from the `/metrics` page at `url`.
