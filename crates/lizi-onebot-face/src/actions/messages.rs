@@ -50,11 +50,21 @@ pub(super) async fn carry_out(
             Err(why) => failed(&why),
         },
         Action::GetGroupMsgHistory(call) => {
-            let page = (call.message_seq, call.count, call.reverse_order);
+            let page = (
+                call.message_seq,
+                call.message_id,
+                call.count,
+                call.reverse_order,
+            );
             history(shared, profile, account, group_conv(call.group_id), page).await
         }
         Action::GetFriendMsgHistory(call) => {
-            let page = (call.message_seq, call.count, call.reverse_order);
+            let page = (
+                call.message_seq,
+                call.message_id,
+                call.count,
+                call.reverse_order,
+            );
             history(
                 shared,
                 profile,
@@ -73,6 +83,24 @@ pub(super) async fn carry_out(
         Action::SetEssenceMsg(_) => failed("the simulated network has no essence messages"),
         other => return Err(other),
     })
+}
+
+/// Where a history page ends: `message_seq`, or the sequence of the message `message_id`
+/// names (Lagrange.OneBot pages by message id).
+fn first_seq(
+    shared: &Shared,
+    profile: Profile,
+    message_seq: Option<i64>,
+    message_id: Option<i64>,
+) -> Result<Option<i64>, Box<lizi_onebot::ActionResponse>> {
+    match (message_seq, message_id) {
+        (Some(seq), _) => Ok(Some(seq)),
+        (None, Some(id)) if id != 0 => match shared.ids.find(id) {
+            Ok(row) => Ok(Some(row.seq)),
+            Err(unknown) => Err(Box::new(profile.failed(Why::HandlerFailed, unknown.0))),
+        },
+        _ => Ok(None),
+    }
 }
 
 /// The message `id` names, if the account may see it (it is in the private
@@ -122,8 +150,14 @@ async fn history(
     profile: Profile,
     account: Uin,
     conv: Conv,
-    (message_seq, count, reverse): (Option<i64>, Option<i64>, Option<bool>),
+    (message_seq, message_id, count, reverse): (
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<bool>,
+    ),
 ) -> Answer {
+    let message_seq = first_seq(shared, profile, message_seq, message_id)?;
     let count = count.unwrap_or(HISTORY_COUNT);
     if !(1..=HISTORY_MAX).contains(&count) {
         return Err(Box::new(profile.failed(

@@ -110,14 +110,15 @@ actions! {
     /// Clear the implementation's cache.
     CleanCache "clean_cache" Standard [()] ();
 
-    /// A group's recent messages, before `message_seq` (default: the newest), `count` of them.
+    /// A group's recent messages, up to `message_seq` (Lagrange.OneBot: `message_id`; default:
+    /// the newest), `count` of them.
     GetGroupMsgHistory "get_group_msg_history" Extension [MessageHistory] (
-        group_id: Id, message_seq: Option<Int>, count: Option<Int>,
+        group_id: Id, message_seq: Option<Int>, message_id: Option<Int>, count: Option<Int>,
         reverse_order or "reverseOrder": Option<Flag>,
     );
     /// A friend chat's recent messages, as `get_group_msg_history`.
     GetFriendMsgHistory "get_friend_msg_history" Extension [MessageHistory] (
-        user_id: Id, message_seq: Option<Int>, count: Option<Int>,
+        user_id: Id, message_seq: Option<Int>, message_id: Option<Int>, count: Option<Int>,
         reverse_order or "reverseOrder": Option<Flag>,
     );
     /// Send a forward message (`node` segments) to a group.
