@@ -55,7 +55,7 @@ actions! {
         (group_id: Id, user_id: Id, card: Option<Text>);
     /// Rename a group.
     SetGroupName "set_group_name" Standard [()] (group_id: Id, group_name: Text);
-    /// Leave a group (`is_dismiss` asks the owner to dissolve it).
+    /// Leave a group; `is_dismiss` is ignored, as the implementations ignore it (an owner cannot leave).
     SetGroupLeave "set_group_leave" Standard [()] (group_id: Id, is_dismiss: Option<Flag>);
     /// Set a member's special title (owner only; `duration` -1 = permanent).
     SetGroupSpecialTitle "set_group_special_title" Standard [()]
