@@ -6,6 +6,8 @@
 //! ([`crate::accept::run`]). A dropped connection, or an implementation not up yet, is
 //! dialled again after a pause that doubles from [`FIRST_PAUSE`] up to [`LONGEST_PAUSE`]
 //! (back to the first once a connection was made), each attempt logged and counted.
+//! The pause is one doubling in one loop, so it is written here rather than taken from a
+//! retry crate; the WebSocket itself is `tokio-tungstenite`'s client.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
