@@ -330,11 +330,11 @@ fn filter_runs_only_the_matching_scenarios() {
 }
 
 #[test]
-fn the_readme_example_is_the_ping_scenario() {
-    let readme = std::fs::read_to_string(root().join("README.md")).expect("README");
+fn the_documented_example_is_the_ping_scenario() {
+    let readme = std::fs::read_to_string(root().join("docs/lizi-test.md")).expect("docs/lizi-test.md");
     let start = readme
         .find("```toml\n# The bot answers `ping`")
-        .expect("the README shows examples/scenarios/ping.toml");
+        .expect("docs/lizi-test.md shows examples/scenarios/ping.toml");
     let block = &readme[start + "```toml\n".len()..];
     let block = &block[..block.find("```").expect("the block ends")];
     let file = std::fs::read_to_string(root().join("examples/scenarios/ping.toml")).expect("file");
