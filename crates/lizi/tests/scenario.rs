@@ -331,7 +331,8 @@ fn filter_runs_only_the_matching_scenarios() {
 
 #[test]
 fn the_documented_example_is_the_ping_scenario() {
-    let readme = std::fs::read_to_string(root().join("docs/lizi-test.md")).expect("docs/lizi-test.md");
+    let readme =
+        std::fs::read_to_string(root().join("docs/lizi-test.md")).expect("docs/lizi-test.md");
     let start = readme
         .find("```toml\n# The bot answers `ping`")
         .expect("docs/lizi-test.md shows examples/scenarios/ping.toml");
