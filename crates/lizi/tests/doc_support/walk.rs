@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use super::markdown::{items, matches, Item};
 use crate::common::child::LIZI_VARS;
-use crate::common::temp_dir;
+use crate::common::{python_available, temp_dir};
 
 /// The XLZ port lizi listens on when no `--listen` is given.
 const XLZ_PORT: u16 = 10429;
@@ -306,10 +306,12 @@ impl Walk {
             Some(address) => port_of(&address),
             None => XLZ_PORT,
         });
-        wait_healthy(&mut started, xlz, &self.doc);
+        wait_until(&mut started, &self.doc, "answering /health", || health(xlz));
         if let Some(address) = word_after(&line, "--onebot-listen") {
             let port = self.free_port(port_of(&address));
-            wait_listening(&mut started, port, &self.doc);
+            wait_until(&mut started, &self.doc, "listening for OneBot", || {
+                TcpStream::connect(("127.0.0.1", port)).is_ok()
+            });
         }
         self.started.push(started);
     }
@@ -351,38 +353,24 @@ fn port_of(address: &str) -> u16 {
         .unwrap_or_else(|| panic!("no port in {address}"))
 }
 
-/// Waits until the lizi answers `GET /health` with 200 on `port`; fails with its log if
-/// it exits first or takes too long.
-fn wait_healthy(started: &mut Started, port: u16, doc: &str) {
+/// Waits until `ready` holds (`what` says what it waits for); fails with the lizi's log if
+/// it exits first or takes longer than [`STARTUP`].
+fn wait_until(started: &mut Started, doc: &str, what: &str, ready: impl Fn() -> bool) {
     let deadline = Instant::now() + STARTUP;
     loop {
         if let Some(status) = started.child.try_wait().expect("try_wait") {
             panic!(
-                "{doc}: `{}` exited ({status}) before it answered:\n{}",
+                "{doc}: `{}` exited ({status}) before {what}:\n{}",
                 started.line,
                 log(started)
             );
         }
-        if health(port) {
+        if ready() {
             return;
         }
         assert!(
             Instant::now() < deadline,
-            "{doc}: `{}` did not answer /health on its port within {STARTUP:?}:\n{}",
-            started.line,
-            log(started)
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
-/// Waits until something accepts connections on `port`.
-fn wait_listening(started: &mut Started, port: u16, doc: &str) {
-    let deadline = Instant::now() + STARTUP;
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            Instant::now() < deadline,
-            "{doc}: `{}` does not listen on its port {port}:\n{}",
+            "{doc}: `{}` did not get to {what} within {STARTUP:?}:\n{}",
             started.line,
             log(started)
         );
@@ -441,19 +429,4 @@ fn stop(mut started: Started, doc: &str) {
         started.line,
         log(&started)
     );
-}
-
-/// Whether `python3` (with aiocqhttp when `onebot`) is there; in CI its absence fails.
-fn python_available(onebot: bool) -> bool {
-    let code = if onebot { "import aiocqhttp" } else { "pass" };
-    let found = Command::new("python3")
-        .args(["-c", code])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|status| status.success());
-    if !found && std::env::var_os("CI").is_some() {
-        panic!("python3 (and aiocqhttp for the OneBot example) is required in CI");
-    }
-    found
 }
