@@ -3,8 +3,8 @@
 pub mod fd_limit;
 pub mod folder;
 pub mod onebot;
-pub mod scenario;
 pub mod settings;
+pub mod test_launcher;
 
 use std::future::Future;
 use std::sync::Arc;

@@ -39,7 +39,7 @@ enum Command {
     /// Run the server (what a bare `lizi` does).
     Serve(Box<ServeArgs>),
     /// Run scenario tests of a bot: `lizi test scenarios/ --bot "python3 bot.py"`.
-    Test(lizi::scenario::TestArgs),
+    Test(lizi_scenario::TestArgs),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -47,7 +47,9 @@ fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let args = match cli.command {
         Some(Command::Serve(args)) => *args,
-        Some(Command::Test(args)) => std::process::exit(lizi::scenario::main(args)?),
+        Some(Command::Test(args)) => {
+            std::process::exit(lizi_scenario::run(args, lizi::test_launcher::InProcess)?)
+        }
         None => cli.serve,
     };
     let settings = Settings::resolve(args)?;
