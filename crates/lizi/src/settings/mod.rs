@@ -42,7 +42,7 @@ const FLAGS_ONLY: &[&str] = &["config", "reset"];
 /// variable and a config-file key.
 #[derive(Debug, Default, Clone, Args)]
 pub struct ServeArgs {
-    /// TOML config file with any of the keys below.
+    /// TOML config file with any of the keys below [default: none].
     #[arg(long, env = "LIZI_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Where lizi listens, what does the QQ work, and the limits of a request.
@@ -248,6 +248,50 @@ mod tests {
         known.sort_unstable();
         keys.sort_unstable();
         assert_eq!(keys, known);
+    }
+
+    #[test]
+    fn help_groups_the_flags_by_area_and_writes_every_default_one_way() {
+        let mut command = ServeArgs::augment_args(Command::new("lizi"));
+        let help = command.render_long_help().to_string();
+        let headings: Vec<&str> = help
+            .lines()
+            .filter(|line| !line.starts_with(' ') && line.ends_with(':'))
+            .collect();
+        assert_eq!(
+            headings,
+            [
+                "Options:",
+                "Server:",
+                "Storage:",
+                "Security:",
+                "Push:",
+                "Media:",
+                "OneBot face:",
+                "Bridge:",
+                "Logging:"
+            ]
+        );
+        for arg in command.get_arguments() {
+            if !arg.get_action().takes_values() {
+                continue;
+            }
+            let text = arg.get_help().map(ToString::to_string).unwrap_or_default();
+            let default = text
+                .rsplit_once("[default: ")
+                .and_then(|(_, rest)| rest.strip_suffix(']'))
+                .unwrap_or_else(|| panic!("--{}: no [default: …] at the end", arg.get_id()));
+            let boolean = arg.get_value_names() == Some(&["BOOL".into()]);
+            if boolean {
+                assert_eq!(default, "false", "--{}", arg.get_id());
+            } else {
+                assert!(
+                    !["off", "false", "no"].contains(&default),
+                    "--{}",
+                    arg.get_id()
+                );
+            }
+        }
     }
 
     #[test]
