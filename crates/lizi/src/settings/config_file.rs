@@ -1,6 +1,11 @@
 //! The TOML config file, read once and handed to every area of the settings: each area
-//! reads its own keys from the same text (so that a bad value is reported at its line),
-//! and a key that no area reads is refused at its line too.
+//! reads its own keys from the same text, and a key that no area reads is refused.
+//!
+//! Why not one struct of `#[serde(flatten)]`ed areas: serde's `deny_unknown_fields` does
+//! not work with `flatten`, and through `flatten` toml 0.8 reports a bad value at line 1,
+//! column 1 of the file rather than at the value (tried: `listen = "nope"` on line 2).
+//! Reading each area from the text keeps the value's line; the walk over the top-level
+//! keys below refuses an unknown one at its line, in the words serde uses.
 //!
 //! Also how a flag's value meets the file's: flags (and their environment variables) win,
 //! lists given as flags replace the file's, and relative paths in the file are relative
