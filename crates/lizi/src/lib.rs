@@ -278,7 +278,7 @@ impl App {
                     .local_addr()
                     .context("reading the OneBot address")?;
                 tracing::info!(
-                    "onebot HTTP API listening on {address}, and its forward WebSocket at ws://{address}/"
+                    "onebot HTTP API listening on {address} (its forward WebSocket at ws://{address}/)"
                 );
                 let config = self.settings.api.clone();
                 let stopped = stopped(stopping.clone());
