@@ -82,8 +82,14 @@ impl Drop for Scratch {
 /// Settings for a test server: port 0, a fresh data folder, the default world.
 pub fn test_settings() -> Settings {
     let args = lizi::ServeArgs {
-        listen: Some("127.0.0.1:0".parse().expect("addr")),
-        data: Some(temp_dir("data")),
+        server: lizi::settings::ServerFlags {
+            listen: Some("127.0.0.1:0".parse().expect("addr")),
+            ..Default::default()
+        },
+        storage: lizi::settings::StorageFlags {
+            data: Some(temp_dir("data")),
+            ..Default::default()
+        },
         ..Default::default()
     };
     Settings::resolve(args).expect("settings")
