@@ -32,9 +32,9 @@ use crate::names::Names;
 use crate::pacing::{is_risk_control, Pacer, PacingConfig};
 use crate::refill::{gap_event, missed};
 use crate::requests::RequestMap;
-use crate::text::to_segments_with;
 
 mod carry;
+use lizi_onebot::xlz::send_segments;
 use lizi_onebot::Segment;
 
 /// The store document kind of the accounts seen.
@@ -458,7 +458,7 @@ impl BridgeBackend {
                     .by_pair(account, req, random)
                     .map(|record: &MessageRecord| record.ob_id)
             };
-            to_segments_with(text, reply_id, |code| attachments.segment(code))
+            send_segments(text, reply_id, |code| attachments.segment(code))
         };
         self.send_segments(account, conversation, message, text)
             .await

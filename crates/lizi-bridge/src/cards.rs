@@ -7,6 +7,7 @@ use lizi_core::textcode::{self, Segment as Piece};
 use lizi_core::{Reply, Request, Uin};
 use lizi_onebot::lenient::{as_i64, as_u64};
 use lizi_onebot::message::to_cq_string;
+use lizi_onebot::xlz::reported_text;
 use lizi_onebot::Segment;
 use serde_json::{json, Value};
 
@@ -147,7 +148,7 @@ fn node_message(account: Uin, node: &Value, req: i64) -> GroupMsg {
         .or_else(|| node.get("content"))
         .unwrap_or(&Value::Null);
     let segments = lizi_onebot::message::parse(content).unwrap_or_default();
-    let (text, _) = crate::text::to_xlz(&segments, |_| None);
+    let (text, _) = reported_text(&segments, |_| None);
     let time = node.get("time").and_then(as_i64).unwrap_or(0);
     let uin = node
         .get("user_id")

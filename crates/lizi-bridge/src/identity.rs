@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use lizi_core::{Gin, Uin};
+use lizi_onebot::xlz::Quoted;
 use lizi_store::Op;
 use serde::{Deserialize, Serialize};
 
@@ -62,6 +63,19 @@ pub struct MessageRecord {
     pub sender: Uin,
     /// The XLZ text.
     pub text: String,
+}
+
+impl MessageRecord {
+    /// The message as a reply to it quotes it.
+    pub fn quoted(&self) -> Quoted<'_> {
+        Quoted {
+            sender: self.sender,
+            req: self.req,
+            random: self.random,
+            time: self.time,
+            text: &self.text,
+        }
+    }
 }
 
 /// The message records of every account, indexed both ways.

@@ -1,7 +1,8 @@
 //! OneBot events as XLZ events (onebot.md §3): group, friend and temporary-session
 //! messages (the account's own included, de-duplicated by `message_id`), recalls, and the
 //! membership notices of [`crate::notices`], and the other notices of
-//! [`crate::events_more`]. Events XLZ has no place for are skipped.
+//! [`crate::events_more`]. Message text is written by [`lizi_onebot::xlz::reported_text`].
+//! Events XLZ has no place for are skipped.
 
 use lizi_core::event::private_kind;
 use lizi_core::event::{
@@ -13,12 +14,12 @@ use lizi_onebot::event::{
     Body, FriendRecall, GroupMessage, GroupRecall, GroupSubType, MessageEvent, MessageExtras,
     Notice, PrivateMessage, PrivateSubType,
 };
+use lizi_onebot::xlz::reported_text;
 use lizi_onebot::Segment;
 use lizi_store::Op;
 
 use crate::identity::{random_of, Conversation, MessageMap, MessageRecord};
 use crate::notices::event_msg;
-use crate::text::to_xlz;
 
 /// The group id NapCat and LLOneBot give a temporary session whose group they do not know.
 const UNKNOWN_GROUP: u64 = 284_840_486;
@@ -87,7 +88,8 @@ fn message_event(
     let own = |user: Uin| sent || user == stamp.account;
     match event {
         MessageEvent::Group(group) if matches!(group.sub_type, GroupSubType::Notice) => {
-            let (text, _) = to_xlz(&group.message, |id| map.by_ob_id(stamp.account, id));
+            let quoted = |id| map.by_ob_id(stamp.account, id).map(MessageRecord::quoted);
+            let (text, _) = reported_text(&group.message, quoted);
             let notice = crate::events_more::notice_message(stamp.account, stamp.time, event, text);
             Converted {
                 ops: Vec::new(),
@@ -162,7 +164,8 @@ fn record(
             .as_deref()
             .and_then(|seq| seq.parse().ok())
     });
-    let (text, text_reply) = to_xlz(incoming.message, |id| map.by_ob_id(stamp.account, id));
+    let quoted = |id| map.by_ob_id(stamp.account, id).map(MessageRecord::quoted);
+    let (text, text_reply) = reported_text(incoming.message, quoted);
     let record = MessageRecord {
         account: stamp.account,
         conversation: incoming.conversation,

@@ -8,9 +8,8 @@
 //! - [`link`]: one connection: actions sent with an `echo`, answers matched by it.
 //! - [`identity`]: the persistent map between XLZ `(req, random, time)` and OneBot
 //!   `message_id`.
-//! - [`inbound`]: OneBot events as XLZ events ([`notices`]: membership notices); [`text`]:
-//!   segments as XLZ text and back; [`events_more`]: the other notices and the account's
-//!   presence; [`segments_more`] (with [`faces`]): the other segments as XLZ text.
+//! - [`inbound`]: OneBot events as XLZ events ([`notices`]: membership notices);
+//!   [`events_more`]: the other notices and the account's presence.
 //! - [`media`]: pictures and voices kept by hash, uploads, `/getphotourl`, avatars;
 //!   [`media_send`]: media codes in sends; [`media_in`]: received pictures fetched once.
 //! - [`refill`]: what a dropped connection lost, fetched from history on reconnect, or a
@@ -34,7 +33,6 @@ pub mod backend;
 pub mod cards;
 pub mod connect;
 pub mod events_more;
-pub mod faces;
 pub mod files;
 pub mod group_ops;
 pub mod identity;
@@ -53,10 +51,8 @@ pub mod refill;
 pub mod replay;
 pub mod requests;
 pub mod resolve;
-pub mod segments_more;
 pub mod standard;
 pub mod table;
-pub mod text;
 
 use std::net::SocketAddr;
 use std::time::Duration;

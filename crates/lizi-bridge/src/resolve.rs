@@ -6,13 +6,13 @@
 //! have the same, else by time (within [`CLOCK_SLACK`]), sender and text.
 
 use lizi_onebot::event::MessageEvent;
+use lizi_onebot::xlz::reported_text;
 use lizi_onebot::{Body, Segment};
 use serde_json::Value;
 
 use crate::identity::MessageRecord;
 use crate::link::Link;
 use crate::refill::{history_call, oldest_of, MAX_PAGES};
-use crate::text::to_xlz;
 
 /// How far apart lizi's and the implementation's times of one message may be, in seconds:
 /// lizi stamps its sends when the answer arrives.
@@ -76,7 +76,7 @@ fn matching(message: &Value, record: &MessageRecord) -> Option<i64> {
 
 /// A message's XLZ text, replies left out (their ids are what is being looked for).
 fn text_of(segments: &[Segment]) -> String {
-    to_xlz(segments, |_| None).0
+    reported_text(segments, |_| None).0
 }
 
 #[cfg(test)]

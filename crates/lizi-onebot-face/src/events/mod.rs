@@ -6,12 +6,11 @@
 //! - [`notices`]: admin changes, joins, leaves and kicks, mutes, friends added, recalls,
 //!   card changes;
 //! - [`requests`]: friend requests, join requests and invitations, with their `flag`;
-//! - [`content`]: XLZ message text as segments;
 //! - [`roles`]: the `sender.role` of group messages, asked of the backend.
 //!
-//! Meta events (lifecycle, heartbeat) are the connection's own.
+//! Message text becomes segments through [`lizi_onebot::xlz::event_segments`]. Meta events
+//! (lifecycle, heartbeat) are the connection's own.
 
-pub mod content;
 mod messages;
 mod notices;
 mod requests;
@@ -25,8 +24,6 @@ use serde_json::{json, Value};
 
 use crate::config::{FaceConfig, MessageFormat};
 use crate::ids::MessageIds;
-
-pub use content::segments;
 
 /// What turning an event into OneBot needs besides the event.
 pub struct Lens<'a> {

@@ -6,8 +6,9 @@
 //! rest as a bracketed placeholder, so nothing is dropped silently.
 
 use lizi_core::textcode::{Code, Segment as Piece};
-use lizi_onebot::message::{ContactKind, View};
-use lizi_onebot::Segment;
+
+use crate::message::{ContactKind, View};
+use crate::Segment;
 
 /// NapCat's face id of a dice throw.
 pub const DICE_FACE: i64 = 358;
@@ -18,7 +19,7 @@ pub const RPS_FACE: i64 = 359;
 /// `[Face,Id=…,name=…]`, the name when the face is known.
 pub fn face(id: i64) -> Piece {
     let code = Code::new("Face").with("Id", id.to_string());
-    Piece::Code(match crate::faces::name(id) {
+    Piece::Code(match super::faces::name(id) {
         Some(name) => code.with("name", name),
         None => code,
     })
