@@ -27,16 +27,6 @@ use crate::Segment;
 #[error("{0}")]
 pub struct Unsendable(pub String);
 
-/// Text and mentions, which both readings write alike; any other view is handed back.
-fn text_or_mention(view: View) -> Result<Piece, View> {
-    match view {
-        View::Text(text) => Ok(Piece::Text(text)),
-        View::At(AtTarget::User(qq)) => Ok(Piece::At(qq)),
-        View::At(AtTarget::All) => Ok(Piece::AtAll),
-        other => Err(other),
-    }
-}
-
 /// A bot's `message` as XLZ message text; `quote` gives the reply code of the message a
 /// `reply` segment names (`None`: no such message), `ready` the text of the segments
 /// prepared elsewhere (uploaded pictures and voices), by index.
@@ -54,13 +44,15 @@ pub fn sent_text(
         let view = segment
             .view()
             .map_err(|e| Unsendable(format!("bad `{}` segment: {e:?}", segment.kind)))?;
-        pieces.push(match text_or_mention(view) {
-            Ok(piece) => piece,
-            Err(View::Face(id)) => Piece::Code(Code::new("Face").with("Id", id.to_string())),
-            Err(View::Reply(id)) => Piece::Code(quote(id).ok_or_else(|| {
+        pieces.push(match view {
+            View::Text(text) => Piece::Text(text),
+            View::At(AtTarget::User(qq)) => Piece::At(qq),
+            View::At(AtTarget::All) => Piece::AtAll,
+            View::Face(id) => Piece::Code(Code::new("Face").with("Id", id.to_string())),
+            View::Reply(id) => Piece::Code(quote(id).ok_or_else(|| {
                 Unsendable(format!("the `reply` segment names no known message ({id})"))
             })?),
-            Err(_) => {
+            _ => {
                 return Err(Unsendable(format!(
                     "lizi's OneBot face cannot send `{}` segments yet",
                     segment.kind
@@ -83,27 +75,25 @@ pub fn reported_text<'a>(
     let mut pieces = Vec::with_capacity(message.len());
     let mut text_reply = String::new();
     for segment in message {
-        let view = match segment.view() {
-            Ok(view) => text_or_mention(view),
-            Err(_) => Err(View::Other),
-        };
-        let piece = match view {
-            Ok(piece) => piece,
-            Err(View::Image {
+        let piece = match segment.view() {
+            Ok(View::Text(text)) => Piece::Text(text),
+            Ok(View::At(AtTarget::User(qq))) => Piece::At(qq),
+            Ok(View::At(AtTarget::All)) => Piece::AtAll,
+            Ok(View::Image {
                 file, url, flash, ..
             }) => {
                 let name = if flash { "flashPic" } else { "pic" };
                 media_code(name, &file, url.as_deref())
             }
-            Err(View::Record { file, url }) => media_code("Audio", &file, url.as_deref()),
-            Err(View::Reply(id)) => match quoted(id) {
+            Ok(View::Record { file, url }) => media_code("Audio", &file, url.as_deref()),
+            Ok(View::Reply(id)) => match quoted(id) {
                 Some(quoted) => {
                     text_reply = quoted.text.to_owned();
                     Piece::Code(quoted.code())
                 }
                 None => continue,
             },
-            Err(_) => rich::rich(segment)
+            _ => rich::rich(segment)
                 .unwrap_or_else(|| Piece::Text(to_cq_string(std::slice::from_ref(segment)))),
         };
         pieces.push(piece);
