@@ -2,9 +2,9 @@
 //! an incoming message is fetched once from its `url` (NapCat `{file:<md5>.<ext>, url,
 //! sub_type, summary, file_size}`, Lagrange.OneBot `{file:<url>, filename, url}`,
 //! LLOneBot `{file, url}`) through the server's fetcher, so with its size cap and timeout,
-//! and kept under its MD5 ([`crate::state::media`]). The segment is then made to name that hash
-//! and lizi's URL, which the XLZ text carries (`[pic,hash=…,url=…]`); the QQ URL, which
-//! expires, is not needed again.
+//! and kept under its MD5 ([`crate::state::media`]). The segment is then made to name that
+//! hash and lizi's URL, which the XLZ text carries (`[pic,hash=…,url=…]`); the QQ URL,
+//! which expires, is not needed again.
 //!
 //! A fetch that fails loses nothing: the event is still emitted, with the hash of the file
 //! name (NapCat names pictures by their MD5) or else of the URL, and lizi's URL fetches

@@ -309,12 +309,13 @@ pub fn notice_message(account: Uin, time: i64, message: &MessageEvent, text: Str
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::state::identity::{random_of, Conversation, MessageRecord};
     use serde_json::json;
 
-    fn parse(fields: Value) -> lizi_onebot::Event {
+    /// A notice event of account 1 with `fields`.
+    pub(crate) fn parse(fields: Value) -> lizi_onebot::Event {
         let mut value = json!({"time": 100, "self_id": 1, "post_type": "notice"});
         let object = value.as_object_mut().expect("object");
         object.extend(fields.as_object().expect("object").clone());

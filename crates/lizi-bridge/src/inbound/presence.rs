@@ -48,14 +48,8 @@ pub fn account_event(account: Uin, me: UserRef, event_kind: i64) -> Event {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::inbound::notices::tests::parse;
     use serde_json::json;
-
-    fn parse(fields: Value) -> lizi_onebot::Event {
-        let mut value = json!({"time": 100, "self_id": 1, "post_type": "notice"});
-        let object = value.as_object_mut().expect("object");
-        object.extend(fields.as_object().expect("object").clone());
-        lizi_onebot::Event::parse(value).expect("an object")
-    }
 
     #[test]
     fn presence_comes_from_bot_offline_bot_online_and_heartbeats() {

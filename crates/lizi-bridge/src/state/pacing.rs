@@ -10,6 +10,9 @@
 //!
 //! The buckets are hand-written: they are a few lines of arithmetic under the bridge's own
 //! lock, where a rate-limiting crate would bring its own clock and storage for no gain.
+//! They are kept by the backend itself, for every account and group across connections,
+//! so they live among what is kept; the send path ([`crate::outbound::send`]) waits here
+//! for its turn.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -4,10 +4,12 @@
 //! Each direction is read two ways, because the two sides of OneBot differ: a bot talks to
 //! lizi's face, an implementation (NapCat, LLOneBot, Lagrange.OneBot) to the bridge.
 //!
-//! | | the face (bots) | the bridge (implementations) |
-//! |---|---|---|
-//! | segments → text | [`sent_text`]: what lizi can send, the rest refused by name | [`reported_text`]: every segment, nothing dropped |
-//! | text → segments | [`event_segments`]: codes in place | [`send_segments`]: the reply first, prepared media in place |
+//! - segments → text: [`sent_text`] for a bot's message sent through the face (what lizi
+//!   can send; anything else refused by name), [`reported_text`] for a message an
+//!   implementation reports to the bridge (every segment written; nothing dropped).
+//! - text → segments: [`event_segments`] for what the face shows a bot (each code in
+//!   place), [`send_segments`] for what the bridge sends an implementation (the reply
+//!   first, the prepared pictures and voices in place).
 //!
 //! [`Quoted`] carries the stored message a reply names, so the conversion keeps no store
 //! of its own; [`Unsendable`] says why a bot's message cannot be sent. Faces are named

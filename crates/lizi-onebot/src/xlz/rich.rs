@@ -7,8 +7,8 @@
 
 use lizi_core::textcode::{Code, Segment as Piece};
 
+use crate::message::Segment;
 use crate::message::{ContactKind, View};
-use crate::Segment;
 
 /// NapCat's face id of a dice throw.
 pub const DICE_FACE: i64 = 358;

@@ -14,7 +14,7 @@
 use lizi_core::textcode::{self, Code};
 use serde_json::Value;
 
-use crate::Segment;
+use crate::message::Segment;
 
 /// `text` as segments; `reply_id` gives the OneBot id of the message with a `Req` of the
 /// same conversation (a reply to a message it cannot find stays text).

@@ -19,8 +19,8 @@ use lizi_core::textcode::{self, Code, Segment as Piece};
 
 use super::quote::Quoted;
 use super::rich;
+use crate::message::Segment;
 use crate::message::{to_cq_string, AtTarget, View};
-use crate::Segment;
 
 /// Why a bot's message cannot be written as XLZ text: the segment at fault, named.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
