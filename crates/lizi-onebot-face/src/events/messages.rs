@@ -9,8 +9,8 @@ use lizi_onebot::xlz::event_segments;
 use lizi_onebot::{Profile, Segment};
 use serde_json::{json, Value};
 
+use super::fields::{envelope, extend, put_message_fields, put_sequence_fields, Lens};
 use super::notices::poke;
-use super::{envelope, put_message_fields, put_sequence_fields, Lens};
 use crate::ids::{group_conv, private_conv};
 
 /// The QQ number anonymous group messages come from.
@@ -183,11 +183,4 @@ fn file_segment(file: &FileRef) -> Segment {
         .data
         .insert("file_size".into(), Value::from(file.size.to_string()));
     segment
-}
-
-/// Adds `more`'s fields to `event`.
-pub(super) fn extend(event: &mut Value, more: Value) {
-    if let (Value::Object(event), Value::Object(more)) = (event, more) {
-        event.extend(more);
-    }
 }
