@@ -9,14 +9,15 @@ use std::collections::HashMap;
 
 use lizi_core::{Reply, Request, Uin};
 use lizi_onebot::envelope::Failure as Why;
+use lizi_onebot::xlz::event_segments;
 use lizi_onebot::{Action, Profile};
 use lizi_store::{Conv, MessageRow};
 use serde_json::{json, Value};
 
 use super::{done, Answer};
 use crate::connection::Shared;
+use crate::events::put_message_fields;
 use crate::events::roles::Roles;
-use crate::events::{content::segments, put_message_fields};
 use crate::ids::{group_conv, private_conv};
 
 /// Messages in a history page when `count` is not given (go-cqhttp's and NapCat's).
@@ -250,7 +251,7 @@ async fn forwarded(shared: &Shared, profile: Profile, account: Uin, resid: Strin
     let messages: Vec<Value> = messages
         .iter()
         .map(|message| {
-            let content = segments(&message.msg.text, &no_reply);
+            let content = event_segments(&message.msg.text, &no_reply);
             let mut event = json!({
                 "time": message.time_stamp.send,
                 "message_type": "group",
@@ -305,7 +306,7 @@ fn message_event(row: &MessageRow, account: Uin, names: &Names, shared: &Shared)
     let reply_id = |req| ids.of_message(conv, req);
     put_message_fields(
         &mut event,
-        segments(&row.text, &reply_id),
+        event_segments(&row.text, &reply_id),
         shared.config.message_format,
     );
     event

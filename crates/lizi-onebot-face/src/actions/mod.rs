@@ -22,12 +22,12 @@ use lizi_core::endpoint as xlz;
 use lizi_core::{Backend, Failure, Reply, Request, Uin};
 use lizi_onebot::action::{CanSend, FriendInfo, LoginInfo, MessageId, VersionInfo};
 use lizi_onebot::envelope::Failure as Why;
+use lizi_onebot::xlz::Quoted;
 use lizi_onebot::{Action, ActionRequest, ActionResponse, Message, Profile, ACTIONS};
 use serde_json::Value;
 
 use crate::connection::Shared;
 use crate::ids::{group_conv, private_conv};
-use crate::segments::reply_code;
 use call::{data, Account, Answer, Call};
 use cards::Prepared;
 use lizi_store::Conv;
@@ -294,7 +294,17 @@ async fn send(
         profile,
         account: &account,
     };
-    let quote = |id| shared.ids.find(id).ok().map(|row| reply_code(&row));
+    let quote = |id| {
+        let row = shared.ids.find(id).ok()?;
+        let quoted = Quoted {
+            sender: row.sender as u64,
+            req: row.req,
+            random: row.random,
+            time: row.time,
+            text: &row.text,
+        };
+        Some(quoted.code_with_preview())
+    };
     let text = call.xlz_text(target, &message, &quote).await?;
     let request = match target {
         Target::Group(togroup) => Request::SendGroupMsg(xlz::SendGroupMsg {
