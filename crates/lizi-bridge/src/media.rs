@@ -20,8 +20,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use lizi_core::media::{md5_hex, normal_hash, photo_hash, picture_code, voice_code, MediaInfo};
+use lizi_core::media::{MediaAccess, MediaBytes, MediaFetcher};
 use lizi_core::param::MediaSource;
-use lizi_core::sim_media::{MediaAccess, MediaBytes, MediaFetcher};
 use lizi_core::textcode::{self, Segment};
 use lizi_core::{Failure, FailureKind, Reply, Request, Uin};
 use lizi_store::{Op, Store};

@@ -54,10 +54,11 @@ impl Call<'_> {
             .map_err(|failure| self.failed(failure.message))
     }
 
-    /// Carries out a control request (where no XLZ request exists).
-    pub async fn control(&self, request: ControlRequest) -> Result<Reply, Box<ActionResponse>> {
+    /// Carries out one of the backend's control actions (where no XLZ request exists), by
+    /// name with its JSON body.
+    pub async fn control(&self, action: &str, body: Value) -> Result<Reply, Box<ActionResponse>> {
         self.backend
-            .control(request)
+            .control(ControlRequest::post(action, body.to_string()))
             .await
             .map_err(|failure| self.failed(failure.message))
     }
@@ -75,9 +76,9 @@ impl Call<'_> {
         }
     }
 
-    /// Carries out a control request that answers JSON.
-    pub async fn control_json(&self, request: ControlRequest) -> Answer {
-        match self.control(request).await? {
+    /// Carries out a control action that answers JSON.
+    pub async fn control_json(&self, action: &str, body: Value) -> Answer {
+        match self.control(action, body).await? {
             Reply::Json(value) => Ok(value),
             other => Err(self.unexpected(&other)),
         }

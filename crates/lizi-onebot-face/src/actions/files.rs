@@ -9,8 +9,7 @@
 
 use lizi_core::endpoint as xlz;
 use lizi_core::model::GroupFile as XlzFile;
-use lizi_core::sim_media::SimUpload;
-use lizi_core::{ControlRequest, Gin, Reply, Request};
+use lizi_core::{Gin, Reply, Request};
 use lizi_onebot::action::{
     CreateGroupFileFolder, DeleteGroupFile, DeleteGroupFolder, FileUrl, GetGroupFileUrl, GroupFile,
     GroupFiles, GroupFolder, UploadGroupFile, UploadedFile,
@@ -155,15 +154,14 @@ impl Call<'_> {
                 return Err(self.bad("parameter `name`: must not be empty"));
             }
             let folder = call.folder.clone().filter(|f| !is_root(Some(f)));
-            let entry = self
-                .control_json(ControlRequest::UploadFile(SimUpload {
-                    from: self.me(),
-                    group: call.group_id,
-                    name: name.to_owned(),
-                    base64: base64.to_owned(),
-                    folder,
-                }))
-                .await?;
+            let upload = json!({
+                "from": self.me(),
+                "group": call.group_id,
+                "name": name,
+                "base64": base64,
+                "folder": folder,
+            });
+            let entry = self.control_json("upload_file", upload).await?;
             let file_id = entry["id"].as_str().map(str::to_owned);
             return data(UploadedFile { file_id });
         }

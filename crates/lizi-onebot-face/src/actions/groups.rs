@@ -5,13 +5,13 @@
 
 use lizi_core::endpoint as xlz;
 use lizi_core::model::{GroupEntry, Member};
-use lizi_core::sim_admin::{SimGroupView, SimRenameGroup};
-use lizi_core::{ControlRequest, Gin, Reply, Request, Uin};
+use lizi_core::{Gin, Reply, Request, Uin};
 use lizi_onebot::action::{
     GetGroupInfo, GetGroupMemberInfo, GroupInfo, GroupMemberInfo, SetGroupAdmin, SetGroupName,
     SetGroupSpecialTitle,
 };
 use lizi_onebot::event::{Role, Sex};
+use serde_json::json;
 
 use super::call::{data, Answer, Call};
 
@@ -64,9 +64,7 @@ impl Call<'_> {
             }))
             .await?;
         let view = self
-            .control_json(ControlRequest::GroupView(SimGroupView {
-                gin: call.group_id,
-            }))
+            .control_json("group", json!({ "gin": call.group_id }))
             .await?;
         let members = view["members"].as_array().map_or(0, Vec::len);
         data(GroupInfo {
@@ -154,13 +152,14 @@ impl Call<'_> {
         if call.group_name.trim().is_empty() {
             return Err(self.bad("parameter `group_name`: must not be empty"));
         }
-        self.control(ControlRequest::RenameGroup(SimRenameGroup {
-            operator: self.me(),
-            group: call.group_id,
-            name: call.group_name.clone(),
-        }))
-        .await
-        .map(|_| serde_json::Value::Null)
+        let rename = json!({
+            "operator": self.me(),
+            "group": call.group_id,
+            "name": call.group_name,
+        });
+        self.control("rename_group", rename)
+            .await
+            .map(|_| serde_json::Value::Null)
     }
 
     /// `set_group_special_title`: only the owner may; the simulated network (like XLZ)

@@ -3,10 +3,9 @@
 //! do, which fail saying why, or that have nothing to do.
 
 use lizi_core::endpoint as xlz;
-use lizi_core::social_control::SocialControl;
-use lizi_core::{ControlRequest, Gin, Request, Uin};
+use lizi_core::{Gin, Request, Uin};
 use lizi_onebot::action::{GroupSystemMsg, SystemRequest};
-use serde_json::Value;
+use serde_json::{json, Value};
 
 use super::call::{Answer, Call};
 use crate::flag::RequestFlag;
@@ -43,9 +42,7 @@ impl Call<'_> {
     /// the groups it manages, still pending. `request_id` is XLZ's `seq`; `flag` is what
     /// `set_group_add_request` takes.
     pub(crate) async fn group_system_msg(&self) -> Answer {
-        let view = self
-            .control_json(ControlRequest::Social(SocialControl::Requests))
-            .await?;
+        let view = self.control_json("requests", json!({})).await?;
         let mut invited = Vec::new();
         let mut joins = Vec::new();
         let pending = view["requests"].as_array().cloned().unwrap_or_default();

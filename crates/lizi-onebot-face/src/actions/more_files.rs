@@ -7,13 +7,13 @@
 //! `upload_private_file` → `send_file`, `get_private_file_url` → `friend_files`.
 
 use lizi_core::endpoint as xlz;
-use lizi_core::sim_media::{SimFriendFiles, SimSendFile};
-use lizi_core::{ControlRequest, Request};
+use lizi_core::Request;
 use lizi_onebot::action::{
     FileUrl, GetPrivateFileUrl, MoveGroupFile, RenameGroupFileFolder, UploadPrivateFile,
     UploadedFile,
 };
 use lizi_onebot::{Action, Profile};
+use serde_json::json;
 
 use super::call::{data, Answer, Call};
 
@@ -98,14 +98,13 @@ impl Call<'_> {
         if name.is_empty() {
             return Err(self.bad("parameter `name`: must not be empty"));
         }
-        let entry = self
-            .control_json(ControlRequest::SendFile(SimSendFile {
-                from: self.me(),
-                to: call.user_id,
-                name: name.to_owned(),
-                base64: base64.to_owned(),
-            }))
-            .await?;
+        let file = json!({
+            "from": self.me(),
+            "to": call.user_id,
+            "name": name,
+            "base64": base64,
+        });
+        let entry = self.control_json("send_file", file).await?;
         let file_id = entry["id"].as_str().map(str::to_owned);
         data(UploadedFile { file_id })
     }
@@ -113,9 +112,7 @@ impl Call<'_> {
     /// `get_private_file_url`: the URL of a file a friend sent the account.
     async fn private_url(&self, call: &GetPrivateFileUrl) -> Answer {
         let files = self
-            .control_json(ControlRequest::FriendFiles(SimFriendFiles {
-                account: self.me(),
-            }))
+            .control_json("friend_files", json!({ "account": self.me() }))
             .await?;
         let wanted = call.file_id.trim();
         let url = files["files"]

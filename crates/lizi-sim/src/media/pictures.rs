@@ -6,7 +6,6 @@
 
 use lizi_core::media::{photo_hash, picture_code, voice_code, with_url};
 use lizi_core::param::{decode_base64, MediaSource};
-use lizi_core::sim_media::SimPicture;
 use lizi_core::textcode::{self, Segment};
 use lizi_core::{Failure, FailureKind, Gin, Reply, Uin};
 use serde_json::json;
@@ -14,6 +13,7 @@ use serde_json::json;
 use super::model::AvatarOf;
 use super::state::NewBlob;
 use crate::backend::{Handled, SimBackend};
+use crate::control::media::SimPicture;
 use crate::error::SimError;
 use crate::messages::{random_id, Target};
 use crate::notify::Notice;
