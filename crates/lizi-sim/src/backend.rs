@@ -313,17 +313,12 @@ impl SimBackend {
             group,
             text,
         } = message;
-        let target = match (to, group) {
-            (Some(to), None) => Target::Private(to),
-            (None, Some(gin)) => Target::Group(gin),
-            (Some(to), Some(gin)) => Target::Temp { gin, to },
-            (None, None) => {
-                return Err(Failure::new(
-                    FailureKind::Invalid,
-                    "a message needs `to`, `group`, or both",
-                ))
-            }
-        };
+        let target = Target::of(to, group).ok_or_else(|| {
+            Failure::new(
+                FailureKind::Invalid,
+                "a message needs `to`, `group`, or both",
+            )
+        })?;
         let (receipt, ticket) =
             self.act(|w| w.send(from, target, &text, self.now(), random_id()))?;
         tracing::debug!(
