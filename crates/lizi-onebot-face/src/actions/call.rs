@@ -99,6 +99,16 @@ impl Call<'_> {
     }
 }
 
+/// Carries out a request whose success has no data (`null`), for `profile`.
+pub(crate) async fn done(backend: &dyn Backend, profile: Profile, request: Request) -> Answer {
+    match backend.call(request).await {
+        Ok(_) => Ok(Value::Null),
+        Err(failure) => Err(Box::new(
+            profile.failed(Why::HandlerFailed, failure.message),
+        )),
+    }
+}
+
 /// Serialises response data.
 pub(crate) fn data(value: impl serde::Serialize) -> Answer {
     Ok(serde_json::to_value(value).unwrap_or(Value::Null))

@@ -17,8 +17,8 @@ use lizi_onebot::message::View;
 use lizi_onebot::Segment;
 use serde_json::Value;
 
-use super::call::{data, Answer, Call};
-use super::Target;
+use crate::actions::call::{data, Answer, Call};
+use crate::actions::messages::target::Target;
 use crate::segments::{to_xlz_text_with, Unsendable};
 
 /// What a media segment asks to send.
