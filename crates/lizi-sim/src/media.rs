@@ -121,9 +121,22 @@ impl SimBackend {
     pub(crate) async fn control_media(&self, action: MediaControl) -> Handled {
         match action {
             MediaControl::SendPicture(picture) => self.control_send_picture(picture),
+            MediaControl::UploadPicture(upload) => self.control_upload_picture(upload).await,
             MediaControl::UploadFile(upload) => self.control_upload_file(upload),
             MediaControl::Files(files) => self.control_files(files),
-            MediaControl::SendFile(file) => self.control_send_file(file),
+            MediaControl::RenameFile(rename) => self.change(|w| {
+                let folder = rename.folder.as_deref().unwrap_or(model::ROOT);
+                w.active_person(rename.operator)?;
+                w.rename_file(
+                    rename.operator,
+                    rename.group,
+                    &rename.file,
+                    folder,
+                    &rename.name,
+                )?;
+                Ok((Reply::Json(serde_json::json!({"ret": "ok"})), Vec::new()))
+            }),
+            MediaControl::SendFile(file) => self.control_send_file(file).await,
             MediaControl::FriendFiles(files) => self.control_friend_files(files),
         }
     }

@@ -45,9 +45,11 @@ pub const CONTROL_DOCS: &[ControlDoc] = &[
     doc("bundle", false, "Makes a forwarded-messages bundle; answers its resid for /getforwardedmsg.", r#"{"messages":[{"from":20001,"group":30001,"text":"first"},{"from":20002,"text":"second"}]}"#),
     doc("requests", true, "Pending friend and join requests and invitations.", "{}"),
     doc("send_picture", false, "A person sends a picture (base64) privately (`to`) or to a group (`group`).", r#"{"from":20001,"to":10001,"base64":"R0lGODlhAQABAAAAACw=","flash":false}"#),
+    doc("upload_picture", false, "A framework account uploads a picture without sending it (`base64`, a local `path` or a `url`, read under the media rules); answers its hash and URL.", r#"{"account":10001,"base64":"R0lGODlhAQABAAAAACw="}"#),
     doc("upload_file", false, "A person uploads a file to a group (a group message with the file follows).", r#"{"from":20001,"group":30001,"name":"notes.txt","base64":"aGVsbG8=","folder":"/"}"#),
     doc("clock", false, "The simulated clock moves `advance_seconds` forward (mutes end, times move on, without waiting); answers the simulated time.", r#"{"advance_seconds":600}"#),
     doc("files", true, "A group's files and folders.", r#"{"group":30001}"#),
-    doc("send_file", false, "A person sends a file to a friend (a private message of type 529 with the file follows).", r#"{"from":20001,"to":10001,"name":"notes.txt","base64":"aGVsbG8="}"#),
+    doc("rename_file", false, "A file's uploader, or an owner or admin, renames a group file in its `folder` (the root when absent).", r#"{"operator":20001,"group":30001,"file":"3f1c2a9e-0000-4000-8000-000000000001","folder":"/","name":"notes-v2.txt"}"#),
+    doc("send_file", false, "A person sends a file to a friend: its bytes as `base64`, or a local `path` read under the media rules (a private message of type 529 with the file follows).", r#"{"from":20001,"to":10001,"name":"notes.txt","base64":"aGVsbG8="}"#),
     doc("friend_files", true, "The files an account received from friends, with the URLs serving them.", r#"{"account":10001}"#),
 ];

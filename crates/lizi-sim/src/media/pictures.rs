@@ -1,6 +1,6 @@
 //! Pictures, voices and avatars: `/sendprivatepic`, `/sendgrouppic`, `/sendprivateaudio`,
 //! `/sendgroupaudio`, `/uploadfacepic`, `/uploadgroupfacepic`, `/getphotourl`, and the
-//! control API's `send_picture`.
+//! control API's `send_picture` and `upload_picture`.
 //!
 //! Uploading answers a text code (no message is sent); the code works back inside `text`.
 
@@ -13,7 +13,7 @@ use serde_json::json;
 use super::model::AvatarOf;
 use super::state::NewBlob;
 use crate::backend::{Handled, SimBackend};
-use crate::control::media::SimPicture;
+use crate::control::media::{SimPicture, SimUploadPicture};
 use crate::error::SimError;
 use crate::messages::{random_id, Target};
 use crate::notify::Notice;
@@ -153,6 +153,33 @@ impl SimBackend {
             }
             Ok(Reply::Text(self.media_url(&hash)))
         })
+    }
+
+    /// The control API's `upload_picture`: an online account uploads a picture without
+    /// sending it; answers its hash and the URL serving it.
+    pub(crate) async fn control_upload_picture(&self, upload: SimUploadPicture) -> Handled {
+        let account = upload.account;
+        self.read(|w| w.online_account(account).map(|_| Reply::Done))?;
+        let source = upload.source().ok_or_else(|| {
+            Failure::new(
+                FailureKind::Invalid,
+                "give one of `base64`, `path` or `url`",
+            )
+        })?;
+        let bytes = self.fetch(&source).await?;
+        if bytes.is_empty() {
+            return Err(empty_upload());
+        }
+        let blob = NewBlob::new(bytes);
+        let ((), ticket) = self.act_blob(&blob, |w| {
+            w.online_account(account)?;
+            Ok(((), Vec::new()))
+        })?;
+        let url = self.media_url(&blob.hash);
+        Ok((
+            Reply::Json(json!({"hash": blob.hash, "url": url})),
+            Some(ticket),
+        ))
     }
 
     /// The control API's `send_picture`: a user uploads a picture and sends it.
