@@ -18,6 +18,7 @@ use crate::events::roles::Roles;
 use crate::events::{to_onebot, Lens};
 use crate::faults::{act, Faults};
 use crate::ids::MessageIds;
+use crate::polling::Queues;
 use crate::post::Counters;
 use crate::presence::Presence;
 use crate::FaceConfig;
@@ -37,6 +38,8 @@ pub(crate) struct Shared {
     pub counters: Counters,
     /// Names of the forward cursors in use by an open connection.
     pub forward_names: Mutex<HashSet<String>>,
+    /// The queues of `get_event`.
+    pub queues: Queues,
 }
 
 impl Shared {
@@ -51,6 +54,7 @@ impl Shared {
             faults: Faults::default(),
             counters: Counters::default(),
             forward_names: Mutex::new(HashSet::new()),
+            queues: Queues::default(),
         }
     }
 

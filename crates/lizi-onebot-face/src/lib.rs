@@ -11,6 +11,7 @@
 //! - [`flag`]: the `flag` of a request event, answerable after a restart.
 //! - [`reverse`]: reverse WebSocket connections carrying events and actions.
 //! - [`post`]: HTTP POST of events, with the [`quick`] operations of the answers.
+//! - `polling`: LLOneBot's `get_event`, events polled over the HTTP API.
 //! - [`faults`]: faults on demand, set through the control API.
 
 pub mod actions;
@@ -21,6 +22,7 @@ pub mod faults;
 pub mod flag;
 pub mod http;
 pub mod ids;
+mod polling;
 pub mod post;
 mod presence;
 pub mod quick;

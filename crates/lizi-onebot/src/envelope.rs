@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 
 use crate::action::{Action, ActionError, ActionSpec};
+use crate::registry::{Registered, Registry};
 
 /// An action call: `{"action": …, "params": {…}, "echo": …}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -152,6 +153,32 @@ pub enum Suffix {
     RateLimited,
 }
 
+impl Suffix {
+    /// The suffix as written (`_async`), `None` for no suffix.
+    pub fn text(self) -> Option<&'static str> {
+        match self {
+            Suffix::None => None,
+            Suffix::Async => Some("_async"),
+            Suffix::RateLimited => Some("_rate_limited"),
+        }
+    }
+}
+
+/// A routed call: what carries it out.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Routed {
+    /// An action of lizi's table, decoded by its typed row.
+    Action(Action),
+    /// An action the implementation registers that lizi's table has no typed row for:
+    /// its registry entry and the parameters as the implementation reads them.
+    Untyped {
+        /// The registry entry.
+        registered: &'static Registered,
+        /// The admitted parameters.
+        params: Map<String, Value>,
+    },
+}
+
 /// Splits `send_msg_async` into (`send_msg`, [`Suffix::Async`]), `x_rate_limited` into
 /// (`x`, [`Suffix::RateLimited`]); other names come back whole with [`Suffix::None`].
 pub fn split_action(name: &str) -> (&str, Suffix) {
@@ -234,18 +261,37 @@ impl Profile {
         ActionResponse::failed(self.retcode(failure), message)
     }
 
-    /// Whether an action name with `suffix` exists here. NapCat and LLOneBot register
-    /// `_async` and `_rate_limited` as plain aliases of the synchronous handler (they run
-    /// at once and answer `ok`); Lagrange knows neither (answer [`Failure::UnknownAction`]).
+    /// Whether an action name with `suffix` exists here: the suffixes the implementation's
+    /// router takes (NapCat and LLOneBot register `_async` and `_rate_limited` as plain
+    /// aliases of the synchronous handler, which run at once and answer `ok`; Lagrange
+    /// knows neither and answers [`Failure::UnknownAction`]).
     pub fn accepts(self, suffix: Suffix) -> bool {
-        suffix == Suffix::None || self != Profile::Lagrange
+        match suffix.text() {
+            None => true,
+            Some(text) => Registry::of(self).accepts_suffix(text),
+        }
     }
 
-    /// Routes a call as this implementation does: the suffix split off, then the typed
-    /// action; an unknown action or suffix, an action this implementation lacks (see
-    /// [`ActionSpec::profiles`]), or a bad parameter, gives this profile's failed
-    /// response (carrying the request's `echo`, boxed) with a message naming the problem.
-    pub fn route(self, request: &ActionRequest) -> Result<(Action, Suffix), Box<ActionResponse>> {
+    /// Whether the implementation refuses a call that lacks a parameter it cannot do
+    /// without (NapCat's and LLOneBot's schemas; Lagrange.OneBot gives it the type's
+    /// default instead).
+    pub fn refuses_missing_params(self) -> bool {
+        self != Profile::Lagrange
+    }
+
+    /// Whether the implementation refuses a number or boolean where it declares a string
+    /// (LLOneBot's Schemastery, Lagrange.OneBot's System.Text.Json; NapCat converts).
+    pub fn strict_strings(self) -> bool {
+        self != Profile::NapCat
+    }
+
+    /// Routes a call as this implementation does: the suffix split off; an unknown action
+    /// or suffix, or an action this implementation does not register (its [`Registry`]),
+    /// answered as unknown; the parameters admitted as it reads them
+    /// ([`Registered::admit`]), then decoded by lizi's typed row when the table has one. A
+    /// refusal is this profile's failed response (carrying the request's `echo`, boxed)
+    /// with a message naming the problem.
+    pub fn route(self, request: &ActionRequest) -> Result<(Routed, Suffix), Box<ActionResponse>> {
         let (name, suffix) = split_action(&request.action);
         let refuse = |failure, message: String| {
             Err(Box::new(
@@ -260,11 +306,18 @@ impl Profile {
             );
         }
         // An action this implementation lacks is as unknown to it as a made-up name.
-        if !ActionSpec::find(name).is_some_and(|spec| spec.available_in(self)) {
+        let Some(registered) = Registry::of(self).action(name) else {
             return refuse(Failure::UnknownAction, format!("unknown action `{name}`"));
+        };
+        let params = match registered.admit(self, &request.params) {
+            Ok(params) => params,
+            Err(e) => return refuse(Failure::BadParams, e.to_string()),
+        };
+        if ActionSpec::find(name).is_none() {
+            return Ok((Routed::Untyped { registered, params }, suffix));
         }
-        match Action::parse(name, &request.params) {
-            Ok(action) => Ok((action, suffix)),
+        match Action::parse(name, &params) {
+            Ok(action) => Ok((Routed::Action(action), suffix)),
             Err(e @ ActionError::Unknown(_)) => refuse(Failure::UnknownAction, e.to_string()),
             Err(e @ ActionError::Param(_)) => refuse(Failure::BadParams, e.to_string()),
         }

@@ -87,10 +87,10 @@ impl Call<'_> {
             &call.company,
             &call.email,
         ];
-        if given.iter().all(|field| field.is_none()) {
-            return Err(
-                self.bad("give at least one of `nickname`, `personal_note`, `company`, `email`")
-            );
+        if given.iter().all(|field| field.is_none()) && call.sex.is_none() {
+            return Err(self.bad(
+                "give at least one of `nickname`, `personal_note`, `company`, `email`, `sex`",
+            ));
         }
         if call
             .nickname
@@ -98,6 +98,11 @@ impl Call<'_> {
             .is_some_and(|n| n.trim().is_empty())
         {
             return Err(self.bad("parameter `nickname`: must not be empty"));
+        }
+        if call.sex.is_some_and(|sex| !matches!(sex, 1 | 2)) {
+            return Err(self.bad(
+                "parameter `sex`: the simulated network's profiles know 1 (male) and 2 (female)",
+            ));
         }
         if let Some(nickname) = &call.nickname {
             self.done(Request::SetNickname(xlz::SetNickname {
@@ -113,11 +118,11 @@ impl Call<'_> {
             }))
             .await?;
         }
-        if call.company.is_some() || call.email.is_some() {
+        if call.company.is_some() || call.email.is_some() || call.sex.is_some() {
             self.done(Request::UpdateData(xlz::UpdateData {
                 logonqq: self.me(),
                 nick: None,
-                sex: None,
+                sex: call.sex,
                 birth: None,
                 profession: None,
                 company: call.company.clone(),
@@ -129,6 +134,13 @@ impl Call<'_> {
             .await?;
         }
         Ok(Value::Null)
+    }
+
+    /// `_get_model_show` (NapCat): the device model shown with the account's status; as
+    /// NapCat answers, the one asked for, free.
+    pub(crate) fn model_show(&self, model: Option<&str>) -> Answer {
+        let model = model.unwrap_or_default();
+        Ok(serde_json::json!([{"variants": {"model_show": model, "need_pay": false}}]))
     }
 
     /// `set_self_longnick`: `/setsignat`.

@@ -1,4 +1,5 @@
-//! Pictures and voices in sends, and `get_image`/`get_record` (onebot.md §2.4).
+//! Pictures and voices in sends, `get_image`/`get_record` (onebot.md §2.4), and
+//! Lagrange.OneBot's `upload_image`.
 //!
 //! An `image` or `record` segment is uploaded first through the XLZ upload request of the
 //! chat (`/sendgrouppic`, `/sendprivatepic`, `/sendgroupaudio`, `/sendprivateaudio`),
@@ -171,6 +172,26 @@ impl Call<'_> {
             group: None,
         }))
         .await
+    }
+
+    /// `upload_image` (Lagrange.OneBot): the picture uploaded without a chat (the
+    /// control API's `upload_picture`); answers the URL serving it.
+    pub(crate) async fn upload_image(&self, file: &str) -> Answer {
+        self.ensure_online()?;
+        let mut upload = serde_json::json!({"account": self.me()});
+        // Inline content goes on as the caller wrote it; `source_of` checks it is base64.
+        let inline = file.trim().strip_prefix("base64://");
+        match source_of(file).map_err(|e| self.bad(e.0))? {
+            Source::Known(hash) => return Ok(Value::String(self.media_url(&hash).await?)),
+            Source::Upload(MediaSource::Inline(_)) => upload["base64"] = inline.into(),
+            Source::Upload(MediaSource::Path(path)) => upload["path"] = Value::String(path),
+            Source::Upload(MediaSource::Url(url)) => upload["url"] = Value::String(url),
+        }
+        let uploaded = self.control_json("upload_picture", upload).await?;
+        match uploaded["url"].as_str() {
+            Some(url) => Ok(Value::String(url.to_owned())),
+            None => Err(self.failed("the upload answered no URL")),
+        }
     }
 
     /// `get_image` / `get_record`: a stored picture or voice by file name (its hash); the

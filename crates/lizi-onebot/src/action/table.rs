@@ -1,8 +1,8 @@
-//! The rows of the action table: OneBot v11 `api/public.md`, then the go-cqhttp/NapCat
-//! extensions a bridge needs (issues 12 and 13). Defaults the implementations apply when an
-//! optional parameter is absent are given in the description. `only [...]` names the
-//! implementations that have an action (onebot.md §2.5 and their sources); a row without it
-//! is in all three.
+//! The rows of the action table: OneBot v11 `api/public.md`, then the extensions of
+//! NapCat, LLOneBot and Lagrange.OneBot that lizi carries out. A row declares every
+//! parameter lizi reads under any implementation's name; which implementations have the
+//! action, which of those names each reads and the defaults each applies come from the
+//! [`Registry`](crate::registry::Registry), so a row names no profile.
 
 use serde_json::Value;
 
@@ -10,15 +10,16 @@ use super::actions;
 use super::data::*;
 use super::extended::*;
 use super::files::*;
-use super::param::{Flag, Id, Int, Json, Msg, Text};
+use super::param::{Flag, Id, Ids, Int, Json, Msg, Text};
 
 actions! {
-    /// Send a private message (a temporary session when `group_id` is given, NapCat).
+    /// Send a private message; to a non-friend, a temporary session as the implementation
+    /// opens one (NapCat: through `group_id`; LLOneBot: only where one exists already).
     SendPrivateMsg "send_private_msg" Standard [MessageId]
-        (user_id: Id, group_id: Option<Id>, message: Msg, auto_escape: Option<Flag>);
+        (user_id: Option<Id>, group_id: Option<Id>, message: Msg, auto_escape: Option<Flag>);
     /// Send a group message.
     SendGroupMsg "send_group_msg" Standard [MessageId]
-        (group_id: Id, message: Msg, auto_escape: Option<Flag>);
+        (group_id: Option<Id>, message: Msg, auto_escape: Option<Flag>);
     /// Send a message; `message_type` `private`/`group`, else inferred from the ids.
     SendMsg "send_msg" Standard [MessageId] (
         message_type: Option<Text>, user_id: Option<Id>, group_id: Option<Id>, message: Msg,
@@ -38,18 +39,11 @@ actions! {
     /// Mute a member for `duration` seconds (default 1800; 0 lifts the mute).
     SetGroupBan "set_group_ban" Standard [()]
         (group_id: Id, user_id: Id, duration: Option<Int>);
-    /// Mute an anonymous member, given its object or flag.
-    SetGroupAnonymousBan "set_group_anonymous_ban" Standard [()] (
-        group_id: Id, anonymous: Option<Json>, anonymous_flag or "flag": Option<Text>,
-        duration: Option<Int>,
-    );
     /// Mute or unmute a whole group (default: mute).
     SetGroupWholeBan "set_group_whole_ban" Standard [()] (group_id: Id, enable: Option<Flag>);
     /// Grant or remove a group admin (default: grant).
     SetGroupAdmin "set_group_admin" Standard [()]
         (group_id: Id, user_id: Id, enable: Option<Flag>);
-    /// Allow or forbid anonymous chat in a group (default: allow).
-    SetGroupAnonymous "set_group_anonymous" Standard [()] (group_id: Id, enable: Option<Flag>);
     /// Set a member's group card (empty clears it).
     SetGroupCard "set_group_card" Standard [()]
         (group_id: Id, user_id: Id, card: Option<Text>);
@@ -72,7 +66,7 @@ actions! {
     GetStrangerInfo "get_stranger_info" Standard [StrangerInfo]
         (user_id: Id, no_cache: Option<Flag>);
     /// The account's friends.
-    GetFriendList "get_friend_list" Standard [Vec<FriendInfo>] ();
+    GetFriendList "get_friend_list" Standard [Vec<FriendInfo>] (no_cache: Option<Flag>);
     /// A group's information.
     GetGroupInfo "get_group_info" Standard [GroupInfo] (group_id: Id, no_cache: Option<Flag>);
     /// The account's groups.
@@ -94,9 +88,9 @@ actions! {
     /// Cookies and CSRF token together.
     GetCredentials "get_credentials" Standard [Credentials] (domain: Option<Text>);
     /// A received voice, converted to `out_format`.
-    GetRecord "get_record" Standard only [NapCat, LLOneBot] [FileData] (file: Text, out_format: Option<Text>);
+    GetRecord "get_record" Standard [FileData] (file: Text, out_format: Option<Text>);
     /// A received picture.
-    GetImage "get_image" Standard only [NapCat, LLOneBot] [FileData] (file: Text);
+    GetImage "get_image" Standard [FileData] (file: Text);
     /// Whether pictures can be sent.
     CanSendImage "can_send_image" Standard [CanSend] ();
     /// Whether voices can be sent.
@@ -105,8 +99,6 @@ actions! {
     GetStatus "get_status" Standard [BotStatus] ();
     /// The implementation's name and version.
     GetVersionInfo "get_version_info" Standard [VersionInfo] ();
-    /// Restart the implementation after `delay` ms.
-    SetRestart "set_restart" Standard [()] (delay: Option<Int>);
     /// Clear the implementation's cache.
     CleanCache "clean_cache" Standard [()] ();
 
@@ -129,26 +121,27 @@ actions! {
         (user_id: Id, messages: Msg);
     /// Upload a file (path, URL or `base64://`, readable by the implementation) to a group.
     UploadGroupFile "upload_group_file" Extension [UploadedFile]
-        (group_id: Id, file: Text, name: Text, folder or "folder_id": Option<Text>);
-    /// The files and folders at a group's file root.
-    GetGroupRootFiles "get_group_root_files" Extension [GroupFiles] (group_id: Id);
-    /// The files and folders in a group folder.
+        (group_id: Id, file: Text, name: Option<Text>, folder or "folder_id": Option<Text>);
+    /// The files and folders at a group's file root (NapCat: the first `file_count` files).
+    GetGroupRootFiles "get_group_root_files" Extension [GroupFiles]
+        (group_id: Id, file_count: Option<Int>);
+    /// The files and folders in a group folder (the root when none is given).
     GetGroupFilesByFolder "get_group_files_by_folder" Extension [GroupFiles]
-        (group_id: Id, folder_id or "folder": Text);
+        (group_id: Id, folder or "folder_id": Option<Text>, file_count: Option<Int>);
     /// A download URL for a group file.
     GetGroupFileUrl "get_group_file_url" Extension [FileUrl]
         (group_id: Id, file_id: Text, busid: Option<Int>);
     /// Create a folder at a group's file root.
     CreateGroupFileFolder "create_group_file_folder" Extension [Value]
-        (group_id: Id, name or "folder_name": Text, parent_id: Option<Text>);
+        (group_id: Id, folder_name or "name": Option<Text>, parent_id: Option<Text>);
     /// Delete a group file.
     DeleteGroupFile "delete_group_file" Extension [()]
         (group_id: Id, file_id: Text, busid: Option<Int>);
     /// Delete a group folder and the files in it.
-    DeleteGroupFolder "delete_group_folder" Extension only [NapCat, LLOneBot] [()]
-        (group_id: Id, folder_id or "folder": Text);
+    DeleteGroupFolder "delete_group_folder" Extension [()]
+        (group_id: Id, folder or "folder_id": Option<Text>);
     /// Rename a group folder (Lagrange.OneBot, LLOneBot).
-    RenameGroupFileFolder "rename_group_file_folder" Extension only [Lagrange, LLOneBot] [()]
+    RenameGroupFileFolder "rename_group_file_folder" Extension [()]
         (group_id: Id, folder_id: Text, new_folder_name: Text);
     /// Move a group file between folders: NapCat names the folders
     /// `current_parent_directory`/`target_parent_directory`, Lagrange.OneBot and LLOneBot
@@ -159,11 +152,11 @@ actions! {
         target_parent_directory: Option<Text>,
     );
     /// Delete a group folder and the files in it (Lagrange.OneBot's name).
-    DeleteGroupFileFolder "delete_group_file_folder" Extension only [Lagrange] [()]
+    DeleteGroupFileFolder "delete_group_file_folder" Extension [()]
         (group_id: Id, folder_id or "folder": Text);
     /// Send a file (path, URL or `base64://`, readable by the implementation) to a friend.
     UploadPrivateFile "upload_private_file" Extension [UploadedFile]
-        (user_id: Id, file: Text, name: Text);
+        (user_id: Id, file: Text, name: Option<Text>);
     /// A download URL for a file a friend sent.
     GetPrivateFileUrl "get_private_file_url" Extension [FileUrl] (file_id: Text);
     /// Poke a group member.
@@ -178,54 +171,108 @@ actions! {
     MarkMsgAsRead "mark_msg_as_read" Extension [()]
         (message_id: Option<Int>, user_id: Option<Id>, group_id: Option<Id>);
     /// Pending group invitations and join requests.
-    GetGroupSystemMsg "get_group_system_msg" Extension [GroupSystemMsg] ();
-    /// Update the account's profile (NapCat: `nickname` and `personal_note`).
-    SetQqProfile "set_qq_profile" Extension only [NapCat, LLOneBot] [()] (
+    GetGroupSystemMsg "get_group_system_msg" Extension [GroupSystemMsg]
+        (count: Option<Int>);
+    /// Update the account's profile (NapCat: `nickname`, `personal_note` and `sex`).
+    SetQqProfile "set_qq_profile" Extension [()] (
         nickname: Option<Text>, company: Option<Text>, email: Option<Text>,
-        college: Option<Text>, personal_note: Option<Text>,
+        college: Option<Text>, personal_note: Option<Text>, sex: Option<Int>,
     );
     /// Set the account's avatar (`file`: path, URL or `base64://`).
     SetQqAvatar "set_qq_avatar" Extension [()] (file: Text);
     /// Set a group's avatar (`file`: path, URL or `base64://`).
     SetGroupPortrait "set_group_portrait" Extension [()] (group_id: Id, file: Text);
     /// The account's other logged-in devices.
-    GetOnlineClients "get_online_clients" Extension only [NapCat, LLOneBot] [OnlineClients]
+    GetOnlineClients "get_online_clients" Extension [OnlineClients]
         (no_cache: Option<Flag>);
     /// Delete a friend (NapCat also reads `friend_id`; `temp_block` and `temp_both_del`
     /// are its blacklist options).
     DeleteFriend "delete_friend" Extension [()] (
-        user_id or "friend_id": Id, temp_block: Option<Flag>, temp_both_del: Option<Flag>,
+        user_id as "friend_id" or "user_id": Option<Id>, temp_block: Option<Flag>,
+        temp_both_del: Option<Flag>,
     );
     /// Show an input status to a friend: `event_type` 1 typing, 0 speaking.
-    SetInputStatus "set_input_status" Extension only [NapCat] [()]
+    SetInputStatus "set_input_status" Extension [()]
         (user_id: Id, event_type: Int);
     /// Set the account's signature.
-    SetSelfLongnick "set_self_longnick" Extension only [NapCat] [()]
+    SetSelfLongnick "set_self_longnick" Extension [()]
         (long_nick as "longNick": Text);
     /// Allow or forbid members to start group chats, temporary sessions, album uploads.
-    SetGroupMemberPermissions "set_group_member_permissions" Extension only [NapCat] [()] (
+    SetGroupMemberPermissions "set_group_member_permissions" Extension [()] (
         group_id: Id, allow_member_create_group: Option<Flag>,
         allow_member_temporary_session: Option<Flag>, allow_member_upload_album: Option<Flag>,
     );
     /// How members may invite: `disabled`, `no_approval`, `require_approval` or
     /// `no_approval_under_100`.
-    SetGroupMemberInvitePolicy "set_group_member_invite_policy" Extension only [NapCat] [()]
+    SetGroupMemberInvitePolicy "set_group_member_invite_policy" Extension [()]
         (group_id: Id, policy: Text);
     /// Whether new members may read the messages from before they joined.
     SetGroupNewMemberHistoryVisibility "set_group_new_member_history_visibility" Extension
-        only [NapCat] [()] (group_id: Id, visible: Flag);
+        [()] (group_id: Id, visible: Flag);
     /// Set the account's online status (NT codes: 10 online, 30 away, 40 invisible, 50
     /// busy, 60 "Q me", 70 do not disturb), extended status and battery level.
-    SetOnlineStatus "set_online_status" Extension only [NapCat, LLOneBot] [()]
+    SetOnlineStatus "set_online_status" Extension [()]
         (status: Int, ext_status: Option<Int>, battery_status: Option<Int>);
     /// A user's online status, as NT codes.
-    NcGetUserStatus "nc_get_user_status" Extension only [NapCat] [UserStatus] (user_id: Id);
+    NcGetUserStatus "nc_get_user_status" Extension [UserStatus] (user_id: Id);
     /// The account's clientkey.
-    GetClientkey "get_clientkey" Extension only [NapCat] [ClientKey] ();
+    GetClientkey "get_clientkey" Extension [ClientKey] ();
     /// The likes of a profile (the account's own when `user_id` is absent).
-    GetProfileLike "get_profile_like" Extension only [NapCat] [ProfileLike]
+    GetProfileLike "get_profile_like" Extension [ProfileLike]
         (user_id: Option<Id>, start: Option<Int>, count: Option<Int>);
     /// A group's details: `get_group_info` and its memo.
-    GetGroupDetailInfo "get_group_detail_info" Extension only [NapCat] [GroupDetail]
+    GetGroupDetailInfo "get_group_detail_info" Extension [GroupDetail]
         (group_id: Id);
+
+    // Registered by one or two of the implementations.
+    /// The pending group invitations and join requests as request events
+    /// (Lagrange.OneBot's `get_group_system_msg`).
+    GetGroupRequests "get_group_requests" Extension [Value] ();
+    /// The join requests QQ filtered out (none on the simulated network).
+    GetGroupIgnoredNotifies "get_group_ignored_notifies" Extension [Value] ();
+    /// Mark a group chat as read (no effect: the simulated network keeps no read state).
+    MarkGroupMsgAsRead "mark_group_msg_as_read" Extension [()]
+        (user_id: Option<Id>, group_id: Option<Id>, message_id: Option<Int>);
+    /// Mark a private chat as read (no effect: the simulated network keeps no read state).
+    MarkPrivateMsgAsRead "mark_private_msg_as_read" Extension [()]
+        (user_id: Option<Id>, group_id: Option<Id>, message_id: Option<Int>);
+    /// Mark every chat as read (no effect: the simulated network keeps no read state).
+    MarkAllAsRead "_mark_all_as_read" Extension [()] ();
+    /// The account's guild profile: `null`, as NapCat answers (there are no guilds).
+    GetGuildServiceProfile "get_guild_service_profile" Extension [()] ();
+    /// The device model shown with the account's status, as NapCat offers it: the one
+    /// asked for, free.
+    GetModelShow "_get_model_show" Extension [Value] (model: Option<Text>);
+    /// Set the device model shown (NapCat does nothing, and answers `null`).
+    SetModelShow "_set_model_show" Extension [()] ();
+    /// Whether a URL is safe: NapCat answers `{level: 1}` without reading it.
+    CheckUrlSafely "check_url_safely" Extension [Value] (url: Text);
+    /// People who have the account as a friend without being its friends (none on the
+    /// simulated network, where friendship is mutual).
+    GetUnidirectionalFriendList "get_unidirectional_friend_list" Extension [Value] ();
+    /// Remove several members from a group at once (NapCat): all of them or none.
+    SetGroupKickMembers "set_group_kick_members" Extension [()]
+        (group_id: Id, user_id: Ids, reject_add_request: Option<Flag>);
+    /// Remove several members from a group at once (LLOneBot): all of them or none.
+    BatchDeleteGroupMember "batch_delete_group_member" Extension [()]
+        (group_id: Id, user_ids: Ids);
+    /// The likes the account's profile received, as LLOneBot lists them.
+    GetProfileLikeMe "get_profile_like_me" Extension [Value]
+        (start: Option<Int>, count: Option<Int>);
+    /// The URL of a user's (else a group's) avatar, as LLOneBot writes it.
+    GetQqAvatar "get_qq_avatar" Extension [AvatarUrl]
+        (user_id: Option<Id>, group_id: Option<Id>);
+    /// Carry out the quick operation `operation` on the event `context`, as an HTTP POST
+    /// answer would; answered at once, a failure only logged.
+    HandleQuickOperation ".handle_quick_operation" Extension [()]
+        (context: Json, operation: Json);
+    /// Upload a picture (path, URL or `base64://`) and answer its URL (Lagrange.OneBot).
+    UploadImage "upload_image" Extension [String] (file: Text);
+    /// The account's events since the last call with the same `key` (a queue that starts
+    /// at its first call), waiting up to `timeout` ms for one (LLOneBot).
+    GetEvent "get_event" Extension [Vec<Value>] (key: Option<Text>, timeout: Option<Int>);
+    /// Rename a group file in its folder (NapCat).
+    RenameGroupFile "rename_group_file" Extension [Value] (
+        group_id: Id, file_id: Text, current_parent_directory: Text, new_name: Text,
+    );
 }

@@ -1,0 +1,319 @@
+//! The face's table held equal to the registry of each implementation: every action a
+//! profile's implementation registers is carried out by a row of the table or refused with
+//! a sentence, nothing else is answered, and each row reads the parameters the
+//! implementation reads, under its names, requiring what it requires — apart from the
+//! differences listed here, each with its reason.
+
+use std::collections::BTreeSet;
+
+use lizi_onebot::action::ParamSpec;
+use lizi_onebot::registry::{Registered, Registry};
+use lizi_onebot::{ActionSpec, Profile, ACTIONS};
+
+use super::refused::REFUSALS;
+
+/// Registered actions whose rows and handlers are being built on other branches of the same
+/// change (merged forwards, pokes, essence, announcements, reactions, sign-in, honours; and
+/// remarks, categories, lists, custom faces, media by id, rkeys and what cannot be
+/// simulated honestly). Emptied when those branches are merged.
+const BUILT_ELSEWHERE_UNTIL_MERGED: &[&str] = &[
+    // Merged forwards, pokes, essence, announcements, reactions, sign-in, honours.
+    "send_group_forward_msg",
+    "send_private_forward_msg",
+    "send_forward_msg",
+    "get_forward_msg",
+    "forward_group_single_msg",
+    "forward_friend_single_msg",
+    "group_poke",
+    "friend_poke",
+    "send_poke",
+    "set_essence_msg",
+    "delete_essence_msg",
+    "get_essence_msg_list",
+    "_send_group_notice",
+    "_get_group_notice",
+    "_del_group_notice",
+    "_delete_group_notice",
+    "set_msg_emoji_like",
+    "unset_msg_emoji_like",
+    "fetch_emoji_like",
+    "get_emoji_likes",
+    "set_group_reaction",
+    ".join_friend_emoji_chain",
+    ".join_group_emoji_chain",
+    "send_group_sign",
+    "set_group_sign",
+    "get_group_signed_list",
+    "get_group_honor_info",
+    // Remarks, categories, lists, custom faces, media by id, rkeys, and what cannot be
+    // simulated honestly.
+    "set_friend_remark",
+    "set_group_remark",
+    "get_friends_with_category",
+    "set_friend_category",
+    "get_group_shut_list",
+    "get_group_at_all_remain",
+    "get_group_file_system_info",
+    "get_group_ignore_add_request",
+    "get_doubt_friends_add_request",
+    "set_doubt_friends_add_request",
+    "get_robot_uin_range",
+    "fetch_custom_face",
+    "fetch_custom_face_detail",
+    "add_custom_face",
+    "delete_custom_face",
+    "set_custom_face_desc",
+    "get_guild_list",
+    "get_file",
+    "get_image",
+    "get_record",
+    "download_file",
+    "get_rkey",
+    "nc_get_rkey",
+    "get_rkey_server",
+    "ocr_image",
+    ".ocr_image",
+    "get_ai_record",
+    "send_group_ai_record",
+    "get_ai_characters",
+];
+
+/// Parameters an implementation reads that lizi's row does not, and why that changes
+/// nothing on the simulated network: (profile, action, parameters, why).
+type Differences = &'static [(Profile, &'static str, &'static [&'static str], &'static str)];
+
+/// NapCat's options for the card of a merged forward sent as `node` segments.
+const FORWARD_CARD: &[&str] = &["source", "news", "summary", "prompt", "timeout"];
+
+const NOT_READ: Differences = &[
+    (
+        Profile::NapCat,
+        "send_private_msg",
+        &["message_type"],
+        "forced to private by the handler",
+    ),
+    (
+        Profile::LLOneBot,
+        "send_private_msg",
+        &["message_type"],
+        "forced to private by the handler",
+    ),
+    (
+        Profile::NapCat,
+        "send_group_msg",
+        &["message_type", "user_id"],
+        "forced to group: the peer is the group",
+    ),
+    (
+        Profile::LLOneBot,
+        "send_group_msg",
+        &["message_type", "user_id"],
+        "forced to group: the peer is the group",
+    ),
+    (
+        Profile::NapCat,
+        "send_private_msg",
+        FORWARD_CARD,
+        "shape a merged-forward card, the forward sends' concern",
+    ),
+    (
+        Profile::NapCat,
+        "send_group_msg",
+        FORWARD_CARD,
+        "shape a merged-forward card, the forward sends' concern",
+    ),
+    (
+        Profile::NapCat,
+        "send_msg",
+        FORWARD_CARD,
+        "shape a merged-forward card, the forward sends' concern",
+    ),
+    (
+        Profile::Lagrange,
+        "send_private_msg",
+        &["message_style"],
+        "bubble and font: the simulated network shows no message style",
+    ),
+    (
+        Profile::Lagrange,
+        "send_group_msg",
+        &["message_style"],
+        "bubble and font: the simulated network shows no message style",
+    ),
+    (
+        Profile::Lagrange,
+        "send_msg",
+        &["message_style"],
+        "bubble and font: the simulated network shows no message style",
+    ),
+    (
+        Profile::Lagrange,
+        "set_friend_add_request",
+        &["reason"],
+        "declared but not read by Lagrange.OneBot either",
+    ),
+    (
+        Profile::NapCat,
+        "set_group_add_request",
+        &["count"],
+        "how many notifications NapCat searches for the flag; lizi's flag names the request itself",
+    ),
+    (
+        Profile::NapCat,
+        "get_group_msg_history",
+        &["disable_get_url", "parse_mult_msg", "quick_reply"],
+        "shape NapCat's conversion of NT messages, which lizi's stored messages do not go through",
+    ),
+    (
+        Profile::NapCat,
+        "get_friend_msg_history",
+        &["disable_get_url", "parse_mult_msg", "quick_reply"],
+        "shape NapCat's conversion of NT messages, which lizi's stored messages do not go through",
+    ),
+    (
+        Profile::NapCat,
+        "upload_group_file",
+        &["upload_file"],
+        "whether NapCat uploads the bytes before sending the file; lizi stores them either way",
+    ),
+    (
+        Profile::NapCat,
+        "upload_private_file",
+        &["upload_file"],
+        "whether NapCat uploads the bytes before sending the file; lizi stores them either way",
+    ),
+    (
+        Profile::Lagrange,
+        "get_private_file_url",
+        &["user_id", "file_hash"],
+        "lizi finds a friend's file by its id alone",
+    ),
+    (
+        Profile::Lagrange,
+        "delete_friend",
+        &["block"],
+        "the simulated network has no blacklist (as NapCat's temp_block, not applied)",
+    ),
+];
+
+/// Parameters lizi's row requires where the implementation accepts a call without them,
+/// and what the implementation does then: (profile, action, parameters, why).
+const REQUIRED_BY_LIZI_ONLY: Differences = &[];
+
+fn built_elsewhere(name: &str) -> bool {
+    BUILT_ELSEWHERE_UNTIL_MERGED.contains(&name)
+}
+
+fn refused(name: &str) -> bool {
+    REFUSALS
+        .iter()
+        .any(|refusal| refusal.actions.contains(&name))
+}
+
+#[test]
+fn every_registered_action_is_carried_out_or_refused_and_nothing_else_answers() {
+    let mut problems = Vec::new();
+    for profile in Profile::ALL {
+        for registered in &Registry::of(profile).actions {
+            let name = registered.name.as_str();
+            let row = ActionSpec::find(name).is_some();
+            match (row, refused(name), built_elsewhere(name)) {
+                (true, false, _) | (false, true, false) | (false, false, true) => {}
+                (true, true, _) => problems.push(format!("{name}: a row and a refusal")),
+                (false, true, true) => problems.push(format!("{name}: refused and elsewhere")),
+                (false, false, false) => {
+                    problems.push(format!("{profile:?} registers {name}: no row, no refusal"))
+                }
+            }
+        }
+    }
+    let registered_somewhere = |name: &str| {
+        Profile::ALL
+            .iter()
+            .any(|&p| Registry::of(p).action(name).is_some())
+    };
+    for spec in ACTIONS {
+        if !registered_somewhere(spec.name) {
+            problems.push(format!("{}: a row no implementation registers", spec.name));
+        }
+    }
+    for name in REFUSALS.iter().flat_map(|refusal| refusal.actions) {
+        if !registered_somewhere(name) {
+            problems.push(format!(
+                "{name}: refused, but no implementation registers it"
+            ));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// The names a row reads: each parameter's and its aliases.
+fn row_names(params: &[ParamSpec]) -> BTreeSet<&'static str> {
+    params
+        .iter()
+        .flat_map(|param| std::iter::once(param.name).chain(param.aliases.iter().copied()))
+        .collect()
+}
+
+/// Whether `registered` requires one of `param`'s names.
+fn requires(registered: &Registered, param: &ParamSpec) -> bool {
+    registered.params.iter().any(|known| {
+        !known.optional
+            && known
+                .names()
+                .any(|n| n == param.name || param.aliases.contains(&n))
+    })
+}
+
+fn listed(list: Differences, profile: Profile, action: &str, param: &str) -> bool {
+    list.iter()
+        .any(|(p, a, names, _)| *p == profile && *a == action && names.contains(&param))
+}
+
+#[test]
+fn each_row_reads_what_the_implementation_reads_and_requires_what_it_requires() {
+    let mut problems = Vec::new();
+    let mut used = BTreeSet::new();
+    for spec in ACTIONS.iter().filter(|spec| !built_elsewhere(spec.name)) {
+        for profile in Profile::ALL {
+            let Some(registered) = Registry::of(profile).action(spec.name) else {
+                continue;
+            };
+            let names = row_names(spec.params);
+            for param in &registered.params {
+                if !param.names().any(|n| names.contains(n)) {
+                    if listed(NOT_READ, profile, spec.name, &param.name) {
+                        used.insert((profile.name(), spec.name, param.name.as_str()));
+                    } else {
+                        problems.push(format!(
+                            "{profile:?} {}: reads `{}`, the row does not",
+                            spec.name, param.name
+                        ));
+                    }
+                }
+            }
+            for param in spec.params.iter().filter(|param| param.required) {
+                if !requires(registered, param) {
+                    if listed(REQUIRED_BY_LIZI_ONLY, profile, spec.name, param.name) {
+                        used.insert((profile.name(), spec.name, param.name));
+                    } else {
+                        problems.push(format!(
+                            "{profile:?} {}: the row requires `{}`, the implementation does not",
+                            spec.name, param.name
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    for (profile, action, names, _) in NOT_READ.iter().chain(REQUIRED_BY_LIZI_ONLY) {
+        for param in *names {
+            if !used.contains(&(profile.name(), *action, *param)) {
+                problems.push(format!(
+                    "{profile:?} {action} `{param}`: listed, not a difference"
+                ));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
