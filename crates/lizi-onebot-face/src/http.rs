@@ -4,7 +4,8 @@
 //! event connections resume where the same client (`?client=`, or its token) stopped. For
 //! both, the account from `X-Self-ID` or `?self_id=`; the
 //! token from `Authorization: Bearer …` or `?access_token=` (401 when missing, 403 when
-//! wrong, onebot.md §1.2). Answers are HTTP 200 with the profile's envelope.
+//! wrong, onebot.md §1.2). Answers are the profile's envelope, numbered as its HTTP API
+//! numbers them ([`Profile::over_http`](lizi_onebot::Profile::over_http)).
 
 use std::sync::Arc;
 
@@ -184,7 +185,9 @@ async fn call(
         echo: None,
     };
     let answer = act(&face.shared, self_id, &request).await;
-    json(profile.render(&answer))
+    let (status, answer) = profile.over_http(answer);
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+    (status, json(profile.render(&answer))).into_response()
 }
 
 /// Checks the presented token: none is 401, a wrong one 403.

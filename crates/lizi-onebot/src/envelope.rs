@@ -300,14 +300,11 @@ impl Profile {
             ))
         };
         if !self.accepts(suffix) {
-            return refuse(
-                Failure::UnknownAction,
-                format!("unknown action `{}`", request.action),
-            );
+            return refuse(Failure::UnknownAction, self.unknown_action(&request.action));
         }
         // An action this implementation lacks is as unknown to it as a made-up name.
         let Some(registered) = Registry::of(self).action(name) else {
-            return refuse(Failure::UnknownAction, format!("unknown action `{name}`"));
+            return refuse(Failure::UnknownAction, self.unknown_action(name));
         };
         let params = match registered.admit(self, &request.params) {
             Ok(params) => params,
@@ -321,6 +318,46 @@ impl Profile {
             Err(e @ ActionError::Unknown(_)) => refuse(Failure::UnknownAction, e.to_string()),
             Err(e @ ActionError::Param(_)) => refuse(Failure::BadParams, e.to_string()),
         }
+    }
+
+    /// The message of an unknown action, in this implementation's words (over WebSocket;
+    /// see [`Profile::over_http`]). Lagrange.OneBot writes none.
+    pub fn unknown_action(self, name: &str) -> String {
+        match self {
+            Profile::NapCat => format!("不支持的API {name}"),
+            Profile::LLOneBot => format!("{name} API 不存在"),
+            Profile::Lagrange => format!("unknown action `{name}`"),
+        }
+    }
+
+    /// `response` as this implementation answers over its HTTP API, with the HTTP status.
+    /// NapCat and LLOneBot number failures there as their HTTP handler does: 400 for bad
+    /// parameters and 200 for a failed handler instead of 1400 and 1200; an unknown action
+    /// is retcode 200 "不支持的Api …" with NapCat, HTTP status 404 and retcode 404 with
+    /// LLOneBot. Lagrange.OneBot answers the same on every transport.
+    pub fn over_http(self, mut response: ActionResponse) -> (u16, ActionResponse) {
+        if self == Profile::Lagrange || response.status != Status::Failed {
+            return (200, response);
+        }
+        let websocket = |failure| self.retcode(failure);
+        let mut status = 200;
+        if response.retcode == websocket(Failure::BadParams) {
+            response.retcode = 400;
+        } else if response.retcode == websocket(Failure::HandlerFailed) {
+            response.retcode = 200;
+        } else if response.retcode == websocket(Failure::UnknownAction) {
+            if self == Profile::LLOneBot {
+                (status, response.retcode) = (404, 404);
+            } else {
+                response.retcode = 200;
+                for text in [&mut response.message, &mut response.wording] {
+                    if let Some(text) = text {
+                        *text = text.replacen("不支持的API", "不支持的Api", 1);
+                    }
+                }
+            }
+        }
+        (status, response)
     }
 
     /// Writes `response` exactly as this implementation does.
@@ -405,6 +442,25 @@ mod tests {
             Profile::NapCat.render(&ActionResponse::async_accepted())["retcode"],
             json!(1)
         );
+    }
+
+    #[test]
+    fn over_http_napcat_and_llonebot_number_failures_as_their_http_handlers() {
+        let bad = Profile::NapCat.failed(Failure::BadParams, "x");
+        assert_eq!(Profile::NapCat.over_http(bad).1.retcode, 400);
+        let failed = Profile::LLOneBot.failed(Failure::HandlerFailed, "x");
+        assert_eq!(Profile::LLOneBot.over_http(failed).1.retcode, 200);
+        let unknown = Profile::NapCat.unknown_action("fly");
+        let unknown = Profile::NapCat.failed(Failure::UnknownAction, unknown);
+        let (status, unknown) = Profile::NapCat.over_http(unknown);
+        assert_eq!((status, unknown.retcode), (200, 200));
+        assert_eq!(unknown.error_text(), Some("不支持的Api fly"));
+        let unknown = Profile::LLOneBot.failed(Failure::UnknownAction, "fly API 不存在");
+        assert_eq!(Profile::LLOneBot.over_http(unknown).0, 404);
+        let lagrange = Profile::Lagrange.failed(Failure::HandlerFailed, "x");
+        assert_eq!(Profile::Lagrange.over_http(lagrange).1.retcode, 200);
+        let ok = ActionResponse::ok(Value::Null);
+        assert_eq!(Profile::NapCat.over_http(ok.clone()), (200, ok));
     }
 
     #[test]

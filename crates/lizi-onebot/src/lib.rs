@@ -31,7 +31,7 @@
 //! let Action::SendGroupMsg(call) = Action::parse(name, &request.params).unwrap() else {
 //!     unreachable!()
 //! };
-//! assert_eq!(call.group_id, 10001);
+//! assert_eq!(call.group_id, Some(10001));
 //! assert_eq!(lizi_onebot::message::to_cq_string(&call.message), "hi [CQ:at,qq=42]");
 //!
 //! let answer = Profile::NapCat.failed(Failure::HandlerFailed, "timeout").with_echo(request.echo);

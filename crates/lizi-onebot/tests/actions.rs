@@ -242,15 +242,17 @@ fn bad_params_name_the_param_and_aliases_are_read() {
             problem: Problem::NotABoolean("sure".into())
         })
     );
-    let call = params(json!({"flag": "f", "type": "invite", "approve": 0}));
+    let call = params(json!({"flag": "f", "approve": 0}));
     let Ok(Action::SetGroupAddRequest(answer)) = Action::parse("set_group_add_request", &call)
     else {
         panic!("not decoded")
     };
-    assert_eq!(
-        (answer.sub_type.as_deref(), answer.approve),
-        (Some("invite"), Some(false))
-    );
+    assert_eq!(answer.approve, Some(false));
+    let call = params(json!({"group_id": 1, "file": "base64://aGk=", "folder_id": "/x"}));
+    let Ok(Action::UploadGroupFile(upload)) = Action::parse("upload_group_file", &call) else {
+        panic!("not decoded")
+    };
+    assert_eq!(upload.folder.as_deref(), Some("/x"));
     let call = params(json!({"group_id": 1, "folder_name": "docs"}));
     let Ok(Action::CreateGroupFileFolder(folder)) =
         Action::parse("create_group_file_folder", &call)
@@ -369,7 +371,7 @@ fn an_action_routes_only_in_the_implementations_that_have_it() {
         assert_eq!(refused.echo, Some(json!(3)));
         assert_eq!(
             refused.error_text(),
-            Some("unknown action `set_self_longnick`")
+            Some(profile.unknown_action("set_self_longnick").as_str())
         );
     }
     // Lacking the action comes before checking its parameters.

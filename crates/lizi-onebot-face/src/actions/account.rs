@@ -13,6 +13,7 @@ use lizi_onebot::action::{
     ClientKey, Cookies, Credentials, CsrfToken, Device, LoginInfo, OnlineClients, SetOnlineStatus,
     SetQqProfile, SetSelfLongnick,
 };
+use lizi_onebot::Profile;
 use serde_json::Value;
 
 use crate::actions::call::{data, Account, Answer, Call};
@@ -72,26 +73,10 @@ impl Call<'_> {
     }
 
     /// `set_qq_profile`: `nickname` through `/setnickname`, `personal_note` through
-    /// `/setsignat`, `company` and `email` through `/updatedata`. `college` has no place
-    /// in a QQ profile lizi keeps, so a call giving it fails before anything changes.
+    /// `/setsignat`, NapCat's `sex` through `/updatedata`; what is not given stays as it
+    /// is (LLOneBot's reading; NapCat requires `nickname`). Every value is checked before
+    /// anything changes.
     pub(crate) async fn set_profile(&self, call: &SetQqProfile) -> Answer {
-        if call.college.is_some() {
-            return Err(self.failed(
-                "the simulated network's profiles have no college (XLZ's /updatedata has no \
-                 such field); nothing was changed",
-            ));
-        }
-        let given = [
-            &call.nickname,
-            &call.personal_note,
-            &call.company,
-            &call.email,
-        ];
-        if given.iter().all(|field| field.is_none()) && call.sex.is_none() {
-            return Err(self.bad(
-                "give at least one of `nickname`, `personal_note`, `company`, `email`, `sex`",
-            ));
-        }
         if call
             .nickname
             .as_deref()
@@ -118,17 +103,17 @@ impl Call<'_> {
             }))
             .await?;
         }
-        if call.company.is_some() || call.email.is_some() || call.sex.is_some() {
+        if let Some(sex) = call.sex {
             self.done(Request::UpdateData(xlz::UpdateData {
                 logonqq: self.me(),
                 nick: None,
-                sex: call.sex,
+                sex: Some(sex),
                 birth: None,
                 profession: None,
-                company: call.company.clone(),
+                company: None,
                 location: None,
                 home: None,
-                email: call.email.clone(),
+                email: None,
                 desc: None,
             }))
             .await?;
@@ -245,10 +230,15 @@ impl Call<'_> {
         Ok((cookies, skey))
     }
 
-    /// `get_cookies`.
+    /// `get_cookies`, with the skey's CSRF token as `bkn` (NapCat, LLOneBot). LLOneBot
+    /// refuses the cookies of `pay.qq.com`.
     pub(crate) async fn cookies(&self, domain: Option<&str>) -> Answer {
-        let (cookies, _) = self.keys(domain).await?;
-        data(Cookies { cookies })
+        if self.profile == Profile::LLOneBot && domain == Some("pay.qq.com") {
+            return Err(self.failed("该域名禁止获取cookie"));
+        }
+        let (cookies, skey) = self.keys(domain).await?;
+        let bkn = (self.profile != Profile::Lagrange).then(|| csrf_of(&skey).to_string());
+        data(Cookies { cookies, bkn })
     }
 
     /// `get_csrf_token`: QQ's `bkn` of the skey.
@@ -259,12 +249,15 @@ impl Call<'_> {
         })
     }
 
-    /// `get_credentials`: both.
+    /// `get_credentials`: both; NapCat names the token `token`, the others `csrf_token`.
     pub(crate) async fn credentials(&self, domain: Option<&str>) -> Answer {
         let (cookies, skey) = self.keys(domain).await?;
+        let token = csrf_of(&skey);
+        let napcat = self.profile == Profile::NapCat;
         data(Credentials {
             cookies,
-            csrf_token: csrf_of(&skey),
+            csrf_token: (!napcat).then_some(token),
+            token: napcat.then_some(token),
         })
     }
 

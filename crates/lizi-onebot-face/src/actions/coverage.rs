@@ -194,6 +194,12 @@ const NOT_READ: Differences = &[
         &["block"],
         "the simulated network has no blacklist (as NapCat's temp_block, not applied)",
     ),
+    (
+        Profile::Lagrange,
+        "create_group_file_folder",
+        &["parent_id"],
+        "declared but not read by Lagrange.OneBot either: folders are made at the root",
+    ),
 ];
 
 /// Parameters lizi's row requires where the implementation accepts a call without them,
@@ -303,6 +309,24 @@ fn each_row_reads_what_the_implementation_reads_and_requires_what_it_requires() 
                         ));
                     }
                 }
+            }
+        }
+    }
+    // And no row reads a name that no implementation reads.
+    for spec in ACTIONS.iter().filter(|spec| !built_elsewhere(spec.name)) {
+        let read_somewhere = |name: &str| {
+            Profile::ALL.iter().any(|&profile| {
+                Registry::of(profile)
+                    .action(spec.name)
+                    .is_some_and(|registered| registered.param(name).is_some())
+            })
+        };
+        for name in row_names(spec.params) {
+            if !read_somewhere(name) {
+                problems.push(format!(
+                    "{}: the row reads `{name}`, no implementation does",
+                    spec.name
+                ));
             }
         }
     }

@@ -212,6 +212,13 @@ pub struct Cookies {
     /// The cookie header value.
     #[serde(default, deserialize_with = "de_string")]
     pub cookies: String,
+    /// The CSRF token of the skey, as a string (NapCat, LLOneBot; `""` without an skey).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "de_opt_string"
+    )]
+    pub bkn: Option<String>,
 }
 
 /// `get_csrf_token` data.
@@ -228,9 +235,20 @@ pub struct Credentials {
     /// The cookie header value.
     #[serde(default, deserialize_with = "de_string")]
     pub cookies: String,
-    /// The CSRF token.
-    #[serde(default, deserialize_with = "de_i64")]
-    pub csrf_token: i64,
+    /// The CSRF token (LLOneBot, Lagrange.OneBot).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "de_opt_i64"
+    )]
+    pub csrf_token: Option<i64>,
+    /// The CSRF token, under NapCat's name.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "de_opt_i64"
+    )]
+    pub token: Option<i64>,
 }
 
 /// `get_image` / `get_record` data.

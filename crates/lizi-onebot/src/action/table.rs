@@ -57,9 +57,10 @@ actions! {
     /// Answer a friend request (default: approve).
     SetFriendAddRequest "set_friend_add_request" Standard [()]
         (flag: Text, approve: Option<Flag>, remark: Option<Text>);
-    /// Answer a join request or invitation; `sub_type` (alias `type`) `add` or `invite`.
+    /// Answer a join request or invitation, found by its `flag` (no implementation reads
+    /// `sub_type`).
     SetGroupAddRequest "set_group_add_request" Standard [()]
-        (flag: Text, sub_type or "type": Option<Text>, approve: Option<Flag>, reason: Option<Text>);
+        (flag: Text, approve: Option<Flag>, reason: Option<Text>);
     /// The logged-in account.
     GetLoginInfo "get_login_info" Standard [LoginInfo] ();
     /// A user's public profile.
@@ -133,7 +134,7 @@ actions! {
         (group_id: Id, file_id: Text, busid: Option<Int>);
     /// Create a folder at a group's file root.
     CreateGroupFileFolder "create_group_file_folder" Extension [Value]
-        (group_id: Id, folder_name or "name": Option<Text>, parent_id: Option<Text>);
+        (group_id: Id, folder_name or "name": Option<Text>);
     /// Delete a group file.
     DeleteGroupFile "delete_group_file" Extension [()]
         (group_id: Id, file_id: Text, busid: Option<Int>);
@@ -153,7 +154,7 @@ actions! {
     );
     /// Delete a group folder and the files in it (Lagrange.OneBot's name).
     DeleteGroupFileFolder "delete_group_file_folder" Extension [()]
-        (group_id: Id, folder_id or "folder": Text);
+        (group_id: Id, folder_id: Text);
     /// Send a file (path, URL or `base64://`, readable by the implementation) to a friend.
     UploadPrivateFile "upload_private_file" Extension [UploadedFile]
         (user_id: Id, file: Text, name: Option<Text>);
@@ -174,17 +175,14 @@ actions! {
     GetGroupSystemMsg "get_group_system_msg" Extension [GroupSystemMsg]
         (count: Option<Int>);
     /// Update the account's profile (NapCat: `nickname`, `personal_note` and `sex`).
-    SetQqProfile "set_qq_profile" Extension [()] (
-        nickname: Option<Text>, company: Option<Text>, email: Option<Text>,
-        college: Option<Text>, personal_note: Option<Text>, sex: Option<Int>,
-    );
+    SetQqProfile "set_qq_profile" Extension [()]
+        (nickname: Option<Text>, personal_note: Option<Text>, sex: Option<Int>);
     /// Set the account's avatar (`file`: path, URL or `base64://`).
     SetQqAvatar "set_qq_avatar" Extension [()] (file: Text);
     /// Set a group's avatar (`file`: path, URL or `base64://`).
     SetGroupPortrait "set_group_portrait" Extension [()] (group_id: Id, file: Text);
     /// The account's other logged-in devices.
-    GetOnlineClients "get_online_clients" Extension [OnlineClients]
-        (no_cache: Option<Flag>);
+    GetOnlineClients "get_online_clients" Extension [OnlineClients] ();
     /// Delete a friend (NapCat also reads `friend_id`; `temp_block` and `temp_both_del`
     /// are its blacklist options).
     DeleteFriend "delete_friend" Extension [()] (

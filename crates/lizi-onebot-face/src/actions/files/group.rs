@@ -107,12 +107,9 @@ impl Call<'_> {
         data(FileUrl { url })
     }
 
-    /// `create_group_file_folder`: a folder at the root (the only place QQ has them);
-    /// answers the new folder's id.
+    /// `create_group_file_folder`: a folder at the root (the only place QQ has them; no
+    /// implementation reads a parent); answers the new folder's id.
     pub(crate) async fn create_folder(&self, call: &CreateGroupFileFolder) -> Answer {
-        if !is_root(call.parent_id.as_deref()) {
-            return Err(self.failed("QQ has folders only at the root: `parent_id` must be `/`"));
-        }
         let name = call
             .folder_name
             .as_deref()
