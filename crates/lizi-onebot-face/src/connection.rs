@@ -87,6 +87,22 @@ impl Shared {
         }
     }
 
+    /// Takes a forward cursor name for a connection; false when one open already has it.
+    pub fn claim_name(&self, name: &str) -> bool {
+        self.names().insert(name.to_owned())
+    }
+
+    /// Gives back a forward cursor name when its connection ends.
+    pub fn release_name(&self, name: &str) {
+        self.names().remove(name);
+    }
+
+    fn names(&self) -> std::sync::MutexGuard<'_, HashSet<String>> {
+        self.forward_names
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
     /// Moves `reader` to the end of the log when transports skip what arrived while they
     /// were not connected (NapCat's behaviour).
     pub fn skip_missed(&self, reader: ReaderId) {
@@ -233,7 +249,7 @@ where
 
 /// Sends the events the reader has not seen yet (only moves the reader on when `send` is
 /// off), dropping or duplicating as the faults say; fails when the connection is gone.
-async fn deliver<S: Sink<String> + Unpin>(
+pub(crate) async fn deliver<S: Sink<String> + Unpin>(
     shared: &Shared,
     sink: &mut S,
     link: Link,

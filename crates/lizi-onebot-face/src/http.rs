@@ -1,8 +1,10 @@
-//! The OneBot HTTP API and forward WebSocket on one listener. The HTTP API: `/<action>` by
-//! GET or POST, parameters from the query string, a form body or a JSON object body; the
-//! forward WebSocket: `/` (events and actions), `/api` (actions), `/event` (events), whose
-//! event connections resume where the same client (`?client=`, or its token) stopped. For
-//! both, the account from `X-Self-ID` or `?self_id=`; the
+//! The OneBot HTTP API, its event stream and the forward WebSocket on one listener. The
+//! HTTP API: `/<action>` by GET or POST, parameters from the query string, a form body or
+//! a JSON object body; `GET /_events`, the events as Server-Sent Events where the profile's
+//! implementation serves them ([`crate::stream`]); the forward WebSocket: `/` (events and
+//! actions), `/api` (actions), `/event` (events). Event connections resume where the same
+//! client (`?client=`, or its token) stopped. For all, the account from `X-Self-ID` or
+//! `?self_id=`; the
 //! token from `Authorization: Bearer …` or `?access_token=` (401 when missing, 403 when
 //! wrong, onebot.md §1.2). Answers are the profile's envelope, numbered as its HTTP API
 //! numbers them ([`Profile::over_http`](lizi_onebot::Profile::over_http)).
@@ -18,8 +20,10 @@ use axum::routing::any;
 use axum::Router;
 use futures_util::future::ready;
 use futures_util::{SinkExt, StreamExt};
-use lizi_core::Form;
+use lizi_core::{Form, Uin};
+use lizi_onebot::registry::Registry;
 use lizi_onebot::ActionRequest;
+use lizi_store::ReaderId;
 use serde_json::{Map, Value};
 
 use tokio::sync::watch;
@@ -40,6 +44,7 @@ pub(crate) fn router(shared: Arc<Shared>, stopping: watch::Receiver<bool>) -> Ro
         .route("/", any(forward_socket))
         .route("/api", any(forward_socket))
         .route("/event", any(forward_socket))
+        .route("/_events", any(event_stream))
         .route("/{action}", any(call))
         .with_state(Face { shared, stopping })
 }
@@ -92,28 +97,10 @@ async fn forward(
     role: Role,
 ) -> Response {
     let query = Form::decode(b"", query.as_deref());
-    if let Some(token) = &face.shared.config.token {
-        if let Err(status) = check_token(token, &headers, &query) {
-            return status.into_response();
-        }
-    }
-    let wanted = self_id(&headers, &query);
-    let account = match choose_account(face.shared.backend.as_ref(), wanted).await {
-        Ok(account) => account,
-        Err(message) => return (StatusCode::BAD_REQUEST, message).into_response(),
-    };
-    let token = face.shared.config.token.as_deref();
-    let name = Some(forward_name(account, &query, token))
-        .filter(|_| role != Role::Api)
-        .filter(|name| lock(&face.shared).insert(name.clone()));
-    let reader = match face.shared.store.open_reader(name.as_deref()) {
-        Ok(reader) => reader,
-        Err(error) => {
-            if let Some(name) = &name {
-                lock(&face.shared).remove(name);
-            }
-            return (StatusCode::SERVICE_UNAVAILABLE, error.to_string()).into_response();
-        }
+    let named = (role != Role::Api).then_some("");
+    let (account, reader, name) = match open_events(&face, &query, &headers, named).await {
+        Ok(opened) => opened,
+        Err(refused) => return refused,
     };
     upgrade.on_upgrade(move |socket| async move {
         let (sink, stream) = socket.split();
@@ -138,17 +125,62 @@ async fn forward(
         serve(shared, sink, stream, link, &mut stopping).await;
         shared.store.close_reader(reader);
         if let Some(name) = &name {
-            lock(shared).remove(name);
+            shared.release_name(name);
         }
     })
 }
 
-/// The forward cursor names in use.
-fn lock(shared: &Shared) -> std::sync::MutexGuard<'_, std::collections::HashSet<String>> {
-    shared
-        .forward_names
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
+/// `GET /_events`: the account's events as Server-Sent Events ([`crate::stream`]) where
+/// the profile's implementation serves them; elsewhere an unknown action, as there.
+async fn event_stream(
+    State(face): State<Face>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if !Registry::of(face.shared.config.profile).serves_http_events() {
+        let path = Path("_events".to_owned());
+        return call(State(face), path, RawQuery(query), headers, body).await;
+    }
+    let query = Form::decode(b"", query.as_deref());
+    match open_events(&face, &query, &headers, Some(" sse")).await {
+        Ok((account, reader, name)) => {
+            let stopping = face.stopping.clone();
+            crate::stream::events(face.shared, account, reader, name, stopping)
+        }
+        Err(refused) => refused,
+    }
+}
+
+/// The token checked, the account chosen (`X-Self-ID`, `?self_id=`, else the first
+/// online one) and a cursor opened for a connection: named ([`forward_name`] with
+/// `suffix`) when it carries events, so that it resumes, unless that name is in use.
+async fn open_events(
+    face: &Face,
+    query: &Form,
+    headers: &HeaderMap,
+    suffix: Option<&str>,
+) -> Result<(Uin, ReaderId, Option<String>), Response> {
+    if let Some(token) = &face.shared.config.token {
+        check_token(token, headers, query).map_err(IntoResponse::into_response)?;
+    }
+    let wanted = self_id(headers, query);
+    let account = choose_account(face.shared.backend.as_ref(), wanted)
+        .await
+        .map_err(|message| (StatusCode::BAD_REQUEST, message).into_response())?;
+    let token = face.shared.config.token.as_deref();
+    let name = suffix
+        .map(|suffix| format!("{}{suffix}", forward_name(account, query, token)))
+        .filter(|name| face.shared.claim_name(name));
+    match face.shared.store.open_reader(name.as_deref()) {
+        Ok(reader) => Ok((account, reader, name)),
+        Err(error) => {
+            if let Some(name) = &name {
+                face.shared.release_name(name);
+            }
+            Err((StatusCode::SERVICE_UNAVAILABLE, error.to_string()).into_response())
+        }
+    }
 }
 
 fn self_id(headers: &HeaderMap, query: &Form) -> Option<u64> {

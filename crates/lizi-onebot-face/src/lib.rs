@@ -5,6 +5,7 @@
 //! - [`config`]: the face's settings.
 //! - [`actions`]: a OneBot action turned into backend requests, and the answer into data.
 //! - [`http`]: the HTTP API (`/:action`, GET or POST; query, form or JSON) with its token.
+//! - `stream`: `GET /_events`, the events as Server-Sent Events (NapCat, LLOneBot).
 //! - [`events`]: XLZ events from the store's event log as OneBot events.
 //! - [`ids`]: int32 message ids derived from the store's message `Seq`, stable across
 //!   restarts.
@@ -27,6 +28,7 @@ pub mod post;
 mod presence;
 pub mod quick;
 pub mod reverse;
+mod stream;
 
 use std::future::Future;
 use std::sync::Arc;

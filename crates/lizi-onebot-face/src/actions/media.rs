@@ -15,7 +15,7 @@ use lizi_core::textcode::{self, Code};
 use lizi_core::Request;
 use lizi_onebot::action::FileData;
 use lizi_onebot::message::View;
-use lizi_onebot::xlz::{sent_text, Unsendable};
+use lizi_onebot::xlz::{carry, sent_text, Unsendable};
 use lizi_onebot::Segment;
 use serde_json::Value;
 
@@ -89,7 +89,7 @@ impl Call<'_> {
             };
             let source = source_of(&file).map_err(|e| self.bad(e.0))?;
             let code = self.upload(target, &media, source).await?;
-            uploaded.push((index, textcode::Segment::Code(code)));
+            uploaded.push((index, textcode::Segment::Code(carry(segment, code))));
         }
         let ready = |index: usize| {
             uploaded

@@ -14,6 +14,7 @@
 use lizi_core::textcode::{self, Code};
 use serde_json::Value;
 
+use super::keys::restore;
 use crate::message::Segment;
 
 /// `text` as segments; `reply_id` gives the OneBot id of the message with a `Req` of the
@@ -31,39 +32,43 @@ pub fn event_segments(text: &str, reply_id: &dyn Fn(i64) -> Option<i64>) -> Vec<
         .collect()
 }
 
+/// The segment of one code, with the data keys it carries ([`restore`]); a code with no
+/// segment stays its text.
 fn code_segment(code: &Code, reply_id: &dyn Fn(i64) -> Option<i64>) -> Segment {
+    match known_segment(code, reply_id) {
+        Some(segment) => restore(code, segment),
+        None => Segment::text(textcode::print(&[textcode::Segment::Code(code.clone())])),
+    }
+}
+
+fn known_segment(code: &Code, reply_id: &dyn Fn(i64) -> Option<i64>) -> Option<Segment> {
     let arg = |key: &str| code.get(key).unwrap_or_default().to_owned();
     if code.is("Face") || code.is("smallFace") {
         if let Some(id) = code.get("Id").and_then(|id| id.parse().ok()) {
-            return Segment::face(id);
+            return Some(Segment::face(id));
         }
     }
     if code.is("pic") || code.is("flashPic") {
         let url = arg("url");
         let file = code.get("hash").map(str::to_owned).unwrap_or(url.clone());
-        return with_url(Segment::image(file, code.is("flashPic")), url);
+        return Some(with_url(Segment::image(file, code.is("flashPic")), url));
     }
     if code.is("Audio") {
         let url = arg("url");
         let file = code.get("hash").map(str::to_owned).unwrap_or(url.clone());
-        return with_url(Segment::record(file), url);
+        return Some(with_url(Segment::record(file), url));
     }
     if code.is("Json") && code.get("Data").is_some() {
-        return Segment::json(arg("Data"));
+        return Some(Segment::json(arg("Data")));
     }
     if code.is("Xml") && code.get("Data").is_some() {
-        return Segment::xml(arg("Data"));
+        return Some(Segment::xml(arg("Data")));
     }
     if code.is("Reply") {
-        let id = code
-            .get("Req")
-            .and_then(|req| req.parse().ok())
-            .and_then(reply_id);
-        if let Some(id) = id {
-            return Segment::reply(id);
-        }
+        let id = code.get("Req").and_then(|req| req.parse().ok());
+        return id.and_then(reply_id).map(Segment::reply);
     }
-    Segment::text(textcode::print(&[textcode::Segment::Code(code.clone())]))
+    None
 }
 
 fn with_url(mut segment: Segment, url: String) -> Segment {

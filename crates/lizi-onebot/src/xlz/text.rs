@@ -17,6 +17,7 @@
 use lizi_core::media::{md5_hex, normal_hash};
 use lizi_core::textcode::{self, Code, Segment as Piece};
 
+use super::keys::carry;
 use super::quote::Quoted;
 use super::rich;
 use crate::message::Segment;
@@ -48,10 +49,15 @@ pub fn sent_text(
             View::Text(text) => Piece::Text(text),
             View::At(AtTarget::User(qq)) => Piece::At(qq),
             View::At(AtTarget::All) => Piece::AtAll,
-            View::Face(id) => Piece::Code(Code::new("Face").with("Id", id.to_string())),
-            View::Reply(id) => Piece::Code(quote(id).ok_or_else(|| {
-                Unsendable(format!("the `reply` segment names no known message ({id})"))
-            })?),
+            View::Face(id) => {
+                Piece::Code(carry(segment, Code::new("Face").with("Id", id.to_string())))
+            }
+            View::Reply(id) => Piece::Code(carry(
+                segment,
+                quote(id).ok_or_else(|| {
+                    Unsendable(format!("the `reply` segment names no known message ({id})"))
+                })?,
+            )),
             _ => {
                 return Err(Unsendable(format!(
                     "lizi's OneBot face cannot send `{}` segments yet",
@@ -83,13 +89,15 @@ pub fn reported_text<'a>(
                 file, url, flash, ..
             }) => {
                 let name = if flash { "flashPic" } else { "pic" };
-                media_code(name, &file, url.as_deref())
+                Piece::Code(carry(segment, media_code(name, &file, url.as_deref())))
             }
-            Ok(View::Record { file, url }) => media_code("Audio", &file, url.as_deref()),
+            Ok(View::Record { file, url }) => {
+                Piece::Code(carry(segment, media_code("Audio", &file, url.as_deref())))
+            }
             Ok(View::Reply(id)) => match quoted(id) {
                 Some(quoted) => {
                     text_reply = quoted.text.to_owned();
-                    Piece::Code(quoted.code())
+                    Piece::Code(carry(segment, quoted.code()))
                 }
                 None => continue,
             },
@@ -106,14 +114,14 @@ pub fn reported_text<'a>(
 /// it keeps the bytes), else the MD5 of the URL (or of the file when there is none), so
 /// that it always has XLZ's form; the URL is added when it holds nothing that would end the
 /// code.
-fn media_code(name: &str, file: &str, url: Option<&str>) -> Piece {
+fn media_code(name: &str, file: &str, url: Option<&str>) -> Code {
     let stem = file.split('.').next().unwrap_or(file);
     let hash = normal_hash(stem).unwrap_or_else(|| md5_hex(url.unwrap_or(file).as_bytes()));
     let mut code = Code::new(name).with("hash", hash);
     if let Some(url) = url.filter(|url| !url.is_empty() && !url.contains([',', ']', '['])) {
         code = code.with("url", url);
     }
-    Piece::Code(code)
+    code
 }
 
 #[cfg(test)]
