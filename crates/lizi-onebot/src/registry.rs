@@ -71,6 +71,9 @@ pub struct Registered {
     /// Quirks.
     #[serde(default)]
     pub notes: Vec<String>,
+    /// Whether the handler adds keys beyond `fields` (NT's own, spread into the answer).
+    #[serde(default)]
+    pub open_fields: bool,
 }
 
 /// One parameter of a registered action.
@@ -141,6 +144,96 @@ impl Registry {
     pub fn serves_http_events(&self) -> bool {
         self.implementation.http_events.contains("/_events")
             && !self.implementation.http_events.starts_with("None")
+    }
+}
+
+impl Registry {
+    /// `data` in the shape this implementation answers `action` with: an object's keys (or
+    /// each listed object's) that it does not write left out (unless its handler adds
+    /// unlisted ones, `open_fields`), and those it always writes but the answer lacks added
+    /// with the declared type's empty value (`0`, `""`, `false`, `[]`, `{}`, `null`);
+    /// `null` where it answers `null`. Data whose keys the registry does not list (`any`, a
+    /// bare `object`) is left as it is.
+    pub fn shape(&self, action: &Registered, data: Value) -> Value {
+        let declared = action.data.trim();
+        if declared == "null" {
+            return Value::Null;
+        }
+        let (list, inner) = match declared
+            .strip_prefix("array<")
+            .and_then(|rest| rest.strip_suffix('>'))
+        {
+            Some(inner) => (true, inner),
+            None => (false, declared),
+        };
+        let keys: BTreeMap<&str, &str> = if inner == "object" && !action.fields.is_empty() {
+            action
+                .fields
+                .iter()
+                .filter(|(key, _)| !key.contains(['.', '[']))
+                .map(|(key, kind)| (key.as_str(), kind.as_str()))
+                .collect()
+        } else if let Some(shape) = self.shapes.get(inner) {
+            shape
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect()
+        } else {
+            return data;
+        };
+        match (list, data) {
+            (true, Value::Array(items)) => Value::Array(
+                items
+                    .into_iter()
+                    .map(|item| shape_object(item, &keys, action.open_fields))
+                    .collect(),
+            ),
+            (false, data) => shape_object(data, &keys, action.open_fields),
+            (true, other) => other,
+        }
+    }
+}
+
+/// `value`, an object, with exactly `keys`' keys (the optional ones only when present).
+fn shape_object(value: Value, keys: &BTreeMap<&str, &str>, open: bool) -> Value {
+    let Value::Object(mut object) = value else {
+        return value;
+    };
+    if !open {
+        object.retain(|key, _| keys.contains_key(key.as_str()));
+    }
+    for (key, kind) in keys {
+        if !kind.ends_with('?') && !object.contains_key(*key) {
+            object.insert((*key).to_owned(), empty(kind));
+        }
+    }
+    Value::Object(object)
+}
+
+/// The empty value of a declared type: `null` when the type allows it, `"unknown"` when
+/// that is one of its literals, else the first alternative's.
+fn empty(kind: &str) -> Value {
+    let alternatives: Vec<&str> = kind
+        .trim_end_matches('?')
+        .split('|')
+        .map(str::trim)
+        .collect();
+    if alternatives.contains(&"null") {
+        return Value::Null;
+    }
+    if alternatives.contains(&"\"unknown\"") {
+        return Value::from("unknown");
+    }
+    let first = alternatives.first().copied().unwrap_or("");
+    match first {
+        "number" => Value::from(0),
+        "string" => Value::from(""),
+        "boolean" => Value::from(false),
+        "object" => Value::Object(Map::new()),
+        _ if first.starts_with("array<") => Value::Array(Vec::new()),
+        _ if first.starts_with("map<") => Value::Object(Map::new()),
+        _ if first.starts_with('"') => Value::from(first.trim_matches('"')),
+        _ => Value::Null,
     }
 }
 
@@ -282,6 +375,28 @@ mod tests {
             refused.map_err(|e| e.to_string()),
             Err("parameter `user_id`: is required".into())
         );
+    }
+
+    #[test]
+    fn data_takes_the_shape_the_implementation_answers_with() {
+        let napcat = Registry::of(Profile::NapCat);
+        let cookies = napcat.action("get_credentials").expect("registered");
+        let data = json!({"cookies": "a=b", "csrf_token": 5, "lizi": true});
+        assert_eq!(
+            napcat.shape(cookies, data),
+            json!({"cookies": "a=b", "token": 0})
+        );
+        let friends = napcat.action("get_friend_list").expect("registered");
+        let data = json!([{"user_id": 1, "nickname": "n", "extra": 1}]);
+        assert_eq!(
+            napcat.shape(friends, data),
+            json!([{"user_id": 1, "nickname": "n"}])
+        );
+        let lagrange = Registry::of(Profile::Lagrange);
+        let upload = lagrange.action("upload_group_file").expect("registered");
+        assert_eq!(lagrange.shape(upload, json!({"file_id": "x"})), Value::Null);
+        let ocr = napcat.action("get_group_info_ex").expect("registered");
+        assert_eq!(napcat.shape(ocr, json!({"x": 1})), json!({"x": 1}), "any");
     }
 
     #[test]

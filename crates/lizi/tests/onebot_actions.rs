@@ -111,13 +111,30 @@ fn member_uins(group: &Value) -> Vec<u64> {
 async fn group_lists_and_information_come_from_the_world() {
     let face = Face::start(Profile::NapCat).await;
     let groups = face.ok(10001, "get_group_list", json!({})).await;
+    // NapCat's group objects: `group_all_shut` -1 while the whole group is muted.
     assert_eq!(
         groups,
         json!([
-            {"group_id": 30001, "group_name": "lizi test group", "member_count": 5, "max_member_count": 500},
-            {"group_id": 30002, "group_name": "lizi dev group", "member_count": 2, "max_member_count": 500},
+            {"group_id": 30001, "group_name": "lizi test group", "member_count": 5, "max_member_count": 500, "group_all_shut": 0, "group_remark": ""},
+            {"group_id": 30002, "group_name": "lizi dev group", "member_count": 2, "max_member_count": 500, "group_all_shut": 0, "group_remark": ""},
         ])
     );
+    face.ok(
+        10001,
+        "set_group_whole_ban",
+        json!({"group_id": 30002, "enable": true}),
+    )
+    .await;
+    let shut = face
+        .ok(10001, "get_group_info", json!({"group_id": 30002}))
+        .await;
+    assert_eq!(shut["group_all_shut"], -1, "{shut}");
+    face.ok(
+        10001,
+        "set_group_whole_ban",
+        json!({"group_id": 30002, "enable": false}),
+    )
+    .await;
     let info = face
         .ok(10002, "get_group_info", json!({"group_id": "30002"}))
         .await;
@@ -633,9 +650,9 @@ async fn group_files_round_trip() {
             "create_group_file_folder",
             json!({"group_id": 30001, "name": "docs"}),
         )
-        .await["folder_id"]
+        .await["groupItem"]["folderInfo"]["folderId"]
         .as_str()
-        .expect("folder_id")
+        .expect("NapCat's folderId")
         .to_owned();
     assert!(folder.starts_with('/') && folder.len() > 1, "{folder}");
     face.refused(
@@ -647,7 +664,9 @@ async fn group_files_round_trip() {
     .await;
     // No implementation reads a parent: a folder is made at the root whatever it says.
     let deep = json!({"group_id": 30001, "name": "deep", "parent_id": folder});
-    let deep = face.ok(10001, "create_group_file_folder", deep).await["folder_id"].clone();
+    let deep = face.ok(10001, "create_group_file_folder", deep).await["groupItem"]["folderInfo"]
+        ["folderId"]
+        .clone();
     let root = face
         .ok(10001, "get_group_root_files", json!({"group_id": 30001}))
         .await;
@@ -763,11 +782,24 @@ async fn suffixes_run_as_each_profile_does() {
             _ => "long_nick",
         };
         assert!(alice[field].is_string(), "{profile:?}: {alice}");
-        let fields = match profile {
-            Profile::NapCat => 7,
-            _ => 6,
-        };
-        assert_eq!(alice.as_object().expect("object").len(), fields, "{alice}");
+        // Exactly the keys the implementation writes.
+        let registered = lizi_onebot::registry::Registry::of(profile).action("get_stranger_info");
+        let mut keys: Vec<&str> = registered
+            .expect("registered")
+            .fields
+            .iter()
+            .filter(|(key, kind)| !key.contains(['.', '[']) && !kind.ends_with('?'))
+            .map(|(key, _)| key.as_str())
+            .collect();
+        keys.sort_unstable();
+        let mut written: Vec<&str> = alice
+            .as_object()
+            .expect("object")
+            .keys()
+            .map(String::as_str)
+            .collect();
+        written.sort_unstable();
+        assert_eq!(written, keys, "{profile:?}: {alice}");
         let sent = face.get("/sim/history?group=30001").await["messages"]
             .as_array()
             .expect("messages")

@@ -147,10 +147,17 @@ pub(crate) async fn perform(
         }
         Err(refused) => return *refused,
     };
+    let registry = Registry::of(profile);
+    let registered = registry.action(action.name());
     let answer = match account(backend, self_id).await {
         Ok(account) => carry_out(shared, profile, &account, action).await,
         Err(message) => Err(Box::new(profile.failed(Why::HandlerFailed, message))),
     };
+    // The data in the shape the profile's implementation answers with.
+    let answer = answer.map(|data| match registered {
+        Some(registered) => registry.shape(registered, data),
+        None => data,
+    });
     answer
         .map(ActionResponse::ok)
         .unwrap_or_else(|failed| *failed)

@@ -3,6 +3,7 @@
 //! ([`super::refused`]).
 
 use lizi_onebot::action::{BotStatus, CanSend, VersionInfo};
+use lizi_onebot::Profile;
 use serde_json::Value;
 
 use crate::actions::call::{data, Answer, Call};
@@ -19,11 +20,22 @@ impl Call<'_> {
     }
 
     /// `get_status`: `online` and `good` are the account's real state.
+    ///
+    /// Lagrange.OneBot adds its own state (`app_initialized`, `app_enabled`,
+    /// `plugins_good`, `app_good`: running, so true) and its memory use (lizi's is not
+    /// told: 0).
     pub(crate) fn status(&self) -> Answer {
+        let mut extra = serde_json::Map::new();
+        if self.profile == Profile::Lagrange {
+            for running in ["app_initialized", "app_enabled", "plugins_good", "app_good"] {
+                extra.insert(running.into(), Value::Bool(true));
+            }
+            extra.insert("memory".into(), Value::from(0));
+        }
         data(BotStatus {
             online: Some(self.account.online),
             good: self.account.online,
-            extra: Default::default(),
+            extra,
         })
     }
 

@@ -19,6 +19,7 @@ use lizi_onebot::action::{
     GetGroupFileUrl, GroupFile, GroupFiles, GroupFolder, MoveGroupFile, RenameGroupFile,
     RenameGroupFileFolder, UploadGroupFile, UploadedFile,
 };
+use lizi_onebot::Profile;
 use serde_json::{json, Value};
 
 use super::Source;
@@ -129,7 +130,29 @@ impl Call<'_> {
             .await?
             .into_iter()
             .find(|f| f.is_folder && f.file_name == name);
-        Ok(json!({ "folder_id": folder.map(|f| f.file_id) }))
+        Ok(match self.profile {
+            // NT's result and group item, as NapCat passes them through.
+            Profile::NapCat => json!({
+                "result": {"retCode": 0, "retMsg": "", "clientWording": ""},
+                "groupItem": {
+                    "peerId": call.group_id.to_string(),
+                    "type": 2,
+                    "folderInfo": folder.as_ref().map(|f| json!({
+                        "folderId": f.file_id,
+                        "parentFolderId": ROOT,
+                        "folderName": f.file_name,
+                        "createTime": f.upload_time,
+                        "modifyTime": f.upload_time,
+                        "createUin": f.uploader_uin.to_string(),
+                        "totalFileCount": 0,
+                    })),
+                    "fileInfo": null,
+                },
+            }),
+            // QQ's message, as Lagrange.OneBot answers.
+            Profile::Lagrange => json!({ "msg": "" }),
+            Profile::LLOneBot => json!({ "folder_id": folder.map(|f| f.file_id) }),
+        })
     }
 
     /// `delete_group_folder`, by id (or name).
@@ -246,7 +269,9 @@ impl Call<'_> {
             fromfolder: Some(from),
             tofolder: Some(to),
         }))
-        .await
+        .await?;
+        // NapCat answers `{ok: true}`; the others' shapes come from their registries.
+        Ok(json!({ "ok": true }))
     }
 
     /// `delete_group_file_folder`: Lagrange.OneBot's name for `delete_group_folder`.

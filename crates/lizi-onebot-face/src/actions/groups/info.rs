@@ -10,7 +10,8 @@ use lizi_onebot::action::{
     GetGroupDetailInfo, GetGroupInfo, GetGroupMemberInfo, GroupDetail, GroupInfo, GroupMemberInfo,
 };
 use lizi_onebot::event::{Role, Sex};
-use serde_json::json;
+use lizi_onebot::Profile;
+use serde_json::{json, Value};
 
 use crate::actions::call::{data, Answer, Call};
 
@@ -40,20 +41,40 @@ impl Call<'_> {
         }
     }
 
+    /// NapCat's `group_all_shut` on a group's answer: -1 while the whole group is muted
+    /// (NT's `shutUpAllTimestamp` set), else 0 (the control API's `group` view says which).
+    async fn put_all_shut(&self, answer: &mut Value) {
+        let Some(group) = answer["group_id"].as_u64() else {
+            return;
+        };
+        if self.profile != Profile::NapCat {
+            return;
+        }
+        let view = self.control_json("group", json!({ "gin": group })).await;
+        let muted = view.is_ok_and(|view| view["settings"]["whole_mute"] == true);
+        answer["group_all_shut"] = json!(if muted { -1 } else { 0 });
+    }
+
     /// `get_group_list`.
     pub(crate) async fn group_list(&self) -> Answer {
-        data(
-            self.groups()
-                .await?
-                .iter()
-                .map(group_info)
-                .collect::<Vec<_>>(),
-        )
+        let mut list = Vec::new();
+        for entry in self.groups().await? {
+            let mut info = data(group_info(&entry))?;
+            self.put_all_shut(&mut info).await;
+            list.push(info);
+        }
+        Ok(Value::Array(list))
     }
 
     /// `get_group_info`: from the account's group list; a group it is not in is described
     /// from the network's view of it (name and member count).
     pub(crate) async fn group_info(&self, call: &GetGroupInfo) -> Answer {
+        let mut info = self.plain_group_info(call).await?;
+        self.put_all_shut(&mut info).await;
+        Ok(info)
+    }
+
+    async fn plain_group_info(&self, call: &GetGroupInfo) -> Answer {
         if let Some(entry) = self.groups().await?.iter().find(|g| g.gin == call.group_id) {
             return data(group_info(entry));
         }
@@ -118,14 +139,31 @@ impl Call<'_> {
 
     /// `get_group_member_list`.
     pub(crate) async fn member_list(&self, group: Gin) -> Answer {
-        data(self.members(group).await?)
+        let members = self.members(group).await?;
+        let list: Result<Vec<Value>, _> =
+            members.into_iter().map(|m| self.member_data(m)).collect();
+        Ok(Value::Array(list?))
+    }
+
+    /// A member as the profile writes one: LLOneBot adds `card_or_nickname`.
+    fn member_data(&self, member: GroupMemberInfo) -> Answer {
+        let shown = if member.card.is_empty() {
+            member.nickname.clone()
+        } else {
+            member.card.clone()
+        };
+        let mut value = data(member)?;
+        if self.profile == Profile::LLOneBot {
+            value["card_or_nickname"] = Value::String(shown);
+        }
+        Ok(value)
     }
 
     /// `get_group_member_info`.
     pub(crate) async fn member(&self, call: &GetGroupMemberInfo) -> Answer {
         let members = self.members(call.group_id).await?;
         match members.into_iter().find(|m| m.user_id == call.user_id) {
-            Some(member) => data(member),
+            Some(member) => self.member_data(member),
             None => Err(self.failed(format!(
                 "{} is not a member of group {}",
                 call.user_id, call.group_id
@@ -137,7 +175,7 @@ impl Call<'_> {
     /// introduction as `groupMemo`.
     pub(crate) async fn group_detail(&self, call: &GetGroupDetailInfo) -> Answer {
         let info = self
-            .group_info(&GetGroupInfo {
+            .plain_group_info(&GetGroupInfo {
                 group_id: call.group_id,
                 no_cache: None,
             })
@@ -154,10 +192,12 @@ impl Call<'_> {
         };
         let group: GroupInfo = serde_json::from_value(info)
             .map_err(|e| self.failed(format!("the group's information is unreadable: {e}")))?;
-        data(GroupDetail {
+        let mut detail = data(GroupDetail {
             group,
             group_memo: about.introduction,
-        })
+        })?;
+        self.put_all_shut(&mut detail).await;
+        Ok(detail)
     }
 }
 

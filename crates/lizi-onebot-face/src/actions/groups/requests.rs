@@ -6,6 +6,7 @@
 use lizi_core::endpoint as xlz;
 use lizi_core::{Gin, Request, Uin};
 use lizi_onebot::action::{GroupSystemMsg, SystemRequest};
+use lizi_onebot::Profile;
 use serde_json::{json, Value};
 
 use crate::actions::call::{Answer, Call};
@@ -94,6 +95,10 @@ impl Call<'_> {
             join_requests: Vec::new(),
         })
         .unwrap_or(Value::Null);
+        // NapCat repeats the invitations under `InvitedRequest`.
+        if self.profile == Profile::NapCat {
+            out["InvitedRequest"] = Value::Array(invited.clone());
+        }
         out["invited_requests"] = Value::Array(invited);
         out["join_requests"] = Value::Array(joins);
         Ok(out)

@@ -271,7 +271,12 @@ pub(crate) async fn forwarded(
             event
         })
         .collect();
-    Ok(json!({ "messages": messages }))
+    // Lagrange.OneBot names the list `message`.
+    let key = match profile {
+        Profile::Lagrange => "message",
+        _ => "messages",
+    };
+    Ok(json!({ key: messages }))
 }
 
 /// A stored message as a message event seen by `account` (`get_msg`'s data and the
