@@ -350,10 +350,11 @@ impl Profile {
                 (status, response.retcode) = (404, 404);
             } else {
                 response.retcode = 200;
-                for text in [&mut response.message, &mut response.wording] {
-                    if let Some(text) = text {
-                        *text = text.replacen("不支持的API", "不支持的Api", 1);
-                    }
+                for text in [&mut response.message, &mut response.wording]
+                    .into_iter()
+                    .flatten()
+                {
+                    *text = text.replacen("不支持的API", "不支持的Api", 1);
                 }
             }
         }

@@ -320,7 +320,7 @@ fn profiles_route_calls_and_refuse_with_their_own_retcodes() {
         "send_group_msg_async",
         json!({"group_id": 1, "message": "hi"}),
     );
-    let routed = Profile::NapCat.route(&async_send).map(|(a, s)| (a, s));
+    let routed = Profile::NapCat.route(&async_send);
     assert!(matches!(
         routed,
         Ok((Routed::Action(Action::SendGroupMsg(_)), Suffix::Async))
