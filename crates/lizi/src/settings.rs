@@ -146,6 +146,35 @@ pub struct ServeArgs {
     /// Close a WebSocket silent for this many milliseconds (Pings unanswered) [default: 75000].
     #[arg(long, env = "LIZI_WS_TIMEOUT_MS", value_name = "MS")]
     pub ws_timeout_ms: Option<u64>,
+    /// Longest time a request body may take to arrive after its head, in milliseconds, 0
+    /// for none; slower bodies get 408 [default: 30000].
+    #[arg(long, env = "LIZI_BODY_TIMEOUT_MS", value_name = "MS")]
+    pub body_timeout_ms: Option<u64>,
+    /// Most bytes of request bodies held in memory at once, over every port; a body that
+    /// does not fit waits (up to body_timeout_ms), then gets 503; at least max_body_bytes
+    /// [default: 268435456, or max_body_bytes if that is larger].
+    #[arg(long, env = "LIZI_MAX_BODY_MEMORY_BYTES", value_name = "BYTES")]
+    pub max_body_memory_bytes: Option<usize>,
+    /// Host name clients may reach lizi by, besides loopback names and addresses, the
+    /// listen address and public_url's host; `*` for any; other Hosts get 421 (repeatable;
+    /// comma-separated in the environment).
+    #[arg(
+        long = "allow-host",
+        env = "LIZI_ALLOW_HOSTS",
+        value_delimiter = ',',
+        value_name = "NAME"
+    )]
+    pub allow_hosts: Vec<String>,
+    /// Web origin (`http://host:port`) whose pages may call lizi, besides lizi's own; `*`
+    /// for any; requests from other pages get 403 (repeatable; comma-separated in the
+    /// environment).
+    #[arg(
+        long = "allow-origin",
+        env = "LIZI_ALLOW_ORIGINS",
+        value_delimiter = ',',
+        value_name = "ORIGIN"
+    )]
+    pub allow_origins: Vec<String>,
     /// Start from an empty data folder: delete the saved world, events and sessions first.
     #[arg(long)]
     pub reset: bool,
@@ -356,6 +385,12 @@ struct FileConfig {
     max_connections: Option<usize>,
     ws_ping_interval_ms: Option<u64>,
     ws_timeout_ms: Option<u64>,
+    body_timeout_ms: Option<u64>,
+    max_body_memory_bytes: Option<usize>,
+    #[serde(default)]
+    allow_hosts: Vec<String>,
+    #[serde(default)]
+    allow_origins: Vec<String>,
     onebot_listen: Option<SocketAddr>,
     onebot_token: Option<String>,
     onebot_profile: Option<String>,
@@ -512,6 +547,24 @@ impl Settings {
             .or(file.max_connections)
             .unwrap_or(defaults.max_connections);
         anyhow::ensure!(max_connections > 0, "max_connections must be at least 1");
+        let listener = ListenerSettings::resolve(
+            ListenerSettings {
+                body_timeout_ms: args.body_timeout_ms,
+                max_body_memory_bytes: args.max_body_memory_bytes,
+                allow_hosts: args.allow_hosts,
+                allow_origins: args.allow_origins,
+            },
+            ListenerSettings {
+                body_timeout_ms: file.body_timeout_ms,
+                max_body_memory_bytes: file.max_body_memory_bytes,
+                allow_hosts: file.allow_hosts,
+                allow_origins: file.allow_origins,
+            },
+            args.max_body_bytes
+                .or(file.max_body_bytes)
+                .unwrap_or(defaults.max_body_bytes),
+            public_url.as_deref(),
+        )?;
         let data = args
             .data
             .or(file.data.map(from_file))
@@ -740,9 +793,64 @@ impl Settings {
                     .ws_timeout_ms
                     .or(file.ws_timeout_ms)
                     .unwrap_or(defaults.ws_timeout_ms),
+                body_timeout_ms: listener.body_timeout_ms.unwrap_or(defaults.body_timeout_ms),
+                max_body_memory_bytes: listener
+                    .max_body_memory_bytes
+                    .unwrap_or(defaults.max_body_memory_bytes),
+                allow_hosts: listener.allow_hosts,
+                allow_origins: listener.allow_origins,
                 ..defaults
             },
         })
+    }
+}
+
+/// The settings every listening port shares (body deadline and memory budget, the names
+/// and origins it accepts), as given by flags or the environment, or by the file.
+struct ListenerSettings {
+    body_timeout_ms: Option<u64>,
+    max_body_memory_bytes: Option<usize>,
+    allow_hosts: Vec<String>,
+    allow_origins: Vec<String>,
+}
+
+impl ListenerSettings {
+    /// The flags' values over the file's, checked: the budget holds at least one body of
+    /// `max_body_bytes` (by default the larger of the two), and the names and origins
+    /// parse.
+    fn resolve(
+        args: ListenerSettings,
+        file: ListenerSettings,
+        max_body_bytes: usize,
+        public_url: Option<&str>,
+    ) -> anyhow::Result<ListenerSettings> {
+        let list = |given: Vec<String>, from_file: Vec<String>| -> Vec<String> {
+            if given.is_empty() { from_file } else { given }
+                .into_iter()
+                .map(|item| item.trim().to_owned())
+                .filter(|item| !item.is_empty())
+                .collect()
+        };
+        let mut resolved = ListenerSettings {
+            body_timeout_ms: args.body_timeout_ms.or(file.body_timeout_ms),
+            max_body_memory_bytes: args.max_body_memory_bytes.or(file.max_body_memory_bytes),
+            allow_hosts: list(args.allow_hosts, file.allow_hosts),
+            allow_origins: list(args.allow_origins, file.allow_origins),
+        };
+        match resolved.max_body_memory_bytes {
+            Some(budget) => anyhow::ensure!(
+                budget >= max_body_bytes,
+                "max_body_memory_bytes ({budget}) must be at least max_body_bytes \
+                 ({max_body_bytes}), or a body of the largest size could never be read"
+            ),
+            None => {
+                let default = ApiConfig::default().max_body_memory_bytes;
+                resolved.max_body_memory_bytes = Some(default.max(max_body_bytes));
+            }
+        }
+        lizi_http::Names::new(&resolved.allow_hosts, &resolved.allow_origins, public_url)
+            .context("allow_hosts, allow_origins or public_url")?;
+        Ok(resolved)
     }
 }
 

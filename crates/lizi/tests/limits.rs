@@ -17,7 +17,7 @@ use tokio_tungstenite::tungstenite::Message;
 /// Longest any expected close or answer may take in these tests.
 const PATIENCE: Duration = Duration::from_secs(10);
 
-const HEALTH: &[u8] = b"GET /health HTTP/1.1\r\nHost: lizi\r\n\r\n";
+const HEALTH: &[u8] = b"GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n";
 
 /// Reads until the server closes the connection (end of stream or reset); returns how long
 /// that took and what was read. Panics if it stays open for [`PATIENCE`].
@@ -88,7 +88,12 @@ async fn a_silent_connection_is_closed_after_the_header_timeout() {
     let (took, answer) = until_closed(&mut silent).await;
     assert!(took >= Duration::from_millis(250), "closed after {took:?}");
     assert_eq!(answer, "", "nothing is answered to nothing");
-    assert_eq!(server.metric("lizi_http_header_timeouts_total").await, 1);
+    assert_eq!(
+        server
+            .metric("lizi_http_header_timeouts_total{listener=\"api\"}")
+            .await,
+        1
+    );
 }
 
 #[tokio::test]
@@ -98,7 +103,7 @@ async fn a_head_dribbled_byte_by_byte_is_closed() {
     let (mut reader, mut writer) = stream.into_split();
     // One byte every 50 ms of a head that would never end.
     let dribble = tokio::spawn(async move {
-        let head = b"GET /health HTTP/1.1\r\nHost: lizi\r\nX-Slow: ";
+        let head = b"GET /health HTTP/1.1\r\nHost: localhost\r\nX-Slow: ";
         for byte in head.iter().chain(std::iter::repeat(&b'a')) {
             if writer.write_all(&[*byte]).await.is_err() {
                 return;
@@ -124,7 +129,12 @@ async fn a_head_dribbled_byte_by_byte_is_closed() {
         "{:?}",
         start.elapsed()
     );
-    assert_eq!(server.metric("lizi_http_header_timeouts_total").await, 1);
+    assert_eq!(
+        server
+            .metric("lizi_http_header_timeouts_total{listener=\"api\"}")
+            .await,
+        1
+    );
 }
 
 #[tokio::test]
@@ -147,8 +157,18 @@ async fn an_idle_kept_alive_connection_is_closed_after_the_idle_timeout() {
         took >= Duration::from_millis(1_300),
         "closed after {took:?}"
     );
-    assert_eq!(server.metric("lizi_http_idle_closed_total").await, 1);
-    assert_eq!(server.metric("lizi_http_header_timeouts_total").await, 0);
+    assert_eq!(
+        server
+            .metric("lizi_http_idle_closed_total{listener=\"api\"}")
+            .await,
+        1
+    );
+    assert_eq!(
+        server
+            .metric("lizi_http_header_timeouts_total{listener=\"api\"}")
+            .await,
+        0
+    );
 }
 
 #[tokio::test]
@@ -188,7 +208,7 @@ async fn over_the_connection_cap_new_connections_are_refused_and_logged() {
     let served = loop {
         let answer = exchange(
             &addr,
-            b"GET /metrics HTTP/1.1\r\nHost: lizi\r\nConnection: close\r\n\r\n",
+            b"GET /metrics HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
         )
         .await;
         if !answer.is_empty() || start.elapsed() > PATIENCE {
@@ -199,7 +219,9 @@ async fn over_the_connection_cap_new_connections_are_refused_and_logged() {
     assert!(served.starts_with("HTTP/1.1 200"), "{served}");
     let refusals = served
         .lines()
-        .find_map(|line| line.strip_prefix("lizi_http_connections_refused_total "))
+        .find_map(|line| {
+            line.strip_prefix("lizi_http_connections_refused_total{listener=\"api\"} ")
+        })
         .and_then(|value| value.trim().parse::<u64>().ok());
     assert!(refusals >= Some(1), "{served}");
 
@@ -304,7 +326,7 @@ async fn a_malformed_chunked_body_gets_400() {
     let server = Server::start().await;
     let answer = exchange(
         &server.addr.to_string(),
-        b"POST /allocsession HTTP/1.1\r\nHost: lizi\r\nConnection: close\r\n\
+        b"POST /allocsession HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\
           Transfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n",
     )
     .await;
