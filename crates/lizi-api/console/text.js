@@ -78,7 +78,8 @@ function safeUrl(text) {
 function renderCode({ name, args }) {
   const lower = name.toLowerCase();
   const url = safeUrl(args.url);
-  if ((lower === "pic" || lower === "flashpic") && url) {
+  if ((lower === "pic" || lower === "flashpic") && args.url) {
+    if (!url) return element("span", { class: "code", title: args.url || "" }, `[${t("picture")}]`);
     return element("a", { href: url, target: "_blank", rel: "noopener noreferrer" },
       element("img", { class: "pic", src: url, alt: "[pic]", "data-hash": args.hash }));
   }
