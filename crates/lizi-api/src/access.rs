@@ -5,11 +5,9 @@ use std::net::{IpAddr, SocketAddr};
 use std::str::FromStr;
 use std::sync::Arc;
 
-use axum::body::Bytes;
 use axum::http::request::Parts;
-use axum::http::{header, HeaderMap, Response, StatusCode};
-use http_body_util::Full;
-use lizi_http::{token, Gate, Reason, Refusal};
+use axum::http::{header, HeaderMap, StatusCode};
+use lizi_http::{token, Answer, Gate, Reason, Refusal};
 use md5::{Digest, Md5};
 
 use crate::config::ApiConfig;
@@ -190,7 +188,7 @@ impl Gate for ApiGate {
         Ok(())
     }
 
-    fn render(&self, refusal: &Refusal) -> Response<Full<Bytes>> {
+    fn render(&self, refusal: &Refusal) -> Answer {
         match refusal.reason {
             // The exact body the original sends.
             Reason::Peer | Reason::Credentials => {

@@ -9,6 +9,9 @@ use http::request::Parts;
 use http::{Response, StatusCode};
 use http_body_util::Full;
 
+/// An answer the listener writes itself, whole (a refusal, a WebSocket handshake's).
+pub type Answer = Response<Full<Bytes>>;
+
 /// Why a request was refused before its handler saw it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Reason {
@@ -108,11 +111,7 @@ impl Refusal {
     }
 
     /// The refusal answered with `body` as `content_type`, its status and headers.
-    pub fn respond(
-        &self,
-        content_type: &'static str,
-        body: impl Into<Bytes>,
-    ) -> Response<Full<Bytes>> {
+    pub fn respond(&self, content_type: &'static str, body: impl Into<Bytes>) -> Answer {
         let mut response = Response::new(Full::new(body.into()));
         *response.status_mut() = self.status;
         let headers = response.headers_mut();
@@ -124,7 +123,7 @@ impl Refusal {
     }
 
     /// The refusal as a plain-text answer: its sentence.
-    pub fn plain(&self) -> Response<Full<Bytes>> {
+    pub fn plain(&self) -> Answer {
         self.respond("text/plain; charset=utf-8", self.message.clone())
     }
 }
@@ -137,7 +136,7 @@ pub trait Gate: Send + Sync + 'static {
 
     /// Writes a refusal (this gate's or the port's own) the way this port's clients read
     /// errors; plain text unless the port says otherwise.
-    fn render(&self, refusal: &Refusal) -> Response<Full<Bytes>> {
+    fn render(&self, refusal: &Refusal) -> Answer {
         refusal.plain()
     }
 }

@@ -36,7 +36,7 @@ pub mod websocket;
 
 pub use budget::BodyBudget;
 pub use config::PortConfig;
-pub use gate::{Gate, Open, Reason, Refusal};
+pub use gate::{Answer, Gate, Open, Reason, Refusal};
 pub use limit_log::LimitLog;
 pub use names::{NameError, Names};
 pub use port::{Peer, Port};

@@ -147,7 +147,7 @@ impl Names {
         self.public
             .as_ref()
             .is_some_and(|(public, _)| *public == name)
-            || self.hosts.iter().any(|allowed| *allowed == name)
+            || self.hosts.contains(&name)
     }
 
     fn origin_allowed(&self, origin: &str, host: Option<&str>) -> bool {
@@ -162,7 +162,7 @@ impl Names {
             .public
             .as_ref()
             .is_some_and(|(_, public)| *public == origin)
-            || self.origins.iter().any(|allowed| *allowed == origin)
+            || self.origins.contains(&origin)
     }
 }
 

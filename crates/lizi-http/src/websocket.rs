@@ -30,6 +30,7 @@ use tokio_tungstenite::tungstenite::protocol::{CloseFrame, Role, WebSocketConfig
 use tokio_tungstenite::tungstenite::{Error, Message};
 use tokio_tungstenite::WebSocketStream;
 
+use crate::gate::Answer;
 use crate::port::UpgradeContext;
 use crate::stats::{bump, PortStats};
 
@@ -43,7 +44,7 @@ pub fn is_upgrade<B>(request: &Request<B>) -> bool {
 }
 
 /// A handshake that is not a valid WebSocket upgrade: 400 (426 for another version).
-fn bad_handshake(status: StatusCode, why: &str) -> Response<Full<Bytes>> {
+fn bad_handshake(status: StatusCode, why: &str) -> Answer {
     let mut response = Response::new(Full::new(Bytes::from(why.to_owned())));
     *response.status_mut() = status;
     if status == StatusCode::UPGRADE_REQUIRED {
@@ -58,9 +59,7 @@ fn bad_handshake(status: StatusCode, why: &str) -> Response<Full<Bytes>> {
 /// to send, and the upgrade that yields the socket once it is sent. A request that is not
 /// a valid handshake gets the answer saying why.
 #[allow(clippy::result_large_err)] // the refusal is the answer itself, built once
-pub fn accept<B>(
-    request: &mut Request<B>,
-) -> Result<(Response<Full<Bytes>>, Upgrading), Response<Full<Bytes>>> {
+pub fn accept<B>(request: &mut Request<B>) -> Result<(Answer, Upgrading), Answer> {
     let header = |name| {
         request
             .headers()
