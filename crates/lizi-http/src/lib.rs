@@ -20,6 +20,7 @@
 //! count. [`token`] reads OneBot access tokens as the standard and its implementations
 //! present them, and compares secrets in constant time.
 
+mod app;
 mod body;
 mod budget;
 mod config;
@@ -34,6 +35,7 @@ mod stats;
 pub mod token;
 pub mod websocket;
 
+pub use app::{App, BoxError};
 pub use budget::BodyBudget;
 pub use config::PortConfig;
 pub use gate::{Answer, Gate, Open, Reason, Refusal};

@@ -5,11 +5,11 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use bytes::Bytes;
-use futures_util::future::poll_fn;
 use http::{Request, Response, StatusCode};
 use http_body_util::{Either, Full};
 use hyper::body::Incoming;
 
+use crate::app::App;
 use crate::budget::BodyBudget;
 use crate::config::PortConfig;
 use crate::gate::{Gate, Refusal};
@@ -64,17 +64,13 @@ pub(crate) struct UpgradeContext {
 }
 
 /// Handles one request of a connection from `peer` that came in on `local`.
-pub(crate) async fn handle<S, B>(
+pub(crate) async fn handle<A: App>(
     port: Arc<Port>,
-    mut app: S,
+    mut app: A,
     peer: SocketAddr,
     local: SocketAddr,
     request: Request<Incoming>,
-) -> Response<Either<Full<Bytes>, B>>
-where
-    S: tower_service::Service<Request<Full<Bytes>>, Response = Response<B>>,
-    S::Error: std::fmt::Display,
-{
+) -> Response<Either<Full<Bytes>, A::Body>> {
     let (mut head, body) = request.into_parts();
     let admitted = port
         .config
@@ -94,10 +90,7 @@ where
         max_message_bytes: port.config.max_body_bytes,
     });
     let request = Request::from_parts(head, Full::new(body.bytes.clone()));
-    let answered = match poll_fn(|cx| app.poll_ready(cx)).await {
-        Ok(()) => app.call(request).await,
-        Err(error) => Err(error),
-    };
+    let answered = app.answer(request).await;
     // The body's room in the budget is held until its request is answered.
     drop(body);
     match answered {

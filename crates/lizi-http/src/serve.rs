@@ -14,9 +14,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use bytes::Bytes;
-use http::{Request, Response};
-use http_body_util::Full;
+use http::Request;
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
@@ -24,6 +22,7 @@ use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 use tokio::sync::{watch, Semaphore};
 
+use crate::app::App;
 use crate::counted::CountedStream;
 use crate::head_timer::HeadTimer;
 use crate::port::{handle, Port};
@@ -37,21 +36,12 @@ const LONGEST_PAUSE: Duration = Duration::from_secs(1);
 /// Serves `app` on `listener` as `port` says until `shutdown` resolves, then drains the
 /// connections. `app` sees only requests that passed the port's checks, their bodies read
 /// whole, with the [`Peer`](crate::Peer) in their extensions.
-pub async fn serve<S, B>(
+pub async fn serve(
     listener: TcpListener,
     port: Port,
-    app: S,
+    app: impl App,
     shutdown: impl Future<Output = ()>,
-) where
-    S: tower_service::Service<Request<Full<Bytes>>, Response = Response<B>>
-        + Clone
-        + Send
-        + 'static,
-    S::Future: Send + 'static,
-    S::Error: std::fmt::Display + Send,
-    B: http_body::Body<Data = Bytes> + Send + 'static,
-    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
-{
+) {
     let port = Arc::new(port);
     let permits = Arc::new(Semaphore::new(port.config.max_connections));
     // Connections hold `open`; `all_closed` resolves once none does.
@@ -130,17 +120,7 @@ struct Connection {
 }
 
 impl Connection {
-    async fn run<S, B>(mut self, stream: CountedStream, app: S)
-    where
-        S: tower_service::Service<Request<Full<Bytes>>, Response = Response<B>>
-            + Clone
-            + Send
-            + 'static,
-        S::Future: Send + 'static,
-        S::Error: std::fmt::Display + Send,
-        B: http_body::Body<Data = Bytes> + Send + 'static,
-        B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
-    {
+    async fn run(mut self, stream: CountedStream, app: impl App) {
         let (port, peer, local) = (self.port.clone(), self.peer, self.local);
         let service = service_fn(move |request: Request<Incoming>| {
             let answer = handle(port.clone(), app.clone(), peer, local, request);

@@ -340,15 +340,9 @@ async fn on_a_phone_width_screen_the_panels_take_turns() {
     assert_eq!(browser.errors().await, json!([]), "script errors");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn with_a_password_the_console_asks_for_it_once() {
-    let server = Server::start_with(|settings| {
-        settings.api.password = Some("s3cret".into());
-    })
-    .await;
-    let Some(browser) = Browser::start("password", 1280, 800).await else {
-        return;
-    };
+/// Opens the console of a lizi with credentials, checks that it shows nothing before the
+/// login dialog is answered, types `secret` into the dialog's `field` and logs in.
+async fn log_in(server: &Server, browser: &Browser, field: &str, secret: &str) {
     browser
         .client
         .goto(&server.url("/console"))
@@ -371,7 +365,7 @@ async fn with_a_password_the_console_asks_for_it_once() {
         0,
         "nothing is shown before logging in"
     );
-    browser.type_into("#login-password", "s3cret").await;
+    browser.type_into(field, secret).await;
     browser.click("#login-form button[type='submit']").await;
     browser
         .until(
@@ -380,6 +374,18 @@ async fn with_a_password_the_console_asks_for_it_once() {
             "return document.querySelectorAll('#who option').length > 3",
         )
         .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_a_password_the_console_asks_for_it_once() {
+    let server = Server::start_with(|settings| {
+        settings.api.password = Some("s3cret".into());
+    })
+    .await;
+    let Some(browser) = Browser::start("password", 1280, 800).await else {
+        return;
+    };
+    log_in(&server, &browser, "#login-password", "s3cret").await;
     // A wrong password is refused with its reason.
     let response = server
         .client
@@ -870,27 +876,7 @@ async fn with_a_token_the_console_logs_in_and_no_script_can_read_it() {
     let Some(browser) = Browser::start("token", 1280, 800).await else {
         return;
     };
-    browser
-        .client
-        .goto(&server.url("/console"))
-        .await
-        .expect("open");
-    browser
-        .until(
-            10,
-            "the login dialog",
-            "return document.querySelector('#login').open",
-        )
-        .await;
-    browser.type_into("#login-token", TOKEN).await;
-    browser.click("#login-form button[type='submit']").await;
-    browser
-        .until(
-            10,
-            "the identity list after logging in",
-            "return document.querySelectorAll('#who option').length > 3",
-        )
-        .await;
+    log_in(&server, &browser, "#login-token", TOKEN).await;
     // The token is nowhere a script can read it: not in storage, not in a cookie.
     let readable = browser
         .run(

@@ -279,15 +279,11 @@ async fn a_malformed_chunked_body_gets_400() {
 async fn the_open_file_limit_is_raised_to_the_hard_limit() {
     let dir = temp_dir("nofile");
     let data = dir.join("data");
-    let lizi_bin = env!("CARGO_BIN_EXE_lizi");
     // Started with a low soft limit, as many systems' default of 1,024 is.
-    let mut lizi = Lizi::spawn_program(
+    let mut lizi = Lizi::spawn_limited(
         &dir,
-        "sh",
+        "-S -n 256",
         &[
-            "-c",
-            r#"ulimit -S -n 256 && exec "$0" "$@""#,
-            lizi_bin,
             "--listen",
             "127.0.0.1:0",
             "--data",

@@ -247,15 +247,11 @@ async fn each_port_has_a_connection_cap_of_its_own() {
 async fn running_out_of_file_descriptors_pauses_accepting_and_is_counted_once() {
     let dir = temp_dir("emfile");
     let data = dir.join("data");
-    let lizi_bin = env!("CARGO_BIN_EXE_lizi");
     // Few file descriptors, soft and hard: a flood of connections runs out of them.
-    let mut lizi = Lizi::spawn_program(
+    let mut lizi = Lizi::spawn_limited(
         &dir,
-        "sh",
+        "-n 64",
         &[
-            "-c",
-            r#"ulimit -n 64 && exec "$0" "$@""#,
-            lizi_bin,
             "--listen",
             "127.0.0.1:0",
             "--data",

@@ -97,6 +97,17 @@ impl Lizi {
         }
     }
 
+    /// Starts `lizi <args>` like [`Lizi::spawn`], under the shell's `ulimit <limit>` (such
+    /// as `-S -n 256`: a low soft limit of open files).
+    pub fn spawn_limited(dir: &Path, limit: &str, args: &[&str], env: &[(&str, &str)]) -> Lizi {
+        let script = format!(r#"ulimit {limit} && exec "$0" "$@""#);
+        let shell_args: Vec<&str> = ["-c", script.as_str(), env!("CARGO_BIN_EXE_lizi")]
+            .into_iter()
+            .chain(args.iter().copied())
+            .collect();
+        Lizi::spawn_program(dir, "sh", &shell_args, env)
+    }
+
     /// Reads stderr until the `listening on http://127.0.0.1:<port>` line; returns the port.
     pub fn port(&mut self) -> u16 {
         const MARK: &str = "listening on http://127.0.0.1:";
