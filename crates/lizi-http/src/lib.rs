@@ -35,7 +35,7 @@ mod stats;
 pub mod token;
 pub mod websocket;
 
-pub use app::{App, BoxError};
+pub use app::{App, BoxError, Handler};
 pub use budget::BodyBudget;
 pub use config::PortConfig;
 pub use gate::{Answer, Gate, Open, Reason, Refusal};
