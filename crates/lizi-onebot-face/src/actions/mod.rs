@@ -363,10 +363,10 @@ mod tests {
 
     #[test]
     fn the_readme_lists_exactly_the_supported_actions() {
-        let readme = include_str!("../../../../README.md");
+        let readme = include_str!("../../../../docs/onebot-face.md");
         assert!(
             readme.contains(&supported_markdown()),
-            "README.md must hold this table:\n{}",
+            "docs/onebot-face.md must hold this table:\n{}",
             supported_markdown()
         );
     }

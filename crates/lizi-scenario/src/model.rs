@@ -4,9 +4,10 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
-use lizi_sim::WorldFixture;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
+
+use crate::launcher::Launcher;
 
 /// Why a scenario file could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -29,15 +30,15 @@ pub enum ScenarioError {
     },
 }
 
-/// A scenario, read and checked.
+/// A scenario, read and checked; `W` is the world as the [`Launcher`] reads it.
 #[derive(Debug, Clone)]
-pub struct Scenario {
+pub struct Scenario<W> {
     /// The file, as given.
     pub file: PathBuf,
     /// Its name (`name`, else the file's stem).
     pub name: String,
     /// The world at start.
-    pub world: WorldFixture,
+    pub world: W,
     /// The framework account the bot drives (`account`, else the first online one).
     pub account: u64,
     /// The command that starts the bot (overrides `--bot`).
@@ -349,46 +350,54 @@ const STEP_KEYS: &[&str] = &[
     "expect_world",
 ];
 
-impl Scenario {
-    /// Reads and checks a scenario file.
-    pub fn load(file: &Path) -> Result<Scenario, ScenarioError> {
+impl<W> Scenario<W> {
+    /// Reads and checks a scenario file, its world read by `launcher`.
+    pub fn load<L>(file: &Path, launcher: &L) -> Result<Scenario<W>, ScenarioError>
+    where
+        L: Launcher<World = W>,
+    {
         let text = std::fs::read_to_string(file).map_err(|source| ScenarioError::Read {
             file: file.display().to_string(),
             source,
         })?;
-        Scenario::parse(file, &text).map_err(|reason| ScenarioError::Invalid {
+        Scenario::parse(file, &text, launcher).map_err(|reason| ScenarioError::Invalid {
             file: file.display().to_string(),
             reason,
         })
     }
 
-    /// Parses a scenario's text; `file` names it and anchors relative paths.
-    pub fn parse(file: &Path, text: &str) -> Result<Scenario, String> {
+    /// Parses a scenario's text, its world read by `launcher`; `file` names it and
+    /// anchors relative paths.
+    pub fn parse<L>(file: &Path, text: &str, launcher: &L) -> Result<Scenario<W>, String>
+    where
+        L: Launcher<World = W>,
+    {
         let raw: RawScenario = toml::from_str(text).map_err(|e| e.to_string())?;
         let folder = file.parent().unwrap_or(Path::new(""));
         let world = match raw.world {
-            None => WorldFixture::default_world(),
+            None => launcher.default_world(),
             Some(toml::Value::String(path)) => {
                 let path = folder.join(path);
                 let text = std::fs::read_to_string(&path)
                     .map_err(|e| format!("`world`: {}: {e}", path.display()))?;
-                WorldFixture::from_toml(&text)
+                launcher
+                    .world_from_text(&text)
                     .map_err(|e| format!("`world`: {}: {e}", path.display()))?
             }
-            Some(table @ toml::Value::Table(_)) => {
-                table.try_into().map_err(|e| format!("`world`: {e}"))?
-            }
+            Some(table @ toml::Value::Table(_)) => launcher
+                .world_from_table(table)
+                .map_err(|e| format!("`world`: {e}"))?,
             Some(_) => return Err("`world`: give a fixture file's path or a table".into()),
         };
+        let accounts = launcher.accounts(&world);
         let account = match raw.account {
-            Some(account) if world.accounts().iter().any(|a| a.uin == account) => account,
+            Some(account) if accounts.iter().any(|a| a.uin == account) => account,
             Some(account) => {
                 return Err(format!(
                     "`account`: {account} is not a framework account of the world"
                 ))
             }
-            None => world
-                .accounts()
+            None => accounts
                 .iter()
                 .find(|a| a.online)
                 .map(|a| a.uin)

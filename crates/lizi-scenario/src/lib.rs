@@ -1,12 +1,14 @@
 //! `lizi test`: scenario tests for a bot in any language. Each scenario file (TOML) gives
 //! a world, how the bot starts and steps (people act, the clock moves, the bot is expected
-//! to act); each runs against a fresh lizi in this process, scenarios in parallel, and the
-//! run reports progress, every failure in full, a summary and optionally JUnit XML.
+//! to act); each runs against a fresh lizi that a [`Launcher`] starts, scenarios in
+//! parallel, and the run reports progress, every failure in full, a summary and optionally
+//! JUnit XML. What the bot did is seen through lizi's HTTP API, as a person would see it.
 
 mod bot;
 mod client;
 mod expect;
 pub mod junit;
+pub mod launcher;
 pub mod model;
 pub mod report;
 pub mod runner;
@@ -19,6 +21,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 
+pub use launcher::{Launcher, LiziSetup, Serving, WorldAccount};
 use model::Scenario;
 use runner::{Failure, Options, Outcome};
 
@@ -45,8 +48,9 @@ pub struct TestArgs {
     pub timeout: u64,
 }
 
-/// Runs `lizi test`; answers the exit status (0 when every scenario passed).
-pub fn main(args: TestArgs) -> anyhow::Result<i32> {
+/// Runs `lizi test` against the lizis `launcher` starts; answers the exit status (0 when
+/// every scenario passed).
+pub fn run<L: Launcher>(args: TestArgs, launcher: L) -> anyhow::Result<i32> {
     let files = scenario_files(&args.paths)?;
     let jobs = args
         .jobs
@@ -58,7 +62,7 @@ pub fn main(args: TestArgs) -> anyhow::Result<i32> {
     };
     let mut chosen = Vec::new();
     for file in files {
-        let scenario = Scenario::load(&file).map_err(|error| match error {
+        let scenario = Scenario::load(&file, &launcher).map_err(|error| match error {
             model::ScenarioError::Read { source, .. } => source.to_string(),
             model::ScenarioError::Invalid { reason, .. } => reason,
         });
@@ -78,7 +82,7 @@ pub fn main(args: TestArgs) -> anyhow::Result<i32> {
         .enable_all()
         .build()
         .context("starting the runtime")?;
-    let outcomes = runtime.block_on(run_all(chosen, options, jobs));
+    let outcomes = runtime.block_on(run_all(chosen, Arc::new(launcher), options, jobs));
     let mut out = std::io::stdout().lock();
     for outcome in &outcomes {
         let report = report::failure_report(outcome);
@@ -95,10 +99,14 @@ pub fn main(args: TestArgs) -> anyhow::Result<i32> {
     Ok(i32::from(outcomes.iter().any(|o| o.failure.is_some())))
 }
 
+/// A scenario file chosen to run: read, or why it could not be.
+type Chosen<W> = (PathBuf, Result<Scenario<W>, String>);
+
 /// Runs the scenarios, `jobs` at a time, printing a progress line as each ends; answers
 /// the outcomes in the order given.
-async fn run_all(
-    chosen: Vec<(PathBuf, Result<Scenario, String>)>,
+async fn run_all<L: Launcher>(
+    chosen: Vec<Chosen<L::World>>,
+    launcher: Arc<L>,
     options: Options,
     jobs: usize,
 ) -> Vec<Outcome> {
@@ -108,11 +116,12 @@ async fn run_all(
     for (file, scenario) in chosen {
         let slots = slots.clone();
         let options = options.clone();
+        let launcher = launcher.clone();
         tasks.push(tokio::spawn(async move {
             let outcome = match scenario {
                 Ok(scenario) => {
                     let _slot = slots.acquire_owned().await;
-                    runner::run_scenario(scenario, &options).await
+                    runner::run_scenario(scenario, launcher.as_ref(), &options).await
                 }
                 Err(error) => unreadable(&file, error),
             };

@@ -1,19 +1,22 @@
-//! One scenario from start to end: a fresh lizi in this process (in memory, on a free
+//! One scenario from start to end: a fresh lizi from the launcher (in memory, on a free
 //! port), the bot started against it, readiness, the steps, and everything stopped.
 
 use std::collections::{HashMap, HashSet};
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use lizi_store::Flush;
 use serde_json::Value;
-use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::time::Instant;
 
 use super::bot::Bot;
 use super::client::{Conv, LiziClient, Message};
+use super::launcher::{Launcher, LiziSetup, Serving};
 use super::model::{Action, Scenario, Step};
+
+/// The pause before the scenario's lizi dials a dropped reverse WebSocket again: short,
+/// since a bot under test starts its server moments after lizi first tries.
+const REVERSE_RECONNECT: Duration = Duration::from_millis(100);
 
 /// How often readiness is looked at.
 const READY_POLL: Duration = Duration::from_millis(20);
@@ -116,8 +119,13 @@ fn free_port() -> Result<u16, String> {
         .map_err(|e| format!("no free port: {e}"))
 }
 
-/// Runs one scenario (already read) with the run's options.
-pub async fn run_scenario(scenario: Scenario, options: &Options) -> Outcome {
+/// Runs one scenario (already read) against a lizi `launcher` starts, with the run's
+/// options.
+pub async fn run_scenario<L: Launcher>(
+    scenario: Scenario<L::World>,
+    launcher: &L,
+    options: &Options,
+) -> Outcome {
     let started = Instant::now();
     let mut outcome = Outcome {
         file: scenario.file.display().to_string(),
@@ -127,7 +135,7 @@ pub async fn run_scenario(scenario: Scenario, options: &Options) -> Outcome {
         duration: Duration::ZERO,
     };
     let (stop, stopped) = oneshot::channel::<()>();
-    let served = match start_lizi(&scenario, stopped).await {
+    let served = match start_lizi(&scenario, launcher, stopped).await {
         Ok(served) => served,
         Err(error) => {
             outcome.failure = Some(Failure::new(format!("lizi could not start: {error}")));
@@ -163,7 +171,7 @@ pub async fn run_scenario(scenario: Scenario, options: &Options) -> Outcome {
     let _ = stop.send(());
     match tokio::time::timeout(Duration::from_secs(10), task).await {
         Ok(Ok(Ok(()))) => {}
-        Ok(Ok(Err(error))) => eprintln!("the lizi of {}: {error:#}", outcome.file),
+        Ok(Ok(Err(error))) => eprintln!("the lizi of {}: {error}", outcome.file),
         Ok(Err(error)) => eprintln!("the lizi of {}: {error}", outcome.file),
         Err(_) => eprintln!("the lizi of {} did not stop within 10 s", outcome.file),
     }
@@ -182,46 +190,40 @@ fn too_long(options: &Options) -> Failure {
 
 /// A scenario's lizi, serving.
 struct Served {
-    task: tokio::task::JoinHandle<anyhow::Result<()>>,
+    task: tokio::task::JoinHandle<Result<(), String>>,
     run: Run,
     env: Vec<(&'static str, String)>,
     address: SocketAddr,
 }
 
-/// Opens and serves a fresh lizi for `scenario`, in memory.
-async fn start_lizi(scenario: &Scenario, stopped: oneshot::Receiver<()>) -> Result<Served, String> {
+/// Starts a fresh lizi for `scenario`, in memory.
+async fn start_lizi<L: Launcher>(
+    scenario: &Scenario<L::World>,
+    launcher: &L,
+    stopped: oneshot::Receiver<()>,
+) -> Result<Served, String> {
     let mut env: Vec<(&'static str, String)> = Vec::new();
-    let mut args = crate::ServeArgs {
-        listen: Some(scenario.listen),
-        flush: Some(Flush::Memory),
+    let mut setup = LiziSetup {
+        listen: scenario.listen,
+        world: scenario.world.clone(),
         password: scenario.password.clone(),
         token: scenario.token.clone(),
-        onebot_token: scenario.token.clone(),
-        onebot_reconnect_ms: Some(100),
-        ..Default::default()
+        onebot_listen: None,
+        onebot_reverse_url: None,
+        onebot_reconnect: REVERSE_RECONNECT,
     };
     if scenario.onebot {
         let port = free_port()?;
-        args.onebot_listen = Some(SocketAddr::from(([127, 0, 0, 1], port)));
+        setup.onebot_listen = Some(SocketAddr::from(([127, 0, 0, 1], port)));
         env.push(("LIZI_ONEBOT_URL", format!("http://127.0.0.1:{port}")));
         env.push(("LIZI_ONEBOT_WS", format!("ws://127.0.0.1:{port}/")));
     }
     if let Some(url) = &scenario.onebot_reverse_url {
         let port = free_port()?;
-        args.onebot_reverse_urls = vec![url.replace("{port}", &port.to_string())];
+        setup.onebot_reverse_url = Some(url.replace("{port}", &port.to_string()));
         env.push(("LIZI_ONEBOT_REVERSE_PORT", port.to_string()));
     }
-    let settings = crate::Settings::resolve(args).map_err(|e| format!("{e:#}"))?;
-    let listener = TcpListener::bind(scenario.listen)
-        .await
-        .map_err(|e| format!("cannot listen on {}: {e}", scenario.listen))?;
-    let address = listener.local_addr().map_err(|e| e.to_string())?;
-    let app = crate::App::open_with(settings, &scenario.world)
-        .await
-        .map_err(|e| format!("{e:#}"))?;
-    let task = tokio::spawn(app.serve(listener, async move {
-        let _ = stopped.await;
-    }));
+    let Serving { address, task } = launcher.start(setup, stopped).await?;
     let base = format!("http://{address}");
     env.push(("LIZI_URL", base.clone()));
     env.push(("LIZI_ACCOUNT", scenario.account.to_string()));
@@ -274,7 +276,7 @@ fn names_of(world: &Value) -> HashMap<u64, String> {
 }
 
 /// Waits for the bot, then runs the steps; the bot exiting fails the scenario.
-async fn drive(scenario: &Scenario, mut run: Run, bot: &mut Bot) -> Result<(), Failure> {
+async fn drive<W>(scenario: &Scenario<W>, mut run: Run, bot: &mut Bot) -> Result<(), Failure> {
     let limit = Duration::from_millis(scenario.ready_timeout_ms);
     let deadline = Instant::now() + limit;
     loop {
@@ -309,7 +311,7 @@ async fn drive(scenario: &Scenario, mut run: Run, bot: &mut Bot) -> Result<(), F
 }
 
 /// Runs the steps against a bot already running, once it has connected.
-async fn drive_running(scenario: &Scenario, mut run: Run) -> Result<(), Failure> {
+async fn drive_running<W>(scenario: &Scenario<W>, mut run: Run) -> Result<(), Failure> {
     while run.lizi.connections().await.unwrap_or(0) == 0 {
         tokio::time::sleep(READY_POLL).await;
     }
