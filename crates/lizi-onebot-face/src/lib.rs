@@ -4,7 +4,6 @@
 //!
 //! - [`config`]: the face's settings.
 //! - [`actions`]: a OneBot action turned into backend requests, and the answer into data.
-//! - [`segments`]: OneBot message segments written as XLZ message text.
 //! - [`http`]: the HTTP API (`/:action`, GET or POST; query, form or JSON) and the forward
 //!   WebSocket.
 //! - [`listen`]: the face's port, which checks the token from each request's head.
@@ -29,7 +28,6 @@ pub mod post;
 mod presence;
 pub mod quick;
 pub mod reverse;
-pub mod segments;
 
 use std::future::Future;
 use std::sync::Arc;
