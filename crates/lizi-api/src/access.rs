@@ -178,7 +178,8 @@ impl Gate for ApiGate {
             ))
         };
         if !peer_allowed(peer.ip(), &self.config.allow_from) {
-            tracing::warn!(%peer, "refused a peer that is not allowed");
+            // Logged by the port once per 10 s with a count; each one only at debug level.
+            tracing::debug!(%peer, "refused a peer that is not allowed");
             return denied(Reason::Peer, "the peer is not in allow_from");
         }
         let path = head.uri.path().to_ascii_lowercase();

@@ -2,7 +2,8 @@
 //! OneBot face's each close a body dribbled past `body_timeout_ms`, check credentials and
 //! refuse an oversized `Content-Length` from the head before reading a body, keep request
 //! bodies within the shared memory budget, have a connection cap of their own, and pause
-//! (counting and logging once) when accepting fails for want of file descriptors.
+//! (counting and logging once) when accepting fails for want of file descriptors; a flood
+//! of refused requests is logged once per 10 s, with a count.
 
 mod common;
 
@@ -297,5 +298,42 @@ async fn running_out_of_file_descriptors_pauses_accepting_and_is_counted_once() 
         .filter(|line| line.contains("accepting a connection failed"))
         .count();
     assert_eq!(lines, 1, "one line per 10 s, with a count:\n{stderr}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test]
+async fn a_flood_of_refused_requests_is_logged_once_with_a_count() {
+    let dir = temp_dir("refusal-log");
+    let data = dir.join("data");
+    let mut lizi = Lizi::spawn(
+        &dir,
+        &[
+            "--listen",
+            "127.0.0.1:0",
+            "--data",
+            data.to_str().expect("utf-8 path"),
+            "--password",
+            "pw",
+        ],
+        &[],
+    );
+    let address = format!("127.0.0.1:{}", lizi.port());
+    let client = reqwest::Client::new();
+    for _ in 0..50 {
+        let status = client
+            .post(format!("http://{address}/getlogonqq"))
+            .send()
+            .await
+            .expect("request")
+            .status();
+        assert_eq!(status.as_u16(), 403);
+    }
+    let stderr = lizi.terminate();
+    let lines: Vec<&str> = stderr
+        .lines()
+        .filter(|line| line.contains("refused requests without the right password or token"))
+        .collect();
+    assert_eq!(lines.len(), 1, "one line per 10 s, with a count:\n{stderr}");
+    assert!(lines[0].contains("count=1"), "{}", lines[0]);
     let _ = std::fs::remove_dir_all(dir);
 }
