@@ -114,19 +114,7 @@ async fn an_idle_kept_alive_connection_is_closed_after_the_idle_timeout() {
 #[tokio::test]
 async fn over_the_connection_cap_new_connections_are_refused_and_logged() {
     let dir = temp_dir("cap");
-    let data = dir.join("data");
-    let mut lizi = Lizi::spawn(
-        &dir,
-        &[
-            "--listen",
-            "127.0.0.1:0",
-            "--data",
-            data.to_str().expect("utf-8 path"),
-            "--max-connections",
-            "2",
-        ],
-        &[],
-    );
+    let mut lizi = Lizi::serve_in(&dir, None, &["--max-connections", "2"]);
     let addr = format!("127.0.0.1:{}", lizi.port());
     // Two kept-alive connections fill the cap.
     let mut held = Vec::new();
@@ -278,19 +266,8 @@ async fn a_malformed_chunked_body_gets_400() {
 #[tokio::test]
 async fn the_open_file_limit_is_raised_to_the_hard_limit() {
     let dir = temp_dir("nofile");
-    let data = dir.join("data");
     // Started with a low soft limit, as many systems' default of 1,024 is.
-    let mut lizi = Lizi::spawn_limited(
-        &dir,
-        "-S -n 256",
-        &[
-            "--listen",
-            "127.0.0.1:0",
-            "--data",
-            data.to_str().expect("utf-8 path"),
-        ],
-        &[],
-    );
+    let mut lizi = Lizi::serve_in(&dir, Some("-S -n 256"), &[]);
     lizi.port();
     let limits = std::fs::read_to_string(format!("/proc/{}/limits", lizi.id())).expect("limits");
     let line = limits

@@ -247,19 +247,8 @@ async fn each_port_has_a_connection_cap_of_its_own() {
 #[tokio::test]
 async fn running_out_of_file_descriptors_pauses_accepting_and_is_counted_once() {
     let dir = temp_dir("emfile");
-    let data = dir.join("data");
     // Few file descriptors, soft and hard: a flood of connections runs out of them.
-    let mut lizi = Lizi::spawn_limited(
-        &dir,
-        "-n 64",
-        &[
-            "--listen",
-            "127.0.0.1:0",
-            "--data",
-            data.to_str().expect("utf-8 path"),
-        ],
-        &[],
-    );
+    let mut lizi = Lizi::serve_in(&dir, Some("-n 64"), &[]);
     let address = format!("127.0.0.1:{}", lizi.port());
     let mut flood = Vec::new();
     for _ in 0..150 {
@@ -304,19 +293,7 @@ async fn running_out_of_file_descriptors_pauses_accepting_and_is_counted_once() 
 #[tokio::test]
 async fn a_flood_of_refused_requests_is_logged_once_with_a_count() {
     let dir = temp_dir("refusal-log");
-    let data = dir.join("data");
-    let mut lizi = Lizi::spawn(
-        &dir,
-        &[
-            "--listen",
-            "127.0.0.1:0",
-            "--data",
-            data.to_str().expect("utf-8 path"),
-            "--password",
-            "pw",
-        ],
-        &[],
-    );
+    let mut lizi = Lizi::serve_in(&dir, None, &["--password", "pw"]);
     let address = format!("127.0.0.1:{}", lizi.port());
     let client = reqwest::Client::new();
     for _ in 0..50 {

@@ -108,6 +108,21 @@ impl Lizi {
         Lizi::spawn_program(dir, "sh", &shell_args, env)
     }
 
+    /// Starts `lizi --listen 127.0.0.1:0 --data <dir>/data <extra>` in `dir`, under
+    /// `ulimit <limit>` when one is given (see [`Lizi::spawn_limited`]).
+    pub fn serve_in(dir: &Path, limit: Option<&str>, extra: &[&str]) -> Lizi {
+        let data = dir.join("data");
+        let data = data.to_str().expect("utf-8 path");
+        let args: Vec<&str> = ["--listen", "127.0.0.1:0", "--data", data]
+            .into_iter()
+            .chain(extra.iter().copied())
+            .collect();
+        match limit {
+            Some(limit) => Lizi::spawn_limited(dir, limit, &args, &[]),
+            None => Lizi::spawn(dir, &args, &[]),
+        }
+    }
+
     /// Reads stderr until the `listening on http://127.0.0.1:<port>` line; returns the port.
     pub fn port(&mut self) -> u16 {
         const MARK: &str = "listening on http://127.0.0.1:";
