@@ -3,6 +3,7 @@
 
 pub mod bridge;
 pub mod child;
+pub mod onebot;
 pub mod tls;
 pub mod ws_frames;
 
