@@ -81,7 +81,14 @@ async fn a_person_pokes_reacts_marks_essence_and_announces_from_the_console() {
     browser.click(".member[data-uin='10001'] .poke").await;
     let poke = bot_is_told(&server, session, "20001 戳了戳 10001").await;
     assert_eq!(poke["FromGroup"]["GIN"], 30001);
-    browser.type_into("#tab-members input.announcement", "meeting at 8").await;
+    // Typed text survives the panel's live updates (the poke's, say).
+    browser
+        .run(
+            "const box = document.querySelector('#tab-members input.announcement'); \
+             box.value = arguments[0]; box.dispatchEvent(new Event('input')); return true",
+            vec![json!("meeting at 8")],
+        )
+        .await;
     browser.click("#tab-members .announce").await;
     browser.shot("02-announced").await;
     let deadline = Instant::now() + Duration::from_secs(10);
