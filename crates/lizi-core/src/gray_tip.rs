@@ -237,7 +237,10 @@ mod tests {
     fn look_alikes_are_not_tips() {
         // The numbers must be the event's own, and the type a system notice.
         assert_eq!(GrayTip::read(&notice(1, 5, "5 戳了戳 2")), None);
-        assert_eq!(GrayTip::read(&notice(1, 5, "7 把 1 的消息设为了精华消息")), None);
+        assert_eq!(
+            GrayTip::read(&notice(1, 5, "7 把 1 的消息设为了精华消息")),
+            None
+        );
         assert_eq!(GrayTip::read(&notice(5, 6, "5 用表情回应了消息 424")), None);
         assert_eq!(GrayTip::read(&notice(5, 5, "5 用表情回应了消息 ")), None);
         assert_eq!(GrayTip::read(&notice(1, 5, "有人入群了")), None);

@@ -91,7 +91,9 @@ impl SimBackend {
         use ChatControl as C;
         let ok = || Reply::Json(json!({ "ret": "ok" }));
         match action {
-            C::Poke(p) => self.change(|w| Ok((ok(), w.poke(p.from, p.target, p.group, self.now())?))),
+            C::Poke(p) => {
+                self.change(|w| Ok((ok(), w.poke(p.from, p.target, p.group, self.now())?)))
+            }
             C::React(r) => self.change(|w| {
                 let (count, events) =
                     w.react(r.user, r.group, r.req, &r.emoji, r.add, self.now())?;
@@ -103,7 +105,10 @@ impl SimBackend {
             }),
             C::Announce(a) => self.change(|w| {
                 let id = w.announce(&a, self.now())?;
-                Ok((Reply::Json(json!({ "ret": "ok", "notice_id": id })), Vec::new()))
+                Ok((
+                    Reply::Json(json!({ "ret": "ok", "notice_id": id })),
+                    Vec::new(),
+                ))
             }),
             C::DeleteAnnouncement(d) => self.change(|w| {
                 w.delete_announcement(d.operator, d.group, &d.notice_id)?;
@@ -142,9 +147,10 @@ impl SimBackend {
                 let day = v.day.unwrap_or_else(|| day_of(self.now()));
                 self.read(|w| w.sign_ins_view(v.group, day, v.viewer).map(Reply::Json))
             }
-            C::Honours(v) => {
-                self.read(|w| w.honours_view(v.group, v.viewer, self.now()).map(Reply::Json))
-            }
+            C::Honours(v) => self.read(|w| {
+                w.honours_view(v.group, v.viewer, self.now())
+                    .map(Reply::Json)
+            }),
         }
     }
 }

@@ -4,6 +4,8 @@
 //! account receives the system notices, and the world keeps the rest. Screenshots are kept
 //! in `target/tmp/console/<test>/`.
 
+// The browser helpers the console tests share; this test uses some of them.
+#[allow(dead_code)]
 #[path = "console/browser.rs"]
 mod browser;
 mod common;
@@ -16,7 +18,12 @@ use serde_json::{json, Value};
 
 /// A control-API view, read by GET.
 async fn view(server: &Server, path: &str) -> Value {
-    let response = server.client.get(server.url(path)).send().await.expect("get");
+    let response = server
+        .client
+        .get(server.url(path))
+        .send()
+        .await
+        .expect("get");
     response.json().await.expect("json")
 }
 
@@ -43,7 +50,10 @@ async fn a_person_pokes_reacts_marks_essence_and_announces_from_the_console() {
     };
     let session = server.session().await;
     server
-        .call("/sendgroupmsg", "fromqq=10001&togroup=30001&text=hello%20group")
+        .call(
+            "/sendgroupmsg",
+            "fromqq=10001&togroup=30001&text=hello%20group",
+        )
         .await;
     // Alice, the owner of the test group, opens it.
     browser
@@ -69,14 +79,21 @@ async fn a_person_pokes_reacts_marks_essence_and_announces_from_the_console() {
     browser.run(&menu("essence"), vec![]).await;
     bot_is_told(&server, session, "20001 把 10001 的消息设为了精华消息").await;
     let reactions = view(&server, "/sim/reactions?group=30001&req=1").await;
-    assert_eq!(reactions["reactions"][0]["users"][0]["uin"], 20001, "{reactions}");
+    assert_eq!(
+        reactions["reactions"][0]["users"][0]["uin"], 20001,
+        "{reactions}"
+    );
     let essence = view(&server, "/sim/essence?group=30001").await;
     assert_eq!(essence["essence"][0]["operator"], 20001, "{essence}");
 
     // The member panel: poke the bot, post an announcement.
     browser.click("button[data-tab='members']").await;
     browser
-        .until(10, "the member panel", "return !!document.querySelector('.member[data-uin=\"10001\"] .poke')")
+        .until(
+            10,
+            "the member panel",
+            "return !!document.querySelector('.member[data-uin=\"10001\"] .poke')",
+        )
         .await;
     browser.click(".member[data-uin='10001'] .poke").await;
     let poke = bot_is_told(&server, session, "20001 戳了戳 10001").await;

@@ -733,10 +733,19 @@ async fn message_ids_survive_a_restart_for_get_msg_reply_and_delete_msg() {
     )
     .await;
     assert_eq!(read["status"], "ok", "{read}");
-    let answer = action(&server, &base, 10001, "get_forward_msg", json!({"id": "abc"})).await;
+    let answer = action(
+        &server,
+        &base,
+        10001,
+        "get_forward_msg",
+        json!({"id": "abc"}),
+    )
+    .await;
     assert_eq!(answer["status"], "failed", "{answer}");
     assert!(
-        answer["message"].as_str().is_some_and(|m| m.contains("abc")),
+        answer["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("abc")),
         "{answer}"
     );
     // A forwarded bundle made through the control API reads back by its resid.

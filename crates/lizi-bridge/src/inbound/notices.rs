@@ -92,7 +92,13 @@ impl Said {
         Said {
             message,
             sub_type,
-            ..Said::new(tip.about(), tip.operator(), group, SYSTEM_NOTICE, tip.text())
+            ..Said::new(
+                tip.about(),
+                tip.operator(),
+                group,
+                SYSTEM_NOTICE,
+                tip.text(),
+            )
         }
     }
 }

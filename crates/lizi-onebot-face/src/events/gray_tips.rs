@@ -106,7 +106,11 @@ fn poke(profile: Profile, self_id: Uin, group: u64, operator: Uin, target: Uin) 
         _ => {
             if group == 0 && profile == Profile::NapCat {
                 // NapCat names the friend of the chat, and the poker apart.
-                let friend = if operator == self_id { target } else { operator };
+                let friend = if operator == self_id {
+                    target
+                } else {
+                    operator
+                };
                 fields["user_id"] = json!(friend);
                 fields["sender_id"] = json!(operator);
             }

@@ -38,10 +38,8 @@ pub fn to_onebot(entry: &str, lens: &Lens<'_>) -> Option<Value> {
     match event {
         Event::GroupMsg(message) => messages::group(&message, lens),
         Event::PrivateMsg(message) => messages::private(&message, lens),
-        Event::EventMsg(event) => {
-            notices::notice(&event, lens)
-                .or_else(|| gray_tips::notice(&event, lens))
-                .or_else(|| requests::request(&event))
-        }
+        Event::EventMsg(event) => notices::notice(&event, lens)
+            .or_else(|| gray_tips::notice(&event, lens))
+            .or_else(|| requests::request(&event)),
     }
 }

@@ -170,7 +170,10 @@ mod tests {
     fn a_forward_card_is_a_forward_segment() {
         // As the simulated network writes a card: `[`, `]` escaped inside the code.
         let card = lizi_core::forward::card("RES");
-        let text = format!("[Xml,Data={}]", card.replace('[', "\\u005b").replace(']', "\\u005d"));
+        let text = format!(
+            "[Xml,Data={}]",
+            card.replace('[', "\\u005b").replace(']', "\\u005d")
+        );
         assert_eq!(
             event_segments(&text, &no_reply),
             vec![Segment::new("forward", &[("id", "RES".to_owned())])]

@@ -78,16 +78,19 @@ impl World {
     }
 
     /// `operator` (an owner or admin of `gin`) deletes announcement `id`.
-    pub fn delete_announcement(&mut self, operator: Uin, gin: Gin, id: &str) -> Result<(), SimError> {
+    pub fn delete_announcement(
+        &mut self,
+        operator: Uin,
+        gin: Gin,
+        id: &str,
+    ) -> Result<(), SimError> {
         self.active_person(operator)?;
         self.group(gin)?
             .require_manager(operator, "delete announcements")?;
         self.announcements
             .remove(&(gin, id.to_owned()))
             .map(drop)
-            .ok_or_else(|| {
-                SimError::NotFound(format!("group {gin} has no announcement {id}"))
-            })
+            .ok_or_else(|| SimError::NotFound(format!("group {gin} has no announcement {id}")))
     }
 
     /// The control API's `announcements` view: the announcements of `gin`, newest

@@ -47,7 +47,12 @@ pub fn from_fixture(fixture: &WorldFixture) -> Table<Gin, Honours> {
     fixture
         .groups()
         .iter()
-        .filter(|g| g.honours.lists().iter().any(|(_, holders)| !holders.is_empty()))
+        .filter(|g| {
+            g.honours
+                .lists()
+                .iter()
+                .any(|(_, holders)| !holders.is_empty())
+        })
         .map(|g| {
             let h = &g.honours;
             let honours = Honours {
@@ -80,7 +85,11 @@ impl World {
                     break 'pages;
                 }
                 if day < today {
-                    *counts.entry(day).or_default().entry(message.from).or_default() += 1;
+                    *counts
+                        .entry(day)
+                        .or_default()
+                        .entry(message.from)
+                        .or_default() += 1;
                 }
             }
         }
@@ -104,14 +113,17 @@ impl World {
         self.group_for(gin, viewer)?;
         let days = self.talkative_days(gin, now)?;
         let yesterday = day_of(now) - 1;
-        let current = days.first().filter(|(day, _)| *day == yesterday).map(|&(_, uin)| {
-            let streak = days
-                .iter()
-                .zip(0..)
-                .take_while(|((day, holder), back)| *day == yesterday - back && *holder == uin)
-                .count();
-            json!({"uin": uin, "nickname": self.nickname(uin), "day_count": streak})
-        });
+        let current = days
+            .first()
+            .filter(|(day, _)| *day == yesterday)
+            .map(|&(_, uin)| {
+                let streak = days
+                    .iter()
+                    .zip(0..)
+                    .take_while(|((day, holder), back)| *day == yesterday - back && *holder == uin)
+                    .count();
+                json!({"uin": uin, "nickname": self.nickname(uin), "day_count": streak})
+            });
         let mut held: Vec<(Uin, usize)> = Vec::new();
         for &(_, uin) in &days {
             match held.iter_mut().find(|(holder, _)| *holder == uin) {

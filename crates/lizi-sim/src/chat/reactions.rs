@@ -46,11 +46,9 @@ impl World {
         let faces = current.map_or(0, |r| r.faces.len());
         let new_face = current.is_none_or(|r| !r.faces.contains_key(code));
         match (add, reacted) {
-            (true, true) => {
-                return Err(SimError::Refused(format!(
-                    "{user} has already reacted to message Req={req} of group {gin} with face {code}"
-                )))
-            }
+            (true, true) => return Err(SimError::Refused(format!(
+                "{user} has already reacted to message Req={req} of group {gin} with face {code}"
+            ))),
             (false, false) => {
                 return Err(SimError::Refused(format!(
                     "{user} has not reacted to message Req={req} of group {gin} with face {code}"
@@ -91,7 +89,12 @@ impl World {
 
     /// The control API's `reactions` view: each face on message `req` of `gin` with its
     /// count and who reacted, as `viewer` (a member, when given) reads it.
-    pub fn reactions_view(&self, gin: Gin, req: i64, viewer: Option<Uin>) -> Result<Value, SimError> {
+    pub fn reactions_view(
+        &self,
+        gin: Gin,
+        req: i64,
+        viewer: Option<Uin>,
+    ) -> Result<Value, SimError> {
         self.group_for(gin, viewer)?;
         self.group_message(gin, req)?;
         let faces: Vec<Value> = self

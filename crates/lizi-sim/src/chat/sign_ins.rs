@@ -54,7 +54,12 @@ impl World {
 
     /// The control API's `sign_ins` view: who signed in to `gin` on `day`, in order, as
     /// `viewer` (a member, when given) reads it.
-    pub fn sign_ins_view(&self, gin: Gin, day: i64, viewer: Option<Uin>) -> Result<Value, SimError> {
+    pub fn sign_ins_view(
+        &self,
+        gin: Gin,
+        day: i64,
+        viewer: Option<Uin>,
+    ) -> Result<Value, SimError> {
         self.group_for(gin, viewer)?;
         let entries: Vec<Value> = self
             .sign_ins

@@ -73,7 +73,10 @@ fn pokes_reach_who_sees_them_and_change_nothing() {
     assert!(!w.has_changes());
     // Strangers, outsiders and the muted cannot.
     assert!(w.poke(10001, 20003, None, T).is_err(), "not friends");
-    assert!(w.poke(20001, 20002, Some(30002), T).is_err(), "not a member");
+    assert!(
+        w.poke(20001, 20002, Some(30002), T).is_err(),
+        "not a member"
+    );
     w.member_mut(30001, 20003).unwrap().mute_until = T + 60;
     assert!(w.poke(20003, 10001, Some(30001), T).is_err(), "muted");
 }
@@ -93,9 +96,18 @@ fn reactions_are_counted_per_face_and_taken_back() {
     assert_eq!(tips(&events)[0], (10001, 20002, 20002, 30001, req, 1, tip));
     assert_eq!(w.react(10001, 30001, req, "76", true, T).unwrap().0, 2);
     assert!(w.react(10001, 30001, req, "76", true, T).is_err(), "twice");
-    assert!(w.react(20003, 30001, req, "76", false, T).is_err(), "never reacted");
-    assert!(w.react(20003, 30001, req + 1, "76", true, T).is_err(), "no such message");
-    assert!(w.react(20001, 30002, 1, "76", true, T).is_err(), "not a member");
+    assert!(
+        w.react(20003, 30001, req, "76", false, T).is_err(),
+        "never reacted"
+    );
+    assert!(
+        w.react(20003, 30001, req + 1, "76", true, T).is_err(),
+        "no such message"
+    );
+    assert!(
+        w.react(20001, 30002, 1, "76", true, T).is_err(),
+        "not a member"
+    );
     let view = w.reactions_view(30001, req, Some(20003)).unwrap();
     assert_eq!(view["reactions"][0]["count"], 2);
     assert_eq!(view["reactions"][0]["users"][1]["uin"], 10001);
@@ -109,7 +121,10 @@ fn reactions_are_counted_per_face_and_taken_back() {
 fn only_managers_mark_essence_once() {
     let mut w = world();
     let req = say(&mut w, 20002, "worth keeping", T);
-    assert!(w.set_essence(20003, 30001, req, true, T).is_err(), "a member");
+    assert!(
+        w.set_essence(20003, 30001, req, true, T).is_err(),
+        "a member"
+    );
     let events = w.set_essence(10001, 30001, req, true, T + 5).unwrap();
     let tip = GrayTip::Essence {
         operator: 10001,
@@ -117,7 +132,10 @@ fn only_managers_mark_essence_once() {
         added: true,
     };
     assert_eq!(tips(&events)[0], (10001, 20002, 10001, 30001, req, 0, tip));
-    assert!(w.set_essence(20001, 30001, req, true, T).is_err(), "already");
+    assert!(
+        w.set_essence(20001, 30001, req, true, T).is_err(),
+        "already"
+    );
     let view = w.essence_view(30001, Some(20003)).unwrap();
     assert_eq!(view["essence"][0]["text"], "worth keeping");
     assert_eq!(view["essence"][0]["operator_time"], T + 5);
@@ -127,7 +145,10 @@ fn only_managers_mark_essence_once() {
         tips(&events)[0].6,
         GrayTip::Essence { added: false, .. }
     ));
-    assert!(w.set_essence(20001, 30001, req, false, T).is_err(), "not marked");
+    assert!(
+        w.set_essence(20001, 30001, req, false, T).is_err(),
+        "not marked"
+    );
     assert!(w.essence.is_empty());
 }
 
@@ -167,9 +188,16 @@ fn sign_ins_count_once_a_day() {
     assert_eq!(w.sign_in(20002, 30001, T).unwrap().rank, 1);
     w.take_changes();
     assert_eq!(w.sign_in(20002, 30001, T + 60).unwrap().time, T, "again");
-    assert!(!w.has_changes(), "a second sign-in the same day changes nothing");
+    assert!(
+        !w.has_changes(),
+        "a second sign-in the same day changes nothing"
+    );
     assert_eq!(w.sign_in(10001, 30001, T + 60).unwrap().rank, 2);
-    assert_eq!(w.sign_in(10001, 30001, T + DAY).unwrap().rank, 1, "a new day");
+    assert_eq!(
+        w.sign_in(10001, 30001, T + DAY).unwrap().rank,
+        1,
+        "a new day"
+    );
     assert!(w.sign_in(20003, 30002, T).is_err(), "not a member");
     let view = w.sign_ins_view(30001, day_of(T), None).unwrap();
     assert_eq!(view["sign_ins"][1]["uin"], 10001);
@@ -201,11 +229,18 @@ fn a_forward_keeps_its_bundle_and_sends_its_card() {
     let Event::GroupMsg(card) = &events[0] else {
         panic!("a group message")
     };
-    assert!(card.msg.text.starts_with("[Xml,Data=<?xml"), "{}", card.msg.text);
+    assert!(
+        card.msg.text.starts_with("[Xml,Data=<?xml"),
+        "{}",
+        card.msg.text
+    );
     assert!(card.msg.text.contains(&format!("m_resid=\"{resid}\"")));
     let read = w.bundle_messages(10002, &resid).unwrap();
     assert_eq!(read[0].time_stamp.send, T - 60);
-    assert_eq!((read[1].from_qq.uin, read[1].from_qq.card.as_str()), (88888, "someone"));
+    assert_eq!(
+        (read[1].from_qq.uin, read[1].from_qq.card.as_str()),
+        (88888, "someone")
+    );
     assert_eq!(receipt.req, 1);
     // A refused send keeps no bundle.
     w.take_changes();
@@ -216,18 +251,20 @@ fn a_forward_keeps_its_bundle_and_sends_its_card() {
         name: None,
         ..messages[1].clone()
     }];
-    assert!(w.send_forward(10001, Target::Group(30001), &nameless, T, 9).is_err());
-    assert!(w.send_forward(10001, Target::Group(30001), &[], T, 9).is_err());
+    assert!(w
+        .send_forward(10001, Target::Group(30001), &nameless, T, 9)
+        .is_err());
+    assert!(w
+        .send_forward(10001, Target::Group(30001), &[], T, 9)
+        .is_err());
 }
 
 #[test]
 fn the_talkative_honour_follows_yesterdays_messages() {
-    let fixture = WorldFixture::from_toml(
-        &include_str!("../../worlds/default.toml").replace(
-            "name = \"lizi test group\"",
-            "name = \"lizi test group\"\nhonours = { performer = [20002], emotion = [20001] }",
-        ),
-    )
+    let fixture = WorldFixture::from_toml(&include_str!("../../worlds/default.toml").replace(
+        "name = \"lizi test group\"",
+        "name = \"lizi test group\"\nhonours = { performer = [20002], emotion = [20001] }",
+    ))
     .unwrap();
     let mut w = World::from_fixture(&fixture, 100);
     let today = T;
@@ -245,7 +282,10 @@ fn the_talkative_honour_follows_yesterdays_messages() {
     // A day later, nobody spoke yesterday: no current holder.
     let later = w.honours_view(30001, None, today + 2 * DAY).unwrap();
     assert!(later["current_talkative"].is_null());
-    assert!(w.honours_view(30002, Some(20001), today).is_err(), "not a member");
+    assert!(
+        w.honours_view(30002, Some(20001), today).is_err(),
+        "not a member"
+    );
 }
 
 /// Adds a row to each table of this area, for the persistence tests (about the newest

@@ -33,7 +33,10 @@ fn free_address() -> SocketAddr {
 async fn listening(address: SocketAddr) {
     let deadline = Instant::now() + Duration::from_secs(20);
     while TcpStream::connect(address).await.is_err() {
-        assert!(Instant::now() < deadline, "the OneBot listener never came up");
+        assert!(
+            Instant::now() < deadline,
+            "the OneBot listener never came up"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
@@ -101,7 +104,11 @@ impl Face {
     /// Lagrange.OneBot 200), with a message holding `why` where the profile writes one.
     pub async fn refused(&self, me: u64, action: &str, params: Value, why: &str) {
         let answer = self.call(me, action, params).await;
-        let retcode = if self.profile == Profile::Lagrange { 200 } else { 1200 };
+        let retcode = if self.profile == Profile::Lagrange {
+            200
+        } else {
+            1200
+        };
         assert_eq!(
             (&answer["status"], &answer["retcode"]),
             (&json!("failed"), &json!(retcode)),
@@ -118,7 +125,11 @@ impl Face {
     pub async fn bad(&self, me: u64, action: &str, params: Value) {
         let answer = self.call(me, action, params).await;
         assert_eq!(answer["status"], "failed", "{action}: {answer}");
-        let retcode = if self.profile == Profile::Lagrange { 200 } else { 1400 };
+        let retcode = if self.profile == Profile::Lagrange {
+            200
+        } else {
+            1400
+        };
         assert_eq!(answer["retcode"], retcode, "{action}: {answer}");
     }
 
@@ -134,7 +145,11 @@ impl Face {
             Profile::Lagrange => &[404],
         };
         let retcode = answer["retcode"].as_i64().unwrap_or_default();
-        assert!(retcodes.contains(&retcode), "{:?} {action}: {answer}", self.profile);
+        assert!(
+            retcodes.contains(&retcode),
+            "{:?} {action}: {answer}",
+            self.profile
+        );
     }
 
     /// A control API view, read by GET.
@@ -154,7 +169,10 @@ impl Face {
 
     /// The forward `/event` WebSocket of account `self_id`, past its lifecycle frame.
     pub async fn events(&self, self_id: u64) -> Events {
-        let url = format!("{}/event?self_id={self_id}", self.base.replacen("http", "ws", 1));
+        let url = format!(
+            "{}/event?self_id={self_id}",
+            self.base.replacen("http", "ws", 1)
+        );
         let (mut socket, _) = tokio_tungstenite::connect_async(url)
             .await
             .expect("event socket");
@@ -166,7 +184,11 @@ impl Face {
     /// The message id of a group message the account `me` sends.
     pub async fn say(&self, me: u64, group: u64, text: &str) -> i64 {
         let sent = self
-            .ok(me, "send_group_msg", json!({"group_id": group, "message": text}))
+            .ok(
+                me,
+                "send_group_msg",
+                json!({"group_id": group, "message": text}),
+            )
             .await;
         sent["message_id"].as_i64().expect("message_id")
     }

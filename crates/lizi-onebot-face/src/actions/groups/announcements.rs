@@ -60,9 +60,15 @@ impl Call<'_> {
     /// `_get_group_notice`: the group's announcements, as the profile lists them.
     pub(crate) async fn announcements(&self, group: Gin) -> Answer {
         let view = self
-            .control_json("announcements", json!({"group": group, "viewer": self.me()}))
+            .control_json(
+                "announcements",
+                json!({"group": group, "viewer": self.me()}),
+            )
             .await?;
-        let rows = view["announcements"].as_array().cloned().unwrap_or_default();
+        let rows = view["announcements"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
         let pinned = |row: &Value| row["pinned"].as_bool().unwrap_or(false);
         let listed: Vec<&Value> = match self.profile {
             Profile::Lagrange => {

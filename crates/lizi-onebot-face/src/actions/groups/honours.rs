@@ -17,7 +17,13 @@ use serde_json::{json, Map, Value};
 use crate::actions::call::{Answer, Call};
 
 /// The honour types, as `type` names them (`all` asks for each).
-const HONOURS: [&str; 5] = ["talkative", "performer", "legend", "strong_newbie", "emotion"];
+const HONOURS: [&str; 5] = [
+    "talkative",
+    "performer",
+    "legend",
+    "strong_newbie",
+    "emotion",
+];
 
 /// The name QQ's honour page gives each honour.
 fn honour_name(honour: &str) -> &'static str {
@@ -99,7 +105,11 @@ impl Call<'_> {
                 out.insert("current_talkative".into(), current);
                 out.insert("talkative_list".into(), json!(talkative));
                 for honour in ["performer", "legend", "emotion"] {
-                    let filled = if wants(honour) { list(honour, true) } else { Vec::new() };
+                    let filled = if wants(honour) {
+                        list(honour, true)
+                    } else {
+                        Vec::new()
+                    };
                     out.insert(format!("{honour}_list"), json!(filled));
                 }
                 out.insert("strong_newbie_list".into(), json!([]));

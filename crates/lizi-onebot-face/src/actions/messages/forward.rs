@@ -59,12 +59,14 @@ pub(crate) fn node_message(profile: Profile, message: &Message, call: &Call<'_>)
         return None;
     }
     Some(match profile {
-        Profile::LLOneBot => Err(call.failed(
-            "请使用 /send_group_forward_msg 或 /send_private_forward_msg 进行合并转发",
-        )),
-        _ if nodes != message.len() => Err(call.bad(
-            "转发消息不能和普通消息混在一起发送,转发需要保证message只有type为node的元素",
-        )),
+        Profile::LLOneBot => {
+            Err(call
+                .failed("请使用 /send_group_forward_msg 或 /send_private_forward_msg 进行合并转发"))
+        }
+        _ if nodes != message.len() => {
+            Err(call
+                .bad("转发消息不能和普通消息混在一起发送,转发需要保证message只有type为node的元素"))
+        }
         _ => Ok(Value::Null),
     })
 }
@@ -126,7 +128,11 @@ pub(crate) async fn send_forward_to(
 
 /// The peer a forward goes to, as the context reads the ids (NapCat reaches a non-friend
 /// through `group_id`, as its private sends do).
-fn peer(call: &Call<'_>, forward: &ForwardCall<'_>, context: Context) -> Result<Target, Box<lizi_onebot::ActionResponse>> {
+fn peer(
+    call: &Call<'_>,
+    forward: &ForwardCall<'_>,
+    context: Context,
+) -> Result<Target, Box<lizi_onebot::ActionResponse>> {
     let context = match (context, forward.message_type) {
         (Context::Normal, Some("group")) => Context::Group,
         (Context::Normal, Some("private")) => Context::Private,
@@ -315,7 +321,10 @@ pub(crate) async fn forward_single(
     if call.profile != Profile::LLOneBot {
         return Ok(Value::Null);
     }
-    match shared.ids.of_message(conversation(fromqq, target), receipt.req) {
+    match shared
+        .ids
+        .of_message(conversation(fromqq, target), receipt.req)
+    {
         Some(message_id) => Ok(json!({ "message_id": message_id })),
         None => Err(call.failed("the message was forwarded but is not in the history")),
     }
@@ -329,7 +338,10 @@ mod tests {
     fn a_forward_card_names_its_resid() {
         // As the simulated network writes a card: `[`, `]` escaped inside the code.
         let card = lizi_core::forward::card("abc");
-        let text = format!("[Xml,Data={}]", card.replace('[', "\\u005b").replace(']', "\\u005d"));
+        let text = format!(
+            "[Xml,Data={}]",
+            card.replace('[', "\\u005b").replace(']', "\\u005d")
+        );
         assert_eq!(card_resid(&text).as_deref(), Some("abc"));
         assert_eq!(card_resid("[Xml,Data=<msg/>]"), None);
         assert_eq!(card_resid("hi"), None);

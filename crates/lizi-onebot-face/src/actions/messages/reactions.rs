@@ -59,7 +59,8 @@ pub(crate) async fn group_reaction(
 }
 
 async fn send_reaction(call: &Call<'_>, group: Gin, req: i64, code: &str, add: bool) -> Answer {
-    let body = json!({"user": call.me(), "group": group, "req": req, "emoji": code.trim(), "add": add});
+    let body =
+        json!({"user": call.me(), "group": group, "req": req, "emoji": code.trim(), "add": add});
     call.control_json("react", body).await
 }
 
@@ -87,7 +88,11 @@ async fn reacted(
 
 /// `fetch_emoji_like`: one page of who reacted with a face, in NT's shape; `cookie` is
 /// where the page starts (empty: the first page), `count` its size (default 20).
-pub(crate) async fn fetch_emoji_like(shared: &Shared, call: &Call<'_>, c: &FetchEmojiLike) -> Answer {
+pub(crate) async fn fetch_emoji_like(
+    shared: &Shared,
+    call: &Call<'_>,
+    c: &FetchEmojiLike,
+) -> Answer {
     let users = reacted(shared, call, c.message_id, &c.emoji_id).await?;
     let start: usize = c
         .cookie
@@ -152,7 +157,10 @@ mod tests {
         assert!(napcat_set(None));
         assert!(napcat_set(Some(&json!(true))));
         assert!(napcat_set(Some(&json!("true"))));
-        assert!(!napcat_set(Some(&json!("1"))), "only the string true counts");
+        assert!(
+            !napcat_set(Some(&json!("1"))),
+            "only the string true counts"
+        );
         assert!(!napcat_set(Some(&json!(false))));
         assert!(!napcat_set(Some(&json!(0))));
     }

@@ -99,7 +99,11 @@ fn first_seq(
 
 /// The message `id` names, if the account may see it (it is in the private
 /// conversation, or the message is a group message).
-pub(crate) fn visible(shared: &Shared, account: Uin, id: i64) -> Result<std::sync::Arc<MessageRow>, String> {
+pub(crate) fn visible(
+    shared: &Shared,
+    account: Uin,
+    id: i64,
+) -> Result<std::sync::Arc<MessageRow>, String> {
     let row = shared.ids.find(id).map_err(|unknown| unknown.0)?;
     let account = account as i64;
     if row.conv.kind == Conv::PRIVATE && row.conv.a != account && row.conv.b != account {
