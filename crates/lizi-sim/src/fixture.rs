@@ -30,7 +30,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use lizi_core::{Gin, Uin};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// The default world, shipped as `worlds/default.toml`.
 const DEFAULT_WORLD: &str = include_str!("../worlds/default.toml");
@@ -177,16 +177,17 @@ pub struct GroupFixture {
     /// Group honours (群荣誉) held by members; the talkative one (龙王) is not given here,
     /// the group's messages decide it.
     #[serde(default)]
-    pub honours: HonoursFixture,
+    pub honours: Honours,
     /// Group memo (群公告).
     #[serde(default)]
     pub memo: String,
 }
 
-/// The members who hold each of a group's honours, as a world file gives them.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+/// The members who hold each of a group's honours, as a world file gives them (and the
+/// world keeps them, a row of [`crate::World::honours`]).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct HonoursFixture {
+pub struct Honours {
     /// 群聊之火.
     #[serde(default)]
     pub performer: Vec<Uin>,
@@ -201,7 +202,12 @@ pub struct HonoursFixture {
     pub emotion: Vec<Uin>,
 }
 
-impl HonoursFixture {
+impl Honours {
+    /// Whether no honour is held.
+    pub fn is_empty(&self) -> bool {
+        self.lists().iter().all(|(_, holders)| holders.is_empty())
+    }
+
     /// Each honour's name with its holders.
     pub fn lists(&self) -> [(&'static str, &[Uin]); 4] {
         [

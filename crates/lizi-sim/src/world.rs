@@ -57,7 +57,7 @@ pub struct World {
     /// The honours a group's world file gives (all but the talkative one, which the
     /// group's messages decide), by group.
     #[serde(default)]
-    pub honours: Table<Gin, crate::chat::honours::Honours>,
+    pub honours: Table<Gin, crate::fixture::Honours>,
     /// Uploaded pictures, voices and files by content hash (the bytes are store blobs).
     #[serde(default)]
     pub media: Table<String, crate::media::MediaInfo>,

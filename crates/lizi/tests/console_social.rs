@@ -16,17 +16,6 @@ use browser::Browser;
 use common::Server;
 use serde_json::{json, Value};
 
-/// A control-API view, read by GET.
-async fn view(server: &Server, path: &str) -> Value {
-    let response = server
-        .client
-        .get(server.url(path))
-        .send()
-        .await
-        .expect("get");
-    response.json().await.expect("json")
-}
-
 /// Waits until the bot's session holds a system notice (event 33) with `text`.
 async fn bot_is_told(server: &Server, session: u64, text: &str) -> Value {
     let deadline = Instant::now() + Duration::from_secs(10);
@@ -78,12 +67,12 @@ async fn a_person_pokes_reacts_marks_essence_and_announces_from_the_console() {
     bot_is_told(&server, session, "20001 用表情回应了消息 76").await;
     browser.run(&menu("essence"), vec![]).await;
     bot_is_told(&server, session, "20001 把 10001 的消息设为了精华消息").await;
-    let reactions = view(&server, "/sim/reactions?group=30001&req=1").await;
+    let reactions = server.view("/sim/reactions?group=30001&req=1").await;
     assert_eq!(
         reactions["reactions"][0]["users"][0]["uin"], 20001,
         "{reactions}"
     );
-    let essence = view(&server, "/sim/essence?group=30001").await;
+    let essence = server.view("/sim/essence?group=30001").await;
     assert_eq!(essence["essence"][0]["operator"], 20001, "{essence}");
 
     // The member panel: poke the bot, post an announcement.
@@ -110,7 +99,7 @@ async fn a_person_pokes_reacts_marks_essence_and_announces_from_the_console() {
     browser.shot("02-announced").await;
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
-        let posted = view(&server, "/sim/announcements?group=30001").await;
+        let posted = server.view("/sim/announcements?group=30001").await;
         if posted["announcements"][0]["text"] == "meeting at 8" {
             break;
         }

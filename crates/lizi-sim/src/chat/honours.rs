@@ -6,12 +6,11 @@
 use std::collections::BTreeMap;
 
 use lizi_core::{Gin, Uin};
-use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::day_of;
 use crate::error::SimError;
-use crate::fixture::WorldFixture;
+use crate::fixture::{Honours, WorldFixture};
 use crate::table::Table;
 use crate::world::{ConvKey, World};
 
@@ -25,44 +24,13 @@ pub const TALKATIVE_SCAN: usize = 20_000;
 /// Messages read per page of the history.
 const PAGE: usize = 1_000;
 
-/// The honours a world file gives one group (a row of [`World::honours`]).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct Honours {
-    /// 群聊之火.
-    #[serde(default)]
-    pub performer: Vec<Uin>,
-    /// 群聊炽焰.
-    #[serde(default)]
-    pub legend: Vec<Uin>,
-    /// 冒尖小春笋.
-    #[serde(default)]
-    pub strong_newbie: Vec<Uin>,
-    /// 快乐源泉.
-    #[serde(default)]
-    pub emotion: Vec<Uin>,
-}
-
 /// The honours of every group of `fixture` that lists any.
 pub fn from_fixture(fixture: &WorldFixture) -> Table<Gin, Honours> {
     fixture
         .groups()
         .iter()
-        .filter(|g| {
-            g.honours
-                .lists()
-                .iter()
-                .any(|(_, holders)| !holders.is_empty())
-        })
-        .map(|g| {
-            let h = &g.honours;
-            let honours = Honours {
-                performer: h.performer.clone(),
-                legend: h.legend.clone(),
-                strong_newbie: h.strong_newbie.clone(),
-                emotion: h.emotion.clone(),
-            };
-            (g.gin, honours)
-        })
+        .filter(|g| !g.honours.is_empty())
+        .map(|g| (g.gin, g.honours.clone()))
         .collect()
 }
 

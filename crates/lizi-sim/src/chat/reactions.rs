@@ -46,9 +46,11 @@ impl World {
         let faces = current.map_or(0, |r| r.faces.len());
         let new_face = current.is_none_or(|r| !r.faces.contains_key(code));
         match (add, reacted) {
-            (true, true) => return Err(SimError::Refused(format!(
+            (true, true) => {
+                return Err(SimError::Refused(format!(
                 "{user} has already reacted to message Req={req} of group {gin} with face {code}"
-            ))),
+            )))
+            }
             (false, false) => {
                 return Err(SimError::Refused(format!(
                     "{user} has not reacted to message Req={req} of group {gin} with face {code}"

@@ -308,5 +308,5 @@ pub(crate) fn add_chat_rows(w: &mut World) {
     };
     w.announce(&post, T).unwrap();
     w.sign_in(20002, 30001, T).unwrap();
-    w.honours.insert(30001, super::honours::Honours::default());
+    w.honours.insert(30001, crate::fixture::Honours::default());
 }

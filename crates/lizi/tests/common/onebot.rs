@@ -154,10 +154,7 @@ impl Face {
 
     /// A control API view, read by GET.
     pub async fn view(&self, path: &str) -> Value {
-        let response = self.server.client.get(self.server.url(path)).send();
-        let response = response.await.expect("get");
-        assert_eq!(response.status().as_u16(), 200, "{path}");
-        response.json().await.expect("json")
+        self.server.view(path).await
     }
 
     /// A control action that must succeed; its answer.

@@ -36,6 +36,11 @@ fn honour_name(honour: &str) -> &'static str {
     }
 }
 
+/// The elements of an array of a view (none when it is not one).
+fn items(value: &Value) -> &[Value] {
+    value.as_array().map(Vec::as_slice).unwrap_or_default()
+}
+
 /// One member of an honour list as QQ's honour page describes it.
 fn entry(member: &Value, description: Option<String>) -> Value {
     let uin = member["uin"].as_u64().unwrap_or_default();
@@ -76,18 +81,12 @@ impl Call<'_> {
         let wants = |honour: &str| asked == "all" || asked == honour;
         let list = |honour: &str, described: bool| -> Vec<Value> {
             let name = honour_name(honour);
-            view[honour]
-                .as_array()
-                .map(Vec::as_slice)
-                .unwrap_or_default()
+            items(&view[honour])
                 .iter()
                 .map(|member| entry(member, described.then(|| name.to_owned())))
                 .collect()
         };
-        let talkative: Vec<Value> = view["talkative"]
-            .as_array()
-            .map(Vec::as_slice)
-            .unwrap_or_default()
+        let talkative: Vec<Value> = items(&view["talkative"])
             .iter()
             .map(|member| {
                 let days = member["days"].as_u64().unwrap_or(1);
@@ -172,10 +171,7 @@ impl Call<'_> {
         let view = self
             .control_json("sign_ins", json!({"group": group, "viewer": self.me()}))
             .await?;
-        let list: Vec<Value> = view["sign_ins"]
-            .as_array()
-            .map(Vec::as_slice)
-            .unwrap_or_default()
+        let list: Vec<Value> = items(&view["sign_ins"])
             .iter()
             .map(|signed| {
                 json!({

@@ -20,7 +20,7 @@ use lizi_onebot::{Message, Profile};
 use lizi_store::Conv;
 use serde_json::{json, Value};
 
-use super::send::quote;
+use super::send::{quote, text_request};
 use super::stored::visible;
 use super::target::{conversation, Target};
 use crate::actions::call::{Answer, Call};
@@ -302,19 +302,10 @@ pub(crate) async fn forward_single(
         _ => return Err(call.bad("give `group_id` or `user_id`")),
     };
     let fromqq = call.me();
-    let text = row.text.clone();
-    let request = match target {
-        Target::Group(togroup) => Request::SendGroupMsg(xlz::SendGroupMsg {
-            fromqq,
-            togroup,
-            text,
-            anonymous: None,
-        }),
-        Target::Private(toqq) | Target::Temporary { user: toqq, .. } => {
-            Request::SendPrivateMsg(xlz::SendPrivateMsg { fromqq, toqq, text })
-        }
-    };
-    let receipt = match call.ask(request).await? {
+    let receipt = match call
+        .ask(text_request(fromqq, target, row.text.clone()))
+        .await?
+    {
         Reply::Sent(receipt) => receipt,
         other => return Err(call.unexpected(&other)),
     };

@@ -93,7 +93,16 @@ async fn send(
     }
     let quote = |id| quote(shared, id);
     let text = call.xlz_text(target, &message, &quote).await?;
-    let request = match target {
+    let sent = shared
+        .backend
+        .call(text_request(fromqq, target, text))
+        .await;
+    sent_message_id(shared, profile, conversation(fromqq, target), sent)
+}
+
+/// The XLZ send of `text` from `fromqq` to `target`.
+pub(crate) fn text_request(fromqq: Uin, target: Target, text: String) -> Request {
+    match target {
         Target::Group(togroup) => Request::SendGroupMsg(xlz::SendGroupMsg {
             fromqq,
             togroup,
@@ -109,9 +118,7 @@ async fn send(
             toqq: user,
             text,
         }),
-    };
-    let sent = shared.backend.call(request).await;
-    sent_message_id(shared, profile, conversation(fromqq, target), sent)
+    }
 }
 
 /// The reply code of the stored message `id` (with a preview of its text), for a `reply`
