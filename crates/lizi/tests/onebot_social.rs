@@ -727,7 +727,8 @@ async fn merged_forwards_are_kept_sent_as_their_card_and_read_back() {
             assert!(answer["message_id"].is_i64(), "{answer}");
         }
 
-        // Plain sends made of nodes: NapCat forwards them, LLOneBot refuses.
+        // Plain sends made of nodes: NapCat forwards them, LLOneBot refuses, Lagrange.OneBot
+        // sends no node segment.
         let plain = json!({"group_id": 30001, "message": nodes});
         match profile {
             Profile::NapCat => {
@@ -745,7 +746,7 @@ async fn merged_forwards_are_kept_sent_as_their_card_and_read_back() {
                 face.refused(10001, "send_group_msg", plain, "send_group_forward_msg")
                     .await
             }
-            Profile::Lagrange => {}
+            Profile::Lagrange => face.bad(10001, "send_group_msg", plain).await,
         }
 
         // A node naming no message: LLOneBot leaves it out, the others fail.

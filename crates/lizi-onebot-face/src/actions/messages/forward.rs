@@ -52,10 +52,11 @@ pub(crate) struct ForwardCall<'a> {
 
 /// Whether `message` is made of `node` segments: NapCat sends such a plain message as a
 /// merged forward (and refuses one that mixes nodes with other segments), LLOneBot sends
-/// none of it; `None` when the message has no node.
+/// none of it; `None` when the message has no node, or in Lagrange.OneBot, which has no
+/// `node` segment among those it sends (the plain send refuses it).
 pub(crate) fn node_message(profile: Profile, message: &Message, call: &Call<'_>) -> Option<Answer> {
     let nodes = message.iter().filter(|s| s.kind == "node").count();
-    if nodes == 0 {
+    if nodes == 0 || profile == Profile::Lagrange {
         return None;
     }
     Some(match profile {
