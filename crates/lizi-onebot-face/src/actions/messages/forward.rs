@@ -200,7 +200,7 @@ async fn nodes(
                 let name = (!nickname.is_empty()).then_some(nickname);
                 out.push(json!({"from": user_id, "name": name, "text": text}));
             }
-            _ => unreachable!("a node segment views as a node"),
+            _ => return Err(call.bad("a `node` segment holds neither `id` nor `content`")),
         }
     }
     if out.is_empty() {
