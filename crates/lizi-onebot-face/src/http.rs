@@ -87,8 +87,7 @@ async fn forward(face: Face, mut request: Request<Body>, role: Role) -> Response
     };
     let query = Form::decode(b"", request.uri().query());
     let named = (role != Role::Api).then_some("");
-    let (account, reader, name) = match open_events(&face, &query, request.headers(), named).await
-    {
+    let (account, reader, name) = match open_events(&face, &query, request.headers(), named).await {
         Ok(opened) => opened,
         Err(refused) => return refused,
     };

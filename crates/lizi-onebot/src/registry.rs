@@ -267,7 +267,7 @@ impl Registered {
                         && (value.is_number() || value.is_boolean())
                     {
                         return Err(ParamError {
-                            param: param.name.as_str(),
+                            param: name,
                             problem: Problem::NotAString(value.to_string()),
                         });
                     }

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::face::{retcodes, Face};
+use common::onebot::{retcodes, Face};
 use lizi_onebot::registry::Registry;
 use lizi_onebot::{Profile, ACTIONS};
 use serde_json::{json, Value};
@@ -20,7 +20,7 @@ fn friends_of(world: &Value, uin: u64) -> Vec<u64> {
 #[tokio::test]
 async fn an_action_the_implementation_lacks_is_unknown_and_does_nothing() {
     for profile in Profile::ALL {
-        let face = Face::start(profile).await;
+        let face = Face::start(profile, None).await;
         let (unknown, _, _) = retcodes(profile);
         for spec in ACTIONS.iter().filter(|spec| !spec.available_in(profile)) {
             let answer = face.call(10001, spec.name, json!({})).await;
@@ -63,7 +63,7 @@ async fn an_action_the_implementation_lacks_is_unknown_and_does_nothing() {
 #[tokio::test]
 async fn friends_signature_input_status_and_clientkey() {
     for profile in Profile::ALL {
-        let face = Face::start(profile).await;
+        let face = Face::start(profile, None).await;
         let (unknown, failure, _) = retcodes(profile);
         // delete_friend is everywhere; NapCat reads `friend_id` as well, the others do
         // not (LLOneBot refuses the call, Lagrange.OneBot's handler finds no user).
@@ -147,7 +147,7 @@ async fn friends_signature_input_status_and_clientkey() {
 
 #[tokio::test]
 async fn group_privileges_and_invite_policy() {
-    let face = Face::start(Profile::NapCat).await;
+    let face = Face::start(Profile::NapCat, None).await;
     let before = face.settings(30001).await;
     let all = json!({
         "group_id": 30001,
@@ -215,7 +215,7 @@ async fn group_privileges_and_invite_policy() {
 #[tokio::test]
 async fn online_status_is_set_and_read_as_nt_codes() {
     for profile in Profile::ALL {
-        let face = Face::start(profile).await;
+        let face = Face::start(profile, None).await;
         let (unknown, failure, bad) = retcodes(profile);
         let state = || {
             face.server
@@ -262,7 +262,7 @@ async fn online_status_is_set_and_read_as_nt_codes() {
 
 #[tokio::test]
 async fn profile_likes_are_the_users_like_counts() {
-    let face = Face::start(Profile::NapCat).await;
+    let face = Face::start(Profile::NapCat, None).await;
     let likes = |user: u64| face.ok(10001, "get_profile_like", json!({"user_id": user}));
     let before = likes(20001).await;
     face.ok(10001, "send_like", json!({"user_id": 20001, "times": 3}))
@@ -297,7 +297,7 @@ async fn group_details_carry_the_memo() {
         "name = \"lizi test group\"\nmemo = \"read the rules\"",
     );
     let world = scratch.write("world.toml", &world);
-    let face = Face::start_in(Profile::NapCat, Some(world)).await;
+    let face = Face::start(Profile::NapCat, Some(world)).await;
     let detail = face
         .ok(10001, "get_group_detail_info", json!({"group_id": 30001}))
         .await;
@@ -314,7 +314,7 @@ async fn group_details_carry_the_memo() {
 #[tokio::test]
 async fn stranger_and_member_fields_are_each_implementations() {
     for profile in Profile::ALL {
-        let face = Face::start(profile).await;
+        let face = Face::start(profile, None).await;
         let place = format!(
             "logonqq=10002&location={}",
             common::enc("49|13110|56|NK|51")
@@ -374,7 +374,7 @@ async fn stranger_and_member_fields_are_each_implementations() {
 #[tokio::test]
 async fn set_group_leave_just_leaves_whatever_is_dismiss_says() {
     for profile in Profile::ALL {
-        let face = Face::start(profile).await;
+        let face = Face::start(profile, None).await;
         let (_, failure, _) = retcodes(profile);
         // 10001 owns 30002: the owner cannot leave, and nobody dissolves the group.
         let dismiss = json!({"group_id": 30002, "is_dismiss": true});
@@ -382,11 +382,11 @@ async fn set_group_leave_just_leaves_whatever_is_dismiss_says() {
             face.failed(10001, "set_group_leave", dismiss).await,
             failure
         );
-        assert_eq!(face.get("/sim/group?gin=30002").await["gin"], 30002);
+        assert_eq!(face.view("/sim/group?gin=30002").await["gin"], 30002);
         // 10002 just leaves 30001, which stays.
         let leave = json!({"group_id": 30001, "is_dismiss": true});
         face.ok(10002, "set_group_leave", leave).await;
-        let group = face.get("/sim/group?gin=30001").await;
+        let group = face.view("/sim/group?gin=30001").await;
         let members = group["members"].as_array().expect("members");
         assert!(members.iter().all(|m| m["uin"] != 10002), "{group}");
         assert_eq!(members.len(), 4);
@@ -396,7 +396,7 @@ async fn set_group_leave_just_leaves_whatever_is_dismiss_says() {
 #[tokio::test]
 async fn cards_go_through_the_xlz_card_sends() {
     for profile in Profile::ALL {
-        let face = Face::start(profile).await;
+        let face = Face::start(profile, None).await;
         let (_, failure, bad) = retcodes(profile);
         let send = |message: Value| json!({"group_id": 30001, "message": message});
         let card = json!({"app": "com.tencent.miniapp", "prompt": "hi"});

@@ -9,7 +9,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::face::{retcodes, Face};
+use common::onebot::{retcodes, Face};
 use lizi_onebot::registry::Registry;
 use lizi_onebot::Profile;
 use lizi_onebot_face::actions::{action_names, handling, Handling};
@@ -44,7 +44,7 @@ async fn everything(face: &Face, session: u64) -> (Value, Vec<Value>, Vec<String
 #[tokio::test]
 async fn what_the_network_cannot_do_fails_saying_why_and_changes_nothing() {
     for profile in Profile::ALL {
-        let face = Face::start(profile).await;
+        let face = Face::start(profile, None).await;
         let (_, failure, bad) = retcodes(profile);
         let session = face.server.session().await;
         let before = everything(&face, session).await;
@@ -93,7 +93,7 @@ async fn what_the_network_cannot_do_fails_saying_why_and_changes_nothing() {
 #[tokio::test]
 async fn an_action_of_another_implementation_is_unknown_in_its_own_words() {
     for profile in Profile::ALL {
-        let face = Face::start(profile).await;
+        let face = Face::start(profile, None).await;
         let (unknown, _, _) = retcodes(profile);
         for name in action_names() {
             if handling(profile, name) != Handling::Unregistered {
@@ -123,7 +123,7 @@ async fn an_action_of_another_implementation_is_unknown_in_its_own_words() {
 #[tokio::test]
 async fn parameters_defaults_and_strictness_are_each_implementations() {
     for profile in Profile::ALL {
-        let face = Face::start(profile).await;
+        let face = Face::start(profile, None).await;
         let (_, _, bad) = retcodes(profile);
         // set_group_ban's duration: LLOneBot keeps the standard 1800 s, NapCat and
         // Lagrange.OneBot lift the mute when it is absent.
@@ -135,7 +135,7 @@ async fn parameters_defaults_and_strictness_are_each_implementations() {
             json!({"group_id": 30001, "user_id": 20003}),
         )
         .await;
-        let group = face.get("/sim/group?gin=30001").await;
+        let group = face.view("/sim/group?gin=30001").await;
         let carol = group["members"].as_array().expect("members");
         let carol = carol.iter().find(|m| m["uin"] == 20003).expect("Carol");
         let muted = carol["mute_left"].as_i64().unwrap_or(0) > 0;
@@ -155,7 +155,7 @@ async fn parameters_defaults_and_strictness_are_each_implementations() {
 #[tokio::test]
 async fn temporary_messages_go_as_each_implementation_sends_them() {
     for profile in Profile::ALL {
-        let face = Face::start(profile).await;
+        let face = Face::start(profile, None).await;
         let carol = "a=10001&b=20003";
         let to_carol = json!({"user_id": 20003, "group_id": 30001, "message": "psst"});
         let answer = face.call(10001, "send_private_msg", to_carol.clone()).await;
@@ -163,7 +163,7 @@ async fn temporary_messages_go_as_each_implementation_sends_them() {
             let query = query.to_owned();
             let face = &face;
             async move {
-                let page = face.get(&format!("/sim/history?{query}")).await;
+                let page = face.view(&format!("/sim/history?{query}")).await;
                 page["messages"].as_array().cloned().unwrap_or_default()
             }
         };
@@ -222,7 +222,7 @@ async fn temporary_messages_go_as_each_implementation_sends_them() {
 #[tokio::test]
 async fn group_requests_are_listed_as_each_implementation_lists_them() {
     for profile in Profile::ALL {
-        let face = Face::start(profile).await;
+        let face = Face::start(profile, None).await;
         let ask = json!({"from": 20003, "group": 30002, "text": "let me in"});
         assert_eq!(face.server.sim("join_request", ask).await.0, 200);
         let invite = json!({"from": 20002, "to": 10001, "group": 30003});
@@ -269,7 +269,7 @@ async fn group_requests_are_listed_as_each_implementation_lists_them() {
         };
         let approve = json!({"flag": flag, "approve": true});
         face.ok(10001, "set_group_add_request", approve).await;
-        let group = face.get("/sim/group?gin=30002").await;
+        let group = face.view("/sim/group?gin=30002").await;
         let members = group["members"].as_array().expect("members");
         assert!(
             members.iter().any(|m| m["uin"] == 20003),
@@ -284,7 +284,7 @@ async fn kicking_several_members_is_all_or_none() {
         (Profile::NapCat, "set_group_kick_members", "user_id"),
         (Profile::LLOneBot, "batch_delete_group_member", "user_ids"),
     ] {
-        let face = Face::start(profile).await;
+        let face = Face::start(profile, None).await;
         let session = face.server.session().await;
         let members = |group: Value| -> Vec<u64> {
             let list = group["members"].as_array().cloned().unwrap_or_default();
@@ -293,14 +293,14 @@ async fn kicking_several_members_is_all_or_none() {
         // The owner cannot be removed by an admin: nobody goes.
         let with_owner = json!({"group_id": 30001, key: [20002, "20001"]});
         face.failed(10001, action, with_owner).await;
-        let before = members(face.get("/sim/group?gin=30001").await);
+        let before = members(face.view("/sim/group?gin=30001").await);
         assert!(
             before.contains(&20002) && before.contains(&20001),
             "{profile:?}"
         );
         let two = json!({"group_id": 30001, key: [20002, "20003"]});
         face.ok(10001, action, two).await;
-        let after = members(face.get("/sim/group?gin=30001").await);
+        let after = members(face.view("/sim/group?gin=30001").await);
         assert!(
             !after.contains(&20002) && !after.contains(&20003),
             "{after:?}"
@@ -313,7 +313,7 @@ async fn kicking_several_members_is_all_or_none() {
             .count();
         assert!(left >= 1, "{events:?}");
     }
-    let lagrange = Face::start(Profile::Lagrange).await;
+    let lagrange = Face::start(Profile::Lagrange, None).await;
     let kick = json!({"group_id": 30001, "user_id": [20002]});
     assert_eq!(
         lagrange.failed(10001, "set_group_kick_members", kick).await,
@@ -323,7 +323,7 @@ async fn kicking_several_members_is_all_or_none() {
 
 #[tokio::test]
 async fn small_answers_are_the_implementations() {
-    let napcat = Face::start(Profile::NapCat).await;
+    let napcat = Face::start(Profile::NapCat, None).await;
     let world = napcat.server.world().await;
     let model = napcat
         .ok(10001, "_get_model_show", json!({"model": "iPhone"}))
@@ -365,7 +365,7 @@ async fn small_answers_are_the_implementations() {
     }
     assert_eq!(napcat.server.world().await, world, "nothing to change");
 
-    let llonebot = Face::start(Profile::LLOneBot).await;
+    let llonebot = Face::start(Profile::LLOneBot, None).await;
     for action in ["get_profile_like", "get_profile_like_me"] {
         let likes = llonebot
             .ok(10001, action, json!({"start": 0, "count": 5}))
@@ -394,7 +394,7 @@ async fn small_answers_are_the_implementations() {
 #[tokio::test]
 async fn a_quick_operation_is_carried_out_as_an_action() {
     for profile in [Profile::NapCat, Profile::LLOneBot] {
-        let face = Face::start(profile).await;
+        let face = Face::start(profile, None).await;
         let context = json!({"time": 1, "self_id": 10001, "post_type": "message",
             "message_type": "group", "group_id": 30001, "user_id": 20001, "message_id": 1});
         let quick = json!({"context": context, "operation": {"reply": "quick hi"}});
@@ -410,7 +410,7 @@ const GIF: &str = "R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw=="
 
 #[tokio::test]
 async fn upload_image_answers_the_url_serving_the_picture() {
-    let face = Face::start(Profile::Lagrange).await;
+    let face = Face::start(Profile::Lagrange, None).await;
     let url = face
         .ok(
             10001,
@@ -434,7 +434,7 @@ async fn upload_image_answers_the_url_serving_the_picture() {
 
 #[tokio::test]
 async fn get_event_polls_a_queue_of_its_own_per_key() {
-    let face = Face::start(Profile::LLOneBot).await;
+    let face = Face::start(Profile::LLOneBot, None).await;
     let poll = |key: &str, timeout: u64| {
         let params = json!({"key": key, "timeout": timeout});
         let face = &face;
@@ -476,7 +476,7 @@ async fn get_event_polls_a_queue_of_its_own_per_key() {
 
 #[tokio::test]
 async fn rename_group_file_renames_it_for_good() {
-    let face = Face::start(Profile::NapCat).await;
+    let face = Face::start(Profile::NapCat, None).await;
     let upload = json!({"group_id": 30001, "file": "base64://aGVsbG8=", "name": "old.txt"});
     let id = face.ok(10001, "upload_group_file", upload).await["file_id"].clone();
     let rename = json!({"group_id": 30001, "file_id": id, "current_parent_directory": "/",
@@ -494,7 +494,10 @@ async fn rename_group_file_renames_it_for_good() {
             .filter_map(|f| f["name"].as_str().map(str::to_owned))
             .collect()
     };
-    assert_eq!(names(face.get("/sim/files?group=30001").await), ["new.txt"]);
+    assert_eq!(
+        names(face.view("/sim/files?group=30001").await),
+        ["new.txt"]
+    );
     let server = face.server.restart(|_| {}).await;
     let files = server
         .client
@@ -533,7 +536,7 @@ async fn upload_private_file_takes_the_sources_upload_group_file_takes() {
         }
         let named = json!({"user_id": 10002, "file": path, "name": "renamed.txt"});
         face.ok(10001, "upload_private_file", named).await;
-        let received = face.get("/sim/friend_files?account=10002").await;
+        let received = face.view("/sim/friend_files?account=10002").await;
         let files = received["files"].as_array().expect("files");
         let names: Vec<&str> = files.iter().filter_map(|f| f["name"].as_str()).collect();
         assert_eq!(
@@ -611,7 +614,7 @@ async fn events_stream_over_http_and_catch_up_after_a_disconnection() {
         let event = next_event(&mut stream, &mut buffer).await;
         assert_eq!(event["raw_message"], "while away", "{profile:?}: caught up");
     }
-    let lagrange = Face::start(Profile::Lagrange).await;
+    let lagrange = Face::start(Profile::Lagrange, None).await;
     let answer = lagrange.call(10001, "_events", json!({})).await;
     assert_eq!(
         answer["retcode"], 404,
@@ -621,7 +624,7 @@ async fn events_stream_over_http_and_catch_up_after_a_disconnection() {
 
 #[tokio::test]
 async fn sent_segments_arrive_with_every_data_key() {
-    let face = Face::start(Profile::LLOneBot).await;
+    let face = Face::start(Profile::LLOneBot, None).await;
     let receive = |key: &'static str| {
         let face = &face;
         async move {

@@ -12,39 +12,10 @@ use lizi_onebot::{ActionSpec, Profile, ACTIONS};
 
 use super::refused::REFUSALS;
 
-/// Registered actions whose rows and handlers are being built on other branches of the same
-/// change (merged forwards, pokes, essence, announcements, reactions, sign-in, honours; and
-/// remarks, categories, lists, custom faces, media by id, rkeys and what cannot be
-/// simulated honestly). Emptied when those branches are merged.
+/// Registered actions whose rows and handlers are being built on another branch of the
+/// same change (remarks, categories, lists, custom faces, media by id, rkeys and what
+/// cannot be simulated honestly). Emptied when that branch is merged.
 const BUILT_ELSEWHERE_UNTIL_MERGED: &[&str] = &[
-    // Merged forwards, pokes, essence, announcements, reactions, sign-in, honours.
-    "send_group_forward_msg",
-    "send_private_forward_msg",
-    "send_forward_msg",
-    "get_forward_msg",
-    "forward_group_single_msg",
-    "forward_friend_single_msg",
-    "group_poke",
-    "friend_poke",
-    "send_poke",
-    "set_essence_msg",
-    "delete_essence_msg",
-    "get_essence_msg_list",
-    "_send_group_notice",
-    "_get_group_notice",
-    "_del_group_notice",
-    "_delete_group_notice",
-    "set_msg_emoji_like",
-    "unset_msg_emoji_like",
-    "fetch_emoji_like",
-    "get_emoji_likes",
-    "set_group_reaction",
-    ".join_friend_emoji_chain",
-    ".join_group_emoji_chain",
-    "send_group_sign",
-    "set_group_sign",
-    "get_group_signed_list",
-    "get_group_honor_info",
     // Remarks, categories, lists, custom faces, media by id, rkeys, and what cannot be
     // simulated honestly.
     "set_friend_remark",

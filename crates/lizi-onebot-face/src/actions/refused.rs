@@ -122,6 +122,11 @@ pub(crate) const REFUSALS: &[Refusal] = &[
         actions: &["translate_en2zh", "voice_msg_to_text", "fetch_ptt_text"],
     },
     Refusal {
+        why: "the simulated network has no emoji chains (表情接龙): react to the message with \
+              set_group_reaction",
+        actions: &[".join_friend_emoji_chain", ".join_group_emoji_chain"],
+    },
+    Refusal {
         why: "the simulated network has no sticker store (market faces and their \
               recommendations)",
         actions: &["fetch_mface_key", "get_recommend_face"],
