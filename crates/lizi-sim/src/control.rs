@@ -4,10 +4,12 @@
 //! [`SimControl`], and documented in [`CONTROL_DOCS`].
 //!
 //! One module per area: [`admin`] (group administration, recall, the group and history
-//! views), [`media`] (pictures and files), [`social`] (requests, profiles, likes, red
-//! packets, bundles), [`shape`] (new users, groups and friendships); messages, the world
-//! view and the clock are here. The backend carries the decoded actions out.
+//! views), [`media`] (pictures, videos and files), [`social`] (requests, profiles, likes,
+//! red packets, bundles), [`shape`] (new users, groups and friendships), [`account`]
+//! (remarks, categories, mentions of everyone, stickers); messages, the world view and the
+//! clock are here. The backend carries the decoded actions out.
 
+pub mod account;
 pub mod admin;
 mod body;
 mod docs;
@@ -18,6 +20,7 @@ pub mod social;
 use lizi_core::{ControlError, Gin, Uin};
 use serde::Deserialize;
 
+pub use account::AccountControl;
 pub use admin::AdminControl;
 pub use docs::CONTROL_DOCS;
 pub use media::MediaControl;
@@ -41,6 +44,8 @@ pub enum SimControl {
     Social(SocialControl),
     /// A user, group or friendship is added.
     Shape(Shape),
+    /// An action of what a framework account keeps for itself.
+    Account(AccountControl),
 }
 
 /// `POST /sim/message`: `from` sends `text` to `to` (private), to `group`, or to `to`
@@ -95,6 +100,9 @@ impl SimControl {
             media if MediaControl::takes(media) => {
                 Ok(SimControl::Media(MediaControl::decode(media, body)?))
             }
+            account if AccountControl::takes(account) => {
+                Ok(SimControl::Account(AccountControl::decode(account, body)?))
+            }
             other => Err(ControlError::UnknownAction(other.to_owned())),
         }
     }
@@ -107,6 +115,7 @@ impl SimControl {
             SimControl::Admin(admin) => admin.read_only(),
             SimControl::Media(media) => media.read_only(),
             SimControl::Social(social) => social.read_only(),
+            SimControl::Account(account) => account.read_only(),
         }
     }
 
@@ -120,6 +129,7 @@ impl SimControl {
             SimControl::Media(media) => media.action(),
             SimControl::Social(social) => social.action(),
             SimControl::Shape(shape) => shape.action(),
+            SimControl::Account(account) => account.action(),
         }
     }
 }
@@ -170,6 +180,7 @@ mod tests {
             &MediaControl::ACTIONS,
             &SocialControl::ACTIONS,
             &Shape::ACTIONS,
+            &AccountControl::ACTIONS,
         ];
         let actions: Vec<&str> = areas.concat();
         for action in &actions {

@@ -18,6 +18,7 @@ mod accounts;
 mod admin;
 mod backend;
 mod compact;
+mod contacts;
 pub mod control;
 mod error;
 pub mod fixture;

@@ -11,7 +11,7 @@ use crate::table::Table;
 use crate::world::World;
 
 /// The document kinds, one per table of [`World`].
-pub const KINDS: [&str; 13] = [
+pub const KINDS: [&str; 17] = [
     "person",
     "friendship",
     "group",
@@ -25,6 +25,10 @@ pub const KINDS: [&str; 13] = [
     "bundle",
     "last_spoke",
     "message_counts",
+    "group_remark",
+    "category",
+    "at_all",
+    "sticker",
 ];
 
 /// Calls `$then!` with the `(kind, field)` pair of every table of [`World`], in the order of
@@ -44,7 +48,11 @@ macro_rules! with_tables {
             ("red_packet", red_packets),
             ("bundle", bundles),
             ("last_spoke", last_spoke),
-            ("message_counts", message_counts)
+            ("message_counts", message_counts),
+            ("group_remark", group_remarks),
+            ("category", categories),
+            ("at_all", at_all),
+            ("sticker", stickers)
         )
     };
 }
@@ -244,6 +252,16 @@ impl World {
                     body,
                     |_, _| true,
                 )?,
+                "group_remark" => load(
+                    "group_remark",
+                    &mut world.group_remarks,
+                    key,
+                    body,
+                    |_, _| true,
+                )?,
+                "category" => load("category", &mut world.categories, key, body, |_, _| true)?,
+                "at_all" => load("at_all", &mut world.at_all, key, body, |_, _| true)?,
+                "sticker" => load("sticker", &mut world.stickers, key, body, |_, _| true)?,
                 other => {
                     return Err(LoadError::UnknownKind {
                         kind: other.to_owned(),
@@ -385,6 +403,7 @@ mod tests {
         world.logout(10002).unwrap();
         crate::media::tests::add_media_rows(&mut world);
         crate::social::tests::add_social_rows(&mut world);
+        crate::contacts::tests::add_account_rows(&mut world);
         let docs = world.all_docs();
         for kind in KINDS {
             assert!(docs.iter().any(|d| d.kind == kind), "{kind}");

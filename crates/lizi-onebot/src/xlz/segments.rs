@@ -4,7 +4,8 @@
 //! - [`event_segments`]: a message lizi's OneBot face shows a bot (events, `get_msg`,
 //!   history): text, mentions, faces, pictures, voices (`[Audio,…]` → `record`), cards
 //!   (`[Json,Data=…]`, `[Xml,Data=…]`) and replies (`[Reply,…,Req=…]` → `reply` in place,
-//!   with the quoted message's OneBot id); any other code is kept as its text.
+//!   with the quoted message's OneBot id), short videos (`[litleVideo,hash=…]` → `video`);
+//!   any other code is kept as its text.
 //! - [`send_segments`]: a message the bridge sends through an implementation. Reply codes
 //!   are taken out and the first one naming a known message becomes a leading `reply`
 //!   segment (where the implementations take it); the pictures and voices the bridge
@@ -47,6 +48,11 @@ fn code_segment(code: &Code, reply_id: &dyn Fn(i64) -> Option<i64>) -> Segment {
         let url = arg("url");
         let file = code.get("hash").map(str::to_owned).unwrap_or(url.clone());
         return with_url(Segment::record(file), url);
+    }
+    if code.is("litleVideo") && (code.get("hash").is_some() || code.get("url").is_some()) {
+        let url = arg("url");
+        let file = code.get("hash").map(str::to_owned).unwrap_or(url.clone());
+        return with_url(Segment::video(file), url);
     }
     if code.is("Json") && code.get("Data").is_some() {
         return Segment::json(arg("Data"));
@@ -158,6 +164,21 @@ mod tests {
                 Segment::json(r#"{"a":1}"#),
                 Segment::xml("<x/>"),
             ]
+        );
+    }
+
+    #[test]
+    fn a_video_code_becomes_a_video_segment() {
+        let message = event_segments("[litleVideo,hash=AB,url=http://x/v]", &no_reply);
+        let mut video = Segment::video("AB");
+        video
+            .data
+            .insert("url".into(), Value::String("http://x/v".into()));
+        assert_eq!(message, vec![video]);
+        assert_eq!(
+            event_segments("[litleVideo,name=x]", &no_reply),
+            vec![Segment::text("[litleVideo,name=x]")],
+            "a video code naming no video stays text"
         );
     }
 
