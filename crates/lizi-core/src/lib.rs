@@ -5,9 +5,11 @@
 //! requests, the parameter decoder ([`form`], [`param`]), XLZ text codes ([`textcode`]),
 //! stored media and the access to their bytes ([`media`]), the [`Backend`] trait and its
 //! results ([`reply`]), and the control API's requests as every backend sees them
-//! ([`control`]: a name and a JSON body, decoded by the backend that owns the action).
+//! ([`control`]: a name and a JSON body, decoded by the backend that owns the action), and
+//! QQ's days ([`china_time`]).
 
 pub mod backend;
+pub mod china_time;
 pub mod control;
 pub mod endpoint;
 pub mod event;

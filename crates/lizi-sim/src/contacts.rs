@@ -8,14 +8,14 @@
 //! [`World::categories`], numbered from 1 per account; every friend in none of them is in
 //! the default category, number 0, [`DEFAULT_CATEGORY`].
 //!
-//! The control API's account area (`set_remark`, `categories`, `at_all_remain` and the
-//! sticker actions) is routed here.
+//! The control API's account area (`set_remark`, `remarks`, `categories`, `at_all_remain`
+//! and the sticker actions) is routed here.
 
 use std::collections::BTreeSet;
 
 use lizi_core::{Gin, Reply, Uin};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
+use serde_json::{json, Value};
 
 use crate::backend::{Handled, SimBackend};
 use crate::control::AccountControl;
@@ -126,6 +126,22 @@ impl World {
         Ok(out)
     }
 
+    /// Friend `uin` of `account` as the category view shows it: profile, the account's
+    /// remark, and whether it is an online framework account.
+    fn friend_view(&self, account: Uin, uin: Uin) -> Value {
+        let person = self.people.get(&uin);
+        json!({
+            "uin": uin,
+            "nickname": person.map_or("", |p| &p.nickname),
+            "remark": self.remark_of(account, uin),
+            "sex": person.map_or(0, |p| p.sex),
+            "age": person.map_or(0, |p| p.age),
+            "email": person.map_or("", |p| &p.email),
+            "signature": person.map_or("", |p| &p.signature),
+            "online": self.is_online_account(uin),
+        })
+    }
+
     /// The category friend `friend` of `account` is in: its number and name.
     pub fn category_of(&self, account: Uin, friend: Uin) -> (u32, String) {
         self.categories
@@ -151,9 +167,37 @@ impl SimBackend {
                 Ok((ok(), Vec::new()))
             }),
             AccountControl::Categories(of) => self.read(|w| {
-                let categories = w.categories_of(of.account)?;
+                let categories: Vec<Value> = w
+                    .categories_of(of.account)?
+                    .into_iter()
+                    .map(|category| {
+                        let friends: Vec<Value> = category
+                            .friends
+                            .iter()
+                            .map(|&uin| w.friend_view(of.account, uin))
+                            .collect();
+                        json!({ "id": category.id, "name": category.name, "friends": friends })
+                    })
+                    .collect();
                 Ok(Reply::Json(
                     json!({ "account": of.account, "categories": categories }),
+                ))
+            }),
+            AccountControl::Remarks(of) => self.read(|w| {
+                w.account(of.account)?;
+                let friends: serde_json::Map<String, Value> = w
+                    .friends_of(of.account)
+                    .into_iter()
+                    .map(|uin| (uin.to_string(), json!(w.remark_of(of.account, uin))))
+                    .filter(|(_, remark)| remark != "")
+                    .collect();
+                let groups: serde_json::Map<String, Value> = w
+                    .group_remarks
+                    .range((of.account, 0)..=(of.account, Gin::MAX))
+                    .map(|((_, gin), remark)| (gin.to_string(), json!(remark)))
+                    .collect();
+                Ok(Reply::Json(
+                    json!({ "account": of.account, "friends": friends, "groups": groups }),
                 ))
             }),
             AccountControl::AtAllRemain(r) => self.read(|w| {

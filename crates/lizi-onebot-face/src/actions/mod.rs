@@ -8,9 +8,13 @@
 //! - [`groups`]: what a group is, running it, the requests it receives;
 //! - [`people`]: friends, other people's profiles, likes, requests answered by flag;
 //! - [`files`]: group files and folders, files between friends;
-//! - [`media`]: pictures and voices in sends, `get_image`, `get_record`;
+//! - [`media`]: pictures, voices and videos in sends, media by name (`get_file`,
+//!   `get_image`, `get_record`), `download_file`, favourite stickers, the keys of media
+//!   URLs;
+//! - [`contacts`]: remarks, friends by category, doubtful friend requests, robot ranges;
 //! - [`account`]: the account itself, and which account a call acts as;
-//! - [`system`]: lizi itself (version, status, cache, restart).
+//! - [`system`]: lizi itself (version, status, cache, restart);
+//! - [`unsimulated`]: what the simulated network cannot do honestly (OCR, AI voices).
 //!
 //! Each action family is a set of [`Call`] methods ([`call`]: the account, the profile and
 //! the helpers that ask the backend), or of functions of the shared state where stored
@@ -19,12 +23,14 @@
 
 mod account;
 mod call;
+mod contacts;
 mod files;
 mod groups;
 mod media;
 mod messages;
 mod people;
 mod system;
+mod unsimulated;
 
 use lizi_core::Uin;
 use lizi_onebot::envelope::Failure as Why;
@@ -36,6 +42,7 @@ use account::account;
 use call::{Account, Answer, Call};
 use groups::admin::NO_ANONYMOUS;
 use groups::info::NO_HONOURS;
+use media::by_id::Asked;
 use messages::send;
 use messages::stored::{self, NO_ESSENCE, NO_FORWARD_SEND};
 use people::NO_POKE;
@@ -162,8 +169,20 @@ async fn carry_out(shared: &Shared, profile: Profile, account: &Account, action:
         A::UploadPrivateFile(c) => call.upload_private(&c).await,
         A::GetPrivateFileUrl(c) => call.private_url(&c).await,
         // Media.
-        A::GetImage(c) => call.media_file(&c.file, None).await,
-        A::GetRecord(c) => call.media_file(&c.file, c.out_format.as_deref()).await,
+        A::GetImage(c) => {
+            let (file, id) = (c.file.as_deref(), c.file_id.as_deref());
+            call.media_file(&shared.config, Asked::Image, file, id, None)
+                .await
+        }
+        A::GetRecord(c) => {
+            let (file, id, format) = (
+                c.file.as_deref(),
+                c.file_id.as_deref(),
+                c.out_format.as_deref(),
+            );
+            call.media_file(&shared.config, Asked::Record, file, id, format)
+                .await
+        }
         // The account.
         A::GetLoginInfo(_) => call.login_info(),
         A::SetQqProfile(c) => call.set_profile(&c).await,
@@ -182,6 +201,36 @@ async fn carry_out(shared: &Shared, profile: Profile, account: &Account, action:
         A::CanSendImage(_) | A::CanSendRecord(_) => call.can_send(),
         A::CleanCache(_) => call.clean_cache(),
         A::SetRestart(_) => call.restart(),
+        // Lists, remarks, media by id, and what cannot be simulated.
+        A::SetFriendRemark(c) => call.set_friend_remark(&c).await,
+        A::SetGroupRemark(c) => call.set_group_remark(&c).await,
+        A::GetFriendsWithCategory(_) => call.friends_with_category().await,
+        A::GetGroupShutList(c) => call.shut_list(c.group_id).await,
+        A::GetGroupAtAllRemain(c) => call.at_all_remain(c.group_id).await,
+        A::GetGroupFileSystemInfo(c) => call.file_system_info(c.group_id).await,
+        A::GetGroupIgnoreAddRequest(_) => call.ignored_requests().await,
+        A::GetDoubtFriendsAddRequest(c) => call.doubt_requests(&c).await,
+        A::SetDoubtFriendsAddRequest(c) => call.answer_doubt(&c).await,
+        A::GetRobotUinRange(_) => call.robot_ranges(),
+        A::FetchCustomFace(c) => call.fetch_stickers(c.count).await,
+        A::FetchCustomFaceDetail(c) => call.sticker_details(c.count).await,
+        A::AddCustomFace(c) => call.add_sticker(&c).await,
+        A::DeleteCustomFace(c) => call.delete_stickers(&c).await,
+        A::SetCustomFaceDesc(c) => call.describe_sticker(&c).await,
+        // Neither implementation has guilds to list: both answer `null`.
+        A::GetGuildList(_) | A::GetGuildServiceProfile(_) => Ok(Value::Null),
+        A::GetFile(c) => {
+            let (file, id) = (c.file.as_deref(), c.file_id.as_deref());
+            call.media_file(&shared.config, Asked::File, file, id, None)
+                .await
+        }
+        A::DownloadFile(c) => call.download(&shared.config, &c).await,
+        A::GetRkey(_) => call.rkey(),
+        A::NcGetRkey(_) => call.nt_rkeys(),
+        A::GetRkeyServer(_) => call.rkey_server(),
+        A::OcrImage(_) | A::DotOcrImage(_) => call.ocr(),
+        A::GetAiRecord(_) | A::SendGroupAiRecord(_) => call.ai_voice(),
+        A::GetAiCharacters(c) => call.ai_characters(&c),
     }
 }
 

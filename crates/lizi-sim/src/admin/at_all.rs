@@ -1,11 +1,12 @@
 //! Mentioning everyone (`[@all]`): QQ lets only a group's owner and admins do it, a limited
 //! number of times a day, counted for the group and for each of them. Every group message
 //! with `[@all]` passes [`World::check_at_all`]; the count of the day is kept in
-//! [`World::at_all`] (one row per group and day, Beijing time, as QQ's day turns), so the
+//! [`World::at_all`] (one row per group and day, as QQ's day turns in China), so the
 //! budget survives a restart and starts afresh the next day.
 
 use std::collections::BTreeMap;
 
+use lizi_core::china_time::day_of;
 use lizi_core::textcode::{parse, Segment};
 use lizi_core::{Gin, Uin};
 use serde::{Deserialize, Serialize};
@@ -18,9 +19,6 @@ pub const AT_ALL_PER_GROUP: u32 = 10;
 
 /// How many mentions of everyone one manager may make in a group in a day.
 pub const AT_ALL_PER_MEMBER: u32 = 10;
-
-/// Seconds Beijing time is ahead of UTC: QQ's day starts at midnight there.
-const BEIJING: i64 = 8 * 3600;
 
 /// The mentions of everyone one group made on one day.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -40,11 +38,6 @@ pub struct AtAllRemain {
     pub for_group: u32,
     /// What the member has left today.
     pub for_member: u32,
-}
-
-/// The day (since 1970-01-01, Beijing time) `time` falls on.
-pub fn day_of(time: i64) -> i64 {
-    (time + BEIJING).div_euclid(86_400)
 }
 
 /// Whether `text` mentions everyone (most texts are ruled out without parsing them).
@@ -156,12 +149,5 @@ mod tests {
         assert!(world
             .at_all_remain(20003, 30001, noon + 86_400)
             .is_ok_and(|r| !r.can_at_all));
-    }
-
-    #[test]
-    fn the_day_turns_at_midnight_in_beijing() {
-        // 2023-11-14 16:00:00 UTC is midnight in Beijing.
-        let midnight = 1_699_977_600;
-        assert_eq!(day_of(midnight - 1) + 1, day_of(midnight));
     }
 }

@@ -14,6 +14,8 @@ use super::body::{bad, json};
 pub enum AccountControl {
     /// `set_remark`: the account's remark for a friend or a group.
     SetRemark(SetRemark),
+    /// `remarks`: the account's remarks for friends and groups (read-only).
+    Remarks(OfAccount),
     /// `categories`: the account's friend categories (read-only).
     Categories(OfAccount),
     /// `at_all_remain`: what is left of the account's mentions of everyone in a group
@@ -101,8 +103,9 @@ pub struct DescribeSticker {
 
 impl AccountControl {
     /// The action names this area takes (lower case).
-    pub const ACTIONS: [&'static str; 7] = [
+    pub const ACTIONS: [&'static str; 8] = [
         "set_remark",
+        "remarks",
         "categories",
         "at_all_remain",
         "stickers",
@@ -126,6 +129,7 @@ impl AccountControl {
                 }
                 AccountControl::SetRemark(remark)
             }
+            "remarks" => AccountControl::Remarks(json("remarks", body)?),
             "categories" => AccountControl::Categories(json("categories", body)?),
             "at_all_remain" => AccountControl::AtAllRemain(json("at_all_remain", body)?),
             "stickers" => AccountControl::Stickers(json("stickers", body)?),
@@ -152,7 +156,8 @@ impl AccountControl {
     pub fn read_only(&self) -> bool {
         matches!(
             self,
-            AccountControl::Categories(_)
+            AccountControl::Remarks(_)
+                | AccountControl::Categories(_)
                 | AccountControl::AtAllRemain(_)
                 | AccountControl::Stickers(_)
         )
@@ -162,6 +167,7 @@ impl AccountControl {
     pub fn action(&self) -> &'static str {
         match self {
             AccountControl::SetRemark(_) => "set_remark",
+            AccountControl::Remarks(_) => "remarks",
             AccountControl::Categories(_) => "categories",
             AccountControl::AtAllRemain(_) => "at_all_remain",
             AccountControl::Stickers(_) => "stickers",

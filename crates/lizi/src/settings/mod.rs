@@ -128,7 +128,10 @@ impl Settings {
         args.media.resolve(file.area()?, &file, &mut api)?;
         let server = args.server.resolve(file.area()?, &file, &mut api)?;
         let storage = args.storage.resolve(file.area()?, &file);
-        let onebot = args.onebot.resolve(file.area()?)?;
+        let mut onebot = args.onebot.resolve(file.area()?)?;
+        // The OneBot face saves downloads into, and answers local paths in, the first
+        // media folder.
+        onebot.media_dir = api.media_dirs.first().cloned();
         let bridge = args.bridge.resolve(file.area()?)?;
         let log = args.logging.resolve(file.area()?);
         Ok(Settings {
@@ -236,6 +239,7 @@ mod tests {
             "onebot_secret",
             "onebot_post_timeout_ms",
             "onebot_drop_while_disconnected",
+            "onebot_media_base64",
             "backend",
             "onebot_accept",
             "onebot_connect",

@@ -1,7 +1,8 @@
 //! What a group is: the account's groups and a group's information (`/getgrouplist`,
 //! `/getgroupnamefromcache`, `/querygroupinfo`, the control API's `group` view for a group
 //! the account is not in), its members and their roles (`/getgroupmemberlist`,
-//! `/getgroupmgrlist`), and the honours the simulated network does not keep.
+//! `/getgroupmgrlist`), the account's remark for each group (the control API's `remarks`),
+//! and the honours the simulated network does not keep.
 
 use lizi_core::endpoint as xlz;
 use lizi_core::model::{GroupEntry, Member};
@@ -10,6 +11,7 @@ use lizi_onebot::action::{
     GetGroupDetailInfo, GetGroupInfo, GetGroupMemberInfo, GroupDetail, GroupInfo, GroupMemberInfo,
 };
 use lizi_onebot::event::{Role, Sex};
+use lizi_onebot::Profile;
 use serde_json::json;
 
 use crate::actions::call::{data, Answer, Call};
@@ -28,6 +30,8 @@ fn group_info(entry: &GroupEntry) -> GroupInfo {
         group_name: entry.str_group_name.clone(),
         member_count: entry.dw_member_num,
         max_member_count: MAX_MEMBERS,
+        group_remark: None,
+        remark_name: None,
     }
 }
 
@@ -40,22 +44,38 @@ impl Call<'_> {
         }
     }
 
+    /// The account's remark for each group, in the field of the profile's implementation
+    /// (NapCat `group_remark`, LLOneBot `remark_name`; Lagrange.OneBot writes none).
+    async fn with_remarks(
+        &self,
+        mut groups: Vec<GroupInfo>,
+    ) -> Result<Vec<GroupInfo>, Box<lizi_onebot::ActionResponse>> {
+        if self.profile == Profile::Lagrange {
+            return Ok(groups);
+        }
+        let remarks = self.group_remarks().await?;
+        for group in &mut groups {
+            let remark = Some(Self::remark_in(&remarks, group.group_id));
+            match self.profile {
+                Profile::NapCat => group.group_remark = remark,
+                _ => group.remark_name = remark,
+            }
+        }
+        Ok(groups)
+    }
+
     /// `get_group_list`.
     pub(crate) async fn group_list(&self) -> Answer {
-        data(
-            self.groups()
-                .await?
-                .iter()
-                .map(group_info)
-                .collect::<Vec<_>>(),
-        )
+        let groups = self.groups().await?.iter().map(group_info).collect();
+        data(self.with_remarks(groups).await?)
     }
 
     /// `get_group_info`: from the account's group list; a group it is not in is described
     /// from the network's view of it (name and member count).
     pub(crate) async fn group_info(&self, call: &GetGroupInfo) -> Answer {
         if let Some(entry) = self.groups().await?.iter().find(|g| g.gin == call.group_id) {
-            return data(group_info(entry));
+            let remarked = self.with_remarks(vec![group_info(entry)]).await?;
+            return data(remarked.into_iter().next());
         }
         let name = self
             .text(Request::GetGroupNameFromCache(xlz::GetGroupNameFromCache {
@@ -71,6 +91,8 @@ impl Call<'_> {
             group_name: name,
             member_count: i64::try_from(members).unwrap_or(i64::MAX),
             max_member_count: MAX_MEMBERS,
+            group_remark: None,
+            remark_name: None,
         })
     }
 

@@ -1,10 +1,12 @@
 //! The requests a group receives: `get_group_system_msg` lists the invitations of the
 //! account and the join requests of the groups it manages, still pending (the control
-//! API's `requests` view, as XLZ has no endpoint listing them).
+//! API's `requests` view, as XLZ has no endpoint listing them); the join requests QQ
+//! filtered out only with the `llonebot` profile, as LLOneBot lists them there.
 
 use lizi_core::endpoint as xlz;
 use lizi_core::{Gin, Request, Uin};
 use lizi_onebot::action::{GroupSystemMsg, SystemRequest};
+use lizi_onebot::Profile;
 use serde_json::{json, Value};
 
 use crate::actions::call::{Answer, Call};
@@ -12,7 +14,7 @@ use crate::flag::RequestFlag;
 
 impl Call<'_> {
     /// Whether the account is the owner or an admin of `group`.
-    async fn manages(&self, group: Gin) -> bool {
+    pub(crate) async fn manages(&self, group: Gin) -> bool {
         let request = Request::GetGroupMgrList(xlz::GetGroupMgrList {
             fromqq: self.me(),
             group,
@@ -41,6 +43,10 @@ impl Call<'_> {
                 number("to"),
                 number("group"),
             );
+            // Only LLOneBot lists the join requests QQ filtered out here.
+            if request["screened"] == true && self.profile != Profile::LLOneBot {
+                continue;
+            }
             let invite = match request["kind"].as_str() {
                 Some("invite") if to == self.me() => true,
                 Some("join") if self.manages(group).await => false,
