@@ -36,7 +36,8 @@ pub struct FaceConfig {
     /// instead of catching up.
     pub drop_while_disconnected: bool,
     /// The folder `download_file` saves into and `get_file`, `get_image`, `get_record`
-    /// answer local paths in (the first media folder); `None`: no local paths.
+    /// answer local paths in (lizi gives the first media folder when it starts the face);
+    /// `None`: no local paths.
     pub media_dir: Option<PathBuf>,
     /// Whether `get_file`, `get_image` and `get_record` add the content as base64 (NapCat's
     /// and LLOneBot's `enableLocalFile2Url`).

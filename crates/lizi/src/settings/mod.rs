@@ -128,10 +128,7 @@ impl Settings {
         args.media.resolve(file.area()?, &file, &mut api)?;
         let server = args.server.resolve(file.area()?, &file, &mut api)?;
         let storage = args.storage.resolve(file.area()?, &file);
-        let mut onebot = args.onebot.resolve(file.area()?)?;
-        // The OneBot face saves downloads into, and answers local paths in, the first
-        // media folder.
-        onebot.media_dir = api.media_dirs.first().cloned();
+        let onebot = args.onebot.resolve(file.area()?)?;
         let bridge = args.bridge.resolve(file.area()?)?;
         let log = args.logging.resolve(file.area()?);
         Ok(Settings {
