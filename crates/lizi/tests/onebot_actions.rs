@@ -114,8 +114,8 @@ async fn group_lists_and_information_come_from_the_world() {
     assert_eq!(
         groups,
         json!([
-            {"group_id": 30001, "group_name": "lizi test group", "member_count": 5, "max_member_count": 500},
-            {"group_id": 30002, "group_name": "lizi dev group", "member_count": 2, "max_member_count": 500},
+            {"group_id": 30001, "group_name": "lizi test group", "member_count": 5, "max_member_count": 500, "group_remark": ""},
+            {"group_id": 30002, "group_name": "lizi dev group", "member_count": 2, "max_member_count": 500, "group_remark": ""},
         ])
     );
     let info = face
@@ -590,7 +590,7 @@ async fn pictures_are_uploaded_then_sent_as_codes_whose_url_serves_them() {
         10001,
         "get_image",
         json!({"file": "picture.png"}),
-        "file name",
+        "names no picture",
     )
     .await;
     let group = face.get("/sim/history?group=30001").await;
