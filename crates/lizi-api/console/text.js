@@ -73,6 +73,9 @@ function renderCode({ name, args }) {
   if (lower === "audio") {
     return args.url ? element("audio", { controls: true, src: args.url }) : element("span", { class: "code" }, "[语音]");
   }
+  if (lower === "litlevideo" && args.url) {
+    return element("video", { class: "pic", controls: true, src: args.url, "data-hash": args.hash });
+  }
   if (lower === "json" || lower === "xml" || lower === "share") {
     return element("div", { class: "card" }, cardPrompt(lower, args));
   }

@@ -229,7 +229,9 @@ impl Server {
 
 /// A tiny HTTP server answering every request with `body`.
 pub async fn serve_bytes(body: Vec<u8>) -> SocketAddr {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let addr = listener.local_addr().expect("addr");
     tokio::spawn(async move {
         while let Ok((mut socket, _)) = listener.accept().await {
