@@ -36,6 +36,15 @@ async fn unknown(face: &Face, profile: Profile, action: &str, params: Value) {
     );
 }
 
+/// Asserts that Lagrange.OneBot, which registers none of `actions`, answers each as
+/// unknown.
+async fn lagrange_lacks(actions: &[&str], params: Value) {
+    let face = Face::start(Profile::Lagrange, |_| {}).await;
+    for action in actions {
+        unknown(&face, Profile::Lagrange, action, params.clone()).await;
+    }
+}
+
 /// The texts of group `gin`'s stored messages, oldest first.
 async fn group_texts(face: &Face, gin: u64) -> Vec<String> {
     let history = face.sim("history", json!({ "group": gin })).await;
@@ -184,14 +193,7 @@ async fn friends_come_by_category_from_the_world_file() {
             assert!(bob.get("long_nick").is_some(), "{bob}");
         }
     }
-    let face = Face::start(Profile::Lagrange, |_| {}).await;
-    unknown(
-        &face,
-        Profile::Lagrange,
-        "get_friends_with_category",
-        json!({}),
-    )
-    .await;
+    lagrange_lacks(&["get_friends_with_category"], json!({})).await;
 }
 
 #[tokio::test]
@@ -237,14 +239,7 @@ async fn the_shut_list_is_the_muted_members_until_their_mute_ends() {
             "not a member: {answer}"
         );
     }
-    let face = Face::start(Profile::Lagrange, |_| {}).await;
-    unknown(
-        &face,
-        Profile::Lagrange,
-        "get_group_shut_list",
-        json!({ "group_id": 30001 }),
-    )
-    .await;
+    lagrange_lacks(&["get_group_shut_list"], json!({ "group_id": 30001 })).await;
 }
 
 #[tokio::test]
@@ -355,14 +350,7 @@ async fn mentions_of_everyone_draw_on_a_daily_budget() {
             "the count is saved: {remain}"
         );
     }
-    let face = Face::start(Profile::Lagrange, |_| {}).await;
-    unknown(
-        &face,
-        Profile::Lagrange,
-        "get_group_at_all_remain",
-        json!({ "group_id": 30001 }),
-    )
-    .await;
+    lagrange_lacks(&["get_group_at_all_remain"], json!({ "group_id": 30001 })).await;
 }
 
 #[tokio::test]
@@ -400,11 +388,8 @@ async fn the_file_system_info_counts_the_groups_files() {
             "{info}"
         );
     }
-    let face = Face::start(Profile::Lagrange, |_| {}).await;
-    unknown(
-        &face,
-        Profile::Lagrange,
-        "get_group_file_system_info",
+    lagrange_lacks(
+        &["get_group_file_system_info"],
         json!({ "group_id": 30001 }),
     )
     .await;
@@ -579,21 +564,11 @@ async fn doubtful_friend_requests_are_listed_and_accepted_by_flag() {
             json!([])
         );
     }
-    let face = Face::start(Profile::Lagrange, |_| {}).await;
-    unknown(
-        &face,
-        Profile::Lagrange,
+    let doubt = [
         "get_doubt_friends_add_request",
-        json!({}),
-    )
-    .await;
-    unknown(
-        &face,
-        Profile::Lagrange,
         "set_doubt_friends_add_request",
-        json!({ "flag": "x" }),
-    )
-    .await;
+    ];
+    lagrange_lacks(&doubt, json!({ "flag": "x" })).await;
 }
 
 #[tokio::test]
@@ -828,10 +803,11 @@ async fn media_lizi_holds_is_answered_by_name_with_a_local_copy() {
         .await;
     assert_eq!(image["file"], image["url"], "{image}");
     assert_eq!(image["base64"], b64(GIF), "{image}");
-    let face = Face::start(Profile::Lagrange, |_| {}).await;
-    for action in ["get_image", "get_record", "get_file"] {
-        unknown(&face, Profile::Lagrange, action, json!({ "file": "x" })).await;
-    }
+    lagrange_lacks(
+        &["get_image", "get_record", "get_file"],
+        json!({ "file": "x" }),
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -900,14 +876,7 @@ async fn download_file_saves_into_the_media_folder_under_the_fetch_rules() {
         answer["message"].as_str().unwrap().contains("--media-dir"),
         "{answer}"
     );
-    let lagrange = Face::start(Profile::Lagrange, |_| {}).await;
-    unknown(
-        &lagrange,
-        Profile::Lagrange,
-        "download_file",
-        json!({ "base64": "aGk=" }),
-    )
-    .await;
+    lagrange_lacks(&["download_file"], json!({ "base64": "aGk=" })).await;
 }
 
 #[tokio::test]

@@ -6,18 +6,16 @@
 //! `get_record`, `download_file` and `video` segments go through them; XLZ has no endpoint
 //! for any.
 
-use lizi_core::media::{extension, normal_hash, video_code, MediaInfo};
+use lizi_core::media::{extension, normal_hash, MediaInfo};
 use lizi_core::param::{decode_base64, MediaSource};
-use lizi_core::textcode::{self, Segment};
+use lizi_core::textcode::Code;
 use lizi_core::{Failure, FailureKind, Reply, Uin};
 use serde_json::{json, Value};
 
 use super::model::{FileEntry, FileScope};
-use super::state::NewBlob;
 use crate::backend::{Handled, SimBackend};
 use crate::control::media::{SimMediaFile, SimStoreMedia, SimVideo};
 use crate::error::SimError;
-use crate::messages::{random_id, Target};
 use crate::world::World;
 
 /// What a name found: the blob's hash and what the file is called.
@@ -130,27 +128,13 @@ impl SimBackend {
         Ok((Reply::Json(view), None))
     }
 
-    /// The control API's `send_video`: a person sends a short video (base64).
+    /// The control API's `send_video`: a person sends a short video (base64), as
+    /// `send_picture` sends a picture.
     pub(crate) fn control_send_video(&self, video: SimVideo) -> Handled {
-        let target = Target::of(video.to, video.group).ok_or_else(|| {
-            Failure::new(FailureKind::Invalid, "a video needs `to`, `group`, or both")
-        })?;
-        let bytes = decode_base64(&video.base64)
-            .map_err(|p| Failure::new(FailureKind::Invalid, format!("`base64` {p}")))?;
-        let blob = NewBlob::new(bytes);
-        let code = video_code(&blob.hash, self.media_url(&blob.hash));
-        let text = textcode::print(&[Segment::Code(code)]);
-        let (receipt, ticket) = self.act_blob(&blob, |w| {
-            w.send(video.from, target, &text, self.now(), random_id())
-        })?;
-        let reply = Reply::Json(json!({
-            "req": receipt.req,
-            "random": receipt.random,
-            "time": receipt.time,
-            "hash": blob.hash,
-            "text": text,
-        }));
-        Ok((reply, Some(ticket)))
+        let chat = (video.from, video.to, video.group);
+        self.send_uploaded(chat, &video.base64, "a video", |blob| {
+            Code::new("litleVideo").with("hash", &blob.hash)
+        })
     }
 }
 
