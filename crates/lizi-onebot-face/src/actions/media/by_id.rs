@@ -98,9 +98,12 @@ impl Call<'_> {
         let (hash, file_name, url) = (text("hash"), text("name"), text("url"));
         if asked == Asked::Record {
             let wanted = out_format.unwrap_or("mp3").trim().to_ascii_lowercase();
-            let formats = voice_formats(&text("content_type"));
+            let content_type = text("content_type");
+            let formats = voice_formats(&content_type);
+            let Some(held) = formats.first() else {
+                return Err(self.failed(format!("`{name}` is not a voice ({content_type})")));
+            };
             if !formats.contains(&wanted.as_str()) {
-                let held = formats.first().copied().unwrap_or("not a voice lizi knows");
                 return Err(self.failed(format!(
                     "lizi does not convert voices: `{name}` is {held}; ask for out_format \
                      {held}"

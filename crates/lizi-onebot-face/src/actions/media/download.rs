@@ -47,10 +47,11 @@ impl Call<'_> {
         let bytes = self.media_bytes(&hash).await?;
         let name = name.map_or_else(|| hash.to_ascii_lowercase(), str::to_owned);
         let path = dir.join(name);
-        tokio::fs::create_dir_all(dir)
-            .await
-            .and(tokio::fs::write(&path, &bytes).await)
-            .map_err(|e| self.failed(format!("writing {} failed: {e}", path.display())))?;
+        let written = match tokio::fs::create_dir_all(dir).await {
+            Ok(()) => tokio::fs::write(&path, &bytes).await,
+            Err(error) => Err(error),
+        };
+        written.map_err(|e| self.failed(format!("writing {} failed: {e}", path.display())))?;
         data(DownloadedFile {
             file: path.display().to_string(),
         })
