@@ -63,7 +63,8 @@ pub struct World {
     /// Each framework account's friend categories, by account and number (from 1).
     #[serde(default)]
     pub categories: Table<(Uin, u32), crate::contacts::Category>,
-    /// The mentions of everyone made in each group on each day, by group and day.
+    /// The mentions of everyone each group made on the day it last made one, by group
+    /// and day.
     #[serde(default)]
     pub at_all: Table<(Gin, i64), crate::admin::AtAllDay>,
     /// Each framework account's favourite stickers (自定义表情), by account and number.

@@ -1,8 +1,8 @@
 //! Mentioning everyone (`[@all]`): QQ lets only a group's owner and admins do it, a limited
 //! number of times a day, counted for the group and for each of them. Every group message
 //! with `[@all]` passes [`World::check_at_all`]; the count of the day is kept in
-//! [`World::at_all`] (one row per group and day, as QQ's day turns in China), so the
-//! budget survives a restart and starts afresh the next day.
+//! [`World::at_all`] (a row per group for the day it last used, as QQ's day turns in
+//! China), so the budget survives a restart and starts afresh the next day.
 
 use std::collections::BTreeMap;
 
@@ -91,13 +91,23 @@ impl World {
     }
 
     /// Counts a message of `from` in `gin` at `time` that passed [`World::check_at_all`].
+    /// The group's counts of earlier days are dropped: the table keeps a day a group.
     pub(crate) fn count_at_all(&mut self, from: Uin, gin: Gin, text: &str, time: i64) {
         if !mentions_everyone(text) {
             return;
         }
+        let today = day_of(time);
+        let earlier: Vec<(Gin, i64)> = self
+            .at_all
+            .range((gin, i64::MIN)..(gin, today))
+            .map(|(key, _)| *key)
+            .collect();
+        for key in earlier {
+            self.at_all.remove(&key);
+        }
         let day = self
             .at_all
-            .get_or_insert_with((gin, day_of(time)), AtAllDay::default);
+            .get_or_insert_with((gin, today), AtAllDay::default);
         day.total += 1;
         *day.by.entry(from).or_insert(0) += 1;
     }
@@ -149,5 +159,9 @@ mod tests {
         assert!(world
             .at_all_remain(20003, 30001, noon + 86_400)
             .is_ok_and(|r| !r.can_at_all));
+        world
+            .send(10001, Target::Group(30001), "[@all]", noon + 86_400, 1)
+            .expect("a new day's mention");
+        assert_eq!(world.at_all.len(), 1, "only the new day is kept");
     }
 }
