@@ -615,7 +615,7 @@ async fn pictures_are_uploaded_then_sent_as_codes_whose_url_serves_them() {
         10001,
         "get_image",
         json!({"file": "picture.png"}),
-        "file name",
+        "names no picture",
     )
     .await;
     let group = face.get("/sim/history?group=30001").await;

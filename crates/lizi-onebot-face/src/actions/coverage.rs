@@ -12,43 +12,6 @@ use lizi_onebot::{ActionSpec, Profile, ACTIONS};
 
 use super::refused::REFUSALS;
 
-/// Registered actions whose rows and handlers are being built on another branch of the
-/// same change (remarks, categories, lists, custom faces, media by id, rkeys and what
-/// cannot be simulated honestly). Emptied when that branch is merged.
-const BUILT_ELSEWHERE_UNTIL_MERGED: &[&str] = &[
-    // Remarks, categories, lists, custom faces, media by id, rkeys, and what cannot be
-    // simulated honestly.
-    "set_friend_remark",
-    "set_group_remark",
-    "get_friends_with_category",
-    "set_friend_category",
-    "get_group_shut_list",
-    "get_group_at_all_remain",
-    "get_group_file_system_info",
-    "get_group_ignore_add_request",
-    "get_doubt_friends_add_request",
-    "set_doubt_friends_add_request",
-    "get_robot_uin_range",
-    "fetch_custom_face",
-    "fetch_custom_face_detail",
-    "add_custom_face",
-    "delete_custom_face",
-    "set_custom_face_desc",
-    "get_guild_list",
-    "get_file",
-    "get_image",
-    "get_record",
-    "download_file",
-    "get_rkey",
-    "nc_get_rkey",
-    "get_rkey_server",
-    "ocr_image",
-    ".ocr_image",
-    "get_ai_record",
-    "send_group_ai_record",
-    "get_ai_characters",
-];
-
 /// Parameters an implementation reads that lizi's row does not, and why that changes
 /// nothing on the simulated network: (profile, action, parameters, why).
 type Differences = &'static [(Profile, &'static str, &'static [&'static str], &'static str)];
@@ -177,10 +140,6 @@ const NOT_READ: Differences = &[
 /// and what the implementation does then: (profile, action, parameters, why).
 const REQUIRED_BY_LIZI_ONLY: Differences = &[];
 
-fn built_elsewhere(name: &str) -> bool {
-    BUILT_ELSEWHERE_UNTIL_MERGED.contains(&name)
-}
-
 fn refused(name: &str) -> bool {
     REFUSALS
         .iter()
@@ -194,11 +153,10 @@ fn every_registered_action_is_carried_out_or_refused_and_nothing_else_answers() 
         for registered in &Registry::of(profile).actions {
             let name = registered.name.as_str();
             let row = ActionSpec::find(name).is_some();
-            match (row, refused(name), built_elsewhere(name)) {
-                (true, false, _) | (false, true, false) | (false, false, true) => {}
-                (true, true, _) => problems.push(format!("{name}: a row and a refusal")),
-                (false, true, true) => problems.push(format!("{name}: refused and elsewhere")),
-                (false, false, false) => {
+            match (row, refused(name)) {
+                (true, false) | (false, true) => {}
+                (true, true) => problems.push(format!("{name}: a row and a refusal")),
+                (false, false) => {
                     problems.push(format!("{profile:?} registers {name}: no row, no refusal"))
                 }
             }
@@ -251,7 +209,7 @@ fn listed(list: Differences, profile: Profile, action: &str, param: &str) -> boo
 fn each_row_reads_what_the_implementation_reads_and_requires_what_it_requires() {
     let mut problems = Vec::new();
     let mut used = BTreeSet::new();
-    for spec in ACTIONS.iter().filter(|spec| !built_elsewhere(spec.name)) {
+    for spec in ACTIONS {
         for profile in Profile::ALL {
             let Some(registered) = Registry::of(profile).action(spec.name) else {
                 continue;
@@ -284,7 +242,7 @@ fn each_row_reads_what_the_implementation_reads_and_requires_what_it_requires() 
         }
     }
     // And no row reads a name that no implementation reads.
-    for spec in ACTIONS.iter().filter(|spec| !built_elsewhere(spec.name)) {
+    for spec in ACTIONS {
         let read_somewhere = |name: &str| {
             Profile::ALL.iter().any(|&profile| {
                 Registry::of(profile)

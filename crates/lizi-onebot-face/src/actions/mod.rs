@@ -10,7 +10,10 @@
 //! - [`people`]: friends, other people's profiles, likes, requests answered by flag;
 //! - [`pokes`]: pokes, in a group or between friends;
 //! - [`files`]: group files and folders, files between friends;
-//! - [`media`]: pictures and voices in sends, `get_image`, `get_record`;
+//! - [`media`]: pictures, voices and videos in sends, media by name (`get_file`,
+//!   `get_image`, `get_record`), `download_file`, favourite stickers, the keys of media
+//!   URLs;
+//! - [`contacts`]: remarks, friends by category, doubtful friend requests, robot ranges;
 //! - [`account`]: the account itself, and which account a call acts as;
 //! - [`system`]: lizi itself (version, status, cache);
 //! - [`refused`]: the registered actions the simulated network cannot do, each with the
@@ -25,6 +28,7 @@ mod account;
 mod call;
 #[cfg(test)]
 mod coverage;
+mod contacts;
 mod files;
 mod groups;
 mod media;
@@ -46,6 +50,7 @@ use serde_json::Value;
 use crate::connection::Shared;
 use account::account;
 use call::{Account, Answer, Call};
+use media::by_id::Asked;
 use messages::forward::{self, Context, ForwardCall, SingleTo};
 use messages::stored;
 use messages::{essence, reactions, send};
@@ -274,8 +279,20 @@ async fn carry_out(shared: &Shared, profile: Profile, account: &Account, action:
         A::UploadPrivateFile(c) => call.upload_private(&c).await,
         A::GetPrivateFileUrl(c) => call.private_url(&c).await,
         // Media.
-        A::GetImage(c) => call.media_file(&c.file, None).await,
-        A::GetRecord(c) => call.media_file(&c.file, c.out_format.as_deref()).await,
+        A::GetImage(c) => {
+            let (file, id) = (c.file.as_deref(), c.file_id.as_deref());
+            call.media_file(&shared.config, Asked::Image, file, id, None)
+                .await
+        }
+        A::GetRecord(c) => {
+            let (file, id, format) = (
+                c.file.as_deref(),
+                c.file_id.as_deref(),
+                c.out_format.as_deref(),
+            );
+            call.media_file(&shared.config, Asked::Record, file, id, format)
+                .await
+        }
         A::UploadImage(c) => call.upload_image(&c.file).await,
         // The account.
         A::GetLoginInfo(_) => call.login_info(),
@@ -342,6 +359,34 @@ async fn carry_out(shared: &Shared, profile: Profile, account: &Account, action:
         A::SendGroupSign(c) => call.sign_in(c.group_id).await,
         A::SetGroupSign(c) => call.sign_in(c.group_id).await,
         A::GetGroupSignedList(c) => call.signed_list(c.group_id).await,
+        // Lists, remarks, media by id.
+        A::SetFriendRemark(c) => call.set_friend_remark(&c).await,
+        A::SetGroupRemark(c) => call.set_group_remark(&c).await,
+        A::GetFriendsWithCategory(_) => call.friends_with_category().await,
+        A::SetFriendCategory(c) => call.set_friend_category(&c).await,
+        A::GetGroupShutList(c) => call.shut_list(c.group_id).await,
+        A::GetGroupAtAllRemain(c) => call.at_all_remain(c.group_id).await,
+        A::GetGroupFileSystemInfo(c) => call.file_system_info(c.group_id).await,
+        A::GetGroupIgnoreAddRequest(_) => call.ignored_requests().await,
+        A::GetDoubtFriendsAddRequest(c) => call.doubt_requests(&c).await,
+        A::SetDoubtFriendsAddRequest(c) => call.answer_doubt(&c).await,
+        A::GetRobotUinRange(_) => call.robot_ranges(),
+        A::FetchCustomFace(c) => call.fetch_stickers(c.count).await,
+        A::FetchCustomFaceDetail(c) => call.sticker_details(c.count).await,
+        A::AddCustomFace(c) => call.add_sticker(&c).await,
+        A::DeleteCustomFace(c) => call.delete_stickers(&c).await,
+        A::SetCustomFaceDesc(c) => call.describe_sticker(&c).await,
+        // Neither implementation has guilds to list: both answer `null`.
+        A::GetGuildList(_) => Ok(Value::Null),
+        A::GetFile(c) => {
+            let (file, id) = (c.file.as_deref(), c.file_id.as_deref());
+            call.media_file(&shared.config, Asked::File, file, id, None)
+                .await
+        }
+        A::DownloadFile(c) => call.download(&shared.config, &c).await,
+        A::GetRkey(_) => call.rkey(),
+        A::NcGetRkey(_) => call.nt_rkeys(),
+        A::GetRkeyServer(_) => call.rkey_server(),
     }
 }
 

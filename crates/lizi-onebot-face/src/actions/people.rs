@@ -40,17 +40,23 @@ pub(crate) fn likers(start: Option<i64>) -> Answer {
 }
 
 impl Call<'_> {
-    /// `get_friend_list`: `/getfriendlist`.
+    /// `get_friend_list`: `/getfriendlist`, with the account's remarks (LLOneBot writes the
+    /// nickname for a friend without one, as `remark || nick`).
     pub(crate) async fn friend_list(&self) -> Answer {
         let request = Request::GetFriendList(xlz::GetFriendList { logonqq: self.me() });
+        let nickname_for_none = self.profile == Profile::LLOneBot;
         match self.ask(request).await? {
             Reply::Friends(friends) => data(
                 friends
                     .into_iter()
                     .map(|f| FriendInfo {
+                        remark: if nickname_for_none && f.remark.is_empty() {
+                            f.nick_name.clone()
+                        } else {
+                            f.remark
+                        },
                         user_id: f.uin,
                         nickname: f.nick_name,
-                        remark: f.remark,
                     })
                     .collect::<Vec<_>>(),
             ),

@@ -166,6 +166,15 @@ pub(crate) const REFUSALS: &[Refusal] = &[
         actions: &["get_config", "set_config", "llonebot_debug"],
     },
     Refusal {
+        why: "the simulated network reads no text in pictures: QQ's OCR service is not \
+              simulated",
+        actions: &["ocr_image", ".ocr_image"],
+    },
+    Refusal {
+        why: "the simulated network has no AI voices: QQ's speech service is not simulated",
+        actions: &["get_ai_record", "send_group_ai_record", "get_ai_characters"],
+    },
+    Refusal {
         why: "lizi does not restart or exit on a bot's request: restart the process; the event \
               log keeps what connections have not received",
         actions: &["set_restart", "bot_exit"],

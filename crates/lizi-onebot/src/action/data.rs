@@ -147,6 +147,20 @@ pub struct GroupInfo {
     /// Member capacity.
     #[serde(default, deserialize_with = "de_i64")]
     pub max_member_count: i64,
+    /// The account's remark for the group (NapCat).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "de_opt_string"
+    )]
+    pub group_remark: Option<String>,
+    /// The account's remark for the group (LLOneBot).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "de_opt_string"
+    )]
+    pub remark_name: Option<String>,
 }
 
 /// `get_group_member_info` data and one entry of `get_group_member_list`.
@@ -251,7 +265,7 @@ pub struct Credentials {
     pub token: Option<i64>,
 }
 
-/// `get_image` / `get_record` data.
+/// `get_file` / `get_image` / `get_record` data (NapCat's and LLOneBot's).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FileData {
     /// Local path of the file on the implementation's host.
@@ -264,6 +278,27 @@ pub struct FileData {
         deserialize_with = "de_opt_string"
     )]
     pub url: Option<String>,
+    /// Size in bytes, as a string.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "de_opt_string"
+    )]
+    pub file_size: Option<String>,
+    /// The file's name.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "de_opt_string"
+    )]
+    pub file_name: Option<String>,
+    /// The content, base64, when the implementation is set to add it.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "de_opt_string"
+    )]
+    pub base64: Option<String>,
 }
 
 /// `can_send_image` / `can_send_record` data.

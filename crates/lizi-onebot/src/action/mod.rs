@@ -9,12 +9,16 @@
 mod data;
 mod extended;
 mod files;
+mod lists;
+mod media;
 mod param;
 mod table;
 
 pub use data::*;
 pub use extended::*;
 pub use files::*;
+pub use lists::*;
+pub use media::*;
 pub use param::{
     Flag, Id, Ids, Int, Json, Msg, Param, ParamError, ParamKind, ParamSpec, Problem, Text,
 };

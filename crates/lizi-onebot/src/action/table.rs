@@ -10,6 +10,8 @@ use super::actions;
 use super::data::*;
 use super::extended::*;
 use super::files::*;
+use super::lists::*;
+use super::media::*;
 use super::param::{Flag, Id, Ids, Int, Json, Msg, Text};
 
 actions! {
@@ -90,10 +92,15 @@ actions! {
     GetCsrfToken "get_csrf_token" Standard [CsrfToken] ();
     /// Cookies and CSRF token together.
     GetCredentials "get_credentials" Standard [Credentials] (domain: Option<Text>);
-    /// A received voice, converted to `out_format`.
-    GetRecord "get_record" Standard [FileData] (file: Text, out_format: Option<Text>);
-    /// A received picture.
-    GetImage "get_image" Standard [FileData] (file: Text);
+    /// A voice lizi holds, by `file` (NapCat: or `file_id`), in `out_format`
+    /// (NapCat: required; LLOneBot: default `mp3`): its local path, URL, size, name and,
+    /// when set, base64.
+    GetRecord "get_record" Standard [FileData]
+        (file: Option<Text>, file_id: Option<Text>, out_format: Option<Text>);
+    /// A picture lizi holds, by `file` (NapCat: or `file_id`): its local path, URL, size,
+    /// name and, when set, base64.
+    GetImage "get_image" Standard [FileData]
+        (file: Option<Text>, file_id: Option<Text>);
     /// Whether pictures can be sent.
     CanSendImage "can_send_image" Standard [CanSend] ();
     /// Whether voices can be sent.
@@ -354,4 +361,76 @@ actions! {
     SetGroupSign "set_group_sign" Extension [()] (group_id: Id);
     /// Who signed in to a group today.
     GetGroupSignedList "get_group_signed_list" Extension [Value] (group_id: Id);
+
+    // Lists, remarks, media by id.
+
+    /// Give a friend a remark (NapCat: `remark` required; LLOneBot: default empty).
+    SetFriendRemark "set_friend_remark" Extension [()]
+        (user_id: Id, remark: Option<Text>);
+    /// Give a group a remark (NapCat: `remark` required; LLOneBot: absent clears it).
+    SetGroupRemark "set_group_remark" Extension [()]
+        (group_id: Id, remark: Option<Text>);
+    /// The account's friends by category (分组), QQ's default category (0) first.
+    GetFriendsWithCategory "get_friends_with_category" Extension
+        [Vec<FriendCategory>] ();
+    /// Move a friend into one of the account's categories (0: the default one).
+    SetFriendCategory "set_friend_category" Extension [()] (user_id: Id, category_id: Int);
+    /// A group's muted members, as NT describes members.
+    GetGroupShutList "get_group_shut_list" Extension
+        [Vec<NtGroupMember>] (group_id: Id);
+    /// What is left of the account's mentions of everyone in a group today.
+    GetGroupAtAllRemain "get_group_at_all_remain" Extension
+        [AtAllRemain] (group_id: Id);
+    /// A group's file count and space.
+    GetGroupFileSystemInfo "get_group_file_system_info" Extension
+        [FileSystemInfo] (group_id: Id);
+    /// Join requests QQ filtered out, for the groups the account manages (LLOneBot: always
+    /// fails, pointing at `get_group_system_msg`).
+    GetGroupIgnoreAddRequest "get_group_ignore_add_request" Extension
+        [Vec<IgnoredRequest>] ();
+    /// Friend requests QQ found doubtful, newest first, `count` of them (default 50).
+    GetDoubtFriendsAddRequest "get_doubt_friends_add_request" Extension [Vec<DoubtRequest>] (count: Option<Int>);
+    /// Accept a doubtful friend request by its `flag` (`approve` is not read: it always
+    /// accepts).
+    SetDoubtFriendsAddRequest "set_doubt_friends_add_request" Extension [Value] (flag: Text, approve: Option<Flag>);
+    /// The QQ number ranges of robot accounts.
+    GetRobotUinRange "get_robot_uin_range" Extension [Vec<Value>] ();
+    /// The URLs of the account's favourite stickers, newest first, `count` of them
+    /// (default 48; Lagrange.OneBot takes no count).
+    FetchCustomFace "fetch_custom_face" Extension [Vec<String>] (count: Option<Int>);
+    /// The account's favourite stickers as NT describes them, `count` of them (default 48).
+    FetchCustomFaceDetail "fetch_custom_face_detail" Extension
+        [Vec<StickerDetail>] (count: Option<Int>);
+    /// Keep a picture (path, URL or `base64://`) as a favourite sticker.
+    AddCustomFace "add_custom_face" Extension [Value] (
+        file: Text, emoji_id: Option<Text>, package_id: Option<Text>, file_name: Option<Text>,
+        file_size: Option<Text>, md5: Option<Text>, is_mark_face: Option<Flag>,
+        is_origin: Option<Flag>,
+    );
+    /// Drop favourite stickers by `res_id` (one or a list; `ids` and `id` too; `md5` is not
+    /// enough).
+    DeleteCustomFace "delete_custom_face" Extension [Value] (
+        res_id: Option<Json>, id: Option<Json>, ids: Option<Json>, md5: Option<Json>,
+    );
+    /// Describe a favourite sticker.
+    SetCustomFaceDesc "set_custom_face_desc" Extension [Value]
+        (emoji_id: Text, res_id: Text, md5: Text, desc: Text);
+    /// The account's guilds: none (both implementations answer `null`).
+    GetGuildList "get_guild_list" Extension [()] ();
+    /// A picture, voice, video or file lizi holds, by `file` or `file_id` (name, hash or
+    /// file id): its local path, URL, size, name and, when set, base64.
+    GetFile "get_file" Extension [FileData]
+        (file: Option<Text>, file_id: Option<Text>);
+    /// Download a URL (the media rules apply) or save `base64` into the media folder, as
+    /// `name` (default: the content's MD5); answers the local path.
+    DownloadFile "download_file" Extension [DownloadedFile] (
+        url: Option<Text>, base64: Option<Text>, name: Option<Text>, headers: Option<Json>,
+    );
+    /// The keys of media URLs, in each implementation's shape (NapCat: a list; LLOneBot:
+    /// `private_key`/`group_key`; Lagrange.OneBot: `rkeys`).
+    GetRkey "get_rkey" Extension [Value] ();
+    /// The keys of media URLs, as NT lists them.
+    NcGetRkey "nc_get_rkey" Extension [Vec<Value>] ();
+    /// The keys of media URLs, for a key server.
+    GetRkeyServer "get_rkey_server" Extension [RkeyServer] ();
 }

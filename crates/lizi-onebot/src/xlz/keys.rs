@@ -15,7 +15,7 @@ fn read_keys(kind: &str) -> &'static [&'static str] {
     match kind {
         "face" | "reply" => &["id"],
         "image" => &["file", "url", "type"],
-        "record" => &["file", "url"],
+        "record" | "video" => &["file", "url"],
         "json" | "xml" => &["data"],
         _ => &[],
     }
@@ -23,11 +23,12 @@ fn read_keys(kind: &str) -> &'static [&'static str] {
 
 /// XLZ's own arguments of a code.
 fn code_keys(code: &Code) -> &'static [&'static str] {
-    let known: [(&str, &'static [&'static str]); 7] = [
+    let known: [(&str, &'static [&'static str]); 8] = [
         ("Face", &["Id", "name"]),
         ("pic", &["hash", "wide", "high", "url", "cartoon"]),
         ("flashPic", &["hash", "wide", "high", "url", "cartoon"]),
         ("Audio", &["hash", "time", "url"]),
+        ("litleVideo", &["hash", "url"]),
         (
             "Reply",
             &["Content", "SendQQID", "Req", "Random", "SendTime"],

@@ -3,8 +3,9 @@
 //!
 //! - [`event_segments`]: a message lizi's OneBot face shows a bot (events, `get_msg`,
 //!   history): text, mentions, faces, pictures, voices (`[Audio,…]` → `record`), cards
-//!   (`[Json,Data=…]`, `[Xml,Data=…]`; a merged forward's card as `forward{id}`) and
-//!   replies (`[Reply,…,Req=…]` → `reply` in place, with the quoted message's OneBot id);
+//!   (`[Json,Data=…]`, `[Xml,Data=…]`; a merged forward's card as `forward{id}`), replies
+//!   (`[Reply,…,Req=…]` → `reply` in place, with the quoted message's OneBot id) and short
+//!   videos (`[litleVideo,hash=…]` → `video`);
 //!   any other code is kept as its text.
 //! - [`send_segments`]: a message the bridge sends through an implementation. Reply codes
 //!   are taken out and the first one naming a known message becomes a leading `reply`
@@ -58,6 +59,11 @@ fn known_segment(code: &Code, reply_id: &dyn Fn(i64) -> Option<i64>) -> Option<S
         let url = arg("url");
         let file = code.get("hash").map(str::to_owned).unwrap_or(url.clone());
         return Some(with_url(Segment::record(file), url));
+    }
+    if code.is("litleVideo") && (code.get("hash").is_some() || code.get("url").is_some()) {
+        let url = arg("url");
+        let file = code.get("hash").map(str::to_owned).unwrap_or(url.clone());
+        return Some(with_url(Segment::video(file), url));
     }
     if code.is("Json") && code.get("Data").is_some() {
         return Some(Segment::json(arg("Data")));
@@ -182,6 +188,21 @@ mod tests {
         assert_eq!(
             event_segments(&text, &no_reply),
             vec![Segment::new("forward", &[("id", "RES".to_owned())])]
+        );
+    }
+
+    #[test]
+    fn a_video_code_becomes_a_video_segment() {
+        let message = event_segments("[litleVideo,hash=AB,url=http://x/v]", &no_reply);
+        let mut video = Segment::video("AB");
+        video
+            .data
+            .insert("url".into(), Value::String("http://x/v".into()));
+        assert_eq!(message, vec![video]);
+        assert_eq!(
+            event_segments("[litleVideo,name=x]", &no_reply),
+            vec![Segment::text("[litleVideo,name=x]")],
+            "a video code naming no video stays text"
         );
     }
 

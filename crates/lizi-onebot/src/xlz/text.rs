@@ -4,12 +4,12 @@
 //! - [`sent_text`]: a message a bot sends through lizi's OneBot face. Only what lizi's
 //!   network can carry becomes text: text (escaped so it cannot turn into codes), `at` as
 //!   `[@qq]`/`[@all]`, `face` as `[Face,Id=…]`, `reply` as the reply code `quote` gives
-//!   (with a `Content` preview, [`Quoted::code_with_preview`]); pictures and voices come in
-//!   already uploaded, as codes (`ready`). Any other segment is refused by name rather than
+//!   (with a `Content` preview, [`Quoted::code_with_preview`]); pictures, voices and videos
+//!   come in already uploaded, as codes (`ready`). Any other segment is refused by name rather than
 //!   dropped, and so are a reply to an unknown message and an empty message.
 //! - [`reported_text`]: a message an implementation reports to the bridge. Every segment
-//!   becomes text: text and mentions as above, faces with their names, pictures and voices
-//!   as `[pic,hash=…]`, `[flashPic,…]`, `[Audio,…]`, a reply as the reply code of the
+//!   becomes text: text and mentions as above, faces with their names, pictures, voices and
+//!   videos as `[pic,hash=…]`, `[flashPic,…]`, `[Audio,…]`, `[litleVideo,…]`, a reply as the reply code of the
 //!   quoted message ([`Quoted::code`], its text kept for `Text_Reply`; a reply to an
 //!   unknown message is left out), the other segments of §4 as [`super::rich`] writes them,
 //!   and any other as its CQ-code text, so nothing is dropped silently.
@@ -93,6 +93,9 @@ pub fn reported_text<'a>(
             }
             Ok(View::Record { file, url }) => {
                 Piece::Code(carry(segment, media_code("Audio", &file, url.as_deref())))
+            }
+            Ok(View::Video { file, url }) => {
+                Piece::Code(carry(segment, media_code("litleVideo", &file, url.as_deref())))
             }
             Ok(View::Reply(id)) => match quoted(id) {
                 Some(quoted) => {
@@ -220,6 +223,15 @@ mod tests {
         assert_eq!(convert(napcat), format!("[pic,hash={upper},url={url}]"));
         assert_eq!(convert(flash), format!("[flashPic,hash={upper},url={url}]"));
         assert_eq!(convert(record), format!("[Audio,hash={upper},url={url}]"));
+        let video = Segment {
+            kind: "video".into(),
+            data: serde_json::from_value(serde_json::json!({"file": md5, "url": url}))
+                .expect("data"),
+        };
+        assert_eq!(
+            convert(video),
+            format!("[litleVideo,hash={upper},url={url}]")
+        );
         // Lagrange.OneBot's file is a URL: its MD5 names the picture; a URL with a comma
         // stays out of the code.
         let lagrange = "https://gchat.qpic.cn/a,b";

@@ -1,5 +1,6 @@
-//! The control actions of pictures and files: `send_picture`, `upload_picture`,
-//! `upload_file`, `send_file`, and the `files` and `friend_files` views.
+//! The control actions of pictures, videos and files: `send_picture`, `upload_picture`,
+//! `send_video`, `upload_file`, `rename_file`, `send_file`, `store_media`, and the `files`,
+//! `friend_files` and `media_file` views.
 
 use lizi_core::param::{decode_base64, MediaSource};
 use lizi_core::{ControlError, Gin, Uin};
@@ -24,6 +25,57 @@ pub enum MediaControl {
     SendFile(SimSendFile),
     /// `friend_files`: a read-only view of the files an account received from friends.
     FriendFiles(SimFriendFiles),
+    /// `send_video`: a simulated user sends a short video.
+    SendVideo(SimVideo),
+    /// `store_media`: bytes kept by the network, by hash.
+    StoreMedia(SimStoreMedia),
+    /// `media_file`: a read-only view of the media or file a name names for an account.
+    MediaFile(SimMediaFile),
+}
+
+/// `POST /sim/send_video`: `from` sends a short video (base64) to `to` (private), to
+/// `group`, or to `to` through `group` (temporary session).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SimVideo {
+    /// The sender.
+    pub from: Uin,
+    /// The receiver of a private or temporary-session video.
+    #[serde(default)]
+    pub to: Option<Uin>,
+    /// The group of a group or temporary-session video.
+    #[serde(default)]
+    pub group: Option<Gin>,
+    /// The video's bytes, base64.
+    pub base64: String,
+}
+
+/// `POST /sim/store_media`: the network keeps the bytes given as `base64`, or read from
+/// `url` or `path` under the server's media rules (size cap, timeout, no private
+/// addresses unless allowed, paths only in the media folders).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SimStoreMedia {
+    /// The bytes, base64.
+    #[serde(default)]
+    pub base64: Option<String>,
+    /// An `http(s)://` URL to download.
+    #[serde(default)]
+    pub url: Option<String>,
+    /// A local path to read.
+    #[serde(default)]
+    pub path: Option<String>,
+}
+
+/// `GET /sim/media_file?account=…&file=…`: the picture, voice or video `file` names by
+/// hash, or the group or friend file it names by id or name, as `account` sees them.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SimMediaFile {
+    /// The framework account.
+    pub account: Uin,
+    /// The hash, file id or file name.
+    pub file: String,
 }
 
 /// `POST /sim/send_picture`: `from` sends a picture (base64) to `to` (private), to
@@ -159,7 +211,7 @@ fn base64(action: &str, text: &str) -> Result<(), ControlError> {
 
 impl MediaControl {
     /// The action names this area takes (lower case).
-    pub const ACTIONS: [&'static str; 7] = [
+    pub const ACTIONS: [&'static str; 10] = [
         "send_picture",
         "upload_picture",
         "upload_file",
@@ -167,6 +219,9 @@ impl MediaControl {
         "rename_file",
         "send_file",
         "friend_files",
+        "send_video",
+        "store_media",
+        "media_file",
     ];
 
     /// Whether `action` (lower case) is one of this area's.
@@ -216,13 +271,36 @@ impl MediaControl {
                 MediaControl::SendFile(file)
             }
             "friend_files" => MediaControl::FriendFiles(json("friend_files", body)?),
+            "send_video" => {
+                let video: SimVideo = json("send_video", body)?;
+                base64("send_video", &video.base64)?;
+                if video.to.is_none() && video.group.is_none() {
+                    return Err(bad("send_video", "give `to`, `group`, or both"));
+                }
+                MediaControl::SendVideo(video)
+            }
+            "store_media" => {
+                let store: SimStoreMedia = json("store_media", body)?;
+                let given = [&store.base64, &store.url, &store.path];
+                if given.iter().filter(|source| source.is_some()).count() != 1 {
+                    return Err(bad("store_media", "give one of `base64`, `url` or `path`"));
+                }
+                if let Some(text) = &store.base64 {
+                    base64("store_media", text)?;
+                }
+                MediaControl::StoreMedia(store)
+            }
+            "media_file" => MediaControl::MediaFile(json("media_file", body)?),
             other => return Err(ControlError::UnknownAction(other.to_owned())),
         })
     }
 
     /// Whether the action only reads.
     pub fn read_only(&self) -> bool {
-        matches!(self, MediaControl::Files(_) | MediaControl::FriendFiles(_))
+        matches!(
+            self,
+            MediaControl::Files(_) | MediaControl::FriendFiles(_) | MediaControl::MediaFile(_)
+        )
     }
 
     /// The action's name.
@@ -235,6 +313,9 @@ impl MediaControl {
             MediaControl::RenameFile(_) => "rename_file",
             MediaControl::SendFile(_) => "send_file",
             MediaControl::FriendFiles(_) => "friend_files",
+            MediaControl::SendVideo(_) => "send_video",
+            MediaControl::StoreMedia(_) => "store_media",
+            MediaControl::MediaFile(_) => "media_file",
         }
     }
 }

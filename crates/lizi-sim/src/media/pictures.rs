@@ -6,7 +6,7 @@
 
 use lizi_core::media::{photo_hash, picture_code, voice_code, with_url};
 use lizi_core::param::{decode_base64, MediaSource};
-use lizi_core::textcode::{self, Segment};
+use lizi_core::textcode::{self, Code, Segment};
 use lizi_core::{Failure, FailureKind, Gin, Reply, Uin};
 use serde_json::json;
 
@@ -184,20 +184,36 @@ impl SimBackend {
 
     /// The control API's `send_picture`: a user uploads a picture and sends it.
     pub(crate) fn control_send_picture(&self, picture: SimPicture) -> Handled {
-        let target = Target::of(picture.to, picture.group).ok_or_else(|| {
+        let flash = picture.flash == Some(true);
+        let chat = (picture.from, picture.to, picture.group);
+        self.send_uploaded(chat, &picture.base64, "a picture", |blob| {
+            picture_code(&blob.hash, &blob.info, flash)
+        })
+    }
+
+    /// A person (`from`, to `to`, `group` or both) sends the bytes `base64` as the code
+    /// `code` makes of them (`what` names it in a refusal); answers the message's `req`,
+    /// `random`, `time`, the content's `hash` and the `text` sent.
+    pub(crate) fn send_uploaded(
+        &self,
+        (from, to, group): (Uin, Option<Uin>, Option<Gin>),
+        base64: &str,
+        what: &str,
+        code: impl FnOnce(&NewBlob) -> Code,
+    ) -> Handled {
+        let target = Target::of(to, group).ok_or_else(|| {
             Failure::new(
                 FailureKind::Invalid,
-                "a picture needs `to`, `group`, or both",
+                format!("{what} needs `to`, `group`, or both"),
             )
         })?;
-        let bytes = decode_base64(&picture.base64)
+        let bytes = decode_base64(base64)
             .map_err(|p| Failure::new(FailureKind::Invalid, format!("`base64` {p}")))?;
         let blob = NewBlob::new(bytes);
-        let code = picture_code(&blob.hash, &blob.info, picture.flash == Some(true));
-        let code = with_url(code, self.media_url(&blob.hash));
+        let code = with_url(code(&blob), self.media_url(&blob.hash));
         let text = textcode::print(&[Segment::Code(code)]);
         let (receipt, ticket) = self.act_blob(&blob, |w| {
-            w.send(picture.from, target, &text, self.now(), random_id())
+            w.send(from, target, &text, self.now(), random_id())
         })?;
         let reply = Reply::Json(json!({
             "req": receipt.req,

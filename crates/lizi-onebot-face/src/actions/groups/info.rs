@@ -1,7 +1,8 @@
 //! What a group is: the account's groups and a group's information (`/getgrouplist`,
 //! `/getgroupnamefromcache`, `/querygroupinfo`, the control API's `group` view for a group
-//! the account is not in), and its members and their roles (`/getgroupmemberlist`,
-//! `/getgroupmgrlist`).
+//! the account is not in), its members and their roles (`/getgroupmemberlist`,
+//! `/getgroupmgrlist`), and the account's remark for each group (the control API's
+//! `remarks`).
 
 use lizi_core::endpoint as xlz;
 use lizi_core::model::{GroupEntry, Member};
@@ -25,6 +26,8 @@ fn group_info(entry: &GroupEntry) -> GroupInfo {
         group_name: entry.str_group_name.clone(),
         member_count: entry.dw_member_num,
         max_member_count: MAX_MEMBERS,
+        group_remark: None,
+        remark_name: None,
     }
 }
 
@@ -51,11 +54,32 @@ impl Call<'_> {
         answer["group_all_shut"] = json!(if muted { -1 } else { 0 });
     }
 
+    /// The account's remark for each group, in the field of the profile's implementation
+    /// (NapCat `group_remark`, LLOneBot `remark_name`; Lagrange.OneBot writes none).
+    async fn with_remarks(
+        &self,
+        mut groups: Vec<GroupInfo>,
+    ) -> Result<Vec<GroupInfo>, Box<lizi_onebot::ActionResponse>> {
+        if self.profile == Profile::Lagrange {
+            return Ok(groups);
+        }
+        let remarks = self.group_remarks().await?;
+        for group in &mut groups {
+            let remark = Some(Self::remark_in(&remarks, group.group_id));
+            match self.profile {
+                Profile::NapCat => group.group_remark = remark,
+                _ => group.remark_name = remark,
+            }
+        }
+        Ok(groups)
+    }
+
     /// `get_group_list`.
     pub(crate) async fn group_list(&self) -> Answer {
+        let groups = self.groups().await?.iter().map(group_info).collect();
         let mut list = Vec::new();
-        for entry in self.groups().await? {
-            let mut info = data(group_info(&entry))?;
+        for info in self.with_remarks(groups).await? {
+            let mut info = data(info)?;
             self.put_all_shut(&mut info).await;
             list.push(info);
         }
@@ -72,7 +96,8 @@ impl Call<'_> {
 
     async fn plain_group_info(&self, call: &GetGroupInfo) -> Answer {
         if let Some(entry) = self.groups().await?.iter().find(|g| g.gin == call.group_id) {
-            return data(group_info(entry));
+            let remarked = self.with_remarks(vec![group_info(entry)]).await?;
+            return data(remarked.into_iter().next());
         }
         let name = self
             .text(Request::GetGroupNameFromCache(xlz::GetGroupNameFromCache {
@@ -88,6 +113,8 @@ impl Call<'_> {
             group_name: name,
             member_count: i64::try_from(members).unwrap_or(i64::MAX),
             max_member_count: MAX_MEMBERS,
+            group_remark: None,
+            remark_name: None,
         })
     }
 

@@ -1,7 +1,8 @@
 //! The requests a group receives: `get_group_system_msg` (and Lagrange.OneBot's
 //! `get_group_requests`) lists the invitations of the account and the join requests of
 //! the groups it manages, still pending (the control API's `requests` view, as XLZ has no
-//! endpoint listing them); NapCat's `get_group_ignored_notifies` the filtered ones (none).
+//! endpoint listing them); the join requests QQ filtered out only with the `llonebot`
+//! profile, as LLOneBot lists them there; NapCat's `get_group_ignored_notifies` none.
 
 use lizi_core::endpoint as xlz;
 use lizi_core::{Gin, Request, Uin};
@@ -14,7 +15,7 @@ use crate::flag::RequestFlag;
 
 impl Call<'_> {
     /// Whether the account is the owner or an admin of `group`.
-    async fn manages(&self, group: Gin) -> bool {
+    pub(crate) async fn manages(&self, group: Gin) -> bool {
         let request = Request::GetGroupMgrList(xlz::GetGroupMgrList {
             fromqq: self.me(),
             group,
@@ -41,6 +42,10 @@ impl Call<'_> {
         for request in pending.into_iter().take(limit) {
             let number = |key: &str| request[key].as_u64().unwrap_or(0);
             let (from, to, group) = (number("from"), number("to"), number("group"));
+            // Only LLOneBot lists the join requests QQ filtered out here.
+            if request["screened"] == true && self.profile != Profile::LLOneBot {
+                continue;
+            }
             let invite = match request["kind"].as_str() {
                 Some("invite") if to == self.me() => true,
                 Some("join") if self.manages(group).await => false,
