@@ -3,7 +3,6 @@
 
 pub mod bridge;
 pub mod child;
-pub mod face;
 pub mod onebot;
 pub mod raw;
 pub mod tls;

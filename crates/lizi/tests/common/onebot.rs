@@ -108,10 +108,16 @@ impl Face {
         answer["data"].clone()
     }
 
-    /// The retcode of `action`, which must fail.
-    pub async fn failed(&self, me: u64, action: &str, params: Value) -> i64 {
+    /// The whole answer of `action`, which must fail.
+    pub async fn failure(&self, me: u64, action: &str, params: Value) -> Value {
         let answer = self.call(me, action, params).await;
         assert_eq!(answer["status"], "failed", "{action}: {answer}");
+        answer
+    }
+
+    /// The retcode of `action`, which must fail.
+    pub async fn failed(&self, me: u64, action: &str, params: Value) -> i64 {
+        let answer = self.failure(me, action, params).await;
         answer["retcode"].as_i64().expect("retcode")
     }
 
@@ -216,6 +222,11 @@ pub fn retcodes(profile: Profile) -> (i64, i64, i64) {
         Profile::Lagrange => (404, 200, 200),
         Profile::LLOneBot => (404, 200, 400),
     }
+}
+
+/// The next event on `socket` that is not a heartbeat.
+pub async fn next(socket: &mut Events) -> Value {
+    super::ws_frames::next_json(socket).await
 }
 
 /// The next event on `socket` of `post_type` `notice` with `notice_type`.
