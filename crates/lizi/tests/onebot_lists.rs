@@ -201,8 +201,13 @@ async fn friends_come_by_category_from_the_world_file_and_move_between_them() {
         // LLOneBot moves a friend between categories; a category the account lacks fails
         // and moves nobody.
         let missing = json!({ "user_id": 20001, "category_id": 7 });
-        face.refused(10001, "set_friend_category", missing, "no friend category 7")
-            .await;
+        face.refused(
+            10001,
+            "set_friend_category",
+            missing,
+            "no friend category 7",
+        )
+        .await;
         let view = face.sim("categories", json!({ "account": 10001 })).await;
         assert_eq!(category_of(&view, 1), vec![json!(20002)], "{view}");
         assert_eq!(
@@ -210,7 +215,11 @@ async fn friends_come_by_category_from_the_world_file_and_move_between_them() {
             Value::Null
         );
         let view = face.sim("categories", json!({ "account": 10001 })).await;
-        assert_eq!(category_of(&view, 1), [json!(20001), json!(20002)], "{view}");
+        assert_eq!(
+            category_of(&view, 1),
+            [json!(20001), json!(20002)],
+            "{view}"
+        );
         let face = face.restart().await;
         let categories = face.ok(10001, "get_friends_with_category", json!({})).await;
         assert_eq!(categories[1]["categoryMbCount"], 2, "kept: {categories}");
@@ -643,7 +652,8 @@ async fn robots_and_guilds_are_none() {
                 Value::Null
             );
         } else {
-            face.unknown(10001, "get_guild_service_profile", json!({})).await;
+            face.unknown(10001, "get_guild_service_profile", json!({}))
+                .await;
         }
     }
 }
@@ -832,7 +842,8 @@ async fn media_lizi_holds_is_answered_by_name_with_a_local_copy() {
             .await;
         if profile == Profile::NapCat {
             assert_eq!(
-                absent["retcode"], retcodes(profile).2,
+                absent["retcode"],
+                retcodes(profile).2,
                 "NapCat requires out_format: {absent}"
             );
         } else {
@@ -1081,7 +1092,8 @@ async fn what_cannot_be_simulated_fails_with_a_reason_where_it_is_registered() {
         if profile == Profile::NapCat {
             let answer = face.call(10001, "get_ai_characters", json!({})).await;
             assert_eq!(
-                answer["retcode"], retcodes(profile).2,
+                answer["retcode"],
+                retcodes(profile).2,
                 "NapCat requires group_id: {answer}"
             );
         }

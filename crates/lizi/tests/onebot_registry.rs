@@ -651,6 +651,9 @@ async fn sent_segments_arrive_with_every_data_key() {
         json!({"type": "face", "data": {"id": "14", "raw": "x", "resultId": "7"}}),
         json!({"type": "reply", "data": {"id": first.to_string()}}),
         image,
+        json!({"type": "record", "data": {"file": "base64://IyFBTVIKPEh3VB59KYM=", "magic": "0"}}),
+        json!({"type": "video", "data": {"file": "base64://AAAAGGZ0eXBtcDQyAAAAAG1wNDJpc29t",
+            "name": "clip.mp4"}}),
         json!({"type": "json", "data": {"data": "{\"app\":\"com.tencent.test\"}"}}),
     ];
     for sent in cases {
@@ -675,7 +678,9 @@ async fn sent_segments_arrive_with_every_data_key() {
         let got = event["message"][0].clone();
         assert_eq!(got["type"], sent["type"], "{event}");
         for (key, value) in sent["data"].as_object().expect("data") {
-            if sent["type"] == "image" && key == "file" {
+            if key == "file"
+                && ["image", "record", "video"].contains(&sent["type"].as_str().unwrap_or_default())
+            {
                 continue;
             }
             assert_eq!(&got["data"][key], value, "{key} of {sent}: {got}");

@@ -26,9 +26,9 @@
 
 mod account;
 mod call;
+mod contacts;
 #[cfg(test)]
 mod coverage;
-mod contacts;
 mod files;
 mod groups;
 mod media;

@@ -107,6 +107,22 @@ mod tests {
     }
 
     #[test]
+    fn a_videos_own_keys_stay_xlzs_and_the_others_travel() {
+        let video = segment(json!({"type": "video", "data": {
+            "file": "base64://aGk=", "url": "http://x/v", "name": "clip.mp4"}}));
+        let code = carry(&video, Code::new("litleVideo").with("hash", "AB"));
+        assert_eq!(code.get("name"), Some("clip.mp4"));
+        assert!(code.get("file").is_none() && code.get("url").is_none(), "{code:?}");
+        let sent = Code::new("litleVideo")
+            .with("hash", "AB")
+            .with("url", "http://y/v")
+            .with("name", "clip.mp4");
+        let back = restore(&sent, Segment::video("AB"));
+        assert_eq!(back.data["name"], "clip.mp4");
+        assert!(back.data.get("hash").is_none() && back.data.get("url").is_none());
+    }
+
+    #[test]
     fn xlz_keys_are_never_carried_keys() {
         let odd = segment(json!({"type": "face", "data": {"id": "1", "name": "x", "Id": "2"}}));
         let code = carry(&odd, Code::new("Face").with("Id", "1").with("name", "惊讶"));

@@ -94,9 +94,10 @@ pub fn reported_text<'a>(
             Ok(View::Record { file, url }) => {
                 Piece::Code(carry(segment, media_code("Audio", &file, url.as_deref())))
             }
-            Ok(View::Video { file, url }) => {
-                Piece::Code(carry(segment, media_code("litleVideo", &file, url.as_deref())))
-            }
+            Ok(View::Video { file, url }) => Piece::Code(carry(
+                segment,
+                media_code("litleVideo", &file, url.as_deref()),
+            )),
             Ok(View::Reply(id)) => match quoted(id) {
                 Some(quoted) => {
                     text_reply = quoted.text.to_owned();
