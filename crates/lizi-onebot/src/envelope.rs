@@ -167,8 +167,9 @@ impl Suffix {
 /// A routed call: what carries it out.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Routed {
-    /// An action of lizi's table, decoded by its typed row.
-    Action(Action),
+    /// An action of lizi's table, decoded by its typed row (boxed: the largest rows are
+    /// many times the size of the other variant).
+    Action(Box<Action>),
     /// An action the implementation registers that lizi's table has no typed row for:
     /// its registry entry and the parameters as the implementation reads them.
     Untyped {
@@ -314,7 +315,7 @@ impl Profile {
             return Ok((Routed::Untyped { registered, params }, suffix));
         }
         match Action::parse(name, &params) {
-            Ok(action) => Ok((Routed::Action(action), suffix)),
+            Ok(action) => Ok((Routed::Action(Box::new(action)), suffix)),
             Err(e @ ActionError::Unknown(_)) => refuse(Failure::UnknownAction, e.to_string()),
             Err(e @ ActionError::Param(_)) => refuse(Failure::BadParams, e.to_string()),
         }

@@ -148,7 +148,7 @@ pub(crate) async fn perform(
     let profile = shared.config.profile;
     let echo = request.echo.clone();
     let action = match profile.route(request) {
-        Ok((Routed::Action(action), _suffix)) => action,
+        Ok((Routed::Action(action), _suffix)) => *action,
         Ok((Routed::Untyped { registered, .. }, _suffix)) => {
             let why = refused::refusal(&registered.name).unwrap_or(NOT_CARRIED_OUT);
             return profile.failed(Why::HandlerFailed, why).with_echo(echo);

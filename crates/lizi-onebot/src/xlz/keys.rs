@@ -112,7 +112,10 @@ mod tests {
             "file": "base64://aGk=", "url": "http://x/v", "name": "clip.mp4"}}));
         let code = carry(&video, Code::new("litleVideo").with("hash", "AB"));
         assert_eq!(code.get("name"), Some("clip.mp4"));
-        assert!(code.get("file").is_none() && code.get("url").is_none(), "{code:?}");
+        assert!(
+            code.get("file").is_none() && code.get("url").is_none(),
+            "{code:?}"
+        );
         let sent = Code::new("litleVideo")
             .with("hash", "AB")
             .with("url", "http://y/v")
