@@ -496,6 +496,14 @@ async fn filtered_join_requests_are_listed_apart_and_answered_by_flag() {
                 "{ignored}"
             );
             assert_eq!(entry["requester_nick"], "Carol");
+            let notifies = face
+                .ok(10001, "get_group_ignored_notifies", json!({}))
+                .await;
+            assert_eq!(
+                notifies["join_requests"][0]["request_id"],
+                entry["request_id"]
+            );
+            assert_eq!(notifies["invited_requests"], json!([]), "{notifies}");
             let helper = face
                 .ok(10002, "get_group_ignore_add_request", json!({}))
                 .await;

@@ -230,7 +230,7 @@ async fn carry_out(shared: &Shared, profile: Profile, account: &Account, action:
         A::SetGroupNewMemberHistoryVisibility(c) => call.history_visibility(&c).await,
         A::GetGroupSystemMsg(c) => call.group_system_msg(c.count).await,
         A::GetGroupRequests(_) => call.group_requests().await,
-        A::GetGroupIgnoredNotifies(_) => call.ignored_notifies(),
+        A::GetGroupIgnoredNotifies(_) => call.ignored_notifies().await,
         A::SetGroupKickMembers(c) => {
             let reject = c.reject_add_request;
             call.kick_members(c.group_id, &c.user_id, reject).await

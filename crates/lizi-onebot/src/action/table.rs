@@ -249,7 +249,7 @@ actions! {
     /// The pending group invitations and join requests as request events
     /// (Lagrange.OneBot's `get_group_system_msg`).
     GetGroupRequests "get_group_requests" Extension [Value] ();
-    /// The join requests QQ filtered out (none on the simulated network).
+    /// The join requests QQ filtered out, as `get_group_ignore_add_request` lists them.
     GetGroupIgnoredNotifies "get_group_ignored_notifies" Extension [Value] ();
     /// Mark a group chat as read (no effect: the simulated network keeps no read state).
     MarkGroupMsgAsRead "mark_group_msg_as_read" Extension [()]

@@ -2,7 +2,8 @@
 //! `get_group_requests`) lists the invitations of the account and the join requests of
 //! the groups it manages, still pending (the control API's `requests` view, as XLZ has no
 //! endpoint listing them); the join requests QQ filtered out only with the `llonebot`
-//! profile, as LLOneBot lists them there; NapCat's `get_group_ignored_notifies` none.
+//! profile, as LLOneBot lists them there (NapCat lists them apart, with
+//! `get_group_ignored_notifies`).
 
 use lizi_core::endpoint as xlz;
 use lizi_core::{Gin, Request, Uin};
@@ -134,10 +135,11 @@ impl Call<'_> {
         Ok(Value::Array(events))
     }
 
-    /// `get_group_ignored_notifies` (NapCat): the join requests QQ filtered out. The
-    /// simulated network filters none, so the lists are empty.
-    pub(crate) fn ignored_notifies(&self) -> Answer {
-        Ok(json!({"invited_requests": [], "InvitedRequest": [], "join_requests": []}))
+    /// `get_group_ignored_notifies` (NapCat): the join requests QQ filtered out, as
+    /// `get_group_ignore_add_request` lists them; QQ filters no invitation.
+    pub(crate) async fn ignored_notifies(&self) -> Answer {
+        let joins = self.ignored_requests().await?;
+        Ok(json!({"invited_requests": [], "InvitedRequest": [], "join_requests": joins}))
     }
 }
 
