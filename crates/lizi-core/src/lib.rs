@@ -5,6 +5,7 @@
 //! ([`form`], [`param`]), and the [`Backend`] trait and its results ([`reply`]).
 
 pub mod backend;
+pub mod backoff;
 pub mod control_docs;
 pub mod endpoint;
 pub mod event;
@@ -21,6 +22,7 @@ mod table;
 pub mod textcode;
 
 pub use backend::{Backend, BoxFuture, ControlRequest};
+pub use backoff::Backoff;
 pub use endpoint::{EndpointSpec, Gate, Methods, Request, Template, ENDPOINTS};
 pub use event::Event;
 pub use form::{Form, TooManyParams};

@@ -579,3 +579,52 @@ fn the_transport_settings_come_from_the_config_file_and_the_environment() {
         "{output}"
     );
 }
+
+/// Serves `listener` as an implementation that answers the bridge's `get_login_info` and
+/// then closes each connection at once; counts the connections.
+fn answer_and_close(
+    listener: tokio::net::TcpListener,
+) -> std::sync::Arc<std::sync::atomic::AtomicU64> {
+    use futures_util::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::Message;
+    let count = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let counting = count.clone();
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            counting.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            tokio::spawn(async move {
+                let Ok(mut socket) = tokio_tungstenite::accept_async(stream).await else {
+                    return;
+                };
+                if let Some(Ok(Message::Text(text))) = socket.next().await {
+                    let asked: Value = serde_json::from_str(text.as_str()).unwrap_or_default();
+                    let answer = json!({"status": "ok", "retcode": 0, "echo": asked["echo"],
+                        "data": {"user_id": 777, "nickname": "dropper"}});
+                    let _ = socket.send(Message::text(answer.to_string())).await;
+                }
+                let _ = socket.close(None).await;
+            });
+        }
+    });
+    count
+}
+
+#[tokio::test]
+async fn bridge_backs_off_from_an_implementation_that_drops_each_connection_at_once() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url = format!("ws://{}/", listener.local_addr().expect("address"));
+    let connections = answer_and_close(listener);
+    let scratch = Scratch::new("transport-dropping");
+    let bridge = Bridge::start(&scratch, "127.0.0.1:0", &["--onebot-connect", &url]);
+    bridge.session().await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let made = connections.load(std::sync::atomic::Ordering::Relaxed);
+    // Pauses of 0.2, 0.4, 0.8 and 1.6 s leave about five connections in 3 s; starting over
+    // at 0.2 s after each (a connection that was made) would make about fifteen.
+    assert!((2..=7).contains(&made), "{made} connections in 3 s");
+    let metrics = format!("{}/metrics", bridge.base);
+    let connected = "lizi_bridge_dials_total{outcome=\"connected\"}";
+    assert!(read_metric(&bridge.client, &metrics, connected).await >= 2);
+}

@@ -5,15 +5,14 @@
 //! first; then the connection takes the same path as an accepted one
 //! ([`super::connection::run`]). A dropped connection, or an implementation not up yet, is
 //! dialled again after a pause that doubles from [`FIRST_PAUSE`] up to [`LONGEST_PAUSE`]
-//! (back to the first once a connection was made), each attempt logged and counted.
-//! The pause is one doubling in one loop, so it is written here rather than taken from a
-//! retry crate; the WebSocket itself is `tokio-tungstenite`'s client.
+//! (back to the first once a connection stayed up for a second; [`Backoff`]), each
+//! attempt logged and counted. The WebSocket itself is `tokio-tungstenite`'s client.
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use futures_util::{SinkExt, StreamExt};
-use lizi_core::Uin;
+use lizi_core::{Backoff, Uin};
 use serde_json::{json, Value};
 use tokio::net::TcpStream;
 use tokio::sync::watch;
@@ -30,6 +29,10 @@ pub const FIRST_PAUSE: Duration = Duration::from_millis(200);
 
 /// The longest pause between two dials.
 pub const LONGEST_PAUSE: Duration = Duration::from_secs(10);
+
+/// How long a connection must have stayed up for the next pause to start over at
+/// [`FIRST_PAUSE`]: one dropped at once (a server that accepts and closes) backs off.
+const STEADY: Duration = Duration::from_secs(1);
 
 /// The `echo` of the bridge's first `get_login_info` on a dialled connection.
 const LOGIN_ECHO: &str = "lizi-login";
@@ -66,13 +69,13 @@ type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 impl<H: LinkHandler> Dialler<H> {
     async fn keep_dialling(self, mut stopping: watch::Receiver<bool>) {
         let counts = self.handler.dial_counts();
-        let mut pause = FIRST_PAUSE;
+        let mut backoff = Backoff::new(FIRST_PAUSE, LONGEST_PAUSE);
         while !*stopping.borrow() {
             match self.dial().await {
                 Ok((socket, account, early)) => {
                     counts.count_connected();
                     tracing::info!(account, url = %self.url, "onebot bridge: connected");
-                    pause = FIRST_PAUSE;
+                    let connected_at = Instant::now();
                     connection::run(
                         socket,
                         account,
@@ -82,21 +85,20 @@ impl<H: LinkHandler> Dialler<H> {
                         &mut stopping,
                     )
                     .await;
+                    if connected_at.elapsed() >= STEADY {
+                        backoff.reset();
+                    }
                     tracing::warn!(account, url = %self.url, "onebot bridge: connection closed");
                 }
                 Err(why) => {
                     counts.count_failed();
-                    tracing::warn!(
-                        url = %self.url,
-                        "onebot bridge: dialling failed ({why}); again in {pause:?}"
-                    );
+                    tracing::warn!(url = %self.url, "onebot bridge: dialling failed: {why}");
                 }
             }
             tokio::select! {
-                _ = tokio::time::sleep(pause) => {}
+                _ = tokio::time::sleep(backoff.pause()) => {}
                 _ = stopping.wait_for(|stop| *stop) => return,
             }
-            pause = (pause * 2).min(LONGEST_PAUSE);
         }
     }
 
