@@ -134,7 +134,7 @@ impl Backend for BridgeBackend {
         Box::pin(self.route(request))
     }
 
-    fn media(&self, hash: &str) -> BoxFuture<'_, Option<lizi_core::sim_media::MediaBytes>> {
+    fn media(&self, hash: &str) -> BoxFuture<'_, Option<lizi_core::media::MediaBytes>> {
         let hash = hash.to_owned();
         Box::pin(async move {
             match self.media.bytes(&hash).await {

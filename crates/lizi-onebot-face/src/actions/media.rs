@@ -18,8 +18,8 @@ use lizi_onebot::xlz::{sent_text, Unsendable};
 use lizi_onebot::Segment;
 use serde_json::Value;
 
-use super::call::{data, Answer, Call};
-use super::Target;
+use crate::actions::call::{data, Answer, Call};
+use crate::actions::messages::target::Target;
 
 /// What a media segment asks to send.
 enum Media {

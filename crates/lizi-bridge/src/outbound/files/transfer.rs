@@ -9,8 +9,8 @@ use std::sync::Arc;
 
 use base64::Engine;
 use lizi_core::media::md5_hex;
+use lizi_core::media::{MediaBytes, MediaFetcher};
 use lizi_core::param::MediaSource;
-use lizi_core::sim_media::{MediaBytes, MediaFetcher};
 use lizi_core::{Failure, FailureKind, Gin, Reply, Uin};
 use lizi_store::Op;
 use serde_json::{json, Value};

@@ -1,23 +1,22 @@
-//! Group actions: lists and information (`/getgrouplist`, `/getgroupmemberlist`,
-//! `/getgroupmgrlist`), admins (`/setgroupmgr`), the group name (the control API's
-//! `rename_group` acting as the account: XLZ has no endpoint), and the actions QQ or the
-//! simulated network cannot do, which fail saying why.
+//! What a group is: the account's groups and a group's information (`/getgrouplist`,
+//! `/getgroupnamefromcache`, `/querygroupinfo`, the control API's `group` view for a group
+//! the account is not in), its members and their roles (`/getgroupmemberlist`,
+//! `/getgroupmgrlist`), and the honours the simulated network does not keep.
 
 use lizi_core::endpoint as xlz;
 use lizi_core::model::{GroupEntry, Member};
-use lizi_core::sim_admin::{SimGroupView, SimRenameGroup};
-use lizi_core::{ControlRequest, Gin, Reply, Request, Uin};
+use lizi_core::{Gin, Reply, Request, Uin};
 use lizi_onebot::action::{
-    GetGroupInfo, GetGroupMemberInfo, GroupInfo, GroupMemberInfo, SetGroupAdmin, SetGroupName,
-    SetGroupSpecialTitle,
+    GetGroupDetailInfo, GetGroupInfo, GetGroupMemberInfo, GroupDetail, GroupInfo, GroupMemberInfo,
 };
 use lizi_onebot::event::{Role, Sex};
+use serde_json::json;
 
-use super::call::{data, Answer, Call};
+use crate::actions::call::{data, Answer, Call};
 
-/// What QQ says of anonymous chat: the feature is gone.
-pub(crate) const NO_ANONYMOUS: &str =
-    "QQ removed anonymous chat: there are no anonymous members to mute and no setting to change";
+/// Why group honours fail.
+pub(crate) const NO_HONOURS: &str =
+    "the simulated network keeps no group honours (talkative, performer, legend…)";
 
 /// The capacity lizi reports for every group (QQ's common 500-member tier); the simulated
 /// network has no capacity of its own.
@@ -64,9 +63,7 @@ impl Call<'_> {
             }))
             .await?;
         let view = self
-            .control_json(ControlRequest::GroupView(SimGroupView {
-                gin: call.group_id,
-            }))
+            .control_json("group", json!({ "gin": call.group_id }))
             .await?;
         let members = view["members"].as_array().map_or(0, Vec::len);
         data(GroupInfo {
@@ -78,7 +75,7 @@ impl Call<'_> {
     }
 
     /// A group's members with their roles (the owner and admins from `/getgroupmgrlist`).
-    async fn members(
+    pub(crate) async fn members(
         &self,
         group: Gin,
     ) -> Result<Vec<GroupMemberInfo>, Box<lizi_onebot::ActionResponse>> {
@@ -136,60 +133,31 @@ impl Call<'_> {
         }
     }
 
-    /// `set_group_admin` (`/setgroupmgr`: the owner's right).
-    pub(crate) async fn set_admin(&self, call: &SetGroupAdmin) -> Answer {
-        self.done(Request::SetGroupMgr(xlz::SetGroupMgr {
-            fromqq: self.me(),
-            group: call.group_id,
-            toqq: call.user_id,
-            bemgr: call.enable.unwrap_or(true),
-        }))
-        .await
-    }
-
-    /// `set_group_name`: XLZ has no endpoint, so the control API's `rename_group` acting as
-    /// the account, under the same rule (owner or admin).
-    pub(crate) async fn set_name(&self, call: &SetGroupName) -> Answer {
-        self.ensure_online()?;
-        if call.group_name.trim().is_empty() {
-            return Err(self.bad("parameter `group_name`: must not be empty"));
-        }
-        self.control(ControlRequest::RenameGroup(SimRenameGroup {
-            operator: self.me(),
-            group: call.group_id,
-            name: call.group_name.clone(),
-        }))
-        .await
-        .map(|_| serde_json::Value::Null)
-    }
-
-    /// `set_group_special_title`: only the owner may; the simulated network (like XLZ)
-    /// has no way to set a title, so even the owner is told so.
-    pub(crate) async fn set_special_title(&self, call: &SetGroupSpecialTitle) -> Answer {
-        let members = self.members(call.group_id).await?;
-        let role_of = |uin| {
-            members
-                .iter()
-                .find(|m| m.user_id == uin)
-                .map(|m| m.role.clone())
+    /// `get_group_detail_info`: `get_group_info`'s answer with `/querygroupinfo`'s
+    /// introduction as `groupMemo`.
+    pub(crate) async fn group_detail(&self, call: &GetGroupDetailInfo) -> Answer {
+        let info = self
+            .group_info(&GetGroupInfo {
+                group_id: call.group_id,
+                no_cache: None,
+            })
+            .await?;
+        let about = match self
+            .ask(Request::QueryGroupInfo(xlz::QueryGroupInfo {
+                logonqq: self.me(),
+                group: call.group_id,
+            }))
+            .await?
+        {
+            Reply::Group(about) => about,
+            other => return Err(self.unexpected(&other)),
         };
-        if role_of(self.me()) != Some(Role::Owner) {
-            return Err(self.failed(format!(
-                "only the owner of group {} may set special titles; {} is not the owner",
-                call.group_id,
-                self.me()
-            )));
-        }
-        if role_of(call.user_id).is_none() {
-            return Err(self.failed(format!(
-                "{} is not a member of group {}",
-                call.user_id, call.group_id
-            )));
-        }
-        Err(self.failed(
-            "the simulated network cannot set special titles: XLZ has no endpoint for them, \
-             titles come only from the world file",
-        ))
+        let group: GroupInfo = serde_json::from_value(info)
+            .map_err(|e| self.failed(format!("the group's information is unreadable: {e}")))?;
+        data(GroupDetail {
+            group,
+            group_memo: about.introduction,
+        })
     }
 }
 

@@ -1,7 +1,10 @@
 //! Group files (onebot.md §2.3) through the XLZ file endpoints (`/getgroupfilelist`,
-//! `/getgroupfileurl`, `/newgroupfolder`, `/removegroupfolder`, `/removegroupfile`,
-//! `/uploadfile`), and the control API's `upload_file` for `base64://` content (XLZ uploads
-//! only local paths).
+//! `/getgroupfileurl`, `/newgroupfolder`, `/renamegroupfolder`, `/removegroupfolder`,
+//! `/removegroupfile`, `/movegroupfile`, `/uploadfile`), and the control API's
+//! `upload_file` for `base64://` content (XLZ uploads only local paths). Besides
+//! go-cqhttp's actions, those the live implementations have: `rename_group_file_folder`
+//! (Lagrange.OneBot, LLOneBot), `move_group_file` with each profile's parameter names, and
+//! `delete_group_file_folder` (Lagrange.OneBot's name for `delete_group_folder`).
 //!
 //! A folder's `folder_id` is the simulated network's own folder id (`/` and a UUID), which
 //! never changes and which the XLZ endpoints take as well as the folder's name; the root is
@@ -9,21 +12,30 @@
 
 use lizi_core::endpoint as xlz;
 use lizi_core::model::GroupFile as XlzFile;
-use lizi_core::sim_media::SimUpload;
-use lizi_core::{ControlRequest, Gin, Reply, Request};
+use lizi_core::{Gin, Reply, Request};
 use lizi_onebot::action::{
-    CreateGroupFileFolder, DeleteGroupFile, DeleteGroupFolder, FileUrl, GetGroupFileUrl, GroupFile,
-    GroupFiles, GroupFolder, UploadGroupFile, UploadedFile,
+    CreateGroupFileFolder, DeleteGroupFile, DeleteGroupFileFolder, DeleteGroupFolder, FileUrl,
+    GetGroupFileUrl, GroupFile, GroupFiles, GroupFolder, MoveGroupFile, RenameGroupFileFolder,
+    UploadGroupFile, UploadedFile,
 };
+use lizi_onebot::Profile;
 use serde_json::{json, Value};
 
-use super::call::{data, Answer, Call};
+use crate::actions::call::{data, Answer, Call};
 
 /// The root folder's id.
 const ROOT: &str = "/";
 
 fn is_root(folder: Option<&str>) -> bool {
     matches!(folder.map(str::trim), None | Some("") | Some(ROOT))
+}
+
+/// The names a profile gives `move_group_file`'s source and target folders.
+fn move_parameter_names(profile: Profile) -> (&'static str, &'static str) {
+    match profile {
+        Profile::NapCat => ("current_parent_directory", "target_parent_directory"),
+        Profile::Lagrange | Profile::LLOneBot => ("parent_directory", "target_directory"),
+    }
 }
 
 impl Call<'_> {
@@ -155,15 +167,14 @@ impl Call<'_> {
                 return Err(self.bad("parameter `name`: must not be empty"));
             }
             let folder = call.folder.clone().filter(|f| !is_root(Some(f)));
-            let entry = self
-                .control_json(ControlRequest::UploadFile(SimUpload {
-                    from: self.me(),
-                    group: call.group_id,
-                    name: name.to_owned(),
-                    base64: base64.to_owned(),
-                    folder,
-                }))
-                .await?;
+            let upload = json!({
+                "from": self.me(),
+                "group": call.group_id,
+                "name": name,
+                "base64": base64,
+                "folder": folder,
+            });
+            let entry = self.control_json("upload_file", upload).await?;
             let file_id = entry["id"].as_str().map(str::to_owned);
             return data(UploadedFile { file_id });
         }
@@ -186,5 +197,74 @@ impl Call<'_> {
         }))
         .await
         .map(|_| Value::Null)
+    }
+
+    /// `rename_group_file_folder`: `/renamegroupfolder`.
+    pub(crate) async fn rename_folder(&self, call: &RenameGroupFileFolder) -> Answer {
+        self.done(Request::RenameGroupFolder(xlz::RenameGroupFolder {
+            fromqq: self.me(),
+            group: call.group_id,
+            folder: call.folder_id.clone(),
+            name: call.new_folder_name.clone(),
+        }))
+        .await
+    }
+
+    /// `move_group_file`, with the folder parameters of this profile only: the other
+    /// profile's names are not read, as the implementation would not read them.
+    pub(crate) async fn move_file(&self, call: &MoveGroupFile) -> Answer {
+        let (from, to) = match self.profile {
+            Profile::NapCat => (
+                &call.current_parent_directory,
+                &call.target_parent_directory,
+            ),
+            Profile::Lagrange | Profile::LLOneBot => {
+                (&call.parent_directory, &call.target_directory)
+            }
+        };
+        let (from_name, to_name) = move_parameter_names(self.profile);
+        let Some(to) = to.clone() else {
+            return Err(self.bad(format!("parameter `{to_name}`: is required")));
+        };
+        let Some(from) = from.clone() else {
+            return Err(self.bad(format!("parameter `{from_name}`: is required")));
+        };
+        self.done(Request::MoveGroupFile(xlz::MoveGroupFile {
+            fromqq: self.me(),
+            group: call.group_id,
+            fileid: call.file_id.clone(),
+            fromfolder: Some(from),
+            tofolder: Some(to),
+        }))
+        .await
+    }
+
+    /// `delete_group_file_folder`: Lagrange.OneBot's name for `delete_group_folder`.
+    pub(crate) async fn delete_folder_by_id(&self, call: &DeleteGroupFileFolder) -> Answer {
+        self.done(Request::RemoveGroupFolder(xlz::RemoveGroupFolder {
+            fromqq: self.me(),
+            group: call.group_id,
+            folder: call.folder_id.clone(),
+        }))
+        .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn napcat_names_the_move_folders_its_own_way() {
+        assert_eq!(
+            move_parameter_names(Profile::NapCat),
+            ("current_parent_directory", "target_parent_directory")
+        );
+        for profile in [Profile::Lagrange, Profile::LLOneBot] {
+            assert_eq!(
+                move_parameter_names(profile),
+                ("parent_directory", "target_directory")
+            );
+        }
     }
 }

@@ -1,18 +1,7 @@
-//! The control actions, documented: the table the OpenAPI document and the README are
-//! written from. A test decodes every example, so the table cannot drift from the code.
+//! The control actions, documented: the table `/openapi.json` and the README are written
+//! from. A test decodes every example, so the table cannot drift from the code.
 
-/// One control action.
-#[derive(Debug, Clone, Copy)]
-pub struct ControlDoc {
-    /// `/sim/<action>`.
-    pub action: &'static str,
-    /// Read-only views answer GET (with query parameters) as well as POST.
-    pub read_only: bool,
-    /// What it does.
-    pub summary: &'static str,
-    /// An example JSON body for the default world.
-    pub example: &'static str,
-}
+use lizi_core::ControlDoc;
 
 const fn doc(
     action: &'static str,
@@ -62,24 +51,3 @@ pub const CONTROL_DOCS: &[ControlDoc] = &[
     doc("send_file", false, "A person sends a file to a friend (a private message of type 529 with the file follows).", r#"{"from":20001,"to":10001,"name":"notes.txt","base64":"aGVsbG8="}"#),
     doc("friend_files", true, "The files an account received from friends, with the URLs serving them.", r#"{"account":10001}"#),
 ];
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::backend::ControlRequest;
-
-    #[test]
-    fn every_example_decodes_to_its_action() {
-        for doc in CONTROL_DOCS {
-            let body = if doc.example == "{}" {
-                &b""[..]
-            } else {
-                doc.example.as_bytes()
-            };
-            let request = ControlRequest::decode(doc.action, body)
-                .unwrap_or_else(|e| panic!("{}: {e}", doc.action));
-            assert_eq!(request.action(), doc.action);
-            assert_eq!(request.read_only(), doc.read_only, "{}", doc.action);
-        }
-    }
-}

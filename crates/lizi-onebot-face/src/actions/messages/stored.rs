@@ -1,20 +1,21 @@
-//! The message actions: `get_msg`, `delete_msg` (a recall through `/deletegroupmsg` or
+//! Stored messages: `get_msg`, `delete_msg` (a recall through `/deletegroupmsg` or
 //! `/deleteprivatemsg`), `get_group_msg_history` and `get_friend_msg_history` (pages of
-//! the stored history), `mark_msg_as_read`, and the actions the simulated network cannot
-//! carry out, which fail saying why: merged-forward messages (XLZ sends none) and essence
-//! messages (the network has none).
+//! the stored history), `get_forward_msg` (a forwarded bundle), and why the simulated
+//! network cannot carry merged-forward sends (XLZ sends none) or essence messages (the
+//! network has none).
 
 use lizi_core::endpoint as xlz;
 use std::collections::HashMap;
 
 use lizi_core::{Reply, Request, Uin};
+use lizi_onebot::action::{GetFriendMsgHistory, GetGroupMsgHistory};
 use lizi_onebot::envelope::Failure as Why;
 use lizi_onebot::xlz::event_segments;
-use lizi_onebot::{Action, Profile};
+use lizi_onebot::{ActionResponse, Profile};
 use lizi_store::{Conv, MessageRow};
 use serde_json::{json, Value};
 
-use super::{done, Answer};
+use crate::actions::call::{done, Answer};
 use crate::connection::Shared;
 use crate::events::put_message_fields;
 use crate::events::roles::Roles;
@@ -25,65 +26,66 @@ const HISTORY_COUNT: i64 = 20;
 /// The most messages a history page holds.
 const HISTORY_MAX: i64 = 200;
 
-/// Carries out `action` if it is a message action; hands it back otherwise.
-pub(super) async fn carry_out(
+/// Why merged-forward sends fail.
+pub(crate) const NO_FORWARD_SEND: &str =
+    "the XLZ API has no merged-forward send, so the simulated network cannot carry one";
+
+/// Why `set_essence_msg` fails.
+pub(crate) const NO_ESSENCE: &str = "the simulated network has no essence messages";
+
+fn failed(profile: Profile, why: impl Into<String>) -> Box<ActionResponse> {
+    Box::new(profile.failed(Why::HandlerFailed, why))
+}
+
+/// `get_msg`: a stored message the account may see, as a message event.
+pub(crate) async fn get_msg(shared: &Shared, profile: Profile, account: Uin, id: i64) -> Answer {
+    let row = visible(shared, account, id).map_err(|why| failed(profile, why))?;
+    let names = senders(shared, account, row.conv)
+        .await
+        .map_err(|why| failed(profile, why))?;
+    let mut event = message_event(&row, account, &names, shared);
+    let backend = shared.backend.as_ref();
+    Roles::default().fill(backend, account, &mut event).await;
+    Ok(event)
+}
+
+/// `delete_msg`: a recall of a stored message the account may see.
+pub(crate) async fn delete_msg(shared: &Shared, profile: Profile, account: Uin, id: i64) -> Answer {
+    let row = visible(shared, account, id).map_err(|why| failed(profile, why))?;
+    recall(shared, profile, account, &row).await
+}
+
+/// `get_group_msg_history`.
+pub(crate) async fn group_history(
     shared: &Shared,
     profile: Profile,
     account: Uin,
-    action: Action,
-) -> Result<Answer, Action> {
-    let failed = |message: &str| Err(Box::new(profile.failed(Why::HandlerFailed, message)));
-    Ok(match action {
-        Action::GetMsg(call) => match visible(shared, account, call.message_id) {
-            Ok(row) => match senders(shared, account, row.conv).await {
-                Ok(names) => {
-                    let mut event = message_event(&row, account, &names, shared);
-                    let backend = shared.backend.as_ref();
-                    Roles::default().fill(backend, account, &mut event).await;
-                    Ok(event)
-                }
-                Err(why) => failed(&why),
-            },
-            Err(why) => failed(&why),
-        },
-        Action::DeleteMsg(call) => match visible(shared, account, call.message_id) {
-            Ok(row) => recall(shared, profile, account, &row).await,
-            Err(why) => failed(&why),
-        },
-        Action::GetGroupMsgHistory(call) => {
-            let page = (
-                call.message_seq,
-                call.message_id,
-                call.count,
-                call.reverse_order,
-            );
-            history(shared, profile, account, group_conv(call.group_id), page).await
-        }
-        Action::GetFriendMsgHistory(call) => {
-            let page = (
-                call.message_seq,
-                call.message_id,
-                call.count,
-                call.reverse_order,
-            );
-            history(
-                shared,
-                profile,
-                account,
-                private_conv(account, call.user_id),
-                page,
-            )
-            .await
-        }
-        Action::GetForwardMsg(call) => forwarded(shared, profile, account, call.id).await,
-        Action::SendGroupForwardMsg(_) | Action::SendPrivateForwardMsg(_) => failed(
-            "the XLZ API has no merged-forward send, so the simulated network cannot carry one",
-        ),
-        // The simulated network keeps no read state: there is nothing to mark.
-        Action::MarkMsgAsRead(_) => Ok(Value::Null),
-        Action::SetEssenceMsg(_) => failed("the simulated network has no essence messages"),
-        other => return Err(other),
-    })
+    call: &GetGroupMsgHistory,
+) -> Answer {
+    let page = (
+        call.message_seq,
+        call.message_id,
+        call.count,
+        call.reverse_order,
+    );
+    history(shared, profile, account, group_conv(call.group_id), page).await
+}
+
+/// `get_friend_msg_history`.
+pub(crate) async fn friend_history(
+    shared: &Shared,
+    profile: Profile,
+    account: Uin,
+    call: &GetFriendMsgHistory,
+) -> Answer {
+    let page = (
+        call.message_seq,
+        call.message_id,
+        call.count,
+        call.reverse_order,
+    );
+    let conv = private_conv(account, call.user_id);
+    history(shared, profile, account, conv, page).await
 }
 
 /// Where a history page ends: `message_seq`, or the sequence of the message `message_id`
@@ -229,7 +231,12 @@ async fn senders(shared: &Shared, account: Uin, conv: Conv) -> Result<Names, Str
 /// `get_forward_msg`: the messages of a forwarded bundle (its `resid`, as `/getforwardedmsg`
 /// takes it), each as NapCat gives them: a message event with `message` and `raw_message`,
 /// plus go-cqhttp's `content`.
-async fn forwarded(shared: &Shared, profile: Profile, account: Uin, resid: String) -> Answer {
+pub(crate) async fn forwarded(
+    shared: &Shared,
+    profile: Profile,
+    account: Uin,
+    resid: String,
+) -> Answer {
     let request = Request::GetForwardedMsg(xlz::GetForwardedMsg {
         logonqq: account,
         resid,

@@ -11,11 +11,12 @@ use lizi_onebot::envelope::Failure as Why;
 use lizi_onebot::message::{Music, View};
 use lizi_onebot::{ActionResponse, Message, Profile};
 
-use super::{conversation, sent_message_id, Answer, Target};
+use super::target::{conversation, sent_message_id, Target};
+use crate::actions::call::{data, Answer};
 use crate::connection::Shared;
 
 /// A message ready to send: plain segments, or one card.
-pub(super) enum Prepared {
+pub(crate) enum Prepared {
     /// Segments written as XLZ text (NapCat's `xml` ones already dropped).
     Plain(Message),
     /// A card, sent through its own XLZ request.
@@ -23,7 +24,7 @@ pub(super) enum Prepared {
 }
 
 /// A card message.
-pub(super) enum Card {
+pub(crate) enum Card {
     /// JSON text.
     Json(String),
     /// XML text.
@@ -33,7 +34,7 @@ pub(super) enum Card {
 }
 
 /// Sorts `message` into plain segments or one card, as `profile`'s implementation reads it.
-pub(super) fn prepare(
+pub(crate) fn prepare(
     profile: Profile,
     target: Target,
     message: &Message,
@@ -81,7 +82,7 @@ pub(super) fn prepare(
 }
 
 /// Sends a card from `fromqq` to `target`; `{message_id}` of the stored message.
-pub(super) async fn send(
+pub(crate) async fn send(
     shared: &Shared,
     profile: Profile,
     fromqq: Uin,
@@ -178,7 +179,7 @@ async fn share_music(
     }
     match newest(&shared.store) {
         Some((req, sender, seq)) if req > before && sender == fromqq as i64 => {
-            super::data(lizi_onebot::action::MessageId {
+            data(lizi_onebot::action::MessageId {
                 message_id: shared.ids.of_seq(seq),
             })
         }

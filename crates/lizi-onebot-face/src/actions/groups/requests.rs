@@ -1,28 +1,14 @@
-//! The remaining actions: pending group requests (the control API's `requests` view, as
-//! XLZ has no endpoint listing them), and the actions the simulated network or QQ cannot
-//! do, which fail saying why, or that have nothing to do.
+//! The requests a group receives: `get_group_system_msg` lists the invitations of the
+//! account and the join requests of the groups it manages, still pending (the control
+//! API's `requests` view, as XLZ has no endpoint listing them).
 
 use lizi_core::endpoint as xlz;
-use lizi_core::social_control::SocialControl;
-use lizi_core::{ControlRequest, Gin, Request, Uin};
+use lizi_core::{Gin, Request, Uin};
 use lizi_onebot::action::{GroupSystemMsg, SystemRequest};
-use serde_json::Value;
+use serde_json::{json, Value};
 
-use super::call::{Answer, Call};
+use crate::actions::call::{Answer, Call};
 use crate::flag::RequestFlag;
-
-/// Why pokes fail.
-pub(crate) const NO_POKE: &str =
-    "the simulated network has no pokes: XLZ has no endpoint to send one";
-
-/// Why group honours fail.
-pub(crate) const NO_HONOURS: &str =
-    "the simulated network keeps no group honours (talkative, performer, legend…)";
-
-/// Why `set_restart` fails.
-pub(crate) const NO_RESTART: &str =
-    "lizi does not restart itself on request: restart the process; the event log keeps \
-     what connections have not received";
 
 impl Call<'_> {
     /// Whether the account is the owner or an admin of `group`.
@@ -43,9 +29,7 @@ impl Call<'_> {
     /// the groups it manages, still pending. `request_id` is XLZ's `seq`; `flag` is what
     /// `set_group_add_request` takes.
     pub(crate) async fn group_system_msg(&self) -> Answer {
-        let view = self
-            .control_json(ControlRequest::Social(SocialControl::Requests))
-            .await?;
+        let view = self.control_json("requests", json!({})).await?;
         let mut invited = Vec::new();
         let mut joins = Vec::new();
         let pending = view["requests"].as_array().cloned().unwrap_or_default();

@@ -1,10 +1,10 @@
-//! The control-API actions of the friends, requests, profile and cards area
-//! ([`SocialControl`], carried by [`ControlRequest::Social`](crate::ControlRequest::Social)).
+//! The control actions of the friends, requests, profile and cards area
+//! ([`SocialControl`]).
 
+use lizi_core::{ControlError, Gin, Uin};
 use serde::Deserialize;
 
-use crate::backend::ControlError;
-use crate::{Gin, Uin};
+use super::body::{bad, json};
 
 /// A control action of the social area: other people ask, answer, change their profile,
 /// like, send red packets and build forwarded bundles.
@@ -151,8 +151,6 @@ pub struct BundleMessage {
     /// The text, with text codes.
     pub text: String,
 }
-
-use crate::backend::{bad_body as bad, json_body as json};
 
 impl SocialControl {
     /// The action names this area takes (lower case).
