@@ -28,6 +28,7 @@ mod system;
 
 use lizi_core::Uin;
 use lizi_onebot::envelope::Failure as Why;
+use lizi_onebot::envelope::Rendered;
 use lizi_onebot::{Action, ActionRequest, ActionResponse, Profile, ACTIONS};
 use serde_json::Value;
 
@@ -186,7 +187,7 @@ async fn carry_out(shared: &Shared, profile: Profile, account: &Account, action:
 }
 
 /// The envelope of a request that could not be read at all (bad JSON, wrong shape).
-pub fn unreadable(profile: Profile, why: &str) -> Value {
+pub fn unreadable(profile: Profile, why: &str) -> Rendered {
     profile.render(&profile.failed(Why::BadParams, why.to_owned()))
 }
 
