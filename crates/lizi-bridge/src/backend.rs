@@ -24,6 +24,7 @@ use crate::state::names::Names;
 use crate::state::pacing::{Pacer, PacingConfig};
 use crate::state::recent_notices::RecentNotices;
 use crate::state::requests::RequestMap;
+use crate::state::tally::Tally;
 use crate::transport::dials::DialCounts;
 use crate::transport::link::{Link, LinkError};
 
@@ -82,6 +83,8 @@ pub struct BridgeBackend {
     pub(crate) dials: DialCounts,
     /// Whether the notices XLZ has no event for are dropped rather than reported.
     pub(crate) drop_minor_notices: bool,
+    /// Received pictures and voices whose source was not fetched (not an `http(s)` URL).
+    pub(crate) media_refused: Tally,
 }
 
 impl BridgeBackend {
@@ -123,6 +126,10 @@ impl BridgeBackend {
             files: Mutex::new(Files::load(&docs)),
             dials: DialCounts::default(),
             drop_minor_notices: false,
+            media_refused: Tally::new(
+                "lizi_bridge_media_refused_total",
+                "received pictures and voices not fetched: their source is not an http(s) URL",
+            ),
         })
     }
 
@@ -190,9 +197,10 @@ impl BridgeBackend {
         self.lock().messages.next_req(account, conversation, None)
     }
 
-    /// The send pacing counters, in the Prometheus text format.
+    /// The bridge's counters (send pacing, dials, what was refused), in the Prometheus
+    /// text format.
     pub fn metrics(&self) -> String {
-        self.pacer.metrics() + &self.dials.metrics()
+        self.pacer.metrics() + &self.dials.metrics() + &self.media_refused.metrics()
     }
 
     /// A failed action of `account` as the XLZ answer: offline when the connection is

@@ -3,8 +3,9 @@
 //! `message_id`), request handles ([`requests`]), the names seen ([`names`]), which
 //! [`implementation`] drives each account and what else is kept of it ([`accounts`]),
 //! the pictures and voices kept ([`media`]), the files seen and folder names ([`files`]),
-//! the send-pacing buckets ([`pacing`]) and the notices seen lately
-//! ([`recent_notices`]). Nothing here talks to an implementation.
+//! the send-pacing buckets ([`pacing`]), the notices seen lately ([`recent_notices`]) and
+//! the counts of what was refused or could not be read ([`tally`]). Nothing here talks to
+//! an implementation.
 
 pub mod accounts;
 pub mod files;
@@ -15,3 +16,4 @@ pub mod names;
 pub mod pacing;
 pub mod recent_notices;
 pub mod requests;
+pub mod tally;
