@@ -25,7 +25,7 @@ pub mod outbound;
 pub mod state;
 pub mod transport;
 
-pub use backend::BridgeBackend;
+pub use backend::{BridgeBackend, ReceiveConfig};
 pub use state::media::MediaSetup;
 pub use state::pacing::PacingConfig;
 pub use transport::accept::start;

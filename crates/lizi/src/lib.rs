@@ -139,8 +139,9 @@ impl App {
         }
         if settings.backend == settings::BackendKind::OneBot {
             let bridge = lizi_bridge::BridgeBackend::open(store.clone(), settings.bridge_pacing)
+                .await
                 .context("loading the OneBot bridge's accounts and messages")?
-                .dropping_minor_notices(settings.bridge_drop_minor_notices);
+                .receiving(settings.bridge_receiving);
             tracing::info!("backend: real QQ accounts, bridged through OneBot implementations");
             return Ok(App {
                 settings,

@@ -539,7 +539,10 @@ fn the_transport_settings_come_from_the_config_file_and_the_environment() {
     let path = scratch.write(
         "lizi.toml",
         "onebot_connect = [\"ws://127.0.0.1:3001/\", \"ws://127.0.0.1:3002/\"]\n\
-         bridge_drop_minor_notices = true\n",
+         bridge_drop_minor_notices = true\n\
+         bridge_duplicate_window = 50\n\
+         bridge_duplicate_window_s = 5\n\
+         bridge_refill_budget_ms = 2500\n",
     );
     let settings = lizi::Settings::resolve(lizi::ServeArgs {
         config: Some(path.into()),
@@ -550,9 +553,22 @@ fn the_transport_settings_come_from_the_config_file_and_the_environment() {
         settings.onebot_connect,
         ["ws://127.0.0.1:3001/", "ws://127.0.0.1:3002/"]
     );
-    assert!(settings.bridge_drop_minor_notices);
+    let receiving = settings.bridge_receiving;
+    assert!(receiving.drop_minor_notices);
+    assert_eq!(
+        (
+            receiving.duplicate_window,
+            receiving.duplicate_age,
+            receiving.refill_budget
+        ),
+        (50, Duration::from_secs(5), Duration::from_millis(2500))
+    );
     let defaults = lizi::Settings::resolve(lizi::ServeArgs::default()).expect("settings");
-    assert!(defaults.onebot_connect.is_empty() && !defaults.bridge_drop_minor_notices);
+    assert!(defaults.onebot_connect.is_empty());
+    assert_eq!(
+        defaults.bridge_receiving,
+        lizi_bridge::ReceiveConfig::default()
+    );
 
     // The environment takes a comma-separated list; every URL is checked.
     let data = scratch.data();

@@ -3,7 +3,8 @@
 //! (offline, [`LOGGED_OFF`]); each event frame in order — held while a refill runs
 //! ([`super::refill`]), a repeated notice dropped, presence reported, minor notices
 //! dropped when set, requests under their handle ([`super::requests`]), files noted once
-//! ([`super::files`]), and the rest converted ([`super::messages::convert`]).
+//! ([`super::files`]), and the rest converted ([`super::messages::convert`]). A frame that
+//! cannot be read is reported as such ([`super::unreadable`]), never dropped silently.
 
 use std::sync::Arc;
 
@@ -13,13 +14,15 @@ use lizi_store::Op;
 use serde_json::Value;
 
 use super::files::Noted;
-use super::messages::convert;
+use super::messages::{convert, Seen as Recorded};
 use super::notices::is_minor;
 use super::presence::{account_event, presence, LOGGED_OFF};
 use crate::backend::{BridgeBackend, State};
 use crate::clock::now;
 use crate::state::accounts::{lost_op, Seen, ACCOUNT_KIND};
+use crate::state::duplicates::fingerprint;
 use crate::state::implementation::Implementation;
+use crate::state::kept::or_unknown;
 use crate::transport::dials::DialCounts;
 use crate::transport::handler::LinkHandler;
 use crate::transport::link::Link;
@@ -132,41 +135,86 @@ impl BridgeBackend {
     /// Converts one frame of `account` and commits what it becomes.
     pub(crate) fn convert_in(&self, state: &mut State, account: Uin, frame: Value) {
         let notice = frame.get("post_type").and_then(Value::as_str) == Some("notice");
-        if notice && !state.notices.first_time(account, &frame) {
+        if notice
+            && !state
+                .window
+                .first_time(fingerprint((account, frame.to_string())))
+        {
             return;
         }
-        state.names.learn_frame(&frame);
-        let Ok(event) = lizi_onebot::Event::parse(frame) else {
-            return;
+        let mut ops = self.names.learn_frame(&frame);
+        let event = match lizi_onebot::Event::parse(frame) {
+            Ok(event) => event,
+            Err(not_an_object) => {
+                let event = self.unreadable_event(state, account, "unknown", &not_an_object, 0);
+                drop(self.store.commit(ops, &[event]));
+                return;
+            }
         };
         if let Some(online) = presence(&event.body) {
+            drop(self.store.write(ops));
             self.reported(state, account, online);
             return;
         }
-        if self.drop_minor_notices && is_minor(&event.body) {
+        if self.receiving.drop_minor_notices && is_minor(&event.body) {
+            drop(self.store.write(ops));
             return;
         }
         if let lizi_onebot::Body::Request(request) = &event.body {
             let time = if event.time > 0 { event.time } else { now() };
-            if let Some((op, event)) = state.requests.receive(account, time, request) {
-                drop(self.store.commit(vec![op], &[event]));
-            }
+            let received = state.requests.receive(account, time, request);
+            let events = match or_unknown(received, "a request") {
+                Some((request_ops, event)) => {
+                    ops.extend(request_ops);
+                    vec![event]
+                }
+                None => Vec::new(),
+            };
+            drop(self.store.commit(ops, &events));
             return;
         }
-        let file_op = match self.lock_files().records.note(account, &event) {
-            Noted::Seen => return,
-            Noted::New(op) => Some(op),
-            Noted::NoFile => None,
+        match self.lock_files().records.note(account, &event) {
+            Noted::Seen => {
+                drop(self.store.write(ops));
+                return;
+            }
+            Noted::New(op) => ops.push(op),
+            Noted::NoFile => {}
+        }
+        self.commit_converted(state, account, &event, ops);
+    }
+
+    /// Converts `event` of `account` (a frame, or a message fetched from history) and
+    /// commits what it becomes with `ops`; an event that cannot be read is reported.
+    pub(crate) fn commit_converted(
+        &self,
+        state: &mut State,
+        account: Uin,
+        event: &lizi_onebot::Event,
+        mut ops: Vec<lizi_store::Op>,
+    ) {
+        let mut seen = Recorded {
+            map: &mut state.messages,
+            window: &mut state.window,
         };
-        let mut converted = convert(&mut state.messages, account, &event, now());
-        converted.ops.extend(file_op);
-        if converted.events.is_empty() && converted.ops.is_empty() {
+        let events = match convert(&mut seen, account, event, now()) {
+            Ok(converted) => {
+                ops.extend(converted.ops);
+                converted.events
+            }
+            Err(unreadable) => {
+                let kind = event.kind();
+                let (why, group) = (unreadable.why, unreadable.group);
+                vec![self.unreadable_event(state, account, &kind, &why, group)]
+            }
+        };
+        if events.is_empty() && ops.is_empty() {
             return;
         }
         if let Some(entry) = state.accounts.get_mut(&account) {
-            entry.received += converted.events.len() as u64;
+            entry.received += events.len() as u64;
         }
-        drop(self.store.commit(converted.ops, &converted.events));
+        drop(self.store.commit(ops, &events));
     }
 
     /// The implementation reported `account` online or offline: a change shows in
