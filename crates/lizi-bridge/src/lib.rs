@@ -29,4 +29,4 @@ pub use backend::{BridgeBackend, ReceiveConfig};
 pub use state::media::MediaSetup;
 pub use state::pacing::PacingConfig;
 pub use transport::accept::start;
-pub use transport::config::{BridgeConfig, BridgeError, ACTION_TIMEOUT};
+pub use transport::config::{BridgeConfig, BridgeError, Timing, ACTION_TIMEOUT};

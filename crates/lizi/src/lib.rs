@@ -237,7 +237,15 @@ impl App {
                 let config = lizi_bridge::BridgeConfig {
                     accept: self.settings.onebot_accept,
                     token: self.settings.onebot.token.clone(),
-                    action_timeout: lizi_bridge::ACTION_TIMEOUT,
+                    timing: lizi_bridge::Timing {
+                        action: lizi_bridge::ACTION_TIMEOUT,
+                        // The XLZ port's WebSocket liveness settings serve the bridge's
+                        // connections too.
+                        ping_every: (self.settings.api.ws_ping_interval_ms > 0).then(|| {
+                            std::time::Duration::from_millis(self.settings.api.ws_ping_interval_ms)
+                        }),
+                        silence: std::time::Duration::from_millis(self.settings.api.ws_timeout_ms),
+                    },
                     connect: self.settings.onebot_connect.clone(),
                 };
                 match lizi_bridge::start(bridge.clone(), config, stopping.clone()).await {

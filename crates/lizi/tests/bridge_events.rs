@@ -214,3 +214,24 @@ async fn live_events_flow_within_the_refill_budget_when_history_is_never_answere
         "history was asked of several conversations at once: {asked}"
     );
 }
+
+#[tokio::test]
+async fn a_connection_that_falls_silent_is_closed() {
+    let scratch = Scratch::new("bridge-silent");
+    let bridge = Bridge::start(
+        &scratch,
+        "127.0.0.1:0",
+        &["--ws-ping-interval-ms", "200", "--ws-timeout-ms", "800"],
+    );
+    // The implementation answers the handshake, then reads nothing: no Pong comes back.
+    let socket = dial(&bridge.accept, "NapCat.Onebot", "Seven").await;
+    bridge.wait_state(777, "在线").await;
+    let silent = Instant::now();
+    bridge.wait_state(777, "离线").await;
+    assert!(
+        silent.elapsed() < Duration::from_secs(5),
+        "closed after {:?}",
+        silent.elapsed()
+    );
+    drop(socket);
+}

@@ -8,9 +8,11 @@
 
 use std::sync::Arc;
 
+use std::future::Future;
+
 use lizi_core::event::{kind, UserRef};
-use lizi_core::Uin;
-use lizi_store::Op;
+use lizi_core::{Event, Uin};
+use lizi_store::{Op, Ticket};
 use serde_json::Value;
 
 use super::files::Noted;
@@ -108,18 +110,29 @@ impl LinkHandler for BridgeBackend {
         self.keep_frame_media(frame).await
     }
 
-    /// Turns one OneBot event of `account` into XLZ events in the log.
-    fn event(&self, account: Uin, frame: Value) {
-        let mut state = self.lock();
-        if let Some(held) = state
-            .accounts
-            .get_mut(&account)
-            .and_then(|entry| entry.held.as_mut())
-        {
-            held.push(frame);
-            return;
+    /// Turns one OneBot event of `account` into XLZ events in the log; resolves once they
+    /// are kept.
+    fn event(&self, account: Uin, frame: Value) -> impl Future<Output = ()> + Send + 'static {
+        let ticket = {
+            let mut state = self.lock();
+            match state
+                .accounts
+                .get_mut(&account)
+                .and_then(|entry| entry.held.as_mut())
+            {
+                Some(held) => {
+                    held.push(frame);
+                    None
+                }
+                None => self.convert_in(&mut state, account, frame),
+            }
+        };
+        async move {
+            if let Some(ticket) = ticket {
+                // A failed write is the store's to report; the frame is done either way.
+                let _ = ticket.wait().await;
+            }
         }
-        self.convert_in(&mut state, account, frame);
     }
 
     async fn refill(&self, link: &Link) {
@@ -132,72 +145,115 @@ impl LinkHandler for BridgeBackend {
 }
 
 impl BridgeBackend {
-    /// Converts one frame of `account` and commits what it becomes.
-    pub(crate) fn convert_in(&self, state: &mut State, account: Uin, frame: Value) {
+    /// Converts one frame of `account` and commits what it becomes; answers the commit,
+    /// to wait for when frames arrive faster than they can be kept.
+    pub(crate) fn convert_in(
+        &self,
+        state: &mut State,
+        account: Uin,
+        frame: Value,
+    ) -> Option<Ticket> {
+        let (ops, events) = self.frame_outcome(state, account, frame);
+        self.commit_in(state, account, ops, events)
+    }
+
+    /// Converts `event` of `account` (a message fetched from history) and commits what it
+    /// becomes.
+    pub(crate) fn commit_converted(
+        &self,
+        state: &mut State,
+        account: Uin,
+        event: &lizi_onebot::Event,
+    ) -> Option<Ticket> {
+        let events = self.converted(state, account, event, &mut Vec::new());
+        self.commit_in(state, account, Vec::new(), events)
+    }
+
+    /// Commits what a frame of `account` became, counting its events.
+    fn commit_in(
+        &self,
+        state: &mut State,
+        account: Uin,
+        ops: Vec<Op>,
+        events: Vec<Event>,
+    ) -> Option<Ticket> {
+        if events.is_empty() && ops.is_empty() {
+            return None;
+        }
+        if let Some(entry) = state.accounts.get_mut(&account) {
+            entry.received += events.len() as u64;
+        }
+        Some(self.store.commit(ops, &events))
+    }
+
+    /// What one frame of `account` becomes: the ops to keep and the XLZ events.
+    fn frame_outcome(
+        &self,
+        state: &mut State,
+        account: Uin,
+        frame: Value,
+    ) -> (Vec<Op>, Vec<Event>) {
         let notice = frame.get("post_type").and_then(Value::as_str) == Some("notice");
         if notice
             && !state
                 .window
                 .first_time(fingerprint((account, frame.to_string())))
         {
-            return;
+            return (Vec::new(), Vec::new());
         }
         let mut ops = self.names.learn_frame(&frame);
         let event = match lizi_onebot::Event::parse(frame) {
             Ok(event) => event,
             Err(not_an_object) => {
                 let event = self.unreadable_event(state, account, "unknown", &not_an_object, 0);
-                drop(self.store.commit(ops, &[event]));
-                return;
+                return (ops, vec![event]);
             }
         };
+        if let Some(why) = event.misfit() {
+            let event = self.unreadable_event(state, account, &event.kind(), &why, 0);
+            return (ops, vec![event]);
+        }
         if let Some(online) = presence(&event.body) {
-            drop(self.store.write(ops));
-            self.reported(state, account, online);
-            return;
+            return (
+                ops,
+                self.reported(state, account, online).into_iter().collect(),
+            );
         }
         if self.receiving.drop_minor_notices && is_minor(&event.body) {
-            drop(self.store.write(ops));
-            return;
+            return (ops, Vec::new());
         }
         if let lizi_onebot::Body::Request(request) = &event.body {
             let time = if event.time > 0 { event.time } else { now() };
             let received = state.requests.receive(account, time, request);
-            let events = match or_unknown(received, "a request") {
-                Some((request_ops, event)) => {
-                    ops.extend(request_ops);
-                    vec![event]
-                }
-                None => Vec::new(),
+            let Some((request_ops, event)) = or_unknown(received, "a request") else {
+                return (ops, Vec::new());
             };
-            drop(self.store.commit(ops, &events));
-            return;
+            ops.extend(request_ops);
+            return (ops, vec![event]);
         }
         match self.lock_files().records.note(account, &event) {
-            Noted::Seen => {
-                drop(self.store.write(ops));
-                return;
-            }
+            Noted::Seen => return (ops, Vec::new()),
             Noted::New(op) => ops.push(op),
             Noted::NoFile => {}
         }
-        self.commit_converted(state, account, &event, ops);
+        let events = self.converted(state, account, &event, &mut ops);
+        (ops, events)
     }
 
-    /// Converts `event` of `account` (a frame, or a message fetched from history) and
-    /// commits what it becomes with `ops`; an event that cannot be read is reported.
-    pub(crate) fn commit_converted(
+    /// The XLZ events `event` of `account` becomes, its ops added to `ops`; an event that
+    /// cannot be read becomes the event saying so.
+    fn converted(
         &self,
         state: &mut State,
         account: Uin,
         event: &lizi_onebot::Event,
-        mut ops: Vec<lizi_store::Op>,
-    ) {
+        ops: &mut Vec<Op>,
+    ) -> Vec<Event> {
         let mut seen = Recorded {
             map: &mut state.messages,
             window: &mut state.window,
         };
-        let events = match convert(&mut seen, account, event, now()) {
+        match convert(&mut seen, account, event, now()) {
             Ok(converted) => {
                 ops.extend(converted.ops);
                 converted.events
@@ -207,24 +263,15 @@ impl BridgeBackend {
                 let (why, group) = (unreadable.why, unreadable.group);
                 vec![self.unreadable_event(state, account, &kind, &why, group)]
             }
-        };
-        if events.is_empty() && ops.is_empty() {
-            return;
         }
-        if let Some(entry) = state.accounts.get_mut(&account) {
-            entry.received += events.len() as u64;
-        }
-        drop(self.store.commit(ops, &events));
     }
 
     /// The implementation reported `account` online or offline: a change shows in
-    /// `/getlogonqq` and as an XLZ event (31 back online, 38 offline).
-    fn reported(&self, state: &mut State, account: Uin, online: bool) {
-        let Some(entry) = state.accounts.get_mut(&account) else {
-            return;
-        };
+    /// `/getlogonqq` and as an XLZ event (31 back online, 38 offline), answered.
+    fn reported(&self, state: &mut State, account: Uin, online: bool) -> Option<Event> {
+        let entry = state.accounts.get_mut(&account)?;
         if entry.reported_offline != online {
-            return;
+            return None;
         }
         entry.reported_offline = !online;
         tracing::warn!(
@@ -237,6 +284,6 @@ impl BridgeBackend {
             nick_name: entry.seen.nickname.clone(),
         };
         let kind = if online { kind::LOGIN_OK } else { LOGGED_OFF };
-        drop(self.store.append(&[account_event(account, me, kind)]));
+        Some(account_event(account, me, kind))
     }
 }

@@ -283,7 +283,7 @@ impl BridgeBackend {
             let mut missing = Vec::new();
             for (last, (messages, not_refilled)) in conversations.iter().zip(refilled) {
                 for message in &messages {
-                    self.commit_converted(&mut state, account, message, Vec::new());
+                    drop(self.commit_converted(&mut state, account, message));
                 }
                 missing.extend(not_refilled.map(|why| (last.conversation, why)));
             }
@@ -304,7 +304,7 @@ impl BridgeBackend {
             .get_mut(&account)
             .and_then(|entry| entry.held.take());
         for frame in held.unwrap_or_default() {
-            self.convert_in(&mut state, account, frame);
+            drop(self.convert_in(&mut state, account, frame));
         }
     }
 

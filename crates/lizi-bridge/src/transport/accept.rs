@@ -39,7 +39,7 @@ pub async fn start<H: LinkHandler>(
         backend.clone(),
         &config.connect,
         config.token.clone(),
-        config.action_timeout,
+        config.timing,
         stopping.clone(),
     );
     let config = Arc::new(config);
@@ -140,7 +140,7 @@ async fn serve<H: LinkHandler>(
         account,
         Vec::new(),
         backend,
-        config.action_timeout,
+        config.timing,
         &mut stopping,
     )
     .await;

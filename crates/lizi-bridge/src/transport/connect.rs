@@ -21,6 +21,7 @@ use tokio_tungstenite::tungstenite::http::HeaderValue;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
+use super::config::Timing;
 use super::connection;
 use super::handler::LinkHandler;
 
@@ -42,7 +43,7 @@ pub fn start<H: LinkHandler>(
     handler: Arc<H>,
     urls: &[String],
     token: Option<String>,
-    action_timeout: Duration,
+    timing: Timing,
     stopping: watch::Receiver<bool>,
 ) {
     for url in urls {
@@ -50,7 +51,7 @@ pub fn start<H: LinkHandler>(
             handler: handler.clone(),
             url: url.clone(),
             token: token.clone(),
-            action_timeout,
+            timing,
         };
         tokio::spawn(dialler.keep_dialling(stopping.clone()));
     }
@@ -61,7 +62,7 @@ struct Dialler<H> {
     handler: Arc<H>,
     url: String,
     token: Option<String>,
-    action_timeout: Duration,
+    timing: Timing,
 }
 
 type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
@@ -81,7 +82,7 @@ impl<H: LinkHandler> Dialler<H> {
                         account,
                         early,
                         self.handler.clone(),
-                        self.action_timeout,
+                        self.timing,
                         &mut stopping,
                     )
                     .await;
@@ -115,7 +116,7 @@ impl<H: LinkHandler> Dialler<H> {
             request.headers_mut().insert("Authorization", bearer);
         }
         let connecting = tokio_tungstenite::connect_async(request);
-        let (mut socket, _) = tokio::time::timeout(self.action_timeout, connecting)
+        let (mut socket, _) = tokio::time::timeout(self.timing.action, connecting)
             .await
             .map_err(|_| "no answer to the handshake".to_owned())?
             .map_err(|e| e.to_string())?;
@@ -125,7 +126,7 @@ impl<H: LinkHandler> Dialler<H> {
             .await
             .map_err(|e| e.to_string())?;
         let learning = learn_account(&mut socket);
-        let (account, early) = tokio::time::timeout(self.action_timeout, learning)
+        let (account, early) = tokio::time::timeout(self.timing.action, learning)
             .await
             .map_err(|_| "get_login_info was not answered".to_owned())??;
         Ok((socket, account, early))
