@@ -257,7 +257,14 @@ impl App {
                     },
                     connect: self.settings.onebot_connect.clone(),
                 };
-                match lizi_bridge::start(bridge.clone(), config, stopping.clone()).await {
+                let started = lizi_bridge::start(
+                    bridge.clone(),
+                    config,
+                    port_config.clone(),
+                    &ports,
+                    stopping.clone(),
+                );
+                match started.await {
                     Ok(task) => bridge_task = Some(task),
                     Err(error) => {
                         close(self.store, self.folder).await?;

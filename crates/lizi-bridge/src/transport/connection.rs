@@ -9,13 +9,11 @@
 use std::collections::VecDeque;
 use std::sync::Arc;
 
-use futures_util::{SinkExt, StreamExt};
+use futures_util::{Sink, SinkExt, Stream, StreamExt};
 use lizi_core::Uin;
 use serde_json::{json, Value};
-use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::sync::{mpsc, watch};
-use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::WebSocketStream;
+use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 
 use super::config::Timing;
 use super::handler::LinkHandler;
@@ -31,15 +29,16 @@ pub const IN_FLIGHT: usize = 256;
 /// answers to the bridge's actions and events (`early`: events read before, in order)
 /// until it closes, falls silent for longer than `timing` allows, or `stopping` turns
 /// true. Accepted and dialled connections ([`super::connect`]) take this one path.
-pub async fn run<S, H>(
-    socket: WebSocketStream<S>,
+pub async fn run<W, H>(
+    socket: W,
     account: Uin,
     early: Vec<Value>,
     backend: Arc<H>,
     timing: Timing,
     stopping: &mut watch::Receiver<bool>,
 ) where
-    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    W: Stream<Item = Result<Message, WsError>> + Sink<Message, Error = WsError> + Send,
+    W: Unpin + 'static,
     H: LinkHandler,
 {
     let (mut sink, mut frames_in) = socket.split();
