@@ -19,7 +19,7 @@ pub enum LinkError {
     #[error("the connection closed before `{0}` was answered")]
     Closed(String),
     /// No answer in time.
-    #[error("`{0}` was not answered within {1:?}")]
+    #[error("`{0}` was not answered within {ms} ms", ms = .1.as_millis())]
     Timeout(String, Duration),
     /// The implementation refused.
     #[error("`{action}` failed with retcode {retcode}: {message}")]
@@ -188,6 +188,10 @@ mod tests {
             .await
             .expect_err("timeout");
         assert!(matches!(error, LinkError::Timeout(..)), "{error}");
+        assert_eq!(
+            error.to_string(),
+            "`get_status` was not answered within 20 ms"
+        );
         assert!(link.pending().is_empty());
     }
 
