@@ -644,3 +644,36 @@ async fn bridge_backs_off_from_an_implementation_that_drops_each_connection_at_o
     let connected = "lizi_bridge_dials_total{outcome=\"connected\"}";
     assert!(read_metric(&bridge.client, &metrics, connected).await >= 2);
 }
+
+#[tokio::test]
+async fn a_dialled_implementation_that_never_answers_is_given_up_and_dialled_again() {
+    // A server that accepts TCP connections and then says nothing, not even a handshake.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url = format!("ws://{}/", listener.local_addr().expect("address"));
+    let connections = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let counting = connections.clone();
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((stream, _)) = listener.accept().await {
+            counting.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            held.push(stream);
+        }
+    });
+    let scratch = Scratch::new("transport-mute");
+    let flags = ["--onebot-connect", &url, "--ws-timeout-ms", "500"];
+    let bridge = Bridge::start(&scratch, "127.0.0.1:0", &flags);
+    bridge.session().await;
+    let metrics = format!("{}/metrics", bridge.base);
+    let failed = "lizi_bridge_dials_total{outcome=\"failed\"}";
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while read_metric(&bridge.client, &metrics, failed).await < 2 {
+        assert!(
+            Instant::now() < deadline,
+            "the mute dials were not given up"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(connections.load(std::sync::atomic::Ordering::Relaxed) >= 2);
+}

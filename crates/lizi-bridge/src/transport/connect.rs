@@ -6,7 +6,11 @@
 //! ([`super::connection::run`]). A dropped connection, or an implementation not up yet, is
 //! dialled again after a pause that doubles from [`FIRST_PAUSE`] up to [`LONGEST_PAUSE`]
 //! (back to the first once a connection stayed up for a second; [`Backoff`]), each
-//! attempt logged and counted. The WebSocket itself is `tokio-tungstenite`'s client.
+//! attempt logged and counted. A dial (the TCP connection and the WebSocket handshake, then
+//! the answer to `get_login_info`) that takes longer than the action timeout or the silence
+//! limit ([`Timing`]), whichever is shorter, fails; once open, the connection is pinged and
+//! closed when silent like an accepted one. The WebSocket itself is `tokio-tungstenite`'s
+//! client.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -115,8 +119,10 @@ impl<H: LinkHandler> Dialler<H> {
                 .map_err(|_| "the token cannot be sent in a header".to_owned())?;
             request.headers_mut().insert("Authorization", bearer);
         }
+        // A dial that hears nothing is given up as a silent connection would be.
+        let patience = self.timing.action.min(self.timing.silence);
         let connecting = tokio_tungstenite::connect_async(request);
-        let (mut socket, _) = tokio::time::timeout(self.timing.action, connecting)
+        let (mut socket, _) = tokio::time::timeout(patience, connecting)
             .await
             .map_err(|_| "no answer to the handshake".to_owned())?
             .map_err(|e| e.to_string())?;
@@ -126,7 +132,7 @@ impl<H: LinkHandler> Dialler<H> {
             .await
             .map_err(|e| e.to_string())?;
         let learning = learn_account(&mut socket);
-        let (account, early) = tokio::time::timeout(self.timing.action, learning)
+        let (account, early) = tokio::time::timeout(patience, learning)
             .await
             .map_err(|_| "get_login_info was not answered".to_owned())??;
         Ok((socket, account, early))
