@@ -294,7 +294,9 @@ async fn the_accept_port_has_its_own_connection_cap_and_header_timeout() {
     let _ = refused.write_all(head.as_bytes()).await;
     let mut answer = Vec::new();
     let read = tokio::time::timeout(Duration::from_secs(5), refused.read_to_end(&mut answer));
-    let _ = read.await.expect("a connection over the cap is closed at once");
+    let _ = read
+        .await
+        .expect("a connection over the cap is closed at once");
     assert!(answer.is_empty(), "{}", String::from_utf8_lossy(&answer));
     let state = bridge.call("/getlogonqq", "").await;
     assert!(state["ret"].is_string(), "{state}");
@@ -310,7 +312,10 @@ async fn the_accept_port_has_its_own_connection_cap_and_header_timeout() {
     let open = metric("lizi_http_connections");
     let deadline = Instant::now() + Duration::from_secs(10);
     while read_metric(&bridge.client, &metrics, &open).await > 0 {
-        assert!(Instant::now() < deadline, "the dropped connections stay open");
+        assert!(
+            Instant::now() < deadline,
+            "the dropped connections stay open"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     let mut silent = tokio::net::TcpStream::connect(&bridge.accept)
