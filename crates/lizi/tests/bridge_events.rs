@@ -15,29 +15,7 @@ use serde_json::{json, Value};
 
 /// The events of account 777 in `session` until one satisfies `last` (which is included).
 async fn events_until(bridge: &Bridge, session: u64, last: impl Fn(&Value) -> bool) -> Vec<Value> {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let mut events = Vec::new();
-    loop {
-        let answer = bridge
-            .call("/geteventv2", &format!("sessid={session}"))
-            .await;
-        for event in answer["events"].as_array().cloned().unwrap_or_default() {
-            let event: Value = match event {
-                Value::String(text) => serde_json::from_str(&text).unwrap_or(Value::Null),
-                other => other,
-            };
-            if event["LogonQQ"] != 777 {
-                continue;
-            }
-            let done = last(&event);
-            events.push(event);
-            if done {
-                return events;
-            }
-        }
-        assert!(Instant::now() < deadline, "no last event among {events:#?}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    bridge.events_until_of(777, session, last).await
 }
 
 /// A group message event of account 777 with `fields` laid over the usual ones.

@@ -146,33 +146,7 @@ async fn bridge_follows_the_account_reported_offline_and_back_in_every_profile()
 
 /// Reads `session`'s events of account [`BOT`] until one satisfies `last`; answers them all.
 async fn events_until(bridge: &Bridge, session: u64, last: impl Fn(&Value) -> bool) -> Vec<Value> {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let mut events = Vec::new();
-    loop {
-        let answer = bridge
-            .call("/geteventv2", &format!("sessid={session}"))
-            .await;
-        for event in answer["events"].as_array().cloned().unwrap_or_default() {
-            let event = match event {
-                Value::String(text) => serde_json::from_str(&text).unwrap_or(Value::Null),
-                other => other,
-            };
-            if event["LogonQQ"] != BOT {
-                continue;
-            }
-            let done = last(&event);
-            events.push(event);
-            if done {
-                return events;
-            }
-        }
-        assert!(
-            Instant::now() < deadline,
-            "not there yet: {:?}",
-            brief(&events)
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    bridge.events_until_of(BOT, session, last).await
 }
 
 /// Waits for an `EventMsg` of `kind` of account [`BOT`] in `session`.

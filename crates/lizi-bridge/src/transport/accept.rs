@@ -8,15 +8,14 @@
 //! [`super::connection::run`]. Starting the server also starts dialling the
 //! `--onebot-connect` URLs ([`super::connect`]).
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use bytes::Bytes;
-use http::request::Parts;
 use http::{Request, Response, StatusCode};
 use http_body_util::Full;
 use lizi_core::Uin;
-use lizi_http::{token, Answer, Gate, Handler, Port, PortConfig, Ports, Refusal};
+use lizi_http::token::TokenGate;
+use lizi_http::{Answer, Handler, Port, PortConfig, Ports};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -24,21 +23,6 @@ use tokio::task::JoinHandle;
 use super::config::{BridgeConfig, BridgeError};
 use super::handler::LinkHandler;
 use super::{connect, connection};
-
-/// The accept port's check from the head: the access token, when one is set.
-#[derive(Debug, Clone)]
-struct TokenGate {
-    token: Option<String>,
-}
-
-impl Gate for TokenGate {
-    fn admit(&self, head: &Parts, _peer: SocketAddr) -> Result<(), Refusal> {
-        match &self.token {
-            Some(expected) => token::check(expected, &head.headers, head.uri.query()),
-            None => Ok(()),
-        }
-    }
-}
 
 /// Binds the accept address and serves connections on it as the port `bridge` of `ports`,
 /// with `port_config`'s limits, until `stopping` turns true; dials the configured URLs
@@ -69,9 +53,7 @@ pub async fn start<H: LinkHandler>(
         config.timing,
         stopping.clone(),
     );
-    let gate = TokenGate {
-        token: config.token.clone(),
-    };
+    let gate = TokenGate::new(config.token.clone());
     let port = Port::new("bridge", port_config, Arc::new(gate), ports);
     let config = Arc::new(config);
     let handshake = {
