@@ -17,6 +17,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::any;
 use axum::Router;
 use lizi_core::{Form, Uin};
+use lizi_onebot::envelope::Rendered;
 use lizi_onebot::registry::Registry;
 use lizi_onebot::ActionRequest;
 use lizi_store::ReaderId;
@@ -238,10 +239,10 @@ fn form_map(form: &Form) -> Map<String, Value> {
         .collect()
 }
 
-fn json(value: Value) -> Response {
+fn json(rendered: Rendered) -> Response {
     (
         [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
-        value.to_string(),
+        rendered.to_string(),
     )
         .into_response()
 }

@@ -42,7 +42,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use lizi_core::Uin;
-use lizi_onebot::envelope::{Failure as Why, Routed};
+use lizi_onebot::envelope::{Failure as Why, Rendered, Routed};
 use lizi_onebot::registry::Registry;
 use lizi_onebot::{Action, ActionRequest, ActionResponse, ActionSpec, Profile, ACTIONS};
 use serde_json::Value;
@@ -417,7 +417,7 @@ fn quick_operation<'a>(
 }
 
 /// The envelope of a request that could not be read at all (bad JSON, wrong shape).
-pub fn unreadable(profile: Profile, why: &str) -> Value {
+pub fn unreadable(profile: Profile, why: &str) -> Rendered {
     profile.render(&profile.failed(Why::BadParams, why.to_owned()))
 }
 
