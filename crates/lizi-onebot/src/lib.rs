@@ -44,12 +44,15 @@ pub mod envelope;
 pub mod event;
 pub mod lenient;
 pub mod message;
+pub mod profile;
 pub mod quirks;
 pub mod registry;
+pub mod routing;
 pub mod xlz;
 
 pub use action::{Action, ActionError, ActionKind, ActionSpec, ACTIONS};
 pub use echo::Echo;
-pub use envelope::{ActionRequest, ActionResponse, Profile, Status};
+pub use envelope::{ActionRequest, ActionResponse, Status};
 pub use event::{Body, Event};
 pub use message::{Message, Segment};
+pub use profile::Profile;

@@ -1,7 +1,7 @@
 //! What the implementations do differently that their parameter lists do not say, stated
 //! once here for the face that imitates them and the bridge that drives them.
 
-use crate::envelope::Profile;
+use crate::profile::Profile;
 
 /// How an implementation's private send reaches someone who is not a friend: a temporary
 /// session, opened as it opens one.

@@ -15,8 +15,8 @@ use std::sync::LazyLock;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use crate::action::{ParamError, Problem};
-use crate::envelope::Profile;
+use crate::action::{ActionSpec, ParamError, Problem};
+use crate::profile::Profile;
 
 /// One implementation's registry file.
 #[derive(Debug, Clone, Deserialize)]
@@ -287,6 +287,13 @@ impl Registered {
             }
         }
         Ok(admitted)
+    }
+}
+
+impl ActionSpec {
+    /// Whether `profile`'s implementation registers this action.
+    pub fn available_in(&self, profile: Profile) -> bool {
+        Registry::of(profile).action(self.name).is_some()
     }
 }
 

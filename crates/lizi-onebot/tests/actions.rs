@@ -4,7 +4,8 @@
 use std::collections::HashSet;
 
 use lizi_onebot::action::*;
-use lizi_onebot::envelope::{split_action, ActionRequest, Failure, Routed, Suffix};
+use lizi_onebot::envelope::{split_action, ActionRequest, Failure, Suffix};
+use lizi_onebot::routing::Routed;
 use lizi_onebot::{Profile, Segment};
 use serde_json::{json, Map, Value};
 

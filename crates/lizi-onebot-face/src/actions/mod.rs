@@ -42,8 +42,9 @@ use std::future::Future;
 use std::pin::Pin;
 
 use lizi_core::Uin;
-use lizi_onebot::envelope::{Failure as Why, Rendered, Routed};
+use lizi_onebot::envelope::{Failure as Why, Rendered};
 use lizi_onebot::registry::Registry;
+use lizi_onebot::routing::Routed;
 use lizi_onebot::{Action, ActionRequest, ActionResponse, ActionSpec, Profile, ACTIONS};
 use serde_json::Value;
 

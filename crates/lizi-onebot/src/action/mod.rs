@@ -26,8 +26,7 @@ pub use table::*;
 
 use serde_json::{Map, Value};
 
-use crate::envelope::{ActionRequest, Profile};
-use crate::registry::Registry;
+use crate::envelope::ActionRequest;
 
 /// Where an action comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,11 +58,6 @@ impl ActionSpec {
     /// The row for an action name (exact, without suffix).
     pub fn find(name: &str) -> Option<&'static ActionSpec> {
         ACTIONS.iter().find(|spec| spec.name == name)
-    }
-
-    /// Whether `profile`'s implementation registers this action.
-    pub fn available_in(&self, profile: Profile) -> bool {
-        Registry::of(profile).action(self.name).is_some()
     }
 }
 
