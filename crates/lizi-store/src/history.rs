@@ -79,10 +79,17 @@ type Key = (Conv, i64);
 const COLUMNS: &str =
     "conv_kind, conv_a, conv_b, req, random, seq, time, sender, target, grp, text, recalled";
 
-/// The statement the applier writes a message with (a recall rewrites the row).
-pub(crate) const PUT_MESSAGE: &str = "INSERT OR REPLACE INTO messages
+/// The statement the applier writes a message with (a recall rewrites the row). An upsert
+/// that replaces the row it conflicts with, as `INSERT OR REPLACE` would, without the
+/// statement journal REPLACE keeps (see `applier.rs`).
+pub(crate) const PUT_MESSAGE: &str = "INSERT INTO messages
      (conv_kind, conv_a, conv_b, req, random, seq, time, sender, target, grp, text, recalled)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+     ON CONFLICT DO UPDATE SET conv_kind = excluded.conv_kind, conv_a = excluded.conv_a,
+         conv_b = excluded.conv_b, req = excluded.req, random = excluded.random,
+         seq = excluded.seq, time = excluded.time, sender = excluded.sender,
+         target = excluded.target, grp = excluded.grp, text = excluded.text,
+         recalled = excluded.recalled";
 
 /// Writes one message with the prepared [`PUT_MESSAGE`].
 pub(crate) fn put(

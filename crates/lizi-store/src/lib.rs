@@ -30,6 +30,7 @@ mod readers;
 mod rollback;
 mod schema;
 mod sessions;
+mod shapes;
 mod state;
 mod store;
 mod writer;

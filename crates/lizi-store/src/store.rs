@@ -539,6 +539,9 @@ fn load(connection: &Connection, inner: &mut Inner) -> Result<(), StoreError> {
             },
         );
     }
+    let last_shape: Option<i64> =
+        connection.query_row("SELECT MAX(id) FROM event_shapes", [], |row| row.get(0))?;
+    inner.shapes.next = last_shape.map_or(1, |id| id as u64 + 1);
     let oldest: Option<i64> =
         connection.query_row("SELECT MIN(seq) FROM events", [], |row| row.get(0))?;
     inner.reclaimed = oldest.map_or(inner.next_seq, |s| s as u64);
