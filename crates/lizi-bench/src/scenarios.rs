@@ -28,6 +28,7 @@ pub const ALL: &[(&str, Scenario)] = &[
     ("history", |b| Box::pin(crate::history::history(b))),
     ("world", |b| Box::pin(crate::big_world::large_world(b))),
     ("oversized", |b| Box::pin(crate::big_world::oversized(b))),
+    ("bridge", |b| Box::pin(crate::bridge::bridge(b))),
 ];
 
 /// A figure with a target.
@@ -508,7 +509,7 @@ struct Probes {
 
 /// A blocking WebSocket reader on its own thread that stamps each text frame as it arrives
 /// and keeps what `keep` makes of it, until `stop` is set.
-fn read_frames<T: Send + 'static>(
+pub(crate) fn read_frames<T: Send + 'static>(
     url: String,
     stop: Arc<std::sync::atomic::AtomicBool>,
     keep: impl Fn(&str, Instant) -> Option<T> + Send + 'static,

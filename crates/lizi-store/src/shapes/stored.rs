@@ -46,11 +46,13 @@ pub(crate) fn share_stored_messages(db: &Connection) -> Result<(), StoreError> {
             shared += 1;
         }
     }
-    tracing::info!(
-        events = seen,
-        shared,
-        "stored events now refer to the messages they carry"
-    );
+    if seen > 0 {
+        tracing::info!(
+            events = seen,
+            shared,
+            "stored events now refer to the messages they carry"
+        );
+    }
     Ok(())
 }
 
