@@ -105,7 +105,8 @@ pub(crate) fn move_message_docs(connection: &mut Connection) -> Result<usize, St
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 /// Brings the database up to [`SCHEMA_VERSION`], refusing a newer one; answers whether the
-/// database was new (empty).
+/// database was new (empty). Logs a migration of an existing database, not the creation
+/// of a new one.
 pub fn migrate(connection: &mut Connection) -> Result<bool, StoreError> {
     let version: i64 = connection.query_row("PRAGMA user_version", [], |row| row.get(0))?;
     if version > SCHEMA_VERSION {
@@ -122,7 +123,13 @@ pub fn migrate(connection: &mut Connection) -> Result<bool, StoreError> {
         }
         transaction.pragma_update(None, "user_version", index as i64 + 1)?;
         transaction.commit()?;
-        tracing::info!(version = index + 1, "database schema migrated");
+    }
+    if version > 0 && version < SCHEMA_VERSION {
+        tracing::info!(
+            from = version,
+            to = SCHEMA_VERSION,
+            "database schema migrated"
+        );
     }
     Ok(version == 0)
 }

@@ -1,15 +1,20 @@
 //! The lizi server: settings, and the wiring of the store, the backend and the API.
+//!
+//! Start-up logs one line each for the data folder, the backend and every listener (the
+//! XLZ API with the console's URL, the OneBot face's, the bridge's accept address).
 
 pub mod fd_limit;
 pub mod folder;
 pub mod onebot;
-pub mod scenario;
 pub mod settings;
+pub mod test_launcher;
 
 use std::future::Future;
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 use anyhow::Context;
+use lizi_api::ApiConfig;
 use lizi_sim::{SimBackend, WorldFixture, WorldSource};
 use lizi_store::{Flush, Store};
 use tokio::net::TcpListener;
@@ -26,6 +31,34 @@ pub fn load_fixture(settings: &Settings) -> anyhow::Result<WorldFixture> {
                 .with_context(|| format!("world fixture {}", path.display()))
         }
         None => Ok(WorldFixture::default_world()),
+    }
+}
+
+/// The base of the URLs lizi hands out (pictures, files, the console) when its XLZ API is
+/// bound to `bound`: `public_url`, else the bound address (loopback's when bound to all
+/// addresses).
+pub fn public_base(api: &ApiConfig, bound: SocketAddr) -> String {
+    match &api.public_url {
+        Some(url) => url.clone(),
+        None if bound.ip().is_unspecified() => format!("http://127.0.0.1:{}", bound.port()),
+        None => format!("http://{bound}"),
+    }
+}
+
+/// Logs the XLZ API's summary line: its address, and the console's URL under `base` (see
+/// [`public_base`]).
+pub fn log_api_listening(bound: SocketAddr, base: &str) {
+    tracing::info!(
+        "lizi listening on http://{bound}: the XLZ API, and the console at {base}/console/"
+    );
+}
+
+/// The policy's name, as `--flush` takes it.
+fn flush_name(flush: Flush) -> &'static str {
+    match flush {
+        Flush::Full => "full",
+        Flush::Normal => "normal",
+        Flush::Memory => "memory",
     }
 }
 
@@ -92,10 +125,23 @@ impl App {
         }
         let store = Store::open(settings.store.clone())
             .with_context(|| format!("opening the data folder {}", settings.data.display()))?;
+        match settings.store.flush {
+            Flush::Memory => tracing::info!("data folder: none, everything is kept in memory"),
+            flush => {
+                let folder =
+                    std::fs::canonicalize(&settings.data).unwrap_or_else(|_| settings.data.clone());
+                tracing::info!(
+                    "data folder {} (flush {})",
+                    folder.display(),
+                    flush_name(flush)
+                );
+            }
+        }
         if settings.backend == settings::BackendKind::OneBot {
             let bridge = lizi_bridge::BridgeBackend::open(store.clone(), settings.bridge_pacing)
                 .context("loading the OneBot bridge's accounts and messages")?
                 .dropping_minor_notices(settings.bridge_drop_minor_notices);
+            tracing::info!("backend: real QQ accounts, bridged through OneBot implementations");
             return Ok(App {
                 settings,
                 store,
@@ -109,11 +155,22 @@ impl App {
         backend.set_message_limits(settings.limits);
         match (source, &settings.world) {
             (WorldSource::Loaded, Some(world)) => tracing::info!(
-                "the data folder already holds a world; {} is ignored (use --reset to start again from it)",
+                "backend: the simulated network, its world loaded from the data folder ({} is \
+                 ignored: use --reset to start again from it)",
                 world.display()
             ),
-            (WorldSource::Loaded, None) => tracing::info!("world loaded from the data folder"),
-            (WorldSource::Seeded, _) => tracing::info!("new world created from the fixture"),
+            (WorldSource::Loaded, None) => {
+                tracing::info!(
+                    "backend: the simulated network, its world loaded from the data folder"
+                )
+            }
+            (WorldSource::Seeded, Some(world)) => tracing::info!(
+                "backend: the simulated network, a new world from {}",
+                world.display()
+            ),
+            (WorldSource::Seeded, None) => {
+                tracing::info!("backend: the simulated network, a new world from the built-in one")
+            }
         }
         Ok(App {
             settings,
@@ -156,17 +213,12 @@ impl App {
             onebot: onebot_listener,
         } = listeners;
         let bound = listener.local_addr().context("reading the bound address")?;
-        let base = match &self.settings.api.public_url {
-            Some(url) => url.clone(),
-            None if bound.ip().is_unspecified() => {
-                let port = bound.port();
-                tracing::info!(
-                    "listening on all addresses: picture URLs use http://127.0.0.1:{port}; set public_url for others"
-                );
-                format!("http://127.0.0.1:{port}")
-            }
-            None => format!("http://{bound}"),
-        };
+        let base = public_base(&self.settings.api, bound);
+        if self.settings.api.public_url.is_none() && bound.ip().is_unspecified() {
+            tracing::info!(
+                "listening on all addresses: picture URLs use {base}; set public_url for others"
+            );
+        }
         let (stop, stopping) = tokio::sync::watch::channel(false);
         let mut bridge_task = None;
         let backend: Arc<dyn lizi_core::Backend> = match &self.engine {
@@ -187,7 +239,7 @@ impl App {
                     action_timeout: lizi_bridge::ACTION_TIMEOUT,
                     connect: self.settings.onebot_connect.clone(),
                 };
-                match lizi_bridge::accept::start(bridge.clone(), config, stopping.clone()).await {
+                match lizi_bridge::start(bridge.clone(), config, stopping.clone()).await {
                     Ok(task) => bridge_task = Some(task),
                     Err(error) => {
                         close(self.store, self.folder).await?;
@@ -225,7 +277,9 @@ impl App {
                 let address = listener
                     .local_addr()
                     .context("reading the OneBot address")?;
-                tracing::info!("onebot HTTP API listening on {address}");
+                tracing::info!(
+                    "onebot HTTP API listening on {address} (its forward WebSocket at ws://{address}/)"
+                );
                 let config = self.settings.api.clone();
                 let stopped = stopped(stopping.clone());
                 onebot_tasks.push(tokio::spawn(async move {

@@ -39,7 +39,7 @@ enum Command {
     /// Run the server (what a bare `lizi` does).
     Serve(Box<ServeArgs>),
     /// Run scenario tests of a bot: `lizi test scenarios/ --bot "python3 bot.py"`.
-    Test(lizi::scenario::TestArgs),
+    Test(lizi_scenario::TestArgs),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -47,7 +47,9 @@ fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let args = match cli.command {
         Some(Command::Serve(args)) => *args,
-        Some(Command::Test(args)) => std::process::exit(lizi::scenario::main(args)?),
+        Some(Command::Test(args)) => {
+            std::process::exit(lizi_scenario::run(args, lizi::test_launcher::InProcess)?)
+        }
         None => cli.serve,
     };
     let settings = Settings::resolve(args)?;
@@ -74,20 +76,17 @@ fn main() -> anyhow::Result<()> {
 
 async fn run(settings: Settings) -> anyhow::Result<()> {
     let listen = settings.listen;
-    let data = settings.data.clone();
     // The port first: a busy one must leave the data folder as it was.
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("cannot listen on {listen}"))?;
+    let address = listener.local_addr().context("reading the bound address")?;
+    let base = lizi::public_base(&settings.api, address);
     let listeners = lizi::Listeners::with_onebot(listener, &settings).await?;
     let app = lizi::App::open(settings).await?;
-    let address = listeners
-        .api
-        .local_addr()
-        .context("reading the bound address")?;
     // Handlers first: a supervisor may signal as soon as it reads the line below.
     let shutdown = shutdown_signal().context("installing the signal handlers")?;
-    tracing::info!(data = %data.display(), "lizi listening on http://{address}");
+    lizi::log_api_listening(address, &base);
     app.serve_on(listeners, shutdown).await?;
     tracing::info!("lizi stopped");
     Ok(())

@@ -450,7 +450,10 @@ async fn forward_websockets_carry_events_on_event_and_actions_on_api() {
 #[test]
 fn a_wss_reverse_url_is_refused_at_start_up() {
     let args = |url: &str| lizi::ServeArgs {
-        onebot_reverse_urls: vec![url.to_owned()],
+        onebot: lizi::settings::OneBotFaceFlags {
+            onebot_reverse_urls: vec![url.to_owned()],
+            ..Default::default()
+        },
         ..Default::default()
     };
     let error = lizi::Settings::resolve(args("wss://bot.example/onebot"))

@@ -750,7 +750,10 @@ fn the_transport_settings_are_config_file_keys_and_flags() {
     );
     let args = lizi::ServeArgs {
         config: Some(config.into()),
-        data: Some(scratch.path("data")),
+        storage: lizi::settings::StorageFlags {
+            data: Some(scratch.path("data")),
+            ..Default::default()
+        },
         ..Default::default()
     };
     let onebot = Settings::resolve(args.clone()).expect("settings").onebot;
@@ -759,15 +762,21 @@ fn the_transport_settings_are_config_file_keys_and_flags() {
     assert_eq!(onebot.post_timeout_ms, 700);
     assert!(onebot.drop_while_disconnected);
     let flags = lizi::ServeArgs {
-        onebot_post_timeout_ms: Some(900),
-        onebot_drop_while_disconnected: Some(false),
+        onebot: lizi::settings::OneBotFaceFlags {
+            onebot_post_timeout_ms: Some(900),
+            onebot_drop_while_disconnected: Some(false),
+            ..Default::default()
+        },
         ..args.clone()
     };
     let onebot = Settings::resolve(flags).expect("settings").onebot;
     assert_eq!(onebot.post_timeout_ms, 900);
     assert!(!onebot.drop_while_disconnected);
     let bad = lizi::ServeArgs {
-        onebot_post_urls: vec!["ftp://127.0.0.1/".into()],
+        onebot: lizi::settings::OneBotFaceFlags {
+            onebot_post_urls: vec!["ftp://127.0.0.1/".into()],
+            ..Default::default()
+        },
         ..args
     };
     let error = Settings::resolve(bad).expect_err("an ftp URL").to_string();

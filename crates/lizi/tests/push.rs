@@ -430,7 +430,10 @@ async fn https_receivers_get_every_event_once_their_ca_is_trusted() {
             std::fs::write(&path, text).expect("write");
         }
         let error = lizi::Settings::resolve(lizi::ServeArgs {
-            tls_ca_file: Some(path),
+            security: lizi::settings::SecurityFlags {
+                tls_ca_file: Some(path),
+                ..Default::default()
+            },
             ..Default::default()
         })
         .expect_err("refused");

@@ -9,6 +9,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::child::LIZI_VARS;
+use common::python_available;
 use common::Server;
 use serde_json::{json, Value};
 
@@ -18,24 +19,6 @@ fn root() -> PathBuf {
 }
 
 const XLZ_BOT: &str = "python3 examples/xlz_echo_bot.py";
-
-/// Whether `python3` (with aiocqhttp when `onebot`) is there; in CI its absence fails.
-fn python_available(onebot: bool) -> bool {
-    let code = if onebot { "import aiocqhttp" } else { "pass" };
-    let found = Command::new("python3")
-        .args(["-c", code])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|status| status.success());
-    if !found && std::env::var_os("CI").is_some() {
-        panic!("python3 (and aiocqhttp for the OneBot example) is required in CI");
-    }
-    if !found {
-        eprintln!("skipped: python3 (or aiocqhttp) is not installed");
-    }
-    found
-}
 
 /// What a run of `lizi test` gave.
 struct Run {
@@ -330,11 +313,12 @@ fn filter_runs_only_the_matching_scenarios() {
 }
 
 #[test]
-fn the_readme_example_is_the_ping_scenario() {
-    let readme = std::fs::read_to_string(root().join("README.md")).expect("README");
+fn the_documented_example_is_the_ping_scenario() {
+    let readme =
+        std::fs::read_to_string(root().join("docs/lizi-test.md")).expect("docs/lizi-test.md");
     let start = readme
         .find("```toml\n# The bot answers `ping`")
-        .expect("the README shows examples/scenarios/ping.toml");
+        .expect("docs/lizi-test.md shows examples/scenarios/ping.toml");
     let block = &readme[start + "```toml\n".len()..];
     let block = &block[..block.find("```").expect("the block ends")];
     let file = std::fs::read_to_string(root().join("examples/scenarios/ping.toml")).expect("file");

@@ -1,6 +1,7 @@
 //! Start-up through the real binary: one lizi per data folder, a busy port or an unusable
-//! folder refused before anything is written, clear reasons naming the path, and no open
-//! door to the network without a password or token.
+//! folder refused before anything is written, clear reasons naming the path, no open door
+//! to the network without a password or token, and a start-up log that says where
+//! everything is.
 
 mod common;
 
@@ -304,4 +305,116 @@ fn an_allow_rule_for_other_machines_needs_a_credential_or_insecure_open() {
         lizi.port();
         lizi.terminate();
     }
+}
+
+/// The one line of `stderr` that contains `needle`.
+fn only_line<'a>(stderr: &'a str, needle: &str) -> &'a str {
+    let lines: Vec<&str> = stderr
+        .lines()
+        .filter(|line| line.contains(needle))
+        .collect();
+    match lines.as_slice() {
+        [line] => line,
+        _ => panic!("{} lines with `{needle}` in:\n{stderr}", lines.len()),
+    }
+}
+
+#[tokio::test]
+async fn start_up_logs_one_line_each_for_the_data_folder_the_backend_and_every_listener() {
+    let scratch = Scratch::new("start-log");
+    let data = scratch.path("data");
+    let mut lizi = Lizi::spawn(
+        &scratch.0,
+        &[
+            "--listen",
+            "127.0.0.1:0",
+            "--data",
+            text(&data),
+            "--onebot-listen",
+            "127.0.0.1:0",
+        ],
+        &[],
+    );
+    let port = lizi.port();
+    lizi.line_with("onebot HTTP API listening on");
+    // The console's URL in the log is the console.
+    let console = format!("http://127.0.0.1:{port}/console/");
+    let page = reqwest::get(&console).await.expect("GET the console");
+    assert_eq!(page.status().as_u16(), 200);
+    assert!(page.text().await.expect("page").contains("<html"));
+    let stderr = lizi.terminate();
+    let folder = std::fs::canonicalize(&data).expect("the data folder");
+    only_line(
+        &stderr,
+        &format!("data folder {} (flush full)", folder.display()),
+    );
+    only_line(
+        &stderr,
+        "backend: the simulated network, a new world from the built-in one",
+    );
+    only_line(
+        &stderr,
+        &format!(
+            "lizi listening on http://127.0.0.1:{port}: the XLZ API, and the console at {console}"
+        ),
+    );
+    let onebot = only_line(&stderr, "onebot HTTP API listening on 127.0.0.1:");
+    assert!(
+        onebot.contains("forward WebSocket at ws://127.0.0.1:"),
+        "{onebot}"
+    );
+    // A new folder's database is created, not migrated.
+    assert!(!stderr.contains("migrated"), "{stderr}");
+
+    // A database of an older schema (1: no messages table) is migrated, and says so.
+    let database = rusqlite::Connection::open(data.join("lizi.db")).expect("open");
+    database
+        .execute_batch("DROP TABLE messages; PRAGMA user_version = 1;")
+        .expect("back to schema 1");
+    drop(database);
+    let mut lizi = Lizi::spawn(
+        &scratch.0,
+        &["--listen", "127.0.0.1:0", "--data", text(&data)],
+        &[],
+    );
+    lizi.port();
+    let stderr = lizi.terminate();
+    only_line(&stderr, "database schema migrated from=1 to=2");
+    only_line(
+        &stderr,
+        "backend: the simulated network, its world loaded from the data folder",
+    );
+    assert!(!stderr.contains("onebot"), "{stderr}");
+
+    // The bridge: its accept address, in memory.
+    let mut lizi = Lizi::spawn(
+        &scratch.0,
+        &[
+            "--listen",
+            "127.0.0.1:0",
+            "--flush",
+            "memory",
+            "--backend",
+            "onebot",
+            "--onebot-accept",
+            "127.0.0.1:0",
+        ],
+        &[],
+    );
+    let port = lizi.port();
+    lizi.line_with("onebot bridge accepting");
+    let stderr = lizi.terminate();
+    only_line(&stderr, "data folder: none, everything is kept in memory");
+    only_line(
+        &stderr,
+        "backend: real QQ accounts, bridged through OneBot implementations",
+    );
+    only_line(
+        &stderr,
+        &format!("lizi listening on http://127.0.0.1:{port}: the XLZ API"),
+    );
+    only_line(
+        &stderr,
+        "onebot bridge accepting implementations on ws://127.0.0.1:",
+    );
 }

@@ -77,10 +77,10 @@ mod tests {
 
     #[test]
     fn the_readme_lists_exactly_the_reported_events() {
-        let readme = include_str!("../../../../README.md");
+        let readme = include_str!("../../../../docs/onebot-face.md");
         assert!(
             readme.contains(&events_markdown()),
-            "README.md must hold this table:\n{}",
+            "docs/onebot-face.md must hold this table:\n{}",
             events_markdown()
         );
     }

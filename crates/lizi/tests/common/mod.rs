@@ -8,6 +8,7 @@ pub mod ws_frames;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
@@ -81,8 +82,14 @@ impl Drop for Scratch {
 /// Settings for a test server: port 0, a fresh data folder, the default world.
 pub fn test_settings() -> Settings {
     let args = lizi::ServeArgs {
-        listen: Some("127.0.0.1:0".parse().expect("addr")),
-        data: Some(temp_dir("data")),
+        server: lizi::settings::ServerFlags {
+            listen: Some("127.0.0.1:0".parse().expect("addr")),
+            ..Default::default()
+        },
+        storage: lizi::settings::StorageFlags {
+            data: Some(temp_dir("data")),
+            ..Default::default()
+        },
         ..Default::default()
     };
     Settings::resolve(args).expect("settings")
@@ -314,4 +321,22 @@ pub fn valid_body(spec: &EndpointSpec) -> String {
         })
         .collect::<Vec<_>>()
         .join("&")
+}
+
+/// Whether `python3` (with aiocqhttp when `onebot`) is there; in CI its absence fails.
+pub fn python_available(onebot: bool) -> bool {
+    let code = if onebot { "import aiocqhttp" } else { "pass" };
+    let found = Command::new("python3")
+        .args(["-c", code])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success());
+    if !found && std::env::var_os("CI").is_some() {
+        panic!("python3 (and aiocqhttp for the OneBot example) is required in CI");
+    }
+    if !found {
+        eprintln!("skipped: python3 (or aiocqhttp) is not installed");
+    }
+    found
 }
