@@ -83,7 +83,8 @@ fn start_implementation(
     let listen = lines[0]
         .split(MARK)
         .nth(1)
-        .map(|rest| rest.trim().to_owned())
+        .and_then(|rest| rest.split_whitespace().next())
+        .map(str::to_owned)
         .context("no OneBot address")?;
     Ok((lizi, listen))
 }
