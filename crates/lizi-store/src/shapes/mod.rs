@@ -24,9 +24,10 @@
 
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use lizi_core::Event;
+use memchr::memmem::Finder;
 
 use crate::hash::FxHasher;
 use crate::history::MessageRow;
@@ -70,8 +71,8 @@ const SEQ: u8 = 4;
 const TIME: u8 = 5;
 const TEXT: u8 = 6;
 
-/// The keys whose values become holes, with the hole each becomes. Each key names one value
-/// of a `GroupMsg` or `PrivateMsg` (the first occurrence is the one meant; a key inside a
+/// The keys whose values become holes, with the hole each becomes, in the order the events
+/// write them. Each key names one value of a `GroupMsg` or `PrivateMsg` (a key inside a
 /// string is escaped, so it cannot be matched).
 const HOLES: [(&str, u8); 7] = [
     ("\"LogonQQ\":", LOGON),
@@ -173,22 +174,38 @@ fn integer_at(text: &str) -> Option<(i64, usize)> {
     (value.to_string().len() == length).then_some((value, length))
 }
 
+/// Finds the keys of [`HOLES`], each built once.
+fn finders() -> &'static [Finder<'static>; HOLES.len()] {
+    static FINDERS: LazyLock<[Finder<'static>; HOLES.len()]> =
+        LazyLock::new(|| HOLES.map(|(key, _)| Finder::new(key)));
+    &FINDERS
+}
+
 /// Cuts the shape of a message event out of its JSON into `shape`, with a hole wherever
 /// the value is the one `message` (or the event's own `LogonQQ`) fills it with; answers the
 /// `LogonQQ`, or `None` when the event has no `LogonQQ` or no text to share.
+///
+/// Each key is looked for after the value of the one before, in the order `GroupMsg` and
+/// `PrivateMsg` write them (a key an event lacks is skipped), so the JSON is read once:
+/// looking each key up from the start, with `str::find`, cost more than serialising the
+/// event (12,500 instructions an event of 1 KiB, measured with callgrind).
 fn cut(json: &str, message: &MessageRow, literal: &str, shape: &mut String) -> Option<i64> {
-    let mut holes: Vec<(usize, usize, u8)> = Vec::with_capacity(HOLES.len());
-    let mut logon = None;
-    for (key, hole) in HOLES {
-        let Some(at) = json.find(key).map(|at| at + key.len()) else {
+    let bytes = json.as_bytes();
+    shape.clear();
+    // `copied`: the JSON before it is in the shape; `from`: where the next key is looked for.
+    let (mut copied, mut from) = (0, 0);
+    let (mut logon, mut text) = (None, false);
+    for ((key, hole), finder) in HOLES.iter().zip(finders()) {
+        let Some(found) = finder.find(&bytes[from..]) else {
             continue;
         };
+        let at = from + found + key.len();
         let rest = &json[at..];
-        let length = if hole == TEXT {
+        let length = if *hole == TEXT {
             rest.starts_with(literal).then_some(literal.len())
         } else {
             integer_at(rest).and_then(|(value, length)| {
-                let wanted = match hole {
+                let wanted = match *hole {
                     LOGON => {
                         logon = Some(value);
                         value
@@ -201,25 +218,19 @@ fn cut(json: &str, message: &MessageRow, literal: &str, shape: &mut String) -> O
                 (value == wanted).then_some(length)
             })
         };
+        from = at;
         if let Some(length) = length {
-            holes.push((at, length, hole));
+            text |= *hole == TEXT;
+            shape.push_str(&json[copied..at]);
+            shape.push(char::from(*hole));
+            copied = at + length;
+            from = copied;
         }
     }
-    if logon.is_none() || !holes.iter().any(|(_, _, hole)| *hole == TEXT) {
+    if logon.is_none() || !text {
         return None;
     }
-    holes.sort_unstable();
-    shape.clear();
-    let mut from = 0;
-    for (at, length, hole) in holes {
-        if at < from {
-            return None; // overlapping values: not a shape this module wrote
-        }
-        shape.push_str(&json[from..at]);
-        shape.push(char::from(hole));
-        from = at + length;
-    }
-    shape.push_str(&json[from..]);
+    shape.push_str(&json[copied..]);
     logon
 }
 
