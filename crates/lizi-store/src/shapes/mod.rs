@@ -165,13 +165,13 @@ fn integer_at(text: &str) -> Option<(i64, usize)> {
         .iter()
         .take_while(|b| b.is_ascii_digit())
         .count();
-    if digits == 0 {
+    // A canonical integer only: "-0" and leading zeros would not be written back as read.
+    let leading_zero = bytes.get(sign) == Some(&b'0') && (digits > 1 || sign == 1);
+    if digits == 0 || leading_zero {
         return None;
     }
     let length = sign + digits;
-    let value = text[..length].parse::<i64>().ok()?;
-    // A canonical integer only ("-0" and leading zeros would not be written back as read).
-    (value.to_string().len() == length).then_some((value, length))
+    Some((text[..length].parse::<i64>().ok()?, length))
 }
 
 /// Finds the keys of [`HOLES`], each built once.
@@ -443,6 +443,8 @@ mod tests {
     fn integers_are_read_only_in_their_canonical_form() {
         assert_eq!(integer_at("123,"), Some((123, 3)));
         assert_eq!(integer_at("-5}"), Some((-5, 2)));
+        assert_eq!(integer_at("0,"), Some((0, 1)));
+        assert_eq!(integer_at("-07,"), None);
         assert_eq!(integer_at("-0,"), None);
         assert_eq!(integer_at("007,"), None);
         assert_eq!(integer_at("\"a\""), None);
