@@ -16,10 +16,12 @@
 //! as a row of a `WITHOUT ROWID` table (an index b-tree, about 1 KiB local at most) did.
 
 use std::collections::{BTreeMap, HashMap};
+use std::hash::BuildHasherDefault;
 use std::sync::{Arc, PoisonError};
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
+use crate::hash::FxHasher;
 use crate::store::Store;
 use crate::writer::Op;
 use crate::StoreError;
@@ -184,8 +186,10 @@ pub(crate) struct MessageCache {
     /// Written but not yet in the database: the latest version, and how many writes of
     /// it are on their way. Never evicted.
     pending: BTreeMap<Key, (Arc<MessageRow>, u32)>,
-    /// Recently written or read messages that are in the database, with their age.
-    recent: HashMap<Key, (Arc<MessageRow>, u64)>,
+    /// Recently written or read messages that are in the database, with their age (every
+    /// message passes through here once it is applied: hashed with the fast hash of
+    /// `hash.rs`, the keys being lizi's own numbers).
+    recent: HashMap<Key, (Arc<MessageRow>, u64), BuildHasherDefault<FxHasher>>,
     /// `recent`'s keys by age, oldest first.
     ages: BTreeMap<u64, Key>,
     next_age: u64,

@@ -86,7 +86,7 @@ const HOLES: [(&str, u8); 7] = [
 
 /// The messages a unit writes, ready to be matched with the unit's events.
 pub(crate) struct Carried<'a> {
-    messages: Vec<(&'a MessageRow, String)>,
+    messages: Vec<(&'a MessageRow, Literal<'a>)>,
     /// The shape being cut (reused between events).
     scratch: String,
 }
@@ -94,10 +94,10 @@ pub(crate) struct Carried<'a> {
 impl<'a> Carried<'a> {
     /// The messages among `ops`, or `None` when there are none.
     pub fn of(ops: &'a [Op]) -> Option<Carried<'a>> {
-        let messages: Vec<(&MessageRow, String)> = ops
+        let messages: Vec<(&MessageRow, Literal<'_>)> = ops
             .iter()
             .filter_map(|op| match op {
-                Op::Message(row) => Some((&**row, text_literal(&row.text))),
+                Op::Message(row) => Some((&**row, Literal::of(&row.text))),
                 _ => None,
             })
             .collect();
@@ -151,6 +151,39 @@ fn text_literal(text: &str) -> String {
     }
 }
 
+/// A message's text as an event's JSON holds it: between quotes as it is, or escaped when
+/// it holds what serde_json escapes (then kept written out, else only borrowed).
+pub(crate) enum Literal<'a> {
+    /// Nothing to escape.
+    Plain(&'a str),
+    /// The escaped literal, quotes included.
+    Escaped(String),
+}
+
+impl<'a> Literal<'a> {
+    /// The literal of `text`.
+    pub fn of(text: &'a str) -> Literal<'a> {
+        if text.bytes().any(needs_escape) {
+            Literal::Escaped(text_literal(text))
+        } else {
+            Literal::Plain(text)
+        }
+    }
+
+    /// The literal's length when `json` starts with it.
+    fn length_at(&self, json: &str) -> Option<usize> {
+        match self {
+            Literal::Plain(text) => {
+                let inside = json.strip_prefix('"')?.strip_prefix(text)?;
+                inside.starts_with('"').then_some(text.len() + 2)
+            }
+            Literal::Escaped(literal) => {
+                json.starts_with(literal.as_str()).then_some(literal.len())
+            }
+        }
+    }
+}
+
 /// Whether serde_json escapes this byte inside a string: quotes, backslashes and control
 /// characters, nothing else.
 fn needs_escape(byte: u8) -> bool {
@@ -189,7 +222,7 @@ fn finders() -> &'static [Finder<'static>; HOLES.len()] {
 /// `PrivateMsg` write them (a key an event lacks is skipped), so the JSON is read once:
 /// looking each key up from the start, with `str::find`, cost more than serialising the
 /// event (12,500 instructions an event of 1 KiB, measured with callgrind).
-fn cut(json: &str, message: &MessageRow, literal: &str, shape: &mut String) -> Option<i64> {
+fn cut(json: &str, message: &MessageRow, literal: &Literal<'_>, shape: &mut String) -> Option<i64> {
     let bytes = json.as_bytes();
     shape.clear();
     // `copied`: the JSON before it is in the shape; `from`: where the next key is looked for.
@@ -202,7 +235,7 @@ fn cut(json: &str, message: &MessageRow, literal: &str, shape: &mut String) -> O
         let at = from + found + key.len();
         let rest = &json[at..];
         let length = if *hole == TEXT {
-            rest.starts_with(literal).then_some(literal.len())
+            literal.length_at(rest)
         } else {
             integer_at(rest).and_then(|(value, length)| {
                 let wanted = match *hole {
@@ -433,7 +466,7 @@ mod tests {
         different.random += 1;
         let json = serde_json::to_string(&event(10001, "x", "")).unwrap();
         let mut shape = String::new();
-        cut(&json, &different, "\"x\"", &mut shape).unwrap();
+        cut(&json, &different, &Literal::of("x"), &mut shape).unwrap();
         assert!(shape.contains("\"Recv\":1700000000"), "{shape}");
         assert!(shape.contains("\"Random\":123456"), "{shape}");
         assert!(shape.contains("\"Req\":\u{2}"), "{shape}");

@@ -5,7 +5,7 @@
 use lizi_core::Event;
 use rusqlite::{params, Connection};
 
-use super::{cut, render, text_literal, Fills, ShapeIds};
+use super::{cut, render, Fills, Literal, ShapeIds};
 use crate::history::{select_by_seq, select_one, Conv, MessageRow};
 use crate::writer::Op;
 use crate::StoreError;
@@ -76,7 +76,7 @@ fn cut_stored(
         return Ok(None);
     };
     let (shape, rendered) = scratch;
-    let Some(logon) = cut(&json, &message, &text_literal(&message.text), shape) else {
+    let Some(logon) = cut(&json, &message, &Literal::of(&message.text), shape) else {
         return Ok(None);
     };
     let fills = Fills {
