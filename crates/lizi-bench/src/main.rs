@@ -6,6 +6,7 @@
 mod big_world;
 mod bridge;
 mod history;
+mod instructions;
 mod load;
 mod params;
 mod scenarios;

@@ -81,7 +81,27 @@ impl Lizi {
         dir: PathBuf,
         marks: &[&str],
     ) -> anyhow::Result<(Lizi, Vec<String>)> {
-        let mut child = Command::new(binary)
+        Lizi::launch_under(&[], binary, args, dir, marks)
+    }
+
+    /// As [`launch`](Lizi::launch), with lizi run by the command `wrapper` (a profiler,
+    /// say: `valgrind --tool=callgrind`), which must keep lizi in its own process.
+    pub fn launch_under(
+        wrapper: &[OsString],
+        binary: &Path,
+        args: &[OsString],
+        dir: PathBuf,
+        marks: &[&str],
+    ) -> anyhow::Result<(Lizi, Vec<String>)> {
+        let mut command = match wrapper.split_first() {
+            Some((program, wrapper_args)) => {
+                let mut command = Command::new(program);
+                command.args(wrapper_args).arg(binary);
+                command
+            }
+            None => Command::new(binary),
+        };
+        let mut child = command
             .args([
                 "--listen",
                 "127.0.0.1:0",
@@ -111,7 +131,7 @@ impl Lizi {
         let mut port = None;
         while port.is_none() || found.iter().any(Option::is_none) {
             let line = lines
-                .recv_timeout(Duration::from_secs(30))
+                .recv_timeout(Duration::from_secs(60))
                 .context("lizi exited or fell silent before it was ready")?;
             for (mark, slot) in marks.iter().zip(&mut found) {
                 if slot.is_none() && line.contains(mark) {
@@ -145,6 +165,11 @@ impl Lizi {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir)?;
         Ok(dir)
+    }
+
+    /// The process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     /// Resident memory in bytes (from /proc).
