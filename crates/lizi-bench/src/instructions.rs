@@ -64,6 +64,7 @@ fn control(pid: u32, args: &[&str]) -> anyhow::Result<()> {
         .args(args)
         .arg(pid.to_string())
         .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
         .status()
         .context("callgrind_control")?;
     ensure!(status.success(), "callgrind_control {args:?} failed");
