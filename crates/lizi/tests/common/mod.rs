@@ -3,6 +3,8 @@
 
 pub mod bridge;
 pub mod child;
+pub mod onebot;
+pub mod raw;
 pub mod tls;
 pub mod ws_frames;
 
@@ -134,6 +136,28 @@ impl Server {
         }
     }
 
+    /// Starts a server with settings adjusted by `adjust` and the OneBot face listening
+    /// on a free port of loopback; answers it with that port's address, once it is up.
+    pub async fn start_with_onebot(adjust: impl FnOnce(&mut Settings)) -> (Server, SocketAddr) {
+        let address = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|probe| probe.local_addr())
+            .expect("a free port");
+        let server = Server::start_with(|settings| {
+            settings.onebot.listen = Some(address);
+            adjust(settings);
+        })
+        .await;
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        while tokio::net::TcpStream::connect(address).await.is_err() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the OneBot listener never came up"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        (server, address)
+    }
+
     /// Stops the server gracefully and starts it again on the same data folder (and a new
     /// port), with settings adjusted by `adjust`.
     pub async fn restart(mut self, adjust: impl FnOnce(&mut Settings)) -> Server {
@@ -185,13 +209,18 @@ impl Server {
 
     /// The world as the control API shows it.
     pub async fn world(&self) -> Value {
+        self.view("/sim/world").await
+    }
+
+    /// A read-only view (`/sim/group?gin=…`, …) read by GET, as JSON (asserting HTTP 200).
+    pub async fn view(&self, path: &str) -> Value {
         let response = self
             .client
-            .get(self.url("/sim/world"))
+            .get(self.url(path))
             .send()
             .await
             .expect("request");
-        assert_eq!(response.status().as_u16(), 200);
+        assert_eq!(response.status().as_u16(), 200, "{path}");
         response.json().await.expect("json")
     }
 
