@@ -9,7 +9,9 @@ use lizi_core::event::{
     EventMsg, GroupMsg, GroupMsgBody, GroupMsgGroup, GroupSender, PrivateMsg, TimeStamp, UserRef,
 };
 use lizi_core::Event;
-use lizi_store::{encode_event, Conv, MessageRow, Op, Store, StoreConfig, TakeOptions, Taken};
+use lizi_store::{
+    encode_event, Conv, MessageRow, Op, SessionId, Store, StoreConfig, TakeOptions, Taken,
+};
 
 fn dir(tag: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("lizi-one-copy-{tag}-{}", std::process::id()));
@@ -253,17 +255,23 @@ async fn message_events_are_stored_once_and_read_back_as_they_were_delivered() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-#[tokio::test]
-async fn a_database_of_the_previous_schema_opens_and_serves_its_events_identically() {
-    let dir = dir("previous-schema");
+/// A data folder (named after `tag`) holding the test's units, as the previous schema
+/// stored them: its folder, the session that has read nothing, and the events delivered.
+async fn written_at_schema_2(tag: &str) -> (std::path::PathBuf, SessionId, Vec<String>) {
+    let dir = dir(tag);
     let store = open(&dir);
     let session = store.alloc_session().await.unwrap();
     let delivered = write_units(&store).await;
     settled(&store).await;
     store.close();
     drop(store);
-
     back_to_schema_2(&dir, &delivered);
+    (dir, session, delivered)
+}
+
+#[tokio::test]
+async fn a_database_of_the_previous_schema_opens_and_serves_its_events_identically() {
+    let (dir, session, delivered) = written_at_schema_2("previous-schema").await;
 
     let store = open(&dir);
     assert_eq!(take_all(&store, session).await, delivered);
@@ -279,14 +287,7 @@ async fn a_database_of_the_previous_schema_opens_and_serves_its_events_identical
 
 #[tokio::test]
 async fn the_migration_moves_the_stored_message_events_over() {
-    let dir = dir("migration");
-    let store = open(&dir);
-    let session = store.alloc_session().await.unwrap();
-    let delivered = write_units(&store).await;
-    settled(&store).await;
-    store.close();
-    drop(store);
-    back_to_schema_2(&dir, &delivered);
+    let (dir, session, delivered) = written_at_schema_2("migration").await;
 
     // Opened and closed without a read: the migration alone rewrote the rows.
     open(&dir).close();
