@@ -85,11 +85,20 @@ fn dumped(dir: &Path, pid: u32, part: u32) -> anyhow::Result<u64> {
             continue;
         }
         let text = std::fs::read_to_string(&path)?;
-        total += text
+        let thread = text
             .lines()
             .find_map(|line| line.strip_prefix("summary: "))
             .and_then(|n| n.trim().parse::<u64>().ok())
             .with_context(|| format!("no summary in {}", path.display()))?;
+        if std::env::var_os("LIZI_BENCH_VERBOSE").is_some() {
+            // Callgrind numbers threads in the order they started; names are not dumped.
+            println!(
+                "    dump {part}, thread {}: {:.0} instructions per request",
+                &name[prefix.len()..],
+                thread as f64 / REQUESTS as f64
+            );
+        }
+        total += thread;
     }
     ensure!(total > 0, "callgrind wrote no dump {part}");
     Ok(total)
