@@ -100,8 +100,8 @@ fn start_implementation(
     Ok((lizi, listen))
 }
 
-/// Waits until A shows `accounts` accounts online (`/getlogonqq`).
-async fn wait_online(bridge: &Lizi, accounts: usize) -> anyhow::Result<()> {
+/// Waits until `bridge` shows `accounts` accounts online (`/getlogonqq`).
+pub(crate) async fn wait_online(bridge: &Lizi, accounts: usize) -> anyhow::Result<()> {
     let client = reqwest::Client::new();
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {

@@ -5,6 +5,7 @@
 
 mod big_world;
 mod bridge;
+mod bridge_memory;
 mod history;
 mod instructions;
 mod load;

@@ -29,6 +29,9 @@ pub const ALL: &[(&str, Scenario)] = &[
     ("world", |b| Box::pin(crate::big_world::large_world(b))),
     ("oversized", |b| Box::pin(crate::big_world::oversized(b))),
     ("bridge", |b| Box::pin(crate::bridge::bridge(b))),
+    ("bridge-memory", |b| {
+        Box::pin(crate::bridge_memory::bridge_memory(b))
+    }),
     ("instructions", |b| {
         Box::pin(crate::instructions::instructions(b))
     }),
