@@ -12,6 +12,7 @@ use serde_json::{Map, Value};
 
 use crate::action::{Action, ActionError, ActionSpec};
 use crate::echo::Echo;
+use crate::registry::{Registered, Registry};
 
 /// An action call: `{"action": …, "params": {…}, "echo": …}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -155,6 +156,33 @@ pub enum Suffix {
     RateLimited,
 }
 
+impl Suffix {
+    /// The suffix as written (`_async`), `None` for no suffix.
+    pub fn text(self) -> Option<&'static str> {
+        match self {
+            Suffix::None => None,
+            Suffix::Async => Some("_async"),
+            Suffix::RateLimited => Some("_rate_limited"),
+        }
+    }
+}
+
+/// A routed call: what carries it out.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Routed {
+    /// An action of lizi's table, decoded by its typed row (boxed: the largest rows are
+    /// many times the size of the other variant).
+    Action(Box<Action>),
+    /// An action the implementation registers that lizi's table has no typed row for:
+    /// its registry entry and the parameters as the implementation reads them.
+    Untyped {
+        /// The registry entry.
+        registered: &'static Registered,
+        /// The admitted parameters.
+        params: Map<String, Value>,
+    },
+}
+
 /// Splits `send_msg_async` into (`send_msg`, [`Suffix::Async`]), `x_rate_limited` into
 /// (`x`, [`Suffix::RateLimited`]); other names come back whole with [`Suffix::None`].
 pub fn split_action(name: &str) -> (&str, Suffix) {
@@ -237,18 +265,37 @@ impl Profile {
         ActionResponse::failed(self.retcode(failure), message)
     }
 
-    /// Whether an action name with `suffix` exists here. NapCat and LLOneBot register
-    /// `_async` and `_rate_limited` as plain aliases of the synchronous handler (they run
-    /// at once and answer `ok`); Lagrange knows neither (answer [`Failure::UnknownAction`]).
+    /// Whether an action name with `suffix` exists here: the suffixes the implementation's
+    /// router takes (NapCat and LLOneBot register `_async` and `_rate_limited` as plain
+    /// aliases of the synchronous handler, which run at once and answer `ok`; Lagrange
+    /// knows neither and answers [`Failure::UnknownAction`]).
     pub fn accepts(self, suffix: Suffix) -> bool {
-        suffix == Suffix::None || self != Profile::Lagrange
+        match suffix.text() {
+            None => true,
+            Some(text) => Registry::of(self).accepts_suffix(text),
+        }
     }
 
-    /// Routes a call as this implementation does: the suffix split off, then the typed
-    /// action; an unknown action or suffix, an action this implementation lacks (see
-    /// [`ActionSpec::profiles`]), or a bad parameter, gives this profile's failed
-    /// response (carrying the request's `echo`, boxed) with a message naming the problem.
-    pub fn route(self, request: &ActionRequest) -> Result<(Action, Suffix), Box<ActionResponse>> {
+    /// Whether the implementation refuses a call that lacks a parameter it cannot do
+    /// without (NapCat's and LLOneBot's schemas; Lagrange.OneBot gives it the type's
+    /// default instead).
+    pub fn refuses_missing_params(self) -> bool {
+        self != Profile::Lagrange
+    }
+
+    /// Whether the implementation refuses a number or boolean where it declares a string
+    /// (LLOneBot's Schemastery, Lagrange.OneBot's System.Text.Json; NapCat converts).
+    pub fn strict_strings(self) -> bool {
+        self != Profile::NapCat
+    }
+
+    /// Routes a call as this implementation does: the suffix split off; an unknown action
+    /// or suffix, or an action this implementation does not register (its [`Registry`]),
+    /// answered as unknown; the parameters admitted as it reads them
+    /// ([`Registered::admit`]), then decoded by lizi's typed row when the table has one. A
+    /// refusal is this profile's failed response (carrying the request's `echo`, boxed)
+    /// with a message naming the problem.
+    pub fn route(self, request: &ActionRequest) -> Result<(Routed, Suffix), Box<ActionResponse>> {
         let (name, suffix) = split_action(&request.action);
         let refuse = |failure, message: String| {
             Err(Box::new(
@@ -257,20 +304,65 @@ impl Profile {
             ))
         };
         if !self.accepts(suffix) {
-            return refuse(
-                Failure::UnknownAction,
-                format!("unknown action `{}`", request.action),
-            );
+            return refuse(Failure::UnknownAction, self.unknown_action(&request.action));
         }
         // An action this implementation lacks is as unknown to it as a made-up name.
-        if !ActionSpec::find(name).is_some_and(|spec| spec.available_in(self)) {
-            return refuse(Failure::UnknownAction, format!("unknown action `{name}`"));
+        let Some(registered) = Registry::of(self).action(name) else {
+            return refuse(Failure::UnknownAction, self.unknown_action(name));
+        };
+        let params = match registered.admit(self, &request.params) {
+            Ok(params) => params,
+            Err(e) => return refuse(Failure::BadParams, e.to_string()),
+        };
+        if ActionSpec::find(name).is_none() {
+            return Ok((Routed::Untyped { registered, params }, suffix));
         }
-        match Action::parse(name, &request.params) {
-            Ok(action) => Ok((action, suffix)),
+        match Action::parse(name, &params) {
+            Ok(action) => Ok((Routed::Action(Box::new(action)), suffix)),
             Err(e @ ActionError::Unknown(_)) => refuse(Failure::UnknownAction, e.to_string()),
             Err(e @ ActionError::Param(_)) => refuse(Failure::BadParams, e.to_string()),
         }
+    }
+
+    /// The message of an unknown action, in this implementation's words (over WebSocket;
+    /// see [`Profile::over_http`]). Lagrange.OneBot writes none.
+    pub fn unknown_action(self, name: &str) -> String {
+        match self {
+            Profile::NapCat => format!("不支持的API {name}"),
+            Profile::LLOneBot => format!("{name} API 不存在"),
+            Profile::Lagrange => format!("unknown action `{name}`"),
+        }
+    }
+
+    /// `response` as this implementation answers over its HTTP API, with the HTTP status.
+    /// NapCat and LLOneBot number failures there as their HTTP handler does: 400 for bad
+    /// parameters and 200 for a failed handler instead of 1400 and 1200; an unknown action
+    /// is retcode 200 "不支持的Api …" with NapCat, HTTP status 404 and retcode 404 with
+    /// LLOneBot. Lagrange.OneBot answers the same on every transport.
+    pub fn over_http(self, mut response: ActionResponse) -> (u16, ActionResponse) {
+        if self == Profile::Lagrange || response.status != Status::Failed {
+            return (200, response);
+        }
+        let websocket = |failure| self.retcode(failure);
+        let mut status = 200;
+        if response.retcode == websocket(Failure::BadParams) {
+            response.retcode = 400;
+        } else if response.retcode == websocket(Failure::HandlerFailed) {
+            response.retcode = 200;
+        } else if response.retcode == websocket(Failure::UnknownAction) {
+            if self == Profile::LLOneBot {
+                (status, response.retcode) = (404, 404);
+            } else {
+                response.retcode = 200;
+                for text in [&mut response.message, &mut response.wording]
+                    .into_iter()
+                    .flatten()
+                {
+                    *text = text.replacen("不支持的API", "不支持的Api", 1);
+                }
+            }
+        }
+        (status, response)
     }
 
     /// Writes `response` exactly as this implementation does.
@@ -404,6 +496,25 @@ mod tests {
                 .to_value()["retcode"],
             json!(1)
         );
+    }
+
+    #[test]
+    fn over_http_napcat_and_llonebot_number_failures_as_their_http_handlers() {
+        let bad = Profile::NapCat.failed(Failure::BadParams, "x");
+        assert_eq!(Profile::NapCat.over_http(bad).1.retcode, 400);
+        let failed = Profile::LLOneBot.failed(Failure::HandlerFailed, "x");
+        assert_eq!(Profile::LLOneBot.over_http(failed).1.retcode, 200);
+        let unknown = Profile::NapCat.unknown_action("fly");
+        let unknown = Profile::NapCat.failed(Failure::UnknownAction, unknown);
+        let (status, unknown) = Profile::NapCat.over_http(unknown);
+        assert_eq!((status, unknown.retcode), (200, 200));
+        assert_eq!(unknown.error_text(), Some("不支持的Api fly"));
+        let unknown = Profile::LLOneBot.failed(Failure::UnknownAction, "fly API 不存在");
+        assert_eq!(Profile::LLOneBot.over_http(unknown).0, 404);
+        let lagrange = Profile::Lagrange.failed(Failure::HandlerFailed, "x");
+        assert_eq!(Profile::Lagrange.over_http(lagrange).1.retcode, 200);
+        let ok = ActionResponse::ok(Value::Null);
+        assert_eq!(Profile::NapCat.over_http(ok.clone()), (200, ok));
     }
 
     #[test]
