@@ -20,9 +20,8 @@ use lizi_onebot::{Message, Profile};
 use lizi_store::Conv;
 use serde_json::{json, Value};
 
-use super::send::{quote, text_request};
-use super::stored::visible;
-use super::target::{conversation, private_target, Target};
+use super::stored::{quote, visible};
+use super::target::{conversation, private_target, text_request, Target};
 use crate::actions::call::{Answer, Call};
 use crate::connection::Shared;
 use crate::events::put_message_fields;

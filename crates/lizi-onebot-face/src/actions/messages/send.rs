@@ -2,16 +2,15 @@
 //! (pictures and voices uploaded first) and sent through `/sendprivatemsg`,
 //! `/sendgroupmsg` or `/sendgrouptempmsg`; a card goes through [`super::cards`].
 
-use lizi_core::endpoint as xlz;
-use lizi_core::{Request, Uin};
+use lizi_core::Uin;
 use lizi_onebot::action::{SendGroupMsg, SendMsg, SendPrivateMsg};
 use lizi_onebot::envelope::Failure as Why;
-use lizi_onebot::xlz::Quoted;
 use lizi_onebot::{Message, Profile};
 
 use super::cards::{self, Prepared};
 use super::forward::{node_message, send_forward_to, ForwardCall};
-use super::target::{conversation, private_target, sent_message_id, Target};
+use super::stored::quote;
+use super::target::{conversation, private_target, sent_message_id, text_request, Target};
 use crate::actions::call::{Account, Answer, Call};
 use crate::connection::Shared;
 
@@ -112,39 +111,4 @@ async fn send(
         .call(text_request(fromqq, target, text))
         .await;
     sent_message_id(shared, profile, conversation(fromqq, target), sent)
-}
-
-/// The XLZ send of `text` from `fromqq` to `target`.
-pub(crate) fn text_request(fromqq: Uin, target: Target, text: String) -> Request {
-    match target {
-        Target::Group(togroup) => Request::SendGroupMsg(xlz::SendGroupMsg {
-            fromqq,
-            togroup,
-            text,
-            anonymous: None,
-        }),
-        Target::Private(toqq) => {
-            Request::SendPrivateMsg(xlz::SendPrivateMsg { fromqq, toqq, text })
-        }
-        Target::Temporary { group, user } => Request::SendGroupTempMsg(xlz::SendGroupTempMsg {
-            fromqq,
-            togroup: group,
-            toqq: user,
-            text,
-        }),
-    }
-}
-
-/// The reply code of the stored message `id` (with a preview of its text), for a `reply`
-/// segment; `None` when there is no such message.
-pub(crate) fn quote(shared: &Shared, id: i64) -> Option<lizi_core::textcode::Code> {
-    let row = shared.ids.find(id).ok()?;
-    let quoted = Quoted {
-        sender: row.sender as u64,
-        req: row.req,
-        random: row.random,
-        time: row.time,
-        text: &row.text,
-    };
-    Some(quoted.code_with_preview())
 }

@@ -102,3 +102,24 @@ pub(crate) fn sent_message_id(
         Err(Failure { message, .. }) => Err(Box::new(profile.failed(Why::HandlerFailed, message))),
     }
 }
+
+/// The XLZ send of `text` from `fromqq` to `target`.
+pub(crate) fn text_request(fromqq: Uin, target: Target, text: String) -> Request {
+    match target {
+        Target::Group(togroup) => Request::SendGroupMsg(xlz::SendGroupMsg {
+            fromqq,
+            togroup,
+            text,
+            anonymous: None,
+        }),
+        Target::Private(toqq) => {
+            Request::SendPrivateMsg(xlz::SendPrivateMsg { fromqq, toqq, text })
+        }
+        Target::Temporary { group, user } => Request::SendGroupTempMsg(xlz::SendGroupTempMsg {
+            fromqq,
+            togroup: group,
+            toqq: user,
+            text,
+        }),
+    }
+}
