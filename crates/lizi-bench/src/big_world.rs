@@ -9,8 +9,9 @@ use std::time::{Duration, Instant};
 use anyhow::{ensure, Context};
 use serde_json::Value;
 
+use crate::client::post;
 use crate::load;
-use crate::scenarios::{info, judged, post, ratio};
+use crate::report::{info, judged, ratio};
 use crate::server::Lizi;
 use crate::{Bench, Figure};
 

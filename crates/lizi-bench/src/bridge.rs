@@ -29,8 +29,9 @@ use std::time::{Duration, Instant};
 use anyhow::{ensure, Context};
 use serde_json::{json, Value};
 
+use crate::client::read_frames;
 use crate::load::{self, percentile};
-use crate::scenarios::{info, judged, read_frames};
+use crate::report::{info, judged};
 use crate::server::{world_file, Lizi};
 use crate::{Bench, Figure};
 

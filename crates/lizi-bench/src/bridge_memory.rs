@@ -19,7 +19,7 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message;
 
 use crate::bridge::wait_online;
-use crate::scenarios::{info, judged};
+use crate::report::{info, judged};
 use crate::server::{world_file, Lizi};
 use crate::{Bench, Figure};
 

@@ -9,7 +9,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::scenarios::{info, judged, post, sessions};
+use crate::client::{post, sessions};
+use crate::report::{info, judged};
 use crate::server::{world_file, Lizi};
 use crate::{Bench, Figure};
 

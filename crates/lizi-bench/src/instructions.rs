@@ -19,7 +19,8 @@ use std::sync::Arc;
 
 use anyhow::{ensure, Context};
 
-use crate::scenarios::{info, judged, post, sessions};
+use crate::client::{post, sessions};
+use crate::report::{info, judged};
 use crate::server::{world_file, Lizi};
 use crate::{Bench, Figure};
 

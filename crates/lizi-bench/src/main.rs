@@ -6,10 +6,12 @@
 mod big_world;
 mod bridge;
 mod bridge_memory;
+mod client;
 mod history;
 mod instructions;
 mod load;
 mod params;
+mod report;
 mod scenarios;
 mod server;
 

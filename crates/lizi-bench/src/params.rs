@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::load::percentile;
-use crate::scenarios::{info, judged};
+use crate::report::{info, judged};
 use crate::server::{world_file, Lizi};
 use crate::{Bench, Figure};
 

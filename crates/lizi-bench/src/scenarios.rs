@@ -7,9 +7,10 @@ use std::time::{Duration, Instant};
 
 use anyhow::{ensure, Context};
 use serde_json::Value;
-use tokio_tungstenite::tungstenite::Message;
 
+use crate::client::{post, read_frames, sessions};
 use crate::load::{self, percentile};
+use crate::report::{info, judged, ratio};
 use crate::server::{world_file, Lizi};
 use crate::{Bench, Figure};
 
@@ -36,55 +37,6 @@ pub const ALL: &[(&str, Scenario)] = &[
         Box::pin(crate::instructions::instructions(b))
     }),
 ];
-
-/// A figure with a target.
-pub(crate) fn judged(name: &str, value: String, target: &str, met: bool) -> Figure {
-    Figure {
-        name: name.into(),
-        value,
-        target: target.into(),
-        met: Some(met),
-    }
-}
-
-pub(crate) fn ratio(name: &str, value: f64, target: &str, met: bool) -> Figure {
-    judged(name, format!("{value:.2}"), target, met)
-}
-
-/// A figure without a target.
-pub(crate) fn info(name: &str, value: String) -> Figure {
-    Figure {
-        name: name.into(),
-        value,
-        target: String::new(),
-        met: None,
-    }
-}
-
-pub(crate) async fn post(
-    client: &reqwest::Client,
-    base: &str,
-    path: &str,
-    body: &str,
-) -> anyhow::Result<String> {
-    let response = client
-        .post(format!("{base}{path}"))
-        .body(body.to_owned())
-        .send()
-        .await?;
-    ensure!(response.status() == 200, "{path}: {}", response.status());
-    Ok(response.text().await?)
-}
-
-pub(crate) async fn sessions(base: &str, n: usize) -> anyhow::Result<Vec<u64>> {
-    let client = reqwest::Client::new();
-    let mut ids = Vec::with_capacity(n);
-    for _ in 0..n {
-        let answer: Value = serde_json::from_str(&post(&client, base, "/allocsession", "").await?)?;
-        ids.push(answer["session_id"].as_u64().context("session id")?);
-    }
-    Ok(ids)
-}
 
 fn group_send(i: u64) -> (String, String) {
     (
@@ -533,45 +485,6 @@ struct Probes {
     to_stream: Vec<Duration>,
     /// From each probe's send to its answer, which comes once the message is durable.
     to_answer: Vec<Duration>,
-}
-
-/// A blocking WebSocket reader on its own thread that stamps each text frame as it arrives
-/// and keeps what `keep` makes of it, until `stop` is set.
-pub(crate) fn read_frames<T: Send + 'static>(
-    url: String,
-    stop: Arc<std::sync::atomic::AtomicBool>,
-    keep: impl Fn(&str, Instant) -> Option<T> + Send + 'static,
-) -> anyhow::Result<std::thread::JoinHandle<Vec<T>>> {
-    use std::sync::atomic::Ordering;
-    let address = url
-        .strip_prefix("ws://")
-        .and_then(|rest| rest.split('/').next())
-        .context("ws url")?
-        .to_owned();
-    let stream = std::net::TcpStream::connect(address)?;
-    stream.set_nodelay(true)?;
-    stream.set_read_timeout(Some(Duration::from_millis(100)))?;
-    let (mut socket, _) = tokio_tungstenite::tungstenite::client::client(url, stream)
-        .map_err(|e| anyhow::anyhow!("websocket handshake: {e}"))?;
-    Ok(std::thread::spawn(move || {
-        let mut kept = Vec::new();
-        while !stop.load(Ordering::Relaxed) {
-            match socket.read() {
-                Ok(Message::Text(text)) => {
-                    let at = Instant::now();
-                    kept.extend(keep(text.as_str(), at));
-                }
-                Ok(_) => {}
-                Err(tokio_tungstenite::tungstenite::Error::Io(e))
-                    if matches!(
-                        e.kind(),
-                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
-                    ) => {}
-                Err(_) => break,
-            }
-        }
-        kept
-    }))
 }
 
 /// Opens both streams, says so on `ready`, then sends a probe message through the control
