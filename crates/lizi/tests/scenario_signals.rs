@@ -150,3 +150,59 @@ fn sigterm_stops_the_run_and_kills_every_bot_process() {
 fn sigint_stops_the_run_and_kills_every_bot_process() {
     interrupted_run(libc::SIGINT, "SIGINT", 130);
 }
+
+/// A scenario's end kills its bot's whole family, the `setsid` grandchild and the orphan
+/// too, before the next scenario starts: the next bot finds none of them alive.
+#[test]
+fn a_scenario_end_kills_every_bot_process_before_the_next_starts() {
+    let scratch = Scratch::new("signals-end");
+    let first_dir = scratch.path("first");
+    std::fs::create_dir_all(&first_dir).expect("folder");
+    let first = scratch.write(
+        "a_first.toml",
+        &format!(
+            "name = \"first\"\nbot = {:?}\n\n[[step]]\nwait = 1000\n",
+            bot_command(&first_dir)
+        ),
+    );
+    let alive_file = scratch.path("alive.txt");
+    let d = first_dir.display();
+    let census = format!(
+        "for f in {d}/*.pid; do kill -0 $(cat $f) 2>/dev/null && echo $f >> {}; done; \
+         echo ready; exec sleep 300",
+        alive_file.display()
+    );
+    let second = scratch.write(
+        "b_second.toml",
+        &format!("name = \"second\"\nbot = {census:?}\n\n[[step]]\nwait = 100\n"),
+    );
+    let mut command = Command::new(env!("CARGO_BIN_EXE_lizi"));
+    command
+        .args(["test", &first, &second, "--jobs", "1"])
+        .stdin(Stdio::null());
+    for var in LIZI_VARS {
+        command.env_remove(var);
+    }
+    let output = command.output().expect("lizi test runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let pids: Vec<i32> = PIDS
+        .iter()
+        .filter_map(|name| {
+            std::fs::read_to_string(first_dir.join(format!("{name}.pid")))
+                .ok()?
+                .trim()
+                .parse()
+                .ok()
+        })
+        .collect();
+    for pid in pids.iter().filter(|pid| alive(**pid)) {
+        // SAFETY: kill(2) on a process this test's bot started.
+        unsafe {
+            libc::kill(*pid, libc::SIGKILL);
+        }
+    }
+    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    assert_eq!(pids.len(), PIDS.len(), "{stdout}");
+    let seen_alive = std::fs::read_to_string(&alive_file).unwrap_or_default();
+    assert_eq!(seen_alive, "", "the first bot's processes outlived it");
+}
