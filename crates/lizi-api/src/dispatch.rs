@@ -112,6 +112,9 @@ pub async fn dispatch(
         }
         return crate::console::login(&state.config, &body);
     }
+    if let Some(response) = crate::record::route(&state, &method, &path, &body).await {
+        return response;
+    }
     if let Some(action) = path.strip_prefix("/sim/") {
         let body = if body.is_empty() {
             query_json(query.as_deref())

@@ -2,8 +2,9 @@
 //!
 //! [`run`] serves the API on a bound listener until a shutdown future resolves: every
 //! endpoint of the table in `lizi-core`, the event sessions, the WebSocket streams at `/`
-//! and `/ws`, the control API under `/sim/`, `/metrics` and `/health`, and the push
-//! reporters that POST each event to the configured report URLs.
+//! and `/ws`, the control API under `/sim/`, the recording of a conversation as a
+//! scenario file under `/lizi/record`, `/metrics` and `/health`, and the push reporters
+//! that POST each event to the configured report URLs.
 
 mod access;
 mod config;
@@ -19,6 +20,7 @@ mod media;
 mod metrics;
 mod openapi;
 mod push;
+mod record;
 mod response;
 mod server;
 mod sessions;
@@ -55,6 +57,8 @@ pub struct AppState {
     pub(crate) stopping: watch::Receiver<bool>,
     /// Control actions served by another part of lizi, if any.
     pub(crate) extension: Option<Arc<dyn ControlExtension>>,
+    /// The recording of a conversation as a scenario file, when one runs.
+    pub(crate) recorder: Arc<record::Recorder>,
 }
 
 /// Serves the API on `listener` until `shutdown` resolves, then stops accepting, closes
@@ -89,6 +93,10 @@ pub async fn run_extended(
         metrics: metrics.clone(),
         stopping,
         extension,
+        recorder: Arc::new(record::Recorder::new(
+            config.record_max_events,
+            config.record_faces.clone(),
+        )),
     };
     let reporters = push::spawn_reporters(&state)?;
     let app = axum::Router::new()

@@ -61,6 +61,13 @@ pub fn recorded_scenario(recording: &Recording, name: &str) -> RecordedScenario 
             recording.bound, recording.dropped
         ));
     }
+    if recording.lost > 0 {
+        notes.push(format!(
+            "{} events were lost while recording (the recording fell behind the event \
+             log): the file may miss steps.",
+            recording.lost
+        ));
+    }
     notes.append(&mut scenario.notes);
     scenario.notes = notes;
     scenario

@@ -90,6 +90,8 @@ pub struct Recording {
     pub dropped: u64,
     /// The bound, in events.
     pub bound: usize,
+    /// Events the recording lost because it fell behind the event log.
+    pub lost: u64,
     /// The world the conversation touched.
     pub world: WorldSeen,
     /// How the bot reached lizi.

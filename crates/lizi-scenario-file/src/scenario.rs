@@ -191,7 +191,8 @@ impl<'r> Builder<'r> {
             };
             self.steps.push(WrittenStep {
                 action: Action::ExpectSilence(ExpectSilence {
-                    expect_silence: silent.min(MAX_SILENCE_MS),
+                    // Whole tenths of a second: the file reads better, and nothing is lost.
+                    expect_silence: (silent.min(MAX_SILENCE_MS) / 100) * 100,
                     group,
                     to,
                 }),
@@ -381,12 +382,12 @@ impl<'r> Builder<'r> {
                     _ => event.msg.text.trim().parse().unwrap_or(600),
                 };
                 if by_bot {
-                    let expected = match seconds {
-                        0 => ExpectKind::Unmute,
-                        _ => ExpectKind::Mute,
+                    let (expected, what) = match seconds {
+                        0 => (ExpectKind::Unmute, "unmuted them"),
+                        _ => (ExpectKind::Mute, "muted them"),
                     };
                     let expect = expectation(expected, Some(group), None, Some(user));
-                    self.expect(at, expect, "did it");
+                    self.expect(at, expect, what);
                 } else {
                     let mute = Mute {
                         mute: user,

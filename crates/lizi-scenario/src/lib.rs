@@ -14,6 +14,7 @@ pub mod junit;
 pub mod launcher;
 pub mod model;
 mod process_tree;
+pub mod record;
 pub mod report;
 pub mod runner;
 mod steps;
@@ -27,6 +28,7 @@ use anyhow::Context;
 
 use interrupt::Interrupt;
 pub use launcher::{Launcher, LiziSetup, Serving, WorldAccount};
+pub use record::RecordArgs;
 use model::Scenario;
 use runner::{Failure, Options, Outcome};
 

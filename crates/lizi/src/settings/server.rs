@@ -61,6 +61,10 @@ pub struct ServerFlags {
     /// Close a WebSocket silent for this many milliseconds (Pings unanswered) [default: 75000].
     #[arg(long, env = "LIZI_WS_TIMEOUT_MS", value_name = "MS")]
     pub ws_timeout_ms: Option<u64>,
+    /// Most events one recording (`/lizi/record`) keeps; over it, the oldest go and the
+    /// recorded file says so [default: 10000].
+    #[arg(long, env = "LIZI_RECORD_MAX_EVENTS", value_name = "N")]
+    pub record_max_events: Option<usize>,
 }
 
 /// Which backend does the QQ work.
@@ -139,6 +143,15 @@ impl ServerFlags {
             .ws_timeout_ms
             .or(file.ws_timeout_ms)
             .unwrap_or(api.ws_timeout_ms);
+        let record_max_events = self
+            .record_max_events
+            .or(file.record_max_events)
+            .unwrap_or(api.record_max_events);
+        anyhow::ensure!(
+            record_max_events > 0,
+            "record_max_events must be at least 1"
+        );
+        api.record_max_events = record_max_events;
         let default_limits = MessageLimits::default();
         Ok(Server {
             listen: self.listen.or(file.listen).unwrap_or(DEFAULT_LISTEN),
