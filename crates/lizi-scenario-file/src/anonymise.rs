@@ -25,9 +25,8 @@ const FIRST_GROUP: u64 = 30001;
 
 /// The names people get, in order; later people are `User <number>`.
 const NAMES: &[&str] = &[
-    "Alice", "Bob", "Carol", "Dave", "Eve", "Frank", "Grace", "Heidi", "Ivan", "Judy",
-    "Mallory", "Niaj", "Olivia", "Peggy", "Rupert", "Sybil", "Trent", "Victor", "Walter",
-    "Yolanda",
+    "Alice", "Bob", "Carol", "Dave", "Eve", "Frank", "Grace", "Heidi", "Ivan", "Judy", "Mallory",
+    "Niaj", "Olivia", "Peggy", "Rupert", "Sybil", "Trent", "Victor", "Walter", "Yolanda",
 ];
 
 /// Text codes that hold no media: kept as they are (their numbers and names follow the
@@ -359,7 +358,10 @@ mod tests {
     #[test]
     fn numbers_are_replaced_only_as_whole_runs() {
         let map = |n| (n == 123).then_some(20001);
-        assert_eq!(numbers_replaced("123 1234 a123b 12", map), "20001 1234 a20001b 12");
+        assert_eq!(
+            numbers_replaced("123 1234 a123b 12", map),
+            "20001 1234 a20001b 12"
+        );
     }
 
     #[test]

@@ -40,7 +40,9 @@ pub fn recorded_scenario(recording: &Recording, name: &str) -> RecordedScenario 
         recording.stopped_ms as f64 / 1000.0,
         recording.account
     )];
-    notes.push("Run it with: lizi test <this file> --bot \"<the command that starts the bot>\"".into());
+    notes.push(
+        "Run it with: lizi test <this file> --bot \"<the command that starts the bot>\"".into(),
+    );
     if recording.options.anonymise {
         notes.push(
             "Real QQ numbers, group numbers, nicknames and cards were replaced by fixtures \

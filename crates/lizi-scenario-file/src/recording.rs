@@ -125,7 +125,9 @@ pub fn touched(account: u64, observed: &[Observed]) -> Touched {
             Event::GroupMsg(message) => {
                 groups.insert(message.from_group.gin);
                 person(message.from_qq.uin);
-                mentions(&message.msg.text).into_iter().for_each(&mut person);
+                mentions(&message.msg.text)
+                    .into_iter()
+                    .for_each(&mut person);
             }
             Event::PrivateMsg(message) => {
                 if message.from_group.gin != 0 {

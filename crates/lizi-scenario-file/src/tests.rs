@@ -160,8 +160,18 @@ fn every_kind_of_event_becomes_its_step() {
     assert_eq!(
         keys,
         [
-            "say", "expect", "say", "expect_silence", "join_request", "expect", "expect", "say",
-            "expect_silence", "recall", "say", "expect"
+            "say",
+            "expect",
+            "say",
+            "expect_silence",
+            "join_request",
+            "expect",
+            "expect",
+            "say",
+            "expect_silence",
+            "recall",
+            "say",
+            "expect"
         ],
         "{text}"
     );
@@ -172,12 +182,20 @@ fn every_kind_of_event_becomes_its_step() {
     let Action::Expect(accept) = &steps[5] else {
         panic!()
     };
-    assert_eq!((accept.expect, accept.user), (ExpectKind::Accept, Some(CAROL)));
+    assert_eq!(
+        (accept.expect, accept.user),
+        (ExpectKind::Accept, Some(CAROL))
+    );
     let Action::Expect(welcome) = &steps[6] else {
         panic!()
     };
-    let pattern = welcome.pattern.as_deref().expect("a time changes: a pattern");
-    assert!(regex::Regex::new(pattern).unwrap().is_match(&format!("welcome [@{CAROL}] at 9:05")));
+    let pattern = welcome
+        .pattern
+        .as_deref()
+        .expect("a time changes: a pattern");
+    assert!(regex::Regex::new(pattern)
+        .unwrap()
+        .is_match(&format!("welcome [@{CAROL}] at 9:05")));
     let Action::Expect(private) = &steps[11] else {
         panic!()
     };
@@ -194,7 +212,10 @@ fn every_kind_of_event_becomes_its_step() {
         .map(|m| m.as_integer().unwrap())
         .collect();
     assert_eq!(members, [BOT as i64, ALICE as i64, BOB as i64]);
-    assert!(text.contains("WARNING: this file holds real QQ numbers"), "{text}");
+    assert!(
+        text.contains("WARNING: this file holds real QQ numbers"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -225,4 +246,3 @@ fn an_anonymised_file_holds_no_real_number_or_name() {
     assert_eq!(recall.text.as_deref(), Some("oops Alice"));
     assert!(text.contains("account = 10001"), "{text}");
 }
-

@@ -65,9 +65,9 @@ pub fn text_match(text: &str, known: &BTreeSet<u64>) -> TextMatch {
     if loose == 0 {
         return TextMatch::Exact(text.to_owned());
     }
-    let blank = pieces
-        .iter()
-        .all(|p| matches!(p, Piece::Loose(_)) || matches!(p, Piece::Literal(t) if t.trim().is_empty()));
+    let blank = pieces.iter().all(|p| {
+        matches!(p, Piece::Loose(_)) || matches!(p, Piece::Literal(t) if t.trim().is_empty())
+    });
     if loose == 1 && blank {
         if let [Segment::Code(code)] = segments
             .iter()
@@ -122,10 +122,8 @@ fn split_text(text: &str, known: &BTreeSet<u64>, pieces: &mut Vec<Piece>) {
 fn loose_pieces() -> &'static regex::Regex {
     static LOOSE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     LOOSE.get_or_init(|| {
-        regex::Regex::new(
-            r"https?://\S+|\d{4}[-/]\d{1,2}[-/]\d{1,2}|\d{1,2}:\d{2}(?::\d{2})?|\d+",
-        )
-        .expect("a valid regular expression")
+        regex::Regex::new(r"https?://\S+|\d{4}[-/]\d{1,2}[-/]\d{1,2}|\d{1,2}:\d{2}(?::\d{2})?|\d+")
+            .expect("a valid regular expression")
     })
 }
 
@@ -157,10 +155,12 @@ mod tests {
         };
         let regex = regex::Regex::new(&pattern).expect("valid");
         assert!(regex.is_match(text), "{pattern}");
-        assert!(regex.is_match(
-            "rolled 7 at 9:01 on 2025/1/2, see http://y [@20001] \\u005bok\\u005d"
-        ));
-        assert!(!regex.is_match("rolled 7 at 9:01 on 2025/1/2, see http://y [@20002] \\u005bok\\u005d"));
+        assert!(
+            regex.is_match("rolled 7 at 9:01 on 2025/1/2, see http://y [@20001] \\u005bok\\u005d")
+        );
+        assert!(
+            !regex.is_match("rolled 7 at 9:01 on 2025/1/2, see http://y [@20002] \\u005bok\\u005d")
+        );
     }
 
     #[test]

@@ -314,9 +314,6 @@ mod tests {
             with_port_placeholder("ws://localhost/x"),
             "ws://localhost:{port}/x"
         );
-        assert_eq!(
-            with_port_placeholder("ws://[::1]:9/"),
-            "ws://[::1]:{port}/"
-        );
+        assert_eq!(with_port_placeholder("ws://[::1]:9/"), "ws://[::1]:{port}/");
     }
 }

@@ -157,7 +157,6 @@ impl Bot {
             .unwrap_or_else(PoisonError::into_inner)
             .clone()
     }
-
 }
 
 impl Drop for Bot {

@@ -109,7 +109,10 @@ impl Run {
                         format!("the bot mutes {} in group {group} {within}", self.who(user))
                     }
                     (ExpectKind::Unmute, Some(group)) => {
-                        format!("the bot unmutes {} in group {group} {within}", self.who(user))
+                        format!(
+                            "the bot unmutes {} in group {group} {within}",
+                            self.who(user)
+                        )
                     }
                     (ExpectKind::Accept, Some(group)) => {
                         format!(

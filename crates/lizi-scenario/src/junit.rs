@@ -10,7 +10,10 @@ use super::runner::Outcome;
 
 /// The JUnit XML document of a run.
 pub fn document(outcomes: &[Outcome]) -> String {
-    let errors = outcomes.iter().filter(|o| o.interrupted().is_some()).count();
+    let errors = outcomes
+        .iter()
+        .filter(|o| o.interrupted().is_some())
+        .count();
     let failures = outcomes.iter().filter(|o| o.failure.is_some()).count() - errors;
     let seconds: f64 = outcomes.iter().map(|o| o.duration.as_secs_f64()).sum();
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");

@@ -28,8 +28,8 @@ use anyhow::Context;
 
 use interrupt::Interrupt;
 pub use launcher::{Launcher, LiziSetup, Serving, WorldAccount};
-pub use record::RecordArgs;
 use model::Scenario;
+pub use record::RecordArgs;
 use runner::{Failure, Options, Outcome};
 
 /// The flags of `lizi test`.

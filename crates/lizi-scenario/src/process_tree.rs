@@ -196,7 +196,10 @@ fn kill_passes(find: impl Fn() -> HashSet<u32>) {
 /// Kills every process below this one and waits for each of its children, the bots'
 /// shells too: for the end of a run, once the runtime (which reaped the shells) is gone.
 pub fn kill_and_reap_everything() {
-    SPAWNED.lock().unwrap_or_else(PoisonError::into_inner).clear();
+    SPAWNED
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .clear();
     kill_all_descendants();
     let deadline = std::time::Instant::now() + Duration::from_secs(2);
     loop {
@@ -289,7 +292,10 @@ mod tests {
             let shell = child.id().expect("pid");
             let deadline = std::time::Instant::now() + Duration::from_secs(5);
             while family(Some(shell), Some(&cookie)).len() < 2 {
-                assert!(std::time::Instant::now() < deadline, "the sleeps never started");
+                assert!(
+                    std::time::Instant::now() < deadline,
+                    "the sleeps never started"
+                );
                 tokio::time::sleep(Duration::from_millis(10)).await;
             }
             let found = family(Some(shell), Some(&cookie));

@@ -79,13 +79,19 @@ async fn record(args: RecordArgs) -> anyhow::Result<i32> {
         .await
         .map_err(anyhow::Error::msg)?;
     if status != 200 {
-        anyhow::bail!("{base} did not start recording ({status}): {}", reason(&text));
+        anyhow::bail!(
+            "{base} did not start recording ({status}): {}",
+            reason(&text)
+        );
     }
     match args.minutes {
-        Some(minutes) => eprintln!(
-            "recording on {base} for {minutes} minutes (Ctrl-C stops it sooner)"
+        Some(minutes) => {
+            eprintln!("recording on {base} for {minutes} minutes (Ctrl-C stops it sooner)")
+        }
+        None => eprintln!(
+            "recording on {base}; Ctrl-C stops it and writes {}",
+            args.out.display()
         ),
-        None => eprintln!("recording on {base}; Ctrl-C stops it and writes {}", args.out.display()),
     }
     let limit = args
         .minutes
@@ -103,10 +109,12 @@ async fn record(args: RecordArgs) -> anyhow::Result<i32> {
         .await
         .map_err(anyhow::Error::msg)?;
     if status != 200 {
-        anyhow::bail!("{base} did not stop the recording ({status}): {}", reason(&file));
+        anyhow::bail!(
+            "{base} did not stop the recording ({status}): {}",
+            reason(&file)
+        );
     }
-    std::fs::write(&args.out, &file)
-        .with_context(|| format!("writing {}", args.out.display()))?;
+    std::fs::write(&args.out, &file).with_context(|| format!("writing {}", args.out.display()))?;
     let steps = file.lines().filter(|line| *line == "[[step]]").count();
     eprintln!("wrote {} ({steps} steps)", args.out.display());
     Ok(0)

@@ -73,7 +73,10 @@ fn output_tail(output: &[String]) -> String {
 
 /// `3 passed, 1 failed`, and `, 2 interrupted` when a signal stopped the run.
 pub fn summary(outcomes: &[Outcome]) -> String {
-    let interrupted = outcomes.iter().filter(|o| o.interrupted().is_some()).count();
+    let interrupted = outcomes
+        .iter()
+        .filter(|o| o.interrupted().is_some())
+        .count();
     let failed = outcomes.iter().filter(|o| o.failure.is_some()).count() - interrupted;
     let passed = outcomes.len() - failed - interrupted;
     if interrupted == 0 {

@@ -121,7 +121,9 @@ fn interrupted_run(signal: i32, name: &str, code: i32) {
         "{stdout}"
     );
     assert!(
-        stdout.contains(&format!("  interrupted by {name} during the wait for its turn\n")),
+        stdout.contains(&format!(
+            "  interrupted by {name} during the wait for its turn\n"
+        )),
         "{stdout}"
     );
     assert!(!stdout.contains("PASS"), "{stdout}");

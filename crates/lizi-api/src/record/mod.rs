@@ -363,7 +363,11 @@ pub fn openapi_paths() -> Vec<(&'static str, Value)> {
         }
     });
     for item in [&mut start, &mut stop, &mut status] {
-        for operation in item.as_object_mut().into_iter().flat_map(|o| o.values_mut()) {
+        for operation in item
+            .as_object_mut()
+            .into_iter()
+            .flat_map(|o| o.values_mut())
+        {
             if let (Some(responses), Some(extra)) =
                 (operation["responses"].as_object_mut(), errors.as_object())
             {

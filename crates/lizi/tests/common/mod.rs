@@ -3,6 +3,7 @@
 
 pub mod bridge;
 pub mod child;
+pub mod scenario_run;
 pub mod tls;
 pub mod ws_frames;
 
