@@ -84,6 +84,10 @@ impl Browser {
                     "--disable-dev-shm-usage", format!("--window-size={width},{height}"),
                     format!("--user-data-dir={}", profile.display()),
                 ],
+                "prefs": {
+                    "download.default_directory": profile.join("downloads"),
+                    "download.prompt_for_download": false,
+                },
             }),
         );
         let url = format!("http://127.0.0.1:{port}");
@@ -114,6 +118,11 @@ impl Browser {
             profile,
             shots,
         })
+    }
+
+    /// The folder the browser downloads files into.
+    pub fn downloads(&self) -> PathBuf {
+        self.profile.join("downloads")
     }
 
     /// Saves a screenshot of the page as `<name>.png`; answers its path.
