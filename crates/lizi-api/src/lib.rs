@@ -9,20 +9,17 @@
 mod access;
 mod config;
 mod console;
-mod counted_io;
 mod dispatch;
 mod encode;
 mod extension;
-mod head_timer;
-mod limit_log;
 mod liveness;
+mod login;
 mod media;
 mod metrics;
 mod openapi;
 mod push;
 mod record;
 mod response;
-mod server;
 mod sessions;
 mod tls;
 mod ws;
@@ -31,12 +28,14 @@ use std::future::Future;
 use std::sync::Arc;
 
 use lizi_core::Backend;
+use lizi_http::{Port, Ports};
 use lizi_store::Store;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 pub use access::{AllowRule, AllowRuleError};
 pub use config::ApiConfig;
+pub use console::CONTENT_SECURITY_POLICY;
 pub use extension::ControlExtension;
 pub use media::{is_public, HttpFetcher};
 pub use metrics::Metrics;
@@ -53,6 +52,10 @@ pub struct AppState {
     pub config: Arc<ApiConfig>,
     /// Counters for `/metrics`.
     pub metrics: Arc<Metrics>,
+    /// Every port of the process (their counters show at `/metrics`) and the body budget.
+    pub ports: Arc<Ports>,
+    /// Failed console logins per client address.
+    pub(crate) login_throttle: Arc<login::LoginThrottle>,
     /// Becomes `true` when the server is shutting down.
     pub(crate) stopping: watch::Receiver<bool>,
     /// Control actions served by another part of lizi, if any.
@@ -70,39 +73,53 @@ pub async fn run(
     config: ApiConfig,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    run_extended(listener, backend, log, config, None, shutdown).await
+    let ports = Ports::new(config.max_body_memory_bytes);
+    run_extended(listener, backend, log, config, None, ports, shutdown).await
 }
 
 /// [`run`], with the control actions (and counters) of `extension` served besides the
-/// built-in ones and listed in the OpenAPI document.
+/// built-in ones and listed in the OpenAPI document, as one of `ports` (whose counters
+/// `/metrics` shows, and whose body budget it shares).
 pub async fn run_extended(
     listener: TcpListener,
     backend: Arc<dyn Backend>,
     log: Arc<Store>,
     config: ApiConfig,
     extension: Option<Arc<dyn ControlExtension>>,
+    ports: Arc<Ports>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let port_config = config
+        .port_config()
+        .map_err(|error| std::io::Error::new(std::io::ErrorKind::InvalidInput, error))?;
     let (stop, stopping) = watch::channel(false);
     let config = Arc::new(config);
     let metrics = Arc::new(Metrics::default());
+    let gate = access::ApiGate {
+        config: config.clone(),
+        metrics: metrics.clone(),
+    };
+    let port = Port::new("api", port_config, Arc::new(gate), &ports);
+    let recorder = Arc::new(record::Recorder::new(
+        config.record_max_events,
+        config.record_faces.clone(),
+    ));
     let state = AppState {
         backend,
         log,
-        config: config.clone(),
-        metrics: metrics.clone(),
+        config,
+        metrics,
+        ports,
+        login_throttle: Arc::default(),
         stopping,
         extension,
-        recorder: Arc::new(record::Recorder::new(
-            config.record_max_events,
-            config.record_faces.clone(),
-        )),
+        recorder,
     };
     let reporters = push::spawn_reporters(&state)?;
     let app = axum::Router::new()
         .fallback(dispatch::dispatch)
         .with_state(state);
-    server::serve(listener, app, &config, metrics, async move {
+    lizi_http::serve(listener, port, app, async move {
         shutdown.await;
         let _ = stop.send(true);
     })
@@ -111,23 +128,4 @@ pub async fn run_extended(
         let _ = reporter.await;
     }
     Ok(())
-}
-
-/// Serves another router (the OneBot face's) on `listener` with this crate's accept loop:
-/// the same header and idle timeouts and connection cap (counted apart from the API's),
-/// until `shutdown` resolves.
-pub async fn serve_router(
-    listener: TcpListener,
-    app: axum::Router,
-    config: &ApiConfig,
-    shutdown: impl Future<Output = ()>,
-) {
-    server::serve(
-        listener,
-        app,
-        config,
-        Arc::new(Metrics::default()),
-        shutdown,
-    )
-    .await
 }

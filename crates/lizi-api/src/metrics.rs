@@ -1,4 +1,5 @@
-//! Counters exposed at `/metrics` in the Prometheus text format.
+//! Counters exposed at `/metrics` in the Prometheus text format (the ports' own, by
+//! listener, come from [`lizi_http::Ports`]).
 
 use std::fmt::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -20,16 +21,12 @@ pub struct Metrics {
     pub push_failures: AtomicU64,
     /// Open WebSocket connections.
     pub websockets: AtomicU64,
-    /// Open TCP connections (WebSockets included).
-    pub connections: AtomicU64,
-    /// Connections closed at once because `max_connections` were open.
-    pub connections_refused: AtomicU64,
-    /// Connections closed for sending no complete first request head in time.
-    pub header_timeouts: AtomicU64,
-    /// Kept-alive connections closed for idleness.
-    pub idle_closed: AtomicU64,
     /// WebSockets closed for not answering Pings.
     pub websocket_timeouts: AtomicU64,
+    /// Console logins refused for a wrong password or token.
+    pub login_failures: AtomicU64,
+    /// Console logins refused unread because their address failed too often.
+    pub login_throttled: AtomicU64,
 }
 
 impl Metrics {
@@ -153,34 +150,22 @@ impl Metrics {
                 load(&self.websockets),
             ),
             (
-                "lizi_http_connections",
-                "gauge",
-                "open TCP connections, WebSockets included",
-                load(&self.connections),
-            ),
-            (
-                "lizi_http_connections_refused_total",
-                "counter",
-                "connections closed at once because max_connections were open",
-                load(&self.connections_refused),
-            ),
-            (
-                "lizi_http_header_timeouts_total",
-                "counter",
-                "connections closed for sending no complete request head within header_timeout_ms",
-                load(&self.header_timeouts),
-            ),
-            (
-                "lizi_http_idle_closed_total",
-                "counter",
-                "kept-alive connections closed after idle_timeout_ms without a request",
-                load(&self.idle_closed),
-            ),
-            (
                 "lizi_websocket_timeouts_total",
                 "counter",
                 "WebSockets closed for not answering Pings within ws_timeout_ms",
                 load(&self.websocket_timeouts),
+            ),
+            (
+                "lizi_console_login_failures_total",
+                "counter",
+                "console logins refused for a wrong password or token",
+                load(&self.login_failures),
+            ),
+            (
+                "lizi_console_login_throttled_total",
+                "counter",
+                "console logins refused unread because their address failed too often",
+                load(&self.login_throttled),
             ),
         ];
         let mut out = String::new();

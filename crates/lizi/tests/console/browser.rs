@@ -121,6 +121,7 @@ impl Browser {
     }
 
     /// The folder the browser downloads files into.
+    #[allow(dead_code)] // Only the recording's test downloads.
     pub fn downloads(&self) -> PathBuf {
         self.profile.join("downloads")
     }
