@@ -70,7 +70,10 @@ async fn a_conversation_in_the_console_is_recorded_saved_and_replayed() {
         .await;
     assert_eq!(
         browser
-            .run("return document.querySelector('#record-state').hidden", vec![])
+            .run(
+                "return document.querySelector('#record-state').hidden",
+                vec![]
+            )
             .await,
         true,
         "no recording runs yet"
@@ -116,7 +119,12 @@ async fn a_conversation_in_the_console_is_recorded_saved_and_replayed() {
     }
     // Chromium writes the file under another name first, then renames it.
     let text = std::fs::read_to_string(&saved).expect("the downloaded file");
-    for piece in ["say = \"ping\"", "text = \"pong\"", "text = \"hi [@20001]\"", "expect_silence = "] {
+    for piece in [
+        "say = \"ping\"",
+        "text = \"pong\"",
+        "text = \"hi [@20001]\"",
+        "expect_silence = ",
+    ] {
         assert!(text.contains(piece), "{piece} is not in\n{text}");
     }
     drop(bot);

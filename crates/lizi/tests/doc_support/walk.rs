@@ -325,7 +325,10 @@ impl Walk {
     /// without Python, except in CI.
     fn bot(&mut self, line: &str) {
         if !python_available(true) {
-            eprintln!("{}: skipped (python3 or aiocqhttp missing): {line}", self.doc);
+            eprintln!(
+                "{}: skipped (python3 or aiocqhttp missing): {line}",
+                self.doc
+            );
             return;
         }
         use std::os::unix::process::CommandExt;
