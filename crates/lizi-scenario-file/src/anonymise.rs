@@ -8,11 +8,10 @@
 
 use std::collections::BTreeMap;
 
-use lizi_core::event::{GroupMsg, PrivateMsg};
 use lizi_core::textcode::{self, Code, Segment};
 use lizi_core::Event;
 
-use crate::recording::{mentions, GroupSeen, MemberSeen, Recording, WorldSeen};
+use crate::recording::{appearances, GroupSeen, MemberSeen, Recording, WorldSeen};
 
 /// The fixture number of the recorded account.
 pub const ACCOUNT: u64 = 10001;
@@ -178,30 +177,9 @@ pub fn anonymised(recording: &Recording) -> Recording {
         .people
         .insert(account, (ACCOUNT, ACCOUNT_NAME.to_owned()));
     // Numbers in the order they first appear.
-    for seen in &recording.observed {
-        match &seen.event {
-            Event::GroupMsg(m) => {
-                fixtures.group(m.from_group.gin);
-                fixtures.person(m.from_qq.uin);
-                mentions(&m.msg.text)
-                    .into_iter()
-                    .for_each(|u| fixtures.person(u));
-            }
-            Event::PrivateMsg(m) => {
-                fixtures.group(m.from_group.gin);
-                fixtures.person(m.from_qq.uin);
-                seen.peer.into_iter().for_each(|u| fixtures.person(u));
-                mentions(&m.msg.text)
-                    .into_iter()
-                    .for_each(|u| fixtures.person(u));
-            }
-            Event::EventMsg(e) => {
-                fixtures.group(e.from_group.gin);
-                fixtures.person(e.from_qq.uin);
-                fixtures.person(e.operate_qq.uin);
-            }
-        }
-    }
+    let (people, groups) = appearances(account, &recording.observed);
+    groups.into_iter().for_each(|g| fixtures.group(g));
+    people.into_iter().for_each(|u| fixtures.person(u));
     for group in &recording.world.groups {
         fixtures.group(group.gin);
         fixtures.person(group.owner);
@@ -301,49 +279,34 @@ pub fn anonymised(recording: &Recording) -> Recording {
 
 /// One event with its numbers, names and texts replaced.
 fn anonymise_event(fixtures: &Fixtures, event: &mut Event) {
+    // Who it is about: the number replaced, the fixture's name answered.
+    let person = |uin: &mut u64| {
+        let real = *uin;
+        *uin = fixtures.uin(real);
+        fixtures.name_of(real)
+    };
     match event {
-        Event::GroupMsg(GroupMsg {
-            from_qq,
-            logon_qq,
-            from_group,
-            msg,
-            file,
-            ..
-        }) => {
-            let real = from_qq.uin;
-            from_qq.uin = fixtures.uin(real);
-            from_qq.card = fixtures.name_of(real);
-            from_qq.spec_title.clear();
-            *logon_qq = fixtures.uin(*logon_qq);
-            from_group.name = fixtures.group_name(from_group.gin);
-            from_group.gin = fixtures.gin(from_group.gin);
-            msg.text = fixtures.text(&msg.text);
-            msg.text_reply = fixtures.text(&msg.text_reply);
-            *file = Default::default();
+        Event::GroupMsg(m) => {
+            m.from_qq.card = person(&mut m.from_qq.uin);
+            m.from_qq.spec_title.clear();
+            person(&mut m.logon_qq);
+            m.from_group.name = fixtures.group_name(m.from_group.gin);
+            m.from_group.gin = fixtures.gin(m.from_group.gin);
+            m.msg.text = fixtures.text(&m.msg.text);
+            m.msg.text_reply = fixtures.text(&m.msg.text_reply);
+            m.file = Default::default();
         }
-        Event::PrivateMsg(PrivateMsg {
-            from_qq,
-            logon_qq,
-            from_group,
-            msg,
-            file,
-            ..
-        }) => {
-            let real = from_qq.uin;
-            from_qq.uin = fixtures.uin(real);
-            from_qq.nick_name = fixtures.name_of(real);
-            *logon_qq = fixtures.uin(*logon_qq);
-            from_group.gin = fixtures.gin(from_group.gin);
-            msg.text = fixtures.text(&msg.text);
-            *file = Default::default();
+        Event::PrivateMsg(m) => {
+            m.from_qq.nick_name = person(&mut m.from_qq.uin);
+            person(&mut m.logon_qq);
+            m.from_group.gin = fixtures.gin(m.from_group.gin);
+            m.msg.text = fixtures.text(&m.msg.text);
+            m.file = Default::default();
         }
         Event::EventMsg(e) => {
-            for user in [&mut e.from_qq, &mut e.operate_qq] {
-                let real = user.uin;
-                user.uin = fixtures.uin(real);
-                user.nick_name = fixtures.name_of(real);
-            }
-            e.logon_qq = fixtures.uin(e.logon_qq);
+            e.from_qq.nick_name = person(&mut e.from_qq.uin);
+            e.operate_qq.nick_name = person(&mut e.operate_qq.uin);
+            person(&mut e.logon_qq);
             e.from_group.name = fixtures.group_name(e.from_group.gin);
             e.from_group.gin = fixtures.gin(e.from_group.gin);
             e.msg.text = fixtures.text(&e.msg.text);

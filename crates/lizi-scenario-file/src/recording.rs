@@ -113,42 +113,45 @@ pub struct Touched {
 
 /// The groups and people `observed` touches, seen by `account`.
 pub fn touched(account: u64, observed: &[Observed]) -> Touched {
-    let mut touched = Touched::default();
-    let mut person = |uin: u64| {
-        if uin != 0 && uin != account {
-            touched.people.insert(uin);
-        }
-    };
-    let mut groups = BTreeSet::new();
+    let (people, groups) = appearances(account, observed);
+    Touched {
+        groups: groups.into_iter().collect(),
+        people: people.into_iter().collect(),
+    }
+}
+
+/// The people (other than `account`) and the groups of the events that become steps,
+/// each once, in the order they first appear.
+pub(crate) fn appearances(account: u64, observed: &[Observed]) -> (Vec<u64>, Vec<u64>) {
+    let mut people = Vec::new();
+    let mut groups = Vec::new();
     for seen in observed {
-        match &seen.event {
-            Event::GroupMsg(message) => {
-                groups.insert(message.from_group.gin);
-                person(message.from_qq.uin);
-                mentions(&message.msg.text)
-                    .into_iter()
-                    .for_each(&mut person);
+        let (gin, who, text): (u64, Vec<u64>, Option<&str>) = match &seen.event {
+            Event::GroupMsg(m) => (m.from_group.gin, vec![m.from_qq.uin], Some(&m.msg.text)),
+            Event::PrivateMsg(m) => {
+                let who = std::iter::once(m.from_qq.uin).chain(seen.peer).collect();
+                (m.from_group.gin, who, Some(&m.msg.text))
             }
-            Event::PrivateMsg(message) => {
-                if message.from_group.gin != 0 {
-                    groups.insert(message.from_group.gin);
-                }
-                person(message.from_qq.uin);
-                seen.peer.into_iter().for_each(&mut person);
+            Event::EventMsg(e) if is_replayed(e.msg.kind) => (
+                e.from_group.gin,
+                vec![e.from_qq.uin, e.operate_qq.uin],
+                None,
+            ),
+            Event::EventMsg(_) => continue,
+        };
+        if gin != 0 && !groups.contains(&gin) {
+            groups.push(gin);
+        }
+        for uin in who
+            .into_iter()
+            .chain(text.map(mentions).unwrap_or_default())
+        {
+            if uin != 0 && uin != account && !people.contains(&uin) {
+                people.push(uin);
             }
-            Event::EventMsg(event) if is_replayed(event.msg.kind) => {
-                if event.from_group.gin != 0 {
-                    groups.insert(event.from_group.gin);
-                }
-                person(event.from_qq.uin);
-                person(event.operate_qq.uin);
-            }
-            Event::EventMsg(_) => {}
         }
     }
-    groups.remove(&0);
-    touched.groups = groups;
-    touched
+    (people, groups)
 }
 
 /// Whether an event of this type becomes a step.

@@ -10,7 +10,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use browser::Browser;
-use common::scenario_run::{lizi_test, root, BotProcess, XLZ_BOT};
+use common::scenario_run::{changed_bot, replays_and_catches_the_change, BotProcess, XLZ_BOT};
 use common::{python_available, Scratch, Server};
 use fantoccini::key::Key;
 use serde_json::json;
@@ -50,24 +50,13 @@ async fn a_conversation_in_the_console_is_recorded_saved_and_replayed() {
         ],
         scratch.path("bot.log"),
     );
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !bot.said_ready() {
-        assert!(Instant::now() < deadline, "the bot: {}", bot.output());
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    bot.wait_ready().await;
     browser
         .client
         .goto(&server.url("/console?as=user:20001&chat=group:30001&lang=en"))
         .await
         .expect("open the console");
-    browser
-        .until(
-            10,
-            "the group to open",
-            "return document.querySelector('#chat-title').textContent.includes('30001') \
-             && !document.querySelector('#input').disabled",
-        )
-        .await;
+    browser.group_chat_opens(30001).await;
     assert_eq!(
         browser
             .run(
@@ -129,26 +118,7 @@ async fn a_conversation_in_the_console_is_recorded_saved_and_replayed() {
     }
     drop(bot);
     let file = scratch.write("recorded.toml", &text);
-    let run = lizi_test(&[&file, "--bot", XLZ_BOT], Duration::from_secs(120));
-    assert_eq!(run.code, Some(0), "{}\n{}", run.stdout, run.stderr);
-    let source = std::fs::read_to_string(root().join("examples/xlz_echo_bot.py")).expect("bot");
-    let changed = scratch.write("changed_bot.py", &source.replace("\"pong\"", "\"PONG\""));
-    let run = lizi_test(
-        &[&file, "--bot", &format!("python3 {changed}")],
-        Duration::from_secs(120),
-    );
-    assert_eq!(run.code, Some(1), "{}\n{}", run.stdout, run.stderr);
-    assert!(
-        run.stdout
-            .contains("expected: the bot says \"pong\" in group 30001"),
-        "{}",
-        run.stdout
-    );
-    assert!(
-        run.stdout
-            .contains("what happened: the bot said \"PONG\" in group 30001"),
-        "{}",
-        run.stdout
-    );
+    let changed = changed_bot(&scratch.0, "examples/xlz_echo_bot.py");
+    replays_and_catches_the_change(&file, XLZ_BOT, &changed);
     assert_eq!(browser.errors().await, json!([]));
 }

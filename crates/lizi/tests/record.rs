@@ -10,9 +10,11 @@ use std::time::{Duration, Instant};
 
 use common::bridge::{Bridge, Network};
 use common::child::{Lizi, LIZI_VARS};
-use common::scenario_run::{lizi_test, root, BotProcess, XLZ_BOT};
+use common::scenario_run::{
+    changed_bot, lizi_test, replays_and_catches_the_change, BotProcess, XLZ_BOT,
+};
 use common::{python_available, Scratch, Server};
-use serde_json::{json, Value};
+use serde_json::json;
 
 /// Waits until `check` holds, polling; panics with `what` after 20 s.
 async fn until<F, Fut>(what: &str, mut check: F)
@@ -27,75 +29,58 @@ where
     }
 }
 
-/// A copy of an example bot answering `PONG` where it answered `pong`.
-fn changed_bot(scratch: &Scratch, example: &str) -> String {
-    let source = std::fs::read_to_string(root().join(example)).expect("the example bot");
-    assert!(source.contains("\"pong\""), "{example} answers pong");
-    let path = scratch.write("changed_bot.py", &source.replace("\"pong\"", "\"PONG\""));
-    format!("python3 {path}")
+/// A lizi on the simulated network, as a child process, and a client of it.
+struct SimLizi {
+    lizi: Lizi,
+    base: String,
+    client: reqwest::Client,
 }
 
-/// `lizi test` on `file` passes with `bot`, and fails with `changed`, its report showing
-/// the recorded answer and the new one.
-fn replays_and_catches_the_change(file: &str, bot: &str, changed: &str) {
-    let run = lizi_test(&[file, "--bot", bot], Duration::from_secs(120));
-    assert_eq!(run.code, Some(0), "{}\n{}", run.stdout, run.stderr);
-    assert!(run.stdout.contains("1 passed, 0 failed"), "{}", run.stdout);
-    let run = lizi_test(&[file, "--bot", changed], Duration::from_secs(120));
-    assert_eq!(run.code, Some(1), "{}\n{}", run.stdout, run.stderr);
-    assert!(
-        run.stdout
-            .contains("expected: the bot says \"pong\" in group"),
-        "{}",
-        run.stdout
-    );
-    assert!(
-        run.stdout
-            .contains("what happened: the bot said \"PONG\" in group"),
-        "{}",
-        run.stdout
-    );
-}
+impl SimLizi {
+    /// Starts `lizi` in `scratch` with `extra` arguments.
+    fn start(scratch: &Scratch, extra: &[&str]) -> SimLizi {
+        let mut lizi = Lizi::serve_in(&scratch.0, None, extra);
+        let base = format!("http://127.0.0.1:{}", lizi.port());
+        SimLizi {
+            lizi,
+            base,
+            client: reqwest::Client::new(),
+        }
+    }
 
-/// Waits until the bot has answered `ping` in `group` of the lizi at `base`.
-async fn bot_answers(client: &reqwest::Client, base: &str, group: u64) {
-    bot_said(client, base, group, "pong").await;
-}
+    /// Simulated user `from` says `text`: in `group`, or privately to the bot (0).
+    async fn says(&self, from: u64, group: u64, text: &str) {
+        let body = match group {
+            0 => json!({"from": from, "to": 10001, "text": text}),
+            group => json!({"from": from, "group": group, "text": text}),
+        };
+        let url = format!("{}/sim/message", self.base);
+        let (status, answer) = common::post_json(&self.client, &url, &body).await;
+        assert_eq!(status, 200, "{body}: {answer}");
+    }
 
-/// Waits until `text` was said in `group` of the lizi at `base`.
-async fn bot_said(client: &reqwest::Client, base: &str, group: u64, text: &str) {
-    until(text, || async {
-        let page: Value = client
-            .get(format!("{base}/sim/history?group={group}"))
+    /// Waits until `text` was said in `group`.
+    async fn said(&self, group: u64, text: &str) {
+        until(text, || async {
+            let url = format!("{}/sim/history?group={group}", self.base);
+            let page = common::get_json(&self.client, &url, None).await;
+            page["messages"]
+                .as_array()
+                .is_some_and(|all| all.iter().any(|m| m["text"] == text))
+        })
+        .await;
+    }
+
+    /// `POST` to `path` with `body`; answers the status and the text.
+    async fn post(&self, path: &str, body: &str) -> (u16, String) {
+        let answer = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .body(body.to_owned())
             .send()
             .await
-            .expect("history")
-            .json()
-            .await
-            .expect("json");
-        page["messages"]
-            .as_array()
-            .is_some_and(|all| all.iter().any(|m| m["text"] == text))
-    })
-    .await;
-}
-
-async fn sim(client: &reqwest::Client, base: &str, action: &str, body: Value) -> Value {
-    let (status, answer) = common::post_json(client, &format!("{base}/sim/{action}"), &body).await;
-    assert_eq!(status, 200, "/sim/{action} {body}: {answer}");
-    answer
-}
-
-/// Waits until the bot says it is ready (connected).
-async fn bot_ready(bot: &BotProcess) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !bot.said_ready() {
-        assert!(
-            Instant::now() < deadline,
-            "the bot never got ready: {}",
-            bot.output()
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
+            .expect(path);
+        (answer.status().as_u16(), answer.text().await.expect(path))
     }
 }
 
@@ -105,25 +90,21 @@ async fn a_recording_with_the_xlz_bot_replays_green_and_fails_when_the_bot_chang
         return;
     }
     let scratch = Scratch::new("record-xlz");
-    let data = scratch.data();
-    let mut lizi = Lizi::spawn(
-        &scratch.0,
-        &["--listen", "127.0.0.1:0", "--data", &data],
-        &[],
-    );
-    let base = format!("http://127.0.0.1:{}", lizi.port());
-    let client = reqwest::Client::new();
+    let mut lizi = SimLizi::start(&scratch, &[]);
     let bot = BotProcess::start(
         XLZ_BOT,
-        &[("LIZI_URL", base.clone()), ("LIZI_ACCOUNT", "10001".into())],
+        &[
+            ("LIZI_URL", lizi.base.clone()),
+            ("LIZI_ACCOUNT", "10001".into()),
+        ],
         scratch.path("bot.log"),
     );
-    bot_ready(&bot).await;
+    bot.wait_ready().await;
     // `lizi record` records until Ctrl-C.
     let file = scratch.path("recorded.toml");
     let mut record = Command::new(env!("CARGO_BIN_EXE_lizi"));
     record
-        .args(["record", "--url", &base, "--out"])
+        .args(["record", "--url", &lizi.base, "--out"])
         .arg(&file)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
@@ -133,50 +114,19 @@ async fn a_recording_with_the_xlz_bot_replays_green_and_fails_when_the_bot_chang
     }
     let mut record = record.spawn().expect("lizi record runs");
     until("the recording", || async {
-        let status: Value = client
-            .get(format!("{base}/lizi/record"))
-            .send()
-            .await
-            .expect("status")
-            .json()
-            .await
-            .expect("json");
-        status["recording"] == true
+        let url = format!("{}/lizi/record", lizi.base);
+        common::get_json(&lizi.client, &url, None).await["recording"] == true
     })
     .await;
-    sim(
-        &client,
-        &base,
-        "message",
-        json!({"from": 20001, "group": 30001, "text": "ping"}),
-    )
-    .await;
-    bot_answers(&client, &base, 30001).await;
-    sim(
-        &client,
-        &base,
-        "message",
-        json!({"from": 20002, "group": 30001, "text": "hello"}),
-    )
-    .await;
+    lizi.says(20001, 30001, "ping").await;
+    lizi.said(30001, "pong").await;
+    lizi.says(20002, 30001, "hello").await;
     // As people do, the next one speaks once the bot has answered: an answer after the
     // next message would be taken for that message's.
-    bot_said(&client, &base, 30001, "hi [@20002]").await;
-    sim(
-        &client,
-        &base,
-        "message",
-        json!({"from": 20003, "group": 30001, "text": "just chatting"}),
-    )
-    .await;
+    lizi.said(30001, "hi [@20002]").await;
+    lizi.says(20003, 30001, "just chatting").await;
     tokio::time::sleep(Duration::from_millis(500)).await;
-    sim(
-        &client,
-        &base,
-        "message",
-        json!({"from": 20002, "to": 10001, "text": "ping"}),
-    )
-    .await;
+    lizi.says(20002, 0, "ping").await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     // SAFETY: kill(2) on the child started above.
     unsafe {
@@ -205,8 +155,8 @@ async fn a_recording_with_the_xlz_bot_replays_green_and_fails_when_the_bot_chang
     ] {
         assert!(text.contains(piece), "{piece} is not in\n{text}");
     }
-    lizi.terminate();
-    let changed = changed_bot(&scratch, "examples/xlz_echo_bot.py");
+    lizi.lizi.terminate();
+    let changed = changed_bot(&scratch.0, "examples/xlz_echo_bot.py");
     replays_and_catches_the_change(file.to_str().expect("UTF-8"), XLZ_BOT, &changed);
 }
 
@@ -216,59 +166,28 @@ async fn a_recording_with_the_onebot_bot_replays_green_and_fails_when_the_bot_ch
         return;
     }
     let scratch = Scratch::new("record-onebot");
-    let data = scratch.data();
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|listener| listener.local_addr())
         .expect("a free port")
         .port();
     let url = format!("ws://127.0.0.1:{port}/ws/");
-    let mut lizi = Lizi::spawn(
-        &scratch.0,
-        &[
-            "--listen",
-            "127.0.0.1:0",
-            "--data",
-            &data,
-            "--onebot-reverse-url",
-            &url,
-            "--onebot-reconnect-ms",
-            "100",
-        ],
-        &[],
-    );
-    let base = format!("http://127.0.0.1:{}", lizi.port());
-    let client = reqwest::Client::new();
+    let reverse = ["--onebot-reverse-url", &url, "--onebot-reconnect-ms", "100"];
+    let mut lizi = SimLizi::start(&scratch, &reverse);
     let bot = BotProcess::start(
         "python3 examples/onebot_bot.py",
         &[("LIZI_ONEBOT_REVERSE_PORT", port.to_string())],
         scratch.path("bot.log"),
     );
-    bot_ready(&bot).await;
-    let started = client
-        .post(format!("{base}/lizi/record/start"))
-        .body(r#"{"groups":[30001],"name":"the OneBot bot, recorded"}"#)
-        .send()
-        .await
-        .expect("start");
-    assert_eq!(started.status(), 200);
-    sim(
-        &client,
-        &base,
-        "message",
-        json!({"from": 20001, "group": 30001, "text": "ping"}),
-    )
-    .await;
-    bot_answers(&client, &base, 30001).await;
-    sim(
-        &client,
-        &base,
-        "message",
-        json!({"from": 20002, "group": 30001, "text": "not for the bot"}),
-    )
-    .await;
+    bot.wait_ready().await;
+    let body = r#"{"groups":[30001],"name":"the OneBot bot, recorded"}"#;
+    assert_eq!(lizi.post("/lizi/record/start", body).await.0, 200);
+    lizi.says(20001, 30001, "ping").await;
+    lizi.said(30001, "pong").await;
+    lizi.says(20002, 30001, "not for the bot").await;
     tokio::time::sleep(Duration::from_millis(400)).await;
-    let stopped = client
-        .post(format!("{base}/lizi/record/stop"))
+    let stopped = lizi
+        .client
+        .post(format!("{}/lizi/record/stop", lizi.base))
         .send()
         .await
         .expect("stop");
@@ -278,17 +197,15 @@ async fn a_recording_with_the_onebot_bot_replays_green_and_fails_when_the_bot_ch
         "application/toml; charset=UTF-8"
     );
     let text = stopped.text().await.expect("the file");
-    assert!(
-        text.contains("onebot_reverse_url = \"ws://127.0.0.1:{port}/ws/\""),
-        "{text}"
-    );
-    assert!(
-        text.contains("name = \"the OneBot bot, recorded\""),
-        "{text}"
-    );
-    lizi.terminate();
+    for piece in [
+        "onebot_reverse_url = \"ws://127.0.0.1:{port}/ws/\"",
+        "name = \"the OneBot bot, recorded\"",
+    ] {
+        assert!(text.contains(piece), "{piece} is not in\n{text}");
+    }
+    lizi.lizi.terminate();
     let file = scratch.write("recorded.toml", &text);
-    let changed = changed_bot(&scratch, "examples/onebot_bot.py");
+    let changed = changed_bot(&scratch.0, "examples/onebot_bot.py");
     replays_and_catches_the_change(&file, "python3 examples/onebot_bot.py", &changed);
 }
 
@@ -340,47 +257,35 @@ async fn a_recording_through_the_bridge_is_anonymised_and_replays_on_a_fresh_net
         ],
         scratch.path("bot.log"),
     );
+    bot.wait_ready().await;
     let client = reqwest::Client::new();
-    bot_ready(&bot).await;
-    let started = client
-        .post(format!("{}/lizi/record/start", bridge.base))
-        .send()
-        .await
-        .expect("start");
-    assert_eq!(started.status(), 200);
+    let started = client.post(format!("{}/lizi/record/start", bridge.base));
+    assert_eq!(started.send().await.expect("start").status(), 200);
+    let said = |text: &'static str| {
+        let network = &network;
+        async move {
+            until(text, || async {
+                let messages = network.history(&format!("group={GROUP}")).await;
+                messages.iter().any(|m| m["text"] == text)
+            })
+            .await
+        }
+    };
     network.say(271828182, GROUP, "ping").await;
-    bot_answers(&client, &network.base, GROUP).await;
+    said("pong").await;
     network.say(161803398, GROUP, "hello").await;
-    until("the bot's greeting", || async {
-        let messages = network.history(&format!("group={GROUP}")).await;
-        messages.iter().any(|m| m["text"] == "hi [@161803398]")
-    })
-    .await;
+    said("hi [@161803398]").await;
     let oops = network.say(161803398, GROUP, "oops, 张伟").await;
     tokio::time::sleep(Duration::from_millis(300)).await;
-    network
-        .sim_ok(
-            "recall",
-            json!({"user": 161803398, "group": GROUP, "req": oops["req"], "random": oops["random"]}),
-        )
-        .await;
-    network
-        .sim_ok(
-            "join_request",
-            json!({"from": 141421356, "group": GROUP, "text": "我是王芳"}),
-        )
-        .await;
-    until("the bot's welcome", || async {
-        let messages = network.history(&format!("group={GROUP}")).await;
-        messages.iter().any(|m| m["text"] == "welcome [@141421356]")
-    })
-    .await;
+    let recall =
+        json!({"user": 161803398, "group": GROUP, "req": oops["req"], "random": oops["random"]});
+    network.sim_ok("recall", recall).await;
+    let asked = json!({"from": 141421356, "group": GROUP, "text": "我是王芳"});
+    network.sim_ok("join_request", asked).await;
+    said("welcome [@141421356]").await;
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let stopped = client
-        .post(format!("{}/lizi/record/stop", bridge.base))
-        .send()
-        .await
-        .expect("stop");
+    let stopped = client.post(format!("{}/lizi/record/stop", bridge.base));
+    let stopped = stopped.send().await.expect("stop");
     assert_eq!(stopped.status(), 200);
     let text = stopped.text().await.expect("the file");
     for real in [
@@ -432,10 +337,7 @@ async fn the_recording_endpoints_answer_as_documented() {
     let status = |server: &Server| {
         let url = server.url("/lizi/record");
         let client = server.client.clone();
-        async move {
-            let answer = client.get(url).send().await.expect("status");
-            serde_json::from_str::<Value>(&answer.text().await.expect("body")).expect("json")
-        }
+        async move { common::get_json(&client, &url, None).await }
     };
     assert_eq!(status(&server).await, json!({"recording": false}));
     // A bad body starts nothing; stopping what does not run is refused.
@@ -478,15 +380,7 @@ async fn the_recording_endpoints_answer_as_documented() {
     assert_eq!(status(&server).await["recording"], false);
     assert_eq!(stop(&server).await.0, 409);
     // Documented beside the rest.
-    let document: Value = server
-        .client
-        .get(server.url("/openapi.json"))
-        .send()
-        .await
-        .expect("openapi")
-        .json()
-        .await
-        .expect("json");
+    let document = common::get_json(&server.client, &server.url("/openapi.json"), None).await;
     for path in ["/lizi/record", "/lizi/record/start", "/lizi/record/stop"] {
         assert!(document["paths"][path].is_object(), "{path}");
     }
@@ -501,16 +395,8 @@ async fn recording_takes_the_same_credentials_as_the_rest() {
     let url = server.url("/lizi/record/start");
     let refused = server.client.post(&url).send().await.expect("start");
     assert_eq!(refused.status(), 403);
-    let status: Value = server
-        .client
-        .get(server.url("/lizi/record"))
-        .bearer_auth("sekret")
-        .send()
-        .await
-        .expect("status")
-        .json()
-        .await
-        .expect("json");
+    let status =
+        common::get_json(&server.client, &server.url("/lizi/record"), Some("sekret")).await;
     assert_eq!(
         status["recording"], false,
         "the refused start started nothing"

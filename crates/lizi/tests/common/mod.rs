@@ -260,6 +260,16 @@ pub async fn post_json(client: &reqwest::Client, url: &str, body: &Value) -> (u1
     )
 }
 
+/// GETs `url` (with a bearer `token`, when given) and parses its JSON answer.
+pub async fn get_json(client: &reqwest::Client, url: &str, token: Option<&str>) -> Value {
+    let mut request = client.get(url);
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    let answer = request.send().await.expect(url);
+    answer.json().await.unwrap_or_else(|e| panic!("{url}: {e}"))
+}
+
 /// Reads metric `name` from the `/metrics` page at `url`.
 pub async fn read_metric(client: &reqwest::Client, url: &str, name: &str) -> u64 {
     let text = client

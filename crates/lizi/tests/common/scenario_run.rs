@@ -101,6 +101,45 @@ impl BotProcess {
     pub fn output(&self) -> String {
         std::fs::read_to_string(&self.output).unwrap_or_default()
     }
+
+    /// Waits until the bot says it is ready (connected), at most 30 s.
+    pub async fn wait_ready(&self) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !self.said_ready() {
+            assert!(
+                Instant::now() < deadline,
+                "the bot never got ready: {}",
+                self.output()
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+/// A copy of an example bot (`example`, from the root) answering `PONG` where it answered
+/// `pong`, written in `folder`; answers the command that starts it.
+pub fn changed_bot(folder: &Path, example: &str) -> String {
+    let source = std::fs::read_to_string(root().join(example)).expect("the example bot");
+    assert!(source.contains("\"pong\""), "{example} answers pong");
+    let path = folder.join("changed_bot.py");
+    std::fs::write(&path, source.replace("\"pong\"", "\"PONG\"")).expect("write the bot");
+    format!("python3 {}", path.display())
+}
+
+/// `lizi test` on the recorded `file` passes with `bot`, and fails with `changed` (see
+/// [`changed_bot`]), its report showing the recorded answer and the new one.
+pub fn replays_and_catches_the_change(file: &str, bot: &str, changed: &str) {
+    let run = lizi_test(&[file, "--bot", bot], Duration::from_secs(120));
+    assert_eq!(run.code, Some(0), "{}\n{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("1 passed, 0 failed"), "{}", run.stdout);
+    let run = lizi_test(&[file, "--bot", changed], Duration::from_secs(120));
+    assert_eq!(run.code, Some(1), "{}\n{}", run.stdout, run.stderr);
+    for shown in [
+        "expected: the bot says \"pong\" in group",
+        "what happened: the bot said \"PONG\" in group",
+    ] {
+        assert!(run.stdout.contains(shown), "{shown}: {}", run.stdout);
+    }
 }
 
 impl Drop for BotProcess {

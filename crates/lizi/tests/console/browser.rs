@@ -195,6 +195,15 @@ impl Browser {
             .unwrap_or_else(|e| panic!("type into {css}: {e}"));
     }
 
+    /// Waits until the chat of group `gin` is open and its composer enabled.
+    pub async fn group_chat_opens(&self, gin: u64) {
+        let script = format!(
+            "return document.querySelector('#chat-title').textContent.includes('{gin}') \
+             && !document.querySelector('#input').disabled"
+        );
+        self.until(10, "the group to open", &script).await;
+    }
+
     /// The script errors the page recorded.
     pub async fn errors(&self) -> Value {
         self.client
