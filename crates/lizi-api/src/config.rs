@@ -2,7 +2,7 @@
 
 use lizi_http::{NameError, Names, PortConfig};
 
-use crate::access::AllowRule;
+use crate::peers::AllowRule;
 
 /// Settings of the API layer.
 #[derive(Debug, Clone)]

@@ -17,6 +17,9 @@ use serde_json::json;
 use crate::response::{self, with};
 use crate::AppState;
 
+/// Where the console turns a password or token into cookies ([`crate::login`]).
+pub const CONSOLE_LOGIN: &str = "/console/login";
+
 /// The console's files: path, content type and contents (the scripts load in this order
 /// from `index.html` and share one global scope).
 const FILES: &[(&str, &str, &str)] = &[

@@ -8,7 +8,7 @@ use axum::response::Response;
 use lizi_core::{ControlError, ControlRequest, EndpointSpec, Form, Gate, Methods, Reply};
 use lizi_http::Peer;
 
-use crate::login::CONSOLE_LOGIN;
+use crate::console::CONSOLE_LOGIN;
 use crate::metrics::Metrics;
 use crate::response::{self, with, xlz};
 use crate::{encode, sessions, ws, AppState};

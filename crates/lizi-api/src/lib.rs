@@ -17,6 +17,7 @@ mod login;
 mod media;
 mod metrics;
 mod openapi;
+mod peers;
 mod push;
 mod record;
 mod response;
@@ -33,12 +34,12 @@ use lizi_store::Store;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
-pub use access::{AllowRule, AllowRuleError};
 pub use config::ApiConfig;
 pub use console::CONTENT_SECURITY_POLICY;
 pub use extension::ControlExtension;
 pub use media::{is_public, HttpFetcher};
 pub use metrics::Metrics;
+pub use peers::{AllowRule, AllowRuleError};
 pub use tls::{load_ca_file, CaFileError};
 
 /// Everything a request handler needs; cheap to clone.

@@ -25,9 +25,6 @@ use crate::metrics::Metrics;
 use crate::response::{self, with};
 use crate::AppState;
 
-/// Where the console turns a password or token into cookies.
-pub const CONSOLE_LOGIN: &str = "/console/login";
-
 /// Failures in a row an address may make before it is slowed down.
 pub const FREE_FAILURES: u32 = 3;
 /// The longest lock-out after a failure.
