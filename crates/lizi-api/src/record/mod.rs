@@ -32,7 +32,7 @@ use crate::AppState;
 use collect::{Collected, Filter};
 
 /// The paths of the recording.
-pub const STATUS: &str = "/lizi/record";
+const STATUS: &str = "/lizi/record";
 const START: &str = "/lizi/record/start";
 const STOP: &str = "/lizi/record/stop";
 
