@@ -410,3 +410,34 @@ async fn recording_takes_the_same_credentials_as_the_rest() {
         .expect("start");
     assert_eq!(allowed.status(), 200);
 }
+
+#[tokio::test]
+async fn lizi_record_stops_after_its_minutes_with_the_token_given() {
+    let server = Server::start_with(|settings| settings.api.token = Some("sekret".into())).await;
+    let scratch = Scratch::new("record-minutes");
+    let out = scratch.path("timed.toml");
+    let run = |token: &str| {
+        let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_lizi"));
+        command
+            .args(["record", "--url", &server.base, "--minutes", "0.01"])
+            .args(["--token", token, "--name", "timed", "--out"])
+            .arg(&out)
+            .stdin(Stdio::null());
+        for var in LIZI_VARS {
+            command.env_remove(var);
+        }
+        command.output()
+    };
+    let refused = run("wrong").await.expect("lizi record runs");
+    assert_ne!(refused.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("did not start recording (403)"), "{stderr}");
+    assert!(!out.exists());
+    let started = Instant::now();
+    let done = run("sekret").await.expect("lizi record runs");
+    let stderr = String::from_utf8_lossy(&done.stderr);
+    assert_eq!(done.status.code(), Some(0), "{stderr}");
+    assert!(started.elapsed() < Duration::from_secs(10), "{stderr}");
+    let text = std::fs::read_to_string(&out).expect("the file is written");
+    assert!(text.contains("name = \"timed\""), "{text}");
+}
