@@ -4,6 +4,7 @@
 function translate() {
   document.documentElement.lang = state.lang === "zh" ? "zh-CN" : "en";
   for (const node of document.querySelectorAll("[data-i18n]")) node.textContent = t(node.dataset.i18n);
+  renderRecorder();
   $("#lang").textContent = state.lang === "zh" ? "English" : "中文";
   document.title = state.lang === "zh" ? "lizi 控制台" : "lizi console";
 }
@@ -98,6 +99,7 @@ async function start() {
     return;
   }
   if (!state.socket) connectEvents();
+  watchRecording();
   showTab("members");
   renderChat();
   await followLink();
@@ -115,6 +117,7 @@ async function followLink() {
 }
 
 if (params.get("lang") === "en" || params.get("lang") === "zh") state.lang = params.get("lang");
+wireRecorder();
 translate();
 wire();
 start();

@@ -63,6 +63,11 @@ pub struct ApiConfig {
     pub ws_ping_interval_ms: u64,
     /// A WebSocket silent (no Pong or other frame) this long is closed, in milliseconds.
     pub ws_timeout_ms: u64,
+    /// Most events one recording (`/lizi/record`) keeps; over it, the oldest go.
+    pub record_max_events: usize,
+    /// How bots reach this lizi (the OneBot face's listener and reverse URL), written
+    /// into recorded scenarios.
+    pub record_faces: lizi_scenario_file::BotFaces,
 }
 
 impl Default for ApiConfig {
@@ -92,6 +97,8 @@ impl Default for ApiConfig {
             allow_origins: Vec::new(),
             ws_ping_interval_ms: 30_000,
             ws_timeout_ms: 75_000,
+            record_max_events: 10_000,
+            record_faces: lizi_scenario_file::BotFaces::default(),
         }
     }
 }

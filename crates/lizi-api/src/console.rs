@@ -51,6 +51,11 @@ const FILES: &[(&str, &str, &str)] = &[
     ),
     ("/console/live.js", JS, include_str!("../console/live.js")),
     ("/console/tabs.js", JS, include_str!("../console/tabs.js")),
+    (
+        "/console/record.js",
+        JS,
+        include_str!("../console/record.js"),
+    ),
     ("/console/main.js", JS, include_str!("../console/main.js")),
 ];
 

@@ -87,6 +87,9 @@ pub async fn dispatch(State(state): State<AppState>, request: Request<Body>) -> 
         };
         return crate::login::login(&state, peer.ip(), &body);
     }
+    if let Some(response) = crate::record::route(&state, &method, &path, &body).await {
+        return response;
+    }
     if let Some(action) = path.strip_prefix("/sim/") {
         let body = if body.is_empty() {
             query_json(query.as_deref())

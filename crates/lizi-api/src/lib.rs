@@ -2,8 +2,9 @@
 //!
 //! [`run`] serves the API on a bound listener until a shutdown future resolves: every
 //! endpoint of the table in `lizi-core`, the event sessions, the WebSocket streams at `/`
-//! and `/ws`, the control API under `/sim/`, `/metrics` and `/health`, and the push
-//! reporters that POST each event to the configured report URLs.
+//! and `/ws`, the control API under `/sim/`, the recording of a conversation as a
+//! scenario file under `/lizi/record`, `/metrics` and `/health`, and the push reporters
+//! that POST each event to the configured report URLs.
 
 mod access;
 mod config;
@@ -18,6 +19,7 @@ mod metrics;
 mod openapi;
 mod peers;
 mod push;
+mod record;
 mod response;
 mod sessions;
 mod tls;
@@ -59,6 +61,8 @@ pub struct AppState {
     pub(crate) stopping: watch::Receiver<bool>,
     /// Control actions served by another part of lizi, if any.
     pub(crate) extension: Option<Arc<dyn ControlExtension>>,
+    /// The recording of a conversation as a scenario file, when one runs.
+    pub(crate) recorder: Arc<record::Recorder>,
 }
 
 /// Serves the API on `listener` until `shutdown` resolves, then stops accepting, closes
@@ -97,6 +101,10 @@ pub async fn run_extended(
         metrics: metrics.clone(),
     };
     let port = Port::new("api", port_config, Arc::new(gate), &ports);
+    let recorder = Arc::new(record::Recorder::new(
+        config.record_max_events,
+        config.record_faces.clone(),
+    ));
     let state = AppState {
         backend,
         log,
@@ -106,6 +114,7 @@ pub async fn run_extended(
         login_throttle: Arc::default(),
         stopping,
         extension,
+        recorder,
     };
     let reporters = push::spawn_reporters(&state)?;
     let app = axum::Router::new()

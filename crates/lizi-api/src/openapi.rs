@@ -39,6 +39,9 @@ pub fn document(key_access: bool, control: &[&[ControlDoc]]) -> Value {
         }
         paths.insert(format!("/sim/{}", doc.action), Value::Object(item));
     }
+    for (path, item) in crate::record::openapi_paths() {
+        paths.insert(path.to_owned(), item);
+    }
     json!({
         "openapi": "3.0.3",
         "info": {

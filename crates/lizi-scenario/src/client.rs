@@ -124,6 +124,25 @@ impl LiziClient {
             .map_err(|e| format!("/sim/history answered an unexpected shape: {e}"))
     }
 
+    /// POSTs `body` (JSON, when given) to `path`; answers the status and the text.
+    pub async fn post(&self, path: &str, body: Option<&Value>) -> Result<(u16, String), String> {
+        let url = format!("{}{path}", self.base);
+        let mut request = self.http.post(url);
+        if let Some(body) = body {
+            request = request
+                .header("Content-Type", "application/json")
+                .body(body.to_string());
+        }
+        let response = self
+            .request(request)
+            .send()
+            .await
+            .map_err(|e| format!("{path}: {e}"))?;
+        let status = response.status().as_u16();
+        let text = response.text().await.map_err(|e| format!("{path}: {e}"))?;
+        Ok((status, text))
+    }
+
     /// The event sessions and XLZ WebSockets open now: a bot that has one is connected.
     pub async fn connections(&self) -> Result<u64, String> {
         let url = format!("{}/metrics", self.base);

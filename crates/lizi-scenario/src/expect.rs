@@ -73,6 +73,7 @@ impl Run {
             ExpectKind::Message | ExpectKind::Recall => None,
             ExpectKind::Kick => Some(WorldState::NotMember),
             ExpectKind::Mute => Some(WorldState::Muted),
+            ExpectKind::Unmute => Some(WorldState::NotMuted),
             ExpectKind::Accept if expect.group.is_some() => Some(WorldState::Member),
             ExpectKind::Accept => Some(WorldState::Friend),
         };
@@ -106,6 +107,12 @@ impl Run {
                     }
                     (ExpectKind::Mute, Some(group)) => {
                         format!("the bot mutes {} in group {group} {within}", self.who(user))
+                    }
+                    (ExpectKind::Unmute, Some(group)) => {
+                        format!(
+                            "the bot unmutes {} in group {group} {within}",
+                            self.who(user)
+                        )
                     }
                     (ExpectKind::Accept, Some(group)) => {
                         format!(

@@ -1,5 +1,6 @@
 //! JUnit XML for CI systems: one `<testcase>` per scenario, the failure's report in
-//! `<failure>`, the bot's output in `<system-out>`. Written by hand: the format is a
+//! `<failure>` (in `<error>` for a scenario a signal interrupted), the bot's output in
+//! `<system-out>`. Written by hand: the format is a
 //! handful of elements, and only text and attribute values need escaping.
 
 use std::fmt::Write;
@@ -9,17 +10,21 @@ use super::runner::Outcome;
 
 /// The JUnit XML document of a run.
 pub fn document(outcomes: &[Outcome]) -> String {
-    let failures = outcomes.iter().filter(|o| o.failure.is_some()).count();
+    let errors = outcomes
+        .iter()
+        .filter(|o| o.interrupted().is_some())
+        .count();
+    let failures = outcomes.iter().filter(|o| o.failure.is_some()).count() - errors;
     let seconds: f64 = outcomes.iter().map(|o| o.duration.as_secs_f64()).sum();
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
         xml,
-        "<testsuites name=\"lizi test\" tests=\"{}\" failures=\"{failures}\" time=\"{seconds:.3}\">",
+        "<testsuites name=\"lizi test\" tests=\"{}\" failures=\"{failures}\" errors=\"{errors}\" time=\"{seconds:.3}\">",
         outcomes.len()
     );
     let _ = writeln!(
         xml,
-        "  <testsuite name=\"lizi test\" tests=\"{}\" failures=\"{failures}\" errors=\"0\" time=\"{seconds:.3}\">",
+        "  <testsuite name=\"lizi test\" tests=\"{}\" failures=\"{failures}\" errors=\"{errors}\" time=\"{seconds:.3}\">",
         outcomes.len()
     );
     for outcome in outcomes {
@@ -31,9 +36,13 @@ pub fn document(outcomes: &[Outcome]) -> String {
             outcome.duration.as_secs_f64()
         );
         if let Some(failure) = &outcome.failure {
+            let element = match outcome.interrupted() {
+                Some(_) => "error",
+                None => "failure",
+            };
             let _ = write!(
                 xml,
-                "\n      <failure message=\"{}\">{}</failure>",
+                "\n      <{element} message=\"{}\">{}</{element}>",
                 escape(&failure.title),
                 escape(&report::failure_report(outcome))
             );

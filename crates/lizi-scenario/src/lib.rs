@@ -3,13 +3,18 @@
 //! to act); each runs against a fresh lizi that a [`Launcher`] starts, scenarios in
 //! parallel, and the run reports progress, every failure in full, a summary and optionally
 //! JUnit XML. What the bot did is seen through lizi's HTTP API, as a person would see it.
+//! SIGINT and SIGTERM stop a run at once: every bot and all it started are killed, the
+//! scenarios are reported as interrupted and the JUnit file is still written.
 
 mod bot;
 mod client;
 mod expect;
+pub mod interrupt;
 pub mod junit;
 pub mod launcher;
 pub mod model;
+mod process_tree;
+pub mod record;
 pub mod report;
 pub mod runner;
 mod steps;
@@ -21,8 +26,10 @@ use std::time::Duration;
 
 use anyhow::Context;
 
+use interrupt::Interrupt;
 pub use launcher::{Launcher, LiziSetup, Serving, WorldAccount};
 use model::Scenario;
+pub use record::RecordArgs;
 use runner::{Failure, Options, Outcome};
 
 /// The flags of `lizi test`.
@@ -49,17 +56,14 @@ pub struct TestArgs {
 }
 
 /// Runs `lizi test` against the lizis `launcher` starts; answers the exit status (0 when
-/// every scenario passed).
+/// every scenario passed, 1 when one failed, 130 or 143 when SIGINT or SIGTERM stopped
+/// the run).
 pub fn run<L: Launcher>(args: TestArgs, launcher: L) -> anyhow::Result<i32> {
     let files = scenario_files(&args.paths)?;
     let jobs = args
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
         .max(1);
-    let options = Options {
-        bot: args.bot.clone(),
-        timeout: Duration::from_secs(args.timeout.max(1)),
-    };
     let mut chosen = Vec::new();
     for file in files {
         let scenario = Scenario::load(&file, &launcher).map_err(|error| match error {
@@ -78,11 +82,31 @@ pub fn run<L: Launcher>(args: TestArgs, launcher: L) -> anyhow::Result<i32> {
     if chosen.is_empty() {
         anyhow::bail!("no scenario to run (check the paths and --filter)");
     }
+    // Orphans below the bots come to this process, which kills and reaps them.
+    process_tree::become_subreaper();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("starting the runtime")?;
-    let outcomes = runtime.block_on(run_all(chosen, Arc::new(launcher), options, jobs));
+    let interrupt = runtime
+        .block_on(async { Interrupt::install() })
+        .context("installing the SIGINT and SIGTERM handlers")?;
+    let options = Options {
+        bot: args.bot.clone(),
+        timeout: Duration::from_secs(args.timeout.max(1)),
+        interrupt: interrupt.clone(),
+    };
+    let outcomes = runtime.block_on(async {
+        let reaper = tokio::spawn(process_tree::reap_while_running());
+        let outcomes = run_all(chosen, Arc::new(launcher), options, jobs).await;
+        reaper.abort();
+        outcomes
+    });
+    let signal = interrupt.signal();
+    runtime.shutdown_timeout(Duration::from_secs(1));
+    // Whatever outlived its scenario (a bot's shell tokio had no time to reap, an orphan
+    // that was forking while it was killed) goes now.
+    process_tree::kill_and_reap_everything();
     let mut out = std::io::stdout().lock();
     for outcome in &outcomes {
         let report = report::failure_report(outcome);
@@ -95,6 +119,9 @@ pub fn run<L: Launcher>(args: TestArgs, launcher: L) -> anyhow::Result<i32> {
     if let Some(path) = &args.junit {
         std::fs::write(path, junit::document(&outcomes))
             .with_context(|| format!("writing {}", path.display()))?;
+    }
+    if let Some(signal) = signal {
+        return Ok(signal.exit_code());
     }
     Ok(i32::from(outcomes.iter().any(|o| o.failure.is_some())))
 }
@@ -120,8 +147,18 @@ async fn run_all<L: Launcher>(
         tasks.push(tokio::spawn(async move {
             let outcome = match scenario {
                 Ok(scenario) => {
-                    let _slot = slots.acquire_owned().await;
-                    runner::run_scenario(scenario, launcher.as_ref(), &options).await
+                    let interrupt = options.interrupt.clone();
+                    let slot = tokio::select! {
+                        biased;
+                        signal = interrupt.wait() => Err(signal),
+                        slot = slots.acquire_owned() => Ok(slot),
+                    };
+                    match slot {
+                        Ok(_slot) => {
+                            runner::run_scenario(scenario, launcher.as_ref(), &options).await
+                        }
+                        Err(signal) => not_started(scenario, signal),
+                    }
                 }
                 Err(error) => unreadable(&file, error),
             };
@@ -146,6 +183,17 @@ async fn run_all<L: Launcher>(
         }
     }
     outcomes
+}
+
+/// The outcome of a scenario a signal stopped before it started.
+fn not_started<W>(scenario: Scenario<W>, signal: interrupt::Signal) -> Outcome {
+    Outcome {
+        file: scenario.file.display().to_string(),
+        name: scenario.name,
+        failure: Some(Failure::interrupted(signal, "the wait for its turn")),
+        bot_output: None,
+        duration: Duration::ZERO,
+    }
 }
 
 /// The outcome of a scenario file that could not be read.

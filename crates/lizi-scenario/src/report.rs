@@ -8,15 +8,20 @@ use super::runner::Outcome;
 /// The most lines of the bot's output a report shows (the last ones).
 pub const OUTPUT_TAIL: usize = 20;
 
+/// `PASS`, `FAIL` or `INTERRUPTED`.
+fn verdict(outcome: &Outcome) -> &'static str {
+    match (&outcome.failure, outcome.interrupted()) {
+        (None, _) => "PASS",
+        (Some(_), None) => "FAIL",
+        (Some(_), Some(_)) => "INTERRUPTED",
+    }
+}
+
 /// `PASS examples/ping.toml: ping gets pong (0.31 s)`.
 pub fn progress_line(outcome: &Outcome) -> String {
-    let verdict = if outcome.failure.is_some() {
-        "FAIL"
-    } else {
-        "PASS"
-    };
     format!(
-        "{verdict} {}: {} ({:.2} s)",
+        "{} {}: {} ({:.2} s)",
+        verdict(outcome),
         outcome.file,
         outcome.name,
         outcome.duration.as_secs_f64()
@@ -28,7 +33,7 @@ pub fn failure_report(outcome: &Outcome) -> String {
     let Some(failure) = &outcome.failure else {
         return String::new();
     };
-    let mut text = format!("FAIL {}: {}\n", outcome.file, outcome.name);
+    let mut text = format!("{} {}: {}\n", verdict(outcome), outcome.file, outcome.name);
     let _ = writeln!(text, "  {}", failure.title);
     for line in &failure.details {
         let _ = writeln!(text, "  {line}");
@@ -66,8 +71,16 @@ fn output_tail(output: &[String]) -> String {
     text
 }
 
-/// `3 passed, 1 failed`.
+/// `3 passed, 1 failed`, and `, 2 interrupted` when a signal stopped the run.
 pub fn summary(outcomes: &[Outcome]) -> String {
-    let failed = outcomes.iter().filter(|o| o.failure.is_some()).count();
-    format!("{} passed, {failed} failed", outcomes.len() - failed)
+    let interrupted = outcomes
+        .iter()
+        .filter(|o| o.interrupted().is_some())
+        .count();
+    let failed = outcomes.iter().filter(|o| o.failure.is_some()).count() - interrupted;
+    let passed = outcomes.len() - failed - interrupted;
+    if interrupted == 0 {
+        return format!("{passed} passed, {failed} failed");
+    }
+    format!("{passed} passed, {failed} failed, {interrupted} interrupted")
 }

@@ -11,6 +11,7 @@ use tokio::time::Instant;
 
 use super::bot::Bot;
 use super::client::{Conv, LiziClient, Message};
+use super::interrupt::{Interrupt, Signal};
 use super::launcher::{Launcher, LiziSetup, Serving};
 use super::model::{Action, Scenario, Step};
 
@@ -28,6 +29,8 @@ pub struct Options {
     pub bot: Option<String>,
     /// The most one scenario may take, readiness included.
     pub timeout: Duration,
+    /// SIGINT or SIGTERM, when one stops the run.
+    pub interrupt: Interrupt,
 }
 
 /// Why a scenario failed, for the report.
@@ -39,6 +42,8 @@ pub struct Failure {
     pub details: Vec<String>,
     /// The conversation around that moment: its name, and its lines.
     pub transcript: Option<(String, Vec<String>)>,
+    /// The signal that stopped the scenario, when one did.
+    pub interrupted: Option<Signal>,
 }
 
 impl Failure {
@@ -48,7 +53,15 @@ impl Failure {
             title,
             details: Vec::new(),
             transcript: None,
+            interrupted: None,
         }
+    }
+
+    /// The failure of a scenario `signal` stopped `during` what it was doing.
+    pub fn interrupted(signal: Signal, during: &str) -> Failure {
+        let mut failure = Failure::new(format!("interrupted by {signal} during {during}"));
+        failure.interrupted = Some(signal);
+        failure
     }
 }
 
@@ -65,6 +78,13 @@ pub struct Outcome {
     pub bot_output: Option<Vec<String>>,
     /// How long it took.
     pub duration: Duration,
+}
+
+impl Outcome {
+    /// The signal that stopped the scenario, when one did.
+    pub fn interrupted(&self) -> Option<Signal> {
+        self.failure.as_ref().and_then(|f| f.interrupted)
+    }
 }
 
 /// A scenario being run: lizi's client and what the expectations have used up.
@@ -154,14 +174,16 @@ pub async fn run_scenario<L: Launcher>(
         Some(command) => match Bot::start(command, &env) {
             Ok(started) => {
                 let bot = bot.insert(started);
-                let run = tokio::time::timeout(options.timeout, drive(&scenario, run, bot));
+                let run = drive(&scenario, run, bot, &options.interrupt);
+                let run = tokio::time::timeout(options.timeout, run);
                 run.await.unwrap_or_else(|_| Err(too_long(options)))
             }
             Err(error) => Err(Failure::new(error)),
         },
         None => {
             println!("{}: waiting for a bot at http://{address}", outcome.file);
-            let run = tokio::time::timeout(options.timeout, drive_running(&scenario, run));
+            let run = drive_running(&scenario, run, &options.interrupt);
+            let run = tokio::time::timeout(options.timeout, run);
             run.await.unwrap_or_else(|_| Err(too_long(options)))
         }
     };
@@ -169,11 +191,20 @@ pub async fn run_scenario<L: Launcher>(
         outcome.bot_output = Some(bot.stop().await);
     }
     let _ = stop.send(());
-    match tokio::time::timeout(Duration::from_secs(10), task).await {
+    // An interrupted run does not wait long for its lizis: the user wants out.
+    let patience = match options.interrupt.signal() {
+        Some(_) => Duration::from_secs(1),
+        None => Duration::from_secs(10),
+    };
+    match tokio::time::timeout(patience, task).await {
         Ok(Ok(Ok(()))) => {}
         Ok(Ok(Err(error))) => eprintln!("the lizi of {}: {error}", outcome.file),
         Ok(Err(error)) => eprintln!("the lizi of {}: {error}", outcome.file),
-        Err(_) => eprintln!("the lizi of {} did not stop within 10 s", outcome.file),
+        Err(_) => eprintln!(
+            "the lizi of {} did not stop within {} s",
+            outcome.file,
+            patience.as_secs()
+        ),
     }
     outcome.failure = result.err();
     outcome.duration = started.elapsed();
@@ -275,11 +306,19 @@ fn names_of(world: &Value) -> HashMap<u64, String> {
         .collect()
 }
 
-/// Waits for the bot, then runs the steps; the bot exiting fails the scenario.
-async fn drive<W>(scenario: &Scenario<W>, mut run: Run, bot: &mut Bot) -> Result<(), Failure> {
+/// Waits for the bot, then runs the steps; the bot exiting or a signal ends the scenario.
+async fn drive<W>(
+    scenario: &Scenario<W>,
+    mut run: Run,
+    bot: &mut Bot,
+    interrupt: &Interrupt,
+) -> Result<(), Failure> {
     let limit = Duration::from_millis(scenario.ready_timeout_ms);
     let deadline = Instant::now() + limit;
     loop {
+        if let Some(signal) = interrupt.signal() {
+            return Err(Failure::interrupted(signal, "the wait for the bot"));
+        }
         if let Some(status) = bot.exited() {
             return Err(Failure::new(format!(
                 "the bot exited ({status}) before it connected"
@@ -300,6 +339,7 @@ async fn drive<W>(scenario: &Scenario<W>, mut run: Run, bot: &mut Bot) -> Result
         // A bot that exits fails the step at once, whatever the step waits for.
         tokio::select! {
             biased;
+            signal = interrupt.wait() => return Err(Failure::interrupted(signal, &label(step))),
             result = run_step(&mut run, step) => result?,
             status = bot.wait_exit() => {
                 let status = status.map_or_else(|e| e.to_string(), |s| s.to_string());
@@ -310,35 +350,32 @@ async fn drive<W>(scenario: &Scenario<W>, mut run: Run, bot: &mut Bot) -> Result
     Ok(())
 }
 
-/// Runs the steps against a bot already running, once it has connected.
-async fn drive_running<W>(scenario: &Scenario<W>, mut run: Run) -> Result<(), Failure> {
+/// Runs the steps against a bot already running, once it has connected; a signal ends
+/// the scenario.
+async fn drive_running<W>(
+    scenario: &Scenario<W>,
+    mut run: Run,
+    interrupt: &Interrupt,
+) -> Result<(), Failure> {
     while run.lizi.connections().await.unwrap_or(0) == 0 {
+        if let Some(signal) = interrupt.signal() {
+            return Err(Failure::interrupted(signal, "the wait for the bot"));
+        }
         tokio::time::sleep(READY_POLL).await;
     }
     for step in &scenario.steps {
-        run_step(&mut run, step).await?;
+        tokio::select! {
+            biased;
+            signal = interrupt.wait() => return Err(Failure::interrupted(signal, &label(step))),
+            result = run_step(&mut run, step) => result?,
+        }
     }
     Ok(())
 }
 
 /// `step 3 (say)`.
 fn label(step: &Step) -> String {
-    let kind = match &step.action {
-        Action::Say(_) => "say",
-        Action::Join(_) => "join",
-        Action::Leave(_) => "leave",
-        Action::Kick(_) => "kick",
-        Action::Mute(_) => "mute",
-        Action::FriendRequest(_) => "friend_request",
-        Action::JoinRequest(_) => "join_request",
-        Action::Invite(_) => "invite",
-        Action::Advance(_) => "advance",
-        Action::Wait(_) => "wait",
-        Action::Expect(_) => "expect",
-        Action::ExpectSilence(_) => "expect_silence",
-        Action::ExpectWorld(_) => "expect_world",
-    };
-    format!("step {} ({kind})", step.number)
+    format!("step {} ({})", step.number, step.action.key())
 }
 
 async fn run_step(run: &mut Run, step: &Step) -> Result<(), Failure> {

@@ -6,7 +6,7 @@ use base64::Engine;
 use serde_json::{json, Value};
 
 use super::client::Conv;
-use super::model::{Action, Say};
+use super::model::{Action, Recall, Say};
 use super::runner::{Failure, Run};
 
 impl Run {
@@ -34,6 +34,7 @@ impl Run {
                 self.control("leave", json!({"user": leave.leave, "group": leave.group}))
                     .await
             }
+            Action::Recall(recall) => self.recall(recall).await,
             Action::Kick(kick) => {
                 let by = self.operator(kick.by, kick.group).await?;
                 let body = json!({"operator": by, "group": kick.group, "member": kick.kick});
@@ -114,6 +115,32 @@ impl Run {
             self.control("send_picture", target).await?;
         }
         Ok(())
+    }
+
+    /// A person recalls their last message in a conversation (the last one with the
+    /// step's text, if it gives one).
+    async fn recall(&mut self, recall: &Recall) -> Result<(), String> {
+        let conv = match recall.group {
+            Some(group) => Conv::Group(group),
+            None => Conv::Private(recall.recall),
+        };
+        self.last_conv = Some(conv);
+        let messages = self.lizi.history(conv).await?;
+        let message = messages
+            .iter()
+            .rev()
+            .filter(|m| m.from == recall.recall && !m.recalled)
+            .find(|m| recall.text.as_ref().is_none_or(|text| *text == m.text))
+            .ok_or_else(|| match &recall.text {
+                Some(text) => format!("{} has said no {text:?} in {conv} to recall", recall.recall),
+                None => format!("{} has said nothing in {conv} to recall", recall.recall),
+            })?;
+        let mut body = json!({"user": recall.recall, "req": message.req, "random": message.random});
+        match recall.group {
+            Some(group) => body["group"] = json!(group),
+            None => body["to"] = json!(self.account),
+        }
+        self.control("recall", body).await
     }
 
     /// The `[Reply,…]` code quoting the bot's last message in `conv`.

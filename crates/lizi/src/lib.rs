@@ -329,11 +329,16 @@ impl App {
             (_, Some(faults)) => Some(Arc::new(faults)),
             (_, None) => None,
         };
+        let mut api = self.settings.api;
+        api.record_faces = lizi_scenario_file::BotFaces {
+            onebot: face_config.listen.is_some(),
+            onebot_reverse_url: face_config.reverse_urls.first().cloned(),
+        };
         let result = lizi_api::run_extended(
             listener,
             backend,
             self.store.clone(),
-            self.settings.api,
+            api,
             extension,
             ports,
             stopped(stopping),

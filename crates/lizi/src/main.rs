@@ -43,6 +43,9 @@ enum Command {
     Serve(Box<ServeArgs>),
     /// Run scenario tests of a bot: `lizi test scenarios/ --bot "python3 bot.py"`.
     Test(lizi_scenario::TestArgs),
+    /// Record the conversation on a running lizi as a scenario file for `lizi test`:
+    /// `lizi record --out chat.toml` (Ctrl-C stops it).
+    Record(lizi_scenario::RecordArgs),
 }
 
 fn main() -> ExitCode {
@@ -99,6 +102,7 @@ fn start(cli: Cli, debug: &mut bool) -> anyhow::Result<()> {
         Some(Command::Test(args)) => {
             std::process::exit(lizi_scenario::run(args, lizi::test_launcher::InProcess)?)
         }
+        Some(Command::Record(args)) => std::process::exit(lizi_scenario::record::run(args)?),
         None => cli.serve,
     };
     let settings = Settings::resolve(args)?;

@@ -76,14 +76,7 @@ async fn open_group_as_alice(server: &Server, browser: &Browser) {
     open_as(server, browser, "", "user:20001").await;
     browser.shot("01-who").await;
     browser.click("#group-list li[data-group='30001']").await;
-    browser
-        .until(
-            10,
-            "the group to open",
-            "return document.querySelector('#chat-title').textContent.includes('30001') \
-             && !document.querySelector('#input').disabled",
-        )
-        .await;
+    browser.group_chat_opens(30001).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

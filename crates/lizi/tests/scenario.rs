@@ -6,63 +6,12 @@ mod common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use common::child::LIZI_VARS;
 use common::python_available;
+use common::scenario_run::{lizi_test, root, XLZ_BOT};
 use common::Server;
 use serde_json::{json, Value};
-
-/// The workspace root: the examples' paths are relative to it.
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-const XLZ_BOT: &str = "python3 examples/xlz_echo_bot.py";
-
-/// What a run of `lizi test` gave.
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-/// One `lizi test` at a time: each starts several Python bots, and on a loaded machine
-/// their start-up would eat into the scenarios' time limits.
-static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
-/// Runs `lizi test <args>` in the workspace root; kills it after `limit`.
-fn lizi_test(args: &[&str], limit: Duration) -> Run {
-    let _turn = ONE_AT_A_TIME
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    let started = Instant::now();
-    let mut command = Command::new(env!("CARGO_BIN_EXE_lizi"));
-    command
-        .arg("test")
-        .args(args)
-        .current_dir(root())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    for var in LIZI_VARS {
-        command.env_remove(var);
-    }
-    let mut child = command.spawn().expect("lizi runs");
-    while child.try_wait().expect("wait").is_none() {
-        if started.elapsed() > limit {
-            let _ = child.kill();
-            panic!("lizi test {args:?} did not end within {limit:?}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let output = child.wait_with_output().expect("output");
-    Run {
-        code: output.status.code(),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
-}
 
 /// The report with clock times (`[05:07:21]`) and durations (`(0.31 s)`) masked.
 fn masked(text: &str) -> String {

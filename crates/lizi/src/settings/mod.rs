@@ -226,6 +226,7 @@ mod tests {
             "max_connections",
             "ws_ping_interval_ms",
             "ws_timeout_ms",
+            "record_max_events",
             "onebot_listen",
             "onebot_token",
             "onebot_profile",

@@ -70,6 +70,10 @@ pub struct ServerFlags {
     /// [default: 268435456, or max_body_bytes if that is larger].
     #[arg(long, env = "LIZI_MAX_BODY_MEMORY_BYTES", value_name = "BYTES")]
     pub max_body_memory_bytes: Option<usize>,
+    /// Most events one recording (`/lizi/record`) keeps; over it, the oldest go and the
+    /// recorded file says so [default: 10000].
+    #[arg(long, env = "LIZI_RECORD_MAX_EVENTS", value_name = "N")]
+    pub record_max_events: Option<usize>,
 }
 
 /// Which backend does the QQ work.
@@ -165,6 +169,15 @@ impl ServerFlags {
             }
             None => api.max_body_memory_bytes.max(api.max_body_bytes),
         };
+        let record_max_events = self
+            .record_max_events
+            .or(file.record_max_events)
+            .unwrap_or(api.record_max_events);
+        anyhow::ensure!(
+            record_max_events > 0,
+            "record_max_events must be at least 1"
+        );
+        api.record_max_events = record_max_events;
         let default_limits = MessageLimits::default();
         Ok(Server {
             listen: self.listen.or(file.listen).unwrap_or(DEFAULT_LISTEN),

@@ -5,6 +5,7 @@ pub mod bridge;
 pub mod child;
 pub mod onebot;
 pub mod raw;
+pub mod scenario_run;
 pub mod tls;
 pub mod ws_frames;
 
@@ -289,6 +290,16 @@ pub async fn post_json(client: &reqwest::Client, url: &str, body: &Value) -> (u1
         status,
         serde_json::from_str(&text).unwrap_or(Value::String(text)),
     )
+}
+
+/// GETs `url` (with a bearer `token`, when given) and parses its JSON answer.
+pub async fn get_json(client: &reqwest::Client, url: &str, token: Option<&str>) -> Value {
+    let mut request = client.get(url);
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    let answer = request.send().await.expect(url);
+    answer.json().await.unwrap_or_else(|e| panic!("{url}: {e}"))
 }
 
 /// Reads metric `name` from the `/metrics` page at `url`.

@@ -84,6 +84,10 @@ impl Browser {
                     "--disable-dev-shm-usage", format!("--window-size={width},{height}"),
                     format!("--user-data-dir={}", profile.display()),
                 ],
+                "prefs": {
+                    "download.default_directory": profile.join("downloads"),
+                    "download.prompt_for_download": false,
+                },
             }),
         );
         let url = format!("http://127.0.0.1:{port}");
@@ -114,6 +118,12 @@ impl Browser {
             profile,
             shots,
         })
+    }
+
+    /// The folder the browser downloads files into.
+    #[allow(dead_code)] // Only the recording's test downloads.
+    pub fn downloads(&self) -> PathBuf {
+        self.profile.join("downloads")
     }
 
     /// Saves a screenshot of the page as `<name>.png`; answers its path.
@@ -183,6 +193,15 @@ impl Browser {
             .send_keys(text)
             .await
             .unwrap_or_else(|e| panic!("type into {css}: {e}"));
+    }
+
+    /// Waits until the chat of group `gin` is open and its composer enabled.
+    pub async fn group_chat_opens(&self, gin: u64) {
+        let script = format!(
+            "return document.querySelector('#chat-title').textContent.includes('{gin}') \
+             && !document.querySelector('#input').disabled"
+        );
+        self.until(10, "the group to open", &script).await;
     }
 
     /// The script errors the page recorded.

@@ -1,8 +1,9 @@
 //! A document's examples run as a reader would run them: in order, in a folder of their
 //! own, with the built `lizi` on `PATH`. `lizi …` starts a lizi (after stopping any other
-//! on the same port or data folder, as the reader is told to); `curl` asks the lizi on the
-//! port it names and its answer is checked against the one shown; `lizi test …` and other
-//! tools run to completion and must succeed. The documented ports are mapped to free
+//! on the same port or data folder, as the reader is told to); `python3 examples/…`
+//! starts an example bot beside it (against the lizi on the default port, until the walk
+//! ends); `curl` asks the lizi on the port it names and its answer is checked against the
+//! one shown; `lizi test …`, `sleep` and other tools run to completion and must succeed. The documented ports are mapped to free
 //! ones, so that walks never collide with each other or with a lizi already running here.
 
 use std::collections::HashMap;
@@ -71,6 +72,8 @@ pub struct Walk {
     /// Documented port → the free port used in its place.
     ports: HashMap<u16, u16>,
     started: Vec<Started>,
+    /// Example bots started, each killed (its whole process group) when the walk ends.
+    bots: Vec<Child>,
     ran: usize,
 }
 
@@ -99,6 +102,7 @@ impl Walk {
             path_var,
             ports: HashMap::new(),
             started: Vec::new(),
+            bots: Vec::new(),
             ran: 0,
         };
         for item in items(&text) {
@@ -129,7 +133,8 @@ impl Walk {
                 self.finish(line);
             }
             "lizi" => self.start(line),
-            "sqlite3" => self.finish(line),
+            "sqlite3" | "sleep" => self.finish(line),
+            "python3" if line.starts_with("python3 examples/") => self.bot(line),
             _ => panic!(
                 "{}: no rule to run `{line}`: teach crates/lizi/tests/doc_support/walk.rs how, \
                  or write it outside a ```sh block",
@@ -315,15 +320,65 @@ impl Walk {
         self.started.push(started);
     }
 
+    /// Starts an example bot in the background against the lizi on the default port,
+    /// and waits until it says it is ready; skipped (with every `lizi test` after it)
+    /// without Python, except in CI.
+    fn bot(&mut self, line: &str) {
+        if !python_available(true) {
+            eprintln!(
+                "{}: skipped (python3 or aiocqhttp missing): {line}",
+                self.doc
+            );
+            return;
+        }
+        use std::os::unix::process::CommandExt;
+        let output = self.dir.join(format!("bot-{}.log", self.ran));
+        let url = format!("http://127.0.0.1:{}", self.free_port(XLZ_PORT));
+        let child = self
+            .shell(&format!("exec {line}"))
+            .env("LIZI_URL", url)
+            .process_group(0)
+            .stdout(std::fs::File::create(&output).expect("create the bot's log"))
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start the bot");
+        self.bots.push(child);
+        let deadline = Instant::now() + STARTUP;
+        loop {
+            let printed = std::fs::read_to_string(&output).unwrap_or_default();
+            if printed.lines().any(|l| l.trim() == "ready") {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{}: `{line}` never said it was ready: {printed}",
+                self.doc
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     fn stop_all(&mut self) {
+        self.stop_bots();
         for started in std::mem::take(&mut self.started) {
             stop(started, &self.doc);
+        }
+    }
+
+    fn stop_bots(&mut self) {
+        for mut bot in std::mem::take(&mut self.bots) {
+            // SAFETY: kill(2) on the bot's own process group.
+            unsafe {
+                libc::kill(-(bot.id() as i32), libc::SIGKILL);
+            }
+            let _ = bot.wait();
         }
     }
 }
 
 impl Drop for Walk {
     fn drop(&mut self) {
+        self.stop_bots();
         for started in &mut self.started {
             let _ = started.child.kill();
             let _ = started.child.wait();
