@@ -5,6 +5,7 @@
 
 pub mod fd_limit;
 pub mod folder;
+pub mod logs;
 pub mod onebot;
 pub mod settings;
 pub mod test_launcher;

@@ -3,8 +3,6 @@
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use lizi::{ServeArgs, Settings};
-use tracing_subscriber::filter::Targets;
-use tracing_subscriber::prelude::*;
 
 /// mimalloc: lizi allocates many small, short-lived buffers across threads (requests,
 /// events, rows), which glibc's allocator serves markedly slower.
@@ -53,19 +51,7 @@ fn main() -> anyhow::Result<()> {
         None => cli.serve,
     };
     let settings = Settings::resolve(args)?;
-    let filter: Targets = settings
-        .log
-        .parse()
-        .with_context(|| format!("log filter `{}`", settings.log))?;
-    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
-    tracing_subscriber::registry()
-        .with(
-            tracing_subscriber::fmt::layer()
-                .with_writer(std::io::stderr)
-                .with_ansi(ansi),
-        )
-        .with(filter)
-        .init();
+    lizi::logs::install(&settings.log)?;
     lizi::fd_limit::raise_to_hard();
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
