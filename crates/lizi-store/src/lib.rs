@@ -18,6 +18,7 @@
 
 mod applier;
 mod backlog;
+mod backup;
 mod checkpoint;
 mod config;
 mod cursors;
@@ -34,6 +35,7 @@ mod state;
 mod store;
 mod writer;
 
+pub use backup::{check_backup, BackupInfo};
 pub use config::{Flush, LagPolicy, StoreConfig};
 pub use cursors::CursorView;
 pub use events::{encode_event, Batch};

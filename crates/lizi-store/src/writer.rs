@@ -201,6 +201,8 @@ pub(crate) struct Committed {
     pub done: Vec<oneshot::Sender<Result<(), StoreError>>>,
     /// The highest `publish` mark in the batch.
     pub mark: Option<u64>,
+    /// The journal record that holds the batch, once written.
+    pub record: Option<u64>,
     /// Whether the record was written.
     pub result: Result<(), StoreError>,
 }
@@ -345,7 +347,16 @@ pub(crate) fn run(
             // Memory goes back to what is durable before anyone hears of the failure.
             episode = Some(begin_episode(error, &store, &journal, &jobs));
         }
-        finish(&store, Committed { done, mark, result });
+        let record = written.as_ref().ok().map(|(seq, _)| *seq);
+        finish(
+            &store,
+            Committed {
+                done,
+                mark,
+                record,
+                result,
+            },
+        );
         if let Ok((seq, bytes)) = written {
             backlog.add(bytes);
             let record = Written {
