@@ -8,8 +8,7 @@ use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::{ConnectInfo, FromRequestParts, State};
 use axum::http::{header, Method, Request, StatusCode};
 use axum::response::Response;
-use lizi_core::backend::ControlRequest;
-use lizi_core::{EndpointSpec, Form, Gate, Methods, Reply};
+use lizi_core::{ControlError, ControlRequest, EndpointSpec, Form, Gate, Methods, Reply};
 
 use crate::access::{credentials_ok, peer_allowed, ACCESS_DENIED};
 use crate::metrics::Metrics;
@@ -74,8 +73,12 @@ pub async fn dispatch(
     match path.as_str() {
         "/health" => return health(&state.log),
         "/openapi.json" => {
-            let extra = state.extension.as_ref().map_or(&[][..], |e| e.docs());
-            let document = crate::openapi::document(state.config.key_access, extra);
+            let backend = state
+                .backend
+                .control_actions()
+                .map_or(&[][..], |a| a.docs());
+            let extension = state.extension.as_ref().map_or(&[][..], |e| e.docs());
+            let document = crate::openapi::document(state.config.key_access, &[backend, extension]);
             return with(StatusCode::OK, "application/json", document.to_string());
         }
         media if media.starts_with(crate::media::MEDIA_PREFIX) => {
@@ -118,7 +121,7 @@ pub async fn dispatch(
         if let Some(response) = extended_control(&state, &method, action, &body) {
             return response;
         }
-        return control(&state, &method, action, &body).await;
+        return control(&state, &method, action, body).await;
     }
     let Some(spec) = EndpointSpec::find(&path) else {
         return not_found(&path);
@@ -272,25 +275,23 @@ fn extended_control(
     ))
 }
 
-/// Runs one control-API action (`/sim/<action>`, JSON in and out).
-async fn control(state: &AppState, method: &Method, action: &str, body: &[u8]) -> Response {
-    let request = match ControlRequest::decode(action, body) {
-        Ok(request) => request,
-        Err(error @ lizi_core::backend::ControlError::UnknownAction(_)) => {
-            return response::error(StatusCode::NOT_FOUND, error.to_string())
-        }
-        Err(error) => {
-            Metrics::bump(&state.metrics.bad_requests);
-            return response::error(StatusCode::BAD_REQUEST, error.to_string());
-        }
+/// Runs one control-API action (`/sim/<action>`, JSON in and out): the backend's own
+/// control actions decode and carry it out; a backend without any refuses it.
+async fn control(state: &AppState, method: &Method, action: &str, body: Vec<u8>) -> Response {
+    let request = if method == Method::POST {
+        ControlRequest::post(action, body)
+    } else {
+        ControlRequest::get(action, body)
     };
-    if !request.read_only() && method != Method::POST {
-        return response::error(
-            StatusCode::METHOD_NOT_ALLOWED,
-            format!("/sim/{action} takes POST"),
-        );
-    }
-    match state.backend.control(request).await {
+    let answer = match state.backend.control_actions() {
+        Some(actions) => actions.run(request).await,
+        None => state
+            .backend
+            .control(request)
+            .await
+            .map_err(ControlError::from),
+    };
+    match answer {
         Ok(Reply::Json(value)) => with(
             StatusCode::OK,
             "application/json; charset=UTF-8",
@@ -303,7 +304,17 @@ async fn control(state: &AppState, method: &Method, action: &str, body: &[u8]) -
                 "control action gave no JSON",
             )
         }
-        Err(failure) => {
+        Err(error @ ControlError::UnknownAction(_)) => {
+            response::error(StatusCode::NOT_FOUND, error.to_string())
+        }
+        Err(error @ ControlError::BadBody { .. }) => {
+            Metrics::bump(&state.metrics.bad_requests);
+            response::error(StatusCode::BAD_REQUEST, error.to_string())
+        }
+        Err(error @ ControlError::TakesPost(_)) => {
+            response::error(StatusCode::METHOD_NOT_ALLOWED, error.to_string())
+        }
+        Err(ControlError::Failed(failure)) => {
             let status = match failure.kind {
                 lizi_core::FailureKind::UnknownAccount
                 | lizi_core::FailureKind::UnknownUser

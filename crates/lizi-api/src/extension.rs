@@ -2,7 +2,7 @@
 //! (crate::run_extended) a [`ControlExtension`] (the OneBot face's faults), so this crate
 //! serves and documents them without depending on that part.
 
-use lizi_core::control_docs::ControlDoc;
+use lizi_core::ControlDoc;
 use serde_json::Value;
 
 /// Control actions (`/sim/<action>`, JSON in and out) and counters from outside lizi-api.

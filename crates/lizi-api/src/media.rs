@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use axum::http::{header, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use lizi_core::media::MediaFetcher;
 use lizi_core::param::MediaSource;
-use lizi_core::sim_media::MediaFetcher;
 use lizi_core::{BoxFuture, Failure, FailureKind};
 
 use crate::{response, tls};

@@ -1,12 +1,15 @@
 //! The OpenAPI 3 document lizi serves at `/openapi.json`, generated from the endpoint
-//! table and the control actions, so it cannot disagree with what is served.
+//! table and the control actions' own docs (the backend's and the extension's), so it
+//! cannot disagree with what is served.
 
-use lizi_core::control_docs::{ControlDoc, CONTROL_DOCS};
-use lizi_core::{EndpointSpec, Gate, Methods, ParamKind, ParamSpec, Template, ENDPOINTS};
+use lizi_core::{
+    ControlDoc, EndpointSpec, Gate, Methods, ParamKind, ParamSpec, Template, ENDPOINTS,
+};
 use serde_json::{json, Map, Value};
 
-/// The whole document; `extra` are control actions served besides the built-in ones.
-pub fn document(key_access: bool, extra: &[ControlDoc]) -> Value {
+/// The whole document; `control` are the control actions served, each list as its owner
+/// documents them.
+pub fn document(key_access: bool, control: &[&[ControlDoc]]) -> Value {
     let mut paths = Map::new();
     for spec in ENDPOINTS {
         if spec.gate == Gate::KeyAccess && !key_access {
@@ -14,7 +17,7 @@ pub fn document(key_access: bool, extra: &[ControlDoc]) -> Value {
         }
         paths.insert(spec.path.to_owned(), endpoint(spec));
     }
-    for doc in CONTROL_DOCS.iter().chain(extra) {
+    for doc in control.iter().copied().flatten() {
         let operation = json!({
             "tags": ["control (simulated network)"],
             "summary": doc.summary,

@@ -2,111 +2,31 @@
 //! QQ accounts through the OneBot implementations people run (NapCat, LLOneBot,
 //! Lagrange.OneBot), and turns their events into XLZ events in lizi's event log.
 //!
-//! - [`accept`]: the reverse-WebSocket server implementations dial, one connection per
-//!   account.
-//! - [`connect`]: forward-WebSocket client mode, for implementations that are servers.
-//! - [`link`]: one connection: actions sent with an `echo`, answers matched by it.
-//! - [`identity`]: the persistent map between XLZ `(req, random, time)` and OneBot
-//!   `message_id`.
-//! - [`inbound`]: OneBot events as XLZ events ([`notices`]: membership notices); [`text`]:
-//!   segments as XLZ text and back; [`events_more`]: the other notices and the account's
-//!   presence; [`segments_more`] (with [`faces`]): the other segments as XLZ text.
-//! - [`media`]: pictures and voices kept by hash, uploads, `/getphotourl`, avatars;
-//!   [`media_send`]: media codes in sends; [`media_in`]: received pictures fetched once.
-//! - [`refill`]: what a dropped connection lost, fetched from history on reconnect, or a
-//!   gap event.
-//! - [`replay`]: notices reported twice converted once.
-//! - [`resolve`]: a message found again in history when the implementation forgot its id.
-//! - [`requests`]: request handles, XLZ `seq` ↔ OneBot `flag`, kept in lizi's store.
-//! - [`pacing`]: per account and per group token buckets in front of sends, and
-//!   risk-control slowdowns.
-//! - [`standard`]: the endpoints that are one standard OneBot action each.
-//! - [`files`]: group files and folders, file forwarding and file events.
-//! - [`plan`]: the other single-action endpoints, planned by [`people`], [`account_ops`],
-//!   [`group_ops`] and [`cards`]; [`names`]: the names seen, for the cached lookups.
-//! - [`table`]: the endpoint table, consulted before anything; [`implementation`]: which
-//!   implementation drives an account.
-//! - [`backend`]: the [`BridgeBackend`] itself.
+//! The crate is laid out by the way data flows, each room importing only those before it:
+//!
+//! - [`state`]: what is kept — message identity, request handles, names, implementations,
+//!   accounts, media, files, send pacing.
+//! - [`transport`]: the connections, one link per account, accepted or dialled; they report
+//!   to a [`transport::handler::LinkHandler`] and know nothing else of the bridge.
+//! - [`backend`]: the [`BridgeBackend`], holding the state and the links for the rooms
+//!   after it.
+//! - [`inbound`]: OneBot events → XLZ events (messages, notices, presence, requests,
+//!   files, received media, refill after a lost connection).
+//! - [`outbound`]: XLZ requests → OneBot actions (the endpoint table, routing, sends,
+//!   media, files, the planned endpoints).
+//!
+//! The conversion between XLZ text and OneBot segments is `lizi_onebot::xlz`, shared with
+//! lizi's OneBot face.
 
-pub mod accept;
-pub mod account_ops;
 pub mod backend;
-pub mod cards;
-pub mod connect;
-pub mod events_more;
-pub mod faces;
-pub mod files;
-pub mod group_ops;
-pub mod identity;
-pub mod implementation;
+pub mod clock;
 pub mod inbound;
-pub mod link;
-pub mod media;
-pub mod media_in;
-pub mod media_send;
-pub mod names;
-pub mod notices;
-pub mod pacing;
-pub mod people;
-pub mod plan;
-pub mod refill;
-pub mod replay;
-pub mod requests;
-pub mod resolve;
-pub mod segments_more;
-pub mod standard;
-pub mod table;
-pub mod text;
-
-use std::net::SocketAddr;
-use std::time::Duration;
+pub mod outbound;
+pub mod state;
+pub mod transport;
 
 pub use backend::BridgeBackend;
-pub use media::MediaSetup;
-pub use pacing::PacingConfig;
-
-/// How the bridge accepts implementations.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BridgeConfig {
-    /// Where implementations dial in (reverse WebSocket).
-    pub accept: SocketAddr,
-    /// The token implementations must present (`Authorization: Bearer`); required unless
-    /// `accept` is a loopback address.
-    pub token: Option<String>,
-    /// How long an action may take before it fails.
-    pub action_timeout: Duration,
-    /// Forward WebSocket URLs of implementations the bridge dials itself.
-    pub connect: Vec<String>,
-}
-
-/// Why the bridge cannot start.
-#[derive(Debug, thiserror::Error)]
-pub enum BridgeError {
-    /// A non-loopback address without a token would let anyone drive the accounts' events.
-    #[error(
-        "the OneBot bridge address {0} is not loopback: set --onebot-token so that only your \
-         implementations can connect"
-    )]
-    TokenRequired(SocketAddr),
-    /// The address cannot be bound.
-    #[error("binding the OneBot bridge address {address}: {source}")]
-    Bind {
-        /// The address.
-        address: SocketAddr,
-        /// Why.
-        source: std::io::Error,
-    },
-}
-
-/// How long an action may take by default: long enough for an upload on a slow link.
-pub const ACTION_TIMEOUT: Duration = Duration::from_secs(30);
-
-impl BridgeConfig {
-    /// Checks the settings make sense before anything is bound.
-    pub fn check(&self) -> Result<(), BridgeError> {
-        if self.token.is_none() && !self.accept.ip().is_loopback() {
-            return Err(BridgeError::TokenRequired(self.accept));
-        }
-        Ok(())
-    }
-}
+pub use state::media::MediaSetup;
+pub use state::pacing::PacingConfig;
+pub use transport::accept::start;
+pub use transport::config::{BridgeConfig, BridgeError, ACTION_TIMEOUT};

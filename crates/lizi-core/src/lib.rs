@@ -1,11 +1,14 @@
 //! Domain model of lizi.
 //!
-//! Everything here is free of I/O: the wire-shaped model types ([`event`], [`model`]), the
-//! declarative endpoint table ([`endpoint`]) with its typed requests, the parameter decoder
-//! ([`form`], [`param`]), and the [`Backend`] trait and its results ([`reply`]).
+//! Everything here is free of I/O and shared by every backend: the wire-shaped model types
+//! ([`event`], [`model`]), the declarative endpoint table ([`endpoint`]) with its typed
+//! requests, the parameter decoder ([`form`], [`param`]), XLZ text codes ([`textcode`]),
+//! stored media and the access to their bytes ([`media`]), the [`Backend`] trait and its
+//! results ([`reply`]), and the control API's requests as every backend sees them
+//! ([`control`]: a name and a JSON body, decoded by the backend that owns the action).
 
 pub mod backend;
-pub mod control_docs;
+pub mod control;
 pub mod endpoint;
 pub mod event;
 pub mod form;
@@ -13,14 +16,14 @@ pub mod media;
 pub mod model;
 pub mod param;
 pub mod reply;
-pub mod sim_admin;
-pub mod sim_media;
-pub mod sim_world;
-pub mod social_control;
 mod table;
 pub mod textcode;
 
-pub use backend::{Backend, BoxFuture, ControlRequest};
+use std::future::Future;
+use std::pin::Pin;
+
+pub use backend::Backend;
+pub use control::{ControlActions, ControlDoc, ControlError, ControlRequest};
 pub use endpoint::{EndpointSpec, Gate, Methods, Request, Template, ENDPOINTS};
 pub use event::Event;
 pub use form::{Form, TooManyParams};
@@ -31,3 +34,6 @@ pub use reply::{Failure, FailureKind, Receipt, Reply};
 pub type Uin = u64;
 /// A group number.
 pub type Gin = u64;
+
+/// A boxed, sendable future, as [`Backend`] methods return.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;

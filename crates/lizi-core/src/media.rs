@@ -2,6 +2,13 @@
 //! them: what a blob is (its content hash, its Content-Type, a picture's size or a voice's
 //! length, read from the bytes' headers, no image library), and the XLZ text codes that
 //! name one (`[pic,hash=…]`, `[flashPic,hash=…]`, `[Audio,hash=…]`).
+//!
+//! How a backend reads and serves the bytes themselves: [`MediaFetcher`], [`MediaAccess`],
+//! [`MediaBytes`].
+
+mod access;
+
+pub use access::{MediaAccess, MediaBytes, MediaFetcher, DEFAULT_BASE_URL};
 
 use md5::{Digest, Md5};
 use serde::{Deserialize, Serialize};

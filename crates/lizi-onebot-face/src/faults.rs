@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use lizi_core::control_docs::ControlDoc;
+use lizi_core::ControlDoc;
 use lizi_core::Uin;
 use lizi_onebot::envelope::{split_action, Failure as Why};
 use lizi_onebot::{ActionRequest, ActionResponse, Status};

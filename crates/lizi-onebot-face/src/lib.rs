@@ -4,7 +4,6 @@
 //!
 //! - [`config`]: the face's settings.
 //! - [`actions`]: a OneBot action turned into backend requests, and the answer into data.
-//! - [`segments`]: OneBot message segments written as XLZ message text.
 //! - [`http`]: the HTTP API (`/:action`, GET or POST; query, form or JSON) with its token.
 //! - [`events`]: XLZ events from the store's event log as OneBot events.
 //! - [`ids`]: int32 message ids derived from the store's message `Seq`, stable across
@@ -26,7 +25,6 @@ pub mod post;
 mod presence;
 pub mod quick;
 pub mod reverse;
-pub mod segments;
 
 use std::future::Future;
 use std::sync::Arc;

@@ -7,11 +7,14 @@
 //!   typed response data.
 //! - [`event`]: every standard event plus the common extensions, parsed tolerantly.
 //! - [`message`]: segments, their typed views and the CQ-code string form.
+//! - [`xlz`]: the conversion between XLZ message text and segments, for lizi's face and
+//!   bridge alike.
 //!
 //! Input is tolerant (ids as numbers or strings, booleans in any spelling, `message` as a
 //! CQ string, an array or one segment, unknown keys and sub-types kept, never fatal);
 //! output is exact (ids as JSON numbers, segment data values as strings). The crate does
-//! no I/O and knows nothing of the simulated network.
+//! no I/O and knows nothing of the simulated network; of lizi it knows only the protocol
+//! crate, `lizi-core`, for XLZ's text codes.
 //!
 //! ```
 //! use lizi_onebot::{envelope::split_action, Action, ActionRequest, Profile};
@@ -36,6 +39,7 @@ pub mod envelope;
 pub mod event;
 pub mod lenient;
 pub mod message;
+pub mod xlz;
 
 pub use action::{Action, ActionError, ActionKind, ActionSpec, ACTIONS};
 pub use envelope::{ActionRequest, ActionResponse, Profile, Status};

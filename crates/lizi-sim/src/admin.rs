@@ -19,10 +19,11 @@ mod views;
 #[cfg(test)]
 mod tests;
 
-use lizi_core::{ControlRequest, Event, Reply, Request, Uin};
+use lizi_core::{Event, Reply, Request, Uin};
 use serde_json::json;
 
 use crate::backend::{Handled, SimBackend};
+use crate::control::admin::{AdminControl, HISTORY_PAGE};
 use crate::error::SimError;
 use crate::world::{ConvKey, World};
 
@@ -141,13 +142,10 @@ impl SimBackend {
         })
     }
 
-    /// Handles the control actions of this area; hands any other back.
-    pub(crate) async fn control_admin(
-        &self,
-        request: ControlRequest,
-    ) -> Result<Handled, ControlRequest> {
-        use ControlRequest as C;
-        Ok(match request {
+    /// Carries out a control action of this area.
+    pub(crate) fn control_admin(&self, action: AdminControl) -> Handled {
+        use AdminControl as C;
+        match action {
             C::Kick(r) => self.change(|w| {
                 anyone(w, r.operator)?;
                 ok(w.kick(r.operator, r.group, r.member, r.block, self.now()))
@@ -199,10 +197,9 @@ impl SimBackend {
                         ))
                     }
                 };
-                let limit = r.limit.unwrap_or(lizi_core::sim_admin::HISTORY_PAGE);
+                let limit = r.limit.unwrap_or(HISTORY_PAGE);
                 Ok(Reply::Json(w.history_view(conv, r.before, limit)?))
             }),
-            other => return Err(other),
-        })
+        }
     }
 }

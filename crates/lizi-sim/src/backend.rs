@@ -4,12 +4,14 @@ use std::fmt;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 
-use lizi_core::backend::SimMessage;
+use lizi_core::media::MediaBytes;
 use lizi_core::{
-    Backend, BoxFuture, ControlRequest, Event, Failure, FailureKind, Reply, Request, Uin,
+    Backend, BoxFuture, ControlActions, ControlDoc, ControlError, ControlRequest, Event, Failure,
+    FailureKind, Reply, Request, Uin,
 };
 use serde_json::json;
 
+use crate::control::{SimControl, SimMessage, CONTROL_DOCS};
 use crate::error::{SimError, SimOpenError};
 use crate::fixture::WorldFixture;
 use crate::messages::{random_id, Target};
@@ -303,52 +305,34 @@ impl SimBackend {
         })
     }
 
-    /// The messaging and world-view control actions; others are handed back.
-    fn handle_control(&self, request: ControlRequest) -> Result<Handled, ControlRequest> {
-        Ok(match request {
-            ControlRequest::Message(SimMessage {
-                from,
-                to,
-                group,
-                text,
-            }) => {
-                let target = match (to, group) {
-                    (Some(to), None) => Target::Private(to),
-                    (None, Some(gin)) => Target::Group(gin),
-                    (Some(to), Some(gin)) => Target::Temp { gin, to },
-                    (None, None) => {
-                        return Ok(Err(Failure::new(
-                            FailureKind::Invalid,
-                            "a message needs `to`, `group`, or both",
-                        )))
-                    }
-                };
-                let (receipt, ticket) =
-                    match self.act(|w| w.send(from, target, &text, self.now(), random_id())) {
-                        Ok(sent) => sent,
-                        Err(failure) => return Ok(Err(failure)),
-                    };
-                tracing::debug!(
-                    from,
-                    ?target,
-                    req = receipt.req,
-                    "sim: control sent a message"
-                );
-                let reply = Reply::Json(json!({
-                    "req": receipt.req,
-                    "random": receipt.random,
-                    "time": receipt.time,
-                }));
-                Ok((reply, Some(ticket)))
-            }
-            ControlRequest::World => Ok((Reply::Json(self.lock().view()), None)),
-            ControlRequest::Clock(clock) => {
-                let now = self.advance_clock(clock.advance_seconds);
-                tracing::debug!(now, "sim: the clock moved forward");
-                Ok((Reply::Json(json!({"ret": "ok", "now": now})), None))
-            }
-            other => return Err(other),
-        })
+    /// The control API's `message`: a simulated user (or an account) sends a message.
+    fn control_message(&self, message: SimMessage) -> Handled {
+        let SimMessage {
+            from,
+            to,
+            group,
+            text,
+        } = message;
+        let target = Target::of(to, group).ok_or_else(|| {
+            Failure::new(
+                FailureKind::Invalid,
+                "a message needs `to`, `group`, or both",
+            )
+        })?;
+        let (receipt, ticket) =
+            self.act(|w| w.send(from, target, &text, self.now(), random_id()))?;
+        tracing::debug!(
+            from,
+            ?target,
+            req = receipt.req,
+            "sim: control sent a message"
+        );
+        let reply = Reply::Json(json!({
+            "req": receipt.req,
+            "random": receipt.random,
+            "time": receipt.time,
+        }));
+        Ok((reply, Some(ticket)))
     }
 }
 
@@ -361,12 +345,28 @@ impl Backend for SimBackend {
         Box::pin(async move { settle(self.route(request).await).await })
     }
 
-    fn control(&self, request: ControlRequest) -> BoxFuture<'_, Result<Reply, Failure>> {
-        Box::pin(async move { settle(self.route_control(request).await).await })
+    fn control_actions(&self) -> Option<&dyn ControlActions> {
+        Some(self)
     }
 
-    fn media(&self, hash: &str) -> BoxFuture<'_, Option<lizi_core::sim_media::MediaBytes>> {
+    fn media(&self, hash: &str) -> BoxFuture<'_, Option<MediaBytes>> {
         self.media_bytes(hash)
+    }
+}
+
+impl ControlActions for SimBackend {
+    fn docs(&self) -> &[ControlDoc] {
+        CONTROL_DOCS
+    }
+
+    fn run(&self, request: ControlRequest) -> BoxFuture<'_, Result<Reply, ControlError>> {
+        Box::pin(async move {
+            let control = SimControl::decode(&request.action(), request.body())?;
+            if !request.posted() && !control.read_only() {
+                return Err(ControlError::TakesPost(control.action().to_owned()));
+            }
+            self.carry_out(control).await.map_err(ControlError::Failed)
+        })
     }
 }
 
@@ -393,36 +393,26 @@ impl SimBackend {
         Err(Failure::not_implemented(request.path(), "sim"))
     }
 
-    /// Hands a control action to the first area that takes it.
-    async fn route_control(&self, request: ControlRequest) -> Handled {
-        let request = self.prepare_control_media(request).await?;
-        let request = match self.handle_control(request) {
-            Ok(handled) => return handled,
-            Err(request) => request,
-        };
-        let request = match self.control_admin(request).await {
-            Ok(handled) => return handled,
-            Err(request) => request,
-        };
-        let request = match self.control_social(request).await {
-            Ok(handled) => return handled,
-            Err(request) => request,
-        };
-        let request = match self.control_media(request).await {
-            Ok(handled) => return handled,
-            Err(request) => request,
-        };
-        let request = match self.control_shape(request) {
-            Ok(handled) => return handled,
-            Err(request) => request,
-        };
-        Err(Failure::new(
-            FailureKind::NotImplemented,
-            format!(
-                "the sim backend has no control action `{}`",
-                request.action()
-            ),
-        ))
+    /// Carries out a decoded control action.
+    pub(crate) async fn carry_out(&self, control: SimControl) -> Result<Reply, Failure> {
+        settle(self.route_control(control).await).await
+    }
+
+    /// Hands a control action to its area.
+    async fn route_control(&self, control: SimControl) -> Handled {
+        match self.prepare_control_media(control).await? {
+            SimControl::Message(message) => self.control_message(message),
+            SimControl::World => Ok((Reply::Json(self.lock().view()), None)),
+            SimControl::Clock(clock) => {
+                let now = self.advance_clock(clock.advance_seconds);
+                tracing::debug!(now, "sim: the clock moved forward");
+                Ok((Reply::Json(json!({"ret": "ok", "now": now})), None))
+            }
+            SimControl::Admin(admin) => self.control_admin(admin),
+            SimControl::Media(media) => self.control_media(media).await,
+            SimControl::Social(social) => self.control_social(social),
+            SimControl::Shape(shape) => self.control_shape(shape),
+        }
     }
 }
 

@@ -1,4 +1,5 @@
-//! The simulated QQ network behind lizi's `sim` backend, and its control API.
+//! The simulated QQ network behind lizi's `sim` backend, and its control API
+//! ([`control`]: the actions, their decoding and their docs).
 //!
 //! A [`WorldFixture`] (TOML, see [`fixture`]) describes the network at start: framework
 //! accounts, other users, friendships and groups. A [`SimBackend`] runs that world in
@@ -17,6 +18,7 @@ mod accounts;
 mod admin;
 mod backend;
 mod compact;
+pub mod control;
 mod error;
 pub mod fixture;
 mod history;

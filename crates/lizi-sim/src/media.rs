@@ -3,7 +3,7 @@
 //! Uploaded bytes are stored once, as store blobs under their MD5 (upper-case hex); the
 //! world's `media` table describes them, `files` holds group files and folders (and the
 //! files accounts received from friends), `avatars` the avatars set. Paths and URLs are
-//! read through the [`MediaFetcher`](lizi_core::sim_media::MediaFetcher) the server gives
+//! read through the [`MediaFetcher`](lizi_core::media::MediaFetcher) the server gives
 //! the backend with [`SimBackend::set_media`]; this crate knows no HTTP.
 
 mod codes;
@@ -16,13 +16,14 @@ mod state;
 #[cfg(test)]
 pub(crate) mod tests;
 
-use lizi_core::{ControlRequest, Reply, Request};
+use lizi_core::{Reply, Request};
 
 pub use lizi_core::media::MediaInfo;
 pub use model::{AvatarOf, FileEntry, FileKey};
 pub(crate) use state::MediaState;
 
 use crate::backend::{Handled, SimBackend};
+use crate::control::MediaControl;
 use pictures::{Chat, Upload};
 
 impl SimBackend {
@@ -116,18 +117,14 @@ impl SimBackend {
         })
     }
 
-    /// Handles the control actions of this area; hands any other back.
-    pub(crate) async fn control_media(
-        &self,
-        request: ControlRequest,
-    ) -> Result<Handled, ControlRequest> {
-        Ok(match request {
-            ControlRequest::SendPicture(picture) => self.control_send_picture(picture),
-            ControlRequest::UploadFile(upload) => self.control_upload_file(upload),
-            ControlRequest::Files(files) => self.control_files(files),
-            ControlRequest::SendFile(file) => self.control_send_file(file),
-            ControlRequest::FriendFiles(files) => self.control_friend_files(files),
-            other => return Err(other),
-        })
+    /// Carries out a control action of this area.
+    pub(crate) async fn control_media(&self, action: MediaControl) -> Handled {
+        match action {
+            MediaControl::SendPicture(picture) => self.control_send_picture(picture),
+            MediaControl::UploadFile(upload) => self.control_upload_file(upload),
+            MediaControl::Files(files) => self.control_files(files),
+            MediaControl::SendFile(file) => self.control_send_file(file),
+            MediaControl::FriendFiles(files) => self.control_friend_files(files),
+        }
     }
 }

@@ -35,6 +35,17 @@ pub enum Target {
 }
 
 impl Target {
+    /// The target a control action names: `to` (private), `group`, or `to` through `group`
+    /// (temporary session); `None` when it names neither.
+    pub fn of(to: Option<Uin>, group: Option<Gin>) -> Option<Target> {
+        match (to, group) {
+            (Some(to), None) => Some(Target::Private(to)),
+            (None, Some(gin)) => Some(Target::Group(gin)),
+            (Some(to), Some(gin)) => Some(Target::Temp { gin, to }),
+            (None, None) => None,
+        }
+    }
+
     /// The conversation a message from `from` to this target belongs to.
     pub fn conversation(self, from: Uin) -> ConvKey {
         match self {

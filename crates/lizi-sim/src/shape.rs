@@ -4,13 +4,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use lizi_core::backend::ControlRequest;
 use lizi_core::event::kind;
-use lizi_core::sim_world::{Shape, SimAddFriendship, SimAddGroup, SimAddUser};
 use lizi_core::{Event, Reply};
 use serde_json::json;
 
 use crate::backend::{Handled, SimBackend};
+use crate::control::shape::{Shape, SimAddFriendship, SimAddGroup, SimAddUser};
 use crate::error::SimError;
 use crate::notify::Notice;
 use crate::world::{pair, Friendship, Group, MemberState, Person, World};
@@ -93,14 +92,11 @@ impl World {
 }
 
 impl SimBackend {
-    /// Handles the world-shaping control actions; hands any other back.
-    pub(crate) fn control_shape(&self, request: ControlRequest) -> Result<Handled, ControlRequest> {
-        let ControlRequest::Shape(shape) = request else {
-            return Err(request);
-        };
+    /// Carries out a world-shaping control action.
+    pub(crate) fn control_shape(&self, shape: Shape) -> Handled {
         let action = shape.action();
         let now = self.now();
-        Ok(self.change(|w| {
+        self.change(|w| {
             let events = match &shape {
                 Shape::AddUser(user) => w.add_user(user).map(|()| Vec::new()),
                 Shape::AddGroup(group) => w.add_group(group, now).map(|()| Vec::new()),
@@ -108,6 +104,6 @@ impl SimBackend {
             }?;
             let reply = Reply::Json(json!({"ret": "ok", "action": action, "events": events.len()}));
             Ok((reply, events))
-        }))
+        })
     }
 }

@@ -10,11 +10,11 @@ pub mod cards;
 pub mod profile;
 pub mod requests;
 
-use lizi_core::social_control::SocialControl;
-use lizi_core::{ControlRequest, Event, Reply, Request};
+use lizi_core::{Event, Reply, Request};
 use serde_json::json;
 
 use crate::backend::{Handled, SimBackend};
+use crate::control::SocialControl;
 use crate::error::SimError;
 use crate::messages::{random_id, Target};
 use crate::world::{Group, World};
@@ -227,19 +227,8 @@ impl SimBackend {
         })
     }
 
-    /// Handles the control actions of this area; hands any other back.
-    pub(crate) async fn control_social(
-        &self,
-        request: ControlRequest,
-    ) -> Result<Handled, ControlRequest> {
-        match request {
-            ControlRequest::Social(social) => Ok(self.social_action(social)),
-            other => Err(other),
-        }
-    }
-
-    /// One control action of this area.
-    fn social_action(&self, action: SocialControl) -> Handled {
+    /// Carries out a control action of this area.
+    pub(crate) fn control_social(&self, action: SocialControl) -> Handled {
         use SocialControl as S;
         let seq = |seq: i64| Reply::Json(json!({ "ret": "ok", "seq": seq }));
         let ok = || Reply::Json(json!({ "ret": "ok" }));

@@ -2,12 +2,12 @@
 
 use std::sync::Arc;
 
-use lizi_core::backend::SimMessage;
 use lizi_core::endpoint::*;
 use lizi_core::event::{kind, private_kind, GroupMsg, PrivateMsg};
-use lizi_core::{Backend, ControlRequest, Event, FailureKind, Receipt, Reply};
+use lizi_core::{Backend, Event, FailureKind, Receipt, Reply};
 use lizi_store::{ReaderId, Store, StoreConfig};
 
+use crate::control::{SimControl, SimMessage};
 use crate::{SimBackend, WorldFixture};
 
 struct Sim {
@@ -121,8 +121,8 @@ fn private_msgs(events: Vec<Event>) -> Vec<PrivateMsg> {
         .collect()
 }
 
-fn control_message(from: u64, to: Option<u64>, group: Option<u64>, text: &str) -> ControlRequest {
-    ControlRequest::Message(SimMessage {
+fn control_message(from: u64, to: Option<u64>, group: Option<u64>, text: &str) -> SimControl {
+    SimControl::Message(SimMessage {
         from,
         to,
         group,
@@ -219,7 +219,7 @@ async fn card_is_used_when_set() {
     .unwrap();
     let sim = Sim::with(world);
     sim.backend
-        .control(control_message(2, None, Some(9), "hi"))
+        .carry_out(control_message(2, None, Some(9), "hi"))
         .await
         .unwrap();
     let events = group_msgs(sim.events());
@@ -276,7 +276,7 @@ async fn user_messages_through_the_control_api() {
     let sim = Sim::new();
     let reply = sim
         .backend
-        .control(control_message(20001, Some(10001), None, "hi bot"))
+        .carry_out(control_message(20001, Some(10001), None, "hi bot"))
         .await
         .unwrap();
     let Reply::Json(receipt) = reply else {
@@ -290,7 +290,7 @@ async fn user_messages_through_the_control_api() {
     assert_eq!(events[0].from_qq.nick_name, "Alice");
 
     sim.backend
-        .control(control_message(20003, None, Some(30001), "hi all"))
+        .carry_out(control_message(20003, None, Some(30001), "hi all"))
         .await
         .unwrap();
     let logons: Vec<u64> = group_msgs(sim.events())
@@ -300,14 +300,14 @@ async fn user_messages_through_the_control_api() {
     assert_eq!(logons, [10001, 10002]);
 
     sim.backend
-        .control(control_message(20003, Some(10002), Some(30001), "psst"))
+        .carry_out(control_message(20003, Some(10002), Some(30001), "psst"))
         .await
         .unwrap();
     let events = private_msgs(sim.events());
     assert_eq!(events.len(), 1);
     assert_eq!((events[0].msg.kind, events[0].from_group.gin), (141, 30001));
 
-    let fail = |m| async { sim.backend.control(m).await.unwrap_err().kind };
+    let fail = |m| async { sim.backend.carry_out(m).await.unwrap_err().kind };
     assert_eq!(
         fail(control_message(20003, Some(10001), None, "x")).await,
         FailureKind::NotFriend
@@ -589,7 +589,7 @@ async fn session_requests_never_reach_the_backend() {
 async fn world_view() {
     let sim = Sim::new();
     sim.logout(10002).await;
-    let Ok(Reply::Json(view)) = sim.backend.control(ControlRequest::World).await else {
+    let Ok(Reply::Json(view)) = sim.backend.carry_out(SimControl::World).await else {
         panic!()
     };
     assert_eq!(view["accounts"][0]["uin"], 10001);

@@ -240,7 +240,7 @@ impl App {
                     action_timeout: lizi_bridge::ACTION_TIMEOUT,
                     connect: self.settings.onebot_connect.clone(),
                 };
-                match lizi_bridge::accept::start(bridge.clone(), config, stopping.clone()).await {
+                match lizi_bridge::start(bridge.clone(), config, stopping.clone()).await {
                     Ok(task) => bridge_task = Some(task),
                     Err(error) => {
                         close(self.store, self.folder).await?;

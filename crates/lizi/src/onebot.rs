@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use lizi_api::ControlExtension;
 use lizi_bridge::BridgeBackend;
-use lizi_core::control_docs::ControlDoc;
+use lizi_core::ControlDoc;
 use lizi_onebot_face::faults::FAULT_DOCS;
 use lizi_onebot_face::FaultControl;
 use serde_json::{json, Value};

@@ -259,7 +259,7 @@ async fn the_openapi_document_covers_the_table_and_the_control_api() {
     );
     // Every documented control example is accepted as a body (the action may still be
     // refused by the world's state, but never as malformed).
-    for doc in lizi_core::control_docs::CONTROL_DOCS {
+    for doc in lizi_sim::control::CONTROL_DOCS {
         assert!(
             paths.contains_key(&format!("/sim/{}", doc.action)),
             "{}",
@@ -273,6 +273,70 @@ async fn the_openapi_document_covers_the_table_and_the_control_api() {
             doc.action
         );
     }
+}
+
+/// The control API's refusals, as a client reads them: an unknown action, a body that is
+/// not the action's, a change asked with GET; read-only views answer GET.
+#[tokio::test]
+async fn control_refusals_keep_their_status_and_text() {
+    let server = Server::start().await;
+    let get = |path: &str| {
+        let request = server.client.get(server.url(path));
+        async move {
+            let response = request.send().await.unwrap();
+            let status = response.status().as_u16();
+            (status, response.json::<Value>().await.unwrap())
+        }
+    };
+    let (status, answer) = server.sim("nope", serde_json::json!({})).await;
+    assert_eq!(status, 404, "{answer}");
+    let unknown = serde_json::json!({"ret": "error", "error": "unknown control action `nope`"});
+    assert_eq!(answer, unknown);
+    assert_eq!(get("/sim/NOPE").await, (404, unknown));
+
+    let (status, answer) = server
+        .sim("kick", serde_json::json!({"operator": 20001}))
+        .await;
+    assert_eq!(status, 400, "{answer}");
+    let error = answer["error"].as_str().unwrap();
+    assert!(
+        error.starts_with("invalid body for `kick`: missing field `group`"),
+        "{error}"
+    );
+    let (status, answer) = server
+        .sim(
+            "rename_group",
+            serde_json::json!({"operator": 20001, "group": 30001, "name": " "}),
+        )
+        .await;
+    assert_eq!(status, 400, "{answer}");
+    assert_eq!(
+        answer["error"],
+        "invalid body for `rename_group`: `name` must not be empty"
+    );
+
+    let (status, answer) = get("/sim/kick?operator=20001&group=30001&member=20003").await;
+    assert_eq!(status, 405, "{answer}");
+    assert_eq!(
+        answer,
+        serde_json::json!({"ret": "error", "error": "/sim/kick takes POST"})
+    );
+    let (status, answer) = get("/sim/group?gin=30001").await;
+    assert_eq!(status, 200, "{answer}");
+    let members = answer["members"].as_array().unwrap();
+    assert!(
+        members.iter().any(|member| member["uin"] == 20003),
+        "the kick asked with GET changed nothing: {answer}"
+    );
+
+    let (status, answer) = server
+        .sim(
+            "kick",
+            serde_json::json!({"operator": 20001, "group": 39999, "member": 20003}),
+        )
+        .await;
+    assert_eq!(status, 404, "{answer}");
+    assert_eq!(answer["kind"], "unknown_group", "{answer}");
 }
 
 /// A body with every run of digits replaced by `N`, to compare shapes byte for byte.

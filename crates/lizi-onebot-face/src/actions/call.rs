@@ -54,10 +54,11 @@ impl Call<'_> {
             .map_err(|failure| self.failed(failure.message))
     }
 
-    /// Carries out a control request (where no XLZ request exists).
-    pub async fn control(&self, request: ControlRequest) -> Result<Reply, Box<ActionResponse>> {
+    /// Carries out one of the backend's control actions (where no XLZ request exists), by
+    /// name with its JSON body.
+    pub async fn control(&self, action: &str, body: Value) -> Result<Reply, Box<ActionResponse>> {
         self.backend
-            .control(request)
+            .control(ControlRequest::post(action, body.to_string()))
             .await
             .map_err(|failure| self.failed(failure.message))
     }
@@ -75,9 +76,9 @@ impl Call<'_> {
         }
     }
 
-    /// Carries out a control request that answers JSON.
-    pub async fn control_json(&self, request: ControlRequest) -> Answer {
-        match self.control(request).await? {
+    /// Carries out a control action that answers JSON.
+    pub async fn control_json(&self, action: &str, body: Value) -> Answer {
+        match self.control(action, body).await? {
             Reply::Json(value) => Ok(value),
             other => Err(self.unexpected(&other)),
         }
@@ -95,6 +96,16 @@ impl Call<'_> {
     /// The failed response for a backend reply of the wrong shape.
     pub fn unexpected(&self, reply: &Reply) -> Box<ActionResponse> {
         self.failed(format!("the backend answered an unexpected {reply:?}"))
+    }
+}
+
+/// Carries out a request whose success has no data (`null`), for `profile`.
+pub(crate) async fn done(backend: &dyn Backend, profile: Profile, request: Request) -> Answer {
+    match backend.call(request).await {
+        Ok(_) => Ok(Value::Null),
+        Err(failure) => Err(Box::new(
+            profile.failed(Why::HandlerFailed, failure.message),
+        )),
     }
 }
 

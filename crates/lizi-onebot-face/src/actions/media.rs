@@ -14,12 +14,12 @@ use lizi_core::textcode::{self, Code};
 use lizi_core::Request;
 use lizi_onebot::action::FileData;
 use lizi_onebot::message::View;
+use lizi_onebot::xlz::{sent_text, Unsendable};
 use lizi_onebot::Segment;
 use serde_json::Value;
 
-use super::call::{data, Answer, Call};
-use super::Target;
-use crate::segments::{to_xlz_text_with, Unsendable};
+use crate::actions::call::{data, Answer, Call};
+use crate::actions::messages::target::Target;
 
 /// What a media segment asks to send.
 enum Media {
@@ -96,7 +96,7 @@ impl Call<'_> {
                 .find(|(at, _)| *at == index)
                 .map(|(_, code)| code.clone())
         };
-        to_xlz_text_with(message, quote, ready).map_err(|e| self.bad(e.0))
+        sent_text(message, quote, ready).map_err(|e| self.bad(e.0))
     }
 
     /// The code that sends `source` as `media` to `target`.

@@ -1,36 +1,46 @@
-//! OneBot actions carried out as lizi [`Request`]s through the [`Backend`] (`send_group_msg`
-//! is `/sendgroupmsg`), their answers turned into OneBot data. An action this face cannot
-//! do yet fails with a message saying so: never a fake `ok`.
+//! OneBot actions carried out as lizi [`Request`](lizi_core::Request)s through the
+//! [`Backend`](lizi_core::Backend) (`send_group_msg` is `/sendgroupmsg`), their answers
+//! turned into OneBot data. [`carry_out`] routes every action of the table to the module of
+//! what it acts on:
 //!
-//! - [`messages`]: fetching, recalling and paging stored messages.
+//! - [`messages`]: sending (plain and cards), fetching, recalling and paging stored
+//!   messages, forwarded bundles;
+//! - [`groups`]: what a group is, running it, the requests it receives;
+//! - [`people`]: friends, other people's profiles, likes, requests answered by flag;
+//! - [`files`]: group files and folders, files between friends;
+//! - [`media`]: pictures and voices in sends, `get_image`, `get_record`;
+//! - [`account`]: the account itself, and which account a call acts as;
+//! - [`system`]: lizi itself (version, status, cache, restart).
+//!
+//! Each action family is a set of [`Call`] methods ([`call`]: the account, the profile and
+//! the helpers that ask the backend), or of functions of the shared state where stored
+//! messages are involved. An action the simulated network cannot do fails with a message
+//! saying why: never a fake `ok`.
 
-mod messages;
-
-mod avatars;
+mod account;
 mod call;
-mod cards;
-mod extensions;
 mod files;
 mod groups;
 mod media;
-mod misc;
-mod more;
-mod more_files;
+mod messages;
 mod people;
+mod system;
 
-use lizi_core::endpoint as xlz;
-use lizi_core::{Backend, Failure, Reply, Request, Uin};
-use lizi_onebot::action::{CanSend, FriendInfo, LoginInfo, MessageId, VersionInfo};
+use lizi_core::Uin;
 use lizi_onebot::envelope::Failure as Why;
-use lizi_onebot::{Action, ActionRequest, ActionResponse, Message, Profile, ACTIONS};
+use lizi_onebot::{Action, ActionRequest, ActionResponse, Profile, ACTIONS};
 use serde_json::Value;
 
 use crate::connection::Shared;
-use crate::ids::{group_conv, private_conv};
-use crate::segments::reply_code;
-use call::{data, Account, Answer, Call};
-use cards::Prepared;
-use lizi_store::Conv;
+use account::account;
+use call::{Account, Answer, Call};
+use groups::admin::NO_ANONYMOUS;
+use groups::info::NO_HONOURS;
+use messages::send;
+use messages::stored::{self, NO_ESSENCE, NO_FORWARD_SEND};
+use people::NO_POKE;
+
+pub(crate) use account::{choose_account, framework_accounts};
 
 /// The README's list of supported actions: one Markdown row per action of the table (the
 /// face carries out every one), in the table's order, with the table's description and
@@ -57,13 +67,6 @@ pub fn supported_markdown() -> String {
     out
 }
 
-fn unsupported(profile: Profile, name: &str) -> ActionResponse {
-    profile.failed(
-        Why::HandlerFailed,
-        format!("lizi's OneBot face does not support `{name}` yet"),
-    )
-}
-
 /// Carries out one OneBot call for the account `self_id` (the first online account
 /// when `None`), answering with the profile's envelope fields and retcodes.
 pub(crate) async fn perform(
@@ -79,10 +82,7 @@ pub(crate) async fn perform(
         Err(refused) => return *refused,
     };
     let answer = match account(backend, self_id).await {
-        Ok(account) => match messages::carry_out(shared, profile, account.uin, action).await {
-            Ok(answer) => answer,
-            Err(action) => carry_out(shared, profile, &account, action).await,
-        },
+        Ok(account) => carry_out(shared, profile, &account, action).await,
         Err(message) => Err(Box::new(profile.failed(Why::HandlerFailed, message))),
     };
     answer
@@ -91,259 +91,97 @@ pub(crate) async fn perform(
         .with_echo(echo)
 }
 
-/// Every framework account, and whether it is online.
-pub(crate) async fn framework_accounts(backend: &dyn Backend) -> Vec<(Uin, bool)> {
-    match backend.call(Request::GetLogonQq(xlz::GetLogonQq {})).await {
-        Ok(Reply::Accounts(accounts)) => accounts.into_iter().map(|a| (a.uin, a.online)).collect(),
-        _ => Vec::new(),
-    }
-}
-
-/// The account a connection acts as: `wanted`, or the first online one.
-pub(crate) async fn choose_account(
-    backend: &dyn Backend,
-    wanted: Option<Uin>,
-) -> Result<Uin, String> {
-    account(backend, wanted).await.map(|account| account.uin)
-}
-
-async fn account(backend: &dyn Backend, wanted: Option<Uin>) -> Result<Account, String> {
-    let reply = backend
-        .call(Request::GetLogonQq(xlz::GetLogonQq {}))
-        .await
-        .map_err(|f| f.message)?;
-    let Reply::Accounts(accounts) = reply else {
-        return Err("the backend did not list its accounts".into());
-    };
-    let found = match wanted {
-        Some(uin) => accounts.into_iter().find(|a| a.uin == uin),
-        None => accounts.into_iter().find(|a| a.online),
-    };
-    match (found, wanted) {
-        (Some(a), _) => Ok(Account {
-            uin: a.uin,
-            nickname: a.nickname,
-            online: a.online,
-        }),
-        (None, Some(uin)) => Err(format!("{uin} is not a framework account")),
-        (None, None) => Err("no framework account is online".into()),
-    }
-}
-
+/// Carries out `action` as `account`: every action of the table, each where the module of
+/// what it acts on does it.
 async fn carry_out(shared: &Shared, profile: Profile, account: &Account, action: Action) -> Answer {
-    let backend = shared.backend.as_ref();
-    let failed = |message: String| Box::new(profile.failed(Why::HandlerFailed, message));
-    let fromqq = account.uin;
-    match action {
-        Action::SendPrivateMsg(call) => {
-            let target = Target::private(call.user_id, call.group_id);
-            send(shared, profile, fromqq, target, &call.message).await
-        }
-        Action::SendGroupMsg(call) => {
-            send(
-                shared,
-                profile,
-                fromqq,
-                Target::Group(call.group_id),
-                &call.message,
-            )
-            .await
-        }
-        Action::SendMsg(call) => {
-            let kind = call.message_type.as_deref();
-            let target = match (kind, call.group_id, call.user_id) {
-                (Some("private"), group, Some(user)) => Target::private(user, group),
-                (Some("group") | None, Some(group), _) => Target::Group(group),
-                (None, None, Some(user)) => Target::Private(user),
-                _ => {
-                    return Err(Box::new(profile.failed(
-                        Why::BadParams,
-                        "send_msg needs group_id or user_id matching message_type",
-                    )))
-                }
-            };
-            send(shared, profile, fromqq, target, &call.message).await
-        }
-        Action::GetLoginInfo(_) => data(LoginInfo {
-            user_id: account.uin,
-            nickname: account.nickname.clone(),
-        }),
-        Action::GetFriendList(_) => {
-            let request = Request::GetFriendList(xlz::GetFriendList { logonqq: fromqq });
-            match backend.call(request).await {
-                Ok(Reply::Friends(friends)) => data(
-                    friends
-                        .into_iter()
-                        .map(|f| FriendInfo {
-                            user_id: f.uin,
-                            nickname: f.nick_name,
-                            remark: f.remark,
-                        })
-                        .collect::<Vec<_>>(),
-                ),
-                Ok(_) => Err(failed("the backend did not list friends".into())),
-                Err(failure) => Err(failed(failure.message)),
-            }
-        }
-        Action::SetGroupKick(call) => {
-            let request = Request::KickGroupMember(xlz::KickGroupMember {
-                fromqq,
-                group: call.group_id,
-                toqq: call.user_id,
-                ignoreaddgrequest: call.reject_add_request,
-            });
-            done(backend, profile, request).await
-        }
-        Action::SetGroupBan(call) => {
-            let seconds = call.duration.unwrap_or(1800).clamp(0, i64::from(u32::MAX));
-            let request = Request::MuteGroupMember(xlz::MuteGroupMember {
-                fromqq,
-                group: call.group_id,
-                toqq: call.user_id,
-                time: u32::try_from(seconds).unwrap_or(u32::MAX),
-            });
-            done(backend, profile, request).await
-        }
-        Action::SetGroupWholeBan(call) => {
-            let request = Request::SetGroupWholeMute(xlz::SetGroupWholeMute {
-                fromqq,
-                group: call.group_id,
-                ismute: call.enable.unwrap_or(true),
-            });
-            done(backend, profile, request).await
-        }
-        Action::SetGroupCard(call) => {
-            let request = Request::SetGroupCard(xlz::SetGroupCard {
-                fromqq,
-                togroup: call.group_id,
-                toqq: call.user_id,
-                card: call.card.unwrap_or_default(),
-            });
-            done(backend, profile, request).await
-        }
-        Action::SetGroupLeave(call) => {
-            // NapCat, Lagrange.OneBot and LLOneBot all ignore `is_dismiss`: they just leave.
-            let group = call.group_id;
-            let request = Request::ExitGroup(xlz::ExitGroup { fromqq, group });
-            done(backend, profile, request).await
-        }
-        Action::GetVersionInfo(_) => data(VersionInfo {
-            app_name: profile.app_name().into(),
-            app_version: env!("CARGO_PKG_VERSION").into(),
-            protocol_version: "v11".into(),
-            extra: Default::default(),
-        }),
-        Action::CanSendImage(_) | Action::CanSendRecord(_) => data(CanSend { yes: true }),
-        other => {
-            let call = Call {
-                backend,
-                profile,
-                account,
-            };
-            call.carry_out(other).await
-        }
-    }
-}
-
-/// Carries out a request whose success has no data (`null`).
-pub(crate) async fn done(backend: &dyn Backend, profile: Profile, request: Request) -> Answer {
-    match backend.call(request).await {
-        Ok(_) => Ok(Value::Null),
-        Err(failure) => Err(Box::new(
-            profile.failed(Why::HandlerFailed, failure.message),
-        )),
-    }
-}
-
-/// Where a message goes.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum Target {
-    Group(u64),
-    Private(u64),
-    Temporary { group: u64, user: u64 },
-}
-
-impl Target {
-    fn private(user: u64, group: Option<u64>) -> Target {
-        match group {
-            Some(group) => Target::Temporary { group, user },
-            None => Target::Private(user),
-        }
-    }
-}
-
-async fn send(
-    shared: &Shared,
-    profile: Profile,
-    fromqq: Uin,
-    target: Target,
-    message: &Message,
-) -> Answer {
-    let message = match cards::prepare(profile, target, message)? {
-        Prepared::Card(card) => return cards::send(shared, profile, fromqq, target, card).await,
-        Prepared::Plain(message) => message,
-    };
-    // The uploads of pictures and voices act as `fromqq`; the send itself checks its state.
-    let account = Account {
-        uin: fromqq,
-        nickname: String::new(),
-        online: true,
-    };
+    use Action as A;
+    let me = account.uin;
     let call = Call {
         backend: shared.backend.as_ref(),
         profile,
-        account: &account,
+        account,
     };
-    let quote = |id| shared.ids.find(id).ok().map(|row| reply_code(&row));
-    let text = call.xlz_text(target, &message, &quote).await?;
-    let request = match target {
-        Target::Group(togroup) => Request::SendGroupMsg(xlz::SendGroupMsg {
-            fromqq,
-            togroup,
-            text,
-            anonymous: None,
-        }),
-        Target::Private(toqq) => {
-            Request::SendPrivateMsg(xlz::SendPrivateMsg { fromqq, toqq, text })
+    match action {
+        // Messages.
+        A::SendPrivateMsg(c) => send::send_private(shared, profile, me, &c).await,
+        A::SendGroupMsg(c) => send::send_group(shared, profile, me, &c).await,
+        A::SendMsg(c) => send::send_msg(shared, profile, me, &c).await,
+        A::GetMsg(c) => stored::get_msg(shared, profile, me, c.message_id).await,
+        A::DeleteMsg(c) => stored::delete_msg(shared, profile, me, c.message_id).await,
+        A::GetGroupMsgHistory(c) => stored::group_history(shared, profile, me, &c).await,
+        A::GetFriendMsgHistory(c) => stored::friend_history(shared, profile, me, &c).await,
+        A::GetForwardMsg(c) => stored::forwarded(shared, profile, me, c.id).await,
+        A::SendGroupForwardMsg(_) | A::SendPrivateForwardMsg(_) => {
+            Err(call.failed(NO_FORWARD_SEND))
         }
-        Target::Temporary { group, user } => Request::SendGroupTempMsg(xlz::SendGroupTempMsg {
-            fromqq,
-            togroup: group,
-            toqq: user,
-            text,
-        }),
-    };
-    let sent = shared.backend.call(request).await;
-    sent_message_id(shared, profile, conversation(fromqq, target), sent)
-}
-
-/// The stored conversation a message from `fromqq` to `target` lands in.
-pub(crate) fn conversation(fromqq: Uin, target: Target) -> Conv {
-    match target {
-        Target::Group(group) => group_conv(group),
-        Target::Private(user) | Target::Temporary { user, .. } => private_conv(fromqq, user),
-    }
-}
-
-/// `{message_id}` of a send the backend answered with a receipt.
-pub(crate) fn sent_message_id(
-    shared: &Shared,
-    profile: Profile,
-    conv: Conv,
-    sent: Result<Reply, Failure>,
-) -> Answer {
-    match sent {
-        Ok(Reply::Sent(receipt)) => match shared.ids.of_message(conv, receipt.req) {
-            Some(message_id) => data(MessageId { message_id }),
-            None => Err(Box::new(profile.failed(
-                Why::HandlerFailed,
-                "the message was sent but is not in the history",
-            ))),
-        },
-        Ok(_) => Err(Box::new(
-            profile.failed(Why::HandlerFailed, "the backend sent no receipt"),
-        )),
-        Err(Failure { message, .. }) => Err(Box::new(profile.failed(Why::HandlerFailed, message))),
+        // The simulated network keeps no read state: there is nothing to mark.
+        A::MarkMsgAsRead(_) => Ok(Value::Null),
+        A::SetEssenceMsg(_) => Err(call.failed(NO_ESSENCE)),
+        // Groups.
+        A::GetGroupList(_) => call.group_list().await,
+        A::GetGroupInfo(c) => call.group_info(&c).await,
+        A::GetGroupDetailInfo(c) => call.group_detail(&c).await,
+        A::GetGroupMemberList(c) => call.member_list(c.group_id).await,
+        A::GetGroupMemberInfo(c) => call.member(&c).await,
+        A::GetGroupHonorInfo(_) => Err(call.failed(NO_HONOURS)),
+        A::SetGroupKick(c) => call.kick(&c).await,
+        A::SetGroupBan(c) => call.ban(&c).await,
+        A::SetGroupWholeBan(c) => call.whole_ban(&c).await,
+        A::SetGroupCard(c) => call.set_card(&c).await,
+        A::SetGroupLeave(c) => call.leave(&c).await,
+        A::SetGroupAdmin(c) => call.set_admin(&c).await,
+        A::SetGroupName(c) => call.set_name(&c).await,
+        A::SetGroupSpecialTitle(c) => call.set_special_title(&c).await,
+        A::SetGroupAnonymousBan(_) | A::SetGroupAnonymous(_) => Err(call.failed(NO_ANONYMOUS)),
+        A::SetGroupMemberPermissions(c) => call.member_permissions(&c).await,
+        A::SetGroupMemberInvitePolicy(c) => call.invite_policy(&c).await,
+        A::SetGroupNewMemberHistoryVisibility(c) => call.history_visibility(&c).await,
+        A::GetGroupSystemMsg(_) => call.group_system_msg().await,
+        // People.
+        A::GetFriendList(_) => call.friend_list().await,
+        A::DeleteFriend(c) => call.delete_friend(&c).await,
+        A::GetStrangerInfo(c) => call.stranger(&c).await,
+        A::NcGetUserStatus(c) => call.user_status(c.user_id).await,
+        A::GetProfileLike(c) => call.profile_like(&c).await,
+        A::SendLike(c) => call.like(&c).await,
+        A::SetInputStatus(c) => call.input_status(&c).await,
+        A::SetFriendAddRequest(c) => call.answer_friend(&c).await,
+        A::SetGroupAddRequest(c) => call.answer_group(&c).await,
+        A::GroupPoke(_) | A::FriendPoke(_) | A::SendPoke(_) => Err(call.failed(NO_POKE)),
+        // Files.
+        A::UploadGroupFile(c) => call.upload_file(&c).await,
+        A::GetGroupRootFiles(c) => call.group_files(c.group_id, "/").await,
+        A::GetGroupFilesByFolder(c) => call.group_files(c.group_id, &c.folder_id).await,
+        A::GetGroupFileUrl(c) => call.file_url(&c).await,
+        A::CreateGroupFileFolder(c) => call.create_folder(&c).await,
+        A::RenameGroupFileFolder(c) => call.rename_folder(&c).await,
+        A::MoveGroupFile(c) => call.move_file(&c).await,
+        A::DeleteGroupFile(c) => call.delete_file(&c).await,
+        A::DeleteGroupFolder(c) => call.delete_folder(&c).await,
+        A::DeleteGroupFileFolder(c) => call.delete_folder_by_id(&c).await,
+        A::UploadPrivateFile(c) => call.upload_private(&c).await,
+        A::GetPrivateFileUrl(c) => call.private_url(&c).await,
+        // Media.
+        A::GetImage(c) => call.media_file(&c.file, None).await,
+        A::GetRecord(c) => call.media_file(&c.file, c.out_format.as_deref()).await,
+        // The account.
+        A::GetLoginInfo(_) => call.login_info(),
+        A::SetQqProfile(c) => call.set_profile(&c).await,
+        A::SetSelfLongnick(c) => call.set_longnick(&c).await,
+        A::SetQqAvatar(c) => call.set_avatar(None, &c.file).await,
+        A::SetGroupPortrait(c) => call.set_avatar(Some(c.group_id), &c.file).await,
+        A::SetOnlineStatus(c) => call.online_status(&c).await,
+        A::GetOnlineClients(_) => call.online_clients(),
+        A::GetCookies(c) => call.cookies(c.domain.as_deref()).await,
+        A::GetCsrfToken(_) => call.csrf_token().await,
+        A::GetCredentials(c) => call.credentials(c.domain.as_deref()).await,
+        A::GetClientkey(_) => call.clientkey().await,
+        // lizi itself.
+        A::GetVersionInfo(_) => call.version_info(),
+        A::GetStatus(_) => call.status(),
+        A::CanSendImage(_) | A::CanSendRecord(_) => call.can_send(),
+        A::CleanCache(_) => call.clean_cache(),
+        A::SetRestart(_) => call.restart(),
     }
 }
 

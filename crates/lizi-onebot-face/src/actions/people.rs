@@ -1,25 +1,69 @@
-//! Actions about people and the account itself: profiles (`/queryuserinfo`), likes
-//! (`/sendlike`), friend and group requests answered by `flag` (`/setfriendaddrequest`,
-//! `/setgroupaddrequest`), the account's profile (`/setnickname`, `/setsignat`,
-//! `/updatedata`), its session keys as cookies (`/getskey`, `/getpskey`) and its client.
+//! Actions about other people: friends (`/getfriendlist`, `/deletefriend`), profiles
+//! (`/queryuserinfo`, its like counts) and online states (`/getqqonlinestate`), likes
+//! (`/sendlike`), the typing indicator (`/sendinputstatus`), friend and group requests
+//! answered by `flag` (`/setfriendaddrequest`, `/setgroupaddrequest`), and pokes, which
+//! fail saying why.
 
 use lizi_core::endpoint as xlz;
 use lizi_core::{Reply, Request};
 use lizi_onebot::action::{
-    BotStatus, Cookies, Credentials, CsrfToken, Device, GetStrangerInfo, OnlineClients, SendLike,
-    SetFriendAddRequest, SetGroupAddRequest, SetQqProfile, StrangerInfo,
+    DeleteFriend, FriendInfo, GetProfileLike, GetStrangerInfo, LikeCounts, ProfileLike, SendLike,
+    SetFriendAddRequest, SetGroupAddRequest, SetInputStatus, StrangerInfo, UserStatus,
 };
 use lizi_onebot::event::Sex;
 use lizi_onebot::Profile;
 use serde_json::Value;
 
-use super::call::{data, Answer, Call};
+use crate::actions::call::{data, Answer, Call};
 use crate::flag::RequestFlag;
+
+/// Why pokes fail.
+pub(crate) const NO_POKE: &str =
+    "the simulated network has no pokes: XLZ has no endpoint to send one";
 
 /// The most likes one `send_like` gives (QQ's daily limit for a non-SVIP account).
 const MOST_LIKES: i64 = 10;
 
+/// The NT status code of each state name `/getqqonlinestate` answers (离线: 0).
+const STATE_NAMES: [(&str, i64); 7] = [
+    ("在线", 10),
+    ("离开", 30),
+    ("隐身", 40),
+    ("忙碌", 50),
+    ("Q我吧", 60),
+    ("请勿打扰", 70),
+    ("离线", 0),
+];
+
 impl Call<'_> {
+    /// `get_friend_list`: `/getfriendlist`.
+    pub(crate) async fn friend_list(&self) -> Answer {
+        let request = Request::GetFriendList(xlz::GetFriendList { logonqq: self.me() });
+        match self.ask(request).await? {
+            Reply::Friends(friends) => data(
+                friends
+                    .into_iter()
+                    .map(|f| FriendInfo {
+                        user_id: f.uin,
+                        nickname: f.nick_name,
+                        remark: f.remark,
+                    })
+                    .collect::<Vec<_>>(),
+            ),
+            _ => Err(self.failed("the backend did not list friends")),
+        }
+    }
+
+    /// `delete_friend`: `/deletefriend`. NapCat's `temp_block` (blacklist as well) has no
+    /// XLZ counterpart and is not applied.
+    pub(crate) async fn delete_friend(&self, call: &DeleteFriend) -> Answer {
+        self.done(Request::DeleteFriend(xlz::DeleteFriend {
+            fromqq: self.me(),
+            toqq: call.user_id,
+        }))
+        .await
+    }
+
     /// `get_stranger_info`: anybody's public profile, with each implementation's
     /// extension fields: NapCat's `long_nick`, `qqLevel` and `remark`; Lagrange's `sign`
     /// and `level`; LLOneBot's `long_nick`, `level`, and `country`/`city` when known.
@@ -59,6 +103,59 @@ impl Call<'_> {
         Ok(out)
     }
 
+    /// `nc_get_user_status`: `/getqqonlinestate`'s state name as an NT code. XLZ reads no
+    /// extended status back, so `ext_status` is 0.
+    pub(crate) async fn user_status(&self, user: u64) -> Answer {
+        let name = self
+            .text(Request::GetQqOnlineState(xlz::GetQqOnlineState {
+                logonqq: self.me(),
+                qq: user,
+            }))
+            .await?;
+        let status = STATE_NAMES
+            .iter()
+            .find(|(known, _)| *known == name.trim())
+            .map(|(_, code)| *code)
+            .ok_or_else(|| self.failed(format!("unknown online state `{name}`")))?;
+        data(UserStatus {
+            status,
+            ext_status: 0,
+        })
+    }
+
+    /// `get_profile_like`: `/queryuserinfo`'s like counts of the user (the account when
+    /// `user_id` is absent). The simulated network counts the likes a profile received,
+    /// not those it gave, and names no likers.
+    pub(crate) async fn profile_like(&self, call: &GetProfileLike) -> Answer {
+        let user = call.user_id.unwrap_or(self.me());
+        let info = match self
+            .ask(Request::QueryUserInfo(xlz::QueryUserInfo {
+                logonqq: self.me(),
+                qq: user,
+            }))
+            .await?
+        {
+            Reply::User(info) => info,
+            other => return Err(self.unexpected(&other)),
+        };
+        data(ProfileLike {
+            uid: user.to_string(),
+            time: crate::connection::unix_now().to_string(),
+            vote_info: LikeCounts {
+                total_count: info.c_like,
+                new_count: Some(info.today_c_like),
+                today_count: None,
+                user_infos: Vec::new(),
+            },
+            favorite_info: LikeCounts {
+                total_count: 0,
+                new_count: None,
+                today_count: Some(0),
+                user_infos: Vec::new(),
+            },
+        })
+    }
+
     /// `send_like`: `/sendlike` `times` times (1 to 10); stops at the first refusal
     /// (QQ's daily limit, not a friend…) and says how many were given.
     pub(crate) async fn like(&self, call: &SendLike) -> Answer {
@@ -79,6 +176,25 @@ impl Call<'_> {
             }
         }
         Ok(Value::Null)
+    }
+
+    /// `set_input_status`: `event_type` 1 (typing) is XLZ status 1, 0 (speaking) status 3.
+    pub(crate) async fn input_status(&self, call: &SetInputStatus) -> Answer {
+        let status = match call.event_type {
+            1 => 1,
+            0 => 3,
+            other => {
+                return Err(self.bad(format!(
+                    "parameter `event_type`: {other} is neither 1 (typing) nor 0 (speaking)"
+                )))
+            }
+        };
+        self.done(Request::SendInputStatus(xlz::SendInputStatus {
+            logonqq: self.me(),
+            toqq: Some(call.user_id),
+            status: Some(status),
+        }))
+        .await
     }
 
     /// `set_friend_add_request`: the friend request the flag names, answered through
@@ -139,151 +255,5 @@ impl Call<'_> {
                  or of get_group_system_msg"
             ))
         })
-    }
-
-    /// `set_qq_profile`: `nickname` through `/setnickname`, `personal_note` through
-    /// `/setsignat`, `company` and `email` through `/updatedata`. `college` has no place
-    /// in a QQ profile lizi keeps, so a call giving it fails before anything changes.
-    pub(crate) async fn set_profile(&self, call: &SetQqProfile) -> Answer {
-        if call.college.is_some() {
-            return Err(self.failed(
-                "the simulated network's profiles have no college (XLZ's /updatedata has no \
-                 such field); nothing was changed",
-            ));
-        }
-        let given = [
-            &call.nickname,
-            &call.personal_note,
-            &call.company,
-            &call.email,
-        ];
-        if given.iter().all(|field| field.is_none()) {
-            return Err(
-                self.bad("give at least one of `nickname`, `personal_note`, `company`, `email`")
-            );
-        }
-        if call
-            .nickname
-            .as_deref()
-            .is_some_and(|n| n.trim().is_empty())
-        {
-            return Err(self.bad("parameter `nickname`: must not be empty"));
-        }
-        if let Some(nickname) = &call.nickname {
-            self.done(Request::SetNickname(xlz::SetNickname {
-                fromqq: self.me(),
-                nickname: nickname.clone(),
-            }))
-            .await?;
-        }
-        if let Some(note) = &call.personal_note {
-            self.done(Request::SetSignat(xlz::SetSignat {
-                fromqq: self.me(),
-                signature: note.clone(),
-            }))
-            .await?;
-        }
-        if call.company.is_some() || call.email.is_some() {
-            self.done(Request::UpdateData(xlz::UpdateData {
-                logonqq: self.me(),
-                nick: None,
-                sex: None,
-                birth: None,
-                profession: None,
-                company: call.company.clone(),
-                location: None,
-                home: None,
-                email: call.email.clone(),
-                desc: None,
-            }))
-            .await?;
-        }
-        Ok(Value::Null)
-    }
-
-    /// `get_status`: `online` and `good` are the account's real state.
-    pub(crate) fn status(&self) -> Answer {
-        data(BotStatus {
-            online: Some(self.account.online),
-            good: self.account.online,
-            extra: Default::default(),
-        })
-    }
-
-    /// `get_online_clients`: the account's one client while it is logged in.
-    pub(crate) fn online_clients(&self) -> Answer {
-        let clients = if self.account.online {
-            vec![Device {
-                app_id: 0,
-                device_name: "lizi".into(),
-                device_kind: "simulated".into(),
-            }]
-        } else {
-            Vec::new()
-        };
-        data(OnlineClients { clients })
-    }
-
-    /// The account's simulated `skey`, and the `p_skey` of `domain` when one is given.
-    async fn keys(
-        &self,
-        domain: Option<&str>,
-    ) -> Result<(String, String), Box<lizi_onebot::ActionResponse>> {
-        let skey = self
-            .text(Request::GetSkey(xlz::GetSkey { logonqq: self.me() }))
-            .await?;
-        let mut cookies = format!("uin=o{me}; skey={skey}", me = self.me());
-        if let Some(domain) = domain.map(str::trim).filter(|d| !d.is_empty()) {
-            let pskey = self
-                .text(Request::GetPskey(xlz::GetPskey {
-                    logonqq: self.me(),
-                    domain: domain.to_owned(),
-                }))
-                .await?;
-            cookies.push_str(&format!("; p_uin=o{me}; p_skey={pskey}", me = self.me()));
-        }
-        Ok((cookies, skey))
-    }
-
-    /// `get_cookies`.
-    pub(crate) async fn cookies(&self, domain: Option<&str>) -> Answer {
-        let (cookies, _) = self.keys(domain).await?;
-        data(Cookies { cookies })
-    }
-
-    /// `get_csrf_token`: QQ's `bkn` of the skey.
-    pub(crate) async fn csrf_token(&self) -> Answer {
-        let (_, skey) = self.keys(None).await?;
-        data(CsrfToken {
-            token: csrf_of(&skey),
-        })
-    }
-
-    /// `get_credentials`: both.
-    pub(crate) async fn credentials(&self, domain: Option<&str>) -> Answer {
-        let (cookies, skey) = self.keys(domain).await?;
-        data(Credentials {
-            cookies,
-            csrf_token: csrf_of(&skey),
-        })
-    }
-}
-
-/// QQ's CSRF token (`bkn`, `g_tk`) of an skey: the well-known hash web QQ computes.
-fn csrf_of(skey: &str) -> i64 {
-    let mut hash: i64 = 5381;
-    for byte in skey.bytes() {
-        hash = hash.wrapping_add((hash << 5).wrapping_add(i64::from(byte)));
-    }
-    hash & 0x7fff_ffff
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn the_csrf_token_is_the_bkn_hash() {
-        // 5381 * 33 + 'a' = 177670.
-        assert_eq!(super::csrf_of("a"), 177_670);
-        assert_eq!(super::csrf_of(""), 5381);
     }
 }

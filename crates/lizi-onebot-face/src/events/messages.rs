@@ -4,13 +4,13 @@
 //! `report_self` is on (`message_sent`; Lagrange: `message` with `user_id == self_id`),
 //! group file uploads (`group_upload` notices) and pokes (`notify` notices).
 
-use lizi_core::event::{GroupMsg, PrivateMsg};
-use lizi_onebot::Profile;
+use lizi_core::event::{FileRef, GroupMsg, PrivateMsg};
+use lizi_onebot::xlz::event_segments;
+use lizi_onebot::{Profile, Segment};
 use serde_json::{json, Value};
 
-use super::content::{file_segment, segments};
+use super::fields::{envelope, extend, put_message_fields, put_sequence_fields, Lens};
 use super::notices::poke;
-use super::{envelope, put_message_fields, put_sequence_fields, Lens};
 use crate::ids::{group_conv, private_conv};
 
 /// The QQ number anonymous group messages come from.
@@ -95,7 +95,7 @@ pub(super) fn group(event: &GroupMsg, lens: &Lens<'_>) -> Option<Value> {
         out["target_id"] = json!(group);
     }
     let reply_id = |req| lens.ids.of_message(conv, req);
-    let message = segments(&event.msg.text, &reply_id);
+    let message = event_segments(&event.msg.text, &reply_id);
     put_message_fields(&mut out, message, lens.config.message_format);
     Some(out)
 }
@@ -165,7 +165,7 @@ pub(super) fn private(event: &PrivateMsg, lens: &Lens<'_>) -> Option<Value> {
     }
     let conv = private_conv(event.logon_qq, peer);
     let reply_id = |req| lens.ids.of_message(conv, req);
-    let mut message = segments(&event.msg.text, &reply_id);
+    let mut message = event_segments(&event.msg.text, &reply_id);
     if !event.file.id.is_empty() {
         message = vec![file_segment(&event.file)];
     }
@@ -173,9 +173,14 @@ pub(super) fn private(event: &PrivateMsg, lens: &Lens<'_>) -> Option<Value> {
     Some(out)
 }
 
-/// Adds `more`'s fields to `event`.
-pub(super) fn extend(event: &mut Value, more: Value) {
-    if let (Value::Object(event), Value::Object(more)) = (event, more) {
-        event.extend(more);
-    }
+/// A `file` segment for a message that carries a file.
+fn file_segment(file: &FileRef) -> Segment {
+    let mut segment = Segment::new(
+        "file",
+        &[("file", file.name.clone()), ("file_id", file.id.clone())],
+    );
+    segment
+        .data
+        .insert("file_size".into(), Value::from(file.size.to_string()));
+    segment
 }

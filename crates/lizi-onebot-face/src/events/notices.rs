@@ -11,8 +11,7 @@ use lizi_core::textcode::{self, Segment};
 use lizi_core::{Gin, Uin};
 use serde_json::{json, Value};
 
-use super::messages::extend;
-use super::{envelope, Lens};
+use super::fields::{envelope, extend, Lens};
 use crate::ids::{group_conv, private_conv};
 
 /// The notice for `event`, if it is one OneBot has.

@@ -5,8 +5,7 @@
 use lizi_core::event::{kind, EventMsg};
 use serde_json::{json, Value};
 
-use super::envelope;
-use super::messages::extend;
+use super::fields::{envelope, extend};
 use crate::flag::RequestFlag;
 
 /// The request for `event`, if it is one.

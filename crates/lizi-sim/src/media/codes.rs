@@ -7,9 +7,10 @@
 use lizi_core::media::{media_hash, picture_code, voice_code, with_url};
 use lizi_core::param::MediaSource;
 use lizi_core::textcode::{self, Code, Segment};
-use lizi_core::{ControlRequest, Failure, Request};
+use lizi_core::{Failure, Request};
 
 use crate::backend::SimBackend;
+use crate::control::SimControl;
 
 /// The single code that `[inner]` is, if it is one.
 fn single_code(inner: &str) -> Option<Code> {
@@ -104,9 +105,9 @@ impl SimBackend {
     /// Rewrites the text of the control API's `message`; other actions pass unchanged.
     pub(crate) async fn prepare_control_media(
         &self,
-        mut request: ControlRequest,
-    ) -> Result<ControlRequest, Failure> {
-        if let ControlRequest::Message(message) = &mut request {
+        mut request: SimControl,
+    ) -> Result<SimControl, Failure> {
+        if let SimControl::Message(message) = &mut request {
             if message.text.contains('[') {
                 message.text = self.rewrite_text(&message.text).await?;
             }

@@ -3,7 +3,6 @@
 //! OneBot's `upload_private_file` and `get_private_file_url`, which XLZ has no endpoint for.
 
 use lizi_core::param::decode_base64;
-use lizi_core::sim_media::{SimFriendFiles, SimSendFile};
 use lizi_core::{Failure, FailureKind, Reply};
 use serde_json::{json, Value};
 
@@ -11,6 +10,7 @@ use super::files::NewFile;
 use super::model::{FileEntry, FileScope};
 use super::state::NewBlob;
 use crate::backend::{Handled, SimBackend};
+use crate::control::media::{SimFriendFiles, SimSendFile};
 use crate::world::World;
 
 impl SimBackend {

@@ -5,7 +5,6 @@ use std::sync::Arc;
 
 use lizi_core::endpoint::UploadFile;
 use lizi_core::param::{decode_base64, MediaSource};
-use lizi_core::sim_media::{SimFiles, SimUpload};
 use lizi_core::{Failure, FailureKind, Gin, Reply, Uin};
 use serde_json::json;
 
@@ -13,6 +12,7 @@ use super::files::NewFile;
 use super::model::ROOT;
 use super::state::NewBlob;
 use crate::backend::{Handled, SimBackend};
+use crate::control::media::{SimFiles, SimUpload};
 use crate::world::World;
 
 impl SimBackend {

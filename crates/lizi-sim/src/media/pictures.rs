@@ -6,7 +6,6 @@
 
 use lizi_core::media::{photo_hash, picture_code, voice_code, with_url};
 use lizi_core::param::{decode_base64, MediaSource};
-use lizi_core::sim_media::SimPicture;
 use lizi_core::textcode::{self, Segment};
 use lizi_core::{Failure, FailureKind, Gin, Reply, Uin};
 use serde_json::json;
@@ -14,6 +13,7 @@ use serde_json::json;
 use super::model::AvatarOf;
 use super::state::NewBlob;
 use crate::backend::{Handled, SimBackend};
+use crate::control::media::SimPicture;
 use crate::error::SimError;
 use crate::messages::{random_id, Target};
 use crate::notify::Notice;
@@ -157,17 +157,12 @@ impl SimBackend {
 
     /// The control API's `send_picture`: a user uploads a picture and sends it.
     pub(crate) fn control_send_picture(&self, picture: SimPicture) -> Handled {
-        let target = match (picture.to, picture.group) {
-            (Some(to), None) => Target::Private(to),
-            (None, Some(gin)) => Target::Group(gin),
-            (Some(to), Some(gin)) => Target::Temp { gin, to },
-            (None, None) => {
-                return Err(Failure::new(
-                    FailureKind::Invalid,
-                    "a picture needs `to`, `group`, or both",
-                ))
-            }
-        };
+        let target = Target::of(picture.to, picture.group).ok_or_else(|| {
+            Failure::new(
+                FailureKind::Invalid,
+                "a picture needs `to`, `group`, or both",
+            )
+        })?;
         let bytes = decode_base64(&picture.base64)
             .map_err(|p| Failure::new(FailureKind::Invalid, format!("`base64` {p}")))?;
         let blob = NewBlob::new(bytes);

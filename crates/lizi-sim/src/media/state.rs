@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, PoisonError, RwLock, Weak};
 
 use lizi_core::media::{md5_hex, normal_hash, MediaInfo};
+use lizi_core::media::{MediaAccess, MediaBytes, MediaFetcher};
 use lizi_core::param::MediaSource;
-use lizi_core::sim_media::{MediaAccess, MediaBytes, MediaFetcher};
 use lizi_core::{BoxFuture, Event, Failure, FailureKind};
 use lizi_store::{Op, Ticket};
 

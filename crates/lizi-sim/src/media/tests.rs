@@ -5,12 +5,15 @@ use std::sync::Arc;
 use base64::Engine;
 use lizi_core::endpoint::*;
 use lizi_core::event::private_kind;
+use lizi_core::media::MediaFetcher;
 use lizi_core::param::MediaSource;
-use lizi_core::sim_media::{MediaFetcher, SimFiles, SimPicture, SimUpload};
-use lizi_core::{Backend, BoxFuture, ControlRequest, Event, Failure, FailureKind, Reply};
+use lizi_core::{Backend, BoxFuture, Event, Failure, FailureKind, Reply};
 use lizi_store::{ReaderId, Store, StoreConfig};
 
 use super::model::{AvatarOf, FileEntry, FileScope, ROOT};
+use crate::control::admin::{AdminControl, SimLeave};
+use crate::control::media::{MediaControl, SimFiles, SimPicture, SimUpload};
+use crate::control::SimControl;
 use crate::world::World;
 use crate::{SimBackend, WorldFixture};
 use lizi_core::media::{md5_hex, sample_png as png, MediaInfo};
@@ -82,8 +85,8 @@ impl Sim {
         }
     }
 
-    async fn control(&self, request: ControlRequest) -> Result<Reply, Failure> {
-        self.backend.control(request).await
+    async fn control(&self, control: SimControl) -> Result<Reply, Failure> {
+        self.backend.carry_out(control).await
     }
 
     fn events(&self) -> Vec<Event> {
@@ -158,10 +161,10 @@ async fn uploads_check_the_chat_first() {
     let sim = Sim::new();
     // Carol is no friend of 10001; once she shares no group with it either, a private
     // upload for her is refused (a co-member's is allowed, for a temporary session).
-    sim.control(ControlRequest::Leave(lizi_core::sim_admin::SimLeave {
+    sim.control(SimControl::Admin(AdminControl::Leave(SimLeave {
         user: 20003,
         group: 30001,
-    }))
+    })))
     .await
     .unwrap();
     sim.events();
@@ -323,13 +326,13 @@ async fn group_avatars_need_a_manager_and_tell_the_group() {
 async fn group_files_folders_and_forwarding() {
     let sim = Sim::new();
     let upload = |from, name: &str, folder: Option<&str>| {
-        ControlRequest::UploadFile(SimUpload {
+        SimControl::Media(MediaControl::UploadFile(SimUpload {
             from,
             group: 30001,
             name: name.into(),
             base64: b64(b"file bytes"),
             folder: folder.map(Into::into),
-        })
+        }))
     };
     // Only managers create folders.
     let folder = |fromqq, name: &str| {
@@ -472,7 +475,9 @@ async fn group_files_folders_and_forwarding() {
     .await
     .unwrap();
     let Reply::Json(view) = sim
-        .control(ControlRequest::Files(SimFiles { group: 30001 }))
+        .control(SimControl::Media(MediaControl::Files(SimFiles {
+            group: 30001,
+        })))
         .await
         .unwrap()
     else {
@@ -527,13 +532,13 @@ async fn upload_file_answers_first_and_announces_later() {
 async fn control_send_picture_sends_the_code_with_its_url() {
     let sim = Sim::new();
     let Reply::Json(answer) = sim
-        .control(ControlRequest::SendPicture(SimPicture {
+        .control(SimControl::Media(MediaControl::SendPicture(SimPicture {
             from: 20001,
             to: Some(10001),
             group: None,
             base64: b64(&png(2, 3)),
             flash: None,
-        }))
+        })))
         .await
         .unwrap()
     else {
@@ -552,13 +557,13 @@ async fn control_send_picture_sends_the_code_with_its_url() {
     assert_eq!(answer["text"], message.msg.text.as_str());
     // Not friends: nothing stored.
     let refused = sim
-        .control(ControlRequest::SendPicture(SimPicture {
+        .control(SimControl::Media(MediaControl::SendPicture(SimPicture {
             from: 20003,
             to: Some(10001),
             group: None,
             base64: b64(b"zzz"),
             flash: None,
-        }))
+        })))
         .await
         .unwrap_err();
     assert_eq!(refused.kind, FailureKind::NotFriend);

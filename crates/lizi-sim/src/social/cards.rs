@@ -11,11 +11,11 @@
 
 use lizi_core::event::{group_kind, GroupMsg, GroupMsgBody, GroupMsgGroup, GroupSender, TimeStamp};
 use lizi_core::model::RedPacket;
-use lizi_core::social_control::BundleMessage;
 use lizi_core::{Event, Gin, Receipt, Uin};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
+use crate::control::social::BundleMessage;
 use crate::error::SimError;
 use crate::messages::Target;
 use crate::world::World;
@@ -214,7 +214,7 @@ impl World {
     /// message of sub type 78 whose text is the greeting. Answers the packet's id.
     pub fn send_red_packet(
         &mut self,
-        packet: &lizi_core::social_control::RedPacket,
+        packet: &crate::control::social::RedPacket,
         time: i64,
         random: i64,
     ) -> Result<(String, Vec<Event>), SimError> {

@@ -287,7 +287,7 @@ fn session_keys_are_stable() {
 fn requests_packets_and_bundles_are_saved() {
     let mut w = world();
     w.ask_friend(20003, 10001, "hi", "", T).unwrap();
-    let packet = lizi_core::social_control::RedPacket {
+    let packet = crate::control::social::RedPacket {
         from: 20001,
         group: 30001,
         title: "恭喜".into(),
@@ -296,7 +296,7 @@ fn requests_packets_and_bundles_are_saved() {
     };
     let (id, events) = w.send_red_packet(&packet, T, 5).unwrap();
     assert_eq!(events.len(), 2);
-    let bundle = [lizi_core::social_control::BundleMessage {
+    let bundle = [crate::control::social::BundleMessage {
         from: 20001,
         group: Some(30001),
         text: "a".into(),
@@ -329,7 +329,7 @@ pub(crate) fn add_social_rows(w: &mut World) {
         time: T,
     };
     w.red_packets.insert(packet.id.clone(), packet);
-    let bundle = [lizi_core::social_control::BundleMessage {
+    let bundle = [crate::control::social::BundleMessage {
         from: 20001,
         group: None,
         text: "a".into(),

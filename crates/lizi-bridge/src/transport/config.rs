@@ -1,0 +1,51 @@
+//! [`BridgeConfig`]: where the bridge accepts implementations, which it dials, the token
+//! they present, and how long an action may take.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+/// How the bridge accepts implementations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BridgeConfig {
+    /// Where implementations dial in (reverse WebSocket).
+    pub accept: SocketAddr,
+    /// The token implementations must present (`Authorization: Bearer`); required unless
+    /// `accept` is a loopback address.
+    pub token: Option<String>,
+    /// How long an action may take before it fails.
+    pub action_timeout: Duration,
+    /// Forward WebSocket URLs of implementations the bridge dials itself.
+    pub connect: Vec<String>,
+}
+
+/// Why the bridge cannot start.
+#[derive(Debug, thiserror::Error)]
+pub enum BridgeError {
+    /// A non-loopback address without a token would let anyone drive the accounts' events.
+    #[error(
+        "the OneBot bridge address {0} is not loopback: set --onebot-token so that only your \
+         implementations can connect"
+    )]
+    TokenRequired(SocketAddr),
+    /// The address cannot be bound.
+    #[error("binding the OneBot bridge address {address}: {source}")]
+    Bind {
+        /// The address.
+        address: SocketAddr,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+/// How long an action may take by default: long enough for an upload on a slow link.
+pub const ACTION_TIMEOUT: Duration = Duration::from_secs(30);
+
+impl BridgeConfig {
+    /// Checks the settings make sense before anything is bound.
+    pub fn check(&self) -> Result<(), BridgeError> {
+        if self.token.is_none() && !self.accept.ip().is_loopback() {
+            return Err(BridgeError::TokenRequired(self.accept));
+        }
+        Ok(())
+    }
+}
