@@ -17,6 +17,7 @@ mod limit_log;
 mod liveness;
 mod media;
 mod metrics;
+mod observe;
 mod openapi;
 mod push;
 mod response;
@@ -93,7 +94,8 @@ pub async fn run_extended(
     let reporters = push::spawn_reporters(&state)?;
     let app = axum::Router::new()
         .fallback(dispatch::dispatch)
-        .with_state(state);
+        .with_state(state)
+        .layer(axum::middleware::from_fn(observe::request));
     server::serve(listener, app, &config, metrics, async move {
         shutdown.await;
         let _ = stop.send(true);
@@ -116,7 +118,7 @@ pub async fn serve_router(
 ) {
     server::serve(
         listener,
-        app,
+        app.layer(axum::middleware::from_fn(observe::request)),
         config,
         Arc::new(Metrics::default()),
         shutdown,

@@ -26,9 +26,14 @@ const WAL_FILE: &str = "lizi.db-wal";
 /// Removes every file the store keeps in `dir` (the data folder), so that the next
 /// [`Store::open`] starts empty; files that are not there are fine.
 pub fn remove_files(dir: &std::path::Path) -> std::io::Result<()> {
-    let names = [DB_FILE, WAL_FILE, "lizi.db-shm", crate::backup::HANDOUT_FILE]
-        .into_iter()
-        .chain(journal::FILES);
+    let names = [
+        DB_FILE,
+        WAL_FILE,
+        "lizi.db-shm",
+        crate::backup::HANDOUT_FILE,
+    ]
+    .into_iter()
+    .chain(journal::FILES);
     for name in names {
         match std::fs::remove_file(dir.join(name)) {
             Ok(()) => {}

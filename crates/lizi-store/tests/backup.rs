@@ -80,7 +80,10 @@ fn a_backup_during_writes_holds_every_answered_write() {
                 |row| Ok((row.get(0)?, row.get(1)?)),
             )
             .unwrap();
-        assert_eq!(present as u64, *count, "writer {writer}: answered {count}, copied {present}");
+        assert_eq!(
+            present as u64, *count,
+            "writer {writer}: answered {count}, copied {present}"
+        );
         assert_eq!(low, format!("{:08}", writer as u64 * 10_000_000));
     }
     drop(connection);
@@ -126,7 +129,10 @@ fn a_handed_out_backup_leaves_nothing_in_the_data_folder() {
     let store = Store::open(config(&dir)).unwrap();
     store.write(vec![doc(1)]).wait_blocking().unwrap();
     let (mut file, info) = store.backup_file().unwrap();
-    assert!(!dir.join("lizi.backup").exists(), "removed before it is read");
+    assert!(
+        !dir.join("lizi.backup").exists(),
+        "removed before it is read"
+    );
     let mut bytes = Vec::new();
     std::io::Read::read_to_end(&mut file, &mut bytes).unwrap();
     assert_eq!(bytes.len() as u64, info.bytes);

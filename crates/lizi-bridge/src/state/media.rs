@@ -16,8 +16,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use lizi_core::media::{md5_hex, normal_hash, MediaInfo};
-use lizi_core::param::MediaSource;
 use lizi_core::media::{MediaAccess, MediaBytes, MediaFetcher};
+use lizi_core::param::MediaSource;
 use lizi_core::{Failure, FailureKind};
 use lizi_store::{Op, Store};
 use serde::{Deserialize, Serialize};

@@ -1,0 +1,7 @@
+//! Running lizi as a service, through the real binary: JSON logs with a line per request,
+//! backups of a running lizi, the metrics a dashboard reads, and the Debian package.
+
+mod common;
+
+#[path = "operations/logs.rs"]
+mod logs;
