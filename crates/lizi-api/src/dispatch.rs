@@ -91,6 +91,7 @@ pub async fn dispatch(
             return crate::console::asset(console);
         }
         "/lizi/status" => return crate::console::status(&state),
+        "/lizi/backup" => return crate::backup::serve(&state, request.method()).await,
         "/metrics" => {
             let mut text = state.metrics.render(&state.log);
             if let Some(extension) = &state.extension {

@@ -2,10 +2,11 @@
 //!
 //! [`run`] serves the API on a bound listener until a shutdown future resolves: every
 //! endpoint of the table in `lizi-core`, the event sessions, the WebSocket streams at `/`
-//! and `/ws`, the control API under `/sim/`, `/metrics` and `/health`, and the push
-//! reporters that POST each event to the configured report URLs.
+//! and `/ws`, the control API under `/sim/`, `/metrics`, `/health` and `/lizi/backup`, and
+//! the push reporters that POST each event to the configured report URLs.
 
 mod access;
+mod backup;
 mod config;
 mod console;
 mod counted_io;

@@ -44,7 +44,7 @@ pub use readers::ReaderId;
 pub use rollback::{Durable, RollbackHook};
 pub use schema::SCHEMA_VERSION;
 pub use sessions::{SessionId, TakeOptions, Taken};
-pub use store::{remove_files, Store, StoreStats};
+pub use store::{remove_files, Store, StoreStats, DB_FILE};
 pub use writer::{Op, Ticket, Unit};
 
 /// Why a store operation failed.

@@ -3,6 +3,7 @@
 //! Start-up logs one line each for the data folder, the backend and every listener (the
 //! XLZ API with the console's URL, the OneBot face's, the bridge's accept address).
 
+pub mod backup;
 pub mod fd_limit;
 pub mod folder;
 pub mod logs;
@@ -214,6 +215,11 @@ impl App {
             onebot: onebot_listener,
         } = listeners;
         let bound = listener.local_addr().context("reading the bound address")?;
+        if let Some(folder) = &self.folder {
+            if let Err(error) = folder.announce(bound) {
+                tracing::warn!("cannot note the API's address in the lock file: {error}");
+            }
+        }
         let base = public_base(&self.settings.api, bound);
         if self.settings.api.public_url.is_none() && bound.ip().is_unspecified() {
             tracing::info!(

@@ -38,6 +38,9 @@ enum Command {
     Serve(Box<ServeArgs>),
     /// Run scenario tests of a bot: `lizi test scenarios/ --bot "python3 bot.py"`.
     Test(lizi_scenario::TestArgs),
+    /// Write a consistent copy of a running or stopped lizi's data (its flags and config
+    /// file as for `serve`): `lizi backup lizi-backup.db`.
+    Backup(Box<lizi::backup::BackupArgs>),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -48,6 +51,7 @@ fn main() -> anyhow::Result<()> {
         Some(Command::Test(args)) => {
             std::process::exit(lizi_scenario::run(args, lizi::test_launcher::InProcess)?)
         }
+        Some(Command::Backup(args)) => return backup(*args),
         None => cli.serve,
     };
     let settings = Settings::resolve(args)?;
@@ -58,6 +62,29 @@ fn main() -> anyhow::Result<()> {
         .build()
         .context("starting the runtime")?
         .block_on(run(settings))
+}
+
+/// `lizi backup`: logs at `warn` unless told otherwise, and says what it wrote.
+fn backup(mut args: lizi::backup::BackupArgs) -> anyhow::Result<()> {
+    if args.serve.logging.log.is_none() {
+        args.serve.logging.log = Some("warn".into());
+    }
+    let path = args.path.clone();
+    let (info, source) = lizi::backup::run(args)?;
+    let from = match source {
+        lizi::backup::Source::Running(Some(pid)) => {
+            format!("taken by the running lizi (PID {pid})")
+        }
+        lizi::backup::Source::Running(None) => "taken by the running lizi".into(),
+        lizi::backup::Source::Stopped => "taken from the stopped data folder".into(),
+    };
+    println!(
+        "wrote {}: {} bytes, {from}, up to journal record {}; integrity check ok",
+        path.display(),
+        info.bytes,
+        info.journal_record
+    );
+    Ok(())
 }
 
 async fn run(settings: Settings) -> anyhow::Result<()> {

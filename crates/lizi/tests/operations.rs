@@ -3,5 +3,7 @@
 
 mod common;
 
+#[path = "operations/backup.rs"]
+mod backup;
 #[path = "operations/logs.rs"]
 mod logs;

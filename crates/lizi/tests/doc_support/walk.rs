@@ -1,8 +1,8 @@
 //! A document's examples run as a reader would run them: in order, in a folder of their
 //! own, with the built `lizi` on `PATH`. `lizi …` starts a lizi (after stopping any other
 //! on the same port or data folder, as the reader is told to); `curl` asks the lizi on the
-//! port it names and its answer is checked against the one shown; `lizi test …` and other
-//! tools run to completion and must succeed. The documented ports are mapped to free
+//! port it names and its answer is checked against the one shown; `lizi test …`,
+//! `lizi backup …` and other tools run to completion and must succeed. The documented ports are mapped to free
 //! ones, so that walks never collide with each other or with a lizi already running here.
 
 use std::collections::HashMap;
@@ -128,8 +128,9 @@ impl Walk {
             "lizi" if line.contains("--help") || line.contains("--version") => {
                 self.finish(line);
             }
+            "lizi" if line.starts_with("lizi backup ") => self.finish(line),
             "lizi" => self.start(line),
-            "sqlite3" => self.finish(line),
+            "mkdir" | "cp" => self.finish(line),
             _ => panic!(
                 "{}: no rule to run `{line}`: teach crates/lizi/tests/doc_support/walk.rs how, \
                  or write it outside a ```sh block",
