@@ -7,3 +7,5 @@ mod common;
 mod backup;
 #[path = "operations/logs.rs"]
 mod logs;
+#[path = "operations/package.rs"]
+mod package;

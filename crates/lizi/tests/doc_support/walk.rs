@@ -40,6 +40,22 @@ const NOT_RUN: &[(&str, &str)] = &[
         "the benchmark takes minutes and measures, it checks nothing",
     ),
     ("LIZI_BENCH_VERBOSE=", "the benchmark, as above"),
+    (
+        "packaging/build-deb",
+        "builds a release binary and a package: the package test of `operations.rs` runs it",
+    ),
+    (
+        "dpkg ",
+        "installs system-wide: the package test of `operations.rs` does so in CI",
+    ),
+    (
+        "systemctl ",
+        "needs systemd running and the package installed",
+    ),
+    (
+        "journalctl ",
+        "needs systemd running and the package installed",
+    ),
 ];
 
 /// One `lizi test` at a time across walks: each starts several bots, and on a loaded
