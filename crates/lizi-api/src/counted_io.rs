@@ -4,7 +4,6 @@
 
 use std::io;
 use std::pin::Pin;
-use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
@@ -25,7 +24,7 @@ pub struct CountedStream {
 impl CountedStream {
     /// Counts `stream` in the open-connections gauge; the permit returns on drop.
     pub fn new(stream: TcpStream, permit: OwnedSemaphorePermit, metrics: Arc<Metrics>) -> Self {
-        metrics.connections.fetch_add(1, Ordering::Relaxed);
+        metrics.connections.inc();
         CountedStream {
             stream,
             _permit: permit,
@@ -36,7 +35,7 @@ impl CountedStream {
 
 impl Drop for CountedStream {
     fn drop(&mut self) {
-        self.metrics.connections.fetch_sub(1, Ordering::Relaxed);
+        self.metrics.connections.dec();
     }
 }
 

@@ -12,6 +12,7 @@ use lizi_core::{ControlError, ControlRequest, EndpointSpec, Form, Gate, Methods,
 
 use crate::access::{credentials_ok, peer_allowed, ACCESS_DENIED};
 use crate::metrics::Metrics;
+use crate::observe::Endpoint;
 use crate::response::{self, with, xlz};
 use crate::{encode, sessions, ws, AppState};
 
@@ -92,13 +93,7 @@ pub async fn dispatch(
         }
         "/lizi/status" => return crate::console::status(&state),
         "/lizi/backup" => return crate::backup::serve(&state, request.method()).await,
-        "/metrics" => {
-            let mut text = state.metrics.render(&state.log);
-            if let Some(extension) = &state.extension {
-                text.push_str(&extension.metrics());
-            }
-            return with(StatusCode::OK, "text/plain; version=0.0.4", text);
-        }
+        "/metrics" => return crate::metrics::serve(&state.registry),
         _ => {}
     }
 
@@ -138,7 +133,10 @@ pub async fn dispatch(
             format!("{} takes POST, not {method}", spec.path),
         );
     }
-    endpoint(&state, spec, &body, query.as_deref()).await
+    let mut response = endpoint(&state, spec, &body, query.as_deref()).await;
+    // Named for the request's histogram (see `observe.rs`), found here already.
+    response.extensions_mut().insert(Endpoint(spec.path));
+    response
 }
 
 /// A control action's query string as a JSON object (for GET views): numbers stay numbers.

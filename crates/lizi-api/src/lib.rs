@@ -32,6 +32,7 @@ use std::sync::Arc;
 
 use lizi_core::Backend;
 use lizi_store::Store;
+use prometheus_client::registry::Registry;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
@@ -39,7 +40,7 @@ pub use access::{AllowRule, AllowRuleError};
 pub use config::ApiConfig;
 pub use extension::ControlExtension;
 pub use media::{is_public, HttpFetcher};
-pub use metrics::Metrics;
+pub use metrics::{HttpRequest, Metrics};
 pub use tls::{load_ca_file, CaFileError};
 
 /// Everything a request handler needs; cheap to clone.
@@ -53,6 +54,8 @@ pub struct AppState {
     pub config: Arc<ApiConfig>,
     /// Counters for `/metrics`.
     pub metrics: Arc<Metrics>,
+    /// Everything `/metrics` shows.
+    pub(crate) registry: Arc<Registry>,
     /// Becomes `true` when the server is shutting down.
     pub(crate) stopping: watch::Receiver<bool>,
     /// Control actions served by another part of lizi, if any.
@@ -84,11 +87,18 @@ pub async fn run_extended(
     let (stop, stopping) = watch::channel(false);
     let config = Arc::new(config);
     let metrics = Arc::new(Metrics::default());
+    let mut registry = Registry::default();
+    metrics.register(&mut registry);
+    log.register_metrics(&mut registry);
+    if let Some(extension) = &extension {
+        extension.register_metrics(&mut registry);
+    }
     let state = AppState {
         backend,
         log,
         config: config.clone(),
         metrics: metrics.clone(),
+        registry: Arc::new(registry),
         stopping,
         extension,
     };
@@ -96,7 +106,10 @@ pub async fn run_extended(
     let app = axum::Router::new()
         .fallback(dispatch::dispatch)
         .with_state(state)
-        .layer(axum::middleware::from_fn(observe::request));
+        .layer(axum::middleware::from_fn_with_state(
+            metrics.clone(),
+            observe::xlz_request,
+        ));
     server::serve(listener, app, &config, metrics, async move {
         shutdown.await;
         let _ = stop.send(true);

@@ -6,11 +6,10 @@
 //! appended while the connection is being set up is not missed. A `/ws` client that falls
 //! behind the lag limit gets a `{"Type":"LiziLost",…}` frame saying how many it lost.
 
-use std::sync::atomic::Ordering;
-
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::response::Response;
 use futures_util::SinkExt;
+use lizi_store::metrics::Delivery;
 use lizi_store::ReaderId;
 use tokio::sync::watch;
 
@@ -33,7 +32,7 @@ pub fn upgrade(upgrade: WebSocketUpgrade, state: AppState, full: bool) -> Respon
         None
     };
     upgrade.on_upgrade(move |socket| async move {
-        state.metrics.websockets.fetch_add(1, Ordering::Relaxed);
+        state.metrics.websockets.inc();
         let result = match reader {
             Some(reader) => {
                 let result = stream_events(socket, &state, head, reader).await;
@@ -42,7 +41,7 @@ pub fn upgrade(upgrade: WebSocketUpgrade, state: AppState, full: bool) -> Respon
             }
             None => stream_nudges(socket, &state, head, seen).await,
         };
-        state.metrics.websockets.fetch_sub(1, Ordering::Relaxed);
+        state.metrics.websockets.dec();
         if let Err(error) = result {
             tracing::debug!("websocket closed: {error}");
         }
@@ -179,6 +178,8 @@ async fn stream_events(
                 socket.feed(Message::Text(event.as_ref().into())).await?;
             }
             socket.flush().await?;
+            let appended = batch.appended_times(0..batch.events.len());
+            state.log.delivered(appended, Delivery::Ws);
             state.log.advance(reader, batch.next);
         }
         let wake = wait(&mut socket, state, &mut head, &liveness).await;

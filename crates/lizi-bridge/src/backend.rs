@@ -24,6 +24,7 @@ use crate::state::names::Names;
 use crate::state::pacing::{Pacer, PacingConfig};
 use crate::state::recent_notices::RecentNotices;
 use crate::state::requests::RequestMap;
+use crate::transport::action_times::ActionTimes;
 use crate::transport::dials::DialCounts;
 use crate::transport::link::{Link, LinkError};
 
@@ -80,6 +81,8 @@ pub struct BridgeBackend {
     pub(crate) media: MediaStore,
     /// The counts of the connections dialled to `--onebot-connect` URLs.
     pub(crate) dials: DialCounts,
+    /// How long the implementations took to answer actions.
+    pub(crate) action_times: ActionTimes,
     /// Whether the notices XLZ has no event for are dropped rather than reported.
     pub(crate) drop_minor_notices: bool,
 }
@@ -122,6 +125,7 @@ impl BridgeBackend {
             pacer: Pacer::new(pacing),
             files: Mutex::new(Files::load(&docs)),
             dials: DialCounts::default(),
+            action_times: ActionTimes::default(),
             drop_minor_notices: false,
         })
     }
@@ -188,11 +192,6 @@ impl BridgeBackend {
     /// The `Req` a new message of `account` in `conversation` would get.
     pub(crate) fn next_req(&self, account: Uin, conversation: Conversation) -> i64 {
         self.lock().messages.next_req(account, conversation, None)
-    }
-
-    /// The send pacing counters, in the Prometheus text format.
-    pub fn metrics(&self) -> String {
-        self.pacer.metrics() + &self.dials.metrics()
     }
 
     /// A failed action of `account` as the XLZ answer: offline when the connection is

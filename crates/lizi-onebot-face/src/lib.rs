@@ -21,6 +21,7 @@ pub mod faults;
 pub mod flag;
 pub mod http;
 pub mod ids;
+mod metrics;
 pub mod post;
 mod presence;
 pub mod quick;

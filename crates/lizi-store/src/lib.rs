@@ -27,6 +27,7 @@ mod hash;
 mod history;
 mod journal;
 mod limits;
+pub mod metrics;
 mod readers;
 mod rollback;
 mod schema;

@@ -50,6 +50,7 @@ pub(crate) fn finish(store: &std::sync::Weak<Store>, batch: Committed) {
         if let Some(record) = batch.record {
             store.marks.written(record);
         }
+        store.metrics.committed(batch.took, batch.done.len());
         store.stats.commits.fetch_add(1, Ordering::Relaxed);
         store
             .stats
@@ -102,6 +103,8 @@ pub struct Store {
     pub(crate) marks: Marks,
     /// Counters.
     pub stats: StoreStats,
+    /// Histograms.
+    pub(crate) metrics: crate::metrics::StoreMetrics,
 }
 
 impl std::fmt::Debug for Store {
@@ -222,6 +225,7 @@ impl Store {
             backlog: Arc::new(Backlog::new(unapplied_limit)),
             marks: Marks::at(last_applied),
             stats: StoreStats::default(),
+            metrics: crate::metrics::StoreMetrics::default(),
         });
         if let Some((connection, journal, last_seq)) = durable {
             let applied = Arc::new(AtomicU64::new(last_seq));

@@ -203,6 +203,8 @@ pub(crate) struct Committed {
     pub mark: Option<u64>,
     /// The journal record that holds the batch, once written.
     pub record: Option<u64>,
+    /// How long writing (and flushing) the record took.
+    pub took: Duration,
     /// Whether the record was written.
     pub result: Result<(), StoreError>,
 }
@@ -354,6 +356,7 @@ pub(crate) fn run(
                 done,
                 mark,
                 record,
+                took: gather.last_flush,
                 result,
             },
         );

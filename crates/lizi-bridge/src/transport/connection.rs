@@ -35,7 +35,7 @@ pub async fn run<S, H>(
 {
     let (mut sink, mut frames_in) = socket.split();
     let (link, mut frames_out) = Link::new(account, backend.link_id(), action_timeout);
-    let link = Arc::new(link);
+    let link = Arc::new(link.with_action_times(backend.action_times().clone()));
     backend.connected(link.clone());
     for frame in early {
         backend.event(account, frame);
