@@ -5,6 +5,8 @@ mod common;
 
 #[path = "operations/backup.rs"]
 mod backup;
+#[path = "operations/dashboard.rs"]
+mod dashboard;
 #[path = "operations/logs.rs"]
 mod logs;
 #[path = "operations/package.rs"]
