@@ -4,9 +4,10 @@
 //!
 //! `prometheus-client` rather than the `metrics` crate with its Prometheus exporter: its
 //! registry is a value each lizi owns, not a process-wide recorder, so the many servers a
-//! test process runs keep their counts apart; and it brings four small crates (dtoa,
-//! itoa, parking_lot and its derive macro) where the exporter brings about twenty
-//! (metrics-util, quanta, evmap, crossbeam, sketches-ddsketch among them).
+//! test process runs keep their counts apart; and it adds to lizi's tree only dtoa,
+//! parking_lot (with lock_api, parking_lot_core, scopeguard) and its derive macro, where
+//! the exporter, even without its default features, needs metrics, metrics-util, quanta,
+//! evmap, indexmap and base64 and what they pull in (crossbeam among them).
 //!
 //! Every latency histogram in lizi has the buckets of [`latency_histogram`], fit for
 //! requests that take from a tenth of a millisecond to seconds.
