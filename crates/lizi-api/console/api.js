@@ -4,8 +4,8 @@
 class Refused extends Error {}
 
 async function request(path, options = {}) {
+  // Credentials travel in the HttpOnly cookies /console/login sets; scripts never hold one.
   const headers = Object.assign({}, options.headers);
-  if (state.token) headers.Authorization = "Bearer " + state.token;
   const response = await fetch(path, Object.assign({}, options, { headers, credentials: "same-origin" }));
   const text = await response.text();
   if (text === "Access denied.") {

@@ -66,7 +66,6 @@ const params = new URLSearchParams(location.search);
 
 const state = {
   lang: localStorage.getItem("lizi-console-lang") || "zh",
-  token: sessionStorage.getItem("lizi-console-token") || "",
   world: null,
   me: null, // {kind: "user"|"account", uin}
   chat: null, // {kind: "group"|"friend"|"temp", id, group}

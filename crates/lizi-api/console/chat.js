@@ -194,5 +194,5 @@ function renderMessage(message) {
 function fileLink(message) {
   const file = fileOf(message);
   if (!file) return null;
-  return element("a", { class: "file", href: `/lizi/media/${file.md5}`, download: file.name }, `[${t("file")}] ${file.name} (${file.size} B)`);
+  return element("a", { class: "file", href: `/lizi/media/${encodeURIComponent(file.md5)}`, download: file.name }, `[${t("file")}] ${file.name} (${file.size} B)`);
 }

@@ -3,8 +3,7 @@
 
 function connectEvents() {
   const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-  const query = state.token ? "?access_token=" + encodeURIComponent(state.token) : "";
-  const socket = new WebSocket(`${scheme}//${location.host}/ws${query}`);
+  const socket = new WebSocket(`${scheme}//${location.host}/ws`);
   state.socket = socket;
   socket.onmessage = (message) => onEvent(message.data);
   socket.onclose = () => setTimeout(connectEvents, 1000);

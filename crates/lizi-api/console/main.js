@@ -67,15 +67,27 @@ function wire() {
     translate();
     loadWorld().then(() => { renderChat(); renderMembers(); });
   });
-  $("#login-form").addEventListener("submit", async () => {
-    const password = $("#login-password").value;
-    state.token = $("#login-token").value;
-    sessionStorage.setItem("lizi-console-token", state.token);
-    if (password) {
-      await fetch("/console/login", { method: "POST", body: new URLSearchParams({ password }), credentials: "same-origin" });
-    }
-    start();
-  });
+  $("#login-form").addEventListener("submit", login);
+}
+
+/** Sends the password and the token to /console/login, which answers with HttpOnly cookies. */
+async function login() {
+  const form = new URLSearchParams();
+  for (const [name, field] of [["password", "#login-password"], ["token", "#login-token"]]) {
+    if ($(field).value) form.set(name, $(field).value);
+    $(field).value = "";
+  }
+  const response = await fetch("/console/login", { method: "POST", body: form, credentials: "same-origin" });
+  if (!response.ok) {
+    let why = response.statusText;
+    try {
+      why = (await response.json()).error || why;
+    } catch (_) { /* not JSON: the status says it */ }
+    toast(t("refused") + why, true);
+    $("#login").showModal();
+    return;
+  }
+  start();
 }
 
 async function start() {

@@ -58,11 +58,30 @@ function renderText(text) {
   return nodes;
 }
 
+/**
+ * A URL that may go into an `href` or a `src`: `http:` and `https:` URLs, and lizi's own
+ * media URLs (`/lizi/media/…`); `null` for anything else (`javascript:`, `data:`, other
+ * pages of lizi), which is then shown as text. Message text comes from bots and peers.
+ */
+function safeUrl(text) {
+  if (typeof text !== "string" || text === "") return null;
+  let url;
+  try {
+    url = new URL(text, location.href);
+  } catch (_) {
+    return null;
+  }
+  if (url.origin === location.origin) return url.pathname.startsWith("/lizi/media/") ? url.href : null;
+  return url.protocol === "http:" || url.protocol === "https:" ? url.href : null;
+}
+
 function renderCode({ name, args }) {
   const lower = name.toLowerCase();
+  const url = safeUrl(args.url);
   if ((lower === "pic" || lower === "flashpic") && args.url) {
-    return element("a", { href: args.url, target: "_blank", rel: "noopener" },
-      element("img", { class: "pic", src: args.url, alt: "[pic]", "data-hash": args.hash }));
+    if (!url) return element("span", { class: "code", title: args.url || "" }, `[${t("picture")}]`);
+    return element("a", { href: url, target: "_blank", rel: "noopener noreferrer" },
+      element("img", { class: "pic", src: url, alt: "[pic]", "data-hash": args.hash }));
   }
   if (lower === "face" || lower === "bigface" || lower === "smallface") {
     return element("span", { class: "face", title: `Face ${args.Id || ""}` }, `[表情${args.Id || ""}]`);
@@ -71,13 +90,15 @@ function renderCode({ name, args }) {
     return element("blockquote", { "data-reply-req": args.Req }, `${nameOf(Number(args.SendQQID))}: ${unescapeText(args.Content || "")}`);
   }
   if (lower === "audio") {
-    return args.url ? element("audio", { controls: true, src: args.url }) : element("span", { class: "code" }, "[语音]");
+    return url ? element("audio", { controls: true, src: url }) : element("span", { class: "code" }, "[语音]");
   }
   if (lower === "json" || lower === "xml" || lower === "share") {
     return element("div", { class: "card" }, cardPrompt(lower, args));
   }
   if (lower === "file" || args.url) {
-    return element("a", { href: args.url || "#", download: args.name || args.Name || "" }, `[${t("file")}] ${args.name || args.Name || ""}`);
+    const label = `[${t("file")}] ${args.name || args.Name || ""}`;
+    if (!url) return element("span", { class: "file", title: args.url || "" }, label);
+    return element("a", { class: "file", href: url, download: args.name || args.Name || "", rel: "noopener noreferrer" }, label);
   }
   return element("span", { class: "code" }, `[${name}]`);
 }

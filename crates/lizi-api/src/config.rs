@@ -1,6 +1,8 @@
 //! Settings of the API layer.
 
-use crate::access::AllowRule;
+use lizi_http::{NameError, Names, PortConfig};
+
+use crate::peers::AllowRule;
 
 /// Settings of the API layer.
 #[derive(Debug, Clone)]
@@ -43,8 +45,20 @@ pub struct ApiConfig {
     /// Longest wait for the next request head on a kept-alive connection, counted from
     /// the previous answer, in milliseconds (0: no limit).
     pub idle_timeout_ms: u64,
-    /// Most connections open at once (WebSockets included); more are refused.
+    /// Most connections open at once on each port (WebSockets included); more are refused.
     pub max_connections: usize,
+    /// Longest time a request body may take to arrive after its head, in milliseconds
+    /// (0: no limit).
+    pub body_timeout_ms: u64,
+    /// Most bytes of request bodies held in memory at once, over every port; a body that
+    /// does not fit waits for room, up to `body_timeout_ms`, then gets 503.
+    pub max_body_memory_bytes: usize,
+    /// Host names clients may reach lizi by, besides loopback names and addresses, the
+    /// listen address and `public_url`'s host (`*`: any).
+    pub allow_hosts: Vec<String>,
+    /// Web origins (`http://host:port`) whose pages may call lizi, besides its own
+    /// (`*`: any).
+    pub allow_origins: Vec<String>,
     /// Interval between two Pings on a WebSocket, in milliseconds (0: no Pings).
     pub ws_ping_interval_ms: u64,
     /// A WebSocket silent (no Pong or other frame) this long is closed, in milliseconds.
@@ -72,8 +86,31 @@ impl Default for ApiConfig {
             header_timeout_ms: 30_000,
             idle_timeout_ms: 60_000,
             max_connections: 1_000,
+            body_timeout_ms: 30_000,
+            max_body_memory_bytes: 256 * 1024 * 1024,
+            allow_hosts: Vec::new(),
+            allow_origins: Vec::new(),
             ws_ping_interval_ms: 30_000,
             ws_timeout_ms: 75_000,
         }
+    }
+}
+
+impl ApiConfig {
+    /// The settings of a port serving with these limits and names (the XLZ API's, and the
+    /// OneBot face's, which shares them).
+    pub fn port_config(&self) -> Result<PortConfig, NameError> {
+        Ok(PortConfig {
+            header_timeout: PortConfig::millis(self.header_timeout_ms),
+            idle_timeout: PortConfig::millis(self.idle_timeout_ms),
+            body_timeout: PortConfig::millis(self.body_timeout_ms),
+            max_connections: self.max_connections,
+            max_body_bytes: self.max_body_bytes,
+            names: Names::new(
+                &self.allow_hosts,
+                &self.allow_origins,
+                self.public_url.as_deref(),
+            )?,
+        })
     }
 }

@@ -2,18 +2,23 @@
 //! the page, `console/*.js`) embedded in the binary, so it works offline and needs no build
 //! step. The page holds no data: everything it shows it reads through the public
 //! interfaces (the control API, the XLZ API, `/ws` and [`status`]), under the same access
-//! rules as any client, so its files are served to every allowed peer, like `/health`. `/console/login` turns a password into the `pass`
-//! cookie the rest of the API checks.
+//! rules as any client, so its files are served to every allowed peer, like `/health`.
+//! [`crate::login`] turns a password or token into the cookies the rest of the API checks.
+//!
+//! Every file is served with a Content-Security-Policy that allows no inline script and
+//! no script from elsewhere, lets the page talk to lizi alone, and shows pictures from
+//! lizi and from the web; the scripts put only `http:`, `https:` and lizi's own media URLs
+//! into links and sources (`safeUrl` in `text.js`).
 
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderName, HeaderValue, StatusCode};
 use axum::response::Response;
-use lizi_core::Form;
 use serde_json::json;
 
-use crate::access::{constant_time_eq, md5_hex};
-use crate::config::ApiConfig;
 use crate::response::{self, with};
 use crate::AppState;
+
+/// Where the console turns a password or token into cookies ([`crate::login`]).
+pub const CONSOLE_LOGIN: &str = "/console/login";
 
 /// The console's files: path, content type and contents (the scripts load in this order
 /// from `index.html` and share one global scope).
@@ -59,36 +64,30 @@ pub fn asset(path: &str) -> Response {
         return response::error(StatusCode::NOT_FOUND, format!("no console file {path}"));
     };
     let mut response = with(StatusCode::OK, content_type, *body);
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    let headers = response.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        HeaderName::from_static("referrer-policy"),
+        HeaderValue::from_static("no-referrer"),
+    );
     response
 }
 
-/// `POST /console/login` with `password=…`: sets the `pass` cookie when it is right.
-pub fn login(config: &ApiConfig, body: &[u8]) -> Response {
-    let form = Form::decode(body, None);
-    let given = form
-        .get("password")
-        .and_then(Result::ok)
-        .unwrap_or_default();
-    match &config.password {
-        Some(password) if constant_time_eq(given, password) => {
-            let mut response = with(
-                StatusCode::OK,
-                "application/json",
-                json!({"ret": "ok"}).to_string(),
-            );
-            let cookie = format!("pass={}; Path=/; SameSite=Strict", md5_hex(password));
-            if let Ok(value) = HeaderValue::from_str(&cookie) {
-                response.headers_mut().insert(header::SET_COOKIE, value);
-            }
-            response
-        }
-        Some(_) => response::error(StatusCode::FORBIDDEN, "the password is wrong"),
-        None => response::error(StatusCode::NOT_FOUND, "this lizi has no password"),
-    }
-}
+/// The console's Content-Security-Policy: its own scripts and styles only, requests and
+/// WebSockets to lizi only, pictures and voices from lizi and the web, no plugins, no
+/// framing by other pages.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; \
+    style-src 'self'; connect-src 'self'; img-src 'self' http: https: data:; \
+    media-src 'self' http: https:; object-src 'none'; base-uri 'none'; form-action 'self'; \
+    frame-ancestors 'none'";
 
 /// `GET /lizi/status`: the event sessions and push targets, with what waits for each.
 pub fn status(state: &AppState) -> Response {

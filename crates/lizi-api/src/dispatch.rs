@@ -1,23 +1,18 @@
-//! The one request handler: access checks, then the endpoint table, the WebSockets, the
-//! control API and the operational endpoints.
-
-use std::net::SocketAddr;
+//! The one request handler: the endpoint table, the WebSockets, the control API and the
+//! operational endpoints (access was checked from the head by the API's port).
 
 use axum::body::{to_bytes, Body};
-use axum::extract::ws::WebSocketUpgrade;
-use axum::extract::{ConnectInfo, FromRequestParts, State};
-use axum::http::{header, Method, Request, StatusCode};
+use axum::extract::State;
+use axum::http::{Method, Request, StatusCode};
 use axum::response::Response;
 use lizi_core::{ControlError, ControlRequest, EndpointSpec, Form, Gate, Methods, Reply};
+use lizi_http::Peer;
 
-use crate::access::{credentials_ok, peer_allowed, ACCESS_DENIED};
+use crate::console::CONSOLE_LOGIN;
 use crate::metrics::Metrics;
 use crate::observe::Endpoint;
 use crate::response::{self, with, xlz};
 use crate::{encode, sessions, ws, AppState};
-
-/// Where the console turns a password into the `pass` cookie.
-const CONSOLE_LOGIN: &str = "/console/login";
 
 /// `/health`: ok, or 503 with the reason while the store's writes fail.
 fn health(store: &lizi_store::Store) -> Response {
@@ -31,45 +26,14 @@ fn health(store: &lizi_store::Store) -> Response {
     }
 }
 
-/// Handles every request.
-pub async fn dispatch(
-    State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    request: Request<Body>,
-) -> Response {
+/// Handles every request that passed the API port's checks ([`crate::access::ApiGate`]):
+/// its peer and credentials were checked from the head, and its body read whole.
+pub async fn dispatch(State(state): State<AppState>, request: Request<Body>) -> Response {
     Metrics::bump(&state.metrics.requests);
-    if !peer_allowed(peer.ip(), &state.config.allow_from) {
-        Metrics::bump(&state.metrics.denied);
-        tracing::warn!(%peer, "refused a peer that is not allowed");
-        return with(
-            StatusCode::FORBIDDEN,
-            response::XLZ_CONTENT_TYPE,
-            ACCESS_DENIED,
-        );
-    }
     let path = request.uri().path().to_ascii_lowercase();
     let query = request.uri().query().map(str::to_owned);
-    // Media URLs are handed to clients like QQ's CDN URLs: the content hash is the key.
-    // The console's files hold no data (see `console`); its login sets the credential.
-    let open = path == "/health"
-        || path.starts_with(crate::media::MEDIA_PREFIX)
-        || crate::console::is_asset(&path)
-        || path == CONSOLE_LOGIN;
-    if !open && !credentials_ok(request.headers(), query.as_deref(), &state.config) {
-        Metrics::bump(&state.metrics.denied);
-        return with(
-            StatusCode::FORBIDDEN,
-            response::XLZ_CONTENT_TYPE,
-            ACCESS_DENIED,
-        );
-    }
-
-    if (path == "/" || path == "/ws") && is_upgrade(&request) {
-        let (mut parts, _) = request.into_parts();
-        return match WebSocketUpgrade::from_request_parts(&mut parts, &state).await {
-            Ok(upgrade) => ws::upgrade(upgrade, state, path == "/ws"),
-            Err(rejection) => response::error(StatusCode::BAD_REQUEST, rejection.body_text()),
-        };
+    if (path == "/" || path == "/ws") && lizi_http::websocket::is_upgrade(&request) {
+        return ws::upgrade(request, state, path == "/ws");
     }
     match path.as_str() {
         "/health" => return health(&state.log),
@@ -98,15 +62,25 @@ pub async fn dispatch(
     }
 
     let method = request.method().clone();
-    let body = match read_body(request.into_body(), state.config.max_body_bytes).await {
-        Ok(body) => body,
-        Err(response) => return response,
+    let peer = request.extensions().get::<Peer>().copied();
+    // The port has read the body whole already, within max_body_bytes.
+    let body = match to_bytes(request.into_body(), usize::MAX).await {
+        Ok(body) => body.to_vec(),
+        Err(error) => {
+            return response::error(
+                StatusCode::BAD_REQUEST,
+                format!("the request body is malformed: {error}"),
+            )
+        }
     };
     if path == CONSOLE_LOGIN {
         if method != Method::POST {
             return response::error(StatusCode::METHOD_NOT_ALLOWED, "log in with POST");
         }
-        return crate::console::login(&state.config, &body);
+        let Some(Peer(peer)) = peer else {
+            return response::error(StatusCode::INTERNAL_SERVER_ERROR, "no peer address");
+        };
+        return crate::login::login(&state, peer.ip(), &body);
     }
     if let Some(action) = path.strip_prefix("/sim/") {
         let body = if body.is_empty() {
@@ -160,52 +134,8 @@ fn query_json(query: Option<&str>) -> Vec<u8> {
     }
 }
 
-fn is_upgrade(request: &Request<Body>) -> bool {
-    request
-        .headers()
-        .get(header::UPGRADE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.eq_ignore_ascii_case("websocket"))
-}
-
 fn not_found(path: &str) -> Response {
     response::error(StatusCode::NOT_FOUND, format!("no endpoint at {path}"))
-}
-
-/// Reads the whole body: 413 over the limit, 400 when hyper could not read it (a broken
-/// chunked encoding, a body cut short).
-async fn read_body(body: Body, limit: usize) -> Result<Vec<u8>, Response> {
-    match to_bytes(body, limit).await {
-        Ok(bytes) => Ok(bytes.to_vec()),
-        Err(error) => match malformed(&error) {
-            Some(cause) => Err(response::error(
-                StatusCode::BAD_REQUEST,
-                format!("the request body is malformed: {cause}"),
-            )),
-            None => Err(response::error(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                format!(
-                    "the request body is larger than the limit of {limit} bytes (max_body_bytes)"
-                ),
-            )),
-        },
-    }
-}
-
-/// What hyper reported when it could not read the body, if it did (the other cause of a
-/// failed read is the length limit).
-fn malformed(error: &axum::Error) -> Option<String> {
-    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(error);
-    while let Some(current) = cause {
-        if let Some(transport) = current.downcast_ref::<hyper::Error>() {
-            return Some(match std::error::Error::source(transport) {
-                Some(inner) => format!("{transport}: {inner}"),
-                None => transport.to_string(),
-            });
-        }
-        cause = current.source();
-    }
-    None
 }
 
 /// Runs one endpoint of the table.

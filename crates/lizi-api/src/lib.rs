@@ -9,20 +9,18 @@ mod access;
 mod backup;
 mod config;
 mod console;
-mod counted_io;
 mod dispatch;
 mod encode;
 mod extension;
-mod head_timer;
-mod limit_log;
 mod liveness;
+mod login;
 mod media;
 mod metrics;
 mod observe;
 mod openapi;
+mod peers;
 mod push;
 mod response;
-mod server;
 mod sessions;
 mod tls;
 mod ws;
@@ -31,16 +29,18 @@ use std::future::Future;
 use std::sync::Arc;
 
 use lizi_core::Backend;
+use lizi_http::{Port, Ports};
 use lizi_store::Store;
 use prometheus_client::registry::Registry;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
-pub use access::{AllowRule, AllowRuleError};
 pub use config::ApiConfig;
+pub use console::CONTENT_SECURITY_POLICY;
 pub use extension::ControlExtension;
 pub use media::{is_public, HttpFetcher};
 pub use metrics::{HttpRequest, Metrics};
+pub use peers::{AllowRule, AllowRuleError};
 pub use tls::{load_ca_file, CaFileError};
 
 /// Everything a request handler needs; cheap to clone.
@@ -54,8 +54,12 @@ pub struct AppState {
     pub config: Arc<ApiConfig>,
     /// Counters for `/metrics`.
     pub metrics: Arc<Metrics>,
+    /// Every port of the process (their counters show at `/metrics`) and the body budget.
+    pub ports: Arc<Ports>,
     /// Everything `/metrics` shows.
     pub(crate) registry: Arc<Registry>,
+    /// Failed console logins per client address.
+    pub(crate) login_throttle: Arc<login::LoginThrottle>,
     /// Becomes `true` when the server is shutting down.
     pub(crate) stopping: watch::Receiver<bool>,
     /// Control actions served by another part of lizi, if any.
@@ -71,34 +75,48 @@ pub async fn run(
     config: ApiConfig,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    run_extended(listener, backend, log, config, None, shutdown).await
+    let ports = Ports::new(config.max_body_memory_bytes);
+    run_extended(listener, backend, log, config, None, ports, shutdown).await
 }
 
 /// [`run`], with the control actions (and counters) of `extension` served besides the
-/// built-in ones and listed in the OpenAPI document.
+/// built-in ones and listed in the OpenAPI document, as one of `ports` (whose counters
+/// `/metrics` shows, and whose body budget it shares).
 pub async fn run_extended(
     listener: TcpListener,
     backend: Arc<dyn Backend>,
     log: Arc<Store>,
     config: ApiConfig,
     extension: Option<Arc<dyn ControlExtension>>,
+    ports: Arc<Ports>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let port_config = config
+        .port_config()
+        .map_err(|error| std::io::Error::new(std::io::ErrorKind::InvalidInput, error))?;
     let (stop, stopping) = watch::channel(false);
     let config = Arc::new(config);
     let metrics = Arc::new(Metrics::default());
+    let gate = access::ApiGate {
+        config: config.clone(),
+        metrics: metrics.clone(),
+    };
+    let port = Port::new("api", port_config, Arc::new(gate), &ports);
     let mut registry = Registry::default();
     metrics.register(&mut registry);
     log.register_metrics(&mut registry);
+    ports.register_metrics(&mut registry);
     if let Some(extension) = &extension {
         extension.register_metrics(&mut registry);
     }
     let state = AppState {
         backend,
         log,
-        config: config.clone(),
+        config,
         metrics: metrics.clone(),
+        ports,
         registry: Arc::new(registry),
+        login_throttle: Arc::default(),
         stopping,
         extension,
     };
@@ -107,10 +125,10 @@ pub async fn run_extended(
         .fallback(dispatch::dispatch)
         .with_state(state)
         .layer(axum::middleware::from_fn_with_state(
-            metrics.clone(),
+            metrics,
             observe::xlz_request,
         ));
-    server::serve(listener, app, &config, metrics, async move {
+    lizi_http::serve(listener, port, app, async move {
         shutdown.await;
         let _ = stop.send(true);
     })
@@ -119,23 +137,4 @@ pub async fn run_extended(
         let _ = reporter.await;
     }
     Ok(())
-}
-
-/// Serves another router (the OneBot face's) on `listener` with this crate's accept loop:
-/// the same header and idle timeouts and connection cap (counted apart from the API's),
-/// until `shutdown` resolves.
-pub async fn serve_router(
-    listener: TcpListener,
-    app: axum::Router,
-    config: &ApiConfig,
-    shutdown: impl Future<Output = ()>,
-) {
-    server::serve(
-        listener,
-        app.layer(axum::middleware::from_fn(observe::request)),
-        config,
-        Arc::new(Metrics::default()),
-        shutdown,
-    )
-    .await
 }

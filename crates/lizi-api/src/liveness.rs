@@ -5,15 +5,19 @@
 
 use std::time::Duration;
 
-use axum::extract::ws::{Message, WebSocket};
+use futures_util::SinkExt;
+use lizi_http::websocket::WebSocket;
+use lizi_http::LimitLog;
 use tokio::time::Instant;
+use tokio_tungstenite::tungstenite::{Error, Message};
 
 use crate::config::ApiConfig;
-use crate::limit_log::LimitLog;
 use crate::metrics::Metrics;
 
-static SILENT: LimitLog =
-    LimitLog::new("closed WebSockets that answered no Ping within ws_timeout_ms");
+static SILENT: LimitLog = LimitLog::new(
+    "api",
+    "closed WebSockets that answered no Ping within ws_timeout_ms",
+);
 
 /// The Ping schedule of one WebSocket and when its client was last heard.
 #[derive(Debug)]
@@ -56,7 +60,7 @@ impl Liveness {
         &mut self,
         socket: &mut WebSocket,
         metrics: &Metrics,
-    ) -> Option<Result<(), axum::Error>> {
+    ) -> Option<Result<(), Error>> {
         let interval = self.interval?;
         let now = Instant::now();
         if now >= self.heard + self.timeout {

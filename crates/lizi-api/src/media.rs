@@ -281,6 +281,16 @@ pub async fn serve(state: &AppState, path: &str) -> Response {
                 header::CACHE_CONTROL,
                 HeaderValue::from_static("public, max-age=31536000, immutable"),
             );
+            // Stored files come from bots and peers: one opened in a browser must not run
+            // as a page of lizi's origin (an HTML file sent as a group file, say).
+            response.headers_mut().insert(
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static("sandbox"),
+            );
+            response.headers_mut().insert(
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            );
             response
         }
         None => response::error(StatusCode::NOT_FOUND, format!("no media at {path}")),

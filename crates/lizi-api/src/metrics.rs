@@ -1,7 +1,7 @@
 //! The API layer's metrics, and `/metrics`: one `prometheus-client` registry per server
-//! holding them, the store's (see `lizi_store::metrics` for why that crate), and those of
-//! the [`ControlExtension`](crate::ControlExtension), encoded in the Prometheus text
-//! format.
+//! holding them, the store's (see `lizi_store::metrics` for why that crate), the ports'
+//! (by listener, from [`lizi_http::Ports`]) and those of the
+//! [`ControlExtension`](crate::ControlExtension), encoded in the Prometheus text format.
 
 use lizi_store::metrics::{latency_family, LatencyFamily};
 use prometheus_client::encoding::EncodeLabelSet;
@@ -34,16 +34,12 @@ pub struct Metrics {
     pub push_failures: Counter,
     /// Open WebSocket connections.
     pub websockets: Gauge,
-    /// Open TCP connections (WebSockets included).
-    pub connections: Gauge,
-    /// Connections closed at once because `max_connections` were open.
-    pub connections_refused: Counter,
-    /// Connections closed for sending no complete first request head in time.
-    pub header_timeouts: Counter,
-    /// Kept-alive connections closed for idleness.
-    pub idle_closed: Counter,
     /// WebSockets closed for not answering Pings.
     pub websocket_timeouts: Counter,
+    /// Console logins refused for a wrong password or token.
+    pub login_failures: Counter,
+    /// Console logins refused unread because their address failed too often.
+    pub login_throttled: Counter,
     /// How long requests took, by endpoint and status.
     pub request_duration: LatencyFamily<HttpRequest>,
 }
@@ -57,11 +53,9 @@ impl Default for Metrics {
             pushed: Counter::default(),
             push_failures: Counter::default(),
             websockets: Gauge::default(),
-            connections: Gauge::default(),
-            connections_refused: Counter::default(),
-            header_timeouts: Counter::default(),
-            idle_closed: Counter::default(),
             websocket_timeouts: Counter::default(),
+            login_failures: Counter::default(),
+            login_throttled: Counter::default(),
             request_duration: latency_family(),
         }
     }
@@ -102,24 +96,19 @@ impl Metrics {
                 &self.push_failures,
             ),
             (
-                "lizi_http_connections_refused",
-                "connections closed at once because max_connections were open",
-                &self.connections_refused,
-            ),
-            (
-                "lizi_http_header_timeouts",
-                "connections closed for sending no complete request head within header_timeout_ms",
-                &self.header_timeouts,
-            ),
-            (
-                "lizi_http_idle_closed",
-                "kept-alive connections closed after idle_timeout_ms without a request",
-                &self.idle_closed,
-            ),
-            (
                 "lizi_websocket_timeouts",
                 "WebSockets closed for not answering Pings within ws_timeout_ms",
                 &self.websocket_timeouts,
+            ),
+            (
+                "lizi_console_login_failures",
+                "console logins refused for a wrong password or token",
+                &self.login_failures,
+            ),
+            (
+                "lizi_console_login_throttled",
+                "console logins refused unread because their address failed too often",
+                &self.login_throttled,
             ),
         ];
         for (name, help, counter) in counters {
@@ -130,14 +119,9 @@ impl Metrics {
             "open WebSocket connections",
             self.websockets.clone(),
         );
-        registry.register(
-            "lizi_http_connections",
-            "open TCP connections, WebSockets included",
-            self.connections.clone(),
-        );
         registry.register_with_unit(
             "lizi_http_request_duration",
-            "time from a request's head to its answer, by endpoint and status",
+            "time to answer a request that passed the port's checks, by endpoint and status",
             Unit::Seconds,
             self.request_duration.clone(),
         );

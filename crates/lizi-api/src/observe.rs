@@ -1,18 +1,16 @@
-//! Every HTTP request as it is answered: one line at debug level with its method, path,
-//! status and duration (the path only: a query string may carry a credential), and on the
-//! XLZ API its time in `lizi_http_request_duration_seconds`.
+//! The time of every XLZ API request that passed the port's checks, in
+//! `lizi_http_request_duration_seconds` (each request's log line is the port's, in
+//! `lizi-http`): a layer on the router, so no handler has to remember it.
 //!
-//! A layer on the router rather than code in each handler, so the XLZ API and the OneBot
-//! face's listener log their requests alike. The histogram's `endpoint` label is the
-//! table's path of the endpoint (which [`dispatch`](crate::dispatch) puts in the
-//! response's extensions, having looked it up already) or one of a few fixed names, never
-//! the path as the client wrote it, so a client cannot make new series.
+//! The `endpoint` label is the table's path of the endpoint (which
+//! [`dispatch`](crate::dispatch) puts in the response's extensions, having looked it up
+//! already) or one of a few fixed names, never the path as the client wrote it, so a
+//! client cannot make new series.
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use axum::extract::{Request, State};
-use axum::http::{Method, Uri};
 use axum::middleware::Next;
 use axum::response::Response;
 use lizi_core::EndpointSpec;
@@ -23,26 +21,14 @@ use crate::metrics::{HttpRequest, Metrics};
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Endpoint(pub &'static str);
 
-/// The OneBot face's requests: the log line.
-pub(crate) async fn request(request: Request, next: Next) -> Response {
-    if !tracing::enabled!(tracing::Level::DEBUG) {
-        return next.run(request).await;
-    }
-    let started = Instant::now();
-    let (method, uri) = (request.method().clone(), request.uri().clone());
-    let response = next.run(request).await;
-    log(&method, &uri, &response, started.elapsed());
-    response
-}
-
-/// The XLZ API's requests: the log line and the histogram.
+/// Times a request of the XLZ API.
 pub(crate) async fn xlz_request(
     State(metrics): State<Arc<Metrics>>,
     request: Request,
     next: Next,
 ) -> Response {
     let started = Instant::now();
-    let (method, uri) = (request.method().clone(), request.uri().clone());
+    let uri = request.uri().clone();
     let response = next.run(request).await;
     let took = started.elapsed();
     let endpoint = match response.extensions().get::<Endpoint>() {
@@ -57,20 +43,7 @@ pub(crate) async fn xlz_request(
         .request_duration
         .get_or_create(&labels)
         .observe(took.as_secs_f64());
-    if tracing::enabled!(tracing::Level::DEBUG) {
-        log(&method, &uri, &response, took);
-    }
     response
-}
-
-fn log(method: &Method, uri: &Uri, response: &Response, took: Duration) {
-    tracing::debug!(
-        method = %method,
-        path = uri.path(),
-        status = response.status().as_u16(),
-        duration_ms = took.as_micros() as f64 / 1000.0,
-        "request"
-    );
 }
 
 /// The paths served besides the table's, each its own `endpoint`.

@@ -1,17 +1,22 @@
 //! WebSocket streams: `/` sends the 8 bytes `NewEvent` once per event, `/ws` sends each
-//! event's JSON (wire.md §6). Nothing is sent on connect; client frames are ignored, but
-//! each one shows the client is alive (see [`crate::liveness`]).
+//! event's JSON (wire.md §6). Nothing is sent on connect; client text frames are ignored,
+//! but each one shows the client is alive (see [`crate::liveness`]); a binary frame or a
+//! message over `max_body_bytes` closes the connection (1003, 1009: see
+//! [`lizi_http::websocket`]).
 //!
 //! The stream's position is taken before the handshake answer goes out, so an event
 //! appended while the connection is being set up is not missed. A `/ws` client that falls
 //! behind the lag limit gets a `{"Type":"LiziLost",…}` frame saying how many it lost.
 
-use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::body::Body;
+use axum::http::Request;
 use axum::response::Response;
-use futures_util::SinkExt;
+use futures_util::{SinkExt, StreamExt};
+use lizi_http::websocket::WebSocket;
 use lizi_store::metrics::Delivery;
 use lizi_store::ReaderId;
 use tokio::sync::watch;
+use tokio_tungstenite::tungstenite::{Error, Message};
 
 use crate::liveness::Liveness;
 use crate::AppState;
@@ -23,7 +28,11 @@ const BATCH: usize = 256;
 const NUDGE: &str = "NewEvent";
 
 /// Accepts an upgrade to the nudge stream (`full = false`) or the event stream.
-pub fn upgrade(upgrade: WebSocketUpgrade, state: AppState, full: bool) -> Response {
+pub fn upgrade(mut request: Request<Body>, state: AppState, full: bool) -> Response {
+    let (response, upgrading) = match lizi_http::websocket::accept(&mut request) {
+        Ok(accepted) => accepted,
+        Err(refusal) => return refusal.map(Body::new),
+    };
     let mut head = state.log.watch();
     let seen = *head.borrow_and_update();
     let reader = if full {
@@ -31,7 +40,17 @@ pub fn upgrade(upgrade: WebSocketUpgrade, state: AppState, full: bool) -> Respon
     } else {
         None
     };
-    upgrade.on_upgrade(move |socket| async move {
+    tokio::spawn(async move {
+        let socket = match upgrading.socket().await {
+            Ok(socket) => socket,
+            Err(error) => {
+                if let Some(reader) = reader {
+                    state.log.close_reader(reader);
+                }
+                tracing::debug!("websocket upgrade failed: {error}");
+                return;
+            }
+        };
         state.metrics.websockets.inc();
         let result = match reader {
             Some(reader) => {
@@ -45,13 +64,14 @@ pub fn upgrade(upgrade: WebSocketUpgrade, state: AppState, full: bool) -> Respon
         if let Err(error) = result {
             tracing::debug!("websocket closed: {error}");
         }
-    })
+    });
+    response.map(Body::new)
 }
 
 /// What woke the connection loop.
 enum Wake {
     Head,
-    Client(Option<Result<Message, axum::Error>>),
+    Client(Option<Result<Message, Error>>),
     Stop,
     /// Time to ping the client or to give up on it.
     Liveness,
@@ -76,7 +96,7 @@ async fn wait(
     };
     tokio::select! {
         changed = head.changed() => if changed.is_ok() { Wake::Head } else { Wake::Stop },
-        frame = socket.recv() => Wake::Client(frame),
+        frame = socket.next() => Wake::Client(frame),
         _ = stopping.changed() => Wake::Stop,
         () = due => Wake::Liveness,
     }
@@ -88,7 +108,7 @@ async fn keep_alive(
     state: &AppState,
     liveness: &mut Liveness,
     wake: &Wake,
-) -> Option<Result<(), axum::Error>> {
+) -> Option<Result<(), Error>> {
     match wake {
         Wake::Client(Some(Ok(_))) => {
             liveness.heard();
@@ -100,7 +120,7 @@ async fn keep_alive(
 }
 
 /// Handles a wake-up: `None` goes on, `Some` ends the stream with that result.
-async fn settle(socket: &mut WebSocket, wake: Wake) -> Option<Result<(), axum::Error>> {
+async fn settle(socket: &mut WebSocket, wake: Wake) -> Option<Result<(), Error>> {
     match wake {
         Wake::Head | Wake::Liveness => None,
         // The socket has queued the Close frame that echoes the client's status code
@@ -119,7 +139,7 @@ async fn stream_nudges(
     state: &AppState,
     mut head: watch::Receiver<u64>,
     mut seen: u64,
-) -> Result<(), axum::Error> {
+) -> Result<(), Error> {
     let mut liveness = Liveness::new(&state.config);
     loop {
         let now = *head.borrow_and_update();
@@ -148,7 +168,7 @@ async fn stream_events(
     state: &AppState,
     mut head: watch::Receiver<u64>,
     reader: ReaderId,
-) -> Result<(), axum::Error> {
+) -> Result<(), Error> {
     let mut liveness = Liveness::new(&state.config);
     loop {
         head.borrow_and_update();

@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use futures_util::future::ready;
 use futures_util::{Sink, SinkExt, Stream, StreamExt};
 use lizi_core::{Backend, Uin};
 use lizi_onebot::ActionRequest;
@@ -13,6 +14,7 @@ use lizi_store::metrics::Delivery;
 use lizi_store::{ReaderId, Store};
 use serde_json::{json, Value};
 use tokio::sync::watch;
+use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 
 use crate::actions::unreadable;
 use crate::events::roles::Roles;
@@ -139,6 +141,28 @@ pub(crate) fn unix_now() -> u64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or_default()
+}
+
+/// A WebSocket as [`serve`] takes it: text written as text frames; a text frame's text
+/// read, `None` for other frames, ending at a Close frame or an error.
+pub(crate) fn text_frames<W>(
+    socket: W,
+) -> (
+    impl Sink<String, Error = WsError> + Unpin,
+    impl Stream<Item = Option<String>> + Unpin,
+)
+where
+    W: Stream<Item = Result<Message, WsError>> + Sink<Message, Error = WsError> + Unpin,
+{
+    let (sink, stream) = socket.split();
+    let sink = sink.with(|text: String| ready(Ok::<_, WsError>(Message::text(text))));
+    let stream = stream
+        .take_while(|frame| ready(matches!(frame, Ok(frame) if !frame.is_close())))
+        .map(|frame| match frame {
+            Ok(Message::Text(text)) => Some(text.as_str().to_owned()),
+            _ => None,
+        });
+    (sink, stream)
 }
 
 /// Runs one connection until it drops, the face stops, the faults close it or (when it

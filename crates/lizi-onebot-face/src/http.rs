@@ -2,21 +2,18 @@
 //! GET or POST, parameters from the query string, a form body or a JSON object body; the
 //! forward WebSocket: `/` (events and actions), `/api` (actions), `/event` (events), whose
 //! event connections resume where the same client (`?client=`, or its token) stopped. For
-//! both, the account from `X-Self-ID` or `?self_id=`; the
-//! token from `Authorization: Bearer …` or `?access_token=` (401 when missing, 403 when
-//! wrong, onebot.md §1.2). Answers are HTTP 200 with the profile's envelope.
+//! both, the account from `X-Self-ID` or `?self_id=`. The token was checked from the head
+//! by the face's port ([`crate::listen`]) before a request gets here. Answers are HTTP 200
+//! with the profile's envelope.
 
 use std::sync::Arc;
 
-use axum::body::Bytes;
-use axum::extract::ws::{Message, WebSocketUpgrade};
-use axum::extract::{Path, RawQuery, State};
-use axum::http::{header, HeaderMap, StatusCode, Uri};
+use axum::body::{Body, Bytes};
+use axum::extract::{DefaultBodyLimit, Path, RawQuery, State};
+use axum::http::{header, HeaderMap, Request, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
 use axum::Router;
-use futures_util::future::ready;
-use futures_util::{SinkExt, StreamExt};
 use lizi_core::Form;
 use lizi_onebot::ActionRequest;
 use serde_json::{Map, Value};
@@ -24,7 +21,7 @@ use serde_json::{Map, Value};
 use tokio::sync::watch;
 
 use crate::actions::{choose_account, unreadable};
-use crate::connection::{serve, Link, Role, Shared};
+use crate::connection::{serve, text_frames, Link, Role, Shared};
 use crate::faults::act;
 
 #[derive(Clone)]
@@ -40,23 +37,19 @@ pub(crate) fn router(shared: Arc<Shared>, stopping: watch::Receiver<bool>) -> Ro
         .route("/api", any(forward_socket))
         .route("/event", any(forward_socket))
         .route("/{action}", any(call))
+        // The port has read the body whole, within max_body_bytes.
+        .layer(DefaultBodyLimit::disable())
         .with_state(Face { shared, stopping })
 }
 
 /// A forward WebSocket at `/`, `/api` or `/event`.
-async fn forward_socket(
-    State(face): State<Face>,
-    uri: Uri,
-    RawQuery(query): RawQuery,
-    headers: HeaderMap,
-    upgrade: WebSocketUpgrade,
-) -> Response {
-    let role = match uri.path() {
+async fn forward_socket(State(face): State<Face>, request: Request<Body>) -> Response {
+    let role = match request.uri().path() {
         "/api" => Role::Api,
         "/event" => Role::Event,
         _ => Role::Universal,
     };
-    forward(face, query, headers, upgrade, role).await
+    forward(face, request, role).await
 }
 
 /// The prefix of every forward connection's cursor name.
@@ -78,25 +71,17 @@ fn forward_name(account: u64, query: &Form, token: Option<&str>) -> String {
     format!("{FORWARD_PREFIX}{account} {key}")
 }
 
-/// A forward WebSocket: the token checked and the account chosen as for HTTP calls, then
-/// one connection. One carrying events reads through a named cursor ([`forward_name`]):
-/// it gets what it missed since the same client last disconnected (or, dropping while
-/// disconnected, the events from now on). A second connection under a name in use gets
-/// the events from now on.
-async fn forward(
-    face: Face,
-    query: Option<String>,
-    headers: HeaderMap,
-    upgrade: WebSocketUpgrade,
-    role: Role,
-) -> Response {
-    let query = Form::decode(b"", query.as_deref());
-    if let Some(token) = &face.shared.config.token {
-        if let Err(status) = check_token(token, &headers, &query) {
-            return status.into_response();
-        }
-    }
-    let wanted = self_id(&headers, &query);
+/// A forward WebSocket: the account chosen as for HTTP calls, then one connection. One
+/// carrying events reads through a named cursor ([`forward_name`]): it gets what it missed
+/// since the same client last disconnected (or, dropping while disconnected, the events
+/// from now on). A second connection under a name in use gets the events from now on.
+async fn forward(face: Face, mut request: Request<Body>, role: Role) -> Response {
+    let (response, upgrading) = match lizi_http::websocket::accept(&mut request) {
+        Ok(accepted) => accepted,
+        Err(refusal) => return refusal.map(Body::new),
+    };
+    let query = Form::decode(b"", request.uri().query());
+    let wanted = self_id(request.headers(), &query);
     let account = match choose_account(face.shared.backend.as_ref(), wanted).await {
         Ok(account) => account,
         Err(message) => return (StatusCode::BAD_REQUEST, message).into_response(),
@@ -108,38 +93,37 @@ async fn forward(
     let reader = match face.shared.store.open_reader(name.as_deref()) {
         Ok(reader) => reader,
         Err(error) => {
-            if let Some(name) = &name {
-                lock(&face.shared).remove(name);
-            }
+            forget_name(&face.shared, name.as_deref());
             return (StatusCode::SERVICE_UNAVAILABLE, error.to_string()).into_response();
         }
     };
-    upgrade.on_upgrade(move |socket| async move {
-        let (sink, stream) = socket.split();
-        let sink =
-            sink.with(|text: String| ready(Ok::<_, axum::Error>(Message::Text(text.into()))));
-        let stream = stream
-            .take_while(|frame| {
-                ready(matches!(frame, Ok(frame) if !matches!(frame, Message::Close(_))))
-            })
-            .map(|frame| match frame {
-                Ok(Message::Text(text)) => Some(text.as_str().to_owned()),
-                _ => None,
-            });
-        let mut stopping = face.stopping.clone();
+    tokio::spawn(async move {
         let shared = &face.shared;
-        let link = Link {
-            account,
-            reader,
-            role,
-            ends_at_logout: false,
-        };
-        serve(shared, sink, stream, link, &mut stopping).await;
-        shared.store.close_reader(reader);
-        if let Some(name) = &name {
-            lock(shared).remove(name);
+        match upgrading.socket().await {
+            Ok(socket) => {
+                let (sink, stream) = text_frames(socket);
+                let mut stopping = face.stopping.clone();
+                let link = Link {
+                    account,
+                    reader,
+                    role,
+                    ends_at_logout: false,
+                };
+                serve(shared, sink, stream, link, &mut stopping).await;
+            }
+            Err(error) => tracing::debug!("onebot forward WebSocket upgrade failed: {error}"),
         }
-    })
+        shared.store.close_reader(reader);
+        forget_name(shared, name.as_deref());
+    });
+    response.map(Body::new)
+}
+
+/// Frees a forward cursor name, when the connection had one.
+fn forget_name(shared: &Shared, name: Option<&str>) {
+    if let Some(name) = name {
+        lock(shared).remove(name);
+    }
 }
 
 /// The forward cursor names in use.
@@ -168,11 +152,6 @@ async fn call(
 ) -> Response {
     let profile = face.shared.config.profile;
     let query = Form::decode(b"", query.as_deref());
-    if let Some(token) = &face.shared.config.token {
-        if let Err(status) = check_token(token, &headers, &query) {
-            return status.into_response();
-        }
-    }
     let params = match params(&headers, &query, &body) {
         Ok(params) => params,
         Err(why) => return json(unreadable(profile, why)),
@@ -185,27 +164,6 @@ async fn call(
     };
     let answer = act(&face.shared, self_id, &request).await;
     json(profile.render(&answer))
-}
-
-/// Checks the presented token: none is 401, a wrong one 403.
-fn check_token(token: &str, headers: &HeaderMap, query: &Form) -> Result<(), StatusCode> {
-    let presented = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .map(|v| {
-            let v = v.trim();
-            v.strip_prefix("Bearer ")
-                .or_else(|| v.strip_prefix("Token "))
-                .unwrap_or(v)
-                .trim()
-                .to_owned()
-        })
-        .or_else(|| text(query, "access_token"));
-    match presented {
-        None => Err(StatusCode::UNAUTHORIZED),
-        Some(given) if given == token => Ok(()),
-        Some(_) => Err(StatusCode::FORBIDDEN),
-    }
 }
 
 fn text(form: &Form, key: &str) -> Option<String> {

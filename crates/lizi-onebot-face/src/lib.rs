@@ -4,7 +4,9 @@
 //!
 //! - [`config`]: the face's settings.
 //! - [`actions`]: a OneBot action turned into backend requests, and the answer into data.
-//! - [`http`]: the HTTP API (`/:action`, GET or POST; query, form or JSON) with its token.
+//! - [`http`]: the HTTP API (`/:action`, GET or POST; query, form or JSON) and the forward
+//!   WebSocket.
+//! - [`listen`]: the face's port, which checks the token from each request's head.
 //! - [`events`]: XLZ events from the store's event log as OneBot events.
 //! - [`ids`]: int32 message ids derived from the store's message `Seq`, stable across
 //!   restarts.
@@ -21,6 +23,7 @@ pub mod faults;
 pub mod flag;
 pub mod http;
 pub mod ids;
+pub mod listen;
 mod metrics;
 pub mod post;
 mod presence;

@@ -13,8 +13,6 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures_util::future::ready;
-use futures_util::{SinkExt, StreamExt};
 use lizi_core::{Backend, Uin};
 use lizi_store::{ReaderId, Store};
 use tokio::net::TcpStream;
@@ -22,10 +20,9 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::http::HeaderValue;
-use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
-use crate::connection::{serve, until_stopping, End, Link, Role, Shared};
+use crate::connection::{serve, text_frames, until_stopping, End, Link, Role, Shared};
 use crate::presence::until_logged_in;
 use crate::FaceConfig;
 
@@ -99,18 +96,7 @@ async fn keep_connected(
         match connect(&shared.config, &url, account).await {
             Ok(socket) => {
                 tracing::info!(%url, account, "onebot reverse WebSocket connected");
-                let (sink, stream) = socket.split();
-                let sink = sink.with(|text: String| {
-                    ready(Ok::<_, tokio_tungstenite::tungstenite::Error>(
-                        Message::text(text),
-                    ))
-                });
-                let stream = stream
-                    .take_while(|frame| ready(matches!(frame, Ok(frame) if !frame.is_close())))
-                    .map(|frame| match frame {
-                        Ok(Message::Text(text)) => Some(text.as_str().to_owned()),
-                        _ => None,
-                    });
+                let (sink, stream) = text_frames(socket);
                 let link = Link {
                     account,
                     reader,

@@ -220,6 +220,15 @@ impl App {
                 tracing::warn!("cannot note the API's address in the lock file: {error}");
             }
         }
+        // Every port shares one body budget; each has its own connection cap.
+        let ports = lizi_http::Ports::new(self.settings.api.max_body_memory_bytes);
+        let port_config = match self.settings.api.port_config() {
+            Ok(config) => config,
+            Err(error) => {
+                close(self.store, self.folder).await?;
+                return Err(error).context("allow_hosts, allow_origins or public_url");
+            }
+        };
         let base = public_base(&self.settings.api, bound);
         if self.settings.api.public_url.is_none() && bound.ip().is_unspecified() {
             tracing::info!(
@@ -263,18 +272,19 @@ impl App {
         let stopped = |mut stopping: tokio::sync::watch::Receiver<bool>| async move {
             let _ = stopping.wait_for(|stop| *stop).await;
         };
-        let face = &self.settings.onebot;
-        lizi_onebot_face::reverse::forget_stale_cursors(backend.as_ref(), &self.store, face).await;
+        let face_config = &self.settings.onebot;
+        lizi_onebot_face::reverse::forget_stale_cursors(backend.as_ref(), &self.store, face_config)
+            .await;
         let face_on = onebot_listener.is_some()
-            || !face.reverse_urls.is_empty()
-            || !face.post_urls.is_empty();
+            || !face_config.reverse_urls.is_empty()
+            || !face_config.post_urls.is_empty();
         let mut onebot_tasks = Vec::new();
         let mut faults = None;
         if face_on {
             let face = lizi_onebot_face::start(
                 backend.clone(),
                 self.store.clone(),
-                face.clone(),
+                face_config.clone(),
                 stopped(stopping.clone()),
             )
             .await;
@@ -287,11 +297,13 @@ impl App {
                 tracing::info!(
                     "onebot HTTP API listening on {address} (its forward WebSocket at ws://{address}/)"
                 );
-                let config = self.settings.api.clone();
-                let stopped = stopped(stopping.clone());
-                onebot_tasks.push(tokio::spawn(async move {
-                    lizi_api::serve_router(listener, face.router, &config, stopped).await
-                }));
+                let port = lizi_onebot_face::listen::port(face_config, port_config, &ports);
+                onebot_tasks.push(tokio::spawn(lizi_http::serve(
+                    listener,
+                    port,
+                    face.router,
+                    stopped(stopping.clone()),
+                )));
             }
         }
         let extension: Option<Arc<dyn lizi_api::ControlExtension>> = match (&self.engine, faults) {
@@ -308,6 +320,7 @@ impl App {
             self.store.clone(),
             self.settings.api,
             extension,
+            ports,
             stopped(stopping),
         )
         .await

@@ -1,8 +1,12 @@
 //! `lizi`: a Linux-native server of the XLZ QQ-bot HTTP API.
 
+use std::process::ExitCode;
+
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use lizi::{ServeArgs, Settings};
+use tracing::Level;
+use tracing_subscriber::filter::Targets;
 
 /// mimalloc: lizi allocates many small, short-lived buffers across threads (requests,
 /// events, rows), which glibc's allocator serves markedly slower.
@@ -43,11 +47,57 @@ enum Command {
     Backup(Box<lizi::backup::BackupArgs>),
 }
 
-fn main() -> anyhow::Result<()> {
+fn main() -> ExitCode {
     return_freed_memory_at_once();
     let cli = Cli::parse();
+    let mut debug = debug_logging(cli.serve.logging.log.as_deref());
+    if debug {
+        // Errors carry a backtrace only when this is set as they are made.
+        std::env::set_var("RUST_LIB_BACKTRACE", "1");
+    }
+    match start(cli, &mut debug) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            report(&error, debug);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Whether the log filter `filter` shows lizi's debug lines.
+fn debug_logging(filter: Option<&str>) -> bool {
+    filter
+        .and_then(|filter| filter.parse::<Targets>().ok())
+        .is_some_and(|targets| targets.would_enable("lizi", &Level::DEBUG))
+}
+
+/// Prints a start-up error as the sentences of its chain; with debug logging, as Rust's
+/// debug output, with the backtrace if one was taken (whatever `RUST_BACKTRACE` says
+/// otherwise).
+fn report(error: &anyhow::Error, debug: bool) {
+    if debug {
+        eprintln!("Error: {error:?}");
+        return;
+    }
+    let mut text = format!("Error: {error}");
+    let causes: Vec<String> = error.chain().skip(1).map(ToString::to_string).collect();
+    if !causes.is_empty() {
+        text.push_str("\n\nCaused by:");
+        for cause in causes {
+            text.push_str("\n    ");
+            text.push_str(&cause);
+        }
+    }
+    eprintln!("{text}");
+}
+
+/// Runs the command line; `debug` turns true when the settings ask for debug logging.
+fn start(cli: Cli, debug: &mut bool) -> anyhow::Result<()> {
     let args = match cli.command {
-        Some(Command::Serve(args)) => *args,
+        Some(Command::Serve(args)) => {
+            *debug |= debug_logging(args.logging.log.as_deref());
+            *args
+        }
         Some(Command::Test(args)) => {
             std::process::exit(lizi_scenario::run(args, lizi::test_launcher::InProcess)?)
         }
@@ -55,6 +105,10 @@ fn main() -> anyhow::Result<()> {
         None => cli.serve,
     };
     let settings = Settings::resolve(args)?;
+    if debug_logging(Some(&settings.log.filter)) && !*debug {
+        *debug = true;
+        std::env::set_var("RUST_LIB_BACKTRACE", "1");
+    }
     lizi::logs::install(&settings.log)?;
     lizi::fd_limit::raise_to_hard();
     tokio::runtime::Builder::new_multi_thread()

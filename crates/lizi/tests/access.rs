@@ -273,7 +273,7 @@ async fn oversized_bodies_are_refused_with_413() {
     // A chunked body without Content-Length is limited too.
     let chunk = "b".repeat(4096);
     let request = format!(
-        "POST /getlogonqq HTTP/1.1\r\nHost: x\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n{:x}\r\n{chunk}\r\n0\r\n\r\n",
+        "POST /getlogonqq HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n{:x}\r\n{chunk}\r\n0\r\n\r\n",
         chunk.len()
     );
     let response = raw_http(&server, request.as_bytes()).await;

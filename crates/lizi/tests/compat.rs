@@ -115,7 +115,7 @@ async fn raw_head(server: &Server, url: &str) -> String {
     let mut stream = tokio::net::TcpStream::connect(server.addr)
         .await
         .expect("connect");
-    let request = format!("GET {path} HTTP/1.1\r\nHost: lizi\r\nConnection: close\r\n\r\n");
+    let request = format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
     stream.write_all(request.as_bytes()).await.expect("write");
     let mut answer = Vec::new();
     stream.read_to_end(&mut answer).await.expect("read");

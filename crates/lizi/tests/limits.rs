@@ -7,6 +7,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::child::Lizi;
+use common::raw::{exchange, read_answer, until_closed, PATIENCE};
 use common::{temp_dir, Server};
 use futures_util::StreamExt;
 use serde_json::Value;
@@ -14,68 +15,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
 
-/// Longest any expected close or answer may take in these tests.
-const PATIENCE: Duration = Duration::from_secs(10);
-
-const HEALTH: &[u8] = b"GET /health HTTP/1.1\r\nHost: lizi\r\n\r\n";
-
-/// Reads until the server closes the connection (end of stream or reset); returns how long
-/// that took and what was read. Panics if it stays open for [`PATIENCE`].
-async fn until_closed(stream: &mut TcpStream) -> (Duration, String) {
-    let start = Instant::now();
-    let mut seen = Vec::new();
-    let mut buf = [0u8; 4096];
-    loop {
-        match tokio::time::timeout_at((start + PATIENCE).into(), stream.read(&mut buf)).await {
-            Err(_) => panic!(
-                "the connection is still open after {PATIENCE:?}; read {:?}",
-                String::from_utf8_lossy(&seen)
-            ),
-            Ok(Ok(0)) | Ok(Err(_)) => {
-                return (start.elapsed(), String::from_utf8_lossy(&seen).into_owned())
-            }
-            Ok(Ok(n)) => seen.extend_from_slice(&buf[..n]),
-        }
-    }
-}
-
-/// Reads one answer to a request on a kept-alive connection (the head and a
-/// `Content-Length` body).
-async fn read_answer(stream: &mut TcpStream) -> String {
-    let mut seen = Vec::new();
-    let mut buf = [0u8; 4096];
-    loop {
-        let text = String::from_utf8_lossy(&seen).into_owned();
-        if let Some(end) = text.find("\r\n\r\n") {
-            let length = text[..end]
-                .lines()
-                .find_map(|line| {
-                    let (name, value) = line.split_once(':')?;
-                    name.eq_ignore_ascii_case("content-length")
-                        .then(|| value.trim().parse::<usize>().ok())?
-                })
-                .unwrap_or(0);
-            if seen.len() >= end + 4 + length {
-                return text;
-            }
-        }
-        let n = tokio::time::timeout(PATIENCE, stream.read(&mut buf))
-            .await
-            .expect("an answer in time")
-            .expect("read");
-        assert!(n > 0, "closed before a full answer: {text:?}");
-        seen.extend_from_slice(&buf[..n]);
-    }
-}
-
-/// Sends one request with `Connection: close` on a new connection; returns all of the
-/// answer (empty when the server closed the connection without one).
-async fn exchange(addr: &str, request: &[u8]) -> String {
-    let mut stream = TcpStream::connect(addr).await.expect("connect");
-    // A connection refused over the cap may be closed before the request is written.
-    let _ = stream.write_all(request).await;
-    until_closed(&mut stream).await.1
-}
+const HEALTH: &[u8] = b"GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n";
 
 #[tokio::test]
 async fn a_silent_connection_is_closed_after_the_header_timeout() {
@@ -88,7 +28,12 @@ async fn a_silent_connection_is_closed_after_the_header_timeout() {
     let (took, answer) = until_closed(&mut silent).await;
     assert!(took >= Duration::from_millis(250), "closed after {took:?}");
     assert_eq!(answer, "", "nothing is answered to nothing");
-    assert_eq!(server.metric("lizi_http_header_timeouts_total").await, 1);
+    assert_eq!(
+        server
+            .metric("lizi_http_header_timeouts_total{listener=\"api\"}")
+            .await,
+        1
+    );
 }
 
 #[tokio::test]
@@ -98,7 +43,7 @@ async fn a_head_dribbled_byte_by_byte_is_closed() {
     let (mut reader, mut writer) = stream.into_split();
     // One byte every 50 ms of a head that would never end.
     let dribble = tokio::spawn(async move {
-        let head = b"GET /health HTTP/1.1\r\nHost: lizi\r\nX-Slow: ";
+        let head = b"GET /health HTTP/1.1\r\nHost: localhost\r\nX-Slow: ";
         for byte in head.iter().chain(std::iter::repeat(&b'a')) {
             if writer.write_all(&[*byte]).await.is_err() {
                 return;
@@ -124,7 +69,12 @@ async fn a_head_dribbled_byte_by_byte_is_closed() {
         "{:?}",
         start.elapsed()
     );
-    assert_eq!(server.metric("lizi_http_header_timeouts_total").await, 1);
+    assert_eq!(
+        server
+            .metric("lizi_http_header_timeouts_total{listener=\"api\"}")
+            .await,
+        1
+    );
 }
 
 #[tokio::test]
@@ -147,26 +97,24 @@ async fn an_idle_kept_alive_connection_is_closed_after_the_idle_timeout() {
         took >= Duration::from_millis(1_300),
         "closed after {took:?}"
     );
-    assert_eq!(server.metric("lizi_http_idle_closed_total").await, 1);
-    assert_eq!(server.metric("lizi_http_header_timeouts_total").await, 0);
+    assert_eq!(
+        server
+            .metric("lizi_http_idle_closed_total{listener=\"api\"}")
+            .await,
+        1
+    );
+    assert_eq!(
+        server
+            .metric("lizi_http_header_timeouts_total{listener=\"api\"}")
+            .await,
+        0
+    );
 }
 
 #[tokio::test]
 async fn over_the_connection_cap_new_connections_are_refused_and_logged() {
     let dir = temp_dir("cap");
-    let data = dir.join("data");
-    let mut lizi = Lizi::spawn(
-        &dir,
-        &[
-            "--listen",
-            "127.0.0.1:0",
-            "--data",
-            data.to_str().expect("utf-8 path"),
-            "--max-connections",
-            "2",
-        ],
-        &[],
-    );
+    let mut lizi = Lizi::serve_in(&dir, None, &["--max-connections", "2"]);
     let addr = format!("127.0.0.1:{}", lizi.port());
     // Two kept-alive connections fill the cap.
     let mut held = Vec::new();
@@ -188,7 +136,7 @@ async fn over_the_connection_cap_new_connections_are_refused_and_logged() {
     let served = loop {
         let answer = exchange(
             &addr,
-            b"GET /metrics HTTP/1.1\r\nHost: lizi\r\nConnection: close\r\n\r\n",
+            b"GET /metrics HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
         )
         .await;
         if !answer.is_empty() || start.elapsed() > PATIENCE {
@@ -199,7 +147,9 @@ async fn over_the_connection_cap_new_connections_are_refused_and_logged() {
     assert!(served.starts_with("HTTP/1.1 200"), "{served}");
     let refusals = served
         .lines()
-        .find_map(|line| line.strip_prefix("lizi_http_connections_refused_total "))
+        .find_map(|line| {
+            line.strip_prefix("lizi_http_connections_refused_total{listener=\"api\"} ")
+        })
         .and_then(|value| value.trim().parse::<u64>().ok());
     assert!(refusals >= Some(1), "{served}");
 
@@ -304,7 +254,7 @@ async fn a_malformed_chunked_body_gets_400() {
     let server = Server::start().await;
     let answer = exchange(
         &server.addr.to_string(),
-        b"POST /allocsession HTTP/1.1\r\nHost: lizi\r\nConnection: close\r\n\
+        b"POST /allocsession HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\
           Transfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n",
     )
     .await;
@@ -316,23 +266,8 @@ async fn a_malformed_chunked_body_gets_400() {
 #[tokio::test]
 async fn the_open_file_limit_is_raised_to_the_hard_limit() {
     let dir = temp_dir("nofile");
-    let data = dir.join("data");
-    let lizi_bin = env!("CARGO_BIN_EXE_lizi");
     // Started with a low soft limit, as many systems' default of 1,024 is.
-    let mut lizi = Lizi::spawn_program(
-        &dir,
-        "sh",
-        &[
-            "-c",
-            r#"ulimit -S -n 256 && exec "$0" "$@""#,
-            lizi_bin,
-            "--listen",
-            "127.0.0.1:0",
-            "--data",
-            data.to_str().expect("utf-8 path"),
-        ],
-        &[],
-    );
+    let mut lizi = Lizi::serve_in(&dir, Some("-S -n 256"), &[]);
     lizi.port();
     let limits = std::fs::read_to_string(format!("/proc/{}/limits", lizi.id())).expect("limits");
     let line = limits

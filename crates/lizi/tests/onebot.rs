@@ -179,6 +179,55 @@ async fn a_token_is_required_when_set() {
 }
 
 #[tokio::test]
+async fn the_token_is_taken_in_the_forms_of_the_standard_in_any_case() {
+    let (server, onebot) = start(Some("s3 cret+"), Profile::NapCat).await;
+    let url = format!("{onebot}/get_status");
+    let status = |authorization: Option<&str>, query: &str| {
+        let mut request = server.client.get(format!("{url}{query}"));
+        if let Some(value) = authorization {
+            request = request.header("Authorization", value);
+        }
+        async move { request.send().await.expect("request").status().as_u16() }
+    };
+    // `Bearer` is a scheme, and schemes are case-insensitive (RFC 7235 §2.1).
+    for accepted in ["Bearer s3 cret+", "bearer s3 cret+", "BEARER s3 cret+"] {
+        assert_eq!(status(Some(accepted), "").await, 200, "{accepted}");
+    }
+    // `access_token` is percent-decoded, `+` a space, as query strings are.
+    assert_eq!(status(None, "?access_token=s3+cret%2B").await, 200);
+    assert_eq!(status(None, "?access_token=s3%20cret%2b").await, 200);
+    // Other forms are wrong tokens, as in the standard and Lagrange.OneBot.
+    for refused in ["Token s3 cret+", "s3 cret+", "Basic czM=", "Bearer s3"] {
+        assert_eq!(status(Some(refused), "").await, 403, "{refused}");
+    }
+    // The header, when there is one, is the token presented.
+    assert_eq!(
+        status(Some("Bearer wrong"), "?access_token=s3+cret%2B").await,
+        403
+    );
+    // The forward WebSocket takes the same forms, checked before any upgrade.
+    let ws = onebot.replacen("http://", "ws://", 1);
+    for (authorization, wanted) in [("bearer s3 cret+", 101), ("Token s3 cret+", 403)] {
+        let mut request =
+            tokio_tungstenite::tungstenite::client::IntoClientRequest::into_client_request(
+                format!("{ws}/"),
+            )
+            .expect("request");
+        request
+            .headers_mut()
+            .insert("Authorization", authorization.parse().expect("header"));
+        let code = match tokio_tungstenite::connect_async(request).await {
+            Ok((_, response)) => response.status().as_u16(),
+            Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
+                response.status().as_u16()
+            }
+            Err(error) => panic!("{authorization}: {error}"),
+        };
+        assert_eq!(code, wanted, "{authorization}");
+    }
+}
+
+#[tokio::test]
 async fn failures_answer_in_the_profiles_envelope() {
     let (server, napcat) = start(None, Profile::NapCat).await;
     let get = |url: String| {

@@ -559,7 +559,7 @@ async fn the_onebot_listener_has_the_connection_cap() {
     let deadline = Instant::now() + Duration::from_secs(20);
     let _held = loop {
         let mut stream = TcpStream::connect(address).await.expect("connect");
-        let request = "GET /get_version_info HTTP/1.1\r\nHost: lizi\r\n\r\n";
+        let request = "GET /get_version_info HTTP/1.1\r\nHost: localhost\r\n\r\n";
         stream.write_all(request.as_bytes()).await.expect("write");
         let mut buffer = [0u8; 1024];
         let read = tokio::time::timeout(Duration::from_secs(5), stream.read(&mut buffer)).await;

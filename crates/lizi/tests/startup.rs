@@ -172,6 +172,39 @@ fn a_busy_port_is_refused_before_the_data_folder_is_created() {
 }
 
 #[test]
+fn a_start_up_error_prints_its_causes_and_a_backtrace_only_with_debug_logging() {
+    let scratch = Scratch::new("start-trace");
+    let busy = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let address = busy.local_addr().expect("address").to_string();
+    let data = scratch.path("data");
+    let args = ["--listen", address.as_str(), "--data", text(&data)];
+    // Whatever RUST_BACKTRACE says, the error and its causes, as sentences.
+    for backtrace in ["1", "full"] {
+        let stderr = refused(
+            &scratch.0,
+            &args,
+            &[
+                ("RUST_BACKTRACE", backtrace),
+                ("RUST_LIB_BACKTRACE", backtrace),
+            ],
+            &["Error: cannot listen on", "Caused by:", "in use"],
+        );
+        assert!(
+            !stderr.to_lowercase().contains("backtrace"),
+            "RUST_BACKTRACE={backtrace}:\n{stderr}"
+        );
+    }
+    // With debug logging, the backtrace too, whatever RUST_BACKTRACE says.
+    let debug: Vec<&str> = args.iter().copied().chain(["--log", "debug"]).collect();
+    refused(
+        &scratch.0,
+        &debug,
+        &[("RUST_BACKTRACE", "0")],
+        &["Error: cannot listen on", "Stack backtrace:"],
+    );
+}
+
+#[test]
 fn a_data_path_that_is_a_file_is_refused_by_name() {
     let scratch = Scratch::new("start-file");
     let file = scratch.path("not-a-folder");

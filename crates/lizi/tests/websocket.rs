@@ -1,6 +1,7 @@
 //! WebSocket streams over real sockets (wire.md §6): `/` sends exactly `NewEvent` once per
-//! event, `/ws` sends each event's JSON; nothing on connect; client junk and pings are
-//! ignored without closing the connection.
+//! event, `/ws` sends each event's JSON; nothing on connect; client junk text and pings
+//! are ignored without closing the connection; a binary message is closed with 1003 and
+//! one over `max_body_bytes` with 1009, on these and on the OneBot face's WebSocket.
 
 mod common;
 
@@ -197,9 +198,6 @@ async fn junk_frames_and_pings_are_ignored() {
         ws.send(Message::Text("2024-01-02 03:04:05".into()))
             .await
             .expect("send");
-        ws.send(Message::Binary(vec![0u8, 1, 2].into()))
-            .await
-            .expect("send");
         ws.send(Message::Ping(b"are you there".to_vec().into()))
             .await
             .expect("send");
@@ -316,4 +314,68 @@ async fn stopping_the_server_closes_websockets() {
         Ok(None) | Ok(Some(Err(_))) | Ok(Some(Ok(Message::Close(_)))) => {}
         Ok(Some(Ok(other))) => panic!("unexpected frame {other:?}"),
     }
+}
+
+/// Reads until the server's Close frame; answers its code. Fails if the connection stays
+/// open or ends without one.
+async fn close_code(ws: &mut Ws, what: &str) -> u16 {
+    loop {
+        match tokio::time::timeout(FRAME_TIMEOUT, ws.next()).await {
+            Err(_) => panic!("{what}: no Close within {FRAME_TIMEOUT:?}"),
+            Ok(Some(Ok(Message::Close(Some(frame))))) => return u16::from(frame.code),
+            Ok(Some(Ok(Message::Close(None)))) => panic!("{what}: a Close without a code"),
+            Ok(Some(Ok(_))) => continue,
+            Ok(Some(Err(error))) => panic!("{what}: the connection failed: {error}"),
+            Ok(None) => panic!("{what}: the connection ended without a Close frame"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn binary_and_oversized_messages_are_closed_with_1003_and_1009() {
+    const LIMIT: usize = 64 * 1024;
+    let (server, onebot) = Server::start_with_onebot(|s| s.api.max_body_bytes = LIMIT).await;
+    let sockets = [
+        (format!("ws://{}/", server.addr), "api"),
+        (format!("ws://{}/ws", server.addr), "api"),
+        (format!("ws://{onebot}/"), "onebot"),
+    ];
+    let counted = |name: &str, port: &str| format!("{name}{{listener=\"{port}\"}}");
+    for (round, (url, port)) in sockets.iter().enumerate() {
+        let (mut ws, _) = tokio_tungstenite::connect_async(url.as_str())
+            .await
+            .expect("connect");
+        ws.send(Message::Binary(vec![0u8, 1, 2].into()))
+            .await
+            .expect("send");
+        assert_eq!(close_code(&mut ws, url).await, 1003, "{url}: binary");
+
+        let (mut ws, _) = tokio_tungstenite::connect_async(url.as_str())
+            .await
+            .expect("connect");
+        ws.send(Message::Text("a".repeat(LIMIT + 1).into()))
+            .await
+            .expect("send");
+        assert_eq!(close_code(&mut ws, url).await, 1009, "{url}: oversized");
+
+        let seen = if *port == "api" { round as u64 + 1 } else { 1 };
+        for name in [
+            "lizi_websocket_binary_closed_total",
+            "lizi_websocket_oversized_closed_total",
+        ] {
+            assert_eq!(
+                server.metric(&counted(name, port)).await,
+                seen,
+                "{url} {name}"
+            );
+        }
+    }
+    // A message within the limit is still taken (and ignored, as junk is).
+    let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{}/ws", server.addr))
+        .await
+        .expect("connect");
+    ws.send(Message::Text("a".repeat(LIMIT).into()))
+        .await
+        .expect("send");
+    sync(&mut ws).await;
 }

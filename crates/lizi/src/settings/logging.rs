@@ -10,8 +10,8 @@ use super::config_file::parse_text;
 #[command(next_help_heading = "Logging")]
 #[serde(default)]
 pub struct LoggingFlags {
-    /// Log filter, e.g. `info` or `lizi_api=debug,info`; at `debug`, one line per HTTP
-    /// request [default: info].
+    /// Log filter, e.g. `info` or `lizi_http=debug,info` (one line per HTTP request)
+    /// [default: info].
     #[arg(long, env = "LIZI_LOG", value_name = "FILTER")]
     pub log: Option<String>,
     /// Form of the log lines: `text` (for people) or `json` (one JSON object a line, for

@@ -18,6 +18,7 @@ mod storage;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use anyhow::Context;
 use clap::{Args, Command};
 use lizi_api::ApiConfig;
 use lizi_onebot_face::FaceConfig;
@@ -131,6 +132,8 @@ impl Settings {
         let onebot = args.onebot.resolve(file.area()?)?;
         let bridge = args.bridge.resolve(file.area()?)?;
         let log = args.logging.resolve(file.area()?);
+        api.port_config()
+            .context("allow_hosts, allow_origins or public_url")?;
         Ok(Settings {
             listen: server.listen,
             data: storage.data,
@@ -245,6 +248,10 @@ mod tests {
             "bridge_send_wait_ms",
             "bridge_flash_as_picture",
             "log_format",
+            "body_timeout_ms",
+            "max_body_memory_bytes",
+            "allow_hosts",
+            "allow_origins",
         ];
         known.sort_unstable();
         keys.sort_unstable();

@@ -1,5 +1,6 @@
 //! Security settings: who may call the API (credentials and the addresses allowed), the
-//! key endpoints, and the certificates trusted for lizi's own HTTPS requests.
+//! names and web origins lizi answers to, the key endpoints, and the certificates trusted
+//! for lizi's own HTTPS requests.
 
 use std::path::PathBuf;
 
@@ -41,6 +42,26 @@ pub struct SecurityFlags {
     /// and media downloads [default: none].
     #[arg(long, env = "LIZI_TLS_CA_FILE", value_name = "FILE")]
     pub tls_ca_file: Option<PathBuf>,
+    /// Host name clients may reach lizi by, besides loopback names and addresses, the
+    /// listen address and public_url's host; `*` for any; other Hosts get 421 (repeatable;
+    /// comma-separated in the environment) [default: none].
+    #[arg(
+        long = "allow-host",
+        env = "LIZI_ALLOW_HOSTS",
+        value_delimiter = ',',
+        value_name = "NAME"
+    )]
+    pub allow_hosts: Vec<String>,
+    /// Web origin (`http://host:port`) whose pages may call lizi, besides lizi's own; `*`
+    /// for any; requests from other pages get 403 (repeatable; comma-separated in the
+    /// environment) [default: none].
+    #[arg(
+        long = "allow-origin",
+        env = "LIZI_ALLOW_ORIGINS",
+        value_delimiter = ',',
+        value_name = "ORIGIN"
+    )]
+    pub allow_origins: Vec<String>,
 }
 
 impl SecurityFlags {
@@ -81,6 +102,16 @@ impl SecurityFlags {
         api.token = token;
         api.allow_from = allow_from;
         api.key_access = self.key_access.or(file.key_access).unwrap_or(false);
+        let names = |flags: Vec<String>, from_file: Vec<String>| -> Vec<String> {
+            flags_or_file(flags, from_file)
+                .into_iter()
+                .map(|name| name.trim().to_owned())
+                .filter(|name| !name.is_empty())
+                .collect()
+        };
+        // Checked with public_url once every area is read (`Settings::resolve`).
+        api.allow_hosts = names(self.allow_hosts, file.allow_hosts);
+        api.allow_origins = names(self.allow_origins, file.allow_origins);
         Ok(())
     }
 }

@@ -61,6 +61,15 @@ pub struct ServerFlags {
     /// Close a WebSocket silent for this many milliseconds (Pings unanswered) [default: 75000].
     #[arg(long, env = "LIZI_WS_TIMEOUT_MS", value_name = "MS")]
     pub ws_timeout_ms: Option<u64>,
+    /// Longest time a request body may take to arrive after its head, in milliseconds, 0
+    /// for none; slower bodies get 408 [default: 30000].
+    #[arg(long, env = "LIZI_BODY_TIMEOUT_MS", value_name = "MS")]
+    pub body_timeout_ms: Option<u64>,
+    /// Most bytes of request bodies held in memory at once, over every port; a body that
+    /// does not fit waits (up to body_timeout_ms), then gets 503; at least max_body_bytes
+    /// [default: 268435456, or max_body_bytes if that is larger].
+    #[arg(long, env = "LIZI_MAX_BODY_MEMORY_BYTES", value_name = "BYTES")]
+    pub max_body_memory_bytes: Option<usize>,
 }
 
 /// Which backend does the QQ work.
@@ -139,6 +148,23 @@ impl ServerFlags {
             .ws_timeout_ms
             .or(file.ws_timeout_ms)
             .unwrap_or(api.ws_timeout_ms);
+        api.body_timeout_ms = self
+            .body_timeout_ms
+            .or(file.body_timeout_ms)
+            .unwrap_or(api.body_timeout_ms);
+        api.max_body_memory_bytes = match self.max_body_memory_bytes.or(file.max_body_memory_bytes)
+        {
+            Some(budget) => {
+                anyhow::ensure!(
+                    budget >= api.max_body_bytes,
+                    "max_body_memory_bytes ({budget}) must be at least max_body_bytes ({}), or \
+                     a body of the largest size could never be read",
+                    api.max_body_bytes
+                );
+                budget
+            }
+            None => api.max_body_memory_bytes.max(api.max_body_bytes),
+        };
         let default_limits = MessageLimits::default();
         Ok(Server {
             listen: self.listen.or(file.listen).unwrap_or(DEFAULT_LISTEN),

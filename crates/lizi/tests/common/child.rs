@@ -35,6 +35,10 @@ pub const LIZI_VARS: &[&str] = &[
     "LIZI_MAX_CONNECTIONS",
     "LIZI_WS_PING_INTERVAL_MS",
     "LIZI_WS_TIMEOUT_MS",
+    "LIZI_BODY_TIMEOUT_MS",
+    "LIZI_MAX_BODY_MEMORY_BYTES",
+    "LIZI_ALLOW_HOSTS",
+    "LIZI_ALLOW_ORIGINS",
     "LIZI_ONEBOT_LISTEN",
     "LIZI_ONEBOT_TOKEN",
     "LIZI_ONEBOT_PROFILE",
@@ -91,6 +95,32 @@ impl Lizi {
             child,
             lines,
             stderr: Vec::new(),
+        }
+    }
+
+    /// Starts `lizi <args>` like [`Lizi::spawn`], under the shell's `ulimit <limit>` (such
+    /// as `-S -n 256`: a low soft limit of open files).
+    pub fn spawn_limited(dir: &Path, limit: &str, args: &[&str], env: &[(&str, &str)]) -> Lizi {
+        let script = format!(r#"ulimit {limit} && exec "$0" "$@""#);
+        let shell_args: Vec<&str> = ["-c", script.as_str(), env!("CARGO_BIN_EXE_lizi")]
+            .into_iter()
+            .chain(args.iter().copied())
+            .collect();
+        Lizi::spawn_program(dir, "sh", &shell_args, env)
+    }
+
+    /// Starts `lizi --listen 127.0.0.1:0 --data <dir>/data <extra>` in `dir`, under
+    /// `ulimit <limit>` when one is given (see [`Lizi::spawn_limited`]).
+    pub fn serve_in(dir: &Path, limit: Option<&str>, extra: &[&str]) -> Lizi {
+        let data = dir.join("data");
+        let data = data.to_str().expect("utf-8 path");
+        let args: Vec<&str> = ["--listen", "127.0.0.1:0", "--data", data]
+            .into_iter()
+            .chain(extra.iter().copied())
+            .collect();
+        match limit {
+            Some(limit) => Lizi::spawn_limited(dir, limit, &args, &[]),
+            None => Lizi::spawn(dir, &args, &[]),
         }
     }
 

@@ -3,6 +3,7 @@
 
 pub mod bridge;
 pub mod child;
+pub mod raw;
 pub mod tls;
 pub mod ws_frames;
 
@@ -132,6 +133,28 @@ impl Server {
             stop: Some(stop),
             task: Some(task),
         }
+    }
+
+    /// Starts a server with settings adjusted by `adjust` and the OneBot face listening
+    /// on a free port of loopback; answers it with that port's address, once it is up.
+    pub async fn start_with_onebot(adjust: impl FnOnce(&mut Settings)) -> (Server, SocketAddr) {
+        let address = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|probe| probe.local_addr())
+            .expect("a free port");
+        let server = Server::start_with(|settings| {
+            settings.onebot.listen = Some(address);
+            adjust(settings);
+        })
+        .await;
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        while tokio::net::TcpStream::connect(address).await.is_err() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the OneBot listener never came up"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        (server, address)
     }
 
     /// Stops the server gracefully and starts it again on the same data folder (and a new

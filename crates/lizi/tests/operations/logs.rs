@@ -18,7 +18,7 @@ async fn json_lines_carry_a_line_per_request_at_debug() {
         "--log-format",
         "json",
     ];
-    let mut lizi = Lizi::spawn(&scratch.0, &args, &[("LIZI_LOG", "lizi_api=debug,info")]);
+    let mut lizi = Lizi::spawn(&scratch.0, &args, &[("LIZI_LOG", "lizi_http=debug,info")]);
     let port = lizi.port();
     let client = reqwest::Client::new();
     let answer = client

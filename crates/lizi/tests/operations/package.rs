@@ -43,9 +43,11 @@ struct Key {
     env: String,
     /// The help text without its `[default: …]`.
     help: String,
-    /// Its default as a TOML value, when it has one to write.
+    /// The default as the help says it.
+    default_text: String,
+    /// Its default as a TOML value, when it is one value to write.
     default: Option<String>,
-    /// A TOML value of the right shape, for keys without a default to write.
+    /// A placeholder of the value's shape, for keys without a default to write.
     shape: String,
 }
 
@@ -72,19 +74,23 @@ fn keys() -> Vec<Key> {
                 assert!(!text.contains(['"', '\\']), "--{name}: {text}");
                 format!("\"{text}\"")
             };
+            // `none`, `the built-in world`, `N, or … if that is larger`, `http://<listen
+            // address>` say what the default is rather than give one value.
             let literal = |text: &str| match value_name {
-                "BOOL" => text.to_owned(),
-                _ if numeric && text.parse::<u64>().is_ok() => text.to_owned(),
-                _ => quote(text),
+                "BOOL" => ["true", "false"].contains(&text).then(|| text.to_owned()),
+                _ if numeric => text.parse::<u64>().is_ok().then(|| text.to_owned()),
+                _ if text == "none" || text.starts_with("the ") || text.contains('<') => None,
+                _ => Some(quote(text)),
             };
-            let has_default = default != "none" && !default.starts_with("the ");
-            let default = has_default.then(|| match list {
-                true => format!("[{}]", literal(default)),
-                false => literal(default),
+            let default_text = default.to_owned();
+            let default = literal(default).map(|value| match list {
+                true => format!("[{value}]"),
+                false => value,
             });
+            // A placeholder: the value's name, as a string where the value is one.
             let shape = match (list, numeric) {
                 (true, _) => format!("[{}]", quote(value_name)),
-                (false, true) => "0".into(),
+                (false, true) => value_name.to_owned(),
                 (false, false) => quote(value_name),
             };
             Key {
@@ -96,6 +102,7 @@ fn keys() -> Vec<Key> {
                     .unwrap_or_default(),
                 name,
                 help: help.to_owned(),
+                default_text,
                 default,
                 shape,
             }
@@ -136,8 +143,7 @@ fn generated_config() -> String {
         }
         out.push('\n');
         comment(&mut out, &key.help);
-        let default = key.default.as_deref().unwrap_or("none");
-        let origin = format!("{}, {}; default: {default}.", key.flag, key.env);
+        let origin = format!("{}, {}; default: {}.", key.flag, key.env, key.default_text);
         comment(&mut out, &origin);
         match SERVICE_KEYS.iter().find(|(name, ..)| *name == key.name) {
             Some((name, value, why)) => {

@@ -4,6 +4,7 @@
 
 use std::io;
 use std::pin::Pin;
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
@@ -11,31 +12,31 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 use tokio::sync::OwnedSemaphorePermit;
 
-use crate::metrics::Metrics;
+use crate::stats::PortStats;
 
-/// An accepted connection counted against `max_connections` until dropped.
+/// An accepted connection counted against its port's `max_connections` until dropped.
 #[derive(Debug)]
-pub struct CountedStream {
+pub(crate) struct CountedStream {
     stream: TcpStream,
     _permit: OwnedSemaphorePermit,
-    metrics: Arc<Metrics>,
+    stats: Arc<PortStats>,
 }
 
 impl CountedStream {
     /// Counts `stream` in the open-connections gauge; the permit returns on drop.
-    pub fn new(stream: TcpStream, permit: OwnedSemaphorePermit, metrics: Arc<Metrics>) -> Self {
-        metrics.connections.inc();
+    pub fn new(stream: TcpStream, permit: OwnedSemaphorePermit, stats: Arc<PortStats>) -> Self {
+        stats.connections.fetch_add(1, Ordering::Relaxed);
         CountedStream {
             stream,
             _permit: permit,
-            metrics,
+            stats,
         }
     }
 }
 
 impl Drop for CountedStream {
     fn drop(&mut self) {
-        self.metrics.connections.dec();
+        self.stats.connections.fetch_sub(1, Ordering::Relaxed);
     }
 }
 

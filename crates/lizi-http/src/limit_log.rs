@@ -9,9 +9,11 @@ use std::time::{Duration, Instant};
 /// Shortest time between two lines about the same limit.
 pub const INTERVAL: Duration = Duration::from_secs(10);
 
-/// How often one limit bit, logged sparingly.
+/// How often one limit of one port bit, logged sparingly.
 #[derive(Debug)]
 pub struct LimitLog {
+    /// The port it happens on (`api`, `onebot`, `bridge`).
+    port: &'static str,
     /// What happened, e.g. "refused connections: max_connections reached".
     what: &'static str,
     /// Hits not logged yet.
@@ -21,9 +23,10 @@ pub struct LimitLog {
 }
 
 impl LimitLog {
-    /// A log for one limit.
-    pub const fn new(what: &'static str) -> Self {
+    /// A log for one limit of the port named `port`.
+    pub const fn new(port: &'static str, what: &'static str) -> Self {
         LimitLog {
+            port,
             what,
             unlogged: AtomicU64::new(0),
             last: Mutex::new(None),
@@ -41,6 +44,11 @@ impl LimitLog {
         }
         *last = Some(Instant::now());
         let count = self.unlogged.swap(0, Ordering::Relaxed);
-        tracing::warn!(count, "{} ({count} since the last report)", self.what);
+        tracing::warn!(
+            port = self.port,
+            count,
+            "{} ({count} since the last report)",
+            self.what
+        );
     }
 }

@@ -6,7 +6,8 @@
 //! its timer for nothing else. [`HeadTimer`] is that timer: it gives the first wait
 //! `header_timeout` and every later one `idle_timeout`, so one mechanism closes a silent
 //! new connection, a head dribbled a byte at a time and an idle kept-alive connection,
-//! each after its own setting. Hand-written because hyper takes one duration for all waits.
+//! each after its own setting. Hand-written because hyper takes one duration for all waits
+//! (hyper 1.x `http1::Builder::header_read_timeout`; hyper-util has no separate idle one).
 
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
