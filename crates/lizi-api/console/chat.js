@@ -181,7 +181,8 @@ function renderMessage(message) {
   const who = state.chat.kind === "group" ? memberName(message.from) : nameOf(message.from);
   const menu = element("div", { class: "menu" },
     message.recalled ? null : element("button", { type: "button", class: "reply", onclick: () => startReply(message) }, t("reply")),
-    mine && !message.recalled ? element("button", { type: "button", class: "recall", onclick: () => recall(message) }, t("recall")) : null);
+    mine && !message.recalled ? element("button", { type: "button", class: "recall", onclick: () => recall(message) }, t("recall")) : null,
+    ...messageActions(message));
   return element("div", {
     class: `msg${mine ? " mine" : ""}${message.recalled ? " recalled" : ""}`,
     "data-req": message.req, "data-seq": message.seq, "data-from": message.from,

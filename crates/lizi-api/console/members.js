@@ -32,7 +32,8 @@ function renderMembers() {
         m.mute_left > 0 ? element("button", { type: "button", class: "unmute", onclick: () => adminAction("mute", m, 0) }, t("unmute")) : null,
         m.role === "owner" ? null : element("button", { type: "button", class: "admin", onclick: () => adminAction("admin", m, m.role !== "admin") }, m.role === "admin" ? t("unset_admin") : t("set_admin")),
         card, element("button", { type: "button", class: "set-card", onclick: () => adminAction("card", m, card.value) }, t("set_card")),
-        m.uin === state.me.uin ? null : element("button", { type: "button", class: "temp", onclick: () => openChat({ kind: "temp", id: m.uin, group: state.chat.id }) }, t("temp_chat"))));
+        m.uin === state.me.uin ? null : element("button", { type: "button", class: "temp", onclick: () => openChat({ kind: "temp", id: m.uin, group: state.chat.id }) }, t("temp_chat")),
+        ...memberActions(m)));
   });
   // What a person is typing survives a live update of the panel.
   const key = (input) => {
@@ -41,7 +42,7 @@ function renderMembers() {
   };
   const typed = new Map([...tab.querySelectorAll("input")].filter((i) => i.dataset.edited).map((i) => [key(i), i.value]));
   const focused = tab.contains(document.activeElement) && document.activeElement.tagName === "INPUT" ? key(document.activeElement) : null;
-  tab.replaceChildren(head, ...rows);
+  tab.replaceChildren(head, groupActions(), ...rows);
   for (const input of tab.querySelectorAll("input")) {
     input.addEventListener("input", () => (input.dataset.edited = "1"));
     if (typed.has(key(input))) {

@@ -44,6 +44,11 @@ const FILES: &[(&str, &str, &str)] = &[
         JS,
         include_str!("../console/members.js"),
     ),
+    (
+        "/console/social.js",
+        JS,
+        include_str!("../console/social.js"),
+    ),
     ("/console/live.js", JS, include_str!("../console/live.js")),
     ("/console/tabs.js", JS, include_str!("../console/tabs.js")),
     ("/console/main.js", JS, include_str!("../console/main.js")),

@@ -4,14 +4,17 @@
 //! ([`event`], [`model`]), the declarative endpoint table ([`endpoint`]) with its typed
 //! requests, the parameter decoder ([`form`], [`param`]), XLZ text codes ([`textcode`]),
 //! stored media and the access to their bytes ([`media`]), the [`Backend`] trait and its
-//! results ([`reply`]), and the control API's requests as every backend sees them
-//! ([`control`]: a name and a JSON body, decoded by the backend that owns the action).
+//! results ([`reply`]), the gray tips carried as system notices ([`gray_tip`]), the card of
+//! a merged forward ([`forward`]), and the control API's requests as every backend sees
+//! them ([`control`]: a name and a JSON body, decoded by the backend that owns the action).
 
 pub mod backend;
 pub mod control;
 pub mod endpoint;
 pub mod event;
 pub mod form;
+pub mod forward;
+pub mod gray_tip;
 pub mod media;
 pub mod model;
 pub mod param;

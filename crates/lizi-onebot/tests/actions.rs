@@ -91,6 +91,23 @@ const EXTENSIONS: &[&str] = &[
     "get_clientkey",
     "get_profile_like",
     "get_group_detail_info",
+    "send_forward_msg",
+    "forward_group_single_msg",
+    "forward_friend_single_msg",
+    "delete_essence_msg",
+    "get_essence_msg_list",
+    "_send_group_notice",
+    "_get_group_notice",
+    "_del_group_notice",
+    "_delete_group_notice",
+    "set_msg_emoji_like",
+    "unset_msg_emoji_like",
+    "fetch_emoji_like",
+    "get_emoji_likes",
+    "set_group_reaction",
+    "send_group_sign",
+    "set_group_sign",
+    "get_group_signed_list",
 ];
 
 #[test]

@@ -412,6 +412,7 @@ impl SimBackend {
             SimControl::Media(media) => self.control_media(media).await,
             SimControl::Social(social) => self.control_social(social),
             SimControl::Shape(shape) => self.control_shape(shape),
+            SimControl::Chat(chat) => self.control_chat(chat),
         }
     }
 }

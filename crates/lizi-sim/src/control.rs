@@ -5,11 +5,13 @@
 //!
 //! One module per area: [`admin`] (group administration, recall, the group and history
 //! views), [`media`] (pictures and files), [`social`] (requests, profiles, likes, red
-//! packets, bundles), [`shape`] (new users, groups and friendships); messages, the world
+//! packets, bundles), [`shape`] (new users, groups and friendships), [`chat`] (pokes,
+//! reactions, essence, announcements, sign-ins, forwards, honours); messages, the world
 //! view and the clock are here. The backend carries the decoded actions out.
 
 pub mod admin;
 mod body;
+pub mod chat;
 mod docs;
 pub mod media;
 pub mod shape;
@@ -19,6 +21,7 @@ use lizi_core::{ControlError, Gin, Uin};
 use serde::Deserialize;
 
 pub use admin::AdminControl;
+pub use chat::ChatControl;
 pub use docs::CONTROL_DOCS;
 pub use media::MediaControl;
 pub use shape::Shape;
@@ -41,6 +44,8 @@ pub enum SimControl {
     Social(SocialControl),
     /// A user, group or friendship is added.
     Shape(Shape),
+    /// An action of pokes, reactions, essence, announcements, sign-ins and forwards.
+    Chat(ChatControl),
 }
 
 /// `POST /sim/message`: `from` sends `text` to `to` (private), to `group`, or to `to`
@@ -95,6 +100,9 @@ impl SimControl {
             media if MediaControl::takes(media) => {
                 Ok(SimControl::Media(MediaControl::decode(media, body)?))
             }
+            chat if ChatControl::takes(chat) => {
+                Ok(SimControl::Chat(ChatControl::decode(chat, body)?))
+            }
             other => Err(ControlError::UnknownAction(other.to_owned())),
         }
     }
@@ -107,6 +115,7 @@ impl SimControl {
             SimControl::Admin(admin) => admin.read_only(),
             SimControl::Media(media) => media.read_only(),
             SimControl::Social(social) => social.read_only(),
+            SimControl::Chat(chat) => chat.read_only(),
         }
     }
 
@@ -120,6 +129,7 @@ impl SimControl {
             SimControl::Media(media) => media.action(),
             SimControl::Social(social) => social.action(),
             SimControl::Shape(shape) => shape.action(),
+            SimControl::Chat(chat) => chat.action(),
         }
     }
 }
@@ -170,6 +180,7 @@ mod tests {
             &MediaControl::ACTIONS,
             &SocialControl::ACTIONS,
             &Shape::ACTIONS,
+            &ChatControl::ACTIONS,
         ];
         let actions: Vec<&str> = areas.concat();
         for action in &actions {

@@ -19,6 +19,8 @@
 //! admins = [10001]
 //! members = [10001, 20001]   # owner and admins are members even if not listed
 //! cards = { 20001 = "the owner" }   # optional group cards, by QQ number
+//! honours = { performer = [20001] }  # optional honours: performer, legend,
+//!                                    # strong_newbie, emotion (talkative: from messages)
 //! memo = ""            # optional group memo
 //! ```
 //!
@@ -28,7 +30,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use lizi_core::{Gin, Uin};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// The default world, shipped as `worlds/default.toml`.
 const DEFAULT_WORLD: &str = include_str!("../worlds/default.toml");
@@ -83,6 +85,16 @@ pub enum WorldError {
         gin: Gin,
         /// The offending key.
         key: String,
+    },
+    /// A group honour names someone who is not a member.
+    #[error("group {gin}: honour `{honour}` names {uin}, who is not a member")]
+    BadHonour {
+        /// The group.
+        gin: Gin,
+        /// The honour.
+        honour: &'static str,
+        /// The one named.
+        uin: Uin,
     },
 }
 
@@ -162,9 +174,49 @@ pub struct GroupFixture {
     /// Group cards (群名片), keyed by QQ number.
     #[serde(default)]
     pub cards: BTreeMap<String, String>,
+    /// Group honours (群荣誉) held by members; the talkative one (龙王) is not given here,
+    /// the group's messages decide it.
+    #[serde(default)]
+    pub honours: Honours,
     /// Group memo (群公告).
     #[serde(default)]
     pub memo: String,
+}
+
+/// The members who hold each of a group's honours, as a world file gives them (and the
+/// world keeps them, a row of [`crate::World::honours`]).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Honours {
+    /// 群聊之火.
+    #[serde(default)]
+    pub performer: Vec<Uin>,
+    /// 群聊炽焰.
+    #[serde(default)]
+    pub legend: Vec<Uin>,
+    /// 冒尖小春笋.
+    #[serde(default)]
+    pub strong_newbie: Vec<Uin>,
+    /// 快乐源泉.
+    #[serde(default)]
+    pub emotion: Vec<Uin>,
+}
+
+impl Honours {
+    /// Whether no honour is held.
+    pub fn is_empty(&self) -> bool {
+        self.lists().iter().all(|(_, holders)| holders.is_empty())
+    }
+
+    /// Each honour's name with its holders.
+    pub fn lists(&self) -> [(&'static str, &[Uin]); 4] {
+        [
+            ("performer", &self.performer),
+            ("legend", &self.legend),
+            ("strong_newbie", &self.strong_newbie),
+            ("emotion", &self.emotion),
+        ]
+    }
 }
 
 impl GroupFixture {
@@ -352,6 +404,12 @@ impl WorldFixture {
                     });
                 }
             }
+            for (honour, holders) in group.honours.lists() {
+                if let Some(&uin) = holders.iter().find(|uin| !members.contains(uin)) {
+                    let gin = group.gin;
+                    return Err(WorldError::BadHonour { gin, honour, uin });
+                }
+            }
         }
         Ok(())
     }
@@ -493,6 +551,18 @@ mod tests {
                 key: "20001".into()
             }
         );
+        assert_eq!(
+            err(&group("owner = 10001\nhonours = { legend = [20001] }")),
+            WorldError::BadHonour {
+                gin: 30001,
+                honour: "legend",
+                uin: 20001
+            }
+        );
+        assert!(matches!(
+            err(&group("owner = 10001\nhonours = { talkative = [10001] }")),
+            WorldError::Syntax(_)
+        ));
         let dup = format!(
             "{}\n[[group]]\ngin = 30001\nname = \"h\"\nowner = 10001",
             group("owner = 10001")

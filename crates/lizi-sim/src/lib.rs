@@ -17,6 +17,7 @@
 mod accounts;
 mod admin;
 mod backend;
+mod chat;
 mod compact;
 pub mod control;
 mod error;

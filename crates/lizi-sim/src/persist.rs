@@ -11,7 +11,7 @@ use crate::table::Table;
 use crate::world::World;
 
 /// The document kinds, one per table of [`World`].
-pub const KINDS: [&str; 13] = [
+pub const KINDS: [&str; 18] = [
     "person",
     "friendship",
     "group",
@@ -23,6 +23,11 @@ pub const KINDS: [&str; 13] = [
     "request",
     "red_packet",
     "bundle",
+    "essence",
+    "reaction",
+    "announcement",
+    "sign_in",
+    "honour",
     "last_spoke",
     "message_counts",
 ];
@@ -43,6 +48,11 @@ macro_rules! with_tables {
             ("request", requests),
             ("red_packet", red_packets),
             ("bundle", bundles),
+            ("essence", essence),
+            ("reaction", reactions),
+            ("announcement", announcements),
+            ("sign_in", sign_ins),
+            ("honour", honours),
             ("last_spoke", last_spoke),
             ("message_counts", message_counts)
         )
@@ -236,6 +246,17 @@ impl World {
                 "bundle" => load("bundle", &mut world.bundles, key, body, |k, b| {
                     *k == b.resid
                 })?,
+                "essence" => load("essence", &mut world.essence, key, body, |_, _| true)?,
+                "reaction" => load("reaction", &mut world.reactions, key, body, |_, _| true)?,
+                "announcement" => load(
+                    "announcement",
+                    &mut world.announcements,
+                    key,
+                    body,
+                    |k, a| k.1 == a.id,
+                )?,
+                "sign_in" => load("sign_in", &mut world.sign_ins, key, body, |_, _| true)?,
+                "honour" => load("honour", &mut world.honours, key, body, |_, _| true)?,
                 "last_spoke" => load("last_spoke", &mut world.last_spoke, key, body, |_, _| true)?,
                 "message_counts" => load(
                     "message_counts",
@@ -385,6 +406,7 @@ mod tests {
         world.logout(10002).unwrap();
         crate::media::tests::add_media_rows(&mut world);
         crate::social::tests::add_social_rows(&mut world);
+        crate::chat::tests::add_chat_rows(&mut world);
         let docs = world.all_docs();
         for kind in KINDS {
             assert!(docs.iter().any(|d| d.kind == kind), "{kind}");

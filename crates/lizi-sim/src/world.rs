@@ -42,6 +42,22 @@ pub struct World {
     /// Forwarded-message bundles, by `resid`.
     #[serde(default)]
     pub bundles: Table<String, crate::social::cards::StoredBundle>,
+    /// Essence marks, by group and the marked message's `Req`.
+    #[serde(default)]
+    pub essence: Table<(Gin, i64), crate::chat::essence::EssenceMark>,
+    /// Emoji reactions to group messages, by group and the message's `Req`.
+    #[serde(default)]
+    pub reactions: Table<(Gin, i64), crate::chat::reactions::Reactions>,
+    /// Group announcements (群公告), by group and announcement id.
+    #[serde(default)]
+    pub announcements: Table<(Gin, String), crate::chat::announcements::Announcement>,
+    /// Group sign-ins (打卡), by group and day (days since 1970-01-01 in China's time).
+    #[serde(default)]
+    pub sign_ins: Table<(Gin, i64), crate::chat::sign_ins::SignInDay>,
+    /// The honours a group's world file gives (all but the talkative one, which the
+    /// group's messages decide), by group.
+    #[serde(default)]
+    pub honours: Table<Gin, crate::fixture::Honours>,
     /// Uploaded pictures, voices and files by content hash (the bytes are store blobs).
     #[serde(default)]
     pub media: Table<String, crate::media::MediaInfo>,
@@ -345,6 +361,11 @@ impl World {
             requests: Table::new(),
             red_packets: Table::new(),
             bundles: Table::new(),
+            essence: Table::new(),
+            reactions: Table::new(),
+            announcements: Table::new(),
+            sign_ins: Table::new(),
+            honours: crate::chat::honours::from_fixture(fixture),
             media: Table::new(),
             files: Table::new(),
             avatars: Table::new(),

@@ -277,13 +277,6 @@ async fn admin_actions_follow_the_role_rules() {
         "cannot set special titles",
     )
     .await;
-    face.refused(
-        10001,
-        "get_group_honor_info",
-        json!({"group_id": 30001, "type": "all"}),
-        "no group honours",
-    )
-    .await;
 }
 
 #[tokio::test]
@@ -486,13 +479,6 @@ async fn people_profile_status_and_keys() {
     face.ok(10001, "clean_cache", json!({})).await;
     face.refused(10001, "set_restart", json!({}), "restart the process")
         .await;
-    for (action, params) in [
-        ("group_poke", json!({"group_id": 30001, "user_id": 20001})),
-        ("friend_poke", json!({"user_id": 20001})),
-        ("send_poke", json!({"user_id": 20001})),
-    ] {
-        face.refused(10001, action, params, "no pokes").await;
-    }
 }
 
 #[tokio::test]

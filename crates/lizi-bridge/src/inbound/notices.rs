@@ -6,6 +6,7 @@
 //! account's own presence is [`super::presence`]'s.
 
 use lizi_core::event::{kind, EventBody};
+use lizi_core::gray_tip::GrayTip;
 use lizi_core::{Event, Uin};
 use lizi_onebot::event::{Body, EssenceChange, GroupCard, HonorType, MessageEvent, Notice, Notify};
 use serde_json::{Map, Value};
@@ -13,8 +14,9 @@ use serde_json::{Map, Value};
 use super::event_msg::event_msg;
 use crate::state::identity::MessageMap;
 
-/// XLZ `EventMsg` type 33, 系统提示: a system notice, its text the description.
-pub const SYSTEM_NOTICE: i64 = 33;
+/// XLZ `EventMsg` type 33, 系统提示: a system notice, its text the description (pokes,
+/// essence marks and reactions in [`GrayTip`]'s form, shared with the simulated network).
+pub use lizi_core::gray_tip::SYSTEM_NOTICE;
 
 /// `client_status` as XLZ types 200–203: another client of the account on a phone came
 /// online (200) or went offline (201), on another device (202, 203).
@@ -68,6 +70,8 @@ struct Said {
     kind: i64,
     text: String,
     message: Option<i64>,
+    /// `Msg.SubType` (a reaction's count).
+    sub_type: i64,
 }
 
 impl Said {
@@ -79,6 +83,22 @@ impl Said {
             kind,
             text,
             message: None,
+            sub_type: 0,
+        }
+    }
+
+    /// A gray tip in `group` about the message `message` (its OneBot id).
+    fn tip(tip: &GrayTip, group: u64, message: Option<i64>, sub_type: i64) -> Said {
+        Said {
+            message,
+            sub_type,
+            ..Said::new(
+                tip.about(),
+                tip.operator(),
+                group,
+                SYSTEM_NOTICE,
+                tip.text(),
+            )
         }
     }
 }
@@ -102,24 +122,12 @@ pub fn notice(map: &MessageMap, account: Uin, time: i64, notice: &Notice) -> Opt
         ),
         Notice::Notify(notify) => notify_said(notify)?,
         Notice::Essence(essence) => {
-            let verb = match essence.sub_type {
-                EssenceChange::Delete => "移出了精华消息",
-                _ => "设为了精华消息",
+            let tip = GrayTip::Essence {
+                operator: essence.operator_id,
+                sender: essence.sender_id,
+                added: !matches!(essence.sub_type, EssenceChange::Delete),
             };
-            let text = format!(
-                "{} 把 {} 的消息{verb}",
-                essence.operator_id, essence.sender_id
-            );
-            Said {
-                message: Some(essence.message_id),
-                ..Said::new(
-                    essence.sender_id,
-                    essence.operator_id,
-                    essence.group_id,
-                    SYSTEM_NOTICE,
-                    text,
-                )
-            }
+            Said::tip(&tip, essence.group_id, Some(essence.message_id), 0)
         }
         Notice::Other(raw) => other_said(account, raw)?,
         _ => return None,
@@ -132,8 +140,8 @@ pub fn notice(map: &MessageMap, account: Uin, time: i64, notice: &Notice) -> Opt
         seq,
         time_stamp: time,
         kind: said.kind,
+        sub_type: said.sub_type,
         text: said.text,
-        ..EventBody::default()
     };
     Some(event_msg(
         account,
@@ -146,13 +154,13 @@ pub fn notice(map: &MessageMap, account: Uin, time: i64, notice: &Notice) -> Opt
 
 fn notify_said(notify: &Notify) -> Option<Said> {
     let said = match notify {
-        Notify::Poke(poke) => Said::new(
-            poke.target_id,
-            poke.user_id,
-            poke.group_id.unwrap_or(0),
-            SYSTEM_NOTICE,
-            format!("{} 戳了戳 {}", poke.user_id, poke.target_id),
-        ),
+        Notify::Poke(poke) => {
+            let tip = GrayTip::Poke {
+                operator: poke.user_id,
+                target: poke.target_id,
+            };
+            Said::tip(&tip, poke.group_id.unwrap_or(0), None, 0)
+        }
         Notify::LuckyKing(lucky) => Said::new(
             lucky.target_id,
             lucky.user_id,
@@ -229,46 +237,38 @@ fn other_said(account: Uin, raw: &Map<String, Value>) -> Option<Said> {
             Said::new(operator, operator, group, kind::GROUP_RENAMED, name)
         }
         "group_msg_emoji_like" => {
-            let user = uin(raw, "user_id");
-            let emoji: Vec<String> = raw
+            let likes = raw
                 .get("likes")
                 .and_then(Value::as_array)
                 .map(Vec::as_slice)
-                .unwrap_or_default()
+                .unwrap_or_default();
+            let emoji: Vec<String> = likes
                 .iter()
                 .map(|like| match &like["emoji_id"] {
                     Value::String(id) => id.clone(),
                     other => other.to_string(),
                 })
                 .collect();
-            Said {
-                message: Some(number(raw, "message_id")),
-                ..Said::new(
-                    user,
-                    user,
-                    group,
-                    SYSTEM_NOTICE,
-                    format!("{user} 用表情 {} 回应了消息", emoji.join(",")),
-                )
-            }
+            let count = likes
+                .iter()
+                .filter_map(Value::as_object)
+                .map(|like| number(like, "count"))
+                .sum();
+            let tip = GrayTip::Reaction {
+                operator: uin(raw, "user_id"),
+                code: emoji.join(","),
+                added: raw.get("is_add").and_then(Value::as_bool).unwrap_or(true),
+            };
+            Said::tip(&tip, group, Some(number(raw, "message_id")), count)
         }
         "reaction" => {
-            let operator = uin(raw, "operator_id");
-            let verb = if sub_type(raw) == "remove" {
-                "取消了表情回应"
-            } else {
-                "用表情回应了消息"
+            let tip = GrayTip::Reaction {
+                operator: uin(raw, "operator_id"),
+                code: text_of(raw, "code").to_owned(),
+                added: sub_type(raw) != "remove",
             };
-            Said {
-                message: Some(number(raw, "message_id")),
-                ..Said::new(
-                    operator,
-                    operator,
-                    group,
-                    SYSTEM_NOTICE,
-                    format!("{operator} {verb} {}", text_of(raw, "code")),
-                )
-            }
+            let count = number(raw, "count");
+            Said::tip(&tip, group, Some(number(raw, "message_id")), count)
         }
         "client_status" => {
             let online = raw.get("online").and_then(Value::as_bool).unwrap_or(false);
@@ -410,8 +410,12 @@ pub(crate) mod tests {
                 (33, 5, 6, 9, 0, text("6 把 5 的消息移出了精华消息")),
             ),
             (
-                json!({"notice_type": "group_msg_emoji_like", "group_id": 9, "user_id": 5, "message_id": 77, "likes": [{"emoji_id": "76", "count": 1}]}),
-                (33, 5, 5, 9, 41, text("5 用表情 76 回应了消息")),
+                json!({"notice_type": "group_msg_emoji_like", "group_id": 9, "user_id": 5, "message_id": 77, "likes": [{"emoji_id": "76", "count": 1}], "is_add": true}),
+                (33, 5, 5, 9, 41, text("5 用表情回应了消息 76")),
+            ),
+            (
+                json!({"notice_type": "group_msg_emoji_like", "group_id": 9, "user_id": 5, "message_id": 77, "likes": [{"emoji_id": "76", "count": 1}], "is_add": false}),
+                (33, 5, 5, 9, 41, text("5 取消了表情回应 76")),
             ),
             (
                 json!({"notice_type": "reaction", "sub_type": "add", "group_id": 9, "operator_id": 5, "message_id": 77, "code": "424", "count": 1}),

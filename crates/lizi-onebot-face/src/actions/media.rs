@@ -163,6 +163,22 @@ impl Call<'_> {
         }
     }
 
+    /// Uploads a picture (`file`: `base64://…`, a URL, a path or the name of one lizi
+    /// has) into group `group`'s chat without sending it, as XLZ's uploads do; answers
+    /// its hash.
+    pub(crate) async fn upload_picture(
+        &self,
+        group: lizi_core::Gin,
+        file: &str,
+    ) -> Result<String, Box<lizi_onebot::ActionResponse>> {
+        let source = source_of(file).map_err(|e| self.bad(e.0))?;
+        let picture = Media::Picture { flash: false };
+        let code = self.upload(Target::Group(group), &picture, source).await?;
+        code.get("hash")
+            .map(str::to_owned)
+            .ok_or_else(|| self.failed("the upload answered no picture hash"))
+    }
+
     /// The URL serving the picture or voice with `hash`.
     async fn media_url(&self, hash: &str) -> Result<String, Box<lizi_onebot::ActionResponse>> {
         self.text(Request::GetPhotoUrl(xlz::GetPhotoUrl {

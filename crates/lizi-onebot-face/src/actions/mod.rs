@@ -4,9 +4,11 @@
 //! what it acts on:
 //!
 //! - [`messages`]: sending (plain and cards), fetching, recalling and paging stored
-//!   messages, forwarded bundles;
-//! - [`groups`]: what a group is, running it, the requests it receives;
+//!   messages, merged forwards, essence marks, emoji reactions;
+//! - [`groups`]: what a group is, running it, the requests it receives, its
+//!   announcements, honours and sign-ins;
 //! - [`people`]: friends, other people's profiles, likes, requests answered by flag;
+//! - [`pokes`]: pokes, in a group or between friends;
 //! - [`files`]: group files and folders, files between friends;
 //! - [`media`]: pictures and voices in sends, `get_image`, `get_record`;
 //! - [`account`]: the account itself, and which account a call acts as;
@@ -24,6 +26,7 @@ mod groups;
 mod media;
 mod messages;
 mod people;
+mod pokes;
 mod system;
 
 use lizi_core::Uin;
@@ -35,10 +38,10 @@ use crate::connection::Shared;
 use account::account;
 use call::{Account, Answer, Call};
 use groups::admin::NO_ANONYMOUS;
-use groups::info::NO_HONOURS;
-use messages::send;
-use messages::stored::{self, NO_ESSENCE, NO_FORWARD_SEND};
-use people::NO_POKE;
+use messages::forward::{self, Context, ForwardCall, SingleTo};
+use messages::stored;
+use messages::{essence, reactions, send};
+use pokes::PokeAction;
 
 pub(crate) use account::{choose_account, framework_accounts};
 
@@ -110,20 +113,25 @@ async fn carry_out(shared: &Shared, profile: Profile, account: &Account, action:
         A::DeleteMsg(c) => stored::delete_msg(shared, profile, me, c.message_id).await,
         A::GetGroupMsgHistory(c) => stored::group_history(shared, profile, me, &c).await,
         A::GetFriendMsgHistory(c) => stored::friend_history(shared, profile, me, &c).await,
-        A::GetForwardMsg(c) => stored::forwarded(shared, profile, me, c.id).await,
-        A::SendGroupForwardMsg(_) | A::SendPrivateForwardMsg(_) => {
-            Err(call.failed(NO_FORWARD_SEND))
+        A::GetForwardMsg(c) => forward::get_forward(shared, &call, &c.id).await,
+        A::SendGroupForwardMsg(c) => {
+            let f = forward_call(c.group_id, c.user_id, c.messages.as_ref(), &c.message_type);
+            forward::send_forward(shared, &call, f, Context::Group).await
+        }
+        A::SendPrivateForwardMsg(c) => {
+            let f = forward_call(c.group_id, c.user_id, c.messages.as_ref(), &c.message_type);
+            forward::send_forward(shared, &call, f, Context::Private).await
         }
         // The simulated network keeps no read state: there is nothing to mark.
         A::MarkMsgAsRead(_) => Ok(Value::Null),
-        A::SetEssenceMsg(_) => Err(call.failed(NO_ESSENCE)),
+        A::SetEssenceMsg(c) => essence::set_essence(shared, &call, c.message_id).await,
         // Groups.
         A::GetGroupList(_) => call.group_list().await,
         A::GetGroupInfo(c) => call.group_info(&c).await,
         A::GetGroupDetailInfo(c) => call.group_detail(&c).await,
         A::GetGroupMemberList(c) => call.member_list(c.group_id).await,
         A::GetGroupMemberInfo(c) => call.member(&c).await,
-        A::GetGroupHonorInfo(_) => Err(call.failed(NO_HONOURS)),
+        A::GetGroupHonorInfo(c) => call.honours(c.group_id, c.honor_type.as_deref()).await,
         A::SetGroupKick(c) => call.kick(&c).await,
         A::SetGroupBan(c) => call.ban(&c).await,
         A::SetGroupWholeBan(c) => call.whole_ban(&c).await,
@@ -147,7 +155,18 @@ async fn carry_out(shared: &Shared, profile: Profile, account: &Account, action:
         A::SetInputStatus(c) => call.input_status(&c).await,
         A::SetFriendAddRequest(c) => call.answer_friend(&c).await,
         A::SetGroupAddRequest(c) => call.answer_group(&c).await,
-        A::GroupPoke(_) | A::FriendPoke(_) | A::SendPoke(_) => Err(call.failed(NO_POKE)),
+        A::GroupPoke(c) => {
+            let (user, group, target) = (c.user_id, c.group_id, c.target_id);
+            call.poke(PokeAction::Group, user, group, target).await
+        }
+        A::FriendPoke(c) => {
+            let (user, group, target) = (c.user_id, c.group_id, c.target_id);
+            call.poke(PokeAction::Friend, user, group, target).await
+        }
+        A::SendPoke(c) => {
+            let (user, group, target) = (c.user_id, c.group_id, c.target_id);
+            call.poke(PokeAction::Send, user, group, target).await
+        }
         // Files.
         A::UploadGroupFile(c) => call.upload_file(&c).await,
         A::GetGroupRootFiles(c) => call.group_files(c.group_id, "/").await,
@@ -182,6 +201,56 @@ async fn carry_out(shared: &Shared, profile: Profile, account: &Account, action:
         A::CanSendImage(_) | A::CanSendRecord(_) => call.can_send(),
         A::CleanCache(_) => call.clean_cache(),
         A::SetRestart(_) => call.restart(),
+        // Forwards, essence, announcements, reactions, sign-ins.
+        A::SendForwardMsg(c) => {
+            let f = forward_call(c.group_id, c.user_id, c.messages.as_ref(), &c.message_type);
+            forward::send_forward(shared, &call, f, Context::Normal).await
+        }
+        A::ForwardGroupSingleMsg(c) => {
+            let to = (c.group_id, c.user_id);
+            forward::forward_single(shared, &call, c.message_id, to, SingleTo::Group).await
+        }
+        A::ForwardFriendSingleMsg(c) => {
+            let to = (c.group_id, c.user_id);
+            forward::forward_single(shared, &call, c.message_id, to, SingleTo::Friend).await
+        }
+        A::DeleteEssenceMsg(c) => essence::delete_essence(shared, &call, &c).await,
+        A::GetEssenceMsgList(c) => essence::essence_list(shared, &call, c.group_id).await,
+        A::SendGroupNotice(c) => call.announce(&c).await,
+        A::GetGroupNotice(c) => call.announcements(c.group_id).await,
+        A::DelGroupNotice(c) => call.delete_announcement(c.group_id, &c.notice_id).await,
+        A::DeleteGroupNotice(c) => call.delete_announcement(c.group_id, &c.notice_id).await,
+        A::SetMsgEmojiLike(c) => {
+            let add = profile != Profile::NapCat || reactions::napcat_set(c.set.as_ref());
+            reactions::react(shared, &call, c.message_id, &c.emoji_id, add).await
+        }
+        A::UnsetMsgEmojiLike(c) => {
+            reactions::react(shared, &call, c.message_id, &c.emoji_id, false).await
+        }
+        A::SetGroupReaction(c) => {
+            let (group, id, add) = (c.group_id, c.message_id, c.is_add.unwrap_or(true));
+            reactions::group_reaction(shared, &call, group, id, &c.code, add).await
+        }
+        A::FetchEmojiLike(c) => reactions::fetch_emoji_like(shared, &call, &c).await,
+        A::GetEmojiLikes(c) => reactions::get_emoji_likes(shared, &call, &c).await,
+        A::SendGroupSign(c) => call.sign_in(c.group_id).await,
+        A::SetGroupSign(c) => call.sign_in(c.group_id).await,
+        A::GetGroupSignedList(c) => call.signed_list(c.group_id).await,
+    }
+}
+
+/// The parameters a forward send reads.
+fn forward_call<'a>(
+    group_id: Option<Uin>,
+    user_id: Option<Uin>,
+    messages: Option<&'a lizi_onebot::Message>,
+    message_type: &'a Option<String>,
+) -> ForwardCall<'a> {
+    ForwardCall {
+        group_id,
+        user_id,
+        messages,
+        message_type: message_type.as_deref(),
     }
 }
 

@@ -1,8 +1,7 @@
 //! Actions about other people: friends (`/getfriendlist`, `/deletefriend`), profiles
 //! (`/queryuserinfo`, its like counts) and online states (`/getqqonlinestate`), likes
-//! (`/sendlike`), the typing indicator (`/sendinputstatus`), friend and group requests
-//! answered by `flag` (`/setfriendaddrequest`, `/setgroupaddrequest`), and pokes, which
-//! fail saying why.
+//! (`/sendlike`), the typing indicator (`/sendinputstatus`), and friend and group
+//! requests answered by `flag` (`/setfriendaddrequest`, `/setgroupaddrequest`).
 
 use lizi_core::endpoint as xlz;
 use lizi_core::{Reply, Request};
@@ -16,10 +15,6 @@ use serde_json::Value;
 
 use crate::actions::call::{data, Answer, Call};
 use crate::flag::RequestFlag;
-
-/// Why pokes fail.
-pub(crate) const NO_POKE: &str =
-    "the simulated network has no pokes: XLZ has no endpoint to send one";
 
 /// The most likes one `send_like` gives (QQ's daily limit for a non-SVIP account).
 const MOST_LIKES: i64 = 10;

@@ -5,6 +5,7 @@
 //!   account's own messages when reported, and group file uploads;
 //! - [`notices`]: admin changes, joins, leaves and kicks, mutes, friends added, recalls,
 //!   card changes;
+//! - [`gray_tips`]: pokes, essence marks and emoji reactions (XLZ system notices);
 //! - [`requests`]: friend requests, join requests and invitations, with their `flag`;
 //! - [`roles`]: the `sender.role` of group messages, asked of the backend;
 //! - `fields`: what every family writes alike (the envelope, the message and sequence
@@ -14,6 +15,7 @@
 //! (lifecycle, heartbeat) are the connection's own.
 
 mod fields;
+mod gray_tips;
 mod messages;
 mod notices;
 mod requests;
@@ -36,8 +38,8 @@ pub fn to_onebot(entry: &str, lens: &Lens<'_>) -> Option<Value> {
     match event {
         Event::GroupMsg(message) => messages::group(&message, lens),
         Event::PrivateMsg(message) => messages::private(&message, lens),
-        Event::EventMsg(event) => {
-            notices::notice(&event, lens).or_else(|| requests::request(&event))
-        }
+        Event::EventMsg(event) => notices::notice(&event, lens)
+            .or_else(|| gray_tips::notice(&event, lens))
+            .or_else(|| requests::request(&event)),
     }
 }

@@ -28,7 +28,8 @@ actions! {
     DeleteMsg "delete_msg" Standard [()] (message_id: Int);
     /// Fetch a message by id.
     GetMsg "get_msg" Standard [MessageData] (message_id: Int);
-    /// Fetch the content of a forward message by its id (`resid`).
+    /// The messages of a merged forward, by its id (`resid`) or the id of the message
+    /// carrying it (NapCat, LLOneBot).
     GetForwardMsg "get_forward_msg" Standard [Value] (id or "message_id": Text);
     /// Like a user's profile `times` times (default 1).
     SendLike "send_like" Standard [()] (user_id: Id, times: Option<Int>);
@@ -84,9 +85,10 @@ actions! {
     GetGroupMemberList "get_group_member_list" Standard [Vec<GroupMemberInfo>]
         (group_id: Id, no_cache: Option<Flag>);
     /// A group's honours; `type` `talkative`, `performer`, `legend`, `strong_newbie`,
-    /// `emotion` or `all`.
+    /// `emotion` or `all` (NapCat's and LLOneBot's default). The talkative one comes from
+    /// the group's messages, the others from the world file.
     GetGroupHonorInfo "get_group_honor_info" Standard [Value]
-        (group_id: Id, honor_type as "type": Text);
+        (group_id: Id, honor_type as "type": Option<Text>);
     /// Cookies for a domain.
     GetCookies "get_cookies" Standard [Cookies] (domain: Option<Text>);
     /// The CSRF token.
@@ -121,12 +123,22 @@ actions! {
         user_id: Id, message_seq: Option<Int>, message_id: Option<Int>, count: Option<Int>,
         reverse_order or "reverseOrder": Option<Flag>,
     );
-    /// Send a forward message (`node` segments) to a group.
-    SendGroupForwardMsg "send_group_forward_msg" Extension [ForwardSent]
-        (group_id: Id, messages: Msg);
-    /// Send a forward message (`node` segments) to a friend.
-    SendPrivateForwardMsg "send_private_forward_msg" Extension [ForwardSent]
-        (user_id: Id, messages: Msg);
+    /// Send a merged forward (`node` segments: messages by id, or custom content) to a
+    /// group.
+    SendGroupForwardMsg "send_group_forward_msg" Extension [ForwardSent] (
+        group_id: Option<Id>, user_id: Option<Id>, messages or "message": Option<Msg>,
+        message_type: Option<Text>, auto_escape: Option<Flag>, source: Option<Text>,
+        news: Option<Json>, summary: Option<Text>, prompt: Option<Text>,
+        timeout: Option<Int>,
+    );
+    /// Send a merged forward (`node` segments: messages by id, or custom content) to a
+    /// friend (NapCat: through `group_id` to a non-friend).
+    SendPrivateForwardMsg "send_private_forward_msg" Extension [ForwardSent] (
+        user_id: Option<Id>, group_id: Option<Id>, messages or "message": Option<Msg>,
+        message_type: Option<Text>, auto_escape: Option<Flag>, source: Option<Text>,
+        news: Option<Json>, summary: Option<Text>, prompt: Option<Text>,
+        timeout: Option<Int>,
+    );
     /// Upload a file (path, URL or `base64://`, readable by the implementation) to a group.
     UploadGroupFile "upload_group_file" Extension [UploadedFile]
         (group_id: Id, file: Text, name: Text, folder or "folder_id": Option<Text>);
@@ -166,14 +178,18 @@ actions! {
         (user_id: Id, file: Text, name: Text);
     /// A download URL for a file a friend sent.
     GetPrivateFileUrl "get_private_file_url" Extension [FileUrl] (file_id: Text);
-    /// Poke a group member.
-    GroupPoke "group_poke" Extension [()] (group_id: Id, user_id: Id);
-    /// Poke a friend.
-    FriendPoke "friend_poke" Extension [()] (user_id: Id);
-    /// Poke a user, in a group when `group_id` is given (NapCat).
-    SendPoke "send_poke" Extension [()] (user_id: Id, group_id: Option<Id>);
-    /// Mark a group message as essence.
-    SetEssenceMsg "set_essence_msg" Extension [()] (message_id: Int);
+    /// Poke a group member (NapCat, Lagrange.OneBot: a friend without `group_id`;
+    /// `target_id`, default `user_id`, is who is poked).
+    GroupPoke "group_poke" Extension [()]
+        (user_id: Id, group_id: Option<Id>, target_id: Option<Id>);
+    /// Poke a friend (NapCat, Lagrange.OneBot: a group member with `group_id`).
+    FriendPoke "friend_poke" Extension [()]
+        (user_id: Id, group_id: Option<Id>, target_id: Option<Id>);
+    /// Poke a user, in a group when `group_id` is given.
+    SendPoke "send_poke" Extension only [NapCat, Lagrange] [()]
+        (user_id: Id, group_id: Option<Id>, target_id: Option<Id>);
+    /// Mark a group message as essence (owner or admin).
+    SetEssenceMsg "set_essence_msg" Extension [Value] (message_id: Int);
     /// Mark a message (go-cqhttp) or a chat (NapCat: `user_id`/`group_id`) as read.
     MarkMsgAsRead "mark_msg_as_read" Extension [()]
         (message_id: Option<Int>, user_id: Option<Id>, group_id: Option<Id>);
@@ -228,4 +244,70 @@ actions! {
     /// A group's details: `get_group_info` and its memo.
     GetGroupDetailInfo "get_group_detail_info" Extension only [NapCat] [GroupDetail]
         (group_id: Id);
+
+    // Forwards, pokes, essence, announcements, reactions, sign-ins: what people do in
+    // chats besides sending plain messages (the simulated network's `chat` area).
+    /// Send a merged forward to `group_id` or `user_id` (`message_type` says which when
+    /// both are given); Lagrange.OneBot only stores the nodes and answers their `resid`.
+    SendForwardMsg "send_forward_msg" Extension [ForwardSent] (
+        group_id: Option<Id>, user_id: Option<Id>, messages or "message": Option<Msg>,
+        message_type: Option<Text>, auto_escape: Option<Flag>, source: Option<Text>,
+        news: Option<Json>, summary: Option<Text>, prompt: Option<Text>,
+        timeout: Option<Int>,
+    );
+    /// Forward one message to a group (`group_id`, else `user_id`).
+    ForwardGroupSingleMsg "forward_group_single_msg" Extension only [NapCat, LLOneBot]
+        [Value] (message_id: Int, group_id: Option<Id>, user_id: Option<Id>);
+    /// Forward one message to a friend (`user_id`, else `group_id`).
+    ForwardFriendSingleMsg "forward_friend_single_msg" Extension only [NapCat, LLOneBot]
+        [Value] (message_id: Int, group_id: Option<Id>, user_id: Option<Id>);
+    /// Remove a message's essence mark (owner or admin); NapCat also takes `msg_seq`,
+    /// `msg_random` and `group_id`.
+    DeleteEssenceMsg "delete_essence_msg" Extension [Value] (
+        message_id: Option<Int>, msg_seq: Option<Int>, msg_random: Option<Int>,
+        group_id: Option<Id>,
+    );
+    /// A group's essence messages.
+    GetEssenceMsgList "get_essence_msg_list" Extension [Value] (group_id: Id);
+    /// Post a group announcement (owner or admin), with a picture (`image`: path, URL or
+    /// `base64://`, not Lagrange.OneBot).
+    SendGroupNotice "_send_group_notice" Extension [Value] (
+        group_id: Id, content: Text, image: Option<Text>, pinned: Option<Int>,
+        notice_type as "type": Option<Int>, confirm_required: Option<Int>,
+        is_show_edit_card: Option<Int>, tip_window_type: Option<Int>,
+    );
+    /// A group's announcements (NapCat, LLOneBot: the pinned ones left out, as QQ's list
+    /// they read has them apart).
+    GetGroupNotice "_get_group_notice" Extension [Value] (group_id: Id);
+    /// Delete a group announcement (owner or admin).
+    DelGroupNotice "_del_group_notice" Extension only [NapCat, Lagrange] [Value]
+        (group_id: Id, notice_id: Text);
+    /// Delete a group announcement (owner or admin), under LLOneBot's name.
+    DeleteGroupNotice "_delete_group_notice" Extension only [LLOneBot] [()]
+        (group_id: Id, notice_id: Text);
+    /// React to a group message with a face (`set` false takes it back, NapCat).
+    SetMsgEmojiLike "set_msg_emoji_like" Extension only [NapCat, LLOneBot] [Value]
+        (message_id: Int, emoji_id: Text, set: Option<Json>);
+    /// Take back a reaction to a group message.
+    UnsetMsgEmojiLike "unset_msg_emoji_like" Extension only [LLOneBot] [()]
+        (message_id: Int, emoji_id: Text);
+    /// Who reacted to a message with a face, a page at a time.
+    FetchEmojiLike "fetch_emoji_like" Extension only [NapCat, LLOneBot] [Value] (
+        message_id: Int, emoji_id or "emojiId": Text, emoji_type as "emojiType": Option<Text>,
+        count: Option<Int>, cookie: Option<Text>,
+    );
+    /// Who reacted to a message with a face.
+    GetEmojiLikes "get_emoji_likes" Extension only [NapCat] [Value] (
+        message_id: Int, emoji_id: Text, group_id: Option<Id>, emoji_type: Option<Text>,
+        count: Option<Int>,
+    );
+    /// React to a group message with a face (`is_add` false takes it back).
+    SetGroupReaction "set_group_reaction" Extension only [Lagrange] [()]
+        (group_id: Id, message_id: Int, code: Text, is_add: Option<Flag>);
+    /// Sign in (打卡) to a group for the day.
+    SendGroupSign "send_group_sign" Extension only [NapCat, LLOneBot] [()] (group_id: Id);
+    /// Sign in (打卡) to a group for the day.
+    SetGroupSign "set_group_sign" Extension only [NapCat] [()] (group_id: Id);
+    /// Who signed in to a group today.
+    GetGroupSignedList "get_group_signed_list" Extension only [NapCat] [Value] (group_id: Id);
 }

@@ -63,7 +63,7 @@ pub fn rich(segment: &Segment) -> Option<Piece> {
         }
         View::Json(json) => text(json),
         View::Xml(xml) => text(xml),
-        View::Forward(resid) => text(forward_card(&resid)),
+        View::Forward(resid) => text(lizi_core::forward::card(&resid)),
         View::Music(_) => text("[音乐]".into()),
         View::Share { title, url, .. } => text(format!("[分享]{title} {url}")),
         View::Location {
@@ -91,18 +91,6 @@ fn placeholder(kind: &str) -> Option<&'static str> {
         "miniapp" => "[小程序]",
         _ => return None,
     })
-}
-
-/// The XML multi-message card QQ shows for a forwarded bundle, naming it by `m_resid`.
-pub fn forward_card(resid: &str) -> String {
-    let resid: String = resid.chars().filter(|c| !"\"<>&".contains(*c)).collect();
-    format!(
-        "<?xml version='1.0' encoding='UTF-8' standalone='yes' ?><msg serviceID=\"35\" \
-         templateID=\"1\" action=\"viewMultiMsg\" brief=\"[聊天记录]\" m_resid=\"{resid}\" \
-         m_fileName=\"{resid}\" tSum=\"0\" flag=\"3\" multiMsgFlag=\"0\"><item layout=\"1\">\
-         <title>聊天记录</title><summary>查看转发消息</summary></item><source name=\"聊天记录\"/>\
-         </msg>"
-    )
 }
 
 #[cfg(test)]

@@ -3,8 +3,9 @@
 //!
 //! - [`event_segments`]: a message lizi's OneBot face shows a bot (events, `get_msg`,
 //!   history): text, mentions, faces, pictures, voices (`[Audio,…]` → `record`), cards
-//!   (`[Json,Data=…]`, `[Xml,Data=…]`) and replies (`[Reply,…,Req=…]` → `reply` in place,
-//!   with the quoted message's OneBot id); any other code is kept as its text.
+//!   (`[Json,Data=…]`, `[Xml,Data=…]`; a merged forward's card as `forward{id}`) and
+//!   replies (`[Reply,…,Req=…]` → `reply` in place, with the quoted message's OneBot id);
+//!   any other code is kept as its text.
 //! - [`send_segments`]: a message the bridge sends through an implementation. Reply codes
 //!   are taken out and the first one naming a known message becomes a leading `reply`
 //!   segment (where the implementations take it); the pictures and voices the bridge
@@ -52,6 +53,10 @@ fn code_segment(code: &Code, reply_id: &dyn Fn(i64) -> Option<i64>) -> Segment {
         return Segment::json(arg("Data"));
     }
     if code.is("Xml") && code.get("Data").is_some() {
+        // A merged forward's card shows as the `forward` segment naming its bundle.
+        if let Some(resid) = lizi_core::forward::resid(&arg("Data")) {
+            return Segment::new("forward", &[("id", resid)]);
+        }
         return Segment::xml(arg("Data"));
     }
     if code.is("Reply") {
@@ -158,6 +163,20 @@ mod tests {
                 Segment::json(r#"{"a":1}"#),
                 Segment::xml("<x/>"),
             ]
+        );
+    }
+
+    #[test]
+    fn a_forward_card_is_a_forward_segment() {
+        // As the simulated network writes a card: `[`, `]` escaped inside the code.
+        let card = lizi_core::forward::card("RES");
+        let text = format!(
+            "[Xml,Data={}]",
+            card.replace('[', "\\u005b").replace(']', "\\u005d")
+        );
+        assert_eq!(
+            event_segments(&text, &no_reply),
+            vec![Segment::new("forward", &[("id", "RES".to_owned())])]
         );
     }
 

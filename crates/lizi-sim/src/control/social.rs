@@ -139,7 +139,7 @@ pub struct Bundle {
     pub messages: Vec<BundleMessage>,
 }
 
-/// One message of a [`Bundle`].
+/// One message of a [`Bundle`] (or of a forward sent with `forward`).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BundleMessage {
@@ -150,6 +150,13 @@ pub struct BundleMessage {
     pub group: Option<Gin>,
     /// The text, with text codes.
     pub text: String,
+    /// The name shown for the sender; with it, `from` may be any number, as QQ shows a
+    /// forwarded node made up by its sender (else the sender's card or nickname).
+    #[serde(default)]
+    pub name: Option<String>,
+    /// When it was said (unix seconds; the bundle's time when absent).
+    #[serde(default)]
+    pub time: Option<i64>,
 }
 
 impl SocialControl {

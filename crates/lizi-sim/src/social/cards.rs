@@ -72,6 +72,9 @@ pub struct BundledMessage {
     pub name: String,
     /// The text.
     pub text: String,
+    /// When it was said (unix seconds); 0: when the bundle was made.
+    #[serde(default)]
+    pub time: i64,
 }
 
 /// The text of a card message carrying `payload`.
@@ -289,27 +292,47 @@ impl World {
         messages: &[BundleMessage],
         time: i64,
     ) -> Result<String, SimError> {
+        let bundle = self.bundle_of(messages, time)?;
+        let resid = bundle.resid.clone();
+        self.bundles.insert(resid.clone(), bundle);
+        Ok(resid)
+    }
+
+    /// The bundle of `messages` made at `time`, under a `resid` no other bundle has, not
+    /// yet stored: every message checked (its length; a sender named by `name`, else a
+    /// person on the network, and the group it was said in).
+    pub(crate) fn bundle_of(
+        &self,
+        messages: &[BundleMessage],
+        time: i64,
+    ) -> Result<StoredBundle, SimError> {
+        if messages.is_empty() {
+            return Err(SimError::Invalid(
+                "a forwarded bundle needs at least one message".into(),
+            ));
+        }
         let mut bundled = Vec::with_capacity(messages.len());
         for message in messages {
             self.limits.check(&message.text)?;
-            self.person(message.from)?;
-            let name = match message.group {
-                Some(gin) => {
-                    let group = self.group(gin)?;
-                    group
-                        .members
-                        .get(&message.from)
-                        .map(|m| m.card.clone())
-                        .filter(|card| !card.is_empty())
-                        .unwrap_or_else(|| self.nickname(message.from))
+            if let Some(gin) = message.group {
+                self.group(gin)?;
+            }
+            let name = match (&message.name, message.group) {
+                (Some(name), _) => name.clone(),
+                (None, group) => {
+                    self.person(message.from)?;
+                    match group {
+                        Some(gin) => self.shown_name(gin, message.from),
+                        None => self.nickname(message.from),
+                    }
                 }
-                None => self.nickname(message.from),
             };
             bundled.push(BundledMessage {
                 from: message.from,
                 group: message.group.unwrap_or(0),
                 name,
-                text: message.text.clone(),
+                text: lizi_core::textcode::canonical(&message.text).into_owned(),
+                time: message.time.unwrap_or(0),
             });
         }
         let resid = loop {
@@ -318,15 +341,11 @@ impl World {
                 break id;
             }
         };
-        self.bundles.insert(
-            resid.clone(),
-            StoredBundle {
-                resid: resid.clone(),
-                time,
-                messages: bundled,
-            },
-        );
-        Ok(resid)
+        Ok(StoredBundle {
+            resid,
+            time,
+            messages: bundled,
+        })
     }
 
     /// `/getforwardedmsg`: the messages of bundle `resid`, as `logon` sees them.
@@ -347,9 +366,12 @@ impl World {
                     ..GroupSender::default()
                 },
                 logon_qq: logon,
-                time_stamp: TimeStamp {
-                    recv: bundle.time,
-                    send: bundle.time,
+                time_stamp: {
+                    let time = if m.time == 0 { bundle.time } else { m.time };
+                    TimeStamp {
+                        recv: time,
+                        send: time,
+                    }
                 },
                 from_group: GroupMsgGroup {
                     gin: m.group,

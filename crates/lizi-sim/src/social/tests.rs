@@ -300,6 +300,8 @@ fn requests_packets_and_bundles_are_saved() {
         from: 20001,
         group: Some(30001),
         text: "a".into(),
+        name: None,
+        time: None,
     }];
     let resid = w.make_bundle(&bundle, T).unwrap();
     let docs = w.all_docs();
@@ -333,6 +335,8 @@ pub(crate) fn add_social_rows(w: &mut World) {
         from: 20001,
         group: None,
         text: "a".into(),
+        name: None,
+        time: None,
     }];
     w.make_bundle(&bundle, T).unwrap();
 }

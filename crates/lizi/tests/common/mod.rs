@@ -3,6 +3,7 @@
 
 pub mod bridge;
 pub mod child;
+pub mod onebot;
 pub mod raw;
 pub mod tls;
 pub mod ws_frames;
@@ -208,13 +209,18 @@ impl Server {
 
     /// The world as the control API shows it.
     pub async fn world(&self) -> Value {
+        self.view("/sim/world").await
+    }
+
+    /// A read-only view (`/sim/group?gin=…`, …) read by GET, as JSON (asserting HTTP 200).
+    pub async fn view(&self, path: &str) -> Value {
         let response = self
             .client
-            .get(self.url("/sim/world"))
+            .get(self.url(path))
             .send()
             .await
             .expect("request");
-        assert_eq!(response.status().as_u16(), 200);
+        assert_eq!(response.status().as_u16(), 200, "{path}");
         response.json().await.expect("json")
     }
 

@@ -135,9 +135,15 @@ pub fn plan(request: &Request, _context: &Context<'_>) -> Planned {
     }
 }
 
-/// One forwarded node as an XLZ group message of `account`, numbered `req`.
+/// One forwarded node as an XLZ group message of `account`, numbered `req`: a message
+/// event (NapCat, LLOneBot), or Lagrange.OneBot's `node` segment (its `data` holds
+/// `user_id`, `nickname` and `content`).
 fn node_message(account: Uin, node: &Value, req: i64) -> GroupMsg {
-    let sender = node.get("sender").unwrap_or(&Value::Null);
+    let node = match node.get("type").and_then(Value::as_str) {
+        Some("node") => node.get("data").unwrap_or(&Value::Null),
+        _ => node,
+    };
+    let sender = node.get("sender").unwrap_or(node);
     let card = text_field(sender, &["card"])
         .filter(|card| !card.is_empty())
         .or_else(|| text_field(sender, &["nickname"]))
@@ -345,5 +351,20 @@ mod tests {
             ("four", 2)
         );
         assert_eq!(read(Read::Forwarded(1), &json!({"x": 1})), None);
+        // Lagrange.OneBot lists node segments under `message`.
+        let lagrange = json!({"message": [{"type": "node", "data": {
+            "user_id": "5", "nickname": "five",
+            "content": [{"type": "text", "data": {"text": "node"}}]}}]});
+        let Some(Reply::Forwarded(messages)) = read(Read::Forwarded(1), &lagrange) else {
+            panic!("messages");
+        };
+        assert_eq!(
+            (
+                messages[0].from_qq.uin,
+                messages[0].from_qq.card.as_str(),
+                messages[0].msg.text.as_str()
+            ),
+            (5, "five", "node")
+        );
     }
 }

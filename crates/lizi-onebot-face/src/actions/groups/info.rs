@@ -1,7 +1,7 @@
 //! What a group is: the account's groups and a group's information (`/getgrouplist`,
 //! `/getgroupnamefromcache`, `/querygroupinfo`, the control API's `group` view for a group
-//! the account is not in), its members and their roles (`/getgroupmemberlist`,
-//! `/getgroupmgrlist`), and the honours the simulated network does not keep.
+//! the account is not in), and its members and their roles (`/getgroupmemberlist`,
+//! `/getgroupmgrlist`).
 
 use lizi_core::endpoint as xlz;
 use lizi_core::model::{GroupEntry, Member};
@@ -13,10 +13,6 @@ use lizi_onebot::event::{Role, Sex};
 use serde_json::json;
 
 use crate::actions::call::{data, Answer, Call};
-
-/// Why group honours fail.
-pub(crate) const NO_HONOURS: &str =
-    "the simulated network keeps no group honours (talkative, performer, legend…)";
 
 /// The capacity lizi reports for every group (QQ's common 500-member tier); the simulated
 /// network has no capacity of its own.

@@ -10,6 +10,7 @@ use lizi_onebot::xlz::Quoted;
 use lizi_onebot::{Message, Profile};
 
 use super::cards::{self, Prepared};
+use super::forward::{node_message, send_forward_to, ForwardCall};
 use super::target::{conversation, sent_message_id, Target};
 use crate::actions::call::{Account, Answer, Call};
 use crate::connection::Shared;
@@ -80,19 +81,28 @@ async fn send(
         profile,
         account: &account,
     };
-    let quote = |id| {
-        let row = shared.ids.find(id).ok()?;
-        let quoted = Quoted {
-            sender: row.sender as u64,
-            req: row.req,
-            random: row.random,
-            time: row.time,
-            text: &row.text,
+    if let Some(forward) = node_message(profile, &message, &call) {
+        forward?;
+        let forward = ForwardCall {
+            group_id: None,
+            user_id: None,
+            messages: Some(&message),
+            message_type: None,
         };
-        Some(quoted.code_with_preview())
-    };
+        return send_forward_to(shared, &call, forward, target).await;
+    }
+    let quote = |id| quote(shared, id);
     let text = call.xlz_text(target, &message, &quote).await?;
-    let request = match target {
+    let sent = shared
+        .backend
+        .call(text_request(fromqq, target, text))
+        .await;
+    sent_message_id(shared, profile, conversation(fromqq, target), sent)
+}
+
+/// The XLZ send of `text` from `fromqq` to `target`.
+pub(crate) fn text_request(fromqq: Uin, target: Target, text: String) -> Request {
+    match target {
         Target::Group(togroup) => Request::SendGroupMsg(xlz::SendGroupMsg {
             fromqq,
             togroup,
@@ -108,7 +118,19 @@ async fn send(
             toqq: user,
             text,
         }),
+    }
+}
+
+/// The reply code of the stored message `id` (with a preview of its text), for a `reply`
+/// segment; `None` when there is no such message.
+pub(crate) fn quote(shared: &Shared, id: i64) -> Option<lizi_core::textcode::Code> {
+    let row = shared.ids.find(id).ok()?;
+    let quoted = Quoted {
+        sender: row.sender as u64,
+        req: row.req,
+        random: row.random,
+        time: row.time,
+        text: &row.text,
     };
-    let sent = shared.backend.call(request).await;
-    sent_message_id(shared, profile, conversation(fromqq, target), sent)
+    Some(quoted.code_with_preview())
 }

@@ -1,8 +1,6 @@
 //! Stored messages: `get_msg`, `delete_msg` (a recall through `/deletegroupmsg` or
 //! `/deleteprivatemsg`), `get_group_msg_history` and `get_friend_msg_history` (pages of
-//! the stored history), `get_forward_msg` (a forwarded bundle), and why the simulated
-//! network cannot carry merged-forward sends (XLZ sends none) or essence messages (the
-//! network has none).
+//! the stored history), and which of them an account may see.
 
 use lizi_core::endpoint as xlz;
 use std::collections::HashMap;
@@ -25,13 +23,6 @@ use crate::ids::{group_conv, private_conv};
 const HISTORY_COUNT: i64 = 20;
 /// The most messages a history page holds.
 const HISTORY_MAX: i64 = 200;
-
-/// Why merged-forward sends fail.
-pub(crate) const NO_FORWARD_SEND: &str =
-    "the XLZ API has no merged-forward send, so the simulated network cannot carry one";
-
-/// Why `set_essence_msg` fails.
-pub(crate) const NO_ESSENCE: &str = "the simulated network has no essence messages";
 
 fn failed(profile: Profile, why: impl Into<String>) -> Box<ActionResponse> {
     Box::new(profile.failed(Why::HandlerFailed, why))
@@ -108,13 +99,30 @@ fn first_seq(
 
 /// The message `id` names, if the account may see it (it is in the private
 /// conversation, or the message is a group message).
-fn visible(shared: &Shared, account: Uin, id: i64) -> Result<std::sync::Arc<MessageRow>, String> {
+pub(crate) fn visible(
+    shared: &Shared,
+    account: Uin,
+    id: i64,
+) -> Result<std::sync::Arc<MessageRow>, String> {
     let row = shared.ids.find(id).map_err(|unknown| unknown.0)?;
     let account = account as i64;
     if row.conv.kind == Conv::PRIVATE && row.conv.a != account && row.conv.b != account {
         return Err(format!("there is no message with message_id {id}"));
     }
     Ok(row)
+}
+
+/// The group message `id` names, with its group, if the account may see it.
+pub(crate) fn group_message(
+    shared: &Shared,
+    account: Uin,
+    id: i64,
+) -> Result<(u64, std::sync::Arc<MessageRow>), String> {
+    let row = visible(shared, account, id)?;
+    if row.conv.kind != Conv::GROUP {
+        return Err(format!("message {id} is not a group message"));
+    }
+    Ok((row.conv.a as u64, row))
 }
 
 /// Recalls a stored message through the XLZ recall request of its kind.
@@ -226,52 +234,6 @@ async fn senders(shared: &Shared, account: Uin, conv: Conv) -> Result<Names, Str
         }
     }
     Ok(names)
-}
-
-/// `get_forward_msg`: the messages of a forwarded bundle (its `resid`, as `/getforwardedmsg`
-/// takes it), each as NapCat gives them: a message event with `message` and `raw_message`,
-/// plus go-cqhttp's `content`.
-pub(crate) async fn forwarded(
-    shared: &Shared,
-    profile: Profile,
-    account: Uin,
-    resid: String,
-) -> Answer {
-    let request = Request::GetForwardedMsg(xlz::GetForwardedMsg {
-        logonqq: account,
-        resid,
-    });
-    let messages = match shared.backend.call(request).await {
-        Ok(Reply::Forwarded(messages)) => messages,
-        Ok(_) => {
-            return Err(Box::new(
-                profile.failed(Why::HandlerFailed, "the backend listed no messages"),
-            ))
-        }
-        Err(failure) => {
-            return Err(Box::new(
-                profile.failed(Why::HandlerFailed, failure.message),
-            ))
-        }
-    };
-    let no_reply = |_: i64| None;
-    let messages: Vec<Value> = messages
-        .iter()
-        .map(|message| {
-            let content = event_segments(&message.msg.text, &no_reply);
-            let mut event = json!({
-                "time": message.time_stamp.send,
-                "message_type": "group",
-                "user_id": message.from_qq.uin,
-                "group_id": message.from_group.gin,
-                "sender": {"user_id": message.from_qq.uin, "nickname": message.from_qq.card},
-                "content": content,
-            });
-            put_message_fields(&mut event, content, shared.config.message_format);
-            event
-        })
-        .collect();
-    Ok(json!({ "messages": messages }))
 }
 
 /// A stored message as a message event seen by `account` (`get_msg`'s data and the
