@@ -9,6 +9,7 @@
 
 use std::time::Duration;
 
+use lizi_core::Backoff;
 use lizi_store::metrics::Delivery;
 use lizi_store::ReaderId;
 use tokio::task::JoinHandle;
@@ -63,7 +64,7 @@ pub fn spawn_reporters(state: &AppState) -> std::io::Result<Vec<JoinHandle<()>>>
 async fn report(state: AppState, client: reqwest::Client, url: String, reader: ReaderId) {
     let mut head = state.log.watch();
     let mut stopping = state.stopping.clone();
-    let max_backoff = Duration::from_millis(state.config.push_max_backoff_ms.max(1));
+    let max_backoff = Duration::from_millis(state.config.push_max_backoff_ms);
     'outer: loop {
         head.borrow_and_update();
         loop {
@@ -80,7 +81,7 @@ async fn report(state: AppState, client: reqwest::Client, url: String, reader: R
                 tracing::warn!(%url, "{lost} events were dropped before they could be pushed (lag limit)");
             }
             for (offset, event) in batch.events.iter().enumerate() {
-                let mut backoff = Duration::from_millis(100);
+                let mut backoff = Backoff::up_to(max_backoff);
                 loop {
                     let delivered = tokio::select! {
                         result = deliver(&client, &url, event) => result,
@@ -90,12 +91,12 @@ async fn report(state: AppState, client: reqwest::Client, url: String, reader: R
                         Ok(()) => break,
                         Err(error) => {
                             state.metrics.push_failures.inc();
-                            tracing::warn!(%url, "push failed, retrying in {backoff:?}: {error}");
+                            let pause = backoff.pause();
+                            tracing::warn!(%url, "push failed, retrying in {pause:?}: {error}");
                             tokio::select! {
-                                _ = tokio::time::sleep(backoff) => {}
+                                _ = tokio::time::sleep(pause) => {}
                                 _ = stopping.changed() => break 'outer,
                             }
-                            backoff = (backoff * 2).min(max_backoff);
                         }
                     }
                 }

@@ -4,6 +4,7 @@
 //! Run it with `bench/run` (which builds the release binaries first).
 
 mod big_world;
+mod bridge_memory;
 mod history;
 mod load;
 mod params;

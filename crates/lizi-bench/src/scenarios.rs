@@ -28,6 +28,9 @@ pub const ALL: &[(&str, Scenario)] = &[
     ("history", |b| Box::pin(crate::history::history(b))),
     ("world", |b| Box::pin(crate::big_world::large_world(b))),
     ("oversized", |b| Box::pin(crate::big_world::oversized(b))),
+    ("bridge-memory", |b| {
+        Box::pin(crate::bridge_memory::bridge_memory(b))
+    }),
 ];
 
 /// A figure with a target.

@@ -15,15 +15,17 @@ use lizi_store::{Store, StoreError};
 use serde_json::Value;
 
 use crate::clock::now;
-use crate::state::accounts::{lost_times, Seen, ACCOUNT_KIND};
+use crate::state::accounts::{accounts_seen, lost_times, Seen};
+use crate::state::duplicates::Window;
 use crate::state::files::Files;
 use crate::state::identity::{Conversation, MessageMap};
 use crate::state::implementation::Implementation;
 use crate::state::media::{MediaSetup, MediaStore};
 use crate::state::names::Names;
 use crate::state::pacing::{Pacer, PacingConfig};
-use crate::state::recent_notices::RecentNotices;
 use crate::state::requests::RequestMap;
+use crate::state::tally::Tally;
+use crate::state::upgrade;
 use crate::transport::action_times::ActionTimes;
 use crate::transport::dials::DialCounts;
 use crate::transport::link::{Link, LinkError};
@@ -53,7 +55,7 @@ pub(crate) struct Account {
 }
 
 /// What one lock guards: the accounts and the maps every event and send looks up.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct State {
     /// The accounts seen.
     pub(crate) accounts: BTreeMap<Uin, Account>,
@@ -61,10 +63,32 @@ pub(crate) struct State {
     pub(crate) messages: MessageMap,
     /// Request handles.
     pub(crate) requests: RequestMap,
-    /// The names seen.
-    pub(crate) names: Names,
-    /// The notices seen lately, to convert a repeated one once.
-    pub(crate) notices: RecentNotices,
+    /// The events converted lately, to convert a repeated one once.
+    pub(crate) window: Window,
+}
+
+/// How the bridge takes what the implementations report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReceiveConfig {
+    /// Drop the notices XLZ has no event for, rather than report them as system notices.
+    pub drop_minor_notices: bool,
+    /// How many events are remembered to drop a repeat.
+    pub duplicate_window: usize,
+    /// How long an event is remembered to drop a repeat.
+    pub duplicate_age: std::time::Duration,
+    /// The longest a refill after a lost connection holds live events back.
+    pub refill_budget: std::time::Duration,
+}
+
+impl Default for ReceiveConfig {
+    fn default() -> Self {
+        ReceiveConfig {
+            drop_minor_notices: false,
+            duplicate_window: crate::state::duplicates::DEFAULT_COUNT,
+            duplicate_age: crate::state::duplicates::DEFAULT_AGE,
+            refill_budget: crate::inbound::refill::DEFAULT_BUDGET,
+        }
+    }
 }
 
 /// The OneBot bridge backend: connected accounts, their message map, and the event log.
@@ -83,57 +107,78 @@ pub struct BridgeBackend {
     pub(crate) dials: DialCounts,
     /// How long the implementations took to answer actions.
     pub(crate) action_times: ActionTimes,
-    /// Whether the notices XLZ has no event for are dropped rather than reported.
-    pub(crate) drop_minor_notices: bool,
+    /// How the implementations' events are taken.
+    pub(crate) receiving: ReceiveConfig,
+    /// The names seen.
+    pub(crate) names: Names,
+    /// Received pictures and voices whose source was not fetched (not an `http(s)` URL).
+    pub(crate) media_refused: Tally,
+    /// Events that could not be read (missing or ill-typed fields).
+    pub(crate) unreadable: Tally,
 }
 
 impl BridgeBackend {
     /// A bridge over `store`, with the accounts and messages it kept, sending at the pace
     /// `pacing` allows.
-    pub fn open(store: Arc<Store>, pacing: PacingConfig) -> Result<BridgeBackend, StoreError> {
-        let docs = store.load_docs()?;
-        let mut state = State {
-            messages: MessageMap::load(&docs),
-            requests: RequestMap::load(&docs),
-            ..State::default()
-        };
-        for (_, key, body) in docs.iter().filter(|(kind, ..)| kind == ACCOUNT_KIND) {
-            if let (Ok(uin), Ok(seen)) = (key.parse::<Uin>(), serde_json::from_str::<Seen>(body)) {
-                state.accounts.insert(
-                    uin,
-                    Account {
-                        seen,
-                        ..Account::default()
-                    },
-                );
-            }
-        }
+    pub async fn open(
+        store: Arc<Store>,
+        pacing: PacingConfig,
+    ) -> Result<BridgeBackend, StoreError> {
+        let mut messages = MessageMap::open(store.clone())?;
+        let mut requests = RequestMap::open(store.clone())?;
+        let media = MediaStore::open(store.clone());
+        upgrade::run(&store, &mut messages, &mut requests, &media).await?;
         // A loss kept from before the restart, else (lizi was killed) since the account's
         // newest message: either way, the next connection refills.
-        let kept = lost_times(&docs);
-        let messages = &state.messages;
-        for (&uin, account) in state.accounts.iter_mut() {
-            let newest = messages.latest_of(uin).iter().map(|r| r.time).max();
-            let lost = kept.iter().find(|(a, _)| *a == uin).map(|(_, at)| *at);
-            account.lost_at = lost.or(newest).or(Some(now()));
-        }
+        let kept = lost_times(&store)?;
+        let accounts = accounts_seen(&store)?
+            .into_iter()
+            .map(|(uin, seen)| {
+                let newest = messages.latest_of(uin).iter().map(|r| r.time).max();
+                let lost = kept.iter().find(|(a, _)| *a == uin).map(|(_, at)| *at);
+                let account = Account {
+                    seen,
+                    lost_at: lost.or(newest).or(Some(now())),
+                    ..Account::default()
+                };
+                (uin, account)
+            })
+            .collect();
+        let receiving = ReceiveConfig::default();
+        let state = State {
+            accounts,
+            messages,
+            requests,
+            window: Window::new(receiving.duplicate_window, receiving.duplicate_age),
+        };
         Ok(BridgeBackend {
-            media: MediaStore::load(store.clone(), &docs),
+            media,
+            names: Names::open(store.clone()),
+            files: Mutex::new(Files::open(store.clone())),
             store,
             state: Mutex::new(state),
             next_link: AtomicU64::new(1),
             pacer: Pacer::new(pacing),
-            files: Mutex::new(Files::load(&docs)),
             dials: DialCounts::default(),
             action_times: ActionTimes::default(),
-            drop_minor_notices: false,
+            receiving,
+            media_refused: Tally::new(
+                "lizi_bridge_media_refused",
+                "received pictures and voices not fetched: their source is not an http(s) URL",
+            ),
+            unreadable: Tally::new(
+                "lizi_bridge_unreadable_events",
+                "events from the implementations that could not be read",
+            ),
         })
     }
 
-    /// The same bridge, dropping (`true`) or reporting as system notices (`false`, the
-    /// default) the OneBot notices XLZ has no event for ([`crate::inbound::notices`]).
-    pub fn dropping_minor_notices(mut self, drop: bool) -> BridgeBackend {
-        self.drop_minor_notices = drop;
+    /// The same bridge, taking the implementations' events as `receiving` says: minor
+    /// notices dropped or reported ([`crate::inbound::notices`]), the duplicate window,
+    /// the refill's time budget.
+    pub fn receiving(mut self, receiving: ReceiveConfig) -> BridgeBackend {
+        self.receiving = receiving;
+        self.lock().window = Window::new(receiving.duplicate_window, receiving.duplicate_age);
         self
     }
 
@@ -187,6 +232,14 @@ impl BridgeBackend {
             .get(&account)
             .map(|a| a.seen.implementation.clone());
         implementation.unwrap_or_default()
+    }
+
+    /// Keeps the names an answer holds (friends, members, groups, a profile).
+    pub(crate) fn keep_names(&self, reply: &lizi_core::Reply) {
+        let ops = self.names.learn_reply(reply);
+        if !ops.is_empty() {
+            drop(self.store.write(ops));
+        }
     }
 
     /// The `Req` a new message of `account` in `conversation` would get.

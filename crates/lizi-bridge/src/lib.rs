@@ -26,8 +26,8 @@ pub mod outbound;
 pub mod state;
 pub mod transport;
 
-pub use backend::BridgeBackend;
+pub use backend::{BridgeBackend, ReceiveConfig};
 pub use state::media::MediaSetup;
 pub use state::pacing::PacingConfig;
 pub use transport::accept::start;
-pub use transport::config::{BridgeConfig, BridgeError, ACTION_TIMEOUT};
+pub use transport::config::{BridgeConfig, BridgeError, Timing, ACTION_TIMEOUT};

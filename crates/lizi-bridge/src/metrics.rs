@@ -82,6 +82,16 @@ impl Collector for BridgeCollector {
                 counter.metric_type(),
             )?)?;
         }
+        for tally in [&bridge.media_refused, &bridge.unreadable] {
+            let (name, help) = tally.described();
+            let mut family = encoder.encode_descriptor(name, &help, None, dials.metric_type())?;
+            for (kind, count) in tally.by_kind() {
+                // The kinds come from the implementations' frames.
+                let kind = kind.replace(['\\', '"', '\n'], "_");
+                let labels = [("kind", kind.as_str())];
+                ConstCounter::new(count).encode(family.encode_family(&labels)?)?;
+            }
+        }
         let rows: Vec<AccountRow> = bridge
             .lock()
             .accounts
@@ -135,13 +145,17 @@ impl Collector for BridgeCollector {
 mod tests {
     use super::*;
 
-    #[test]
-    fn the_dials_are_shown_by_outcome_and_zeros_are_shown() {
+    #[tokio::test]
+    async fn the_dials_are_shown_by_outcome_and_zeros_are_shown() {
         let store = lizi_store::Store::open(lizi_store::StoreConfig::memory()).expect("store");
-        let bridge =
-            Arc::new(BridgeBackend::open(store, crate::PacingConfig::default()).expect("bridge"));
+        let bridge = Arc::new(
+            BridgeBackend::open(store, crate::PacingConfig::default())
+                .await
+                .expect("bridge"),
+        );
         bridge.dials.count_failed();
         bridge.dials.count_failed();
+        bridge.unreadable.count("message/\"group\"", "no user_id");
         let mut registry = Registry::default();
         bridge.register_metrics(&mut registry);
         let mut text = String::new();
@@ -155,5 +169,13 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("lizi_bridge_risk_control_total 0"), "{text}");
+        assert!(
+            text.contains("lizi_bridge_unreadable_events_total{kind=\"message/_group_\"} 1"),
+            "{text}"
+        );
+        assert!(
+            text.contains("# TYPE lizi_bridge_media_refused_total counter"),
+            "{text}"
+        );
     }
 }

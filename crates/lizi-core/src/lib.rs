@@ -4,11 +4,13 @@
 //! ([`event`], [`model`]), the declarative endpoint table ([`endpoint`]) with its typed
 //! requests, the parameter decoder ([`form`], [`param`]), XLZ text codes ([`textcode`]),
 //! stored media and the access to their bytes ([`media`]), the [`Backend`] trait and its
-//! results ([`reply`]), the gray tips carried as system notices ([`gray_tip`]), the card of
-//! a merged forward ([`forward`]), and the control API's requests as every backend sees
-//! them ([`control`]: a name and a JSON body, decoded by the backend that owns the action).
+//! results ([`reply`]), the pause before a retry ([`backoff`]), the gray tips carried as
+//! system notices ([`gray_tip`]), the card of a merged forward ([`forward`]), and the
+//! control API's requests as every backend sees them ([`control`]: a name and a JSON body,
+//! decoded by the backend that owns the action).
 
 pub mod backend;
+pub mod backoff;
 pub mod control;
 pub mod endpoint;
 pub mod event;
@@ -26,6 +28,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 pub use backend::Backend;
+pub use backoff::Backoff;
 pub use control::{ControlActions, ControlDoc, ControlError, ControlRequest};
 pub use endpoint::{EndpointSpec, Gate, Methods, Request, Template, ENDPOINTS};
 pub use event::Event;

@@ -24,12 +24,14 @@
 //! another form (`Token T`, a bare `T`) is a wrong token, as in Lagrange.OneBot.
 
 use std::borrow::Cow;
+use std::net::SocketAddr;
 
 use http::header::{HeaderValue, AUTHORIZATION, WWW_AUTHENTICATE};
+use http::request::Parts;
 use http::{HeaderMap, StatusCode};
 use subtle::ConstantTimeEq;
 
-use crate::gate::{Reason, Refusal};
+use crate::gate::{Gate, Reason, Refusal};
 
 /// Whether two secrets are equal, in time that depends on their lengths only.
 pub fn same(given: &[u8], expected: &[u8]) -> bool {
@@ -88,6 +90,29 @@ pub fn check(expected: &str, headers: &HeaderMap, query: Option<&str>) -> Result
             Reason::Credentials,
             "the access token is wrong",
         )),
+    }
+}
+
+/// A port's check from the head that is its OneBot access token, when one is set: the
+/// gate of the OneBot face's port and of the bridge's accept port.
+#[derive(Debug, Clone)]
+pub struct TokenGate {
+    token: Option<String>,
+}
+
+impl TokenGate {
+    /// A gate checking `token`; with none, every request passes.
+    pub fn new(token: Option<String>) -> Self {
+        TokenGate { token }
+    }
+}
+
+impl Gate for TokenGate {
+    fn admit(&self, head: &Parts, _peer: SocketAddr) -> Result<(), Refusal> {
+        match &self.token {
+            Some(expected) => check(expected, &head.headers, head.uri.query()),
+            None => Ok(()),
+        }
     }
 }
 

@@ -9,6 +9,7 @@ use std::time::Duration;
 use futures_util::future::ready;
 use futures_util::{Sink, SinkExt, Stream, StreamExt};
 use lizi_core::{Backend, Uin};
+use lizi_onebot::envelope::Rendered;
 use lizi_onebot::ActionRequest;
 use lizi_store::metrics::Delivery;
 use lizi_store::{ReaderId, Store};
@@ -288,7 +289,7 @@ async fn deliver<S: Sink<String> + Unpin>(
 }
 
 /// The answer to one action frame.
-async fn answer(shared: &Shared, account: Uin, text: &str) -> Value {
+async fn answer(shared: &Shared, account: Uin, text: &str) -> Rendered {
     let profile = shared.config.profile;
     match serde_json::from_str::<ActionRequest>(text) {
         Ok(request) => {

@@ -15,6 +15,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::any;
 use axum::Router;
 use lizi_core::Form;
+use lizi_onebot::envelope::Rendered;
 use lizi_onebot::ActionRequest;
 use serde_json::{Map, Value};
 
@@ -202,10 +203,10 @@ fn form_map(form: &Form) -> Map<String, Value> {
         .collect()
 }
 
-fn json(value: Value) -> Response {
+fn json(rendered: Rendered) -> Response {
     (
         [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
-        value.to_string(),
+        rendered.to_string(),
     )
         .into_response()
 }

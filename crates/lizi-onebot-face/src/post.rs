@@ -5,8 +5,9 @@
 //! `bot_offline` notice.
 //!
 //! One task per (account, URL) reads the event log through its own named, persisted
-//! cursor: a failing receiver is retried with backoff (up to `reconnect_ms`), in order,
-//! so one that was down gets what it missed when it is back; dropping while disconnected
+//! cursor: a failing receiver is retried with backoff (from 100 ms up to `reconnect_ms`,
+//! never below 100 ms), in order, so one that was down gets what it missed when it is
+//! back; dropping while disconnected
 //! (NapCat's behaviour), a failed POST is not retried and what arrived while the account
 //! was logged out is skipped.
 
@@ -15,7 +16,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use hmac::{Hmac, Mac};
-use lizi_core::Uin;
+use lizi_core::{Backoff, Uin};
 use lizi_store::metrics::Delivery;
 use lizi_store::ReaderId;
 use serde_json::Value;
@@ -158,8 +159,7 @@ impl Poster {
         stopping: &mut watch::Receiver<bool>,
     ) -> Option<Option<Value>> {
         let body = event.to_string();
-        let max_backoff = Duration::from_millis(self.shared.config.reconnect_ms.max(1));
-        let mut backoff = Duration::from_millis(100).min(max_backoff);
+        let mut backoff = Backoff::up_to(Duration::from_millis(self.shared.config.reconnect_ms));
         loop {
             let posted = tokio::select! {
                 posted = self.post(&body) => posted,
@@ -170,12 +170,12 @@ impl Poster {
                 Err(_) if self.shared.config.drop_while_disconnected => return Some(None),
                 Err(error) => {
                     let url = &self.url;
-                    tracing::warn!(%url, "OneBot POST failed, retrying in {backoff:?}: {error}");
+                    let pause = backoff.pause();
+                    tracing::warn!(%url, "OneBot POST failed, retrying in {pause:?}: {error}");
                     tokio::select! {
-                        _ = tokio::time::sleep(backoff) => {}
+                        _ = tokio::time::sleep(pause) => {}
                         _ = until_stopping(stopping) => return None,
                     }
-                    backoff = (backoff * 2).min(max_backoff);
                 }
             }
         }

@@ -4,16 +4,19 @@
 //! in later connects then, one logging out gets a `bot_offline` notice and its connection
 //! closed. Right after connecting it sends the `lifecycle` `connect` meta event, then the
 //! account's events and a heartbeat every `heartbeat_ms`, and answers the actions it
-//! receives. A dropped connection is retried every `reconnect_ms`; each connection reads
+//! receives. A dropped connection is retried after `reconnect_ms` (at least 100 ms: see
+//! [`Backoff`]), and a dial that fails, or a connection dropped within a second, waits
+//! twice as long as the last time, up to 10 s (or `reconnect_ms` if longer); each
+//! connection reads
 //! the event log through its own named, persisted cursor, so what happened while it was
 //! down is delivered, in order, after it is back (at least once: an event whose sending
 //! failed is sent again), unless the face drops what arrived while disconnected (NapCat's
 //! behaviour).
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use lizi_core::{Backend, Uin};
+use lizi_core::{Backend, Backoff, Uin};
 use lizi_store::{ReaderId, Store};
 use tokio::net::TcpStream;
 use tokio::sync::watch;
@@ -80,6 +83,14 @@ pub(crate) fn start(
 
 type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
+/// The longest pause between two dials of a URL that keeps failing, unless
+/// `reconnect_ms` is longer.
+const LONGEST_PAUSE: Duration = Duration::from_secs(10);
+
+/// How long a connection must have stayed up for the next pause to start over at
+/// `reconnect_ms`: one dropped at once (a server that accepts and closes) backs off.
+const STEADY: Duration = Duration::from_secs(1);
+
 async fn keep_connected(
     shared: Arc<Shared>,
     url: String,
@@ -87,7 +98,8 @@ async fn keep_connected(
     reader: ReaderId,
     mut stopping: watch::Receiver<bool>,
 ) {
-    let pause = Duration::from_millis(shared.config.reconnect_ms.max(1));
+    let interval = Duration::from_millis(shared.config.reconnect_ms);
+    let mut backoff = Backoff::new(interval, interval.max(LONGEST_PAUSE));
     let mut presence = shared.presence.subscribe();
     loop {
         if !until_logged_in(&mut presence, account, &mut stopping).await {
@@ -96,6 +108,7 @@ async fn keep_connected(
         match connect(&shared.config, &url, account).await {
             Ok(socket) => {
                 tracing::info!(%url, account, "onebot reverse WebSocket connected");
+                let connected_at = Instant::now();
                 let (sink, stream) = text_frames(socket);
                 let link = Link {
                     account,
@@ -103,7 +116,11 @@ async fn keep_connected(
                     role: Role::Universal,
                     ends_at_logout: true,
                 };
-                match serve(&shared, sink, stream, link, &mut stopping).await {
+                let end = serve(&shared, sink, stream, link, &mut stopping).await;
+                if connected_at.elapsed() >= STEADY {
+                    backoff.reset();
+                }
+                match end {
                     End::Stopping => break,
                     End::LoggedOut => {
                         tracing::info!(%url, account, "onebot reverse WebSocket closed: logged out");
@@ -117,7 +134,7 @@ async fn keep_connected(
             Err(error) => tracing::warn!(%url, account, "onebot reverse WebSocket: {error}"),
         }
         tokio::select! {
-            _ = tokio::time::sleep(pause) => {}
+            _ = tokio::time::sleep(backoff.pause()) => {}
             _ = until_stopping(&mut stopping) => break,
         }
     }

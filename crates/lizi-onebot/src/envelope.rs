@@ -3,12 +3,15 @@
 //!
 //! [`ActionRequest`] reads tolerantly (`params` may be absent or `null`); [`ActionResponse`]
 //! is profile-neutral, and [`Profile::render`] writes it exactly as NapCat, Lagrange.OneBot
-//! or LLOneBot would, with their retcodes for the three failure kinds ([`Failure`]).
+//! or LLOneBot would, with their retcodes for the three failure kinds ([`Failure`]), and
+//! the request's `echo` byte for byte as it came ([`Echo`]).
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
 use crate::action::{Action, ActionError, ActionSpec};
+use crate::echo::Echo;
 
 /// An action call: `{"action": …, "params": {…}, "echo": …}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -20,7 +23,7 @@ pub struct ActionRequest {
     pub params: Map<String, Value>,
     /// Any JSON the caller wants back verbatim.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub echo: Option<Value>,
+    pub echo: Option<Echo>,
 }
 
 fn map_or_null<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Map<String, Value>, D::Error> {
@@ -55,7 +58,7 @@ pub struct ActionResponse {
     pub data: Value,
     /// The request's `echo`, when it had one.
     #[serde(default)]
-    pub echo: Option<Value>,
+    pub echo: Option<Echo>,
     /// Failure text (NapCat, LLOneBot, go-cqhttp `msg`).
     #[serde(
         default,
@@ -109,7 +112,7 @@ impl ActionResponse {
     }
 
     /// The same response carrying `echo`.
-    pub fn with_echo(mut self, echo: Option<Value>) -> ActionResponse {
+    pub fn with_echo(mut self, echo: Option<Echo>) -> ActionResponse {
         self.echo = echo;
         self
     }
@@ -271,32 +274,78 @@ impl Profile {
     }
 
     /// Writes `response` exactly as this implementation does.
-    pub fn render(self, response: &ActionResponse) -> Value {
-        let mut out = Map::new();
-        out.insert(
-            "status".into(),
-            serde_json::to_value(response.status).unwrap_or(Value::Null),
-        );
-        out.insert("retcode".into(), response.retcode.into());
-        out.insert("data".into(), response.data.clone());
-        let text = |field: &Option<String>| Value::String(field.clone().unwrap_or_default());
+    pub fn render(self, response: &ActionResponse) -> Rendered {
+        let mut fields = vec![
+            (
+                "status",
+                Field::Value(serde_json::to_value(response.status).unwrap_or(Value::Null)),
+            ),
+            ("retcode", Field::Value(response.retcode.into())),
+            ("data", Field::Value(response.data.clone())),
+        ];
+        let text =
+            |field: &Option<String>| Field::Value(Value::String(field.clone().unwrap_or_default()));
         if self != Profile::Lagrange {
-            out.insert("message".into(), text(&response.message));
-            out.insert("wording".into(), text(&response.wording));
+            fields.push(("message", text(&response.message)));
+            fields.push(("wording", text(&response.wording)));
         }
         match (&response.echo, self) {
-            (Some(echo), _) => {
-                out.insert("echo".into(), echo.clone());
-            }
-            (None, Profile::Lagrange) => {
-                out.insert("echo".into(), Value::Null);
-            }
+            (Some(echo), _) => fields.push(("echo", Field::Echo(echo.clone()))),
+            (None, Profile::Lagrange) => fields.push(("echo", Field::Value(Value::Null))),
             (None, _) => {}
         }
         if self == Profile::NapCat {
-            out.insert("stream".into(), Value::String("normal-action".into()));
+            fields.push(("stream", Field::Value("normal-action".into())));
         }
-        Value::Object(out)
+        Rendered(fields)
+    }
+}
+
+/// A response as an implementation writes it: its fields in that implementation's order,
+/// the `echo` exactly as the request carried it. Written with `to_string` (or any serde
+/// serialiser).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rendered(Vec<(&'static str, Field)>);
+
+/// One field of a [`Rendered`] response.
+#[derive(Debug, Clone, PartialEq)]
+enum Field {
+    Value(Value),
+    Echo(Echo),
+}
+
+impl Rendered {
+    /// The response as a JSON value, for looking at it (an `echo` beyond 64 bits is
+    /// rounded here; the text keeps it).
+    pub fn to_value(&self) -> Value {
+        let fields = self.0.iter().map(|(name, field)| {
+            let value = match field {
+                Field::Value(value) => value.clone(),
+                Field::Echo(echo) => echo.to_value(),
+            };
+            ((*name).to_owned(), value)
+        });
+        Value::Object(fields.collect())
+    }
+}
+
+impl Serialize for Rendered {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (name, field) in &self.0 {
+            match field {
+                Field::Value(value) => map.serialize_entry(name, value)?,
+                Field::Echo(echo) => map.serialize_entry(name, echo)?,
+            }
+        }
+        map.end()
+    }
+}
+
+impl std::fmt::Display for Rendered {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let text = serde_json::to_string(self).map_err(|_| std::fmt::Error)?;
+        f.write_str(&text)
     }
 }
 
@@ -314,7 +363,7 @@ mod tests {
             json!({"action": "x", "params": null, "echo": {"seq": 1}, "extra": 1}),
         )
         .expect("null params");
-        assert_eq!(null.echo, Some(json!({"seq": 1})));
+        assert_eq!(null.echo, Echo::of(&json!({"seq": 1})));
     }
 
     #[test]
@@ -333,23 +382,26 @@ mod tests {
 
     #[test]
     fn each_profile_renders_its_own_envelope() {
-        let ok = ActionResponse::ok(json!({"message_id": 708152094})).with_echo(Some(json!("e")));
+        let ok =
+            ActionResponse::ok(json!({"message_id": 708152094})).with_echo(Echo::of(&json!("e")));
         assert_eq!(
             serde_json::to_string(&Profile::NapCat.render(&ok)).expect("json"),
             r#"{"status":"ok","retcode":0,"data":{"message_id":708152094},"message":"","wording":"","echo":"e","stream":"normal-action"}"#
         );
         let failed = Profile::Lagrange.failed(Failure::UnknownAction, "no such action");
         assert_eq!(
-            Profile::Lagrange.render(&failed),
+            Profile::Lagrange.render(&failed).to_value(),
             json!({"status": "failed", "retcode": 404, "data": null, "echo": null})
         );
         let failed = Profile::LLOneBot.failed(Failure::BadParams, "user_id");
         assert_eq!(
-            Profile::LLOneBot.render(&failed),
+            Profile::LLOneBot.render(&failed).to_value(),
             json!({"status": "failed", "retcode": 1400, "data": null, "message": "user_id", "wording": "user_id"})
         );
         assert_eq!(
-            Profile::NapCat.render(&ActionResponse::async_accepted())["retcode"],
+            Profile::NapCat
+                .render(&ActionResponse::async_accepted())
+                .to_value()["retcode"],
             json!(1)
         );
     }

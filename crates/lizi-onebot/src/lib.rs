@@ -31,10 +31,11 @@
 //! assert_eq!(lizi_onebot::message::to_cq_string(&call.message), "hi [CQ:at,qq=42]");
 //!
 //! let answer = Profile::NapCat.failed(Failure::HandlerFailed, "timeout").with_echo(request.echo);
-//! assert_eq!(Profile::NapCat.render(&answer)["retcode"], 1200);
+//! assert_eq!(Profile::NapCat.render(&answer).to_value()["retcode"], 1200);
 //! ```
 
 pub mod action;
+pub mod echo;
 pub mod envelope;
 pub mod event;
 pub mod lenient;
@@ -42,6 +43,7 @@ pub mod message;
 pub mod xlz;
 
 pub use action::{Action, ActionError, ActionKind, ActionSpec, ACTIONS};
+pub use echo::Echo;
 pub use envelope::{ActionRequest, ActionResponse, Profile, Status};
 pub use event::{Body, Event};
 pub use message::{Message, Segment};

@@ -217,7 +217,7 @@ fn calls_are_written_with_number_ids_and_array_messages() {
     let call =
         params(json!({"group_id": "20002", "message": "hi[CQ:at,qq=10001]", "auto_escape": "0"}));
     let action = Action::parse("send_group_msg", &call).expect("decoded");
-    let request = action.to_request(Some(json!(7)));
+    let request = action.to_request(lizi_onebot::Echo::of(&json!(7)));
     assert_eq!(
         serde_json::to_value(&request).expect("json"),
         json!({"action": "send_group_msg", "params": {"group_id": 20002, "message": [
@@ -313,7 +313,7 @@ fn profiles_route_calls_and_refuse_with_their_own_retcodes() {
     let request = |action: &str, params: Value| lizi_onebot::ActionRequest {
         action: action.to_owned(),
         params: params.as_object().cloned().unwrap_or_default(),
-        echo: Some(json!("e")),
+        echo: lizi_onebot::Echo::of(&json!("e")),
     };
     let async_send = request(
         "send_group_msg_async",
@@ -328,7 +328,7 @@ fn profiles_route_calls_and_refuse_with_their_own_retcodes() {
         .expect_err("no suffixes");
     assert_eq!(
         (refused.retcode, refused.echo.clone()),
-        (404, Some(json!("e")))
+        (404, lizi_onebot::Echo::of(&json!("e")))
     );
     let unknown = Profile::LLOneBot
         .route(&request("fly", json!({})))
@@ -353,7 +353,7 @@ fn an_action_routes_only_in_the_implementations_that_have_it() {
     let call = |action: &str, params: Value| ActionRequest {
         action: action.into(),
         params: params.as_object().cloned().expect("object"),
-        echo: Some(json!(3)),
+        echo: lizi_onebot::Echo::of(&json!(3)),
     };
     let longnick = call("set_self_longnick", json!({"longNick": "hi"}));
     let (action, _) = Profile::NapCat.route(&longnick).expect("NapCat has it");
@@ -366,7 +366,7 @@ fn an_action_routes_only_in_the_implementations_that_have_it() {
     for (profile, retcode) in [(Profile::Lagrange, 404), (Profile::LLOneBot, 1404)] {
         let refused = profile.route(&longnick).expect_err("unknown there");
         assert_eq!(refused.retcode, retcode, "{profile:?}");
-        assert_eq!(refused.echo, Some(json!(3)));
+        assert_eq!(refused.echo, lizi_onebot::Echo::of(&json!(3)));
         assert_eq!(
             refused.error_text(),
             Some("unknown action `set_self_longnick`")

@@ -190,3 +190,32 @@ fn message_sent_and_anonymous_group_messages() {
     assert_eq!(message.sub_type, GroupSubType::Anonymous);
     assert_eq!(message.anonymous.map(|a| a.flag), Some("f|5".to_owned()));
 }
+
+#[test]
+fn an_event_whose_fields_do_not_fit_says_why_and_an_unknown_kind_does_not() {
+    let bad_id = parse(json!({"post_type": "message", "message_type": "group",
+        "message_id": "abc", "group_id": 1, "user_id": 2, "message": "x"}));
+    assert!(
+        bad_id.misfit().is_some_and(|why| why.contains("integer")),
+        "{:?}",
+        bad_id.misfit()
+    );
+    assert_eq!(bad_id.kind(), "message/group");
+    let bad_group = parse(json!({"post_type": "notice", "notice_type": "group_recall",
+        "group_id": "abc", "user_id": 2, "operator_id": 2, "message_id": 5}));
+    assert!(bad_group.misfit().is_some());
+    assert_eq!(bad_group.kind(), "notice/group_recall");
+    let bad_poke = parse(json!({"post_type": "notice", "notice_type": "notify",
+        "sub_type": "poke", "user_id": [1]}));
+    assert!(bad_poke.misfit().is_some());
+    assert_eq!(bad_poke.kind(), "notice/notify/poke");
+    let unknown = parse(json!({"post_type": "message", "message_type": "guild", "x": "y"}));
+    assert_eq!(
+        (unknown.misfit(), unknown.kind()),
+        (None, "message/guild".into())
+    );
+    let fine = parse(json!({"post_type": "message", "message_type": "private",
+        "message_id": 1, "user_id": 2, "message": "x"}));
+    assert_eq!(fine.misfit(), None);
+    assert_eq!(parse(json!({"x": 1})).kind(), "unknown");
+}

@@ -6,20 +6,20 @@
 //! [`Op::Message`] in the unit of the change that made it; until the applier has carried
 //! that unit into SQLite it is held in memory, exactly as events and blobs are, so readers
 //! find it either way. Besides those, a cache of recently written and read messages is
-//! kept within a byte budget (hand-written here, a map and an age index, because the
-//! budget is in bytes and entries in flight must never be evicted: the LRU crates count
-//! entries).
+//! kept within a byte budget ([`Recent`]; entries in flight are held apart and never
+//! evicted).
 //!
 //! The table is a rowid table keyed by the message's global `Seq`, with a unique index
 //! on (conversation, `Req`): a table b-tree keeps up to a page less 35 bytes of a row on
 //! its page, so a message of a few KiB does not spill into a mostly empty overflow page,
 //! as a row of a `WITHOUT ROWID` table (an index b-tree, about 1 KiB local at most) did.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::{Arc, PoisonError};
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
+use crate::recent::Recent;
 use crate::store::Store;
 use crate::writer::Op;
 use crate::StoreError;
@@ -177,22 +177,16 @@ pub(crate) struct MessageCache {
     /// Written but not yet in the database: the latest version, and how many writes of
     /// it are on their way. Never evicted.
     pending: BTreeMap<Key, (Arc<MessageRow>, u32)>,
-    /// Recently written or read messages that are in the database, with their age.
-    recent: HashMap<Key, (Arc<MessageRow>, u64)>,
-    /// `recent`'s keys by age, oldest first.
-    ages: BTreeMap<u64, Key>,
-    next_age: u64,
-    recent_bytes: usize,
-    /// The byte budget of `recent`.
-    budget: usize,
+    /// Recently written or read messages that are in the database.
+    recent: Recent<Key, Arc<MessageRow>>,
 }
 
 impl MessageCache {
     /// An empty cache holding up to `budget` bytes of messages already in the database.
     pub fn new(budget: usize) -> MessageCache {
         MessageCache {
-            budget,
-            ..MessageCache::default()
+            pending: BTreeMap::new(),
+            recent: Recent::new(budget),
         }
     }
 
@@ -250,9 +244,7 @@ impl MessageCache {
         if let Some((row, _)) = self.pending.get(&key) {
             return Some(row.clone());
         }
-        let row = self.recent.get(&key)?.0.clone();
-        self.remember(row.clone());
-        Some(row)
+        self.recent.get(&key)
     }
 
     /// The pending messages of `conv` with a `Req` below `before`.
@@ -266,44 +258,31 @@ impl MessageCache {
     /// Puts a message that is in the database in the cache of recent ones, as the newest,
     /// evicting the oldest beyond the budget.
     pub fn remember(&mut self, row: Arc<MessageRow>) {
-        let key = (row.conv, row.req);
         let weight = row.weight();
-        let age = self.next_age;
-        self.next_age += 1;
-        if let Some((old, old_age)) = self.recent.insert(key, (row, age)) {
-            self.ages.remove(&old_age);
-            self.recent_bytes -= old.weight();
-        }
-        self.ages.insert(age, key);
-        self.recent_bytes += weight;
-        while self.recent_bytes > self.budget {
-            let Some((_, oldest)) = self.ages.pop_first() else {
-                break;
-            };
-            if let Some((gone, _)) = self.recent.remove(&oldest) {
-                self.recent_bytes -= gone.weight();
-            }
-        }
+        self.recent.remember((row.conv, row.req), row, weight);
     }
 
     /// The message in memory whose global `Seq` is `seq`, if it is (a scan: for messages
     /// the database does not have yet, and for stores without a database).
     fn find_seq(&self, seq: i64) -> Option<Arc<MessageRow>> {
         let pending = self.pending.values().map(|(row, _)| row);
-        let recent = self.recent.values().map(|(row, _)| row);
-        pending.chain(recent).find(|row| row.seq == seq).cloned()
+        pending
+            .chain(self.recent.values())
+            .find(|row| row.seq == seq)
+            .cloned()
     }
 
     /// The highest global `Seq` of the messages in memory.
     fn last_seq(&self) -> Option<i64> {
         let pending = self.pending.values().map(|(row, _)| row.seq);
-        let recent = self.recent.values().map(|(row, _)| row.seq);
+        let recent = self.recent.values().map(|row| row.seq);
         pending.chain(recent).max()
     }
 
     /// Messages in memory: (pending, recent) counts and the recent ones' bytes.
     pub fn sizes(&self) -> (usize, usize, usize) {
-        (self.pending.len(), self.recent.len(), self.recent_bytes)
+        let (recent, bytes) = self.recent.sizes();
+        (self.pending.len(), recent, bytes)
     }
 }
 

@@ -14,7 +14,7 @@
 //! Undelivered events live on disk; memory holds a cache of recent events, bounded by
 //! count and by bytes, and one small record per cursor, whatever the lag. The message
 //! history lives on disk too, in its own table, with a cache bounded by bytes (see
-//! `history.rs`).
+//! `history.rs`), and so do documents read back one at a time (see `docs.rs`).
 
 mod applier;
 mod backlog;
@@ -22,6 +22,7 @@ mod backup;
 mod checkpoint;
 mod config;
 mod cursors;
+mod docs;
 mod events;
 mod hash;
 mod history;
@@ -29,6 +30,7 @@ mod journal;
 mod limits;
 pub mod metrics;
 mod readers;
+mod recent;
 mod rollback;
 mod schema;
 mod sessions;

@@ -84,6 +84,8 @@ pub struct Durable {
     blobs: HashSet<String>,
     /// Messages of the journal records the database lacks, in order.
     messages: Vec<Arc<MessageRow>>,
+    /// Documents of the journal records the database lacks, in order: (kind, key, body).
+    docs_ahead: Vec<(String, String, Option<String>)>,
 }
 
 impl Durable {
@@ -98,6 +100,8 @@ impl Durable {
         for op in ops {
             match op {
                 Op::Doc { kind, key, body } => {
+                    self.docs_ahead
+                        .push((kind.to_string(), key.clone(), body.clone()));
                     let slot = (kind.to_string(), key.clone());
                     match body {
                         Some(body) => self.docs.insert(slot, body.clone()),
@@ -182,6 +186,7 @@ impl Store {
             inner.roll_back(durable.next_seq, durable.cum_total);
             locked(&self.memory_blobs).retain(|hash, _| durable.blobs.contains(hash));
             locked(&self.messages).reset_pending(&durable.messages);
+            locked(&self.docs).reset_pending(&durable.docs_ahead);
             finish(&mut inner);
         };
         match locked(&self.rollback).as_ref() {

@@ -11,6 +11,7 @@ use tokio::sync::watch;
 use crate::backlog::Backlog;
 use crate::backup::Marks;
 use crate::config::{Flush, StoreConfig};
+use crate::docs::DocCache;
 use crate::history::MessageCache;
 use crate::journal::{self, Journal};
 use crate::rollback::{Health, RollbackHook};
@@ -97,6 +98,8 @@ pub struct Store {
     pub(crate) memory_blobs: Mutex<HashMap<String, Arc<[u8]>>>,
     /// Messages on their way to the database, and a cache of recent ones.
     pub(crate) messages: Mutex<MessageCache>,
+    /// Documents on their way to the database, and what lookups found lately.
+    pub(crate) docs: Mutex<DocCache>,
     /// The journal's lead over the database.
     backlog: Arc<Backlog>,
     /// How far the journal and the database have got, for backups.
@@ -222,6 +225,7 @@ impl Store {
             rollback: Mutex::new(None),
             memory_blobs: Mutex::new(HashMap::new()),
             messages: Mutex::new(MessageCache::new(config_history_bytes)),
+            docs: Mutex::new(DocCache::new(config_history_bytes)),
             backlog: Arc::new(Backlog::new(unapplied_limit)),
             marks: Marks::at(last_applied),
             stats: StoreStats::default(),
@@ -287,6 +291,7 @@ impl Store {
             Some(sender) => {
                 self.hold_blobs(&unit.ops);
                 self.hold_messages(&unit.ops);
+                self.hold_docs(&unit.ops);
                 let (job, ticket) = writer::job(unit);
                 match sender.send(job) {
                     Ok(()) => ticket,
@@ -297,6 +302,7 @@ impl Store {
                 drop(writer);
                 self.hold_blobs(&unit.ops);
                 self.hold_messages(&unit.ops);
+                self.hold_docs(&unit.ops);
                 if let Some(mark) = unit.publish {
                     self.publish_locked_free(mark);
                 }
@@ -333,14 +339,23 @@ impl Store {
         }
     }
 
+    /// Keeps the unit's documents readable until the applier has put them in the
+    /// database.
+    fn hold_docs(&self, ops: &[Op]) {
+        if ops.iter().any(|op| matches!(op, Op::Doc { .. })) {
+            self.lock_docs().hold(ops);
+        }
+    }
+
     /// Called by the applier once `records` are in the database: events below `on_disk`
     /// may leave the memory cache, the records' blobs the blob map, and their messages
-    /// the pending set.
+    /// and documents the pending sets.
     pub(crate) fn settle(&self, on_disk: Option<u64>, records: &[Vec<Op>]) {
         self.messages
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .settle(records);
+        self.lock_docs().settle(records);
         if let Some(on_disk) = on_disk {
             let mut inner = self.lock();
             inner.on_disk = inner.on_disk.max(on_disk);

@@ -411,3 +411,63 @@ async fn the_event_cache_keeps_to_its_byte_budget() {
     store.close();
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test]
+async fn documents_are_looked_up_by_key_before_and_after_they_reach_the_database() {
+    let dir = dir("doc-lookup");
+    let store = Store::open(StoreConfig {
+        history_cache_bytes: 4096,
+        ..config(&dir)
+    })
+    .unwrap();
+    let doc = |kind: &'static str, key: String, body: Option<String>| Op::Doc {
+        kind: kind.into(),
+        key,
+        body,
+    };
+    // Found at once, whether the applier has carried the write over yet or not.
+    let mut tickets = Vec::new();
+    for n in 0..2000 {
+        let body = format!("{{\"n\":{n}}}");
+        tickets.push(store.write(vec![doc("record", format!("{n:05}"), Some(body))]));
+        assert_eq!(
+            store.doc("record", &format!("{n:05}")).unwrap().as_deref(),
+            Some(format!("{{\"n\":{n}}}").as_str())
+        );
+    }
+    tickets.push(store.write(vec![
+        doc("record", "00007".into(), None),
+        doc("other", "x".into(), Some("{}".into())),
+    ]));
+    for ticket in tickets {
+        ticket.wait().await.unwrap();
+    }
+    assert_eq!(store.doc("record", "00007").unwrap(), None);
+    assert_eq!(store.doc("record", "99999").unwrap(), None);
+    assert_eq!(store.docs_of("record").unwrap().len(), 1999);
+    store.close();
+
+    // After a restart: read from the database, the cache within its budget.
+    let store = Store::open(StoreConfig {
+        history_cache_bytes: 4096,
+        ..config(&dir)
+    })
+    .unwrap();
+    for n in (0..2000).step_by(7) {
+        let found = store.doc("record", &format!("{n:05}")).unwrap();
+        let wanted = (n != 7).then(|| format!("{{\"n\":{n}}}"));
+        assert_eq!(found.as_deref(), wanted.as_deref());
+    }
+    let (pending, cached, bytes) = store.cached_docs();
+    assert_eq!(pending, 0);
+    assert!(
+        cached > 0 && bytes <= 4096,
+        "{cached} documents, {bytes} bytes"
+    );
+    assert_eq!(
+        store.docs_of("other").unwrap(),
+        vec![("x".to_owned(), "{}".to_owned())]
+    );
+    store.close();
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -141,8 +141,9 @@ impl App {
         }
         if settings.backend == settings::BackendKind::OneBot {
             let bridge = lizi_bridge::BridgeBackend::open(store.clone(), settings.bridge_pacing)
+                .await
                 .context("loading the OneBot bridge's accounts and messages")?
-                .dropping_minor_notices(settings.bridge_drop_minor_notices);
+                .receiving(settings.bridge_receiving);
             tracing::info!("backend: real QQ accounts, bridged through OneBot implementations");
             return Ok(App {
                 settings,
@@ -252,10 +253,25 @@ impl App {
                 let config = lizi_bridge::BridgeConfig {
                     accept: self.settings.onebot_accept,
                     token: self.settings.onebot.token.clone(),
-                    action_timeout: lizi_bridge::ACTION_TIMEOUT,
+                    timing: lizi_bridge::Timing {
+                        action: lizi_bridge::ACTION_TIMEOUT,
+                        // The XLZ port's WebSocket liveness settings serve the bridge's
+                        // connections too.
+                        ping_every: (self.settings.api.ws_ping_interval_ms > 0).then(|| {
+                            std::time::Duration::from_millis(self.settings.api.ws_ping_interval_ms)
+                        }),
+                        silence: std::time::Duration::from_millis(self.settings.api.ws_timeout_ms),
+                    },
                     connect: self.settings.onebot_connect.clone(),
                 };
-                match lizi_bridge::start(bridge.clone(), config, stopping.clone()).await {
+                let started = lizi_bridge::start(
+                    bridge.clone(),
+                    config,
+                    port_config.clone(),
+                    &ports,
+                    stopping.clone(),
+                );
+                match started.await {
                     Ok(task) => bridge_task = Some(task),
                     Err(error) => {
                         close(self.store, self.folder).await?;

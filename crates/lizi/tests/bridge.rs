@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use common::bridge::{dial, post_event, Bridge, Pair, PROFILES};
 use common::child::Lizi;
-use common::{enc, Scratch, Server};
+use common::{enc, read_metric, Scratch, Server};
 use serde_json::{json, Value};
 
 /// Starts B (the simulated network) dialling `accept` with `token`.
@@ -198,33 +198,53 @@ async fn bridge_receives_sends_and_recalls_across_restarts() {
     );
 }
 
+/// The status of a WebSocket handshake to `accept` with `headers` (101 when it opened).
+async fn handshake_status(url: String, headers: &[(&'static str, &str)]) -> u16 {
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    use tokio_tungstenite::tungstenite::Error;
+    let mut request = url.into_client_request().expect("request");
+    for (name, value) in headers {
+        request
+            .headers_mut()
+            .insert(*name, value.parse().expect("header"));
+    }
+    match tokio_tungstenite::connect_async(request).await {
+        Ok((socket, response)) => {
+            drop(socket);
+            response.status().as_u16()
+        }
+        Err(Error::Http(response)) => response.status().as_u16(),
+        Err(error) => panic!("the handshake failed without an answer: {error}"),
+    }
+}
+
 #[tokio::test]
 async fn bridge_checks_the_token_and_refuses_an_open_address_without_one() {
     let scratch = Scratch::new("bridge-token");
     let bridge = Bridge::start(&scratch, "127.0.0.1:0", &["--onebot-token", "secret"]);
-    let connect = |token: &str| {
-        let url = format!("ws://{}/", bridge.accept);
-        let token = token.to_owned();
-        async move {
-            use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-            let mut request = url.into_client_request().expect("request");
-            request
-                .headers_mut()
-                .insert("X-Self-ID", "10001".parse().expect("header"));
-            request.headers_mut().insert(
-                "Authorization",
-                format!("Bearer {token}").parse().expect("header"),
-            );
-            tokio_tungstenite::connect_async(request).await.map(|_| ())
-        }
-    };
-    let refused = connect("wrong")
-        .await
-        .expect_err("a wrong token is refused");
-    assert!(refused.to_string().contains("403"), "{refused}");
-    connect("secret")
-        .await
-        .expect("the right token is accepted");
+    let url = format!("ws://{}/", bridge.accept);
+    let account = ("X-Self-ID", "10001");
+    // Refused from the head, before any upgrade: none is 401, a wrong one 403.
+    assert_eq!(handshake_status(url.clone(), &[account]).await, 401);
+    for wrong in ["Bearer wrong", "Token secret", "secret"] {
+        let status = handshake_status(url.clone(), &[account, ("Authorization", wrong)]).await;
+        assert_eq!(status, 403, "{wrong}");
+    }
+    let wrong_query = format!("{url}?access_token=wrong");
+    assert_eq!(handshake_status(wrong_query, &[account]).await, 403);
+    // The standard's forms: `Bearer` in any case, or `access_token` in the query.
+    for right in ["Bearer secret", "bearer secret", "BEARER secret"] {
+        let status = handshake_status(url.clone(), &[account, ("Authorization", right)]).await;
+        assert_eq!(status, 101, "{right}");
+    }
+    let query = format!("{url}?access_token=secret");
+    assert_eq!(handshake_status(query, &[account]).await, 101);
+    // A handshake that names no account is refused, and says why.
+    let status = handshake_status(url.clone(), &[("Authorization", "Bearer secret")]).await;
+    assert_eq!(status, 400);
+    let metrics = format!("{}/metrics", bridge.base);
+    let refused = "lizi_http_refused_total{listener=\"bridge\",reason=\"credentials\"}";
+    assert_eq!(read_metric(&bridge.client, &metrics, refused).await, 5);
 
     let open = Scratch::new("bridge-open");
     let data = open.data();
@@ -243,6 +263,71 @@ async fn bridge_checks_the_token_and_refuses_an_open_address_without_one() {
     let (status, stderr) = child.wait_exit(Duration::from_secs(20));
     assert!(!status.success(), "{stderr}");
     assert!(stderr.contains("--onebot-token"), "{stderr}");
+}
+
+#[tokio::test]
+async fn the_accept_port_has_its_own_connection_cap_and_header_timeout() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    let scratch = Scratch::new("bridge-cap");
+    let flags = ["--max-connections", "2", "--header-timeout-ms", "500"];
+    let bridge = Bridge::start(&scratch, "127.0.0.1:0", &flags);
+    // Two implementations fill the accept port.
+    let mut held = Vec::new();
+    for account in ["10001", "10002"] {
+        let mut request = format!("ws://{}/", bridge.accept)
+            .into_client_request()
+            .expect("request");
+        request
+            .headers_mut()
+            .insert("X-Self-ID", account.parse().expect("header"));
+        let (socket, _) = tokio_tungstenite::connect_async(request)
+            .await
+            .expect("an implementation within the cap is accepted");
+        held.push(socket);
+    }
+    // A third is closed unanswered; the XLZ port, with a cap of its own, still answers.
+    let mut refused = tokio::net::TcpStream::connect(&bridge.accept)
+        .await
+        .expect("connect");
+    let head = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Self-ID: 10003\r\n\r\n";
+    let _ = refused.write_all(head.as_bytes()).await;
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(5), refused.read_to_end(&mut answer));
+    let _ = read
+        .await
+        .expect("a connection over the cap is closed at once");
+    assert!(answer.is_empty(), "{}", String::from_utf8_lossy(&answer));
+    let state = bridge.call("/getlogonqq", "").await;
+    assert!(state["ret"].is_string(), "{state}");
+    let metrics = format!("{}/metrics", bridge.base);
+    let metric = |name: &str| format!("{name}{{listener=\"bridge\"}}");
+    let over_cap = metric("lizi_http_connections_refused_total");
+    assert_eq!(read_metric(&bridge.client, &metrics, &over_cap).await, 1);
+    let api_over_cap = "lizi_http_connections_refused_total{listener=\"api\"}";
+    assert_eq!(read_metric(&bridge.client, &metrics, api_over_cap).await, 0);
+
+    // A connection that sends no head is closed after the header timeout.
+    drop(held);
+    let open = metric("lizi_http_connections");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while read_metric(&bridge.client, &metrics, &open).await > 0 {
+        assert!(
+            Instant::now() < deadline,
+            "the dropped connections stay open"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let mut silent = tokio::net::TcpStream::connect(&bridge.accept)
+        .await
+        .expect("connect");
+    let started = Instant::now();
+    let mut rest = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(5), silent.read_to_end(&mut rest));
+    let _ = read.await.expect("a silent connection is closed");
+    assert!(started.elapsed() >= Duration::from_millis(400));
+    let timeouts = metric("lizi_http_header_timeouts_total");
+    assert!(read_metric(&bridge.client, &metrics, &timeouts).await >= 1);
 }
 
 /// B's view of group 30001's member `uin`.

@@ -532,3 +532,37 @@ async fn avatars_change_in_bs_world() {
         assert_eq!(answer["ret"], "false", "{profile}: {answer}");
     }
 }
+
+#[tokio::test]
+async fn a_received_picture_naming_a_local_file_keeps_no_such_url_and_is_counted() {
+    let scratch = Scratch::new("media-local");
+    let bridge = Bridge::start(&scratch, "127.0.0.1:0", &[ALLOW_LOOPBACK]);
+    let session = bridge.session().await;
+    let mut socket = dial(&bridge.accept, "NapCat.Onebot", "Seven").await;
+    bridge.wait_state(777, "在线").await;
+    let md5 = "0123456789abcdef0123456789abcdef";
+    let segments = [
+        json!({"type": "image", "data": {"file": format!("{md5}.jpg"),
+            "url": "file:///etc/passwd"}}),
+        json!({"type": "image", "data": {"file": "file:///root/.config/QQ/a.png", "url": ""}}),
+        json!({"type": "image", "data": {"file": "b.png", "url": "/root/.config/QQ/b.png"}}),
+    ];
+    for (message_id, segment) in (911..).zip(segments) {
+        let text = receive(&bridge, session, &mut socket, message_id, segment.clone()).await;
+        assert!(
+            !text.contains("file:") && !text.contains("/root") && !text.contains("/etc"),
+            "{segment} became {text}"
+        );
+        if let Some((_, url)) = text.split_once("url=") {
+            assert!(url.starts_with(&bridge.base), "{segment} became {text}");
+        }
+    }
+    let metrics = format!("{}/metrics", bridge.base);
+    let count = |kind: &'static str| {
+        let name = format!("lizi_bridge_media_refused_total{{kind=\"{kind}\"}}");
+        let (client, metrics) = (bridge.client.clone(), metrics.clone());
+        async move { common::read_metric(&client, &metrics, &name).await }
+    };
+    assert_eq!(count("file").await, 2);
+    assert_eq!(count("path").await, 1);
+}

@@ -146,33 +146,7 @@ async fn bridge_follows_the_account_reported_offline_and_back_in_every_profile()
 
 /// Reads `session`'s events of account [`BOT`] until one satisfies `last`; answers them all.
 async fn events_until(bridge: &Bridge, session: u64, last: impl Fn(&Value) -> bool) -> Vec<Value> {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let mut events = Vec::new();
-    loop {
-        let answer = bridge
-            .call("/geteventv2", &format!("sessid={session}"))
-            .await;
-        for event in answer["events"].as_array().cloned().unwrap_or_default() {
-            let event = match event {
-                Value::String(text) => serde_json::from_str(&text).unwrap_or(Value::Null),
-                other => other,
-            };
-            if event["LogonQQ"] != BOT {
-                continue;
-            }
-            let done = last(&event);
-            events.push(event);
-            if done {
-                return events;
-            }
-        }
-        assert!(
-            Instant::now() < deadline,
-            "not there yet: {:?}",
-            brief(&events)
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    bridge.events_until_of(BOT, session, last).await
 }
 
 /// Waits for an `EventMsg` of `kind` of account [`BOT`] in `session`.
@@ -539,7 +513,10 @@ fn the_transport_settings_come_from_the_config_file_and_the_environment() {
     let path = scratch.write(
         "lizi.toml",
         "onebot_connect = [\"ws://127.0.0.1:3001/\", \"ws://127.0.0.1:3002/\"]\n\
-         bridge_drop_minor_notices = true\n",
+         bridge_drop_minor_notices = true\n\
+         bridge_duplicate_window = 50\n\
+         bridge_duplicate_window_s = 5\n\
+         bridge_refill_budget_ms = 2500\n",
     );
     let settings = lizi::Settings::resolve(lizi::ServeArgs {
         config: Some(path.into()),
@@ -550,9 +527,22 @@ fn the_transport_settings_come_from_the_config_file_and_the_environment() {
         settings.onebot_connect,
         ["ws://127.0.0.1:3001/", "ws://127.0.0.1:3002/"]
     );
-    assert!(settings.bridge_drop_minor_notices);
+    let receiving = settings.bridge_receiving;
+    assert!(receiving.drop_minor_notices);
+    assert_eq!(
+        (
+            receiving.duplicate_window,
+            receiving.duplicate_age,
+            receiving.refill_budget
+        ),
+        (50, Duration::from_secs(5), Duration::from_millis(2500))
+    );
     let defaults = lizi::Settings::resolve(lizi::ServeArgs::default()).expect("settings");
-    assert!(defaults.onebot_connect.is_empty() && !defaults.bridge_drop_minor_notices);
+    assert!(defaults.onebot_connect.is_empty());
+    assert_eq!(
+        defaults.bridge_receiving,
+        lizi_bridge::ReceiveConfig::default()
+    );
 
     // The environment takes a comma-separated list; every URL is checked.
     let data = scratch.data();
@@ -578,4 +568,86 @@ fn the_transport_settings_come_from_the_config_file_and_the_environment() {
         output.contains("`http://127.0.0.1:3002/` must start with ws://"),
         "{output}"
     );
+}
+
+/// Serves `listener` as an implementation that answers the bridge's `get_login_info` and
+/// then closes each connection at once; counts the connections.
+fn answer_and_close(
+    listener: tokio::net::TcpListener,
+) -> std::sync::Arc<std::sync::atomic::AtomicU64> {
+    use futures_util::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::Message;
+    let count = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let counting = count.clone();
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            counting.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            tokio::spawn(async move {
+                let Ok(mut socket) = tokio_tungstenite::accept_async(stream).await else {
+                    return;
+                };
+                if let Some(Ok(Message::Text(text))) = socket.next().await {
+                    let asked: Value = serde_json::from_str(text.as_str()).unwrap_or_default();
+                    let answer = json!({"status": "ok", "retcode": 0, "echo": asked["echo"],
+                        "data": {"user_id": 777, "nickname": "dropper"}});
+                    let _ = socket.send(Message::text(answer.to_string())).await;
+                }
+                let _ = socket.close(None).await;
+            });
+        }
+    });
+    count
+}
+
+#[tokio::test]
+async fn bridge_backs_off_from_an_implementation_that_drops_each_connection_at_once() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url = format!("ws://{}/", listener.local_addr().expect("address"));
+    let connections = answer_and_close(listener);
+    let scratch = Scratch::new("transport-dropping");
+    let bridge = Bridge::start(&scratch, "127.0.0.1:0", &["--onebot-connect", &url]);
+    bridge.session().await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let made = connections.load(std::sync::atomic::Ordering::Relaxed);
+    // Pauses of 0.2, 0.4, 0.8 and 1.6 s leave about five connections in 3 s; starting over
+    // at 0.2 s after each (a connection that was made) would make about fifteen.
+    assert!((2..=7).contains(&made), "{made} connections in 3 s");
+    let metrics = format!("{}/metrics", bridge.base);
+    let connected = "lizi_bridge_dials_total{outcome=\"connected\"}";
+    assert!(read_metric(&bridge.client, &metrics, connected).await >= 2);
+}
+
+#[tokio::test]
+async fn a_dialled_implementation_that_never_answers_is_given_up_and_dialled_again() {
+    // A server that accepts TCP connections and then says nothing, not even a handshake.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url = format!("ws://{}/", listener.local_addr().expect("address"));
+    let connections = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let counting = connections.clone();
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((stream, _)) = listener.accept().await {
+            counting.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            held.push(stream);
+        }
+    });
+    let scratch = Scratch::new("transport-mute");
+    let flags = ["--onebot-connect", &url, "--ws-timeout-ms", "500"];
+    let bridge = Bridge::start(&scratch, "127.0.0.1:0", &flags);
+    bridge.session().await;
+    let metrics = format!("{}/metrics", bridge.base);
+    let failed = "lizi_bridge_dials_total{outcome=\"failed\"}";
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while read_metric(&bridge.client, &metrics, failed).await < 2 {
+        assert!(
+            Instant::now() < deadline,
+            "the mute dials were not given up"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(connections.load(std::sync::atomic::Ordering::Relaxed) >= 2);
 }

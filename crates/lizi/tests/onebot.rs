@@ -511,3 +511,45 @@ fn a_wss_reverse_url_is_refused_at_start_up() {
     assert!(error.contains("wss:// is not supported"), "{error}");
     assert!(lizi::Settings::resolve(args("ws://127.0.0.1:8080/onebot")).is_ok());
 }
+
+#[tokio::test]
+async fn an_echo_comes_back_byte_for_byte_in_every_profile() {
+    use futures_util::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::Message;
+    let echoes = [
+        "12345678901234567890123",
+        "-98765432109876543210.5e-3",
+        "1.0",
+        r#"{"seq":18446744073709551617,"id":"\u00e9"}"#,
+        r#"[1,"two",null]"#,
+    ];
+    for profile in Profile::ALL {
+        let (server, onebot) = start(None, profile).await;
+        let ws = onebot.replacen("http://", "ws://", 1);
+        let (mut api, _) = tokio_tungstenite::connect_async(format!("{ws}/api"))
+            .await
+            .expect("api socket");
+        for echo in echoes {
+            // An action that is done, and one that is refused before it is routed.
+            for action in ["get_login_info", "no_such_action"] {
+                let frame = format!(r#"{{"action":"{action}","params":{{}},"echo":{echo}}}"#);
+                api.send(Message::text(frame)).await.expect("send");
+                let reply = loop {
+                    let next = tokio::time::timeout(std::time::Duration::from_secs(20), api.next())
+                        .await
+                        .expect("an answer in time")
+                        .expect("open")
+                        .expect("a frame");
+                    if let Message::Text(text) = next {
+                        break text.as_str().to_owned();
+                    }
+                };
+                assert!(
+                    reply.contains(&format!(r#""echo":{echo}"#)),
+                    "{profile:?} {action}: {reply}"
+                );
+            }
+        }
+        server.stop().await;
+    }
+}

@@ -748,3 +748,37 @@ async fn suffixes_run_as_each_profile_does() {
         }
     }
 }
+
+#[tokio::test]
+async fn error_texts_are_sentences_not_debug_output() {
+    let face = Face::start(Profile::NapCat).await;
+    let cases = [
+        (
+            "send_group_msg",
+            json!({"group_id": 30001, "message": [{"type": "at", "data": {"qq": "abc"}}]}),
+            "the `at` segment's `qq` is not a QQ or group number",
+        ),
+        (
+            "send_group_msg",
+            json!({"group_id": 30001, "message": [{"type": "json", "data": {}}]}),
+            "the `json` segment's `data` is missing",
+        ),
+        (
+            "set_online_status",
+            json!({"status": 10, "ext_status": 12345, "battery_status": 0}),
+            "has no XLZ counterpart",
+        ),
+    ];
+    for (action, params, why) in cases {
+        let answer = face.call(10001, action, params.clone()).await;
+        assert_eq!(answer["status"], "failed", "{action} {params}: {answer}");
+        let message = answer["message"].as_str().expect("a message");
+        assert!(message.contains(why), "{action}: {message:?} lacks {why:?}");
+        for debug in ["SegmentError", "{", "}", "[", "Some(", "None"] {
+            assert!(
+                !message.contains(debug),
+                "{action}: {message:?} shows {debug:?}"
+            );
+        }
+    }
+}

@@ -240,3 +240,51 @@ async fn cursors_of_a_reverse_url_no_longer_configured_are_forgotten() {
         .await;
     assert_eq!(server.metric("lizi_internal_readers").await, 0);
 }
+
+/// Accepts TCP connections on `listener` and closes each at once, counting them.
+fn count_and_drop(listener: TcpListener) -> std::sync::Arc<std::sync::atomic::AtomicU64> {
+    let count = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let counting = count.clone();
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            counting.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            drop(stream);
+        }
+    });
+    count
+}
+
+#[tokio::test]
+async fn a_reconnect_setting_of_zero_backs_off_instead_of_dialling_in_a_tight_loop() {
+    // Receivers that close every connection at once: the reverse WebSocket's handshake
+    // and every POST fail.
+    let reverse = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let post = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let (reverse_at, post_at) = (
+        reverse.local_addr().expect("addr"),
+        post.local_addr().expect("addr"),
+    );
+    let (dials, posts) = (count_and_drop(reverse), count_and_drop(post));
+    let server = Server::start_with(|settings| {
+        settings.onebot.reverse_urls = vec![format!("ws://{reverse_at}/onebot/v11/ws")];
+        settings.onebot.post_urls = vec![format!("http://{post_at}/post")];
+        settings.onebot.reconnect_ms = 0;
+    })
+    .await;
+    // Something to POST.
+    server
+        .sim(
+            "message",
+            json!({"from": 20001, "group": 30001, "text": "post me"}),
+        )
+        .await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let count =
+        |counter: &std::sync::atomic::AtomicU64| counter.load(std::sync::atomic::Ordering::Relaxed);
+    let (dialled, posted) = (count(&dials), count(&posts));
+    // Two accounts: pauses of 0.1, 0.2, 0.4, 0.8 and 1.6 s leave about five dials each in
+    // 3 s, and POSTs at least 0.1 s apart about thirty each; a tight loop makes thousands.
+    assert!((2..=16).contains(&dialled), "{dialled} dials in 3 s");
+    assert!((1..=80).contains(&posted), "{posted} POSTs in 3 s");
+    server.stop().await;
+}

@@ -17,6 +17,7 @@ use lizi_store::Op;
 use serde_json::{json, Value};
 
 use crate::state::files::{FileRecord, FileRecords, DEFAULT_BUSID};
+use crate::state::kept::or_unknown;
 
 /// Where message ids lizi makes up for notices start: above every 32-bit id the
 /// implementations give.
@@ -39,7 +40,7 @@ impl FileRecords {
         let Some(record) = reported_file(account, event) else {
             return Noted::NoFile;
         };
-        if self.get(account, &record.id).is_some() {
+        if or_unknown(self.get(account, &record.id), "a file").is_some() {
             return Noted::Seen;
         }
         Noted::New(self.insert(record))
@@ -234,10 +235,14 @@ mod tests {
     #[test]
     fn a_file_reported_twice_is_noted_once() {
         for (first, second) in [(upload(), file_message()), (file_message(), upload())] {
-            let mut records = FileRecords::default();
-            assert!(matches!(records.note(1, &first), Noted::New(_)));
+            let store = lizi_store::Store::open(lizi_store::StoreConfig::memory()).expect("store");
+            let mut records = crate::state::files::Files::open(store.clone()).records;
+            let Noted::New(op) = records.note(1, &first) else {
+                panic!("a new file");
+            };
+            drop(store.write(vec![op]));
             assert!(matches!(records.note(1, &second), Noted::Seen));
-            let record = records.get(1, "/abc").expect("recorded");
+            let record = records.get(1, "/abc").expect("read").expect("recorded");
             assert_eq!((record.group, record.size), (9, 5));
         }
     }
@@ -274,7 +279,8 @@ mod tests {
             (file.id.as_str(), file.name.as_str(), file.size),
             ("http://x/b", "b.bin", 3)
         );
-        let mut records = FileRecords::default();
+        let store = lizi_store::Store::open(lizi_store::StoreConfig::memory()).expect("store");
+        let mut records = crate::state::files::Files::open(store).records;
         assert!(matches!(records.note(1, &notice), Noted::New(_)));
     }
 

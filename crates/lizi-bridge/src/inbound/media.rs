@@ -10,6 +10,11 @@
 //! name (NapCat names pictures by their MD5) or else of the URL, and lizi's URL fetches
 //! again from the QQ URL when asked. The connection's frames wait while a picture is
 //! fetched, which keeps the account's events in order.
+//!
+//! Only `http` and `https` URLs are fetched. A segment whose `url` (or `file`) names
+//! anything else (`file:///…`, `data:`, a path on the implementation's machine) is refused:
+//! counted in `/metrics` (`lizi_bridge_media_refused_total`), logged, and its `url` left
+//! out, so the XLZ text carries lizi's own URL or none, never the implementation's.
 
 use lizi_core::media::{md5_hex, normal_hash, MediaInfo};
 use lizi_core::param::MediaSource;
@@ -20,21 +25,51 @@ use crate::backend::BridgeBackend;
 use crate::clock::now;
 use crate::state::media::Known;
 
+/// A non-empty text field of `segment`'s data.
+fn field<'a>(segment: &'a Segment, key: &str) -> Option<&'a str> {
+    segment
+        .data
+        .get(key)
+        .and_then(Value::as_str)
+        .filter(|text| !text.is_empty())
+}
+
+/// The scheme of a URL (`http`, `file`, `base64`…), lower case; `None` for a plain name.
+fn scheme(text: &str) -> Option<String> {
+    let (scheme, _) = text.split_once(':')?;
+    let is_scheme = !scheme.is_empty()
+        && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    // `C:\…` is a Windows path, not a scheme.
+    (is_scheme && scheme.len() > 1).then(|| scheme.to_ascii_lowercase())
+}
+
+/// Whether `text` is an `http` or `https` URL.
+fn is_web_url(text: &str) -> bool {
+    matches!(scheme(text).as_deref(), Some("http" | "https"))
+}
+
 /// The URL a received media segment can be fetched from: `url`, or a `file` that is one
 /// (Lagrange.OneBot).
 fn source_url(segment: &Segment) -> Option<String> {
-    let text = |key: &str| {
-        segment
-            .data
-            .get(key)
-            .and_then(Value::as_str)
-            .filter(|text| !text.is_empty())
-            .map(str::to_owned)
-    };
-    let is_url = |text: &String| text.starts_with("http://") || text.starts_with("https://");
-    text("url")
-        .filter(is_url)
-        .or_else(|| text("file").filter(is_url))
+    field(segment, "url")
+        .filter(|url| is_web_url(url))
+        .or_else(|| field(segment, "file").filter(|file| is_web_url(file)))
+        .map(str::to_owned)
+}
+
+/// What a received media segment names that lizi does not fetch, with its scheme (`path`
+/// for none): a `url` that is not an `http(s)` URL, or a `file` that is a URL of another
+/// scheme (a plain `file` is a name or a path, never fetched).
+fn refused_source(segment: &Segment) -> Option<(String, &str)> {
+    if let Some(url) = field(segment, "url").filter(|url| !is_web_url(url)) {
+        return Some((scheme(url).unwrap_or_else(|| "path".into()), url));
+    }
+    let file = field(segment, "file")?;
+    let scheme = scheme(file).filter(|scheme| scheme != "http" && scheme != "https")?;
+    Some((scheme, file))
 }
 
 /// The MD5 a received file name is, if it is one (`ABC…`, `abc….jpg`, `{ABC…}.png`).
@@ -78,20 +113,32 @@ impl BridgeBackend {
     }
 
     /// Keeps the pictures and voices among `segments`, naming each by its hash and lizi's
-    /// URL; answers whether any was.
+    /// URL; one whose source is not an `http(s)` URL is refused and loses its `url`.
+    /// Answers whether any segment changed.
     async fn keep_segments(&self, segments: &mut [Segment]) -> bool {
         let mut changed = false;
         for segment in segments {
             if segment.kind != "image" && segment.kind != "record" {
                 continue;
             }
-            if let Some(hash) = self.received(segment).await {
-                segment
-                    .data
-                    .insert("file".into(), Value::String(hash.clone()));
-                let url = self.media.url(&hash);
-                segment.data.insert("url".into(), Value::String(url));
-                changed = true;
+            if let Some((scheme, source)) = refused_source(segment) {
+                let shown: String = source.chars().take(80).collect();
+                self.media_refused.count(
+                    &scheme,
+                    format_args!("a received `{}` names {shown}", segment.kind),
+                );
+            }
+            let hash = self.received(segment).await;
+            let url = hash.as_ref().map(|hash| self.media.url(hash));
+            if let Some(hash) = hash {
+                segment.data.insert("file".into(), Value::String(hash));
+            }
+            match url {
+                Some(url) => {
+                    segment.data.insert("url".into(), Value::String(url));
+                    changed = true;
+                }
+                None => changed |= segment.data.remove("url").is_some(),
             }
         }
         changed
@@ -175,5 +222,29 @@ mod tests {
         // A voice with a path and no URL: nothing to fetch.
         let voice = segment(json!({"type": "record", "data": {"file": "/tmp/v.amr"}}));
         assert_eq!((name_hash(&voice), source_url(&voice)), (None, None));
+        assert_eq!(refused_source(&voice), None);
+    }
+
+    #[test]
+    fn only_web_urls_are_fetched_and_other_schemes_are_refused() {
+        let local = segment(json!({"type": "image", "data": {
+            "file": "0123456789abcdef0123456789abcdef.jpg", "url": "file:///etc/passwd"}}));
+        assert_eq!(source_url(&local), None);
+        assert_eq!(
+            refused_source(&local),
+            Some(("file".into(), "file:///etc/passwd"))
+        );
+        let upper = segment(json!({"type": "image", "data": {"url": "HTTPS://q.qpic.cn/x"}}));
+        assert_eq!(source_url(&upper).as_deref(), Some("HTTPS://q.qpic.cn/x"));
+        assert_eq!(refused_source(&upper), None);
+        let inline = segment(json!({"type": "record", "data": {"file": "base64://AAAA"}}));
+        assert_eq!(
+            refused_source(&inline).map(|(s, _)| s),
+            Some("base64".into())
+        );
+        let windows = segment(json!({"type": "image", "data": {"file": "C:\\pics\\a.png"}}));
+        assert_eq!(refused_source(&windows), None);
+        let path = segment(json!({"type": "image", "data": {"url": "/tmp/a.png"}}));
+        assert_eq!(refused_source(&path), Some(("path".into(), "/tmp/a.png")));
     }
 }

@@ -7,7 +7,8 @@
 //! [`notices`] (the other notices), [`requests`] (under a handle) and [`files`] (files
 //! noted once); [`event_msg`] writes the XLZ `EventMsg` they share. [`media`] keeps the
 //! pictures and voices a message names before it is converted. After a lost connection,
-//! [`refill`] fetches what the account missed from history, or reports a gap.
+//! [`refill`] fetches what the account missed from history, or reports a gap; an event
+//! that cannot be read is reported as [`unreadable`].
 
 pub mod event_msg;
 pub mod files;
@@ -19,3 +20,4 @@ pub mod presence;
 pub mod receive;
 pub mod refill;
 pub mod requests;
+pub mod unreadable;

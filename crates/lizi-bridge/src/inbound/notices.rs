@@ -12,7 +12,8 @@ use lizi_onebot::event::{Body, EssenceChange, GroupCard, HonorType, MessageEvent
 use serde_json::{Map, Value};
 
 use super::event_msg::event_msg;
-use crate::state::identity::MessageMap;
+use crate::state::identity::{Conversation, MessageMap};
+use crate::state::kept::or_unknown;
 
 /// XLZ `EventMsg` type 33, 系统提示: a system notice, its text the description (pokes,
 /// essence marks and reactions in [`GrayTip`]'s form, shared with the simulated network).
@@ -132,9 +133,14 @@ pub fn notice(map: &MessageMap, account: Uin, time: i64, notice: &Notice) -> Opt
         Notice::Other(raw) => other_said(account, raw)?,
         _ => return None,
     };
+    // The message a notice is about was said in its group, else with its user.
+    let conversation = match said.group {
+        0 => Conversation::Friend(said.user),
+        group => Conversation::Group(group),
+    };
     let seq = said
         .message
-        .and_then(|id| map.by_ob_id(account, id))
+        .and_then(|id| or_unknown(map.by_ob_id(account, conversation, id), "a message"))
         .map_or(0, |record| record.req);
     let body = EventBody {
         seq,
@@ -342,8 +348,8 @@ pub(crate) mod tests {
     }
 
     fn map_with_message() -> MessageMap {
-        let mut map = MessageMap::default();
-        map.insert(MessageRecord {
+        let mut map = MessageMap::in_memory();
+        map.keep(MessageRecord {
             account: 1,
             conversation: Conversation::Group(9),
             req: 41,

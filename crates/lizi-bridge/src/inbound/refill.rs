@@ -3,33 +3,50 @@
 //! back, the bridge asks the history of each conversation it has seen a message in
 //! (`get_group_msg_history` / `get_friend_msg_history`), page by page back to the last
 //! message it saw ([`missed`]), and emits the messages after it. Then it emits one [`GAP`]
-//! event saying when the connection was lost: whether some conversations could not be
-//! refilled (no such action, a failed call, a temporary session, more missed than
-//! [`MAX_PAGES`] pages), and that conversations lizi never saw a message in cannot be, so
-//! nothing is lost silently.
+//! event saying when the connection was lost and naming the conversations that could not
+//! be refilled (no such action, a failed call, a temporary session, more missed than
+//! [`MAX_PAGES`] pages, or no answer within the refill's time budget), and that
+//! conversations lizi never saw a message in cannot be, so nothing is lost silently.
+//!
+//! Live events that arrive during the refill are held and converted after it, so the log
+//! stays in order within each conversation. So that an implementation that is slow to
+//! answer, or ignores history requests, cannot hold them back for long, conversations are
+//! refilled [`PARALLEL`] at a time within one time budget for the whole refill
+//! (`--bridge-refill-budget-ms`, [`DEFAULT_BUDGET`]); whatever is not refilled by then is
+//! named in the gap event, and the held events flow at once.
 //!
 //! The time a connection was lost is kept in lizi's store
 //! ([`LOST_KIND`](crate::state::accounts::LOST_KIND)), so a restart of lizi while an account
 //! is down still refills; an account whose loss was not recorded (lizi killed) counts as
-//! lost since its newest message. Frames that arrive during the refill are held and
-//! converted after it, so the log stays in order.
+//! lost since its newest message.
 //!
 //! The history paging ([`history_call`], [`oldest_of`]) also serves
 //! [`crate::outbound::resolve`], which looks a sent message up again.
 
 use std::collections::HashSet;
+use std::time::Duration;
 
+use futures_util::StreamExt;
 use lizi_core::event::EventBody;
 use lizi_core::{Event, Uin};
 use serde_json::{json, Value};
+use tokio::time::Instant;
 
 use super::event_msg::event_msg;
-use super::messages::convert;
 use crate::backend::BridgeBackend;
 use crate::clock::now;
 use crate::state::accounts::lost_op;
-use crate::state::identity::{Conversation, MessageRecord};
+use crate::state::identity::{Conversation, Latest};
 use crate::transport::link::{Link, LinkError};
+
+/// How long a refill may hold live events back by default.
+pub const DEFAULT_BUDGET: Duration = Duration::from_secs(10);
+
+/// How many conversations are refilled at once.
+pub const PARALLEL: usize = 8;
+
+/// How many conversations a gap event names; the rest are counted.
+pub const NAMED: usize = 20;
 
 /// The most history pages asked of one conversation after one loss.
 pub const MAX_PAGES: usize = 20;
@@ -46,7 +63,7 @@ pub const PAGE: usize = 100;
 /// no history action.
 pub async fn missed(
     link: &Link,
-    last: &MessageRecord,
+    last: &Latest,
 ) -> Result<Option<(Vec<lizi_onebot::Event>, bool)>, LinkError> {
     let Some((action, mut params)) = history_call(last.conversation) else {
         return Ok(None);
@@ -125,7 +142,7 @@ pub fn history_call(conversation: Conversation) -> Option<(&'static str, Value)>
 /// whether they are all of them. They are those following `last` in the page; when `last`
 /// is not in it, those not older than it, and they are complete only when the page was not
 /// full (else older ones may be beyond it).
-pub fn after_last(data: &Value, last: &MessageRecord) -> (Vec<lizi_onebot::Event>, bool) {
+pub fn after_last(data: &Value, last: &Latest) -> (Vec<lizi_onebot::Event>, bool) {
     let page: Vec<lizi_onebot::Event> = data
         .get("messages")
         .and_then(Value::as_array)
@@ -165,16 +182,69 @@ fn message_id(event: &lizi_onebot::Event) -> Option<i64> {
     }
 }
 
+/// Why a conversation was not refilled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotRefilled {
+    /// A temporary session, or an implementation without the history action.
+    NoHistory,
+    /// The history call failed.
+    Failed(String),
+    /// More was missed than [`MAX_PAGES`] pages, or the history goes no further back.
+    TooFarBack,
+    /// Not answered within the refill's time budget.
+    OutOfTime(Duration),
+}
+
+impl std::fmt::Display for NotRefilled {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NotRefilled::NoHistory => f.write_str("no history to ask"),
+            NotRefilled::Failed(why) => write!(f, "{why}"),
+            NotRefilled::TooFarBack => f.write_str("more was missed than its history gave"),
+            NotRefilled::OutOfTime(budget) => {
+                write!(f, "not refilled within {} s", budget.as_secs_f64())
+            }
+        }
+    }
+}
+
+/// A conversation as a gap event names it.
+fn conversation_name(conversation: Conversation) -> String {
+    match conversation {
+        Conversation::Group(group) => format!("group {group}"),
+        Conversation::Friend(user) => format!("friend {user}"),
+        Conversation::Temporary { user, .. } => format!("temporary session with {user}"),
+    }
+}
+
 /// The event telling `account`'s sessions that the connection to `implementation` was
-/// lost between `from` and `to` (unix seconds): messages in that time may be missing in the
-/// conversations that could not be refilled (`refilled`: none such), and in those lizi
-/// never saw a message in, which cannot be.
-pub fn gap_event(account: Uin, implementation: &str, from: i64, to: i64, refilled: bool) -> Event {
-    let which = if refilled {
+/// lost between `from` and `to` (unix seconds): messages in that time may be missing in
+/// the conversations that could not be refilled (`missing`, named with why), and in those
+/// lizi never saw a message in, which cannot be.
+pub fn gap_event(
+    account: Uin,
+    implementation: &str,
+    from: i64,
+    to: i64,
+    missing: &[(Conversation, NotRefilled)],
+) -> Event {
+    let which = if missing.is_empty() {
         "the conversations lizi had seen a message in were refilled from history; in others"
+            .to_owned()
     } else {
-        "some conversations could not be refilled from history; in those and in others lizi \
-         had not seen a message in"
+        let mut named: Vec<String> = missing
+            .iter()
+            .take(NAMED)
+            .map(|(conversation, why)| format!("{} ({why})", conversation_name(*conversation)))
+            .collect();
+        if missing.len() > NAMED {
+            named.push(format!("{} more", missing.len() - NAMED));
+        }
+        format!(
+            "some conversations could not be refilled from history: {}; in those and in \
+             others lizi had not seen a message in",
+            named.join(", ")
+        )
     };
     let body = EventBody {
         time_stamp: to,
@@ -188,10 +258,14 @@ pub fn gap_event(account: Uin, implementation: &str, from: i64, to: i64, refille
     event_msg(account, account, account, 0, body)
 }
 
+/// What the refill of one conversation gave: the messages fetched, and why not all of
+/// them were, if not.
+type Refilled = (Vec<lizi_onebot::Event>, Option<NotRefilled>);
+
 impl BridgeBackend {
     /// After a lost connection came back on `link`: emits the messages each known
-    /// conversation received meanwhile, or a gap event where they cannot be fetched; then
-    /// the frames held meanwhile.
+    /// conversation received meanwhile, as far as the time budget allows, and a gap event
+    /// naming those that could not be refilled; then the frames held meanwhile.
     pub(crate) async fn refill_missed(&self, link: &Link) {
         let account = link.account;
         let lost = {
@@ -203,32 +277,24 @@ impl BridgeBackend {
             from.map(|from| (from, state.messages.latest_of(account)))
         };
         if let Some((from, conversations)) = lost {
-            let mut refilled = true;
-            for last in conversations {
-                match missed(link, &last).await {
-                    Ok(Some((mut messages, complete))) => {
-                        refilled &= complete;
-                        for message in &mut messages {
-                            self.keep_event_media(message).await;
-                        }
-                        let mut state = self.lock();
-                        for message in messages {
-                            let converted = convert(&mut state.messages, account, &message, now());
-                            drop(self.store.commit(converted.ops, &converted.events));
-                        }
-                    }
-                    Ok(None) => refilled = false,
-                    Err(error) => {
-                        tracing::warn!(
-                            account,
-                            "onebot: refilling after a lost connection: {error}"
-                        );
-                        refilled = false;
-                    }
-                }
-            }
+            let refilled = self.refill_within(link, &conversations).await;
             let implementation = self.implementation(account);
-            let gap = gap_event(account, &implementation, from, now(), refilled);
+            let mut state = self.lock();
+            let mut missing = Vec::new();
+            for (last, (messages, not_refilled)) in conversations.iter().zip(refilled) {
+                for message in &messages {
+                    drop(self.commit_converted(&mut state, account, message));
+                }
+                missing.extend(not_refilled.map(|why| (last.conversation, why)));
+            }
+            if !missing.is_empty() {
+                tracing::warn!(
+                    account,
+                    conversations = missing.len(),
+                    "onebot: some conversations could not be refilled after a lost connection"
+                );
+            }
+            let gap = gap_event(account, &implementation, from, now(), &missing);
             let forget = lost_op(account, None);
             drop(self.store.commit(vec![forget], &[gap]));
         }
@@ -238,7 +304,42 @@ impl BridgeBackend {
             .get_mut(&account)
             .and_then(|entry| entry.held.take());
         for frame in held.unwrap_or_default() {
-            self.convert_in(&mut state, account, frame);
+            drop(self.convert_in(&mut state, account, frame));
+        }
+    }
+
+    /// The missed messages of each of `conversations` (in their order), [`PARALLEL`] at a
+    /// time; those not refilled within the budget are [`NotRefilled::OutOfTime`].
+    async fn refill_within(&self, link: &Link, conversations: &[Latest]) -> Vec<Refilled> {
+        let budget = self.receiving.refill_budget;
+        let deadline = Instant::now() + budget;
+        let mut outcomes: Vec<Refilled> = conversations
+            .iter()
+            .map(|_| (Vec::new(), Some(NotRefilled::OutOfTime(budget))))
+            .collect();
+        let mut running = futures_util::stream::iter(conversations.iter().copied().enumerate())
+            .map(|(index, last)| async move { (index, self.refill_one(link, &last).await) })
+            .buffer_unordered(PARALLEL);
+        while let Ok(Some((index, outcome))) =
+            tokio::time::timeout_at(deadline, running.next()).await
+        {
+            outcomes[index] = outcome;
+        }
+        outcomes
+    }
+
+    /// The missed messages of `last`'s conversation, their pictures and voices kept.
+    async fn refill_one(&self, link: &Link, last: &Latest) -> Refilled {
+        match missed(link, last).await {
+            Ok(Some((mut messages, complete))) => {
+                for message in &mut messages {
+                    self.keep_event_media(message).await;
+                }
+                // What was fetched is emitted all the same; the gap names the rest.
+                (messages, (!complete).then_some(NotRefilled::TooFarBack))
+            }
+            Ok(None) => (Vec::new(), Some(NotRefilled::NoHistory)),
+            Err(error) => (Vec::new(), Some(NotRefilled::Failed(error.to_string()))),
         }
     }
 }
@@ -246,7 +347,6 @@ impl BridgeBackend {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::state::identity::random_of;
 
     fn message(id: i64, time: i64) -> Value {
         json!({"time": time, "self_id": 1, "post_type": "message", "message_type": "group",
@@ -254,16 +354,12 @@ mod tests {
             "sender": {"user_id": 5}})
     }
 
-    fn last(ob_id: i64, time: i64) -> MessageRecord {
-        MessageRecord {
-            account: 1,
+    fn last(ob_id: i64, time: i64) -> Latest {
+        Latest {
             conversation: Conversation::Group(9),
             req: 1,
-            random: random_of(ob_id),
             time,
             ob_id,
-            sender: 5,
-            text: "m".into(),
         }
     }
 
@@ -299,13 +395,33 @@ mod tests {
             history_call(Conversation::Friend(2)).map(|(action, _)| action),
             Some("get_friend_msg_history")
         );
-        let Event::EventMsg(gap) = gap_event(1, "lagrange", 100, 200, false) else {
+        let mut missing = vec![
+            (temporary, NotRefilled::NoHistory),
+            (
+                Conversation::Group(5),
+                NotRefilled::OutOfTime(Duration::from_secs(10)),
+            ),
+        ];
+        let Event::EventMsg(gap) = gap_event(1, "lagrange", 100, 200, &missing) else {
             panic!("an EventMsg");
         };
         assert_eq!((gap.msg.kind, gap.msg.time_stamp), (GAP, 200));
         assert!(gap.msg.text.contains("lagrange was lost from 100 to 200"));
-        assert!(gap.msg.text.contains("could not be refilled"));
-        let Event::EventMsg(gap) = gap_event(1, "napcat", 100, 200, true) else {
+        assert!(
+            gap.msg.text.contains(
+                "could not be refilled from history: temporary session with 2 (no history to \
+                 ask), group 5 (not refilled within 10 s);"
+            ),
+            "{}",
+            gap.msg.text
+        );
+        missing
+            .extend((0..NAMED as u64).map(|n| (Conversation::Friend(n), NotRefilled::TooFarBack)));
+        let Event::EventMsg(gap) = gap_event(1, "lagrange", 100, 200, &missing) else {
+            panic!("an EventMsg");
+        };
+        assert!(gap.msg.text.contains(", 2 more;"), "{}", gap.msg.text);
+        let Event::EventMsg(gap) = gap_event(1, "napcat", 100, 200, &[]) else {
             panic!("an EventMsg");
         };
         assert!(gap.msg.text.contains("were refilled"), "{}", gap.msg.text);

@@ -6,20 +6,20 @@
 use lizi_core::event::{kind, EventBody};
 use lizi_core::{Event, Uin};
 use lizi_onebot::event::{GroupRequestKind, RequestEvent};
-use lizi_store::Op;
+use lizi_store::{Op, StoreError};
 
 use super::event_msg::event_msg;
 use crate::state::requests::{PendingRequest, RequestMap};
 
 impl RequestMap {
-    /// The XLZ event of a OneBot request, recorded with a new handle, and the op that keeps
-    /// it; `None` for a request already seen (same flag) or of an unknown type.
+    /// The XLZ event of a OneBot request, recorded with a new handle, and the ops that
+    /// keep it; `None` for a request already seen (same flag) or of an unknown type.
     pub fn receive(
         &mut self,
         account: Uin,
         time: i64,
         event: &RequestEvent,
-    ) -> Option<(Op, Event)> {
+    ) -> Result<Option<(Vec<Op>, Event)>, StoreError> {
         let (user, group, invite, flag, comment, operator) = match event {
             RequestEvent::Friend(r) => (r.user_id, 0, false, &r.flag, &r.comment, r.user_id),
             RequestEvent::Group(r) => {
@@ -31,10 +31,10 @@ impl RequestMap {
                 };
                 (r.user_id, r.group_id, invite, &r.flag, &r.comment, operator)
             }
-            RequestEvent::Other(_) => return None,
+            RequestEvent::Other(_) => return Ok(None),
         };
-        if self.knows(account, flag) {
-            return None;
+        if self.knows(account, flag)? {
+            return Ok(None);
         }
         let seq = self.next_seq(account);
         let request = PendingRequest {
@@ -58,7 +58,7 @@ impl RequestMap {
             ..EventBody::default()
         };
         let event = event_msg(account, user, operator, group, body);
-        Some((self.insert(request), event))
+        Ok(Some((self.insert(request), event)))
     }
 }
 
@@ -75,13 +75,20 @@ mod tests {
     }
 
     #[test]
-    fn requests_get_handles_that_survive_a_reload() {
-        let mut map = RequestMap::default();
+    fn requests_get_handles_that_survive_a_reopen() {
+        let store = lizi_store::Store::open(lizi_store::StoreConfig::memory()).expect("a store");
+        let mut map = RequestMap::open(store.clone()).expect("opened");
+        let receive = |map: &mut RequestMap, event: &RequestEvent| {
+            let received = map.receive(1, 100, event).expect("read");
+            received.map(|(ops, event)| {
+                drop(store.write(ops));
+                event
+            })
+        };
         let friend = request(
             json!({"post_type": "request", "request_type": "friend", "user_id": 5, "comment": "hi", "flag": "f1"}),
         );
-        let (op, event) = map.receive(1, 100, &friend).expect("new");
-        let Event::EventMsg(event) = event else {
+        let Some(Event::EventMsg(event)) = receive(&mut map, &friend) else {
             panic!("an EventMsg")
         };
         assert_eq!(
@@ -89,14 +96,13 @@ mod tests {
             (105, 1, "hi")
         );
         assert!(
-            map.receive(1, 100, &friend).is_none(),
+            receive(&mut map, &friend).is_none(),
             "the same flag again is dropped"
         );
         let invite = request(
             json!({"post_type": "request", "request_type": "group", "sub_type": "invite", "group_id": 9, "user_id": 6, "flag": "g1"}),
         );
-        let (_, event) = map.receive(1, 100, &invite).expect("new");
-        let Event::EventMsg(event) = event else {
+        let Some(Event::EventMsg(event)) = receive(&mut map, &invite) else {
             panic!("an EventMsg")
         };
         assert_eq!(
@@ -108,11 +114,10 @@ mod tests {
             ),
             (1, 2, 6, 9)
         );
-        let Op::Doc { kind, key, body } = op else {
-            panic!("a document")
-        };
-        let reloaded = RequestMap::load(&[(kind.into_owned(), key, body.expect("body"))]);
-        assert_eq!(reloaded.get(1, 1).map(|r| r.flag.as_str()), Some("f1"));
-        assert!(reloaded.get(1, 2).is_none());
+        let reopened = RequestMap::open(store.clone()).expect("reopened");
+        let first = reopened.get(1, 1).expect("read");
+        assert_eq!(first.map(|r| r.flag), Some("f1".to_owned()));
+        assert!(reopened.get(1, 3).expect("read").is_none());
+        assert_eq!(reopened.next_seq(1), 3);
     }
 }

@@ -82,10 +82,9 @@ impl BridgeBackend {
             .unwrap_or_default();
         let any_account = self.any_account();
         let planned = {
-            let state = self.lock();
             let context = Context {
                 implementation: &implementation,
-                names: &state.names,
+                names: &self.names,
                 any_account,
                 now: now(),
             };
@@ -109,7 +108,7 @@ impl BridgeBackend {
                     .await
                     .map_err(|e| self.failed(call.account, e))?;
                 let reply = plan::read(call.read, &data, &self.implementation_of(call.account))?;
-                self.lock().names.learn_reply(&reply);
+                self.keep_names(&reply);
                 Ok(reply)
             }
             Plan::Send(send) => {

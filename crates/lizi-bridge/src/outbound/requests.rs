@@ -6,6 +6,7 @@ use lizi_core::{Failure, FailureKind, Reply, Uin};
 use serde_json::json;
 
 use crate::backend::BridgeBackend;
+use crate::state::kept::read_failed;
 
 impl BridgeBackend {
     /// Answers `account`'s request `seq` by its flag: approve, refuse, or (`None`) leave
@@ -17,17 +18,17 @@ impl BridgeBackend {
         approve: Option<bool>,
         reason: Option<String>,
     ) -> Result<Reply, Failure> {
-        let request = self
+        let found = self
             .lock()
             .requests
             .get(account, seq)
-            .cloned()
-            .ok_or_else(|| {
-                Failure::new(
-                    FailureKind::NotFound,
-                    format!("lizi's OneBot bridge knows no request seq={seq} of account {account}"),
-                )
-            })?;
+            .map_err(read_failed)?;
+        let request = found.ok_or_else(|| {
+            Failure::new(
+                FailureKind::NotFound,
+                format!("lizi's OneBot bridge knows no request seq={seq} of account {account}"),
+            )
+        })?;
         let Some(approve) = approve else {
             return Ok(Reply::Done);
         };

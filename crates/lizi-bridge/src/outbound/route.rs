@@ -116,7 +116,7 @@ impl BridgeBackend {
                         .await
                         .map_err(|e| self.failed(call.account, e))?;
                     let reply = standard::reply(call.answer, &data);
-                    self.lock().names.learn_reply(&reply);
+                    self.keep_names(&reply);
                     Ok(reply)
                 }
                 None => self.carry_out(other).await,

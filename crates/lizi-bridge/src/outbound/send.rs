@@ -9,15 +9,16 @@
 use lizi_core::event::UserRef;
 use lizi_core::{Event, Failure, FailureKind, Receipt, Reply, Uin};
 use lizi_onebot::xlz::send_segments;
-use lizi_onebot::Segment;
+use lizi_onebot::{Body, Segment};
 use serde_json::{json, Value};
 
 use super::resolve::find_again;
 use crate::backend::{BridgeBackend, State};
 use crate::clock::now;
-use crate::inbound::messages::convert;
+use crate::inbound::messages::{message_of, Stamp};
 use crate::inbound::presence::account_event;
-use crate::state::identity::{random_of, Conversation, MessageMap, MessageRecord};
+use crate::state::identity::{random_of, Conversation, MessageRecord};
+use crate::state::kept::{or_unknown, read_failed};
 use crate::state::pacing::{is_risk_control, SLOWDOWN};
 use crate::transport::link::{Link, LinkError};
 
@@ -62,10 +63,8 @@ impl BridgeBackend {
         let message = {
             let state = self.lock();
             let reply_id = |req, random| {
-                state
-                    .messages
-                    .by_pair(account, req, random)
-                    .map(|record: &MessageRecord| record.ob_id)
+                let found = state.messages.by_pair(account, req, random);
+                or_unknown(found, "a replied message").map(|record| record.ob_id)
             };
             send_segments(text, reply_id, |code| attachments.segment(code))
         };
@@ -109,7 +108,8 @@ impl BridgeBackend {
             Err(error @ LinkError::Failed { .. }) if !self.is_risk_control(&error) => {
                 let replied = match message.first().map(Segment::view) {
                     Some(Ok(lizi_onebot::message::View::Reply(id))) => {
-                        self.lock().messages.by_ob_id(account, id).cloned()
+                        let found = self.lock().messages.by_ob_id(account, conversation, id);
+                        or_unknown(found, "a replied message")
                     }
                     _ => None,
                 };
@@ -142,7 +142,8 @@ impl BridgeBackend {
         };
         let (receipt, ticket) = {
             let mut state = self.lock();
-            if let Some(known) = state.messages.by_ob_id(account, ob_id) {
+            let known = state.messages.by_ob_id(account, conversation, ob_id);
+            if let Some(known) = or_unknown(known, "a sent message") {
                 // The implementation reported the message before answering: its event is in.
                 let receipt = Receipt {
                     req: known.req,
@@ -168,11 +169,11 @@ impl BridgeBackend {
                 time: record.time,
             };
             let event = own_event(&state, &record);
-            let op = state.messages.insert(record);
+            let ops = state.messages.insert(record);
             if let Some(entry) = state.accounts.get_mut(&account) {
                 entry.sent += 1;
             }
-            (receipt, self.store.commit(vec![op], &[event]))
+            (receipt, self.store.commit(ops, &[event]))
         };
         ticket.wait().await.map_err(|e| {
             Failure::new(
@@ -196,8 +197,8 @@ impl BridgeBackend {
             let found = state
                 .messages
                 .by_pair(account, req, random)
-                .filter(|r| fits(r.conversation));
-            found.cloned().ok_or_else(|| {
+                .map_err(read_failed)?;
+            found.filter(|r| fits(r.conversation)).ok_or_else(|| {
                 Failure::new(
                     FailureKind::NotFound,
                     format!("lizi's OneBot bridge knows no message req={req} random={random} of account {account}"),
@@ -228,10 +229,7 @@ impl BridgeBackend {
         if found == record.ob_id {
             return Some(found);
         }
-        let ops = self
-            .lock()
-            .messages
-            .rebind(record.account, record.ob_id, found);
+        let ops = self.lock().messages.rebind(record, found);
         tracing::info!(
             account = record.account,
             old = record.ob_id,
@@ -254,19 +252,19 @@ impl BridgeBackend {
     }
 }
 
-/// The account's own-message event for a message it sent.
+/// The account's own-message event for a message it sent, in the same form as a
+/// reported one ([`message_of`]).
 fn own_event(state: &State, record: &MessageRecord) -> Event {
     let nickname = state
         .accounts
         .get(&record.account)
         .map(|a| a.seen.nickname.clone())
         .unwrap_or_default();
-    let message = json!({
+    let mut message = json!({
         "time": record.time, "self_id": record.account, "post_type": "message_sent",
         "message_id": record.ob_id, "user_id": record.account,
         "sender": {"user_id": record.account, "nickname": nickname},
     });
-    let mut message = message;
     match record.conversation {
         Conversation::Group(group) => {
             message["message_type"] = "group".into();
@@ -284,16 +282,16 @@ fn own_event(state: &State, record: &MessageRecord) -> Event {
             message["sender"]["group_id"] = group.into();
         }
     }
-    // Built through the same conversion as reported messages, from a scratch map holding
-    // only this record, so that both look alike.
-    let mut scratch = MessageMap::default();
-    let event = lizi_onebot::Event::parse(message).unwrap_or_else(|_| lizi_onebot::Event {
+    let stamp = Stamp {
+        account: record.account,
         time: record.time,
-        self_id: record.account,
-        body: lizi_onebot::Body::Unknown(Default::default()),
-    });
-    let mut converted = convert(&mut scratch, record.account, &event, record.time);
-    match converted.events.pop() {
+        now: record.time,
+    };
+    let event = match lizi_onebot::Event::parse(message).map(|event| event.body) {
+        Ok(Body::MessageSent(message)) => message_of(stamp, &message, record),
+        _ => None,
+    };
+    match event {
         Some(mut event) => {
             set_identity(&mut event, record);
             event

@@ -6,10 +6,11 @@
 use std::borrow::Cow;
 
 use lizi_core::Uin;
-use lizi_store::Op;
+use lizi_store::{Op, Store, StoreError};
 use serde::{Deserialize, Serialize};
 
 use super::implementation::Implementation;
+use super::kept::Kept;
 
 /// The store document kind of the accounts seen.
 pub const ACCOUNT_KIND: &str = "bridge_account";
@@ -36,12 +37,24 @@ pub fn lost_op(account: Uin, lost_at: Option<i64>) -> Op {
     }
 }
 
-/// The kept loss times among the store's documents.
-pub fn lost_times(docs: &[(String, String, String)]) -> Vec<(Uin, i64)> {
-    docs.iter()
-        .filter(|(kind, ..)| kind == LOST_KIND)
-        .filter_map(|(_, key, body)| Some((key.parse().ok()?, body.trim().parse().ok()?)))
-        .collect()
+/// The loss times kept in `store`.
+pub fn lost_times(store: &std::sync::Arc<Store>) -> Result<Vec<(Uin, i64)>, StoreError> {
+    let kept: Kept<i64> = Kept::new(store.clone(), LOST_KIND);
+    Ok(kept
+        .all()?
+        .into_iter()
+        .filter_map(|(account, at)| Some((account.parse().ok()?, at)))
+        .collect())
+}
+
+/// The accounts kept in `store`, with what was seen of each.
+pub fn accounts_seen(store: &std::sync::Arc<Store>) -> Result<Vec<(Uin, Seen)>, StoreError> {
+    let kept: Kept<Seen> = Kept::new(store.clone(), ACCOUNT_KIND);
+    Ok(kept
+        .all()?
+        .into_iter()
+        .filter_map(|(account, seen)| Some((account.parse().ok()?, seen)))
+        .collect())
 }
 
 #[cfg(test)]
@@ -50,14 +63,15 @@ mod tests {
 
     #[test]
     fn loss_times_are_kept_as_documents() {
-        let Op::Doc { kind, key, body } = lost_op(7, Some(1234)) else {
-            panic!("a document");
+        let store = Store::open(lizi_store::StoreConfig::memory()).expect("a store");
+        let other = Op::Doc {
+            kind: "other".into(),
+            key: "8".into(),
+            body: Some("1".into()),
         };
-        let docs = vec![
-            (kind.into_owned(), key, body.expect("a body")),
-            ("other".into(), "8".into(), "1".into()),
-        ];
-        assert_eq!(lost_times(&docs), vec![(7, 1234)]);
-        assert!(matches!(lost_op(7, None), Op::Doc { body: None, .. }));
+        drop(store.write(vec![lost_op(7, Some(1234)), other]));
+        assert_eq!(lost_times(&store).expect("read"), vec![(7, 1234)]);
+        drop(store.write(vec![lost_op(7, None)]));
+        assert_eq!(lost_times(&store).expect("read"), vec![]);
     }
 }

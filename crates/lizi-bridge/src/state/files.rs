@@ -1,14 +1,18 @@
 //! The files accounts saw reported (onebot.md §3 `group_upload`, `offline_file` and
 //! `file` segments), kept in lizi's store (kind [`DOC_KIND`]): each file's id, name, size
 //! and `busid` for the file actions, and the hash of its bytes once lizi fetched them; and
-//! the folder names of each group, as the file actions learnt them. Reading files out of
-//! OneBot events is [`crate::inbound::files`]'s part.
+//! the folder names of each group, as the file actions learnt them. Files are found by key
+//! ([`Kept`]), not held in memory. Reading files out of OneBot events is
+//! [`crate::inbound::files`]'s part.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use lizi_core::{Gin, Uin};
-use lizi_store::Op;
+use lizi_store::{Op, Store, StoreError};
 use serde::{Deserialize, Serialize};
+
+use super::kept::Kept;
 
 /// The store document kind of the files seen.
 pub const DOC_KIND: &str = "bridge_file";
@@ -17,19 +21,22 @@ pub const DOC_KIND: &str = "bridge_file";
 pub const DEFAULT_BUSID: i64 = 102;
 
 /// The file state of the bridge: the files seen and the folder names known.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Files {
     /// The files accounts saw.
     pub records: FileRecords,
-    /// Folder name → id, per account and group.
+    /// Folder name → id, per account and group, as the file actions learnt them (asked
+    /// again after a restart).
     pub folders: HashMap<(Uin, Gin), HashMap<String, String>>,
 }
 
 impl Files {
-    /// The file state kept among the store's documents.
-    pub fn load(docs: &[(String, String, String)]) -> Files {
+    /// The file state kept in `store`.
+    pub fn open(store: Arc<Store>) -> Files {
         Files {
-            records: FileRecords::load(docs),
+            records: FileRecords {
+                by_id: Kept::new(store, DOC_KIND),
+            },
             folders: HashMap::new(),
         }
     }
@@ -55,40 +62,21 @@ pub struct FileRecord {
     pub md5: Option<String>,
 }
 
-/// The files of every account, by id.
-#[derive(Debug, Default)]
+/// The files of every account, kept in lizi's store and found by (account, id).
+#[derive(Debug)]
 pub struct FileRecords {
-    by_id: HashMap<(Uin, String), FileRecord>,
+    by_id: Kept<FileRecord>,
 }
 
 impl FileRecords {
-    /// The records among the store's documents.
-    pub fn load(docs: &[(String, String, String)]) -> FileRecords {
-        let mut records = FileRecords::default();
-        for (_, _, body) in docs.iter().filter(|(kind, ..)| kind == DOC_KIND) {
-            if let Ok(record) = serde_json::from_str::<FileRecord>(body) {
-                records
-                    .by_id
-                    .insert((record.account, record.id.clone()), record);
-            }
-        }
-        records
-    }
-
     /// `account`'s file `id`.
-    pub fn get(&self, account: Uin, id: &str) -> Option<&FileRecord> {
-        self.by_id.get(&(account, id.to_owned()))
+    pub fn get(&self, account: Uin, id: &str) -> Result<Option<FileRecord>, StoreError> {
+        self.by_id.get(&format!("{account}:{id}"))
     }
 
     /// Keeps `record`; answers the op that stores it.
     pub fn insert(&mut self, record: FileRecord) -> Op {
-        let op = Op::Doc {
-            kind: DOC_KIND.into(),
-            key: format!("{}:{}", record.account, record.id),
-            body: serde_json::to_string(&record).ok(),
-        };
         self.by_id
-            .insert((record.account, record.id.clone()), record);
-        op
+            .put(format!("{}:{}", record.account, record.id), &record)
     }
 }

@@ -1,7 +1,9 @@
 //! Pictures and voices kept by the bridge (onebot.md §2.4): XLZ uploads first and sends a
 //! text code later, OneBot has no such step, so lizi keeps the bytes itself, as store blobs
 //! under their MD5 (upper-case hex, XLZ's `hash`), with a `bridge_media` document saying
-//! what each is and, for received ones, the URL they came from. Paths and URLs are read
+//! what each is and, for received ones, the URL they came from (and a `bridge_media_source`
+//! document naming the hash by that URL's MD5), found by key ([`Kept`]), not held in
+//! memory. Paths and URLs are read
 //! through the server's [`MediaFetcher`] and its limits; lizi's own URL of each
 //! (`<public base>/lizi/media/<hash>`) is served from the store by
 //! [`Backend::media`](lizi_core::Backend::media), so expiring QQ URLs do not break old
@@ -11,9 +13,8 @@
 //! Uploads, `/getphotourl` and avatars are [`crate::outbound::media`]'s part, sending the
 //! codes [`crate::outbound::attachments`]'s, receiving pictures [`crate::inbound::media`]'s.
 
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 
 use lizi_core::media::{md5_hex, normal_hash, MediaInfo};
 use lizi_core::media::{MediaAccess, MediaBytes, MediaFetcher};
@@ -22,10 +23,15 @@ use lizi_core::{Failure, FailureKind};
 use lizi_store::{Op, Store};
 use serde::{Deserialize, Serialize};
 
+use super::kept::{or_unknown, Kept};
 use crate::clock::now;
 
-/// The store document kind of the pictures and voices the bridge keeps.
-const MEDIA_KIND: &str = "bridge_media";
+/// The store document kind of the pictures and voices the bridge keeps (key: the hash).
+pub const MEDIA_KIND: &str = "bridge_media";
+
+/// The store document kind naming a received picture's hash by its URL (key: the URL's
+/// MD5).
+pub const SOURCE_KIND: &str = "bridge_media_source";
 
 /// What the server gives the bridge for media.
 #[derive(Clone)]
@@ -67,32 +73,27 @@ pub struct MediaStore {
     /// The server's fetcher and public base URL, as the simulated network uses them.
     pub(crate) access: MediaAccess,
     flash_as_picture: AtomicBool,
-    known: Mutex<HashMap<String, Known>>,
+    known: Kept<Known>,
     /// Received URLs already fetched (or tried), and the hash they were given: each is
     /// fetched once.
-    sources: Mutex<HashMap<String, String>>,
+    sources: Kept<String>,
 }
 
 impl MediaStore {
-    /// The media the bridge kept in `store` (`docs` are its documents).
-    pub fn load(store: Arc<Store>, docs: &[(String, String, String)]) -> MediaStore {
-        let mut known = HashMap::new();
-        let mut sources = HashMap::new();
-        for (_, hash, body) in docs.iter().filter(|(kind, ..)| kind == MEDIA_KIND) {
-            if let Ok(entry) = serde_json::from_str::<Known>(body) {
-                if let Some(url) = &entry.source {
-                    sources.insert(url.clone(), hash.clone());
-                }
-                known.insert(hash.clone(), entry);
-            }
-        }
+    /// The media the bridge kept in `store`.
+    pub fn open(store: Arc<Store>) -> MediaStore {
         MediaStore {
+            known: Kept::new(store.clone(), MEDIA_KIND),
+            sources: Kept::new(store.clone(), SOURCE_KIND),
             store,
             access: MediaAccess::default(),
             flash_as_picture: AtomicBool::new(false),
-            known: Mutex::new(known),
-            sources: Mutex::new(sources),
         }
+    }
+
+    /// The op naming `hash` by the URL `url` it came from.
+    pub(crate) fn source_op(&self, url: &str, hash: &str) -> Op {
+        self.sources.put(md5_hex(url.as_bytes()), &hash.to_owned())
     }
 
     /// Takes what the server gives for media.
@@ -114,20 +115,15 @@ impl MediaStore {
 
     /// What the bridge knows of `hash`.
     pub(crate) fn known(&self, hash: &str) -> Option<Known> {
-        self.known
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(hash)
-            .cloned()
+        or_unknown(self.known.get(hash), "a picture")
     }
 
     /// The hash a received URL was given, if it was seen before.
     pub(crate) fn hash_of_source(&self, url: &str) -> Option<String> {
-        self.sources
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(url)
-            .cloned()
+        or_unknown(
+            self.sources.get(&md5_hex(url.as_bytes())),
+            "a picture's source",
+        )
     }
 
     /// The bytes `source` names: inline data as it is, paths and URLs through the
@@ -151,21 +147,10 @@ impl MediaStore {
                 bytes,
             });
         }
-        ops.push(Op::Doc {
-            kind: MEDIA_KIND.into(),
-            key: hash.to_owned(),
-            body: serde_json::to_string(&known).ok(),
-        });
         if let Some(url) = &known.source {
-            self.sources
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .insert(url.clone(), hash.to_owned());
+            ops.push(self.source_op(url, hash));
         }
-        self.known
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(hash.to_owned(), known);
+        ops.push(self.known.put(hash.to_owned(), &known));
         self.store.write(ops).wait().await.map_err(|e| {
             Failure::new(
                 FailureKind::Internal,

@@ -1,26 +1,37 @@
 //! The reverse-WebSocket server OneBot implementations dial: any path, `X-Self-ID` names
-//! the account, `Authorization: Bearer <token>` (or `?access_token=`) is checked when a
-//! token is set. An admitted connection is served by [`super::connection::run`]. Starting
-//! the server also starts dialling the `--onebot-connect` URLs ([`super::connect`]).
+//! the account. The port is served by lizi's listener ([`lizi_http`]) as every other port
+//! is: its own connection cap, header and idle timeouts, accept errors that pause the loop,
+//! the `Host` and `Origin` checks, and the access token checked from the head before the
+//! upgrade is answered (401 when none is presented, 403 when it is wrong; the forms
+//! accepted are [`lizi_http::token`]'s), every refusal counted under the port `bridge` and
+//! logged at most once per 10 s. An admitted connection is served by
+//! [`super::connection::run`]. Starting the server also starts dialling the
+//! `--onebot-connect` URLs ([`super::connect`]).
 
 use std::sync::Arc;
 
+use bytes::Bytes;
+use http::{Request, Response, StatusCode};
+use http_body_util::Full;
 use lizi_core::Uin;
-use tokio::net::{TcpListener, TcpStream};
+use lizi_http::token::TokenGate;
+use lizi_http::{Answer, Handler, Port, PortConfig, Ports};
+use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
-use tokio_tungstenite::tungstenite::handshake::server::{ErrorResponse, Request, Response};
-use tokio_tungstenite::tungstenite::http::StatusCode;
 
 use super::config::{BridgeConfig, BridgeError};
 use super::handler::LinkHandler;
 use super::{connect, connection};
 
-/// Binds the accept address and serves connections until `stopping` turns true; dials
-/// the configured URLs meanwhile.
+/// Binds the accept address and serves connections on it as the port `bridge` of `ports`,
+/// with `port_config`'s limits, until `stopping` turns true; dials the configured URLs
+/// meanwhile.
 pub async fn start<H: LinkHandler>(
     backend: Arc<H>,
     config: BridgeConfig,
+    port_config: PortConfig,
+    ports: &Ports,
     stopping: watch::Receiver<bool>,
 ) -> Result<JoinHandle<()>, BridgeError> {
     config.check()?;
@@ -39,110 +50,78 @@ pub async fn start<H: LinkHandler>(
         backend.clone(),
         &config.connect,
         config.token.clone(),
-        config.action_timeout,
+        config.timing,
         stopping.clone(),
     );
+    let gate = TokenGate::new(config.token.clone());
+    let port = Port::new("bridge", port_config, Arc::new(gate), ports);
     let config = Arc::new(config);
-    Ok(tokio::spawn(accept_loop(
-        listener, backend, config, stopping,
+    let handshake = {
+        let stopping = stopping.clone();
+        move |request| admit(request, backend.clone(), config.clone(), stopping.clone())
+    };
+    let mut until_stopped = stopping;
+    let shutdown = async move {
+        let _ = until_stopped.wait_for(|stop| *stop).await;
+    };
+    Ok(tokio::spawn(lizi_http::serve(
+        listener,
+        port,
+        Handler(handshake),
+        shutdown,
     )))
 }
 
-async fn accept_loop<H: LinkHandler>(
-    listener: TcpListener,
+/// A handshake that passed the port's checks: upgraded when it names the account, and
+/// the connection then served until it ends.
+async fn admit<H: LinkHandler>(
+    mut request: Request<Full<Bytes>>,
     backend: Arc<H>,
     config: Arc<BridgeConfig>,
     mut stopping: watch::Receiver<bool>,
-) {
-    loop {
-        let accepted = tokio::select! {
-            accepted = listener.accept() => accepted,
-            _ = stopping.wait_for(|stop| *stop) => return,
-        };
-        match accepted {
-            Ok((stream, peer)) => {
-                let (backend, config, stopping) =
-                    (backend.clone(), config.clone(), stopping.clone());
-                tokio::spawn(async move {
-                    if let Err(error) = serve(stream, backend, config, stopping).await {
-                        tracing::warn!(%peer, "onebot bridge connection refused: {error}");
-                    }
-                });
+) -> Answer {
+    let Some(account) = self_id(&request) else {
+        return refusal(
+            StatusCode::BAD_REQUEST,
+            "X-Self-ID must name the account the implementation is logged in as",
+        );
+    };
+    let (answer, upgrading) = match lizi_http::websocket::accept(&mut request) {
+        Ok(accepted) => accepted,
+        Err(refusal) => return refusal,
+    };
+    tokio::spawn(async move {
+        match upgrading.socket().await {
+            Ok(socket) => {
+                connection::run(
+                    socket,
+                    account,
+                    Vec::new(),
+                    backend,
+                    config.timing,
+                    &mut stopping,
+                )
+                .await
             }
-            Err(error) => tracing::warn!("onebot bridge accept failed: {error}"),
+            Err(error) => tracing::debug!(account, "onebot bridge upgrade failed: {error}"),
         }
-    }
+    });
+    answer
 }
 
-/// The account a handshake names, or the HTTP refusal.
-fn admit(request: &Request, token: Option<&str>) -> Result<Uin, (StatusCode, String)> {
-    let header = |name: &str| request.headers().get(name).and_then(|v| v.to_str().ok());
-    if let Some(token) = token {
-        let bearer = header("Authorization").map(|v| {
-            v.trim_start_matches("Bearer ")
-                .trim_start_matches("Token ")
-                .trim()
-        });
-        let query = request
-            .uri()
-            .query()
-            .unwrap_or("")
-            .split('&')
-            .find_map(|pair| pair.strip_prefix("access_token="));
-        match bearer.or(query) {
-            None => {
-                return Err((
-                    StatusCode::UNAUTHORIZED,
-                    "an access token is required".into(),
-                ))
-            }
-            Some(given) if given != token => {
-                return Err((StatusCode::FORBIDDEN, "wrong access token".into()))
-            }
-            Some(_) => {}
-        }
-    }
-    header("X-Self-ID")
+/// The account the handshake's `X-Self-ID` names, when it names one.
+fn self_id<B>(request: &Request<B>) -> Option<Uin> {
+    request
+        .headers()
+        .get("X-Self-ID")
+        .and_then(|id| id.to_str().ok())
         .and_then(|id| id.trim().parse::<Uin>().ok())
         .filter(|&id| id != 0)
-        .ok_or((
-            StatusCode::BAD_REQUEST,
-            "X-Self-ID must name the account".into(),
-        ))
 }
 
-async fn serve<H: LinkHandler>(
-    stream: TcpStream,
-    backend: Arc<H>,
-    config: Arc<BridgeConfig>,
-    mut stopping: watch::Receiver<bool>,
-) -> Result<(), String> {
-    let mut admitted: Result<Uin, String> = Err("no handshake".into());
-    #[allow(clippy::result_large_err)] // the handshake callback's type is tungstenite's
-    let check =
-        |request: &Request, response: Response| match admit(request, config.token.as_deref()) {
-            Ok(account) => {
-                admitted = Ok(account);
-                Ok(response)
-            }
-            Err((status, why)) => {
-                admitted = Err(why.clone());
-                let mut refusal = ErrorResponse::new(Some(why));
-                *refusal.status_mut() = status;
-                Err(refusal)
-            }
-        };
-    let socket = tokio_tungstenite::accept_hdr_async(stream, check).await;
-    let account = admitted?;
-    let socket = socket.map_err(|e| e.to_string())?;
-    connection::run(
-        socket,
-        account,
-        Vec::new(),
-        backend,
-        config.action_timeout,
-        &mut stopping,
-    )
-    .await;
-    Ok(())
+/// A plain-text answer with `status`.
+fn refusal(status: StatusCode, why: &'static str) -> Answer {
+    let mut response = Response::new(Full::new(Bytes::from_static(why.as_bytes())));
+    *response.status_mut() = status;
+    response
 }

@@ -1,5 +1,5 @@
 //! [`BridgeConfig`]: where the bridge accepts implementations, which it dials, the token
-//! they present, and how long an action may take.
+//! they present, and how long it waits on a connection ([`Timing`]).
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -12,10 +12,34 @@ pub struct BridgeConfig {
     /// The token implementations must present (`Authorization: Bearer`); required unless
     /// `accept` is a loopback address.
     pub token: Option<String>,
-    /// How long an action may take before it fails.
-    pub action_timeout: Duration,
+    /// How long the bridge waits on a connection.
+    pub timing: Timing,
     /// Forward WebSocket URLs of implementations the bridge dials itself.
     pub connect: Vec<String>,
+}
+
+/// How long the bridge waits on a connection, accepted or dialled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timing {
+    /// How long an action (or a dial's handshake) may take before it fails.
+    pub action: Duration,
+    /// How often a Ping is sent on each connection (`None`: never, and no silence limit).
+    pub ping_every: Option<Duration>,
+    /// How long a connection may stay silent (no frame, no Pong) before it is closed as
+    /// dead.
+    pub silence: Duration,
+}
+
+impl Default for Timing {
+    /// Actions within 30 s; a Ping every 30 s; closed after 75 s of silence (the XLZ
+    /// port's WebSocket defaults).
+    fn default() -> Timing {
+        Timing {
+            action: ACTION_TIMEOUT,
+            ping_every: Some(Duration::from_secs(30)),
+            silence: Duration::from_secs(75),
+        }
+    }
 }
 
 /// Why the bridge cannot start.

@@ -5,15 +5,18 @@
 //! first; then the connection takes the same path as an accepted one
 //! ([`super::connection::run`]). A dropped connection, or an implementation not up yet, is
 //! dialled again after a pause that doubles from [`FIRST_PAUSE`] up to [`LONGEST_PAUSE`]
-//! (back to the first once a connection was made), each attempt logged and counted.
-//! The pause is one doubling in one loop, so it is written here rather than taken from a
-//! retry crate; the WebSocket itself is `tokio-tungstenite`'s client.
+//! (back to the first once a connection stayed up for a second; [`Backoff`]), each
+//! attempt logged and counted. A dial (the TCP connection and the WebSocket handshake, then
+//! the answer to `get_login_info`) that takes longer than the action timeout or the silence
+//! limit ([`Timing`]), whichever is shorter, fails; once open, the connection is pinged and
+//! closed when silent like an accepted one. The WebSocket itself is `tokio-tungstenite`'s
+//! client.
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use futures_util::{SinkExt, StreamExt};
-use lizi_core::Uin;
+use lizi_core::{Backoff, Uin};
 use serde_json::{json, Value};
 use tokio::net::TcpStream;
 use tokio::sync::watch;
@@ -22,6 +25,7 @@ use tokio_tungstenite::tungstenite::http::HeaderValue;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
+use super::config::Timing;
 use super::connection;
 use super::handler::LinkHandler;
 
@@ -31,6 +35,10 @@ pub const FIRST_PAUSE: Duration = Duration::from_millis(200);
 /// The longest pause between two dials.
 pub const LONGEST_PAUSE: Duration = Duration::from_secs(10);
 
+/// How long a connection must have stayed up for the next pause to start over at
+/// [`FIRST_PAUSE`]: one dropped at once (a server that accepts and closes) backs off.
+const STEADY: Duration = Duration::from_secs(1);
+
 /// The `echo` of the bridge's first `get_login_info` on a dialled connection.
 const LOGIN_ECHO: &str = "lizi-login";
 
@@ -39,7 +47,7 @@ pub fn start<H: LinkHandler>(
     handler: Arc<H>,
     urls: &[String],
     token: Option<String>,
-    action_timeout: Duration,
+    timing: Timing,
     stopping: watch::Receiver<bool>,
 ) {
     for url in urls {
@@ -47,7 +55,7 @@ pub fn start<H: LinkHandler>(
             handler: handler.clone(),
             url: url.clone(),
             token: token.clone(),
-            action_timeout,
+            timing,
         };
         tokio::spawn(dialler.keep_dialling(stopping.clone()));
     }
@@ -58,7 +66,7 @@ struct Dialler<H> {
     handler: Arc<H>,
     url: String,
     token: Option<String>,
-    action_timeout: Duration,
+    timing: Timing,
 }
 
 type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
@@ -66,37 +74,36 @@ type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 impl<H: LinkHandler> Dialler<H> {
     async fn keep_dialling(self, mut stopping: watch::Receiver<bool>) {
         let counts = self.handler.dial_counts();
-        let mut pause = FIRST_PAUSE;
+        let mut backoff = Backoff::new(FIRST_PAUSE, LONGEST_PAUSE);
         while !*stopping.borrow() {
             match self.dial().await {
                 Ok((socket, account, early)) => {
                     counts.count_connected();
                     tracing::info!(account, url = %self.url, "onebot bridge: connected");
-                    pause = FIRST_PAUSE;
+                    let connected_at = Instant::now();
                     connection::run(
                         socket,
                         account,
                         early,
                         self.handler.clone(),
-                        self.action_timeout,
+                        self.timing,
                         &mut stopping,
                     )
                     .await;
+                    if connected_at.elapsed() >= STEADY {
+                        backoff.reset();
+                    }
                     tracing::warn!(account, url = %self.url, "onebot bridge: connection closed");
                 }
                 Err(why) => {
                     counts.count_failed();
-                    tracing::warn!(
-                        url = %self.url,
-                        "onebot bridge: dialling failed ({why}); again in {pause:?}"
-                    );
+                    tracing::warn!(url = %self.url, "onebot bridge: dialling failed: {why}");
                 }
             }
             tokio::select! {
-                _ = tokio::time::sleep(pause) => {}
+                _ = tokio::time::sleep(backoff.pause()) => {}
                 _ = stopping.wait_for(|stop| *stop) => return,
             }
-            pause = (pause * 2).min(LONGEST_PAUSE);
         }
     }
 
@@ -112,8 +119,10 @@ impl<H: LinkHandler> Dialler<H> {
                 .map_err(|_| "the token cannot be sent in a header".to_owned())?;
             request.headers_mut().insert("Authorization", bearer);
         }
+        // A dial that hears nothing is given up as a silent connection would be.
+        let patience = self.timing.action.min(self.timing.silence);
         let connecting = tokio_tungstenite::connect_async(request);
-        let (mut socket, _) = tokio::time::timeout(self.action_timeout, connecting)
+        let (mut socket, _) = tokio::time::timeout(patience, connecting)
             .await
             .map_err(|_| "no answer to the handshake".to_owned())?
             .map_err(|e| e.to_string())?;
@@ -123,7 +132,7 @@ impl<H: LinkHandler> Dialler<H> {
             .await
             .map_err(|e| e.to_string())?;
         let learning = learn_account(&mut socket);
-        let (account, early) = tokio::time::timeout(self.action_timeout, learning)
+        let (account, early) = tokio::time::timeout(patience, learning)
             .await
             .map_err(|_| "get_login_info was not answered".to_owned())??;
         Ok((socket, account, early))

@@ -28,8 +28,9 @@ pub trait LinkHandler: Send + Sync + 'static {
     /// [`event`](Self::event).
     fn keep_received_media(&self, frame: Value) -> impl Future<Output = Value> + Send;
 
-    /// One event frame of `account`, in the order the connection delivered it.
-    fn event(&self, account: Uin, frame: Value);
+    /// One event frame of `account`, in the order the connection delivered it; resolves
+    /// once what it became is kept (the connection waits when too many are not yet).
+    fn event(&self, account: Uin, frame: Value) -> impl Future<Output = ()> + Send + 'static;
 
     /// Once the handshake is done: what the account missed while it had no connection,
     /// fetched through `link`.

@@ -21,7 +21,7 @@ pub enum LinkError {
     #[error("the connection closed before `{0}` was answered")]
     Closed(String),
     /// No answer in time.
-    #[error("`{0}` was not answered within {1:?}")]
+    #[error("`{0}` was not answered within {ms} ms", ms = .1.as_millis())]
     Timeout(String, Duration),
     /// The implementation refused.
     #[error("`{action}` failed with retcode {retcode}: {message}")]
@@ -90,7 +90,8 @@ impl Link {
     }
 
     /// Calls `action` with `params`; answers its `data` when the status is `ok`. Its time
-    /// is noted, whatever the outcome.
+    /// is noted, whatever the outcome. A call given up before its answer (timed out, or
+    /// its future dropped) leaves nothing waiting behind.
     pub async fn call(&self, action: &str, params: Value) -> Result<Value, LinkError> {
         let started = std::time::Instant::now();
         let result = self.call_untimed(action, params).await;
@@ -108,18 +109,15 @@ impl Link {
         let echo = self.next_echo.fetch_add(1, Ordering::Relaxed);
         let (answer, answered) = oneshot::channel();
         self.pending().insert(echo, answer);
+        let _waiting = Waiting { link: self, echo };
         let frame = json!({"action": action, "params": params, "echo": echo}).to_string();
         if self.outgoing.send(frame).is_err() {
-            self.pending().remove(&echo);
             return Err(LinkError::Closed(action.to_owned()));
         }
         let response = match tokio::time::timeout(self.timeout, answered).await {
             Ok(Ok(response)) => response,
             Ok(Err(_)) => return Err(LinkError::Closed(action.to_owned())),
-            Err(_) => {
-                self.pending().remove(&echo);
-                return Err(LinkError::Timeout(action.to_owned(), self.timeout));
-            }
+            Err(_) => return Err(LinkError::Timeout(action.to_owned(), self.timeout)),
         };
         if response.is_ok() {
             return Ok(response.data);
@@ -169,6 +167,18 @@ impl Link {
     }
 }
 
+/// A call awaiting its answer: forgotten when the call ends, however it ends.
+struct Waiting<'a> {
+    link: &'a Link,
+    echo: u64,
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.link.pending().remove(&self.echo);
+    }
+}
+
 /// An `echo` as the number lizi sent, whether echoed as a number or a string.
 fn echo_number(echo: &Value) -> Option<u64> {
     echo.as_u64()
@@ -213,5 +223,19 @@ mod tests {
             .await
             .expect_err("timeout");
         assert!(matches!(error, LinkError::Timeout(..)), "{error}");
+        assert_eq!(
+            error.to_string(),
+            "`get_status` was not answered within 20 ms"
+        );
+        assert!(link.pending().is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_call_given_up_leaves_nothing_waiting() {
+        let (link, _frames) = Link::new(1, 1, Duration::from_secs(30));
+        let calling = link.call("get_group_msg_history", json!({}));
+        let given_up = tokio::time::timeout(Duration::from_millis(20), calling).await;
+        assert!(given_up.is_err());
+        assert!(link.pending().is_empty());
     }
 }

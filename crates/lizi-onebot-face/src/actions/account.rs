@@ -175,9 +175,11 @@ impl Call<'_> {
             .find(|param| param.name == "sun")
             .map_or(&[][..], |param| param.allowed);
         if !suns.is_empty() && !suns.contains(&sun) {
+            let allowed: Vec<String> = suns.iter().map(ToString::to_string).collect();
             return Err(self.failed(format!(
                 "extended status {sun} has no XLZ counterpart (/setonlinestate's sun is one of \
-                 {suns:?}); nothing was changed"
+                 {}); nothing was changed",
+                allowed.join(", ")
             )));
         }
         let power = match call.battery_status.unwrap_or(0) {

@@ -95,7 +95,8 @@ impl Call<'_> {
 
     /// The failed response for a backend reply of the wrong shape.
     pub fn unexpected(&self, reply: &Reply) -> Box<ActionResponse> {
-        self.failed(format!("the backend answered an unexpected {reply:?}"))
+        tracing::warn!("the backend answered an unexpected {reply:?}");
+        self.failed("the backend answered something other than what this action expects")
     }
 }
 

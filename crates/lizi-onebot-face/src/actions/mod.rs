@@ -31,6 +31,7 @@ mod system;
 
 use lizi_core::Uin;
 use lizi_onebot::envelope::Failure as Why;
+use lizi_onebot::envelope::Rendered;
 use lizi_onebot::{Action, ActionRequest, ActionResponse, Profile, ACTIONS};
 use serde_json::Value;
 
@@ -255,7 +256,7 @@ fn forward_call<'a>(
 }
 
 /// The envelope of a request that could not be read at all (bad JSON, wrong shape).
-pub fn unreadable(profile: Profile, why: &str) -> Value {
+pub fn unreadable(profile: Profile, why: &str) -> Rendered {
     profile.render(&profile.failed(Why::BadParams, why.to_owned()))
 }
 

@@ -81,7 +81,7 @@ impl Action {
 
     /// The call as a request envelope, parameters written exactly (ids as numbers,
     /// messages as segment arrays).
-    pub fn to_request(&self, echo: Option<Value>) -> ActionRequest {
+    pub fn to_request(&self, echo: Option<crate::Echo>) -> ActionRequest {
         ActionRequest {
             action: self.name().to_owned(),
             params: self.to_params(),

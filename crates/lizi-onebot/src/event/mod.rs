@@ -83,6 +83,47 @@ impl Event {
         })
     }
 
+    /// Why this event, of a kind known here, was kept raw: a field missing or of the wrong
+    /// type for its typed body. `None` when it was read, or its kind is one this crate
+    /// does not know (kept raw on purpose).
+    pub fn misfit(&self) -> Option<String> {
+        match &self.body {
+            Body::Message(MessageEvent::Other(raw))
+            | Body::MessageSent(MessageEvent::Other(raw)) => MessageEvent::misfit(raw),
+            Body::Notice(Notice::Other(raw)) => Notice::misfit(raw),
+            Body::Notice(Notice::Notify(Notify::Other(raw))) => Notify::misfit(raw),
+            Body::Request(RequestEvent::Other(raw)) => RequestEvent::misfit(raw),
+            _ => None,
+        }
+    }
+
+    /// What kind of event this is, as its tags name it: `post_type` and the type inside
+    /// (`message/group`, `notice/group_recall`, `notice/notify/poke`, `meta_event/heartbeat`).
+    pub fn kind(&self) -> String {
+        let value = self.to_value();
+        let text = |key: &str| {
+            value
+                .get(key)
+                .and_then(Value::as_str)
+                .filter(|t| !t.is_empty())
+        };
+        let inner = [
+            "message_type",
+            "notice_type",
+            "request_type",
+            "meta_event_type",
+        ];
+        let mut parts: Vec<&str> = text("post_type").into_iter().collect();
+        parts.extend(inner.into_iter().find_map(&text));
+        if text("notice_type") == Some("notify") {
+            parts.extend(text("sub_type"));
+        }
+        if parts.is_empty() {
+            return "unknown".into();
+        }
+        parts.join("/")
+    }
+
     /// The event as NapCat writes it: `time`, `self_id`, `post_type`, then the fields.
     pub fn to_value(&self) -> Value {
         let mut out = Map::new();
@@ -134,6 +175,13 @@ fn typed<T: DeserializeOwned, R>(
     }
 }
 
+/// Why `raw` does not read as the body `wrap` takes (`None`: it does).
+fn misfit<T: DeserializeOwned, R>(raw: &Map<String, Value>, _wrap: fn(T) -> R) -> Option<String> {
+    serde_json::from_value::<T>(Value::Object(raw.clone()))
+        .err()
+        .map(|error| error.to_string())
+}
+
 /// Declares how a typed event enum reads from and writes to its tag field (`key`): each
 /// `Variant = "spelling"` row is a typed body, each `nested` row an enum tagged again
 /// inside, and anything else (or a body that does not fit) stays raw in `Other`.
@@ -148,6 +196,16 @@ macro_rules! tagged_enum {
                     $( $text => $crate::event::typed(raw, $name::$variant, $name::Other), )*
                     $($( $ntext => $name::$nested($nested::from_raw(raw)), )*)?
                     _ => $name::Other(raw),
+                }
+            }
+
+            /// Why `raw`, of a kind this enum knows, did not fit its typed body (it was
+            /// kept raw in `Other`); `None` when it fits or its kind is unknown.
+            pub fn misfit(raw: &Map<String, Value>) -> Option<String> {
+                match $crate::event::tag(raw, $key) {
+                    $( $text => $crate::event::misfit(raw, $name::$variant), )*
+                    $($( $ntext => $nested::misfit(raw), )*)?
+                    _ => None,
                 }
             }
 

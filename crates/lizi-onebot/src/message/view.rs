@@ -11,7 +11,7 @@ use crate::lenient::{as_bool, as_i64, as_u64};
 
 /// Why a segment does not fit its kind's view.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("`{kind}` segment: `{field}` {problem}")]
+#[error("the `{kind}` segment's `{field}` {problem}")]
 pub struct SegmentError {
     /// The segment kind.
     pub kind: String,
@@ -388,7 +388,7 @@ mod tests {
         let face = segment(json!({"type": "face", "data": {}}));
         assert_eq!(
             face.view().map_err(|e| e.to_string()),
-            Err("`face` segment: `id` is missing".into())
+            Err("the `face` segment's `id` is missing".into())
         );
         assert_eq!(segment(json!({"type": "markdown"})).view(), Ok(View::Other));
     }

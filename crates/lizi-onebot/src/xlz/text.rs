@@ -41,9 +41,7 @@ pub fn sent_text(
             pieces.push(piece);
             continue;
         }
-        let view = segment
-            .view()
-            .map_err(|e| Unsendable(format!("bad `{}` segment: {e:?}", segment.kind)))?;
+        let view = segment.view().map_err(|e| Unsendable(e.to_string()))?;
         pieces.push(match view {
             View::Text(text) => Piece::Text(text),
             View::At(AtTarget::User(qq)) => Piece::At(qq),

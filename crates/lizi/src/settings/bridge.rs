@@ -5,7 +5,7 @@ use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
 use std::time::Duration;
 
 use clap::Args;
-use lizi_bridge::PacingConfig;
+use lizi_bridge::{PacingConfig, ReceiveConfig};
 use serde::Deserialize;
 
 use super::config_file::urls;
@@ -54,6 +54,19 @@ pub struct BridgeFlags {
     /// of failing [default: false].
     #[arg(long, env = "LIZI_BRIDGE_FLASH_AS_PICTURE", value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
     pub bridge_flash_as_picture: Option<bool>,
+    /// With the `onebot` backend: how many recent events are remembered, so that one the
+    /// implementation reports again is emitted once [default: 20000].
+    #[arg(long, env = "LIZI_BRIDGE_DUPLICATE_WINDOW", value_name = "EVENTS")]
+    pub bridge_duplicate_window: Option<usize>,
+    /// With the `onebot` backend: how long, in seconds, an event is remembered so that a
+    /// repeat of it is emitted once [default: 600].
+    #[arg(long, env = "LIZI_BRIDGE_DUPLICATE_WINDOW_S", value_name = "SECONDS")]
+    pub bridge_duplicate_window_s: Option<u64>,
+    /// With the `onebot` backend: the longest the refill after a lost connection may take,
+    /// in milliseconds; live events wait for it, and what is not refilled by then is
+    /// reported missing [default: 10000].
+    #[arg(long, env = "LIZI_BRIDGE_REFILL_BUDGET_MS", value_name = "MS")]
+    pub bridge_refill_budget_ms: Option<u64>,
 }
 
 /// The bridge settings.
@@ -63,8 +76,8 @@ pub struct Bridge {
     pub accept: SocketAddr,
     /// The forward WebSocket URLs lizi dials.
     pub connect: Vec<String>,
-    /// Whether the notices XLZ has no event for are dropped.
-    pub drop_minor_notices: bool,
+    /// How it takes the implementations' events.
+    pub receiving: ReceiveConfig,
     /// How fast it sends.
     pub pacing: PacingConfig,
     /// Whether flash pictures go as ordinary ones where the implementation cannot send
@@ -87,6 +100,7 @@ impl BridgeFlags {
             },
         )?;
         let defaults = PacingConfig::default();
+        let receiving = ReceiveConfig::default();
         let pacing = PacingConfig {
             account_per_minute: self
                 .bridge_account_rate
@@ -107,10 +121,24 @@ impl BridgeFlags {
                 .or(file.onebot_accept)
                 .unwrap_or(DEFAULT_ACCEPT),
             connect,
-            drop_minor_notices: self
-                .bridge_drop_minor_notices
-                .or(file.bridge_drop_minor_notices)
-                .unwrap_or(false),
+            receiving: ReceiveConfig {
+                drop_minor_notices: self
+                    .bridge_drop_minor_notices
+                    .or(file.bridge_drop_minor_notices)
+                    .unwrap_or(false),
+                duplicate_window: self
+                    .bridge_duplicate_window
+                    .or(file.bridge_duplicate_window)
+                    .unwrap_or(receiving.duplicate_window),
+                duplicate_age: self
+                    .bridge_duplicate_window_s
+                    .or(file.bridge_duplicate_window_s)
+                    .map_or(receiving.duplicate_age, Duration::from_secs),
+                refill_budget: self
+                    .bridge_refill_budget_ms
+                    .or(file.bridge_refill_budget_ms)
+                    .map_or(receiving.refill_budget, Duration::from_millis),
+            },
             pacing,
             flash_as_picture: self
                 .bridge_flash_as_picture

@@ -109,8 +109,8 @@ pub struct Settings {
     pub onebot_accept: SocketAddr,
     /// The forward WebSocket URLs the `onebot` backend dials.
     pub onebot_connect: Vec<String>,
-    /// Whether the `onebot` backend drops the notices XLZ has no event for.
-    pub bridge_drop_minor_notices: bool,
+    /// How the `onebot` backend takes the implementations' events.
+    pub bridge_receiving: lizi_bridge::ReceiveConfig,
     /// How fast the `onebot` backend sends.
     pub bridge_pacing: lizi_bridge::PacingConfig,
     /// Whether the `onebot` backend sends flash pictures as ordinary ones where the
@@ -147,7 +147,7 @@ impl Settings {
             backend: server.backend,
             onebot_accept: bridge.accept,
             onebot_connect: bridge.connect,
-            bridge_drop_minor_notices: bridge.drop_minor_notices,
+            bridge_receiving: bridge.receiving,
             bridge_pacing: bridge.pacing,
             bridge_flash_as_picture: bridge.flash_as_picture,
         })
@@ -248,6 +248,9 @@ mod tests {
             "bridge_send_wait_ms",
             "bridge_flash_as_picture",
             "log_format",
+            "bridge_duplicate_window",
+            "bridge_duplicate_window_s",
+            "bridge_refill_budget_ms",
             "body_timeout_ms",
             "max_body_memory_bytes",
             "allow_hosts",

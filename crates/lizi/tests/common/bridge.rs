@@ -158,8 +158,20 @@ impl Bridge {
         session: u64,
         wanted: impl Fn(&Value) -> bool,
     ) -> Value {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        let mut seen = Vec::new();
+        let mut events = self.events_until_of(account, session, wanted).await;
+        events.pop().expect("the last event")
+    }
+
+    /// Reads `session`'s events of `account` until one satisfies `last`; answers them all,
+    /// `last` included.
+    pub async fn events_until_of(
+        &self,
+        account: u64,
+        session: u64,
+        last: impl Fn(&Value) -> bool,
+    ) -> Vec<Value> {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let mut events = Vec::new();
         loop {
             let answer = self.call("/geteventv2", &format!("sessid={session}")).await;
             for event in answer["events"].as_array().cloned().unwrap_or_default() {
@@ -167,12 +179,16 @@ impl Bridge {
                     Value::String(text) => serde_json::from_str(&text).unwrap_or(Value::Null),
                     other => other,
                 };
-                if event["LogonQQ"] == account && wanted(&event) {
-                    return event;
+                if event["LogonQQ"] != account {
+                    continue;
                 }
-                seen.push(event);
+                let done = last(&event);
+                events.push(event);
+                if done {
+                    return events;
+                }
             }
-            assert!(Instant::now() < deadline, "no such event among {seen:#?}");
+            assert!(Instant::now() < deadline, "no last event among {events:#?}");
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }

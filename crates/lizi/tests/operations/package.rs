@@ -33,7 +33,15 @@ const SERVICE_KEYS: &[(&str, &str, &str)] = &[(
 )];
 
 /// Value names whose values are numbers.
-const NUMERIC: &[&str] = &["N", "MS", "BYTES", "PER_MINUTE", "SECONDS|never"];
+const NUMERIC: &[&str] = &[
+    "N",
+    "MS",
+    "BYTES",
+    "PER_MINUTE",
+    "SECONDS",
+    "SECONDS|never",
+    "EVENTS",
+];
 
 /// One key of the config file, as the settings describe it.
 struct Key {

@@ -23,6 +23,7 @@ use crate::clock::now;
 use crate::state::files::{Files, DEFAULT_BUSID};
 use crate::state::identity::{random_of, Conversation};
 use crate::state::implementation::detect;
+use crate::state::kept::or_unknown;
 use dialect::{dialect, Dialect};
 
 /// The root folder's id.
@@ -138,10 +139,8 @@ impl BridgeBackend {
 
     /// The busid lizi saw for `account`'s file `id`, else the usual one.
     fn busid(&self, account: Uin, id: &str) -> i64 {
-        self.lock_files()
-            .records
-            .get(account, id.trim())
-            .map_or(DEFAULT_BUSID, |record| record.busid)
+        let found = self.lock_files().records.get(account, id.trim());
+        or_unknown(found, "a file").map_or(DEFAULT_BUSID, |record| record.busid)
     }
 
     /// The implementation's listing of `folder_id` of `group`; a root listing refreshes
@@ -401,11 +400,8 @@ impl BridgeBackend {
         name: &str,
     ) -> Result<Reply, Failure> {
         let id = id.trim();
-        let known = self
-            .lock_files()
-            .records
-            .get(account, id)
-            .map(|r| r.name.clone());
+        let known = self.lock_files().records.get(account, id);
+        let known = or_unknown(known, "a file").map(|r| r.name);
         let name = known.unwrap_or_else(|| name.trim().to_owned());
         let data = self
             .file_call(account, "get_private_file_url", json!({"file_id": id}))

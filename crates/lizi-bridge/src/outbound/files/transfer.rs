@@ -17,6 +17,7 @@ use serde_json::{json, Value};
 
 use crate::backend::BridgeBackend;
 use crate::state::files::FileRecord;
+use crate::state::kept::or_unknown;
 
 fn refused(message: impl Into<String>) -> Failure {
     Failure::new(FailureKind::Refused, message)
@@ -119,7 +120,8 @@ impl BridgeBackend {
         id: &str,
     ) -> Result<(String, String), Failure> {
         let id = id.trim();
-        let known = self.lock_files().records.get(account, id).cloned();
+        let known = self.lock_files().records.get(account, id);
+        let known = or_unknown(known, "a file");
         if let Some(FileRecord {
             md5: Some(hash),
             name,

@@ -139,7 +139,7 @@ mod tests {
     use lizi_core::FailureKind;
 
     fn planned(request: &Request, implementation: Implementation) -> Planned {
-        let names = Names::default();
+        let names = Names::in_memory();
         let context = Context {
             implementation: &implementation,
             names: &names,

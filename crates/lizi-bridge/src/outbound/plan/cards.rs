@@ -214,7 +214,7 @@ mod tests {
     use lizi_core::FailureKind;
 
     fn planned(request: Request) -> Planned {
-        let names = Names::default();
+        let names = Names::in_memory();
         let implementation = Implementation::Unknown;
         let context = Context {
             implementation: &implementation,

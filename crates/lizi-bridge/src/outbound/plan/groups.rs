@@ -27,7 +27,7 @@ pub fn plan(request: &Request, context: &Context<'_>) -> Planned {
     match request {
         R::GetGroupNameFromCache(r) => {
             if let Some(name) = context.names.group(r.group) {
-                return Some(Ok(Plan::Answer(Reply::Text(name.to_owned()))));
+                return Some(Ok(Plan::Answer(Reply::Text(name))));
             }
             let Some(account) = context.any_account else {
                 return Some(Err(Failure::new(
@@ -181,7 +181,7 @@ mod tests {
     }
 
     fn action_and_params(request: Request) -> (&'static str, Value) {
-        match planned(&request, &Names::default()) {
+        match planned(&request, &Names::in_memory()) {
             Some(Ok(Plan::Call(call))) => (call.action, call.params),
             other => panic!("{other:?}"),
         }
@@ -310,8 +310,8 @@ mod tests {
 
     #[test]
     fn group_names_come_from_the_cache_first_and_dissolving_is_refused() {
-        let mut names = Names::default();
-        names.learn_frame(&json!({"group_id": 3, "group_name": "three"}));
+        let names = Names::in_memory();
+        names.keep_frame(&json!({"group_id": 3, "group_name": "three"}));
         let request = |group| Request::GetGroupNameFromCache(xlz::GetGroupNameFromCache { group });
         assert_eq!(
             planned(&request(3), &names),

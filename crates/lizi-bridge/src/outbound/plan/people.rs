@@ -15,7 +15,7 @@ pub fn plan(request: &Request, context: &Context<'_>) -> Planned {
         R::GetNickname(r) => {
             if r.fromcache == Some(true) {
                 if let Some(name) = context.names.user(r.toqq) {
-                    return Some(Ok(Plan::Answer(Reply::Text(name.to_owned()))));
+                    return Some(Ok(Plan::Answer(Reply::Text(name))));
                 }
             }
             let Some(account) = r.fromqq.or(context.any_account) else {
@@ -153,7 +153,7 @@ mod tests {
     }
 
     fn planned_call(request: Request) -> Call {
-        let names = Names::default();
+        let names = Names::in_memory();
         let implementation = Implementation::Unknown;
         match plan(&request, &context(&names, &implementation)) {
             Some(Ok(Plan::Call(call))) => call,
@@ -215,7 +215,7 @@ mod tests {
                 toqq: Some(2),
                 status,
             });
-            let names = Names::default();
+            let names = Names::in_memory();
             let implementation = Implementation::Unknown;
             plan(&request, &context(&names, &implementation))
         };
@@ -234,7 +234,7 @@ mod tests {
             toqq: None,
             status: Some(1),
         });
-        let names = Names::default();
+        let names = Names::in_memory();
         let implementation = Implementation::Unknown;
         assert!(matches!(
             plan(&request, &context(&names, &implementation)),
@@ -244,8 +244,8 @@ mod tests {
 
     #[test]
     fn cached_nicknames_answer_without_calling() {
-        let mut names = Names::default();
-        names.learn_frame(&json!({"sender": {"user_id": 2, "nickname": "two"}}));
+        let names = Names::in_memory();
+        names.keep_frame(&json!({"sender": {"user_id": 2, "nickname": "two"}}));
         let implementation = Implementation::Unknown;
         let request = |fromcache| {
             Request::GetNickname(xlz::GetNickname {

@@ -59,7 +59,7 @@ pub(crate) fn prepare(
             Ok(View::Xml(xml)) => Some(Ok(Card::Xml(xml))),
             Ok(View::Music(music)) => Some(Ok(Card::Music(music))),
             Err(e) if matches!(segment.kind.as_str(), "json" | "xml" | "music") => {
-                Some(Err(bad(format!("bad `{}` segment: {e:?}", segment.kind))))
+                Some(Err(bad(e.to_string())))
             }
             _ => None,
         });
@@ -174,7 +174,12 @@ async fn share_music(
     let before = newest(&shared.store).map_or(0, |(req, _, _)| req);
     match shared.backend.call(request).await {
         Ok(Reply::Sent(_) | Reply::Done) => {}
-        Ok(other) => return Err(failed(format!("the backend answered {other:?}"))),
+        Ok(other) => {
+            tracing::warn!("send_msg with a card: the backend answered {other:?}");
+            return Err(failed(
+                "the backend answered something other than a sent message".into(),
+            ));
+        }
         Err(failure) => return Err(failed(failure.message)),
     }
     match newest(&shared.store) {
