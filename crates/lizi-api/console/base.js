@@ -39,6 +39,7 @@ const TEXTS = {
     join_request: "申请入群", invite: "邀请机器人入群", from: "发起人", to: "对象", text: "附言",
     done: "完成", file: "文件", at_all: "全体成员", placeholder: "输入消息，Enter 发送，Shift+Enter 换行，@ 提及",
     refused: "被拒绝：", no_chat: "先选择一个会话", requests: "待处理的申请", accept: "同意", reject: "拒绝",
+    doubt: "可疑（QQ 过滤，无通知）", filtered: "被过滤（QQ 风控，无通知）",
   },
   en: {
     me: "I am", contacts: "Contacts", chat: "Chat", panel: "Panel", groups: "Groups", friends: "Friends",
@@ -59,6 +60,7 @@ const TEXTS = {
     join_request: "Ask to join a group", invite: "Invite the bot into a group", from: "From", to: "To", text: "Message",
     done: "Done", file: "File", at_all: "Everyone", placeholder: "Message — Enter sends, Shift+Enter adds a line, @ mentions",
     refused: "Refused: ", no_chat: "Pick a conversation first", requests: "Pending requests", accept: "Accept", reject: "Reject",
+    doubt: "Doubtful (screened by QQ, no event)", filtered: "Filtered (screened by QQ, no event)",
   },
 };
 

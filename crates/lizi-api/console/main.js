@@ -45,7 +45,7 @@ function wire() {
   composer.addEventListener("drop", (event) => {
     event.preventDefault();
     composer.classList.remove("dragging");
-    const file = [...event.dataTransfer.files].find((f) => f.type.startsWith("image/"));
+    const file = [...event.dataTransfer.files].find((f) => /^(image|video)\//.test(f.type));
     if (file) sendPicture(file);
   });
   $("#pic-button").addEventListener("click", () => $("#pic-file").click());

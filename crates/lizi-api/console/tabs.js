@@ -55,10 +55,10 @@ function renderWorldTab() {
       (v) => sim("add_group", { gin: Number(v.gin), name: v.name, owner: Number(v.owner), members: numbers(v.members) })),
     form(t("add_friend"), [field(t("from"), "a", "number"), field(t("to"), "b", "number")],
       (v) => sim("add_friendship", { a: Number(v.a), b: Number(v.b) })),
-    form(t("friend_request"), [field(t("from"), "from", "number"), field(t("to"), "to", "number"), field(t("text"), "text")],
-      (v) => sim("friend_request", { from: Number(v.from), to: Number(v.to), text: v.text })),
-    form(t("join_request"), [field(t("from"), "from", "number"), field(t("gin"), "group", "number"), field(t("text"), "text")],
-      (v) => sim("join_request", { from: Number(v.from), group: Number(v.group), text: v.text })),
+    form(t("friend_request"), [field(t("from"), "from", "number"), field(t("to"), "to", "number"), field(t("text"), "text"), field(t("doubt"), "doubt", "checkbox")],
+      (v) => sim("friend_request", { from: Number(v.from), to: Number(v.to), text: v.text, doubt: v.doubt === "on" })),
+    form(t("join_request"), [field(t("from"), "from", "number"), field(t("gin"), "group", "number"), field(t("text"), "text"), field(t("filtered"), "filtered", "checkbox")],
+      (v) => sim("join_request", { from: Number(v.from), group: Number(v.group), text: v.text, filtered: v.filtered === "on" })),
     form(t("invite"), [field(t("from"), "from", "number"), field(t("to"), "to", "number"), field(t("gin"), "group", "number")],
       (v) => sim("invite", { from: Number(v.from), to: Number(v.to), group: Number(v.group) })));
 }

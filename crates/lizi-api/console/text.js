@@ -92,6 +92,9 @@ function renderCode({ name, args }) {
   if (lower === "audio") {
     return url ? element("audio", { controls: true, src: url }) : element("span", { class: "code" }, "[语音]");
   }
+  if (lower === "litlevideo") {
+    return url ? element("video", { class: "pic", controls: true, src: url, "data-hash": args.hash }) : element("span", { class: "code" }, "[视频]");
+  }
   if (lower === "json" || lower === "xml" || lower === "share") {
     return element("div", { class: "card" }, cardPrompt(lower, args));
   }

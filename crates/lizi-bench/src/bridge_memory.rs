@@ -11,14 +11,15 @@
 
 use std::time::{Duration, Instant};
 
-use anyhow::{bail, Context};
+use anyhow::Context;
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
 use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message;
 
-use crate::scenarios::{info, judged, post};
+use crate::bridge::wait_online;
+use crate::scenarios::{info, judged};
 use crate::server::{world_file, Lizi};
 use crate::{Bench, Figure};
 
@@ -106,22 +107,6 @@ fn free_port() -> anyhow::Result<u16> {
         .port())
 }
 
-/// Waits until the bridge shows the account online (`/getlogonqq`).
-async fn wait_online(bridge: &Lizi) -> anyhow::Result<()> {
-    let client = reqwest::Client::new();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let answer = post(&client, &bridge.base, "/getlogonqq", "").await?;
-        if answer.contains("在线") {
-            return Ok(());
-        }
-        if Instant::now() > deadline {
-            bail!("the account never came online: {answer}");
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
 /// Reads the bridge's XLZ `/ws` until an event with `text` arrives.
 async fn wait_for_text(
     ws: &mut tokio_tungstenite::WebSocketStream<
@@ -155,7 +140,7 @@ pub async fn bridge_memory(bench: &Bench) -> anyhow::Result<Vec<Figure>> {
 
     let fresh = Lizi::start(&bench.binary, &world, &flags)?;
     let implementation = Implementation::dial(&accept).await?;
-    wait_online(&fresh).await?;
+    wait_online(&fresh, 1).await?;
     tokio::time::sleep(Duration::from_secs(2)).await;
     let fresh_rss = fresh.rss()? as f64 / MB;
     drop(implementation);
@@ -165,7 +150,7 @@ pub async fn bridge_memory(bench: &Bench) -> anyhow::Result<Vec<Figure>> {
     let (mut ws, _) =
         tokio_tungstenite::connect_async(format!("ws://127.0.0.1:{}/ws", lizi.port)).await?;
     let implementation = Implementation::dial(&accept).await?;
-    wait_online(&lizi).await?;
+    wait_online(&lizi, 1).await?;
     let started = Instant::now();
     for n in 1..=RECORDS {
         implementation.post(n, &format!("message {n} of the bench"))?;
@@ -179,7 +164,7 @@ pub async fn bridge_memory(bench: &Bench) -> anyhow::Result<Vec<Figure>> {
 
     let restarted = lizi.restart(&bench.binary, &world, &flags)?;
     let implementation = Implementation::dial(&accept).await?;
-    wait_online(&restarted).await?;
+    wait_online(&restarted, 1).await?;
     // The refill asks each of the 100 groups' history; then the bridge idles.
     tokio::time::sleep(Duration::from_secs(3)).await;
     let restarted_rss = restarted.rss()? as f64 / MB;

@@ -4,8 +4,10 @@
 //! Run it with `bench/run` (which builds the release binaries first).
 
 mod big_world;
+mod bridge;
 mod bridge_memory;
 mod history;
+mod instructions;
 mod load;
 mod params;
 mod scenarios;

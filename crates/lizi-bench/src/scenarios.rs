@@ -28,8 +28,12 @@ pub const ALL: &[(&str, Scenario)] = &[
     ("history", |b| Box::pin(crate::history::history(b))),
     ("world", |b| Box::pin(crate::big_world::large_world(b))),
     ("oversized", |b| Box::pin(crate::big_world::oversized(b))),
+    ("bridge", |b| Box::pin(crate::bridge::bridge(b))),
     ("bridge-memory", |b| {
         Box::pin(crate::bridge_memory::bridge_memory(b))
+    }),
+    ("instructions", |b| {
+        Box::pin(crate::instructions::instructions(b))
     }),
 ];
 
@@ -140,6 +144,7 @@ async fn send_throughput(bench: &Bench) -> anyhow::Result<Vec<Figure>> {
         anyhow::bail!("no measurement");
     };
     let r = sends.rps() / trivial.rps();
+    let cpu_ratio = cpu_send.as_secs_f64() / cpu_trivial.as_secs_f64().max(1e-9);
     Ok(vec![
         info(
             "/getlogonqq, 64 connections",
@@ -149,7 +154,12 @@ async fn send_throughput(bench: &Bench) -> anyhow::Result<Vec<Figure>> {
             "/sendgroupmsg to 50 members, 10 sessions, flush=full",
             format!("{:.0} req/s", sends.rps()),
         ),
-        ratio("send throughput / trivial endpoint", r, ">= 0.5", r >= 0.5),
+        ratio(
+            "send throughput / trivial endpoint",
+            r,
+            ">= 0.65",
+            r >= 0.65,
+        ),
         info(
             "/sendgroupmsg p99 latency",
             format!("{:.2} ms", sends.percentile(99.0).as_secs_f64() * 1e3),
@@ -165,6 +175,12 @@ async fn send_throughput(bench: &Bench) -> anyhow::Result<Vec<Figure>> {
         info(
             "lizi CPU per /sendgroupmsg",
             format!("{:.1} us", cpu_send.as_secs_f64() * 1e6),
+        ),
+        ratio(
+            "lizi CPU per send / per trivial request",
+            cpu_ratio,
+            "<= 1.7",
+            cpu_ratio <= 1.7,
         ),
     ])
 }
@@ -469,7 +485,7 @@ async fn event_latency(bench: &Bench) -> anyhow::Result<Vec<Figure>> {
     let probes = prober
         .join()
         .map_err(|_| anyhow::anyhow!("the probe thread panicked"))??;
-    let (to_nudge, to_stream) = (probes.to_nudge, probes.to_stream);
+    let (to_nudge, to_stream, to_answer) = (probes.to_nudge, probes.to_stream, probes.to_answer);
     let ms = |d: Duration| d.as_secs_f64() * 1e3;
     let (p99_nudge, p99_stream) = (
         ms(percentile(&to_nudge, 99.0)),
@@ -479,6 +495,14 @@ async fn event_latency(bench: &Bench) -> anyhow::Result<Vec<Figure>> {
         info(
             "background load during the probes",
             format!("{:.0} sends/s", sends.rps()),
+        ),
+        info(
+            "send -> answer (the message durable), p50 / p99",
+            format!(
+                "{:.2} / {:.2} ms",
+                ms(percentile(&to_answer, 50.0)),
+                ms(percentile(&to_answer, 99.0))
+            ),
         ),
         info(
             "send -> NewEvent frame, p50",
@@ -507,11 +531,13 @@ async fn event_latency(bench: &Bench) -> anyhow::Result<Vec<Figure>> {
 struct Probes {
     to_nudge: Vec<Duration>,
     to_stream: Vec<Duration>,
+    /// From each probe's send to its answer, which comes once the message is durable.
+    to_answer: Vec<Duration>,
 }
 
 /// A blocking WebSocket reader on its own thread that stamps each text frame as it arrives
 /// and keeps what `keep` makes of it, until `stop` is set.
-fn read_frames<T: Send + 'static>(
+pub(crate) fn read_frames<T: Send + 'static>(
     url: String,
     stop: Arc<std::sync::atomic::AtomicBool>,
     keep: impl Fn(&str, Instant) -> Option<T> + Send + 'static,
@@ -580,6 +606,7 @@ async fn probe(
     let _ = ready.send(());
     let client = reqwest::Client::new();
     let mut sent = Vec::new();
+    let mut to_answer = Vec::new();
     let deadline = Instant::now() + phase - Duration::from_millis(300);
     let mut probe = 0u64;
     tokio::time::sleep(Duration::from_millis(200)).await;
@@ -587,12 +614,14 @@ async fn probe(
         let body =
             serde_json::json!({"from": 20001, "to": 10001, "text": format!("probe-{probe}")})
                 .to_string();
-        sent.push(Instant::now());
+        let at = Instant::now();
+        sent.push(at);
         let response = client
             .post(format!("{base}/sim/message"))
             .body(body)
             .send()
             .await?;
+        to_answer.push(at.elapsed());
         ensure!(response.status() == 200, "probe: {}", response.status());
         probe += 1;
         tokio::time::sleep(Duration::from_millis(2)).await;
@@ -644,8 +673,10 @@ async fn probe(
     }
     to_stream.sort_unstable();
     to_nudge.sort_unstable();
+    to_answer.sort_unstable();
     Ok(Probes {
         to_nudge,
         to_stream,
+        to_answer,
     })
 }

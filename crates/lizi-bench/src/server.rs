@@ -1,11 +1,12 @@
 //! A lizi release binary as a child process on a loopback port.
 
+use std::ffi::OsString;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use anyhow::{bail, ensure, Context};
+use anyhow::{ensure, Context};
 
 /// A running lizi; killed and its data folder removed on drop.
 pub struct Lizi {
@@ -20,12 +21,7 @@ pub struct Lizi {
 impl Lizi {
     /// Starts `binary` with a fresh data folder, the given world file and extra flags.
     pub fn start(binary: &Path, world: &Path, flags: &[&str]) -> anyhow::Result<Lizi> {
-        static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-        let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let dir = std::env::temp_dir().join(format!("lizi-bench-{}-{n}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir)?;
-        Lizi::start_in(binary, world, flags, dir)
+        Lizi::start_in(binary, world, flags, Lizi::scratch()?)
     }
 
     /// Stops lizi with SIGTERM, as an operator would, and starts `binary` again on the same
@@ -71,18 +67,50 @@ impl Lizi {
         flags: &[&str],
         dir: PathBuf,
     ) -> anyhow::Result<Lizi> {
-        let mut child = Command::new(binary)
+        let mut args: Vec<OsString> = vec!["--world".into(), world.into()];
+        args.extend(flags.iter().map(OsString::from));
+        Ok(Lizi::launch(binary, &args, dir, &[])?.0)
+    }
+
+    /// Starts `binary` with `args` on the data folder inside `dir`, logging at `warn` but
+    /// lizi's own start-up lines; waits until it listens and has logged a line holding each
+    /// of `marks`, and answers those lines.
+    pub fn launch(
+        binary: &Path,
+        args: &[OsString],
+        dir: PathBuf,
+        marks: &[&str],
+    ) -> anyhow::Result<(Lizi, Vec<String>)> {
+        Lizi::launch_under(&[], binary, args, dir, marks)
+    }
+
+    /// As [`launch`](Lizi::launch), with lizi run by the command `wrapper` (a profiler,
+    /// say: `valgrind --tool=callgrind`), which must keep lizi in its own process.
+    pub fn launch_under(
+        wrapper: &[OsString],
+        binary: &Path,
+        args: &[OsString],
+        dir: PathBuf,
+        marks: &[&str],
+    ) -> anyhow::Result<(Lizi, Vec<String>)> {
+        let mut command = match wrapper.split_first() {
+            Some((program, wrapper_args)) => {
+                let mut command = Command::new(program);
+                command.args(wrapper_args).arg(binary);
+                command
+            }
+            None => Command::new(binary),
+        };
+        let mut child = command
             .args([
                 "--listen",
                 "127.0.0.1:0",
                 "--log",
-                "warn,lizi=info",
+                "warn,lizi=info,lizi_bridge=info",
                 "--data",
             ])
             .arg(dir.join("data"))
-            .arg("--world")
-            .arg(world)
-            .args(flags)
+            .args(args)
             .env("NO_COLOR", "1")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -90,28 +118,58 @@ impl Lizi {
             .spawn()
             .with_context(|| format!("starting {}", binary.display()))?;
         let stderr = child.stderr.take().context("stderr")?;
-        let mut lines = BufReader::new(stderr).lines();
+        let (sender, lines) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines() {
+                let Ok(line) = line else { break };
+                // Once nobody waits for lines, they are read and dropped.
+                let _ = sender.send(line);
+            }
+        });
         const MARK: &str = "listening on http://127.0.0.1:";
-        let port = loop {
-            let Some(line) = lines.next() else {
-                bail!("lizi exited before listening");
-            };
-            let line = line?;
+        let mut found: Vec<Option<String>> = vec![None; marks.len()];
+        let mut port = None;
+        while port.is_none() || found.iter().any(Option::is_none) {
+            let line = lines
+                .recv_timeout(Duration::from_secs(60))
+                .context("lizi exited or fell silent before it was ready")?;
+            for (mark, slot) in marks.iter().zip(&mut found) {
+                if slot.is_none() && line.contains(mark) {
+                    *slot = Some(line.clone());
+                }
+            }
             if let Some(at) = line.find(MARK) {
                 let digits: String = line[at + MARK.len()..]
                     .chars()
                     .take_while(char::is_ascii_digit)
                     .collect();
-                break digits.parse::<u16>()?;
+                port = Some(digits.parse::<u16>()?);
             }
-        };
-        std::thread::spawn(move || for _ in lines {});
-        Ok(Lizi {
+        }
+        let port = port.context("no port")?;
+        let found = found.into_iter().flatten().collect();
+        let lizi = Lizi {
             child,
             base: format!("http://127.0.0.1:{port}"),
             port,
             dir,
-        })
+        };
+        Ok((lizi, found))
+    }
+
+    /// A fresh scratch folder for one lizi.
+    pub fn scratch() -> anyhow::Result<PathBuf> {
+        static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("lizi-bench-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir)?;
+        Ok(dir)
+    }
+
+    /// The process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     /// Resident memory in bytes (from /proc).

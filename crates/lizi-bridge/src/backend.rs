@@ -80,13 +80,16 @@ pub struct ReceiveConfig {
     pub refill_budget: std::time::Duration,
 }
 
+/// How long a refill may hold live events back by default.
+pub const DEFAULT_REFILL_BUDGET: std::time::Duration = std::time::Duration::from_secs(10);
+
 impl Default for ReceiveConfig {
     fn default() -> Self {
         ReceiveConfig {
             drop_minor_notices: false,
             duplicate_window: crate::state::duplicates::DEFAULT_COUNT,
             duplicate_age: crate::state::duplicates::DEFAULT_AGE,
-            refill_budget: crate::inbound::refill::DEFAULT_BUDGET,
+            refill_budget: DEFAULT_REFILL_BUDGET,
         }
     }
 }

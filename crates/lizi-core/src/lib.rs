@@ -5,12 +5,13 @@
 //! requests, the parameter decoder ([`form`], [`param`]), XLZ text codes ([`textcode`]),
 //! stored media and the access to their bytes ([`media`]), the [`Backend`] trait and its
 //! results ([`reply`]), the pause before a retry ([`backoff`]), the gray tips carried as
-//! system notices ([`gray_tip`]), the card of a merged forward ([`forward`]), and the
-//! control API's requests as every backend sees them ([`control`]: a name and a JSON body,
-//! decoded by the backend that owns the action).
+//! system notices ([`gray_tip`]), the card of a merged forward ([`forward`]), the control
+//! API's requests as every backend sees them ([`control`]: a name and a JSON body, decoded
+//! by the backend that owns the action), and QQ's days ([`china_time`]).
 
 pub mod backend;
 pub mod backoff;
+pub mod china_time;
 pub mod control;
 pub mod endpoint;
 pub mod event;

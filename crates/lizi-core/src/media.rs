@@ -83,6 +83,12 @@ pub fn content_type(bytes: &[u8]) -> &'static str {
         "audio/mpeg"
     } else if starts(b"OggS") {
         "audio/ogg"
+    } else if bytes.get(4..8) == Some(b"ftyp") {
+        "video/mp4"
+    } else if starts(b"\x1a\x45\xdf\xa3") {
+        "video/webm"
+    } else if starts(b"RIFF") && bytes.get(8..12) == Some(b"AVI ") {
+        "video/x-msvideo"
     } else {
         "application/octet-stream"
     }
@@ -198,6 +204,33 @@ pub fn voice_code(hash: &str, info: &MediaInfo) -> Code {
         .with("time", info.seconds.to_string())
 }
 
+/// `[litleVideo,hash=…,url=…]`: a short video, by hash, with the URL serving it (XLZ names
+/// the code; its fields are lizi's, as QQ's are not known).
+pub fn video_code(hash: &str, url: String) -> Code {
+    with_url(Code::new("litleVideo").with("hash", hash), url)
+}
+
+/// The file extension QQ gives media of `content_type` (`png`, `amr`, `mp4`…), empty for
+/// other content.
+pub fn extension(content_type: &str) -> &'static str {
+    match content_type {
+        "image/png" => "png",
+        "image/jpeg" => "jpg",
+        "image/gif" => "gif",
+        "image/bmp" => "bmp",
+        "image/webp" => "webp",
+        "audio/wav" => "wav",
+        "audio/amr" => "amr",
+        "audio/silk" => "silk",
+        "audio/mpeg" => "mp3",
+        "audio/ogg" => "ogg",
+        "video/mp4" => "mp4",
+        "video/webm" => "webm",
+        "video/x-msvideo" => "avi",
+        _ => "",
+    }
+}
+
 /// `code` with its `url` argument set to `url` (replacing any given one).
 pub fn with_url(mut code: Code, url: String) -> Code {
     code.args
@@ -206,9 +239,12 @@ pub fn with_url(mut code: Code, url: String) -> Code {
     code
 }
 
-/// The hash a media code names, normalised, if it is one of `pic`, `flashPic`, `Audio`.
+/// The hash a media code names, normalised, if it is one of `pic`, `flashPic`, `Audio`,
+/// `litleVideo`.
 pub fn media_hash(code: &Code) -> Option<String> {
-    let media = ["pic", "flashPic", "Audio"].iter().any(|n| code.is(n));
+    let media = ["pic", "flashPic", "Audio", "litleVideo"]
+        .iter()
+        .any(|n| code.is(n));
     media
         .then(|| code.get("hash").and_then(normal_hash))
         .flatten()
@@ -264,6 +300,22 @@ mod tests {
         assert_eq!(
             MediaInfo::of(b"hello", 5).content_type,
             "application/octet-stream"
+        );
+    }
+
+    #[test]
+    fn videos_are_known_by_their_headers() {
+        let mp4 = b"\0\0\0\x18ftypmp42rest";
+        assert_eq!(content_type(mp4), "video/mp4");
+        assert_eq!(extension(content_type(mp4)), "mp4");
+        assert_eq!(content_type(b"\x1a\x45\xdf\xa3webm"), "video/webm");
+        assert_eq!(extension("application/octet-stream"), "");
+        let code = video_code("AB", "http://x/y".into());
+        assert_eq!(media_hash(&code), None, "AB is no hash");
+        let hash = md5_hex(mp4);
+        assert_eq!(
+            media_hash(&video_code(&hash, "http://x".into())),
+            Some(hash)
         );
     }
 

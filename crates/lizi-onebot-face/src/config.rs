@@ -1,6 +1,7 @@
 //! The OneBot face's settings.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 
 use lizi_onebot::Profile;
 
@@ -34,6 +35,13 @@ pub struct FaceConfig {
     /// NapCat's behaviour: a transport skips what arrived while it was not connected,
     /// instead of catching up.
     pub drop_while_disconnected: bool,
+    /// The folder `download_file` saves into and `get_file`, `get_image`, `get_record`
+    /// answer local paths in (lizi gives the first media folder when it starts the face);
+    /// `None`: no local paths.
+    pub media_dir: Option<PathBuf>,
+    /// Whether `get_file`, `get_image` and `get_record` add the content as base64 (NapCat's
+    /// and LLOneBot's `enableLocalFile2Url`).
+    pub media_base64: bool,
 }
 
 /// How events carry messages (onebot.md §1.6).
@@ -76,6 +84,8 @@ impl Default for FaceConfig {
             secret: None,
             post_timeout_ms: 5000,
             drop_while_disconnected: false,
+            media_dir: None,
+            media_base64: false,
         }
     }
 }

@@ -23,6 +23,7 @@ use crate::events::{to_onebot, Lens};
 use crate::faults::{act, Faults};
 use crate::ids::MessageIds;
 use crate::metrics::FaceMetrics;
+use crate::polling::Queues;
 use crate::presence::Presence;
 use crate::FaceConfig;
 
@@ -41,6 +42,8 @@ pub(crate) struct Shared {
     pub metrics: FaceMetrics,
     /// Names of the forward cursors in use by an open connection.
     pub forward_names: Mutex<HashSet<String>>,
+    /// The queues of `get_event`.
+    pub queues: Queues,
 }
 
 impl Shared {
@@ -55,6 +58,7 @@ impl Shared {
             faults: Faults::default(),
             metrics: FaceMetrics::default(),
             forward_names: Mutex::new(HashSet::new()),
+            queues: Queues::default(),
         }
     }
 
@@ -85,6 +89,22 @@ impl Shared {
                 None
             }
         }
+    }
+
+    /// Takes a forward cursor name for a connection; false when one open already has it.
+    pub fn claim_name(&self, name: &str) -> bool {
+        self.names().insert(name.to_owned())
+    }
+
+    /// Gives back a forward cursor name when its connection ends.
+    pub fn release_name(&self, name: &str) {
+        self.names().remove(name);
+    }
+
+    fn names(&self) -> std::sync::MutexGuard<'_, HashSet<String>> {
+        self.forward_names
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Moves `reader` to the end of the log when transports skip what arrived while they
@@ -255,7 +275,7 @@ where
 
 /// Sends the events the reader has not seen yet (only moves the reader on when `send` is
 /// off), dropping or duplicating as the faults say; fails when the connection is gone.
-async fn deliver<S: Sink<String> + Unpin>(
+pub(crate) async fn deliver<S: Sink<String> + Unpin>(
     shared: &Shared,
     sink: &mut S,
     link: Link,

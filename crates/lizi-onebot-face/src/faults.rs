@@ -25,7 +25,7 @@ pub const RISK_CONTROL_TIMEOUT: &str = "Timeout: NTEvent serviceAndMethod:NodeIK
 pub const FAULT_DOCS: &[ControlDoc] = &[ControlDoc {
     action: "onebot_fault",
     read_only: false,
-    summary: "A OneBot fault on demand: `kind` `drop_events` or `duplicate_events` (the next `count` events, default 1), `close_connections` (every OneBot WebSocket), `delay_actions` (every action by `ms`, 0 ends it), `fail_actions` (the next `count` actions answer retcode 1200 with NapCat's timeout), `offline` or `online` (`account` reported offline: `bot_offline` notice, heartbeats and get_status `online:false`; and back), `clear` (all of them off). Answers what it did.",
+    summary: "A OneBot fault on demand: `kind` `drop_events` or `duplicate_events` (the next `count` events, default 1), `close_connections` (every OneBot WebSocket), `delay_actions` (every action by `ms`, 0 ends it), `fail_actions` (the next `count` actions fail with NapCat's timeout: retcode 1200, over HTTP as the profile numbers a failure there), `offline` or `online` (`account` reported offline: `bot_offline` notice, heartbeats and get_status `online:false`; and back), `clear` (all of them off). Answers what it did.",
     example: r#"{"kind":"drop_events","count":1}"#,
 }];
 

@@ -1,10 +1,12 @@
-//! The OneBot HTTP API and forward WebSocket on one listener. The HTTP API: `/<action>` by
-//! GET or POST, parameters from the query string, a form body or a JSON object body; the
-//! forward WebSocket: `/` (events and actions), `/api` (actions), `/event` (events), whose
-//! event connections resume where the same client (`?client=`, or its token) stopped. For
-//! both, the account from `X-Self-ID` or `?self_id=`. The token was checked from the head
-//! by the face's port ([`crate::listen`]) before a request gets here. Answers are HTTP 200
-//! with the profile's envelope.
+//! The OneBot HTTP API, its event stream and the forward WebSocket on one listener. The
+//! HTTP API: `/<action>` by GET or POST, parameters from the query string, a form body or
+//! a JSON object body; `GET /_events`, the events as Server-Sent Events where the profile's
+//! implementation serves them ([`crate::stream`]); the forward WebSocket: `/` (events and
+//! actions), `/api` (actions), `/event` (events). Event connections resume where the same
+//! client (`?client=`, or its token) stopped. For all, the account from `X-Self-ID` or
+//! `?self_id=`. The token was checked from the head by the face's port ([`crate::listen`])
+//! before a request gets here. Answers are the profile's envelope, numbered as its HTTP API
+//! numbers them ([`Profile::over_http`](lizi_onebot::Profile::over_http)).
 
 use std::sync::Arc;
 
@@ -14,9 +16,11 @@ use axum::http::{header, HeaderMap, Request, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
 use axum::Router;
-use lizi_core::Form;
+use lizi_core::{Form, Uin};
 use lizi_onebot::envelope::Rendered;
+use lizi_onebot::registry::Registry;
 use lizi_onebot::ActionRequest;
+use lizi_store::ReaderId;
 use serde_json::{Map, Value};
 
 use tokio::sync::watch;
@@ -37,6 +41,7 @@ pub(crate) fn router(shared: Arc<Shared>, stopping: watch::Receiver<bool>) -> Ro
         .route("/", any(forward_socket))
         .route("/api", any(forward_socket))
         .route("/event", any(forward_socket))
+        .route("/_events", any(event_stream))
         .route("/{action}", any(call))
         // The port has read the body whole, within max_body_bytes.
         .layer(DefaultBodyLimit::disable())
@@ -82,21 +87,10 @@ async fn forward(face: Face, mut request: Request<Body>, role: Role) -> Response
         Err(refusal) => return refusal.map(Body::new),
     };
     let query = Form::decode(b"", request.uri().query());
-    let wanted = self_id(request.headers(), &query);
-    let account = match choose_account(face.shared.backend.as_ref(), wanted).await {
-        Ok(account) => account,
-        Err(message) => return (StatusCode::BAD_REQUEST, message).into_response(),
-    };
-    let token = face.shared.config.token.as_deref();
-    let name = Some(forward_name(account, &query, token))
-        .filter(|_| role != Role::Api)
-        .filter(|name| lock(&face.shared).insert(name.clone()));
-    let reader = match face.shared.store.open_reader(name.as_deref()) {
-        Ok(reader) => reader,
-        Err(error) => {
-            forget_name(&face.shared, name.as_deref());
-            return (StatusCode::SERVICE_UNAVAILABLE, error.to_string()).into_response();
-        }
+    let named = (role != Role::Api).then_some("");
+    let (account, reader, name) = match open_events(&face, &query, request.headers(), named).await {
+        Ok(opened) => opened,
+        Err(refused) => return refused,
     };
     tokio::spawn(async move {
         let shared = &face.shared;
@@ -123,16 +117,56 @@ async fn forward(face: Face, mut request: Request<Body>, role: Role) -> Response
 /// Frees a forward cursor name, when the connection had one.
 fn forget_name(shared: &Shared, name: Option<&str>) {
     if let Some(name) = name {
-        lock(shared).remove(name);
+        shared.release_name(name);
     }
 }
 
-/// The forward cursor names in use.
-fn lock(shared: &Shared) -> std::sync::MutexGuard<'_, std::collections::HashSet<String>> {
-    shared
-        .forward_names
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
+/// `GET /_events`: the account's events as Server-Sent Events ([`crate::stream`]) where
+/// the profile's implementation serves them; elsewhere an unknown action, as there.
+async fn event_stream(
+    State(face): State<Face>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if !Registry::of(face.shared.config.profile).serves_http_events() {
+        let path = Path("_events".to_owned());
+        return call(State(face), path, RawQuery(query), headers, body).await;
+    }
+    let query = Form::decode(b"", query.as_deref());
+    match open_events(&face, &query, &headers, Some(" sse")).await {
+        Ok((account, reader, name)) => {
+            let stopping = face.stopping.clone();
+            crate::stream::events(face.shared, account, reader, name, stopping)
+        }
+        Err(refused) => refused,
+    }
+}
+
+/// The account chosen (`X-Self-ID`, `?self_id=`, else the first online one) and a cursor
+/// opened for a connection: named ([`forward_name`] with `suffix`) when it carries events,
+/// so that it resumes, unless that name is in use.
+async fn open_events(
+    face: &Face,
+    query: &Form,
+    headers: &HeaderMap,
+    suffix: Option<&str>,
+) -> Result<(Uin, ReaderId, Option<String>), Response> {
+    let wanted = self_id(headers, query);
+    let account = choose_account(face.shared.backend.as_ref(), wanted)
+        .await
+        .map_err(|message| (StatusCode::BAD_REQUEST, message).into_response())?;
+    let token = face.shared.config.token.as_deref();
+    let name = suffix
+        .map(|suffix| format!("{}{suffix}", forward_name(account, query, token)))
+        .filter(|name| face.shared.claim_name(name));
+    match face.shared.store.open_reader(name.as_deref()) {
+        Ok(reader) => Ok((account, reader, name)),
+        Err(error) => {
+            forget_name(&face.shared, name.as_deref());
+            Err((StatusCode::SERVICE_UNAVAILABLE, error.to_string()).into_response())
+        }
+    }
 }
 
 fn self_id(headers: &HeaderMap, query: &Form) -> Option<u64> {
@@ -164,7 +198,9 @@ async fn call(
         echo: None,
     };
     let answer = act(&face.shared, self_id, &request).await;
-    json(profile.render(&answer))
+    let (status, answer) = profile.over_http(answer);
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+    (status, json(profile.render(&answer))).into_response()
 }
 
 fn text(form: &Form, key: &str) -> Option<String> {

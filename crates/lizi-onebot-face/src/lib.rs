@@ -6,6 +6,7 @@
 //! - [`actions`]: a OneBot action turned into backend requests, and the answer into data.
 //! - [`http`]: the HTTP API (`/:action`, GET or POST; query, form or JSON) and the forward
 //!   WebSocket.
+//! - `stream`: `GET /_events`, the events as Server-Sent Events (NapCat, LLOneBot).
 //! - [`listen`]: the face's port, which checks the token from each request's head.
 //! - [`events`]: XLZ events from the store's event log as OneBot events.
 //! - [`ids`]: int32 message ids derived from the store's message `Seq`, stable across
@@ -13,6 +14,7 @@
 //! - [`flag`]: the `flag` of a request event, answerable after a restart.
 //! - [`reverse`]: reverse WebSocket connections carrying events and actions.
 //! - [`post`]: HTTP POST of events, with the [`quick`] operations of the answers.
+//! - `polling`: LLOneBot's `get_event`, events polled over the HTTP API.
 //! - [`faults`]: faults on demand, set through the control API.
 
 pub mod actions;
@@ -25,10 +27,12 @@ pub mod http;
 pub mod ids;
 pub mod listen;
 mod metrics;
+mod polling;
 pub mod post;
 mod presence;
 pub mod quick;
 pub mod reverse;
+mod stream;
 
 use std::future::Future;
 use std::sync::Arc;

@@ -5,6 +5,10 @@
 //!   that renders a response with that implementation's fields and retcodes.
 //! - [`action`]: the action table ([`ACTIONS`]), the typed [`Action`] it routes to, and
 //!   typed response data.
+//! - [`registry`]: what each implementation registers (actions, their parameters and data),
+//!   read from its own source at a named release; it decides a profile's actions.
+//! - [`quirks`]: what the implementations do differently beyond their parameters
+//!   (temporary chats), for the face and the bridge alike.
 //! - [`event`]: every standard event plus the common extensions, parsed tolerantly.
 //! - [`message`]: segments, their typed views and the CQ-code string form.
 //! - [`xlz`]: the conversion between XLZ message text and segments, for lizi's face and
@@ -27,7 +31,7 @@
 //! let Action::SendGroupMsg(call) = Action::parse(name, &request.params).unwrap() else {
 //!     unreachable!()
 //! };
-//! assert_eq!(call.group_id, 10001);
+//! assert_eq!(call.group_id, Some(10001));
 //! assert_eq!(lizi_onebot::message::to_cq_string(&call.message), "hi [CQ:at,qq=42]");
 //!
 //! let answer = Profile::NapCat.failed(Failure::HandlerFailed, "timeout").with_echo(request.echo);
@@ -40,10 +44,15 @@ pub mod envelope;
 pub mod event;
 pub mod lenient;
 pub mod message;
+pub mod profile;
+pub mod quirks;
+pub mod registry;
+pub mod routing;
 pub mod xlz;
 
 pub use action::{Action, ActionError, ActionKind, ActionSpec, ACTIONS};
 pub use echo::Echo;
-pub use envelope::{ActionRequest, ActionResponse, Profile, Status};
+pub use envelope::{ActionRequest, ActionResponse, Status};
 pub use event::{Body, Event};
 pub use message::{Message, Segment};
+pub use profile::Profile;

@@ -66,7 +66,8 @@ fn lagrange_group_add_request_call_answer_and_event() {
     else {
         panic!("wrong action")
     };
-    assert_eq!(call.sub_type.as_deref(), Some("add"));
+    // The captured call's `sub_type` is not read: the flag names the request.
+    assert_eq!(request.params["sub_type"], "add");
     assert_eq!(call.approve, Some(true));
     assert_eq!(request.echo.map(|e| e.to_value()), Some(Value::from(37)));
     let answer = response("01-lgr-set-group-add-request-response.json");

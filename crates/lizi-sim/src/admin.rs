@@ -3,13 +3,15 @@
 //! QQ's role rules apply throughout (owner > admin > member): a framework account, or a
 //! simulated user acting through the control API, may do only what its role allows, and
 //! otherwise gets a failure that says why. The rules and events live in the submodules:
-//! [`rules`] (roles, and the group rules every send passes), [`members`] (kick, mute,
+//! [`rules`] (roles, and the group rules every send passes), [`at_all`] (the daily
+//! budget of mentions of everyone), [`members`] (kick, mute,
 //! admins, cards, leave, dissolve, rename), [`settings`] (whole mute, privileges,
 //! positions), [`recall`] and [`views`].
 //!
 //! Through the HTTP API the acting framework account must be online; through the control
 //! API the actor may be any user or an online framework account.
 
+mod at_all;
 mod members;
 mod recall;
 mod rules;
@@ -27,6 +29,7 @@ use crate::control::admin::{AdminControl, HISTORY_PAGE};
 use crate::error::SimError;
 use crate::world::{ConvKey, World};
 
+pub use at_all::AtAllDay;
 pub use settings::{GroupSettings, Privilege};
 
 /// A change that answers `Done` with its events.

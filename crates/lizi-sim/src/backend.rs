@@ -413,6 +413,7 @@ impl SimBackend {
             SimControl::Social(social) => self.control_social(social),
             SimControl::Shape(shape) => self.control_shape(shape),
             SimControl::Chat(chat) => self.control_chat(chat),
+            SimControl::Account(account) => self.control_account(account),
         }
     }
 }

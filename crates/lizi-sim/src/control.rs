@@ -4,11 +4,13 @@
 //! [`SimControl`], and documented in [`CONTROL_DOCS`].
 //!
 //! One module per area: [`admin`] (group administration, recall, the group and history
-//! views), [`media`] (pictures and files), [`social`] (requests, profiles, likes, red
-//! packets, bundles), [`shape`] (new users, groups and friendships), [`chat`] (pokes,
-//! reactions, essence, announcements, sign-ins, forwards, honours); messages, the world
-//! view and the clock are here. The backend carries the decoded actions out.
+//! views), [`media`] (pictures, videos and files), [`social`] (requests, profiles, likes,
+//! red packets, bundles), [`shape`] (new users, groups and friendships), [`chat`] (pokes,
+//! reactions, essence, announcements, sign-ins, forwards, honours), [`account`] (remarks,
+//! categories, mentions of everyone, stickers); messages, the world view and the clock are
+//! here. The backend carries the decoded actions out.
 
+pub mod account;
 pub mod admin;
 mod body;
 pub mod chat;
@@ -20,6 +22,7 @@ pub mod social;
 use lizi_core::{ControlError, Gin, Uin};
 use serde::Deserialize;
 
+pub use account::AccountControl;
 pub use admin::AdminControl;
 pub use chat::ChatControl;
 pub use docs::CONTROL_DOCS;
@@ -46,6 +49,8 @@ pub enum SimControl {
     Shape(Shape),
     /// An action of pokes, reactions, essence, announcements, sign-ins and forwards.
     Chat(ChatControl),
+    /// An action of what a framework account keeps for itself.
+    Account(AccountControl),
 }
 
 /// `POST /sim/message`: `from` sends `text` to `to` (private), to `group`, or to `to`
@@ -103,6 +108,9 @@ impl SimControl {
             chat if ChatControl::takes(chat) => {
                 Ok(SimControl::Chat(ChatControl::decode(chat, body)?))
             }
+            account if AccountControl::takes(account) => {
+                Ok(SimControl::Account(AccountControl::decode(account, body)?))
+            }
             other => Err(ControlError::UnknownAction(other.to_owned())),
         }
     }
@@ -116,6 +124,7 @@ impl SimControl {
             SimControl::Media(media) => media.read_only(),
             SimControl::Social(social) => social.read_only(),
             SimControl::Chat(chat) => chat.read_only(),
+            SimControl::Account(account) => account.read_only(),
         }
     }
 
@@ -130,6 +139,7 @@ impl SimControl {
             SimControl::Social(social) => social.action(),
             SimControl::Shape(shape) => shape.action(),
             SimControl::Chat(chat) => chat.action(),
+            SimControl::Account(account) => account.action(),
         }
     }
 }
@@ -181,6 +191,7 @@ mod tests {
             &SocialControl::ACTIONS,
             &Shape::ACTIONS,
             &ChatControl::ACTIONS,
+            &AccountControl::ACTIONS,
         ];
         let actions: Vec<&str> = areas.concat();
         for action in &actions {

@@ -22,6 +22,10 @@
 //! honours = { performer = [20001] }  # optional honours: performer, legend,
 //!                                    # strong_newbie, emotion (talkative: from messages)
 //! memo = ""            # optional group memo
+//! [[category]]         # a friend category (分组) of an account, numbered from 1
+//! account = 10001
+//! name = "colleagues"
+//! friends = [20001]    # friends of the account; the others are in "我的好友" (0)
 //! ```
 //!
 //! A fixture is always validated, whether it comes from [`WorldFixture::from_toml`] or from
@@ -77,6 +81,17 @@ pub enum WorldError {
         gin: Gin,
         /// The owner.
         uin: Uin,
+    },
+    /// A friend category is wrong: not an account's, a name empty or taken, or a friend
+    /// that is not the account's or already in another category.
+    #[error("[[category]] \"{name}\" of {account}: {problem}")]
+    BadCategory {
+        /// The account.
+        account: Uin,
+        /// The category's name.
+        name: String,
+        /// What is wrong.
+        problem: String,
     },
     /// A group card is keyed by something that is not a member's QQ number.
     #[error("group {gin}: card key `{key}` is not the QQ number of a member")]
@@ -219,6 +234,20 @@ impl Honours {
     }
 }
 
+/// A friend category (分组) of a framework account; the friends in none are in QQ's
+/// default category.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CategoryFixture {
+    /// The account whose category it is.
+    pub account: Uin,
+    /// The category's name.
+    pub name: String,
+    /// Friends of the account sorted into it.
+    #[serde(default)]
+    pub friends: Vec<Uin>,
+}
+
 impl GroupFixture {
     /// Every member: owner, admins and listed members, each once, by QQ number.
     pub fn all_members(&self) -> BTreeSet<Uin> {
@@ -253,6 +282,8 @@ struct RawWorld {
     friend: Vec<FriendFixture>,
     #[serde(default)]
     group: Vec<GroupFixture>,
+    #[serde(default)]
+    category: Vec<CategoryFixture>,
 }
 
 /// A validated description of a simulated network at start (see the module docs for the
@@ -264,6 +295,7 @@ pub struct WorldFixture {
     users: Vec<UserFixture>,
     friends: Vec<FriendFixture>,
     groups: Vec<GroupFixture>,
+    categories: Vec<CategoryFixture>,
 }
 
 impl TryFrom<RawWorld> for WorldFixture {
@@ -275,6 +307,7 @@ impl TryFrom<RawWorld> for WorldFixture {
             users: raw.user,
             friends: raw.friend,
             groups: raw.group,
+            categories: raw.category,
         };
         fixture.validate()?;
         Ok(fixture)
@@ -322,6 +355,11 @@ impl WorldFixture {
     /// The groups.
     pub fn groups(&self) -> &[GroupFixture] {
         &self.groups
+    }
+
+    /// The friend categories, in the order written (each account's numbered from 1).
+    pub fn categories(&self) -> &[CategoryFixture] {
+        &self.categories
     }
 
     fn validate(&self) -> Result<(), WorldError> {
@@ -411,6 +449,41 @@ impl WorldFixture {
                 }
             }
         }
+        self.validate_categories(&friendships)
+    }
+
+    fn validate_categories(&self, friendships: &BTreeSet<(Uin, Uin)>) -> Result<(), WorldError> {
+        let mut names = BTreeSet::new();
+        let mut sorted = BTreeSet::new();
+        for category in &self.categories {
+            let bad = |problem: String| WorldError::BadCategory {
+                account: category.account,
+                name: category.name.clone(),
+                problem,
+            };
+            if !self.accounts.iter().any(|a| a.uin == category.account) {
+                return Err(bad("categories belong to an [[account]]".into()));
+            }
+            let name = category.name.trim();
+            if name.is_empty() || name == crate::contacts::DEFAULT_CATEGORY {
+                return Err(bad(format!(
+                    "a category needs a name other than \"{}\", the default one",
+                    crate::contacts::DEFAULT_CATEGORY
+                )));
+            }
+            if !names.insert((category.account, name)) {
+                return Err(bad("the account has another category of that name".into()));
+            }
+            for &friend in &category.friends {
+                let pair = (category.account.min(friend), category.account.max(friend));
+                if !friendships.contains(&pair) {
+                    return Err(bad(format!("{friend} is not a [[friend]] of the account")));
+                }
+                if !sorted.insert((category.account, friend)) {
+                    return Err(bad(format!("{friend} is already in another category")));
+                }
+            }
+        }
         Ok(())
     }
 }
@@ -464,6 +537,32 @@ mod tests {
                 .collect::<Vec<_>>(),
             [10001, 20002]
         );
+    }
+
+    #[test]
+    fn categories_name_friends_of_an_account_once() {
+        let with = |category: &str| format!("{SMALL}\n[[category]]\n{category}");
+        let world = WorldFixture::from_toml(&with(
+            r#"account = 10001
+            name = "work"
+            friends = [20001]"#,
+        ))
+        .expect("a good category");
+        assert_eq!(world.categories()[0].friends, [20001]);
+        let problem = |category: &str| match err(&with(category)) {
+            WorldError::BadCategory { problem, .. } => problem,
+            other => panic!("{other}"),
+        };
+        assert!(problem("account = 20001\nname = \"x\"").contains("[[account]]"));
+        assert!(problem("account = 10001\nname = \"我的好友\"").contains("default"));
+        assert!(problem("account = 10001\nname = \"x\"\nfriends = [20002]").contains("not a"));
+        let twice = with("account = 10001\nname = \"x\"\nfriends = [20001]");
+        let twice =
+            format!("{twice}\n[[category]]\naccount = 10001\nname = \"y\"\nfriends = [20001]");
+        assert!(matches!(
+            WorldFixture::from_toml(&twice),
+            Err(WorldError::BadCategory { .. })
+        ));
     }
 
     #[test]

@@ -19,6 +19,7 @@ mod admin;
 mod backend;
 mod chat;
 mod compact;
+mod contacts;
 pub mod control;
 mod error;
 pub mod fixture;

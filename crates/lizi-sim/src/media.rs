@@ -1,8 +1,10 @@
-//! Pictures, voices, avatars and group files on the simulated network.
+//! Pictures, voices, videos, avatars, favourite stickers and group files on the simulated
+//! network.
 //!
 //! Uploaded bytes are stored once, as store blobs under their MD5 (upper-case hex); the
 //! world's `media` table describes them, `files` holds group files and folders (and the
-//! files accounts received from friends), `avatars` the avatars set. Paths and URLs are
+//! files accounts received from friends), `avatars` the avatars set, `stickers` the
+//! accounts' favourite stickers. Paths and URLs are
 //! read through the [`MediaFetcher`](lizi_core::media::MediaFetcher) the server gives
 //! the backend with [`SimBackend::set_media`]; this crate knows no HTTP.
 
@@ -10,9 +12,11 @@ mod codes;
 mod files;
 mod friend_files;
 mod group;
+mod lookup;
 mod model;
 mod pictures;
 mod state;
+pub(crate) mod stickers;
 #[cfg(test)]
 pub(crate) mod tests;
 
@@ -21,6 +25,7 @@ use lizi_core::{Reply, Request};
 pub use lizi_core::media::MediaInfo;
 pub use model::{AvatarOf, FileEntry, FileKey};
 pub(crate) use state::MediaState;
+pub use stickers::Sticker;
 
 use crate::backend::{Handled, SimBackend};
 use crate::control::MediaControl;
@@ -121,10 +126,26 @@ impl SimBackend {
     pub(crate) async fn control_media(&self, action: MediaControl) -> Handled {
         match action {
             MediaControl::SendPicture(picture) => self.control_send_picture(picture),
+            MediaControl::UploadPicture(upload) => self.control_upload_picture(upload).await,
             MediaControl::UploadFile(upload) => self.control_upload_file(upload),
             MediaControl::Files(files) => self.control_files(files),
-            MediaControl::SendFile(file) => self.control_send_file(file),
+            MediaControl::RenameFile(rename) => self.change(|w| {
+                let folder = rename.folder.as_deref().unwrap_or(model::ROOT);
+                w.active_person(rename.operator)?;
+                w.rename_file(
+                    rename.operator,
+                    rename.group,
+                    &rename.file,
+                    folder,
+                    &rename.name,
+                )?;
+                Ok((Reply::Json(serde_json::json!({"ret": "ok"})), Vec::new()))
+            }),
+            MediaControl::SendFile(file) => self.control_send_file(file).await,
             MediaControl::FriendFiles(files) => self.control_friend_files(files),
+            MediaControl::SendVideo(video) => self.control_send_video(video),
+            MediaControl::StoreMedia(store) => self.control_store_media(store).await,
+            MediaControl::MediaFile(lookup) => self.control_media_file(lookup),
         }
     }
 }

@@ -191,6 +191,7 @@ impl World {
             ..GroupMsg::default()
         };
         self.last_spoke.insert((gin, from), receipt.time);
+        self.count_at_all(from, gin, text, receipt.time);
         Ok(online
             .into_iter()
             .map(|logon_qq| {

@@ -11,7 +11,7 @@ use crate::table::Table;
 use crate::world::World;
 
 /// The document kinds, one per table of [`World`].
-pub const KINDS: [&str; 18] = [
+pub const KINDS: [&str; 22] = [
     "person",
     "friendship",
     "group",
@@ -30,6 +30,10 @@ pub const KINDS: [&str; 18] = [
     "honour",
     "last_spoke",
     "message_counts",
+    "group_remark",
+    "category",
+    "at_all",
+    "sticker",
 ];
 
 /// Calls `$then!` with the `(kind, field)` pair of every table of [`World`], in the order of
@@ -54,7 +58,11 @@ macro_rules! with_tables {
             ("sign_in", sign_ins),
             ("honour", honours),
             ("last_spoke", last_spoke),
-            ("message_counts", message_counts)
+            ("message_counts", message_counts),
+            ("group_remark", group_remarks),
+            ("category", categories),
+            ("at_all", at_all),
+            ("sticker", stickers)
         )
     };
 }
@@ -265,6 +273,16 @@ impl World {
                     body,
                     |_, _| true,
                 )?,
+                "group_remark" => load(
+                    "group_remark",
+                    &mut world.group_remarks,
+                    key,
+                    body,
+                    |_, _| true,
+                )?,
+                "category" => load("category", &mut world.categories, key, body, |_, _| true)?,
+                "at_all" => load("at_all", &mut world.at_all, key, body, |_, _| true)?,
+                "sticker" => load("sticker", &mut world.stickers, key, body, |_, _| true)?,
                 other => {
                     return Err(LoadError::UnknownKind {
                         kind: other.to_owned(),
@@ -407,6 +425,7 @@ mod tests {
         crate::media::tests::add_media_rows(&mut world);
         crate::social::tests::add_social_rows(&mut world);
         crate::chat::tests::add_chat_rows(&mut world);
+        crate::contacts::tests::add_account_rows(&mut world);
         let docs = world.all_docs();
         for kind in KINDS {
             assert!(docs.iter().any(|d| d.kind == kind), "{kind}");

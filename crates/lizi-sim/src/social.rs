@@ -235,11 +235,19 @@ impl SimBackend {
         match action {
             S::FriendRequest(r) => self.change(|w| {
                 let text = r.text.as_deref().unwrap_or_default();
+                if r.doubt {
+                    let n = w.ask_friend_doubtfully(r.from, r.to, text, self.now())?;
+                    return Ok((seq(n), Vec::new()));
+                }
                 let (n, events) = w.ask_friend(r.from, r.to, text, "", self.now())?;
                 Ok((seq(n), events))
             }),
             S::JoinRequest(r) => self.change(|w| {
                 let text = r.text.as_deref().unwrap_or_default();
+                if r.filtered {
+                    let n = w.ask_join_filtered(r.from, r.group, text, self.now())?;
+                    return Ok((seq(n), Vec::new()));
+                }
                 let (n, events) = w.ask_join(r.from, r.group, text, self.now())?;
                 Ok((seq(n), events))
             }),

@@ -73,6 +73,19 @@ pub struct World {
     /// Each framework account's message counts, kept apart from the account's person so
     /// that a message does not rewrite its whole profile.
     pub message_counts: Table<Uin, MessageCounts>,
+    /// The remark each framework account gave each group, by account and group.
+    #[serde(default)]
+    pub group_remarks: Table<(Uin, Gin), String>,
+    /// Each framework account's friend categories, by account and number (from 1).
+    #[serde(default)]
+    pub categories: Table<(Uin, u32), crate::contacts::Category>,
+    /// The mentions of everyone each group made on the day it last made one, by group
+    /// and day.
+    #[serde(default)]
+    pub at_all: Table<(Gin, i64), crate::admin::AtAllDay>,
+    /// Each framework account's favourite stickers (自定义表情), by account and number.
+    #[serde(default)]
+    pub stickers: Table<(Uin, u32), crate::media::Sticker>,
     /// The most one message may hold (a setting, not saved).
     #[serde(skip)]
     pub limits: crate::limits::MessageLimits,
@@ -351,6 +364,17 @@ impl World {
                 (g.gin, group)
             })
             .collect();
+        let mut categories = Table::new();
+        let mut numbers: BTreeMap<Uin, u32> = BTreeMap::new();
+        for category in fixture.categories() {
+            let number = numbers.entry(category.account).or_insert(0);
+            *number += 1;
+            let row = crate::contacts::Category {
+                name: category.name.trim().to_owned(),
+                friends: category.friends.iter().copied().collect(),
+            };
+            categories.load_row((category.account, *number), row);
+        }
         let mut world = World {
             people: Table::from_rows(people),
             friendships,
@@ -371,6 +395,10 @@ impl World {
             avatars: Table::new(),
             last_spoke: Table::new(),
             message_counts: Table::new(),
+            group_remarks: Table::new(),
+            categories,
+            at_all: Table::new(),
+            stickers: Table::new(),
             limits: crate::limits::MessageLimits::default(),
             online: BTreeSet::new(),
         };

@@ -34,6 +34,7 @@ use rusqlite::{params, Connection};
 use crate::backlog::Backlog;
 use crate::hash::FxHasher;
 use crate::rollback::{back_off, FIRST_RETRY};
+use crate::shapes::StoredEvent;
 use crate::store::Store;
 use crate::writer::{Op, Written};
 use crate::StoreError;
@@ -230,6 +231,7 @@ enum Slot<'a> {
     /// Reclaim marks only grow, so the last is the highest.
     Reclaim,
     Message(crate::history::Conv, i64),
+    Shape(u64),
 }
 
 fn slot(op: &Op) -> Option<Slot<'_>> {
@@ -240,6 +242,7 @@ fn slot(op: &Op) -> Option<Slot<'_>> {
         Op::Reader { name, .. } => Some(Slot::Reader(name)),
         Op::Reclaim(_) => Some(Slot::Reclaim),
         Op::Message(m) => Some(Slot::Message(m.conv, m.req)),
+        Op::Shape { id, .. } => Some(Slot::Shape(*id)),
         _ => None,
     }
 }
@@ -287,14 +290,24 @@ pub(crate) fn apply(
             }
         }
         transaction
-            .prepare_cached("INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)")?
+            .prepare_cached(PUT_META)?
             .execute(params![APPLIED_KEY, last_seq.to_string()])?;
     }
     transaction.commit()
 }
 
-const PUT_DOC: &str = "INSERT OR REPLACE INTO docs (kind, key, body) VALUES (?1, ?2, ?3)";
-const PUT_EVENT: &str = "INSERT OR REPLACE INTO events (seq, body, cum_bytes) VALUES (?1, ?2, ?3)";
+// Writes that may replace a row are upserts, not `INSERT OR REPLACE`: a REPLACE into a table
+// with an index (or without a rowid) keeps a statement journal, which SQLite spills to a
+// temporary file once it passes 64 KiB, a few 16 KiB pages. That was about 20 KB written
+// per message sent, to a deleted file in /var/tmp: the applier's largest cost (strace).
+
+const PUT_DOC: &str = "INSERT INTO docs (kind, key, body) VALUES (?1, ?2, ?3)
+     ON CONFLICT DO UPDATE SET body = excluded.body";
+const PUT_EVENT: &str =
+    "INSERT OR REPLACE INTO events (seq, body, cum_bytes, shape, message, logon)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+const PUT_META: &str = "INSERT INTO meta (key, value) VALUES (?1, ?2)
+     ON CONFLICT DO UPDATE SET value = excluded.value";
 
 /// The statements of the writes every message makes, prepared once per batch.
 struct Hot<'t> {
@@ -325,13 +338,40 @@ fn apply_op(db: &rusqlite::Transaction<'_>, hot: &mut Hot<'_>, op: &Op) -> rusql
                 .execute(params![hash, bytes])?;
         }
         Op::Events(events) => {
-            for (seq, body, cum) in events {
-                hot.put_event
-                    .execute(params![*seq as i64, body.as_ref(), *cum as i64])?;
+            for event in events {
+                let (seq, cum) = (event.seq as i64, event.cum_before as i64);
+                match &event.stored {
+                    StoredEvent::Whole(body) => hot.put_event.execute(params![
+                        seq,
+                        body.as_ref(),
+                        cum,
+                        None::<i64>,
+                        None::<i64>,
+                        None::<i64>
+                    ])?,
+                    StoredEvent::Carrying {
+                        shape,
+                        message,
+                        logon,
+                    } => hot.put_event.execute(params![
+                        seq,
+                        "",
+                        cum,
+                        *shape as i64,
+                        message,
+                        logon
+                    ])?,
+                };
             }
         }
+        Op::Shape { id, body } => {
+            db.prepare_cached(
+                "INSERT INTO event_shapes (id, body) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+            )?
+            .execute(params![*id as i64, body.as_ref()])?;
+        }
         Op::Meta(key, value) => {
-            db.prepare_cached("INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)")?
+            db.prepare_cached(PUT_META)?
                 .execute(params![key.as_ref(), value])?;
         }
         Op::Session {
@@ -365,7 +405,8 @@ fn apply_op(db: &rusqlite::Transaction<'_>, hot: &mut Hot<'_>, op: &Op) -> rusql
         }
         Op::Reader { name, cursor, lost } => {
             db.prepare_cached(
-                "INSERT OR REPLACE INTO readers (name, cursor, lost) VALUES (?1, ?2, ?3)",
+                "INSERT INTO readers (name, cursor, lost) VALUES (?1, ?2, ?3)
+                 ON CONFLICT DO UPDATE SET cursor = excluded.cursor, lost = excluded.lost",
             )?
             .execute(params![name, *cursor as i64, *lost as i64])?;
         }

@@ -4,11 +4,34 @@ use std::sync::Arc;
 
 use lizi_core::Event;
 
+use crate::shapes::{Carried, EventRow, Fills, StoredEvent};
 use crate::state::{Cached, Inner};
-
 use crate::store::Store;
 use crate::writer::{Op, Ticket, Unit};
 use crate::StoreError;
+
+/// Reads a range of events: whole ones as they are, message events with their shape and
+/// the message they carry (see `shapes.rs`).
+const READ_EVENTS: &str =
+    "SELECT e.seq, e.body, e.logon, s.body, m.req, m.random, m.seq, m.time, m.text
+     FROM events e
+     LEFT JOIN event_shapes s ON s.id = e.shape
+     LEFT JOIN messages m ON m.seq = e.message
+     WHERE e.seq >= ?1 AND e.seq < ?2 ORDER BY e.seq";
+
+/// A text column of a row, `None` when it is NULL.
+fn text_column<'r>(
+    row: &'r rusqlite::Row<'_>,
+    column: usize,
+) -> Result<Option<&'r str>, StoreError> {
+    match row.get_ref(column)? {
+        rusqlite::types::ValueRef::Null => Ok(None),
+        value => value
+            .as_str()
+            .map(Some)
+            .map_err(|e| StoreError::Corrupt(e.to_string())),
+    }
+}
 
 /// Events read from a cursor.
 #[derive(Debug, Clone, Default)]
@@ -43,17 +66,24 @@ impl Batch {
 /// which old clients ignore.
 pub fn encode_event(event: &Event, seq: u64) -> String {
     let mut json = serde_json::to_string(event).unwrap_or_else(|_| String::from("{}"));
-    json.pop();
-    json.push_str(",\"LiziSeq\":");
-    json.push_str(&seq.to_string());
-    json.push('}');
+    append_seq(&mut json, seq);
     json
+}
+
+/// Adds the `LiziSeq` key to the event JSON `json`.
+pub(crate) fn append_seq(json: &mut String, seq: u64) {
+    use std::fmt::Write;
+    json.pop();
+    let _ = write!(json, ",\"LiziSeq\":{seq}}}");
 }
 
 impl Store {
     /// Commits world writes and the events they caused as one unit: the events get the
     /// next sequence numbers and become visible when the unit is durable. Call while
     /// holding whatever lock orders the changes (the world's), so units queue in order.
+    ///
+    /// An event that carries a message the unit writes is stored as a reference to it
+    /// (see `shapes.rs`).
     pub fn commit(&self, mut ops: Vec<Op>, events: &[Event]) -> Ticket {
         let mut inner = self.lock();
         let mut publish = None;
@@ -61,25 +91,48 @@ impl Store {
             let keep = inner.has_cursors();
             let appended = std::time::Instant::now();
             let mut rows = Vec::with_capacity(if keep { events.len() } else { 0 });
+            let mut shapes = Vec::new();
+            // Nothing is shared where nothing is written: without cursors, or without a
+            // database, or while writes are refused (a shape remembered then would never
+            // be written).
+            let share = keep && !inner.memory && self.health.refusal().is_none();
+            let mut carried = share.then(|| Carried::of(&ops)).flatten();
             for event in events {
                 let seq = inner.next_seq;
                 inner.next_seq += 1;
-                let body: Arc<str> = encode_event(event, seq).into();
+                let mut json = serde_json::to_string(event).unwrap_or_else(|_| "{}".into());
+                let stored = carried
+                    .as_mut()
+                    .and_then(|carried| carried.store(event, &json, &mut inner.shapes));
+                append_seq(&mut json, seq);
+                let body: Arc<str> = json.into();
                 let cum_before = inner.cum_total;
                 inner.cum_total += body.len() as u64;
                 if keep {
+                    let stored = match stored {
+                        Some(stored) => {
+                            shapes.extend(stored.new_shape);
+                            stored.event
+                        }
+                        None => StoredEvent::Whole(body.clone()),
+                    };
                     inner.cache.push_back(Cached {
-                        body: body.clone(),
+                        body,
                         cum_before,
                         appended,
                     });
-                    rows.push((seq, body, cum_before));
+                    rows.push(EventRow {
+                        seq,
+                        cum_before,
+                        stored,
+                    });
                 }
             }
             if !keep {
                 inner.cache_first = inner.next_seq;
                 inner.reclaimed = inner.reclaimed.max(inner.next_seq);
             }
+            ops.extend(shapes);
             if !rows.is_empty() {
                 ops.push(Op::Events(rows));
             }
@@ -142,11 +195,10 @@ impl Store {
         let connection = reader
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let mut statement = connection.prepare_cached(
-            "SELECT seq, body FROM events WHERE seq >= ?1 AND seq < ?2 ORDER BY seq",
-        )?;
+        let mut statement = connection.prepare_cached(READ_EVENTS)?;
         let mut rows = statement.query([from as i64, to as i64])?;
         let mut expected = from;
+        let mut rendered = String::new();
         while let Some(row) = rows.next()? {
             let seq = row.get::<_, i64>(0)? as u64;
             if seq != expected {
@@ -154,11 +206,28 @@ impl Store {
                     "event {expected} is missing from the log"
                 )));
             }
-            let body = row
-                .get_ref(1)?
-                .as_str()
-                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            out.push(Arc::from(body));
+            match row.get::<_, Option<i64>>(2)? {
+                None => out.push(Arc::from(text_column(row, 1)?.unwrap_or_default())),
+                Some(logon) => {
+                    let (Some(shape), Some(message_text)) =
+                        (text_column(row, 3)?, text_column(row, 8)?)
+                    else {
+                        return Err(StoreError::Corrupt(format!(
+                            "event {seq} refers to a shape or a message that is not stored"
+                        )));
+                    };
+                    let fills = Fills {
+                        logon,
+                        req: row.get(4)?,
+                        random: row.get(5)?,
+                        seq: row.get(6)?,
+                        time: row.get(7)?,
+                        text: message_text,
+                    };
+                    crate::shapes::render(shape, &fills, seq, &mut rendered);
+                    out.push(Arc::from(rendered.as_str()));
+                }
+            }
             expected += 1;
         }
         if expected != to {

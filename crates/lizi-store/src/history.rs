@@ -15,10 +15,12 @@
 //! as a row of a `WITHOUT ROWID` table (an index b-tree, about 1 KiB local at most) did.
 
 use std::collections::BTreeMap;
+use std::hash::BuildHasherDefault;
 use std::sync::{Arc, PoisonError};
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
+use crate::hash::FxHasher;
 use crate::recent::Recent;
 use crate::store::Store;
 use crate::writer::Op;
@@ -79,10 +81,17 @@ type Key = (Conv, i64);
 const COLUMNS: &str =
     "conv_kind, conv_a, conv_b, req, random, seq, time, sender, target, grp, text, recalled";
 
-/// The statement the applier writes a message with (a recall rewrites the row).
-pub(crate) const PUT_MESSAGE: &str = "INSERT OR REPLACE INTO messages
+/// The statement the applier writes a message with (a recall rewrites the row). An upsert
+/// that replaces the row it conflicts with, as `INSERT OR REPLACE` would, without the
+/// statement journal REPLACE keeps (see `applier.rs`).
+pub(crate) const PUT_MESSAGE: &str = "INSERT INTO messages
      (conv_kind, conv_a, conv_b, req, random, seq, time, sender, target, grp, text, recalled)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+     ON CONFLICT DO UPDATE SET conv_kind = excluded.conv_kind, conv_a = excluded.conv_a,
+         conv_b = excluded.conv_b, req = excluded.req, random = excluded.random,
+         seq = excluded.seq, time = excluded.time, sender = excluded.sender,
+         target = excluded.target, grp = excluded.grp, text = excluded.text,
+         recalled = excluded.recalled";
 
 /// Writes one message with the prepared [`PUT_MESSAGE`].
 pub(crate) fn put(
@@ -177,8 +186,10 @@ pub(crate) struct MessageCache {
     /// Written but not yet in the database: the latest version, and how many writes of
     /// it are on their way. Never evicted.
     pending: BTreeMap<Key, (Arc<MessageRow>, u32)>,
-    /// Recently written or read messages that are in the database.
-    recent: Recent<Key, Arc<MessageRow>>,
+    /// Recently written or read messages that are in the database (hashed with the fast
+    /// hash of `hash.rs`: the keys are lizi's own numbers, and every message passes through
+    /// here once it is applied).
+    recent: Recent<Key, Arc<MessageRow>, BuildHasherDefault<FxHasher>>,
 }
 
 impl MessageCache {

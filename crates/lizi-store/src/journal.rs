@@ -33,6 +33,7 @@ use std::sync::Arc;
 
 use crate::hash::checksum;
 use crate::history::{Conv, MessageRow};
+use crate::shapes::{EventRow, StoredEvent};
 use crate::writer::Op;
 use crate::StoreError;
 
@@ -292,13 +293,33 @@ fn encode(op: &Op, out: &mut Vec<u8>) {
             put_bytes(out, bytes);
         }
         Op::Events(events) => {
-            out.push(2);
+            out.push(10);
             out.extend_from_slice(&(events.len() as u32).to_le_bytes());
-            for (seq, body, cum) in events {
-                put_u64(out, *seq);
-                put_bytes(out, body.as_bytes());
-                put_u64(out, *cum);
+            for event in events {
+                put_u64(out, event.seq);
+                put_u64(out, event.cum_before);
+                match &event.stored {
+                    StoredEvent::Whole(body) => {
+                        out.push(0);
+                        put_bytes(out, body.as_bytes());
+                    }
+                    StoredEvent::Carrying {
+                        shape,
+                        message,
+                        logon,
+                    } => {
+                        out.push(1);
+                        put_u64(out, *shape);
+                        put_u64(out, *message as u64);
+                        put_u64(out, *logon as u64);
+                    }
+                }
             }
+        }
+        Op::Shape { id, body } => {
+            out.push(11);
+            put_u64(out, *id);
+            put_bytes(out, body.as_bytes());
         }
         Op::Meta(key, value) => {
             out.push(3);
@@ -382,6 +403,31 @@ fn decode_message(reader: &mut Reader<'_>) -> Result<Op, String> {
     })))
 }
 
+/// Reads an [`Op::Events`]'s fields (after its tag).
+fn decode_events(reader: &mut Reader<'_>) -> Result<Op, String> {
+    let n = reader.u32()?;
+    let mut events = Vec::with_capacity(n.min(65_536) as usize);
+    for _ in 0..n {
+        let seq = reader.u64()?;
+        let cum_before = reader.u64()?;
+        let stored = match reader.u8()? {
+            0 => StoredEvent::Whole(reader.text()?.into()),
+            1 => StoredEvent::Carrying {
+                shape: reader.u64()?,
+                message: reader.u64()? as i64,
+                logon: reader.u64()? as i64,
+            },
+            kind => return Err(format!("unknown event kind {kind}")),
+        };
+        events.push(EventRow {
+            seq,
+            cum_before,
+            stored,
+        });
+    }
+    Ok(Op::Events(events))
+}
+
 /// Reads a payload back into ops.
 struct Reader<'a> {
     bytes: &'a [u8],
@@ -440,13 +486,18 @@ fn decode(payload: &[u8]) -> Result<Vec<Op>, String> {
                 hash: reader.text()?,
                 bytes: reader.bytes()?.to_vec(),
             },
+            // Events as lizi wrote them before message events were stored as shapes.
             2 => {
                 let n = reader.u32()?;
                 let mut events = Vec::with_capacity(n.min(65_536) as usize);
                 for _ in 0..n {
                     let seq = reader.u64()?;
                     let body: Arc<str> = reader.text()?.into();
-                    events.push((seq, body, reader.u64()?));
+                    events.push(EventRow {
+                        seq,
+                        stored: StoredEvent::Whole(body),
+                        cum_before: reader.u64()?,
+                    });
                 }
                 Op::Events(events)
             }
@@ -471,6 +522,11 @@ fn decode(payload: &[u8]) -> Result<Vec<Op>, String> {
             7 => Op::RemoveReader(reader.text()?),
             8 => Op::Reclaim(reader.u64()?),
             9 => decode_message(&mut reader)?,
+            10 => decode_events(&mut reader)?,
+            11 => Op::Shape {
+                id: reader.u64()?,
+                body: reader.text()?.into(),
+            },
             tag => return Err(format!("unknown op {tag}")),
         };
         ops.push(op);
@@ -498,7 +554,26 @@ mod tests {
                 hash: "abc".into(),
                 bytes: vec![0, 1, 2, 255],
             },
-            Op::Events(vec![(7, "{\"a\":1}".into(), 40), (8, "{}".into(), 47)]),
+            Op::Events(vec![
+                EventRow {
+                    seq: 7,
+                    cum_before: 40,
+                    stored: StoredEvent::Whole("{\"a\":1}".into()),
+                },
+                EventRow {
+                    seq: 8,
+                    cum_before: 47,
+                    stored: StoredEvent::Carrying {
+                        shape: 3,
+                        message: 12,
+                        logon: 10001,
+                    },
+                },
+            ]),
+            Op::Shape {
+                id: 3,
+                body: "{\"LogonQQ\":\u{1}}".into(),
+            },
             Op::Meta("next_seq".into(), "9".into()),
             Op::Session {
                 id: 3,
@@ -538,6 +613,28 @@ mod tests {
         assert_eq!(
             format!("{:?}", decode(&bytes).unwrap()),
             format!("{:?}", sample())
+        );
+    }
+
+    #[test]
+    fn events_written_by_an_older_lizi_are_read_whole() {
+        // Tag 2: a count, then each event's seq, JSON and bytes before it.
+        let mut bytes = vec![2];
+        bytes.extend_from_slice(&1u32.to_le_bytes());
+        put_u64(&mut bytes, 7);
+        put_bytes(&mut bytes, b"{\"a\":1}");
+        put_u64(&mut bytes, 40);
+        let ops = decode(&bytes).unwrap();
+        let [Op::Events(events)] = &ops[..] else {
+            panic!("{ops:?}");
+        };
+        assert_eq!(
+            events[..],
+            [EventRow {
+                seq: 7,
+                cum_before: 40,
+                stored: StoredEvent::Whole("{\"a\":1}".into()),
+            }]
         );
     }
 

@@ -34,6 +34,7 @@ mod recent;
 mod rollback;
 mod schema;
 mod sessions;
+mod shapes;
 mod state;
 mod store;
 mod writer;

@@ -6,14 +6,15 @@
 //! Hand-written (a map and an age index) because the budget is in bytes: the LRU crates
 //! bound the number of entries.
 
+use std::collections::hash_map::RandomState;
 use std::collections::{BTreeMap, HashMap};
-use std::hash::Hash;
+use std::hash::{BuildHasher, Hash};
 
-/// Values within a byte budget, by recency.
+/// Values within a byte budget, by recency, their keys hashed with `S`.
 #[derive(Debug)]
-pub(crate) struct Recent<K, V> {
+pub(crate) struct Recent<K, V, S = RandomState> {
     /// Each value, its weight and its age.
-    entries: HashMap<K, (V, usize, u64)>,
+    entries: HashMap<K, (V, usize, u64), S>,
     /// The keys by age, oldest first.
     ages: BTreeMap<u64, K>,
     next_age: u64,
@@ -21,10 +22,10 @@ pub(crate) struct Recent<K, V> {
     budget: usize,
 }
 
-impl<K, V> Default for Recent<K, V> {
+impl<K, V, S: Default> Default for Recent<K, V, S> {
     fn default() -> Self {
         Recent {
-            entries: HashMap::new(),
+            entries: HashMap::default(),
             ages: BTreeMap::new(),
             next_age: 0,
             bytes: 0,
@@ -33,7 +34,7 @@ impl<K, V> Default for Recent<K, V> {
     }
 }
 
-impl<K: Hash + Eq + Clone, V: Clone> Recent<K, V> {
+impl<K: Hash + Eq + Clone, V: Clone, S: BuildHasher + Default> Recent<K, V, S> {
     /// An empty cache of up to `budget` bytes.
     pub fn new(budget: usize) -> Self {
         Recent {
@@ -100,7 +101,7 @@ mod tests {
 
     #[test]
     fn the_least_recently_used_leave_first_within_the_budget() {
-        let mut recent = Recent::new(30);
+        let mut recent: Recent<_, _> = Recent::new(30);
         recent.remember("a", 1, 10);
         recent.remember("b", 2, 10);
         recent.remember("c", 3, 10);

@@ -56,7 +56,16 @@ const MIGRATIONS: &[&str] = &[
          text TEXT NOT NULL
      );
      CREATE UNIQUE INDEX messages_by_conv ON messages (conv_kind, conv_a, conv_b, req);",
+    // 3: message events refer to the message they carry (see `shapes.rs`); the events
+    // already stored move over in `share_stored_messages`.
+    "CREATE TABLE event_shapes (id INTEGER PRIMARY KEY, body TEXT NOT NULL);
+     ALTER TABLE events ADD COLUMN shape INTEGER;
+     ALTER TABLE events ADD COLUMN message INTEGER;
+     ALTER TABLE events ADD COLUMN logon INTEGER;",
 ];
+
+/// The migration after which message events are stored as shapes.
+const SHAPES_VERSION: usize = 3;
 
 /// Moves documents of kind `message` (how lizi kept its history before schema version 2)
 /// into the `messages` table. Run by the migration, and again after the journal's
@@ -109,6 +118,9 @@ pub fn migrate(connection: &mut Connection) -> Result<bool, StoreError> {
     for (index, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
         let transaction = connection.transaction()?;
         transaction.execute_batch(sql)?;
+        if index + 1 == SHAPES_VERSION {
+            crate::shapes::share_stored_messages(&transaction)?;
+        }
         transaction.pragma_update(None, "user_version", index as i64 + 1)?;
         transaction.commit()?;
     }

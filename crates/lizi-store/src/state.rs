@@ -5,6 +5,7 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 
 use crate::readers::ReaderId;
+use crate::shapes::ShapeIds;
 use crate::writer::Op;
 
 /// A cached event.
@@ -62,6 +63,8 @@ pub(crate) struct Inner {
     pub cache_capacity: usize,
     /// Most bytes of events the cache holds once they are in the database.
     pub cache_bytes: u64,
+    /// The shapes of message events written so far (see `shapes.rs`).
+    pub shapes: ShapeIds,
 }
 
 /// The log's positions, copied out of [`Inner`].
@@ -93,6 +96,7 @@ impl Inner {
             memory,
             cache_capacity: cache_events.max(1),
             cache_bytes: cache_bytes as u64,
+            shapes: ShapeIds::default(),
         }
     }
 
@@ -180,6 +184,8 @@ impl Inner {
         for reader in self.readers.values_mut() {
             reader.cursor = reader.cursor.min(next_seq);
         }
+        // A shape first written by a failed unit is not in the database.
+        self.shapes.forget();
     }
 
     /// The cached event `seq`, if cached.

@@ -89,8 +89,15 @@ pub enum Op {
         /// Content.
         bytes: Vec<u8>,
     },
-    /// Append events: (seq, JSON, cumulative bytes before it).
-    Events(Vec<(u64, Arc<str>, u64)>),
+    /// Append events.
+    Events(Vec<crate::shapes::EventRow>),
+    /// Store the shape of message events (see `shapes.rs`); a no-op when present.
+    Shape {
+        /// Its id.
+        id: u64,
+        /// The event JSON with holes.
+        body: Arc<str>,
+    },
     /// Set a meta value.
     Meta(Cow<'static, str>, String),
     /// Create or update a session.
@@ -128,7 +135,9 @@ pub enum Op {
     RemoveReader(String),
     /// Delete events below a sequence number (read by every cursor).
     Reclaim(u64),
-    /// Put a message in the history (a recall writes it again).
+    /// Put a message in the history (a recall writes it again). Only the recall flag may
+    /// differ when a message is written again: the events that carry it are read back
+    /// from its row (see `shapes.rs`).
     Message(Arc<crate::history::MessageRow>),
 }
 

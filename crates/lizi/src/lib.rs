@@ -297,10 +297,16 @@ impl App {
         let mut onebot_tasks = Vec::new();
         let mut faults = None;
         if face_on {
+            // The face saves downloads into, and answers local paths in, the first media
+            // folder.
+            let config = lizi_onebot_face::FaceConfig {
+                media_dir: self.settings.api.media_dirs.first().cloned(),
+                ..face_config.clone()
+            };
             let face = lizi_onebot_face::start(
                 backend.clone(),
                 self.store.clone(),
-                face_config.clone(),
+                config,
                 stopped(stopping.clone()),
             )
             .await;

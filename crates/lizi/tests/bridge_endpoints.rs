@@ -2,7 +2,8 @@
 //! `--backend onebot`, lizi B (the simulated network) dials it through its OneBot face as
 //! NapCat, LLOneBot or Lagrange.OneBot. Reads through A answer what B's own XLZ API answers
 //! for the same request; changes through A are checked in B's world; what the profile's
-//! implementation cannot do fails before reaching it, naming it, and changes nothing.
+//! implementation cannot do fails before reaching it, naming it, and changes nothing; nor
+//! does an anonymous send, refused with the reason.
 
 mod common;
 
@@ -230,6 +231,13 @@ async fn bridge_refuses_impossible_and_absent_endpoints_naming_the_implementatio
         for (path, body, reason) in IMPOSSIBLE.iter().copied().chain(absent(profile)) {
             refused(&pair, path, body, named, reason).await;
         }
+        // An anonymous send is refused with the reason, never sent under the bot's name.
+        let secret = "fromqq=10001&togroup=30001&text=secret&anonymous=1";
+        let answer = pair.bridge.call("/sendgroupmsg", secret).await;
+        let (_, why) = failure(&answer).unwrap_or_else(|| panic!("{profile}: {answer}"));
+        assert!(why.contains("anonymously"), "{profile}: {why}");
+        let history = pair.network.history("group=30001").await;
+        assert!(!history.iter().any(|m| m["text"] == "secret"), "{profile}");
         // Nothing reached the implementation: B's world is as it was.
         assert_eq!(world_state(&pair).await, before, "{profile}");
         // Where the table says the implementation can, the same kind of request is tried.

@@ -779,6 +779,89 @@ async fn the_member_panel_paging_drops_and_the_state_and_world_tabs() {
     assert_eq!(browser.errors().await, json!([]), "script errors");
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_person_sends_a_video_and_asks_in_ways_qq_screens_out() {
+    let server = Server::start().await;
+    let Some(browser) = Browser::start("screened", 1280, 800).await else {
+        return;
+    };
+    let session = server.session().await;
+    open_group_as_alice(&server, &browser).await;
+
+    // A video dropped on the composer is sent, and shows as a video.
+    let mp4 = base64::engine::general_purpose::STANDARD.encode(b"\x00\x00\x00\x18ftypmp42rest");
+    browser
+        .run(
+            "const bytes = Uint8Array.from(atob(arguments[0]), c => c.charCodeAt(0)); \
+             const data = new DataTransfer(); \
+             data.items.add(new File([bytes], 'clip.mp4', {type: 'video/mp4'})); \
+             document.querySelector('#composer').dispatchEvent( \
+               new DragEvent('drop', {dataTransfer: data, bubbles: true, cancelable: true})); \
+             return true;",
+            vec![json!(mp4)],
+        )
+        .await;
+    bot_receives(&server, session, "the video", |e| {
+        e["Type"] == "GroupMsg"
+            && e["Msg"]["Text"]
+                .as_str()
+                .is_some_and(|t| t.starts_with("[litleVideo,hash="))
+    })
+    .await;
+    browser
+        .until(
+            5,
+            "the video in the chat",
+            "return document.querySelector('#messages video')",
+        )
+        .await;
+    browser.shot("video").await;
+
+    // The world tab asks doubtfully and joins filtered: QQ screens both out.
+    browser.click("#side-tabs button[data-tab='world']").await;
+    let ask = "const f = [...document.querySelectorAll('#tab-world form.world-form')] \
+               .find(f => f.querySelector(`input[name=${arguments[0]}]`)); \
+               for (const [name, value] of Object.entries(arguments[1])) \
+                 f.querySelector(`input[name=${name}]`).value = value; \
+               f.querySelector(`input[name=${arguments[0]}]`).checked = true; \
+               f.requestSubmit(); return true;";
+    browser
+        .run(
+            ask,
+            vec![
+                json!("doubt"),
+                json!({"from": "20003", "to": "10001", "text": "hi"}),
+            ],
+        )
+        .await;
+    browser
+        .run(
+            ask,
+            vec![
+                json!("filtered"),
+                json!({"from": "20003", "group": "30002", "text": "in"}),
+            ],
+        )
+        .await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let (_, view) = server.sim("requests", json!({})).await;
+        let requests = view["requests"].as_array().expect("requests").clone();
+        if requests.len() == 2 {
+            assert!(requests.iter().all(|r| r["screened"] == true), "{view}");
+            break;
+        }
+        assert!(Instant::now() < deadline, "the requests never came: {view}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let events = server.events(session).await;
+    assert!(
+        events.iter().all(|e| e["Type"] != "EventMsg"),
+        "screened requests raise no event: {events:?}"
+    );
+    assert_eq!(browser.errors().await, json!([]), "script errors");
+}
+
 /// A port that counts the connections made to it: anything that reaches it was sent by a
 /// script that ran in the page.
 async fn trap() -> (u16, std::sync::Arc<std::sync::atomic::AtomicUsize>) {

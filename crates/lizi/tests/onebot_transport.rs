@@ -672,7 +672,10 @@ async fn faults_delay_and_fail_actions() {
     let send = json!({"group_id": 30001, "message": "hello"});
     let failed = action(&server, address, "send_group_msg", send.clone()).await;
     assert_eq!(failed["status"], "failed", "{failed}");
-    assert_eq!(failed["retcode"], 1200);
+    assert_eq!(
+        failed["retcode"], 200,
+        "NapCat's HTTP API numbers a failure 200"
+    );
     assert!(
         failed["message"]
             .as_str()

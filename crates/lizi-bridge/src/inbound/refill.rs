@@ -12,7 +12,7 @@
 //! stays in order within each conversation. So that an implementation that is slow to
 //! answer, or ignores history requests, cannot hold them back for long, conversations are
 //! refilled [`PARALLEL`] at a time within one time budget for the whole refill
-//! (`--bridge-refill-budget-ms`, [`DEFAULT_BUDGET`]); whatever is not refilled by then is
+//! (`--bridge-refill-budget-ms`, [`DEFAULT_REFILL_BUDGET`](crate::backend::DEFAULT_REFILL_BUDGET)); whatever is not refilled by then is
 //! named in the gap event, and the held events flow at once.
 //!
 //! The time a connection was lost is kept in lizi's store
@@ -38,9 +38,6 @@ use crate::clock::now;
 use crate::state::accounts::lost_op;
 use crate::state::identity::{Conversation, Latest};
 use crate::transport::link::{Link, LinkError};
-
-/// How long a refill may hold live events back by default.
-pub const DEFAULT_BUDGET: Duration = Duration::from_secs(10);
 
 /// How many conversations are refilled at once.
 pub const PARALLEL: usize = 8;

@@ -58,6 +58,8 @@ impl Attachments {
         let file = self.files.get(&media_hash(code)?)?.clone();
         Some(if code.is("Audio") {
             Segment::record(file)
+        } else if code.is("litleVideo") {
+            Segment::video(file)
         } else {
             Segment::image(file, self.flash && code.is("flashPic"))
         })

@@ -13,6 +13,7 @@
 use lizi_core::model::LogonAccount;
 use lizi_core::{Backend, BoxFuture, ControlRequest, Failure, FailureKind, Reply, Request};
 
+use super::plan::outcome::NO_ANONYMOUS_SEND;
 use super::standard;
 use crate::backend::BridgeBackend;
 use crate::state::identity::Conversation;
@@ -44,6 +45,9 @@ impl BridgeBackend {
         }
         match request {
             R::GetLogonQq(_) => Ok(Reply::Accounts(self.accounts())),
+            R::SendGroupMsg(r) if r.anonymous == Some(true) => {
+                Err(Failure::new(FailureKind::Invalid, NO_ANONYMOUS_SEND))
+            }
             R::SendGroupMsg(r) => {
                 self.send(r.fromqq, Conversation::Group(r.togroup), &r.text)
                     .await

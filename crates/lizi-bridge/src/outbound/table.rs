@@ -8,6 +8,7 @@
 //! ([`coverage_markdown`]).
 
 use lizi_core::{Failure, FailureKind};
+use lizi_onebot::quirks::TemporaryChat;
 use lizi_onebot::Profile;
 
 use crate::state::implementation::{display_name, Implementation};
@@ -110,6 +111,17 @@ const fn row(
     }
 }
 
+/// Whether `profile`'s implementation reaches a non-friend through a group: what
+/// [`TemporaryChat`] says, which the OneBot face imitates too.
+const fn temporary(profile: Profile) -> Support {
+    let chat = TemporaryChat::of(profile);
+    match chat {
+        TemporaryChat::ThroughGivenGroup => Yes,
+        TemporaryChat::ExistingOnly => Partial(chat.limit()),
+        TemporaryChat::Never => No(chat.limit()),
+    }
+}
+
 const fn local(path: &'static str, note: &'static str) -> Row {
     row(path, BridgeLocal, &[], ALL, note)
 }
@@ -174,9 +186,9 @@ pub static ROWS: &[Row] = &[
         Extension,
         &["send_private_msg"],
         [
-            Yes,
-            Partial("ignores group_id: only where a temporary chat already exists"),
-            No("its private send takes no group_id, so it cannot reach a non-friend"),
+            temporary(Profile::NapCat),
+            temporary(Profile::LLOneBot),
+            temporary(Profile::Lagrange),
         ],
         "send_private_msg with group_id",
     ),
@@ -727,6 +739,20 @@ mod tests {
         let ours: Vec<&str> = ROWS.iter().map(|row| row.path).collect();
         let core: Vec<&str> = ENDPOINTS.iter().map(|spec| spec.path).collect();
         assert_eq!(ours, core);
+    }
+
+    #[test]
+    fn temporary_sends_are_what_the_face_imitates() {
+        let row = ROWS.iter().find(|row| row.path == "/sendgrouptempmsg");
+        let row = row.expect("a row");
+        for profile in COLUMNS {
+            let expected = match TemporaryChat::of(profile) {
+                TemporaryChat::ThroughGivenGroup => Yes,
+                TemporaryChat::ExistingOnly => Partial(TemporaryChat::ExistingOnly.limit()),
+                TemporaryChat::Never => No(TemporaryChat::Never.limit()),
+            };
+            assert_eq!(row.support_in(profile), expected, "{profile:?}");
+        }
     }
 
     #[test]

@@ -13,6 +13,7 @@ use lizi_onebot::action::{
     ClientKey, Cookies, Credentials, CsrfToken, Device, LoginInfo, OnlineClients, SetOnlineStatus,
     SetQqProfile, SetSelfLongnick,
 };
+use lizi_onebot::Profile;
 use serde_json::Value;
 
 use crate::actions::call::{data, Account, Answer, Call};
@@ -72,32 +73,21 @@ impl Call<'_> {
     }
 
     /// `set_qq_profile`: `nickname` through `/setnickname`, `personal_note` through
-    /// `/setsignat`, `company` and `email` through `/updatedata`. `college` has no place
-    /// in a QQ profile lizi keeps, so a call giving it fails before anything changes.
+    /// `/setsignat`, NapCat's `sex` through `/updatedata`; what is not given stays as it
+    /// is (LLOneBot's reading; NapCat requires `nickname`). Every value is checked before
+    /// anything changes.
     pub(crate) async fn set_profile(&self, call: &SetQqProfile) -> Answer {
-        if call.college.is_some() {
-            return Err(self.failed(
-                "the simulated network's profiles have no college (XLZ's /updatedata has no \
-                 such field); nothing was changed",
-            ));
-        }
-        let given = [
-            &call.nickname,
-            &call.personal_note,
-            &call.company,
-            &call.email,
-        ];
-        if given.iter().all(|field| field.is_none()) {
-            return Err(
-                self.bad("give at least one of `nickname`, `personal_note`, `company`, `email`")
-            );
-        }
         if call
             .nickname
             .as_deref()
             .is_some_and(|n| n.trim().is_empty())
         {
             return Err(self.bad("parameter `nickname`: must not be empty"));
+        }
+        if call.sex.is_some_and(|sex| !matches!(sex, 1 | 2)) {
+            return Err(self.bad(
+                "parameter `sex`: the simulated network's profiles know 1 (male) and 2 (female)",
+            ));
         }
         if let Some(nickname) = &call.nickname {
             self.done(Request::SetNickname(xlz::SetNickname {
@@ -113,22 +103,29 @@ impl Call<'_> {
             }))
             .await?;
         }
-        if call.company.is_some() || call.email.is_some() {
+        if let Some(sex) = call.sex {
             self.done(Request::UpdateData(xlz::UpdateData {
                 logonqq: self.me(),
                 nick: None,
-                sex: None,
+                sex: Some(sex),
                 birth: None,
                 profession: None,
-                company: call.company.clone(),
+                company: None,
                 location: None,
                 home: None,
-                email: call.email.clone(),
+                email: None,
                 desc: None,
             }))
             .await?;
         }
         Ok(Value::Null)
+    }
+
+    /// `_get_model_show` (NapCat): the device model shown with the account's status; as
+    /// NapCat answers, the one asked for, free.
+    pub(crate) fn model_show(&self, model: Option<&str>) -> Answer {
+        let model = model.unwrap_or_default();
+        Ok(serde_json::json!([{"variants": {"model_show": model, "need_pay": false}}]))
     }
 
     /// `set_self_longnick`: `/setsignat`.
@@ -235,10 +232,15 @@ impl Call<'_> {
         Ok((cookies, skey))
     }
 
-    /// `get_cookies`.
+    /// `get_cookies`, with the skey's CSRF token as `bkn` (NapCat, LLOneBot). LLOneBot
+    /// refuses the cookies of `pay.qq.com`.
     pub(crate) async fn cookies(&self, domain: Option<&str>) -> Answer {
-        let (cookies, _) = self.keys(domain).await?;
-        data(Cookies { cookies })
+        if self.profile == Profile::LLOneBot && domain == Some("pay.qq.com") {
+            return Err(self.failed("该域名禁止获取cookie"));
+        }
+        let (cookies, skey) = self.keys(domain).await?;
+        let bkn = (self.profile != Profile::Lagrange).then(|| csrf_of(&skey).to_string());
+        data(Cookies { cookies, bkn })
     }
 
     /// `get_csrf_token`: QQ's `bkn` of the skey.
@@ -249,12 +251,15 @@ impl Call<'_> {
         })
     }
 
-    /// `get_credentials`: both.
+    /// `get_credentials`: both; NapCat names the token `token`, the others `csrf_token`.
     pub(crate) async fn credentials(&self, domain: Option<&str>) -> Answer {
         let (cookies, skey) = self.keys(domain).await?;
+        let token = csrf_of(&skey);
+        let napcat = self.profile == Profile::NapCat;
         data(Credentials {
             cookies,
-            csrf_token: csrf_of(&skey),
+            csrf_token: (!napcat).then_some(token),
+            token: napcat.then_some(token),
         })
     }
 

@@ -10,9 +10,14 @@
 //! - [`people`]: friends, other people's profiles, likes, requests answered by flag;
 //! - [`pokes`]: pokes, in a group or between friends;
 //! - [`files`]: group files and folders, files between friends;
-//! - [`media`]: pictures and voices in sends, `get_image`, `get_record`;
+//! - [`media`]: pictures, voices and videos in sends, media by name (`get_file`,
+//!   `get_image`, `get_record`), `download_file`, favourite stickers, the keys of media
+//!   URLs;
+//! - [`contacts`]: remarks, friends by category, doubtful friend requests, robot ranges;
 //! - [`account`]: the account itself, and which account a call acts as;
-//! - [`system`]: lizi itself (version, status, cache, restart).
+//! - [`system`]: lizi itself (version, status, cache);
+//! - [`refused`]: the registered actions the simulated network cannot do, each with the
+//!   sentence saying why.
 //!
 //! Each action family is a set of [`Call`] methods ([`call`]: the account, the profile and
 //! the helpers that ask the backend), or of functions of the shared state where stored
@@ -21,24 +26,32 @@
 
 mod account;
 mod call;
+mod contacts;
+#[cfg(test)]
+mod coverage;
 mod files;
 mod groups;
 mod media;
 mod messages;
 mod people;
 mod pokes;
+mod refused;
 mod system;
 
+use std::future::Future;
+use std::pin::Pin;
+
 use lizi_core::Uin;
-use lizi_onebot::envelope::Failure as Why;
-use lizi_onebot::envelope::Rendered;
-use lizi_onebot::{Action, ActionRequest, ActionResponse, Profile, ACTIONS};
+use lizi_onebot::envelope::{Failure as Why, Rendered};
+use lizi_onebot::registry::Registry;
+use lizi_onebot::routing::Routed;
+use lizi_onebot::{Action, ActionRequest, ActionResponse, ActionSpec, Profile, ACTIONS};
 use serde_json::Value;
 
 use crate::connection::Shared;
 use account::account;
 use call::{Account, Answer, Call};
-use groups::admin::NO_ANONYMOUS;
+use media::by_id::Asked;
 use messages::forward::{self, Context, ForwardCall, SingleTo};
 use messages::stored;
 use messages::{essence, reactions, send};
@@ -46,9 +59,50 @@ use pokes::PokeAction;
 
 pub(crate) use account::{choose_account, framework_accounts};
 
-/// The README's list of supported actions: one Markdown row per action of the table (the
-/// face carries out every one), in the table's order, with the table's description and
-/// which profiles have it (the others answer it as an unknown action).
+/// What lizi does with one registered action in one profile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Handling {
+    /// The implementation does not register it: answered as an unknown action.
+    Unregistered,
+    /// Carried out (failing, saying why, only when the world says no).
+    CarriedOut,
+    /// Always refused, for the reason given.
+    Refused(&'static str),
+}
+
+/// The sentence for a registered action the face has neither a row nor a refusal for.
+const NOT_CARRIED_OUT: &str = "lizi does not carry out this action yet";
+
+/// What lizi does with `action` in `profile`.
+pub fn handling(profile: Profile, action: &str) -> Handling {
+    if Registry::of(profile).action(action).is_none() {
+        Handling::Unregistered
+    } else if ActionSpec::find(action).is_some() {
+        Handling::CarriedOut
+    } else {
+        Handling::Refused(refused::refusal(action).unwrap_or(NOT_CARRIED_OUT))
+    }
+}
+
+/// Every action name some profile's implementation registers or the table has: the
+/// table's rows in order, then the others by name.
+pub fn action_names() -> Vec<&'static str> {
+    let mut names: Vec<&'static str> = ACTIONS.iter().map(|spec| spec.name).collect();
+    let mut others: Vec<&'static str> = Profile::ALL
+        .into_iter()
+        .flat_map(|profile| Registry::of(profile).actions.iter())
+        .map(|registered| registered.name.as_str())
+        .filter(|name| ActionSpec::find(name).is_none())
+        .collect();
+    others.sort_unstable();
+    others.dedup();
+    names.extend(others);
+    names
+}
+
+/// The README's action table: one Markdown row per action some implementation registers,
+/// with what it does and, per profile, ✓ (carried out), ✗ (always fails, saying why) or –
+/// (not registered: an unknown action).
 pub fn supported_markdown() -> String {
     let mut out = String::from("| Action | What it does |");
     for profile in Profile::ALL {
@@ -57,18 +111,31 @@ pub fn supported_markdown() -> String {
     out.push_str("\n|---|---|");
     out.push_str(&"---|".repeat(Profile::ALL.len()));
     out.push('\n');
-    for spec in ACTIONS {
-        out.push_str(&format!("| `{}` | {} |", spec.name, spec.summary.trim()));
-        for profile in Profile::ALL {
-            out.push_str(if spec.available_in(profile) {
-                " ✓ |"
-            } else {
-                " – |"
+    for name in action_names() {
+        let states = Profile::ALL.map(|profile| handling(profile, name));
+        let summary = match (ActionSpec::find(name), states.iter().find_map(refusal_of)) {
+            (Some(spec), _) => spec.summary.trim().to_owned(),
+            (None, Some(why)) => format!("Fails, saying why: {why}."),
+            (None, None) => String::new(),
+        };
+        out.push_str(&format!("| `{name}` | {summary} |"));
+        for state in states {
+            out.push_str(match state {
+                Handling::CarriedOut => " ✓ |",
+                Handling::Refused(_) => " ✗ |",
+                Handling::Unregistered => " – |",
             });
         }
         out.push('\n');
     }
     out
+}
+
+fn refusal_of(handling: &Handling) -> Option<&'static str> {
+    match handling {
+        Handling::Refused(why) => Some(why),
+        _ => None,
+    }
 }
 
 /// Carries out one OneBot call for the account `self_id` (the first online account
@@ -81,14 +148,25 @@ pub(crate) async fn perform(
     let backend = shared.backend.as_ref();
     let profile = shared.config.profile;
     let echo = request.echo.clone();
-    let (action, _suffix) = match profile.route(request) {
-        Ok(routed) => routed,
+    let action = match profile.route(request) {
+        Ok((Routed::Action(action), _suffix)) => *action,
+        Ok((Routed::Untyped { registered, .. }, _suffix)) => {
+            let why = refused::refusal(&registered.name).unwrap_or(NOT_CARRIED_OUT);
+            return profile.failed(Why::HandlerFailed, why).with_echo(echo);
+        }
         Err(refused) => return *refused,
     };
+    let registry = Registry::of(profile);
+    let registered = registry.action(action.name());
     let answer = match account(backend, self_id).await {
         Ok(account) => carry_out(shared, profile, &account, action).await,
         Err(message) => Err(Box::new(profile.failed(Why::HandlerFailed, message))),
     };
+    // The data in the shape the profile's implementation answers with.
+    let answer = answer.map(|data| match registered {
+        Some(registered) => registry.shape(registered, data),
+        None => data,
+    });
     answer
         .map(ActionResponse::ok)
         .unwrap_or_else(|failed| *failed)
@@ -114,7 +192,11 @@ async fn carry_out(shared: &Shared, profile: Profile, account: &Account, action:
         A::DeleteMsg(c) => stored::delete_msg(shared, profile, me, c.message_id).await,
         A::GetGroupMsgHistory(c) => stored::group_history(shared, profile, me, &c).await,
         A::GetFriendMsgHistory(c) => stored::friend_history(shared, profile, me, &c).await,
-        A::GetForwardMsg(c) => forward::get_forward(shared, &call, &c.id).await,
+        // Without an id the implementations fail in their handler.
+        A::GetForwardMsg(c) => match &c.id {
+            Some(id) => forward::get_forward(shared, &call, id).await,
+            None => Err(call.failed("no merged forward named: give `id` or `message_id`")),
+        },
         A::SendGroupForwardMsg(c) => {
             let f = forward_call(c.group_id, c.user_id, c.messages.as_ref(), &c.message_type);
             forward::send_forward(shared, &call, f, Context::Group).await
@@ -124,7 +206,10 @@ async fn carry_out(shared: &Shared, profile: Profile, account: &Account, action:
             forward::send_forward(shared, &call, f, Context::Private).await
         }
         // The simulated network keeps no read state: there is nothing to mark.
-        A::MarkMsgAsRead(_) => Ok(Value::Null),
+        A::MarkMsgAsRead(_)
+        | A::MarkGroupMsgAsRead(_)
+        | A::MarkPrivateMsgAsRead(_)
+        | A::MarkAllAsRead(_) => Ok(Value::Null),
         A::SetEssenceMsg(c) => essence::set_essence(shared, &call, c.message_id).await,
         // Groups.
         A::GetGroupList(_) => call.group_list().await,
@@ -141,17 +226,26 @@ async fn carry_out(shared: &Shared, profile: Profile, account: &Account, action:
         A::SetGroupAdmin(c) => call.set_admin(&c).await,
         A::SetGroupName(c) => call.set_name(&c).await,
         A::SetGroupSpecialTitle(c) => call.set_special_title(&c).await,
-        A::SetGroupAnonymousBan(_) | A::SetGroupAnonymous(_) => Err(call.failed(NO_ANONYMOUS)),
         A::SetGroupMemberPermissions(c) => call.member_permissions(&c).await,
         A::SetGroupMemberInvitePolicy(c) => call.invite_policy(&c).await,
         A::SetGroupNewMemberHistoryVisibility(c) => call.history_visibility(&c).await,
-        A::GetGroupSystemMsg(_) => call.group_system_msg().await,
+        A::GetGroupSystemMsg(c) => call.group_system_msg(c.count).await,
+        A::GetGroupRequests(_) => call.group_requests().await,
+        A::GetGroupIgnoredNotifies(_) => call.ignored_notifies().await,
+        A::SetGroupKickMembers(c) => {
+            let reject = c.reject_add_request;
+            call.kick_members(c.group_id, &c.user_id, reject).await
+        }
+        A::BatchDeleteGroupMember(c) => call.kick_members(c.group_id, &c.user_ids, None).await,
         // People.
         A::GetFriendList(_) => call.friend_list().await,
         A::DeleteFriend(c) => call.delete_friend(&c).await,
         A::GetStrangerInfo(c) => call.stranger(&c).await,
         A::NcGetUserStatus(c) => call.user_status(c.user_id).await,
         A::GetProfileLike(c) => call.profile_like(&c).await,
+        A::GetProfileLikeMe(c) => people::likers(c.start),
+        A::GetUnidirectionalFriendList(_) => call.unidirectional_friends(),
+        A::GetQqAvatar(c) => call.avatar_url(&c),
         A::SendLike(c) => call.like(&c).await,
         A::SetInputStatus(c) => call.input_status(&c).await,
         A::SetFriendAddRequest(c) => call.answer_friend(&c).await,
@@ -170,8 +264,11 @@ async fn carry_out(shared: &Shared, profile: Profile, account: &Account, action:
         }
         // Files.
         A::UploadGroupFile(c) => call.upload_file(&c).await,
-        A::GetGroupRootFiles(c) => call.group_files(c.group_id, "/").await,
-        A::GetGroupFilesByFolder(c) => call.group_files(c.group_id, &c.folder_id).await,
+        A::GetGroupRootFiles(c) => call.group_files(c.group_id, None, c.file_count).await,
+        A::GetGroupFilesByFolder(c) => {
+            let folder = c.folder.as_deref();
+            call.group_files(c.group_id, folder, c.file_count).await
+        }
         A::GetGroupFileUrl(c) => call.file_url(&c).await,
         A::CreateGroupFileFolder(c) => call.create_folder(&c).await,
         A::RenameGroupFileFolder(c) => call.rename_folder(&c).await,
@@ -179,11 +276,25 @@ async fn carry_out(shared: &Shared, profile: Profile, account: &Account, action:
         A::DeleteGroupFile(c) => call.delete_file(&c).await,
         A::DeleteGroupFolder(c) => call.delete_folder(&c).await,
         A::DeleteGroupFileFolder(c) => call.delete_folder_by_id(&c).await,
+        A::RenameGroupFile(c) => call.rename_file(&c).await,
         A::UploadPrivateFile(c) => call.upload_private(&c).await,
         A::GetPrivateFileUrl(c) => call.private_url(&c).await,
         // Media.
-        A::GetImage(c) => call.media_file(&c.file, None).await,
-        A::GetRecord(c) => call.media_file(&c.file, c.out_format.as_deref()).await,
+        A::GetImage(c) => {
+            let (file, id) = (c.file.as_deref(), c.file_id.as_deref());
+            call.media_file(&shared.config, Asked::Image, file, id, None)
+                .await
+        }
+        A::GetRecord(c) => {
+            let (file, id, format) = (
+                c.file.as_deref(),
+                c.file_id.as_deref(),
+                c.out_format.as_deref(),
+            );
+            call.media_file(&shared.config, Asked::Record, file, id, format)
+                .await
+        }
+        A::UploadImage(c) => call.upload_image(&c.file).await,
         // The account.
         A::GetLoginInfo(_) => call.login_info(),
         A::SetQqProfile(c) => call.set_profile(&c).await,
@@ -196,12 +307,24 @@ async fn carry_out(shared: &Shared, profile: Profile, account: &Account, action:
         A::GetCsrfToken(_) => call.csrf_token().await,
         A::GetCredentials(c) => call.credentials(c.domain.as_deref()).await,
         A::GetClientkey(_) => call.clientkey().await,
+        A::GetModelShow(c) => call.model_show(c.model.as_deref()),
+        // NapCat does nothing for these and answers `null`: there are no guilds, and the
+        // model shown is not stored.
+        A::SetModelShow(_) | A::GetGuildServiceProfile(_) => Ok(Value::Null),
         // lizi itself.
         A::GetVersionInfo(_) => call.version_info(),
         A::GetStatus(_) => call.status(),
         A::CanSendImage(_) | A::CanSendRecord(_) => call.can_send(),
         A::CleanCache(_) => call.clean_cache(),
-        A::SetRestart(_) => call.restart(),
+        A::CheckUrlSafely(_) => call.url_safety(),
+        A::GetEvent(c) => {
+            let key = c.key.as_deref().unwrap_or_default();
+            Ok(crate::polling::poll(shared, me, key, c.timeout.unwrap_or(0)).await)
+        }
+        A::HandleQuickOperation(c) => {
+            quick_operation(shared, me, &c.context, &c.operation).await;
+            Ok(Value::Null)
+        }
         // Forwards, essence, announcements, reactions, sign-ins.
         A::SendForwardMsg(c) => {
             let f = forward_call(c.group_id, c.user_id, c.messages.as_ref(), &c.message_type);
@@ -237,6 +360,34 @@ async fn carry_out(shared: &Shared, profile: Profile, account: &Account, action:
         A::SendGroupSign(c) => call.sign_in(c.group_id).await,
         A::SetGroupSign(c) => call.sign_in(c.group_id).await,
         A::GetGroupSignedList(c) => call.signed_list(c.group_id).await,
+        // Lists, remarks, media by id.
+        A::SetFriendRemark(c) => call.set_friend_remark(&c).await,
+        A::SetGroupRemark(c) => call.set_group_remark(&c).await,
+        A::GetFriendsWithCategory(_) => call.friends_with_category().await,
+        A::SetFriendCategory(c) => call.set_friend_category(&c).await,
+        A::GetGroupShutList(c) => call.shut_list(c.group_id).await,
+        A::GetGroupAtAllRemain(c) => call.at_all_remain(c.group_id).await,
+        A::GetGroupFileSystemInfo(c) => call.file_system_info(c.group_id).await,
+        A::GetGroupIgnoreAddRequest(_) => call.ignored_requests().await,
+        A::GetDoubtFriendsAddRequest(c) => call.doubt_requests(&c).await,
+        A::SetDoubtFriendsAddRequest(c) => call.answer_doubt(&c).await,
+        A::GetRobotUinRange(_) => call.robot_ranges(),
+        A::FetchCustomFace(c) => call.fetch_stickers(c.count).await,
+        A::FetchCustomFaceDetail(c) => call.sticker_details(c.count).await,
+        A::AddCustomFace(c) => call.add_sticker(&c).await,
+        A::DeleteCustomFace(c) => call.delete_stickers(&c).await,
+        A::SetCustomFaceDesc(c) => call.describe_sticker(&c).await,
+        // Neither implementation has guilds to list: both answer `null`.
+        A::GetGuildList(_) => Ok(Value::Null),
+        A::GetFile(c) => {
+            let (file, id) = (c.file.as_deref(), c.file_id.as_deref());
+            call.media_file(&shared.config, Asked::File, file, id, None)
+                .await
+        }
+        A::DownloadFile(c) => call.download(&shared.config, &c).await,
+        A::GetRkey(_) => call.rkey(),
+        A::NcGetRkey(_) => call.nt_rkeys(),
+        A::GetRkeyServer(_) => call.rkey_server(),
     }
 }
 
@@ -255,6 +406,17 @@ fn forward_call<'a>(
     }
 }
 
+/// `.handle_quick_operation`: the quick operations carried out as actions of their own
+/// (failures only logged, as NapCat and LLOneBot do). Boxed: those actions come back here.
+fn quick_operation<'a>(
+    shared: &'a Shared,
+    account: Uin,
+    event: &'a Value,
+    operation: &'a Value,
+) -> Pin<Box<dyn Future<Output = ()> + Send + 'a>> {
+    Box::pin(crate::quick::carry_out(shared, account, event, operation))
+}
+
 /// The envelope of a request that could not be read at all (bad JSON, wrong shape).
 pub fn unreadable(profile: Profile, why: &str) -> Rendered {
     profile.render(&profile.failed(Why::BadParams, why.to_owned()))
@@ -265,8 +427,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_markdown_lists_every_action_of_the_table() {
-        assert_eq!(supported_markdown().lines().count(), ACTIONS.len() + 2);
+    fn the_markdown_lists_every_registered_action() {
+        assert_eq!(
+            supported_markdown().lines().count(),
+            action_names().len() + 2
+        );
     }
 
     #[test]

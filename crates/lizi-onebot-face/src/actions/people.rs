@@ -6,8 +6,9 @@
 use lizi_core::endpoint as xlz;
 use lizi_core::{Reply, Request};
 use lizi_onebot::action::{
-    DeleteFriend, FriendInfo, GetProfileLike, GetStrangerInfo, LikeCounts, ProfileLike, SendLike,
-    SetFriendAddRequest, SetGroupAddRequest, SetInputStatus, StrangerInfo, UserStatus,
+    AvatarUrl, DeleteFriend, FriendInfo, GetProfileLike, GetQqAvatar, GetStrangerInfo, LikeCounts,
+    ProfileLike, SendLike, SetFriendAddRequest, SetGroupAddRequest, SetInputStatus, StrangerInfo,
+    UserStatus,
 };
 use lizi_onebot::event::Sex;
 use lizi_onebot::Profile;
@@ -30,18 +31,32 @@ const STATE_NAMES: [(&str, i64); 7] = [
     ("离线", 0),
 ];
 
+/// LLOneBot's `get_profile_like` and `get_profile_like_me`: `{users, nextStart}`, the
+/// people who liked (or were liked by) the account's profile from `start` on. The
+/// simulated network counts likes but does not list who gave them, so the list is empty
+/// and the next page starts where this one did.
+pub(crate) fn likers(start: Option<i64>) -> Answer {
+    Ok(serde_json::json!({"users": [], "nextStart": start.unwrap_or(0).max(0)}))
+}
+
 impl Call<'_> {
-    /// `get_friend_list`: `/getfriendlist`.
+    /// `get_friend_list`: `/getfriendlist`, with the account's remarks (LLOneBot writes the
+    /// nickname for a friend without one, as `remark || nick`).
     pub(crate) async fn friend_list(&self) -> Answer {
         let request = Request::GetFriendList(xlz::GetFriendList { logonqq: self.me() });
+        let nickname_for_none = self.profile == Profile::LLOneBot;
         match self.ask(request).await? {
             Reply::Friends(friends) => data(
                 friends
                     .into_iter()
                     .map(|f| FriendInfo {
+                        remark: if nickname_for_none && f.remark.is_empty() {
+                            f.nick_name.clone()
+                        } else {
+                            f.remark
+                        },
                         user_id: f.uin,
                         nickname: f.nick_name,
-                        remark: f.remark,
                     })
                     .collect::<Vec<_>>(),
             ),
@@ -49,12 +64,33 @@ impl Call<'_> {
         }
     }
 
+    /// `get_unidirectional_friend_list`: none, as friendship on the simulated network is
+    /// mutual.
+    pub(crate) fn unidirectional_friends(&self) -> Answer {
+        Ok(Value::Array(Vec::new()))
+    }
+
+    /// `get_qq_avatar` (LLOneBot): the URL LLOneBot writes for a user's avatar, else a
+    /// group's; without either it fails, as LLOneBot does.
+    pub(crate) fn avatar_url(&self, call: &GetQqAvatar) -> Answer {
+        let url = match (call.user_id, call.group_id) {
+            (Some(user), _) => format!("https://thirdqq.qlogo.cn/g?b=qq&nk={user}&s=640"),
+            (None, Some(group)) => format!("https://p.qlogo.cn/gh/{group}/{group}/0"),
+            (None, None) => return Err(self.failed("give `user_id` or `group_id`")),
+        };
+        data(AvatarUrl { url })
+    }
+
     /// `delete_friend`: `/deletefriend`. NapCat's `temp_block` (blacklist as well) has no
-    /// XLZ counterpart and is not applied.
+    /// XLZ counterpart and is not applied. Without a user the implementations fail in
+    /// their handler.
     pub(crate) async fn delete_friend(&self, call: &DeleteFriend) -> Answer {
+        let Some(user) = call.user_id else {
+            return Err(self.failed("no friend to delete: give `user_id`"));
+        };
         self.done(Request::DeleteFriend(xlz::DeleteFriend {
             fromqq: self.me(),
-            toqq: call.user_id,
+            toqq: user,
         }))
         .await
     }
@@ -122,6 +158,9 @@ impl Call<'_> {
     /// `user_id` is absent). The simulated network counts the likes a profile received,
     /// not those it gave, and names no likers.
     pub(crate) async fn profile_like(&self, call: &GetProfileLike) -> Answer {
+        if self.profile == Profile::LLOneBot {
+            return likers(call.start);
+        }
         let user = call.user_id.unwrap_or(self.me());
         let info = match self
             .ask(Request::QueryUserInfo(xlz::QueryUserInfo {

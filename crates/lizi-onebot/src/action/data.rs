@@ -147,6 +147,20 @@ pub struct GroupInfo {
     /// Member capacity.
     #[serde(default, deserialize_with = "de_i64")]
     pub max_member_count: i64,
+    /// The account's remark for the group (NapCat).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "de_opt_string"
+    )]
+    pub group_remark: Option<String>,
+    /// The account's remark for the group (LLOneBot).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "de_opt_string"
+    )]
+    pub remark_name: Option<String>,
 }
 
 /// `get_group_member_info` data and one entry of `get_group_member_list`.
@@ -212,6 +226,13 @@ pub struct Cookies {
     /// The cookie header value.
     #[serde(default, deserialize_with = "de_string")]
     pub cookies: String,
+    /// The CSRF token of the skey, as a string (NapCat, LLOneBot; `""` without an skey).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "de_opt_string"
+    )]
+    pub bkn: Option<String>,
 }
 
 /// `get_csrf_token` data.
@@ -228,12 +249,23 @@ pub struct Credentials {
     /// The cookie header value.
     #[serde(default, deserialize_with = "de_string")]
     pub cookies: String,
-    /// The CSRF token.
-    #[serde(default, deserialize_with = "de_i64")]
-    pub csrf_token: i64,
+    /// The CSRF token (LLOneBot, Lagrange.OneBot).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "de_opt_i64"
+    )]
+    pub csrf_token: Option<i64>,
+    /// The CSRF token, under NapCat's name.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "de_opt_i64"
+    )]
+    pub token: Option<i64>,
 }
 
-/// `get_image` / `get_record` data.
+/// `get_file` / `get_image` / `get_record` data (NapCat's and LLOneBot's).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FileData {
     /// Local path of the file on the implementation's host.
@@ -246,6 +278,27 @@ pub struct FileData {
         deserialize_with = "de_opt_string"
     )]
     pub url: Option<String>,
+    /// Size in bytes, as a string.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "de_opt_string"
+    )]
+    pub file_size: Option<String>,
+    /// The file's name.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "de_opt_string"
+    )]
+    pub file_name: Option<String>,
+    /// The content, base64, when the implementation is set to add it.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "de_opt_string"
+    )]
+    pub base64: Option<String>,
 }
 
 /// `can_send_image` / `can_send_record` data.

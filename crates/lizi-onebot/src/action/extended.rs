@@ -1,6 +1,6 @@
-//! Typed response data of the NapCat account extensions (`nc_get_user_status`,
-//! `get_clientkey`, `get_profile_like`, `get_group_detail_info`): read leniently, written
-//! exactly as NapCat writes them, like the other action data.
+//! Typed response data of the account extensions (`nc_get_user_status`, `get_clientkey`,
+//! `get_profile_like`, `get_group_detail_info`, `get_qq_avatar`): read leniently, written
+//! exactly as the implementation that has them writes them, like the other action data.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -80,4 +80,12 @@ pub struct GroupDetail {
     /// The group's introduction.
     #[serde(default, rename = "groupMemo", deserialize_with = "de_string")]
     pub group_memo: String,
+}
+
+/// `get_qq_avatar` data (LLOneBot).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AvatarUrl {
+    /// The avatar's URL.
+    #[serde(default, deserialize_with = "de_string")]
+    pub url: String,
 }

@@ -1,25 +1,32 @@
 //! The action table: one declaration per OneBot v11 action gives its typed parameters,
 //! its kind (standard or extension), a line of description and the type of its data.
 //!
-//! [`ACTIONS`] is the single source for routing ([`Action::parse`]), for building calls
-//! ([`Action::to_request`]) and for documentation. The rows live in `table.rs`; a row
-//! marked `only [NapCat, …]` exists only in those implementations (every one otherwise).
+//! [`ACTIONS`] is the single source for decoding ([`Action::parse`]), for building calls
+//! ([`Action::to_request`]) and for documentation. The rows live in `table.rs`. Which
+//! implementations have an action, and which of its parameters each reads, is their
+//! [`Registry`](crate::registry::Registry)'s to say, not the row's.
 
 mod data;
 mod extended;
 mod files;
+mod lists;
+mod media;
 mod param;
 mod table;
 
 pub use data::*;
 pub use extended::*;
 pub use files::*;
-pub use param::{Flag, Id, Int, Json, Msg, Param, ParamError, ParamKind, ParamSpec, Problem, Text};
+pub use lists::*;
+pub use media::*;
+pub use param::{
+    Flag, Id, Ids, Int, Json, Msg, Param, ParamError, ParamKind, ParamSpec, Problem, Text,
+};
 pub use table::*;
 
 use serde_json::{Map, Value};
 
-use crate::envelope::{ActionRequest, Profile};
+use crate::envelope::ActionRequest;
 
 /// Where an action comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,8 +50,6 @@ pub struct ActionSpec {
     pub params: &'static [ParamSpec],
     /// The Rust type of the response `data` (documentation).
     pub data: &'static str,
-    /// The implementations that have this action; the others answer it as unknown.
-    pub profiles: &'static [Profile],
     /// Decodes a params map into the typed action.
     pub parse: fn(&Map<String, Value>) -> Result<Action, ParamError>,
 }
@@ -53,11 +58,6 @@ impl ActionSpec {
     /// The row for an action name (exact, without suffix).
     pub fn find(name: &str) -> Option<&'static ActionSpec> {
         ACTIONS.iter().find(|spec| spec.name == name)
-    }
-
-    /// Whether `profile`'s implementation has this action.
-    pub fn available_in(&self, profile: Profile) -> bool {
-        self.profiles.contains(&profile)
     }
 }
 
@@ -102,7 +102,7 @@ fn lookup<'a>(params: &'a Map<String, Value>, names: &[&str]) -> Option<&'a Valu
 macro_rules! actions {
     ($(
         $(#[doc = $doc:literal])+
-        $variant:ident $name:literal $kind:ident $(only [$($profile:ident),+])? [$data:ty]
+        $variant:ident $name:literal $kind:ident [$data:ty]
         ( $( $field:ident $(as $wire:literal)? $(or $alias:literal)* : $ptype:ty ),* $(,)? );
     )*) => {
         $(
@@ -184,14 +184,11 @@ macro_rules! actions {
                 summary: concat!($($doc),+),
                 params: $variant::PARAMS,
                 data: stringify!($data),
-                profiles: actions!(@profiles $($($profile),+)?),
                 parse: $variant::parse,
             },
         )*];
     };
     (@wire $field:ident) => { stringify!($field) };
-    (@profiles) => { &$crate::envelope::Profile::ALL };
-    (@profiles $($profile:ident),+) => { &[$($crate::envelope::Profile::$profile),+] };
     (@wire $field:ident $wire:literal) => { $wire };
 }
 

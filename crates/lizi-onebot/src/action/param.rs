@@ -38,6 +38,13 @@ pub enum Problem {
     /// Not a string, number or boolean.
     #[error("`{0}` is not text")]
     NotText(String),
+    /// A number or boolean where the implementation declares a string and refuses others
+    /// (LLOneBot, Lagrange.OneBot).
+    #[error("expected a string but got {0}")]
+    NotAString(String),
+    /// Not a list of QQ numbers.
+    #[error("`{0}` is not a list of QQ numbers")]
+    NotIds(String),
     /// Not a message.
     #[error("{0}")]
     NotAMessage(#[from] message::MessageError),
@@ -56,8 +63,10 @@ pub enum ParamKind {
     Text,
     /// A message: CQ string, segment array or one segment object.
     Message,
-    /// Any JSON value, passed through (forward nodes, anonymous objects).
+    /// Any JSON value, passed through (forward nodes, quick-operation contexts).
     Json,
+    /// A list of QQ numbers (each a number or numeric string; written as numbers).
+    Ids,
 }
 
 impl ParamKind {
@@ -70,6 +79,7 @@ impl ParamKind {
             ParamKind::Text => "string",
             ParamKind::Message => "message",
             ParamKind::Json => "JSON",
+            ParamKind::Ids => "id list",
         }
     }
 }
@@ -206,6 +216,27 @@ impl Param for Json {
     }
 }
 
+/// A list of QQ numbers.
+pub struct Ids;
+impl Param for Ids {
+    type Value = Vec<u64>;
+    const KIND: ParamKind = ParamKind::Ids;
+    fn decode(name: &'static str, value: Option<&Value>) -> Result<Vec<u64>, ParamError> {
+        let value = present(name, value)?;
+        let ids = value.as_array().and_then(|items| {
+            items
+                .iter()
+                .map(|item| as_u64(item).filter(|id| *id > 0))
+                .collect::<Option<Vec<u64>>>()
+        });
+        ids.filter(|ids| !ids.is_empty())
+            .ok_or_else(|| wrong(name, Problem::NotIds, value))
+    }
+    fn encode(value: &Vec<u64>) -> Option<Value> {
+        Some(value.iter().copied().map(Value::from).collect())
+    }
+}
+
 /// An optional parameter: absent or `null` is `None`.
 impl<P: Param> Param for Option<P> {
     type Value = Option<P::Value>;
@@ -234,6 +265,12 @@ mod tests {
             Err("parameter `group_id`: `` is not a QQ or group number".into())
         );
         assert!(Id::decode("user_id", Some(&json!(0))).is_err());
+        assert_eq!(
+            Ids::decode("user_ids", Some(&json!(["20001", 20002]))),
+            Ok(vec![20001, 20002])
+        );
+        assert!(Ids::decode("user_ids", Some(&json!([]))).is_err());
+        assert!(Ids::decode("user_ids", Some(&json!("20001"))).is_err());
     }
 
     #[test]

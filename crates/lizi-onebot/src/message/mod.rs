@@ -143,6 +143,11 @@ impl Segment {
         Segment::new("record", &[("file", file.into())])
     }
 
+    /// `video{file}`.
+    pub fn video(file: impl Into<String>) -> Segment {
+        Segment::new("video", &[("file", file.into())])
+    }
+
     /// `json{data}` with the card's JSON text.
     pub fn json(data: impl Into<String>) -> Segment {
         Segment::new("json", &[("data", data.into())])

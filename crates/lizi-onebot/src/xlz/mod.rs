@@ -13,14 +13,18 @@
 //!
 //! [`Quoted`] carries the stored message a reply names, so the conversion keeps no store
 //! of its own; [`Unsendable`] says why a bot's message cannot be sent. Faces are named
-//! from QQ's list, and the received segments XLZ has no code for are written as text.
+//! from QQ's list, and the received segments XLZ has no code for are written as text. The
+//! data keys a segment has beyond those the conversion reads ride in its code ([`carry`],
+//! [`restore`]), so they arrive as they were sent.
 
 mod faces;
+mod keys;
 mod quote;
 mod rich;
 mod segments;
 mod text;
 
+pub use keys::{carry, restore};
 pub use quote::Quoted;
 pub use segments::{event_segments, send_segments};
 pub use text::{reported_text, sent_text, Unsendable};

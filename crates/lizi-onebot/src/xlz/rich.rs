@@ -18,18 +18,22 @@ pub const RPS_FACE: i64 = 359;
 
 /// `[Face,Id=…,name=…]`, the name when the face is known.
 pub fn face(id: i64) -> Piece {
+    Piece::Code(face_code(id))
+}
+
+fn face_code(id: i64) -> Code {
     let code = Code::new("Face").with("Id", id.to_string());
-    Piece::Code(match super::faces::name(id) {
+    match super::faces::name(id) {
         Some(name) => code.with("name", name),
         None => code,
-    })
+    }
 }
 
 /// The XLZ text of one of this module's segments; `None` for the others.
 pub fn rich(segment: &Segment) -> Option<Piece> {
     let text = |text: String| Some(Piece::Text(text));
     match segment.view().ok()? {
-        View::Face(id) => Some(face(id)),
+        View::Face(id) => Some(Piece::Code(super::keys::carry(segment, face_code(id)))),
         View::Dice(_) => Some(face(DICE_FACE)),
         View::Rps(_) => Some(face(RPS_FACE)),
         View::MFace {

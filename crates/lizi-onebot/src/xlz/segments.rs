@@ -3,8 +3,9 @@
 //!
 //! - [`event_segments`]: a message lizi's OneBot face shows a bot (events, `get_msg`,
 //!   history): text, mentions, faces, pictures, voices (`[Audio,…]` → `record`), cards
-//!   (`[Json,Data=…]`, `[Xml,Data=…]`; a merged forward's card as `forward{id}`) and
-//!   replies (`[Reply,…,Req=…]` → `reply` in place, with the quoted message's OneBot id);
+//!   (`[Json,Data=…]`, `[Xml,Data=…]`; a merged forward's card as `forward{id}`), replies
+//!   (`[Reply,…,Req=…]` → `reply` in place, with the quoted message's OneBot id) and short
+//!   videos (`[litleVideo,hash=…]` → `video`);
 //!   any other code is kept as its text.
 //! - [`send_segments`]: a message the bridge sends through an implementation. Reply codes
 //!   are taken out and the first one naming a known message becomes a leading `reply`
@@ -15,6 +16,7 @@
 use lizi_core::textcode::{self, Code};
 use serde_json::Value;
 
+use super::keys::restore;
 use crate::message::Segment;
 
 /// `text` as segments; `reply_id` gives the OneBot id of the message with a `Req` of the
@@ -32,43 +34,52 @@ pub fn event_segments(text: &str, reply_id: &dyn Fn(i64) -> Option<i64>) -> Vec<
         .collect()
 }
 
+/// The segment of one code, with the data keys it carries ([`restore`]); a code with no
+/// segment stays its text.
 fn code_segment(code: &Code, reply_id: &dyn Fn(i64) -> Option<i64>) -> Segment {
+    match known_segment(code, reply_id) {
+        Some(segment) => restore(code, segment),
+        None => Segment::text(textcode::print(&[textcode::Segment::Code(code.clone())])),
+    }
+}
+
+fn known_segment(code: &Code, reply_id: &dyn Fn(i64) -> Option<i64>) -> Option<Segment> {
     let arg = |key: &str| code.get(key).unwrap_or_default().to_owned();
     if code.is("Face") || code.is("smallFace") {
         if let Some(id) = code.get("Id").and_then(|id| id.parse().ok()) {
-            return Segment::face(id);
+            return Some(Segment::face(id));
         }
     }
     if code.is("pic") || code.is("flashPic") {
         let url = arg("url");
         let file = code.get("hash").map(str::to_owned).unwrap_or(url.clone());
-        return with_url(Segment::image(file, code.is("flashPic")), url);
+        return Some(with_url(Segment::image(file, code.is("flashPic")), url));
     }
     if code.is("Audio") {
         let url = arg("url");
         let file = code.get("hash").map(str::to_owned).unwrap_or(url.clone());
-        return with_url(Segment::record(file), url);
+        return Some(with_url(Segment::record(file), url));
+    }
+    if code.is("litleVideo") && (code.get("hash").is_some() || code.get("url").is_some()) {
+        let url = arg("url");
+        let file = code.get("hash").map(str::to_owned).unwrap_or(url.clone());
+        return Some(with_url(Segment::video(file), url));
     }
     if code.is("Json") && code.get("Data").is_some() {
-        return Segment::json(arg("Data"));
+        return Some(Segment::json(arg("Data")));
     }
     if code.is("Xml") && code.get("Data").is_some() {
         // A merged forward's card shows as the `forward` segment naming its bundle.
         if let Some(resid) = lizi_core::forward::resid(&arg("Data")) {
-            return Segment::new("forward", &[("id", resid)]);
+            return Some(Segment::new("forward", &[("id", resid)]));
         }
-        return Segment::xml(arg("Data"));
+        return Some(Segment::xml(arg("Data")));
     }
     if code.is("Reply") {
-        let id = code
-            .get("Req")
-            .and_then(|req| req.parse().ok())
-            .and_then(reply_id);
-        if let Some(id) = id {
-            return Segment::reply(id);
-        }
+        let id = code.get("Req").and_then(|req| req.parse().ok());
+        return id.and_then(reply_id).map(Segment::reply);
     }
-    Segment::text(textcode::print(&[textcode::Segment::Code(code.clone())]))
+    None
 }
 
 fn with_url(mut segment: Segment, url: String) -> Segment {
@@ -177,6 +188,21 @@ mod tests {
         assert_eq!(
             event_segments(&text, &no_reply),
             vec![Segment::new("forward", &[("id", "RES".to_owned())])]
+        );
+    }
+
+    #[test]
+    fn a_video_code_becomes_a_video_segment() {
+        let message = event_segments("[litleVideo,hash=AB,url=http://x/v]", &no_reply);
+        let mut video = Segment::video("AB");
+        video
+            .data
+            .insert("url".into(), Value::String("http://x/v".into()));
+        assert_eq!(message, vec![video]);
+        assert_eq!(
+            event_segments("[litleVideo,name=x]", &no_reply),
+            vec![Segment::text("[litleVideo,name=x]")],
+            "a video code naming no video stays text"
         );
     }
 

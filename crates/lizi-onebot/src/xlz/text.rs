@@ -4,12 +4,12 @@
 //! - [`sent_text`]: a message a bot sends through lizi's OneBot face. Only what lizi's
 //!   network can carry becomes text: text (escaped so it cannot turn into codes), `at` as
 //!   `[@qq]`/`[@all]`, `face` as `[Face,Id=…]`, `reply` as the reply code `quote` gives
-//!   (with a `Content` preview, [`Quoted::code_with_preview`]); pictures and voices come in
-//!   already uploaded, as codes (`ready`). Any other segment is refused by name rather than
+//!   (with a `Content` preview, [`Quoted::code_with_preview`]); pictures, voices and videos
+//!   come in already uploaded, as codes (`ready`). Any other segment is refused by name rather than
 //!   dropped, and so are a reply to an unknown message and an empty message.
 //! - [`reported_text`]: a message an implementation reports to the bridge. Every segment
-//!   becomes text: text and mentions as above, faces with their names, pictures and voices
-//!   as `[pic,hash=…]`, `[flashPic,…]`, `[Audio,…]`, a reply as the reply code of the
+//!   becomes text: text and mentions as above, faces with their names, pictures, voices and
+//!   videos as `[pic,hash=…]`, `[flashPic,…]`, `[Audio,…]`, `[litleVideo,…]`, a reply as the reply code of the
 //!   quoted message ([`Quoted::code`], its text kept for `Text_Reply`; a reply to an
 //!   unknown message is left out), the other segments of §4 as [`super::rich`] writes them,
 //!   and any other as its CQ-code text, so nothing is dropped silently.
@@ -17,6 +17,7 @@
 use lizi_core::media::{md5_hex, normal_hash};
 use lizi_core::textcode::{self, Code, Segment as Piece};
 
+use super::keys::carry;
 use super::quote::Quoted;
 use super::rich;
 use crate::message::Segment;
@@ -46,10 +47,15 @@ pub fn sent_text(
             View::Text(text) => Piece::Text(text),
             View::At(AtTarget::User(qq)) => Piece::At(qq),
             View::At(AtTarget::All) => Piece::AtAll,
-            View::Face(id) => Piece::Code(Code::new("Face").with("Id", id.to_string())),
-            View::Reply(id) => Piece::Code(quote(id).ok_or_else(|| {
-                Unsendable(format!("the `reply` segment names no known message ({id})"))
-            })?),
+            View::Face(id) => {
+                Piece::Code(carry(segment, Code::new("Face").with("Id", id.to_string())))
+            }
+            View::Reply(id) => Piece::Code(carry(
+                segment,
+                quote(id).ok_or_else(|| {
+                    Unsendable(format!("the `reply` segment names no known message ({id})"))
+                })?,
+            )),
             _ => {
                 return Err(Unsendable(format!(
                     "lizi's OneBot face cannot send `{}` segments yet",
@@ -81,13 +87,19 @@ pub fn reported_text<'a>(
                 file, url, flash, ..
             }) => {
                 let name = if flash { "flashPic" } else { "pic" };
-                media_code(name, &file, url.as_deref())
+                Piece::Code(carry(segment, media_code(name, &file, url.as_deref())))
             }
-            Ok(View::Record { file, url }) => media_code("Audio", &file, url.as_deref()),
+            Ok(View::Record { file, url }) => {
+                Piece::Code(carry(segment, media_code("Audio", &file, url.as_deref())))
+            }
+            Ok(View::Video { file, url }) => Piece::Code(carry(
+                segment,
+                media_code("litleVideo", &file, url.as_deref()),
+            )),
             Ok(View::Reply(id)) => match quoted(id) {
                 Some(quoted) => {
                     text_reply = quoted.text.to_owned();
-                    Piece::Code(quoted.code())
+                    Piece::Code(carry(segment, quoted.code()))
                 }
                 None => continue,
             },
@@ -104,14 +116,14 @@ pub fn reported_text<'a>(
 /// it keeps the bytes), else the MD5 of the URL (or of the file when there is none), so
 /// that it always has XLZ's form; the URL is added when it holds nothing that would end the
 /// code.
-fn media_code(name: &str, file: &str, url: Option<&str>) -> Piece {
+fn media_code(name: &str, file: &str, url: Option<&str>) -> Code {
     let stem = file.split('.').next().unwrap_or(file);
     let hash = normal_hash(stem).unwrap_or_else(|| md5_hex(url.unwrap_or(file).as_bytes()));
     let mut code = Code::new(name).with("hash", hash);
     if let Some(url) = url.filter(|url| !url.is_empty() && !url.contains([',', ']', '['])) {
         code = code.with("url", url);
     }
-    Piece::Code(code)
+    code
 }
 
 #[cfg(test)]
@@ -210,6 +222,15 @@ mod tests {
         assert_eq!(convert(napcat), format!("[pic,hash={upper},url={url}]"));
         assert_eq!(convert(flash), format!("[flashPic,hash={upper},url={url}]"));
         assert_eq!(convert(record), format!("[Audio,hash={upper},url={url}]"));
+        let video = Segment {
+            kind: "video".into(),
+            data: serde_json::from_value(serde_json::json!({"file": md5, "url": url}))
+                .expect("data"),
+        };
+        assert_eq!(
+            convert(video),
+            format!("[litleVideo,hash={upper},url={url}]")
+        );
         // Lagrange.OneBot's file is a URL: its MD5 names the picture; a URL with a comma
         // stays out of the code.
         let lagrange = "https://gchat.qpic.cn/a,b";

@@ -130,6 +130,7 @@ impl World {
                         "group {gin} is muted for everyone but the owner and admins"
                     )));
                 }
+                self.check_at_all(from, gin, text, time)?;
             }
             Target::Temp { gin, to } => {
                 let group = self.group(gin)?;

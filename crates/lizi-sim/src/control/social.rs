@@ -43,6 +43,9 @@ pub struct FriendRequest {
     /// The request message.
     #[serde(default)]
     pub text: Option<String>,
+    /// QQ finds it doubtful (可疑): no event, listed apart (`to` must be an account).
+    #[serde(default)]
+    pub doubt: bool,
 }
 
 /// Body of `join_request`.
@@ -56,6 +59,9 @@ pub struct JoinRequest {
     /// The request message.
     #[serde(default)]
     pub text: Option<String>,
+    /// QQ filters it out (risk control): no event, listed apart.
+    #[serde(default)]
+    pub filtered: bool,
 }
 
 /// Body of `invite`.

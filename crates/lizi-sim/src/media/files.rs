@@ -237,6 +237,38 @@ impl World {
         Ok(())
     }
 
+    /// The control API's `rename_file`: file `id` of `gin`, in folder `folder` (an id or
+    /// name), is named `name`; by its uploader or a manager.
+    pub(crate) fn rename_file(
+        &mut self,
+        uin: Uin,
+        gin: Gin,
+        id: &str,
+        folder: &str,
+        name: &str,
+    ) -> Result<(), SimError> {
+        self.ensure_may_change(uin, gin, id, "rename")?;
+        let source = self.folder_id(gin, folder)?;
+        if self.group_file(gin, id)?.folder != source {
+            return Err(SimError::NotFound(format!(
+                "file {id} is not in folder {folder} of group {gin}"
+            )));
+        }
+        let name = name.trim();
+        if name.is_empty() || name.contains('/') {
+            return Err(SimError::Invalid(format!(
+                "cannot rename file {id} to `{name}` (a name, without `/`)"
+            )));
+        }
+        if let Some(entry) = self
+            .files
+            .get_mut(&(FileScope::Group(gin), id.trim().to_owned()))
+        {
+            entry.name = name.to_owned();
+        }
+        Ok(())
+    }
+
     /// `/movegroupfile`: into `to` (a folder id or name; empty is the root).
     pub(crate) fn move_file(
         &mut self,

@@ -1,8 +1,9 @@
-//! The control API's `send_file` (someone sends a file to a friend) and `friend_files`
+//! The control API's `send_file` (someone sends a file, its bytes or a local path, to a
+//! friend) and `friend_files`
 //! (the files someone received, with the URLs serving them): the simulated side of
 //! OneBot's `upload_private_file` and `get_private_file_url`, which XLZ has no endpoint for.
 
-use lizi_core::param::decode_base64;
+use lizi_core::param::{decode_base64, MediaSource};
 use lizi_core::{Failure, FailureKind, Reply};
 use serde_json::{json, Value};
 
@@ -21,10 +22,20 @@ impl SimBackend {
         view
     }
 
-    /// The control API's `send_file`: answers the receiver's new file entry.
-    pub(crate) fn control_send_file(&self, file: SimSendFile) -> Handled {
-        let bytes = decode_base64(&file.base64)
-            .map_err(|p| Failure::new(FailureKind::Invalid, format!("`base64` {p}")))?;
+    /// The control API's `send_file`: answers the receiver's new file entry. A `path` is
+    /// read as `/uploadfile` reads one (the media rules).
+    pub(crate) async fn control_send_file(&self, file: SimSendFile) -> Handled {
+        let bytes = match (&file.base64, &file.path) {
+            (Some(text), _) => decode_base64(text)
+                .map_err(|p| Failure::new(FailureKind::Invalid, format!("`base64` {p}")))?,
+            (None, Some(path)) => self.fetch(&MediaSource::Path(path.clone())).await?,
+            (None, None) => {
+                return Err(Failure::new(
+                    FailureKind::Invalid,
+                    "give `base64` or `path`",
+                ))
+            }
+        };
         let blob = NewBlob::new(bytes);
         let new = NewFile {
             name: file.name.trim().to_owned(),

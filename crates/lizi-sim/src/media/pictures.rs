@@ -1,19 +1,19 @@
 //! Pictures, voices and avatars: `/sendprivatepic`, `/sendgrouppic`, `/sendprivateaudio`,
 //! `/sendgroupaudio`, `/uploadfacepic`, `/uploadgroupfacepic`, `/getphotourl`, and the
-//! control API's `send_picture`.
+//! control API's `send_picture` and `upload_picture`.
 //!
 //! Uploading answers a text code (no message is sent); the code works back inside `text`.
 
 use lizi_core::media::{photo_hash, picture_code, voice_code, with_url};
 use lizi_core::param::{decode_base64, MediaSource};
-use lizi_core::textcode::{self, Segment};
+use lizi_core::textcode::{self, Code, Segment};
 use lizi_core::{Failure, FailureKind, Gin, Reply, Uin};
 use serde_json::json;
 
 use super::model::AvatarOf;
 use super::state::NewBlob;
 use crate::backend::{Handled, SimBackend};
-use crate::control::media::SimPicture;
+use crate::control::media::{SimPicture, SimUploadPicture};
 use crate::error::SimError;
 use crate::messages::{random_id, Target};
 use crate::notify::Notice;
@@ -155,22 +155,65 @@ impl SimBackend {
         })
     }
 
-    /// The control API's `send_picture`: a user uploads a picture and sends it.
-    pub(crate) fn control_send_picture(&self, picture: SimPicture) -> Handled {
-        let target = Target::of(picture.to, picture.group).ok_or_else(|| {
+    /// The control API's `upload_picture`: an online account uploads a picture without
+    /// sending it; answers its hash and the URL serving it.
+    pub(crate) async fn control_upload_picture(&self, upload: SimUploadPicture) -> Handled {
+        let account = upload.account;
+        self.read(|w| w.online_account(account).map(|_| Reply::Done))?;
+        let source = upload.source().ok_or_else(|| {
             Failure::new(
                 FailureKind::Invalid,
-                "a picture needs `to`, `group`, or both",
+                "give one of `base64`, `path` or `url`",
             )
         })?;
-        let bytes = decode_base64(&picture.base64)
+        let bytes = self.fetch(&source).await?;
+        if bytes.is_empty() {
+            return Err(empty_upload());
+        }
+        let blob = NewBlob::new(bytes);
+        let ((), ticket) = self.act_blob(&blob, |w| {
+            w.online_account(account)?;
+            Ok(((), Vec::new()))
+        })?;
+        let url = self.media_url(&blob.hash);
+        Ok((
+            Reply::Json(json!({"hash": blob.hash, "url": url})),
+            Some(ticket),
+        ))
+    }
+
+    /// The control API's `send_picture`: a user uploads a picture and sends it.
+    pub(crate) fn control_send_picture(&self, picture: SimPicture) -> Handled {
+        let flash = picture.flash == Some(true);
+        let chat = (picture.from, picture.to, picture.group);
+        self.send_uploaded(chat, &picture.base64, "a picture", |blob| {
+            picture_code(&blob.hash, &blob.info, flash)
+        })
+    }
+
+    /// A person (`from`, to `to`, `group` or both) sends the bytes `base64` as the code
+    /// `code` makes of them (`what` names it in a refusal); answers the message's `req`,
+    /// `random`, `time`, the content's `hash` and the `text` sent.
+    pub(crate) fn send_uploaded(
+        &self,
+        (from, to, group): (Uin, Option<Uin>, Option<Gin>),
+        base64: &str,
+        what: &str,
+        code: impl FnOnce(&NewBlob) -> Code,
+    ) -> Handled {
+        let target = Target::of(to, group).ok_or_else(|| {
+            Failure::new(
+                FailureKind::Invalid,
+                format!("{what} needs `to`, `group`, or both"),
+            )
+        })?;
+        let bytes = decode_base64(base64)
             .map_err(|p| Failure::new(FailureKind::Invalid, format!("`base64` {p}")))?;
         let blob = NewBlob::new(bytes);
-        let code = picture_code(&blob.hash, &blob.info, picture.flash == Some(true));
-        let code = with_url(code, self.media_url(&blob.hash));
+        let code = with_url(code(&blob), self.media_url(&blob.hash));
         let text = textcode::print(&[Segment::Code(code)]);
         let (receipt, ticket) = self.act_blob(&blob, |w| {
-            w.send(picture.from, target, &text, self.now(), random_id())
+            w.send(from, target, &text, self.now(), random_id())
         })?;
         let reply = Reply::Json(json!({
             "req": receipt.req,

@@ -53,10 +53,7 @@ pub struct Profile {
     pub key_seed: u64,
 }
 
-/// The day number of unix time `time` in China (UTC+8), where QQ's daily limits reset.
-pub fn day_of(time: i64) -> i64 {
-    (time + 8 * 3600).div_euclid(86_400)
-}
+pub use lizi_core::china_time::day_of;
 
 /// The name of an online state, as `/getqqonlinestate` answers it.
 pub fn state_name(state: i64) -> &'static str {
@@ -72,15 +69,7 @@ pub fn state_name(state: i64) -> &'static str {
 
 /// The civil year of unix time `time` (UTC+8).
 fn year_of(time: i64) -> i64 {
-    // Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
-    let z = day_of(time) + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    yoe + era * 400 + i64::from(month <= 2)
+    lizi_core::china_time::date_of(time).0
 }
 
 impl World {

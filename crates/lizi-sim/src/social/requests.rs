@@ -3,7 +3,9 @@
 //! A request is a row of [`World::requests`], keyed by its handle (`Msg.Seq` of the event
 //! that announced it, from [`World::next_event_seq`]). Framework accounts answer through
 //! `/setfriendaddrequest` and `/setgroupaddrequest`; simulated users through the control
-//! API's `answer`. An answered (or ignored) request is removed.
+//! API's `answer`. An answered (or ignored) request is removed. A request QQ screens out
+//! (a doubtful friend request, a filtered join request) is kept the same way, marked
+//! `screened`, without an event.
 
 use lizi_core::event::kind;
 use lizi_core::{Event, Gin, Uin};
@@ -45,6 +47,10 @@ pub struct PendingRequest {
     pub remark: String,
     /// When it was made (unix seconds).
     pub time: i64,
+    /// QQ screened it out (a doubtful friend request, a filtered join request): nobody was
+    /// told, and it is listed apart.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub screened: bool,
 }
 
 /// How a request is answered.
@@ -84,6 +90,33 @@ impl World {
         remark: &str,
         time: i64,
     ) -> Result<(i64, Vec<Event>), SimError> {
+        self.file_friend_request(from, to, text, remark, time, false)
+    }
+
+    /// `from` asks framework account `to` to be friends, and QQ finds the request doubtful
+    /// (可疑): it is kept for `to` without an event, listed apart, and answered like any
+    /// other.
+    pub fn ask_friend_doubtfully(
+        &mut self,
+        from: Uin,
+        to: Uin,
+        text: &str,
+        time: i64,
+    ) -> Result<i64, SimError> {
+        self.account(to)?;
+        self.file_friend_request(from, to, text, "", time, true)
+            .map(|(seq, _)| seq)
+    }
+
+    fn file_friend_request(
+        &mut self,
+        from: Uin,
+        to: Uin,
+        text: &str,
+        remark: &str,
+        time: i64,
+        screened: bool,
+    ) -> Result<(i64, Vec<Event>), SimError> {
         self.active_person(from)?;
         self.person(to)?;
         if from == to {
@@ -115,7 +148,11 @@ impl World {
             text: text.to_owned(),
             remark: remark.to_owned(),
             time,
+            screened,
         });
+        if screened {
+            return Ok((seq, Vec::new()));
+        }
         let notice = Notice::new(kind::FRIEND_REQUEST, from, from, time)
             .text(text)
             .seq(seq);
@@ -123,13 +160,38 @@ impl World {
     }
 
     /// `from` asks to join `gin`. Event 3 for every online framework account that is the
-    /// owner or an admin of the group.
+    /// owner or an admin of the group; with `filtered`, QQ filters the request out (risk
+    /// control): it is kept without an event, listed apart, and answered like any other.
     pub fn ask_join(
         &mut self,
         from: Uin,
         gin: Gin,
         text: &str,
         time: i64,
+    ) -> Result<(i64, Vec<Event>), SimError> {
+        self.file_join_request(from, gin, text, time, false)
+    }
+
+    /// `from` asks to join `gin` and QQ filters the request out (risk control): it is kept
+    /// without an event, listed apart, and answered like any other.
+    pub fn ask_join_filtered(
+        &mut self,
+        from: Uin,
+        gin: Gin,
+        text: &str,
+        time: i64,
+    ) -> Result<i64, SimError> {
+        self.file_join_request(from, gin, text, time, true)
+            .map(|(seq, _)| seq)
+    }
+
+    fn file_join_request(
+        &mut self,
+        from: Uin,
+        gin: Gin,
+        text: &str,
+        time: i64,
+        screened: bool,
     ) -> Result<(i64, Vec<Event>), SimError> {
         self.active_person(from)?;
         let group = self.group(gin)?;
@@ -162,7 +224,11 @@ impl World {
             text: text.to_owned(),
             remark: String::new(),
             time,
+            screened,
         });
+        if screened {
+            return Ok((seq, Vec::new()));
+        }
         Ok((
             seq,
             self.join_request_events(gin, from, from, text, seq, time),
@@ -238,6 +304,7 @@ impl World {
             text: String::new(),
             remark: String::new(),
             time,
+            screened: false,
         });
         let notice = Notice::new(kind::INVITED, from, from, time)
             .in_group(gin)
@@ -429,6 +496,7 @@ impl World {
                 text: text.clone(),
                 remark: String::new(),
                 time,
+                screened: false,
             });
             return Ok(self.join_request_events(gin, request.to, request.from, &text, join, time));
         }

@@ -239,6 +239,7 @@ mod tests {
             "onebot_secret",
             "onebot_post_timeout_ms",
             "onebot_drop_while_disconnected",
+            "onebot_media_base64",
             "backend",
             "onebot_accept",
             "onebot_connect",

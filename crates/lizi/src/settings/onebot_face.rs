@@ -75,6 +75,10 @@ pub struct OneBotFaceFlags {
     /// receiver was away, instead of catching up [default: false].
     #[arg(long, env = "LIZI_ONEBOT_DROP_WHILE_DISCONNECTED", value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
     pub onebot_drop_while_disconnected: Option<bool>,
+    /// Add the content as base64 to the answers of `get_file`, `get_image` and
+    /// `get_record` (NapCat's and LLOneBot's `enableLocalFile2Url`) [default: false].
+    #[arg(long, env = "LIZI_ONEBOT_MEDIA_BASE64", value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
+    pub onebot_media_base64: Option<bool>,
 }
 
 impl OneBotFaceFlags {
@@ -143,6 +147,11 @@ impl OneBotFaceFlags {
                 .onebot_drop_while_disconnected
                 .or(file.onebot_drop_while_disconnected)
                 .unwrap_or(false),
+            media_dir: None,
+            media_base64: self
+                .onebot_media_base64
+                .or(file.onebot_media_base64)
+                .unwrap_or(defaults.media_base64),
         })
     }
 }

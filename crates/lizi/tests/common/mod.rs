@@ -17,6 +17,7 @@ use std::time::Duration;
 use lizi::Settings;
 use lizi_core::{EndpointSpec, ParamKind};
 use serde_json::Value;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
@@ -252,6 +253,31 @@ impl Server {
     pub async fn metric(&self, name: &str) -> u64 {
         read_metric(&self.client, &self.url("/metrics"), name).await
     }
+}
+
+/// A tiny HTTP server answering every request with `body`.
+pub async fn serve_bytes(body: Vec<u8>) -> SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let body = body.clone();
+            tokio::spawn(async move {
+                let mut buffer = [0u8; 4096];
+                let _ = socket.read(&mut buffer).await;
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: image/png\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = socket.write_all(head.as_bytes()).await;
+                let _ = socket.write_all(&body).await;
+                let _ = socket.shutdown().await;
+            });
+        }
+    });
+    addr
 }
 
 /// POSTs `body` as JSON to `url`; answers the status and the JSON (or text) answered.

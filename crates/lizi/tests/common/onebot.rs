@@ -5,6 +5,7 @@
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
+use lizi::Settings;
 use lizi_onebot::Profile;
 use serde_json::{json, Value};
 use tokio::net::TcpStream;
@@ -44,11 +45,18 @@ async fn listening(address: SocketAddr) {
 impl Face {
     /// Starts lizi in `profile` on the default world, or on the world file `world`.
     pub async fn start(profile: Profile, world: Option<String>) -> Face {
+        Face::start_with(profile, |settings| settings.world = world.map(Into::into)).await
+    }
+
+    /// Starts lizi in `profile` with its settings adjusted by `adjust` as well (the XLZ
+    /// key endpoints are open).
+    pub async fn start_with(profile: Profile, adjust: impl FnOnce(&mut Settings)) -> Face {
         let address = free_address();
         let server = Server::start_with(|settings| {
             settings.onebot.listen = Some(address);
             settings.onebot.profile = profile;
-            settings.world = world.map(Into::into);
+            settings.api.key_access = true;
+            adjust(settings);
         })
         .await;
         listening(address).await;
@@ -100,15 +108,24 @@ impl Face {
         answer["data"].clone()
     }
 
-    /// `action` must fail as the profile's handler failure (NapCat and LLOneBot 1200,
-    /// Lagrange.OneBot 200), with a message holding `why` where the profile writes one.
+    /// The whole answer of `action`, which must fail.
+    pub async fn failure(&self, me: u64, action: &str, params: Value) -> Value {
+        let answer = self.call(me, action, params).await;
+        assert_eq!(answer["status"], "failed", "{action}: {answer}");
+        answer
+    }
+
+    /// The retcode of `action`, which must fail.
+    pub async fn failed(&self, me: u64, action: &str, params: Value) -> i64 {
+        let answer = self.failure(me, action, params).await;
+        answer["retcode"].as_i64().expect("retcode")
+    }
+
+    /// `action` must fail as the profile's handler failure (200 over HTTP in every
+    /// profile), with a message holding `why` where the profile writes one.
     pub async fn refused(&self, me: u64, action: &str, params: Value, why: &str) {
         let answer = self.call(me, action, params).await;
-        let retcode = if self.profile == Profile::Lagrange {
-            200
-        } else {
-            1200
-        };
+        let (_, retcode, _) = retcodes(self.profile);
         assert_eq!(
             (&answer["status"], &answer["retcode"]),
             (&json!("failed"), &json!(retcode)),
@@ -121,35 +138,41 @@ impl Face {
         }
     }
 
-    /// `action` must be refused for its parameters (NapCat and LLOneBot 1400).
+    /// `action` must be refused for its parameters (NapCat and LLOneBot 400 over HTTP).
     pub async fn bad(&self, me: u64, action: &str, params: Value) {
         let answer = self.call(me, action, params).await;
         assert_eq!(answer["status"], "failed", "{action}: {answer}");
-        let retcode = if self.profile == Profile::Lagrange {
-            200
-        } else {
-            1400
-        };
+        let (_, _, retcode) = retcodes(self.profile);
         assert_eq!(answer["retcode"], retcode, "{action}: {answer}");
     }
 
-    /// `action` must be unknown to the profile's implementation (1404; Lagrange.OneBot
-    /// 404; LLOneBot over HTTP 404).
+    /// `action` must be unknown to the profile's implementation, as its HTTP API answers
+    /// (NapCat retcode 200 "不支持的Api", LLOneBot and Lagrange.OneBot 404).
     pub async fn unknown(&self, me: u64, action: &str, params: Value) {
         let answer = self.call(me, action, params).await;
         assert_eq!(answer["status"], "failed", "{action}: {answer}");
-        // LLOneBot answers 1404 over WebSocket, 404 over HTTP.
-        let retcodes: &[i64] = match self.profile {
-            Profile::NapCat => &[1404],
-            Profile::LLOneBot => &[1404, 404],
-            Profile::Lagrange => &[404],
-        };
-        let retcode = answer["retcode"].as_i64().unwrap_or_default();
-        assert!(
-            retcodes.contains(&retcode),
+        let (retcode, _, _) = retcodes(self.profile);
+        assert_eq!(
+            answer["retcode"], retcode,
             "{:?} {action}: {answer}",
             self.profile
         );
+        if self.profile == Profile::NapCat {
+            assert_eq!(answer["message"], format!("不支持的Api {action}"));
+        }
+    }
+
+    /// A group's settings (`/sim/group`).
+    pub async fn settings(&self, gin: u64) -> Value {
+        self.view(&format!("/sim/group?gin={gin}")).await["settings"].clone()
+    }
+
+    /// The texts of group `gin`'s stored messages, oldest first.
+    pub async fn group_texts(&self, gin: u64) -> Vec<String> {
+        let history = self.view(&format!("/sim/history?group={gin}")).await;
+        let messages = history["messages"].as_array().expect("messages");
+        let text = |m: &Value| m["text"].as_str().expect("text").to_owned();
+        messages.iter().map(text).collect()
     }
 
     /// A control API view, read by GET.
@@ -189,6 +212,21 @@ impl Face {
             .await;
         sent["message_id"].as_i64().expect("message_id")
     }
+}
+
+/// The retcodes a profile's implementation answers over HTTP: (unknown action, handler
+/// failure, bad parameters).
+pub fn retcodes(profile: Profile) -> (i64, i64, i64) {
+    match profile {
+        Profile::NapCat => (200, 200, 400),
+        Profile::Lagrange => (404, 200, 200),
+        Profile::LLOneBot => (404, 200, 400),
+    }
+}
+
+/// The next event on `socket` that is not a heartbeat.
+pub async fn next(socket: &mut Events) -> Value {
+    super::ws_frames::next_json(socket).await
 }
 
 /// The next event on `socket` of `post_type` `notice` with `notice_type`.

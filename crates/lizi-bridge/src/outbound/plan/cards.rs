@@ -11,7 +11,9 @@ use lizi_onebot::xlz::reported_text;
 use lizi_onebot::Segment;
 use serde_json::{json, Value};
 
-use super::outcome::{call, invalid, text_field, Context, Plan, Planned, Read, Send};
+use super::outcome::{
+    call, invalid, text_field, Context, Plan, Planned, Read, Send, NO_ANONYMOUS_SEND,
+};
 use crate::state::identity::Conversation;
 
 /// Which card a payload is.
@@ -53,7 +55,7 @@ fn card_send(
     anonymous: Option<bool>,
 ) -> Planned {
     if anonymous == Some(true) {
-        return invalid("card messages cannot be sent anonymously (QQ retired anonymous chat)");
+        return invalid(NO_ANONYMOUS_SEND);
     }
     match card(kind, payload) {
         Ok((segment, text)) => Some(Ok(Plan::Send(Send {

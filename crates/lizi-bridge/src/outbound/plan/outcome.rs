@@ -114,6 +114,11 @@ pub fn call(account: Uin, action: &'static str, params: Value, read: Read) -> Pl
     })))
 }
 
+/// Why nothing is sent anonymously: QQ retired anonymous chat, and sending under the
+/// account's own name would reveal the sender the bot meant to hide.
+pub const NO_ANONYMOUS_SEND: &str = "messages cannot be sent anonymously: QQ retired anonymous \
+     chat, and sending it under the account's own name would reveal the sender; nothing was sent";
+
 /// A request that makes no sense as given.
 pub fn invalid(message: impl Into<String>) -> Planned {
     Some(Err(Failure::new(FailureKind::Invalid, message)))

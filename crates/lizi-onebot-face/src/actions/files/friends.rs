@@ -4,29 +4,28 @@
 use lizi_onebot::action::{FileUrl, GetPrivateFileUrl, UploadPrivateFile, UploadedFile};
 use serde_json::json;
 
+use super::Source;
 use crate::actions::call::{data, Answer, Call};
 
 impl Call<'_> {
-    /// `upload_private_file`: `base64://` content only (lizi does not download URLs or
-    /// read paths for a friend file).
+    /// `upload_private_file`: from the sources `upload_group_file` takes, `base64://`
+    /// content or a local path (read under the media rules), under `name` or else the
+    /// path's own file name; answers the file's id.
     pub(crate) async fn upload_private(&self, call: &UploadPrivateFile) -> Answer {
         self.ensure_online()?;
-        let Some(base64) = call.file.trim().strip_prefix("base64://") else {
-            return Err(self.failed(format!(
-                "`file` must be base64://…; lizi does not read `{}` for a friend file",
-                call.file
-            )));
-        };
-        let name = call.name.trim();
-        if name.is_empty() {
-            return Err(self.bad("parameter `name`: must not be empty"));
+        let source = Source::of(&call.file).map_err(|why| self.failed(why))?;
+        let name = call
+            .name
+            .as_deref()
+            .map(str::trim)
+            .filter(|name| !name.is_empty())
+            .or(source.own_name())
+            .ok_or_else(|| self.bad("parameter `name`: must not be empty"))?;
+        let mut file = json!({"from": self.me(), "to": call.user_id, "name": name});
+        match source {
+            Source::Base64(base64) => file["base64"] = json!(base64),
+            Source::Path(path) => file["path"] = json!(path),
         }
-        let file = json!({
-            "from": self.me(),
-            "to": call.user_id,
-            "name": name,
-            "base64": base64,
-        });
         let entry = self.control_json("send_file", file).await?;
         let file_id = entry["id"].as_str().map(str::to_owned);
         data(UploadedFile { file_id })

@@ -1,10 +1,11 @@
 //! Group files (onebot.md §2.3) through the XLZ file endpoints (`/getgroupfilelist`,
 //! `/getgroupfileurl`, `/newgroupfolder`, `/renamegroupfolder`, `/removegroupfolder`,
 //! `/removegroupfile`, `/movegroupfile`, `/uploadfile`), and the control API's
-//! `upload_file` for `base64://` content (XLZ uploads only local paths). Besides
-//! go-cqhttp's actions, those the live implementations have: `rename_group_file_folder`
-//! (Lagrange.OneBot, LLOneBot), `move_group_file` with each profile's parameter names, and
-//! `delete_group_file_folder` (Lagrange.OneBot's name for `delete_group_folder`).
+//! `upload_file` for `base64://` content (XLZ uploads only local paths) and `rename_file`
+//! (XLZ renames no file). Besides go-cqhttp's actions, those the live implementations
+//! have: `rename_group_file_folder` (Lagrange.OneBot, LLOneBot), `move_group_file` with
+//! each profile's parameter names, `delete_group_file_folder` (Lagrange.OneBot's name for
+//! `delete_group_folder`) and `rename_group_file` (NapCat).
 //!
 //! A folder's `folder_id` is the simulated network's own folder id (`/` and a UUID), which
 //! never changes and which the XLZ endpoints take as well as the folder's name; the root is
@@ -15,12 +16,13 @@ use lizi_core::model::GroupFile as XlzFile;
 use lizi_core::{Gin, Reply, Request};
 use lizi_onebot::action::{
     CreateGroupFileFolder, DeleteGroupFile, DeleteGroupFileFolder, DeleteGroupFolder, FileUrl,
-    GetGroupFileUrl, GroupFile, GroupFiles, GroupFolder, MoveGroupFile, RenameGroupFileFolder,
-    UploadGroupFile, UploadedFile,
+    GetGroupFileUrl, GroupFile, GroupFiles, GroupFolder, MoveGroupFile, RenameGroupFile,
+    RenameGroupFileFolder, UploadGroupFile, UploadedFile,
 };
 use lizi_onebot::Profile;
 use serde_json::{json, Value};
 
+use super::Source;
 use crate::actions::call::{data, Answer, Call};
 
 /// The root folder's id.
@@ -28,14 +30,6 @@ const ROOT: &str = "/";
 
 fn is_root(folder: Option<&str>) -> bool {
     matches!(folder.map(str::trim), None | Some("") | Some(ROOT))
-}
-
-/// The names a profile gives `move_group_file`'s source and target folders.
-fn move_parameter_names(profile: Profile) -> (&'static str, &'static str) {
-    match profile {
-        Profile::NapCat => ("current_parent_directory", "target_parent_directory"),
-        Profile::Lagrange | Profile::LLOneBot => ("parent_directory", "target_directory"),
-    }
 }
 
 impl Call<'_> {
@@ -55,9 +49,17 @@ impl Call<'_> {
         }
     }
 
-    /// `get_group_root_files` and `get_group_files_by_folder`: a folder's files, and at the
-    /// root its folders with the number of files in each.
-    pub(crate) async fn group_files(&self, group: Gin, folder: &str) -> Answer {
+    /// `get_group_root_files` and `get_group_files_by_folder`: a folder's files (the
+    /// first `file_count` when given, as NapCat reads no more), and at the root its
+    /// folders with the number of files in each.
+    pub(crate) async fn group_files(
+        &self,
+        group: Gin,
+        folder: Option<&str>,
+        file_count: Option<i64>,
+    ) -> Answer {
+        let folder = folder.filter(|f| !is_root(Some(f))).unwrap_or(ROOT);
+        let limit = file_count.map_or(usize::MAX, |n| usize::try_from(n).unwrap_or(0));
         let mut out = GroupFiles {
             files: Vec::new(),
             folders: Vec::new(),
@@ -74,7 +76,7 @@ impl Call<'_> {
                     creator_name: String::new(),
                     total_file_count: i64::try_from(inside.len()).unwrap_or(i64::MAX),
                 });
-            } else {
+            } else if out.files.len() < limit {
                 out.files.push(GroupFile {
                     group_id: group,
                     file_id: entry.file_id,
@@ -106,15 +108,16 @@ impl Call<'_> {
         data(FileUrl { url })
     }
 
-    /// `create_group_file_folder`: a folder at the root (the only place QQ has them);
-    /// answers the new folder's id.
+    /// `create_group_file_folder`: a folder at the root (the only place QQ has them; no
+    /// implementation reads a parent); answers the new folder's id.
     pub(crate) async fn create_folder(&self, call: &CreateGroupFileFolder) -> Answer {
-        if !is_root(call.parent_id.as_deref()) {
-            return Err(self.failed("QQ has folders only at the root: `parent_id` must be `/`"));
-        }
-        let name = call.name.trim();
+        let name = call
+            .folder_name
+            .as_deref()
+            .map(str::trim)
+            .unwrap_or_default();
         if name.is_empty() {
-            return Err(self.bad("parameter `name`: must not be empty"));
+            return Err(self.failed("a folder needs a name: give `folder_name`"));
         }
         self.done(Request::NewGroupFolder(xlz::NewGroupFolder {
             fromqq: self.me(),
@@ -127,18 +130,40 @@ impl Call<'_> {
             .await?
             .into_iter()
             .find(|f| f.is_folder && f.file_name == name);
-        Ok(json!({ "folder_id": folder.map(|f| f.file_id) }))
+        Ok(match self.profile {
+            // NT's result and group item, as NapCat passes them through.
+            Profile::NapCat => json!({
+                "result": {"retCode": 0, "retMsg": "", "clientWording": ""},
+                "groupItem": {
+                    "peerId": call.group_id.to_string(),
+                    "type": 2,
+                    "folderInfo": folder.as_ref().map(|f| json!({
+                        "folderId": f.file_id,
+                        "parentFolderId": ROOT,
+                        "folderName": f.file_name,
+                        "createTime": f.upload_time,
+                        "modifyTime": f.upload_time,
+                        "createUin": f.uploader_uin.to_string(),
+                        "totalFileCount": 0,
+                    })),
+                    "fileInfo": null,
+                },
+            }),
+            // QQ's message, as Lagrange.OneBot answers.
+            Profile::Lagrange => json!({ "msg": "" }),
+            Profile::LLOneBot => json!({ "folder_id": folder.map(|f| f.file_id) }),
+        })
     }
 
     /// `delete_group_folder`, by id (or name).
     pub(crate) async fn delete_folder(&self, call: &DeleteGroupFolder) -> Answer {
-        if is_root(Some(&call.folder_id)) {
-            return Err(self.failed("the root folder cannot be deleted"));
+        if is_root(call.folder.as_deref()) {
+            return Err(self.failed("the root folder cannot be deleted: give `folder`"));
         }
         self.done(Request::RemoveGroupFolder(xlz::RemoveGroupFolder {
             fromqq: self.me(),
             group: call.group_id,
-            folder: call.folder_id.clone(),
+            folder: call.folder.clone().unwrap_or_default(),
         }))
         .await
     }
@@ -160,30 +185,26 @@ impl Call<'_> {
     /// and so reports no `file_id`. Other URLs are refused: lizi does not download them.
     pub(crate) async fn upload_file(&self, call: &UploadGroupFile) -> Answer {
         self.ensure_online()?;
-        let file = call.file.trim();
-        if let Some(base64) = file.strip_prefix("base64://") {
-            let name = call.name.trim();
-            if name.is_empty() {
-                return Err(self.bad("parameter `name`: must not be empty"));
+        let path = match Source::of(&call.file).map_err(|why| self.failed(why))? {
+            Source::Path(path) => path,
+            Source::Base64(base64) => {
+                let name = call.name.as_deref().map(str::trim).unwrap_or_default();
+                if name.is_empty() {
+                    return Err(self.bad("parameter `name`: must not be empty"));
+                }
+                let folder = call.folder.clone().filter(|f| !is_root(Some(f)));
+                let upload = json!({
+                    "from": self.me(),
+                    "group": call.group_id,
+                    "name": name,
+                    "base64": base64,
+                    "folder": folder,
+                });
+                let entry = self.control_json("upload_file", upload).await?;
+                let file_id = entry["id"].as_str().map(str::to_owned);
+                return data(UploadedFile { file_id });
             }
-            let folder = call.folder.clone().filter(|f| !is_root(Some(f)));
-            let upload = json!({
-                "from": self.me(),
-                "group": call.group_id,
-                "name": name,
-                "base64": base64,
-                "folder": folder,
-            });
-            let entry = self.control_json("upload_file", upload).await?;
-            let file_id = entry["id"].as_str().map(str::to_owned);
-            return data(UploadedFile { file_id });
-        }
-        let path = file.strip_prefix("file://").unwrap_or(file);
-        if !path.starts_with('/') {
-            return Err(self.failed(format!(
-                "`file` must be base64://… or an absolute local path; lizi does not download `{file}`"
-            )));
-        }
+        };
         if !is_root(call.folder.as_deref()) {
             return Err(self.failed(
                 "a local path is uploaded through /uploadfile, which puts files at the root: \
@@ -199,6 +220,21 @@ impl Call<'_> {
         .map(|_| Value::Null)
     }
 
+    /// `rename_group_file` (NapCat): the control API's `rename_file` (XLZ has no endpoint),
+    /// for a file in `current_parent_directory`; answers `{ok: true}`.
+    pub(crate) async fn rename_file(&self, call: &RenameGroupFile) -> Answer {
+        self.ensure_online()?;
+        let rename = json!({
+            "operator": self.me(),
+            "group": call.group_id,
+            "file": call.file_id,
+            "folder": call.current_parent_directory,
+            "name": call.new_name,
+        });
+        self.control_json("rename_file", rename).await?;
+        Ok(json!({"ok": true}))
+    }
+
     /// `rename_group_file_folder`: `/renamegroupfolder`.
     pub(crate) async fn rename_folder(&self, call: &RenameGroupFileFolder) -> Answer {
         self.done(Request::RenameGroupFolder(xlz::RenameGroupFolder {
@@ -210,24 +246,21 @@ impl Call<'_> {
         .await
     }
 
-    /// `move_group_file`, with the folder parameters of this profile only: the other
-    /// profile's names are not read, as the implementation would not read them.
+    /// `move_group_file`, with the folder parameters of this profile only (NapCat
+    /// `current_parent_directory`/`target_parent_directory`, the others
+    /// `parent_directory`/`target_directory`): the registry leaves the other names out, as
+    /// the implementation does not read them.
     pub(crate) async fn move_file(&self, call: &MoveGroupFile) -> Answer {
-        let (from, to) = match self.profile {
-            Profile::NapCat => (
-                &call.current_parent_directory,
-                &call.target_parent_directory,
-            ),
-            Profile::Lagrange | Profile::LLOneBot => {
-                (&call.parent_directory, &call.target_directory)
-            }
-        };
-        let (from_name, to_name) = move_parameter_names(self.profile);
-        let Some(to) = to.clone() else {
-            return Err(self.bad(format!("parameter `{to_name}`: is required")));
-        };
-        let Some(from) = from.clone() else {
-            return Err(self.bad(format!("parameter `{from_name}`: is required")));
+        let from = call
+            .current_parent_directory
+            .clone()
+            .or_else(|| call.parent_directory.clone());
+        let to = call
+            .target_parent_directory
+            .clone()
+            .or_else(|| call.target_directory.clone());
+        let (Some(from), Some(to)) = (from, to) else {
+            return Err(self.bad("give the file's folder and the folder to move it to"));
         };
         self.done(Request::MoveGroupFile(xlz::MoveGroupFile {
             fromqq: self.me(),
@@ -236,7 +269,9 @@ impl Call<'_> {
             fromfolder: Some(from),
             tofolder: Some(to),
         }))
-        .await
+        .await?;
+        // NapCat answers `{ok: true}`; the others' shapes come from their registries.
+        Ok(json!({ "ok": true }))
     }
 
     /// `delete_group_file_folder`: Lagrange.OneBot's name for `delete_group_folder`.
@@ -247,24 +282,5 @@ impl Call<'_> {
             folder: call.folder_id.clone(),
         }))
         .await
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn napcat_names_the_move_folders_its_own_way() {
-        assert_eq!(
-            move_parameter_names(Profile::NapCat),
-            ("current_parent_directory", "target_parent_directory")
-        );
-        for profile in [Profile::Lagrange, Profile::LLOneBot] {
-            assert_eq!(
-                move_parameter_names(profile),
-                ("parent_directory", "target_directory")
-            );
-        }
     }
 }

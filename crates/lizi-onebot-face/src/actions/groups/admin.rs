@@ -1,12 +1,11 @@
 //! Running a group: kicks, mutes, cards and leaving (`/kickgroupmember`,
 //! `/mutegroupmember`, `/setgroupwholemute`, `/setgroupcard`, `/exitgroup`), admins
 //! (`/setgroupmgr`), the group name (the control API's `rename_group` acting as the
-//! account: XLZ has no endpoint), the members' privileges (`/setgrouppriv_*`), and what QQ
-//! or the simulated network cannot do, which fails saying why: special titles and
-//! anonymous chat.
+//! account: XLZ has no endpoint), the members' privileges (`/setgrouppriv_*`), and what the
+//! simulated network cannot do, which fails saying why: special titles.
 
 use lizi_core::endpoint as xlz;
-use lizi_core::Request;
+use lizi_core::{Gin, Request, Uin};
 use lizi_onebot::action::{
     SetGroupAdmin, SetGroupBan, SetGroupCard, SetGroupKick, SetGroupLeave,
     SetGroupMemberInvitePolicy, SetGroupMemberPermissions, SetGroupName,
@@ -16,10 +15,6 @@ use lizi_onebot::event::Role;
 use serde_json::{json, Value};
 
 use crate::actions::call::{Answer, Call};
-
-/// What QQ says of anonymous chat: the feature is gone.
-pub(crate) const NO_ANONYMOUS: &str =
-    "QQ removed anonymous chat: there are no anonymous members to mute and no setting to change";
 
 impl Call<'_> {
     /// `set_group_kick`: `/kickgroupmember`.
@@ -31,6 +26,58 @@ impl Call<'_> {
             ignoreaddgrequest: call.reject_add_request,
         }))
         .await
+    }
+
+    /// `set_group_kick_members` (NapCat) and `batch_delete_group_member` (LLOneBot):
+    /// `/kickgroupmember` for each of `members`, after checking that every one can be
+    /// removed (a member of the group with a role below the account's), so that either all
+    /// go or none does.
+    pub(crate) async fn kick_members(
+        &self,
+        group: Gin,
+        members: &[Uin],
+        reject_add_request: Option<bool>,
+    ) -> Answer {
+        let list = self.members(group).await?;
+        let rank = |uin: Uin| {
+            let role = list
+                .iter()
+                .find(|m| m.user_id == uin)
+                .map(|m| m.role.clone());
+            role.map(|role| match role {
+                Role::Owner => 2,
+                Role::Admin => 1,
+                _ => 0,
+            })
+        };
+        let mine = rank(self.me()).unwrap_or(0);
+        for &member in members {
+            match rank(member) {
+                None => {
+                    let why =
+                        format!("{member} is not a member of group {group}: nobody was removed");
+                    return Err(self.failed(why));
+                }
+                Some(theirs) if member == self.me() || theirs >= mine => {
+                    return Err(self.failed(format!(
+                        "{} may not remove {member} from group {group}: that needs a higher \
+                         role; nobody was removed",
+                        self.me()
+                    )));
+                }
+                Some(_) => {}
+            }
+        }
+        for &member in members {
+            self.done(Request::KickGroupMember(xlz::KickGroupMember {
+                fromqq: self.me(),
+                group,
+                toqq: member,
+                ignoreaddgrequest: reject_add_request,
+            }))
+            .await?;
+        }
+        Ok(Value::Null)
     }
 
     /// `set_group_ban`: `/mutegroupmember` for `duration` seconds (1800 when absent; 0

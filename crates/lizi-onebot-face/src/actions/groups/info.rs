@@ -1,7 +1,8 @@
 //! What a group is: the account's groups and a group's information (`/getgrouplist`,
 //! `/getgroupnamefromcache`, `/querygroupinfo`, the control API's `group` view for a group
-//! the account is not in), and its members and their roles (`/getgroupmemberlist`,
-//! `/getgroupmgrlist`).
+//! the account is not in), its members and their roles (`/getgroupmemberlist`,
+//! `/getgroupmgrlist`), and the account's remark for each group (the control API's
+//! `remarks`).
 
 use lizi_core::endpoint as xlz;
 use lizi_core::model::{GroupEntry, Member};
@@ -10,7 +11,8 @@ use lizi_onebot::action::{
     GetGroupDetailInfo, GetGroupInfo, GetGroupMemberInfo, GroupDetail, GroupInfo, GroupMemberInfo,
 };
 use lizi_onebot::event::{Role, Sex};
-use serde_json::json;
+use lizi_onebot::Profile;
+use serde_json::{json, Value};
 
 use crate::actions::call::{data, Answer, Call};
 
@@ -24,6 +26,8 @@ fn group_info(entry: &GroupEntry) -> GroupInfo {
         group_name: entry.str_group_name.clone(),
         member_count: entry.dw_member_num,
         max_member_count: MAX_MEMBERS,
+        group_remark: None,
+        remark_name: None,
     }
 }
 
@@ -36,22 +40,64 @@ impl Call<'_> {
         }
     }
 
+    /// NapCat's `group_all_shut` on a group's answer: -1 while the whole group is muted
+    /// (NT's `shutUpAllTimestamp` set), else 0 (the control API's `group` view says which).
+    async fn put_all_shut(&self, answer: &mut Value) {
+        let Some(group) = answer["group_id"].as_u64() else {
+            return;
+        };
+        if self.profile != Profile::NapCat {
+            return;
+        }
+        let view = self.control_json("group", json!({ "gin": group })).await;
+        let muted = view.is_ok_and(|view| view["settings"]["whole_mute"] == true);
+        answer["group_all_shut"] = json!(if muted { -1 } else { 0 });
+    }
+
+    /// The account's remark for each group, in the field of the profile's implementation
+    /// (NapCat `group_remark`, LLOneBot `remark_name`; Lagrange.OneBot writes none).
+    async fn with_remarks(
+        &self,
+        mut groups: Vec<GroupInfo>,
+    ) -> Result<Vec<GroupInfo>, Box<lizi_onebot::ActionResponse>> {
+        if self.profile == Profile::Lagrange {
+            return Ok(groups);
+        }
+        let remarks = self.group_remarks().await?;
+        for group in &mut groups {
+            let remark = Some(Self::remark_in(&remarks, group.group_id));
+            match self.profile {
+                Profile::NapCat => group.group_remark = remark,
+                _ => group.remark_name = remark,
+            }
+        }
+        Ok(groups)
+    }
+
     /// `get_group_list`.
     pub(crate) async fn group_list(&self) -> Answer {
-        data(
-            self.groups()
-                .await?
-                .iter()
-                .map(group_info)
-                .collect::<Vec<_>>(),
-        )
+        let groups = self.groups().await?.iter().map(group_info).collect();
+        let mut list = Vec::new();
+        for info in self.with_remarks(groups).await? {
+            let mut info = data(info)?;
+            self.put_all_shut(&mut info).await;
+            list.push(info);
+        }
+        Ok(Value::Array(list))
     }
 
     /// `get_group_info`: from the account's group list; a group it is not in is described
     /// from the network's view of it (name and member count).
     pub(crate) async fn group_info(&self, call: &GetGroupInfo) -> Answer {
+        let mut info = self.plain_group_info(call).await?;
+        self.put_all_shut(&mut info).await;
+        Ok(info)
+    }
+
+    async fn plain_group_info(&self, call: &GetGroupInfo) -> Answer {
         if let Some(entry) = self.groups().await?.iter().find(|g| g.gin == call.group_id) {
-            return data(group_info(entry));
+            let remarked = self.with_remarks(vec![group_info(entry)]).await?;
+            return data(remarked.into_iter().next());
         }
         let name = self
             .text(Request::GetGroupNameFromCache(xlz::GetGroupNameFromCache {
@@ -67,6 +113,8 @@ impl Call<'_> {
             group_name: name,
             member_count: i64::try_from(members).unwrap_or(i64::MAX),
             max_member_count: MAX_MEMBERS,
+            group_remark: None,
+            remark_name: None,
         })
     }
 
@@ -114,14 +162,31 @@ impl Call<'_> {
 
     /// `get_group_member_list`.
     pub(crate) async fn member_list(&self, group: Gin) -> Answer {
-        data(self.members(group).await?)
+        let members = self.members(group).await?;
+        let list: Result<Vec<Value>, _> =
+            members.into_iter().map(|m| self.member_data(m)).collect();
+        Ok(Value::Array(list?))
+    }
+
+    /// A member as the profile writes one: LLOneBot adds `card_or_nickname`.
+    fn member_data(&self, member: GroupMemberInfo) -> Answer {
+        let shown = if member.card.is_empty() {
+            member.nickname.clone()
+        } else {
+            member.card.clone()
+        };
+        let mut value = data(member)?;
+        if self.profile == Profile::LLOneBot {
+            value["card_or_nickname"] = Value::String(shown);
+        }
+        Ok(value)
     }
 
     /// `get_group_member_info`.
     pub(crate) async fn member(&self, call: &GetGroupMemberInfo) -> Answer {
         let members = self.members(call.group_id).await?;
         match members.into_iter().find(|m| m.user_id == call.user_id) {
-            Some(member) => data(member),
+            Some(member) => self.member_data(member),
             None => Err(self.failed(format!(
                 "{} is not a member of group {}",
                 call.user_id, call.group_id
@@ -133,7 +198,7 @@ impl Call<'_> {
     /// introduction as `groupMemo`.
     pub(crate) async fn group_detail(&self, call: &GetGroupDetailInfo) -> Answer {
         let info = self
-            .group_info(&GetGroupInfo {
+            .plain_group_info(&GetGroupInfo {
                 group_id: call.group_id,
                 no_cache: None,
             })
@@ -150,10 +215,12 @@ impl Call<'_> {
         };
         let group: GroupInfo = serde_json::from_value(info)
             .map_err(|e| self.failed(format!("the group's information is unreadable: {e}")))?;
-        data(GroupDetail {
+        let mut detail = data(GroupDetail {
             group,
             group_memo: about.introduction,
-        })
+        })?;
+        self.put_all_shut(&mut detail).await;
+        Ok(detail)
     }
 }
 

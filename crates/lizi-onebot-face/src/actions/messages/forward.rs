@@ -20,9 +20,8 @@ use lizi_onebot::{Message, Profile};
 use lizi_store::Conv;
 use serde_json::{json, Value};
 
-use super::send::{quote, text_request};
-use super::stored::visible;
-use super::target::{conversation, Target};
+use super::stored::{quote, visible};
+use super::target::{conversation, private_target, text_request, Target};
 use crate::actions::call::{Answer, Call};
 use crate::connection::Shared;
 use crate::events::put_message_fields;
@@ -88,7 +87,7 @@ pub(crate) async fn send_forward(
             .await?;
         return Ok(made["resid"].clone());
     }
-    let target = peer(call, &forward, context)?;
+    let target = peer(shared, call, &forward, context).await?;
     send_forward_to(shared, call, forward, target).await
 }
 
@@ -127,9 +126,10 @@ pub(crate) async fn send_forward_to(
     })
 }
 
-/// The peer a forward goes to, as the context reads the ids (NapCat reaches a non-friend
-/// through `group_id`, as its private sends do).
-fn peer(
+/// The peer a forward goes to, as the context reads the ids (a non-friend is reached as
+/// the profile's private sends reach one, [`private_target`]).
+async fn peer(
+    shared: &Shared,
     call: &Call<'_>,
     forward: &ForwardCall<'_>,
     context: Context,
@@ -139,13 +139,11 @@ fn peer(
         (Context::Normal, Some("private")) => Context::Private,
         (context, _) => context,
     };
-    let private = |user: Uin| match (call.profile, forward.group_id) {
-        (Profile::NapCat, Some(group)) => Target::private(user, Some(group)),
-        _ => Target::Private(user),
-    };
     match (context, forward.group_id, forward.user_id) {
         (Context::Group, Some(group), _) => Ok(Target::Group(group)),
-        (Context::Private, _, Some(user)) => Ok(private(user)),
+        (Context::Private, group, Some(user)) => {
+            Ok(private_target(shared, call.me(), user, group).await)
+        }
         (Context::Normal, Some(group), _) => Ok(Target::Group(group)),
         (Context::Normal, None, Some(user)) => Ok(Target::Private(user)),
         (Context::Group, None, _) => Err(call.bad("parameter `group_id`: is required")),

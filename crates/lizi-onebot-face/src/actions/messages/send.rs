@@ -2,39 +2,52 @@
 //! (pictures and voices uploaded first) and sent through `/sendprivatemsg`,
 //! `/sendgroupmsg` or `/sendgrouptempmsg`; a card goes through [`super::cards`].
 
-use lizi_core::endpoint as xlz;
-use lizi_core::{Request, Uin};
+use lizi_core::Uin;
 use lizi_onebot::action::{SendGroupMsg, SendMsg, SendPrivateMsg};
 use lizi_onebot::envelope::Failure as Why;
-use lizi_onebot::xlz::Quoted;
 use lizi_onebot::{Message, Profile};
 
 use super::cards::{self, Prepared};
 use super::forward::{node_message, send_forward_to, ForwardCall};
-use super::target::{conversation, sent_message_id, Target};
+use super::stored::quote;
+use super::target::{conversation, private_target, sent_message_id, text_request, Target};
 use crate::actions::call::{Account, Answer, Call};
 use crate::connection::Shared;
 
-/// `send_private_msg`: to a friend, or through `group_id` (a temporary session).
+/// `send_private_msg`: to a friend, or a temporary session as the profile opens one.
+/// Without `user_id` the implementations fail in their handler (no peer to send to).
 pub(crate) async fn send_private(
     shared: &Shared,
     profile: Profile,
     fromqq: Uin,
     call: &SendPrivateMsg,
 ) -> Answer {
-    let target = Target::private(call.user_id, call.group_id);
+    let Some(user) = call.user_id else {
+        return Err(no_peer(profile, "user_id"));
+    };
+    let target = private_target(shared, fromqq, user, call.group_id).await;
     send(shared, profile, fromqq, target, &call.message).await
 }
 
-/// `send_group_msg`.
+/// `send_group_msg`; without `group_id` the implementations fail in their handler.
 pub(crate) async fn send_group(
     shared: &Shared,
     profile: Profile,
     fromqq: Uin,
     call: &SendGroupMsg,
 ) -> Answer {
-    let target = Target::Group(call.group_id);
-    send(shared, profile, fromqq, target, &call.message).await
+    let Some(group) = call.group_id else {
+        return Err(no_peer(profile, "group_id"));
+    };
+    send(shared, profile, fromqq, Target::Group(group), &call.message).await
+}
+
+/// The failure of a send that names no one to send to.
+fn no_peer(profile: Profile, param: &str) -> Box<lizi_onebot::ActionResponse> {
+    Box::new(profile.failed(
+        Why::HandlerFailed,
+        format!("no one to send to: give `{param}`"),
+    ))
 }
 
 /// `send_msg`: `message_type` `private` or `group`, else the ids say which.
@@ -46,9 +59,9 @@ pub(crate) async fn send_msg(
 ) -> Answer {
     let kind = call.message_type.as_deref();
     let target = match (kind, call.group_id, call.user_id) {
-        (Some("private"), group, Some(user)) => Target::private(user, group),
+        (Some("private"), group, Some(user)) => private_target(shared, fromqq, user, group).await,
         (Some("group") | None, Some(group), _) => Target::Group(group),
-        (None, None, Some(user)) => Target::Private(user),
+        (None, None, Some(user)) => private_target(shared, fromqq, user, None).await,
         _ => {
             return Err(Box::new(profile.failed(
                 Why::BadParams,
@@ -98,39 +111,4 @@ async fn send(
         .call(text_request(fromqq, target, text))
         .await;
     sent_message_id(shared, profile, conversation(fromqq, target), sent)
-}
-
-/// The XLZ send of `text` from `fromqq` to `target`.
-pub(crate) fn text_request(fromqq: Uin, target: Target, text: String) -> Request {
-    match target {
-        Target::Group(togroup) => Request::SendGroupMsg(xlz::SendGroupMsg {
-            fromqq,
-            togroup,
-            text,
-            anonymous: None,
-        }),
-        Target::Private(toqq) => {
-            Request::SendPrivateMsg(xlz::SendPrivateMsg { fromqq, toqq, text })
-        }
-        Target::Temporary { group, user } => Request::SendGroupTempMsg(xlz::SendGroupTempMsg {
-            fromqq,
-            togroup: group,
-            toqq: user,
-            text,
-        }),
-    }
-}
-
-/// The reply code of the stored message `id` (with a preview of its text), for a `reply`
-/// segment; `None` when there is no such message.
-pub(crate) fn quote(shared: &Shared, id: i64) -> Option<lizi_core::textcode::Code> {
-    let row = shared.ids.find(id).ok()?;
-    let quoted = Quoted {
-        sender: row.sender as u64,
-        req: row.req,
-        random: row.random,
-        time: row.time,
-        text: &row.text,
-    };
-    Some(quoted.code_with_preview())
 }

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use lizi_core::{Reply, Request, Uin};
 use lizi_onebot::action::{GetFriendMsgHistory, GetGroupMsgHistory};
 use lizi_onebot::envelope::Failure as Why;
-use lizi_onebot::xlz::event_segments;
+use lizi_onebot::xlz::{event_segments, Quoted};
 use lizi_onebot::{ActionResponse, Profile};
 use lizi_store::{Conv, MessageRow};
 use serde_json::{json, Value};
@@ -279,4 +279,18 @@ fn message_event(row: &MessageRow, account: Uin, names: &Names, shared: &Shared)
         shared.config.message_format,
     );
     event
+}
+
+/// The reply code of the stored message `id` (with a preview of its text), for a `reply`
+/// segment; `None` when there is no such message.
+pub(crate) fn quote(shared: &Shared, id: i64) -> Option<lizi_core::textcode::Code> {
+    let row = shared.ids.find(id).ok()?;
+    let quoted = Quoted {
+        sender: row.sender as u64,
+        req: row.req,
+        random: row.random,
+        time: row.time,
+        text: &row.text,
+    };
+    Some(quoted.code_with_preview())
 }

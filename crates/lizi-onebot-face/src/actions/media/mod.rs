@@ -1,24 +1,35 @@
-//! Pictures and voices in sends, and `get_image`/`get_record` (onebot.md §2.4).
+//! Pictures, voices and videos in sends (onebot.md §2.4), Lagrange.OneBot's
+//! `upload_image`, media by name ([`by_id`]: `get_file`, `get_image`, `get_record`),
+//! downloads ([`download`]: `download_file` and the media folder), favourite stickers
+//! ([`stickers`]) and the keys of media URLs ([`rkey`]).
 //!
 //! An `image` or `record` segment is uploaded first through the XLZ upload request of the
 //! chat (`/sendgrouppic`, `/sendprivatepic`, `/sendgroupaudio`, `/sendprivateaudio`),
 //! which answers the `[pic,hash=…]` or `[Audio,hash=…]` code; the message then carries that
-//! code. `file` may be `base64://…`, an `http(s)://` URL or a local path (read by the
-//! server under its media rules), or the file name of a picture or voice lizi already has:
-//! its hash (32 hex digits, as received `image` segments give it), with or without an
-//! extension.
+//! code. A `video` segment, which XLZ has no upload for, is kept through the control API's
+//! `store_media` and sent as `[litleVideo,hash=…,url=…]`. `file` may be `base64://…`, an
+//! `http(s)://` URL or a local path (read by the server under its media rules), or the
+//! file name of a picture, voice or video lizi already has: its hash (32 hex digits, as
+//! received segments give it), with or without an extension.
 
+pub(crate) mod by_id;
+mod download;
+mod rkey;
+mod stickers;
+
+use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::Engine;
 use lizi_core::endpoint as xlz;
+use lizi_core::media::video_code;
 use lizi_core::param::{decode_base64, MediaSource};
 use lizi_core::textcode::{self, Code};
 use lizi_core::Request;
-use lizi_onebot::action::FileData;
 use lizi_onebot::message::View;
-use lizi_onebot::xlz::{sent_text, Unsendable};
+use lizi_onebot::xlz::{carry, sent_text, Unsendable};
 use lizi_onebot::Segment;
-use serde_json::Value;
+use serde_json::{json, Value};
 
-use crate::actions::call::{data, Answer, Call};
+use crate::actions::call::{Answer, Call};
 use crate::actions::messages::target::Target;
 
 /// What a media segment asks to send.
@@ -27,6 +38,8 @@ enum Media {
     Picture { flash: bool },
     /// A voice.
     Voice,
+    /// A short video.
+    Video,
 }
 
 /// Where a media segment's content is.
@@ -84,11 +97,12 @@ impl Call<'_> {
             let (file, media) = match segment.view() {
                 Ok(View::Image { file, flash, .. }) => (file, Media::Picture { flash }),
                 Ok(View::Record { file, .. }) => (file, Media::Voice),
+                Ok(View::Video { file, .. }) => (file, Media::Video),
                 _ => continue,
             };
             let source = source_of(&file).map_err(|e| self.bad(e.0))?;
             let code = self.upload(target, &media, source).await?;
-            uploaded.push((index, textcode::Segment::Code(code)));
+            uploaded.push((index, textcode::Segment::Code(carry(segment, code))));
         }
         let ready = |index: usize| {
             uploaded
@@ -109,15 +123,22 @@ impl Call<'_> {
         let source = match source {
             Source::Known(hash) => {
                 // Make sure the network has it: `/getphotourl` knows every stored hash.
-                self.media_url(&hash).await?;
+                let url = self.media_url(&hash).await?;
                 return Ok(match media {
                     Media::Picture { flash: true } => Code::new("flashPic").with("hash", hash),
                     Media::Picture { flash: false } => Code::new("pic").with("hash", hash),
                     Media::Voice => Code::new("Audio").with("hash", hash),
+                    Media::Video => video_code(&hash, url),
                 });
             }
             Source::Upload(source) => source,
         };
+        if let Media::Video = media {
+            let kept = self.store_media(&source).await?;
+            let hash = kept["hash"].as_str().unwrap_or_default();
+            let url = kept["url"].as_str().unwrap_or_default().to_owned();
+            return Ok(video_code(hash, url));
+        }
         let fromqq = self.me();
         let request = match (media, target) {
             (Media::Picture { flash }, Target::Group(togroup)) => {
@@ -155,6 +176,9 @@ impl Call<'_> {
                     audio: source,
                 })
             }
+            (Media::Video, _) => {
+                return Err(self.failed("a video is kept through store_media, not uploaded"))
+            }
         };
         let text = self.text(request).await?;
         match textcode::parse(&text).as_slice() {
@@ -179,8 +203,12 @@ impl Call<'_> {
             .ok_or_else(|| self.failed("the upload answered no picture hash"))
     }
 
-    /// The URL serving the picture or voice with `hash`.
-    async fn media_url(&self, hash: &str) -> Result<String, Box<lizi_onebot::ActionResponse>> {
+    /// The URL serving the picture, voice or video with `hash` (failing when the network
+    /// holds none).
+    pub(crate) async fn media_url(
+        &self,
+        hash: &str,
+    ) -> Result<String, Box<lizi_onebot::ActionResponse>> {
         self.text(Request::GetPhotoUrl(xlz::GetPhotoUrl {
             photo: format!("[pic,hash={hash}]"),
             fromqq: Some(self.me()),
@@ -189,33 +217,36 @@ impl Call<'_> {
         .await
     }
 
-    /// `get_image` / `get_record`: a stored picture or voice by file name (its hash); the
-    /// answer's `file` and `url` are the URL that serves its bytes (lizi keeps no local
-    /// copy a client could read). `out_format` conversion is not done.
-    pub(crate) async fn media_file(&self, file: &str, out_format: Option<&str>) -> Answer {
-        if let Some(format) = out_format.filter(|f| !f.trim().is_empty()) {
-            return Err(self.failed(format!(
-                "lizi does not convert voices (`out_format` {format}); omit it to get the \
-                 voice as it was sent"
-            )));
+    /// `upload_image` (Lagrange.OneBot): the picture uploaded without a chat (the
+    /// control API's `upload_picture`); answers the URL serving it.
+    pub(crate) async fn upload_image(&self, file: &str) -> Answer {
+        self.ensure_online()?;
+        let mut upload = serde_json::json!({"account": self.me()});
+        // Inline content goes on as the caller wrote it; `source_of` checks it is base64.
+        let inline = file.trim().strip_prefix("base64://");
+        match source_of(file).map_err(|e| self.bad(e.0))? {
+            Source::Known(hash) => return Ok(Value::String(self.media_url(&hash).await?)),
+            Source::Upload(MediaSource::Inline(_)) => upload["base64"] = inline.into(),
+            Source::Upload(MediaSource::Path(path)) => upload["path"] = Value::String(path),
+            Source::Upload(MediaSource::Url(url)) => upload["url"] = Value::String(url),
         }
-        let Some(hash) = hash_of(file) else {
-            return Err(self.failed(format!(
-                "`{file}` is not the file name of a picture or voice lizi has (32 hex digits, \
-                 as received segments give it)"
-            )));
+        let uploaded = self.control_json("upload_picture", upload).await?;
+        match uploaded["url"].as_str() {
+            Some(url) => Ok(Value::String(url.to_owned())),
+            None => Err(self.failed("the upload answered no URL")),
+        }
+    }
+
+    /// Keeps the content `source` names on the network (the control API's
+    /// `store_media`, under the server's media rules); answers what was kept: `hash`,
+    /// `name`, `size`, `content_type`, `url`.
+    pub(crate) async fn store_media(&self, source: &MediaSource) -> Answer {
+        let body = match source {
+            MediaSource::Inline(bytes) => json!({ "base64": BASE64.encode(bytes) }),
+            MediaSource::Url(url) => json!({ "url": url }),
+            MediaSource::Path(path) => json!({ "path": path }),
         };
-        let url = self.media_url(&hash).await?;
-        data(FileData {
-            file: url.clone(),
-            url: Some(url),
-        })
-        .map(|mut value| {
-            if let Value::Object(fields) = &mut value {
-                fields.insert("file_name".into(), Value::String(hash));
-            }
-            value
-        })
+        self.control_json("store_media", body).await
     }
 }
 
