@@ -10,6 +10,7 @@ use lizi_http::Peer;
 
 use crate::console::CONSOLE_LOGIN;
 use crate::metrics::Metrics;
+use crate::observe::Endpoint;
 use crate::response::{self, with, xlz};
 use crate::{encode, sessions, ws, AppState};
 
@@ -55,14 +56,8 @@ pub async fn dispatch(State(state): State<AppState>, request: Request<Body>) -> 
             return crate::console::asset(console);
         }
         "/lizi/status" => return crate::console::status(&state),
-        "/metrics" => {
-            let mut text = state.metrics.render(&state.log);
-            text.push_str(&state.ports.render());
-            if let Some(extension) = &state.extension {
-                text.push_str(&extension.metrics());
-            }
-            return with(StatusCode::OK, "text/plain; version=0.0.4", text);
-        }
+        "/lizi/backup" => return crate::backup::serve(&state, request.method()).await,
+        "/metrics" => return crate::metrics::serve(&state.registry),
         _ => {}
     }
 
@@ -115,7 +110,10 @@ pub async fn dispatch(State(state): State<AppState>, request: Request<Body>) -> 
             format!("{} takes POST, not {method}", spec.path),
         );
     }
-    endpoint(&state, spec, &body, query.as_deref()).await
+    let mut response = endpoint(&state, spec, &body, query.as_deref()).await;
+    // Named for the request's histogram (see `observe.rs`), found here already.
+    response.extensions_mut().insert(Endpoint(spec.path));
+    response
 }
 
 /// A control action's query string as a JSON object (for GET views): numbers stay numbers.

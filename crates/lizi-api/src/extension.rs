@@ -3,6 +3,7 @@
 //! serves and documents them without depending on that part.
 
 use lizi_core::ControlDoc;
+use prometheus_client::registry::Registry;
 use serde_json::Value;
 
 /// Control actions (`/sim/<action>`, JSON in and out) and counters from outside lizi-api.
@@ -12,8 +13,8 @@ pub trait ControlExtension: Send + Sync {
     /// Runs `action` with its JSON `body`: `None` when the action is not one of its own,
     /// else the HTTP status and the JSON answer.
     fn control(&self, action: &str, body: &[u8]) -> Option<(u16, Value)>;
-    /// Lines appended to `/metrics`, in the Prometheus text format.
-    fn metrics(&self) -> String {
-        String::new()
+    /// Registers its metrics, which `/metrics` shows with the API's and the store's.
+    fn register_metrics(&self, registry: &mut Registry) {
+        let _ = registry;
     }
 }

@@ -3,10 +3,11 @@
 //! [`run`] serves the API on a bound listener until a shutdown future resolves: every
 //! endpoint of the table in `lizi-core`, the event sessions, the WebSocket streams at `/`
 //! and `/ws`, the control API under `/sim/`, the recording of a conversation as a
-//! scenario file under `/lizi/record`, `/metrics` and `/health`, and the push reporters
-//! that POST each event to the configured report URLs.
+//! scenario file under `/lizi/record`, `/metrics`, `/health` and `/lizi/backup`, and the
+//! push reporters that POST each event to the configured report URLs.
 
 mod access;
+mod backup;
 mod config;
 mod console;
 mod dispatch;
@@ -16,6 +17,7 @@ mod liveness;
 mod login;
 mod media;
 mod metrics;
+mod observe;
 mod openapi;
 mod peers;
 mod push;
@@ -31,6 +33,7 @@ use std::sync::Arc;
 use lizi_core::Backend;
 use lizi_http::{Port, Ports};
 use lizi_store::Store;
+use prometheus_client::registry::Registry;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
@@ -38,7 +41,7 @@ pub use config::ApiConfig;
 pub use console::CONTENT_SECURITY_POLICY;
 pub use extension::ControlExtension;
 pub use media::{is_public, HttpFetcher};
-pub use metrics::Metrics;
+pub use metrics::{HttpRequest, Metrics};
 pub use peers::{AllowRule, AllowRuleError};
 pub use tls::{load_ca_file, CaFileError};
 
@@ -55,6 +58,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// Every port of the process (their counters show at `/metrics`) and the body budget.
     pub ports: Arc<Ports>,
+    /// Everything `/metrics` shows.
+    pub(crate) registry: Arc<Registry>,
     /// Failed console logins per client address.
     pub(crate) login_throttle: Arc<login::LoginThrottle>,
     /// Becomes `true` when the server is shutting down.
@@ -105,12 +110,20 @@ pub async fn run_extended(
         config.record_max_events,
         config.record_faces.clone(),
     ));
+    let mut registry = Registry::default();
+    metrics.register(&mut registry);
+    log.register_metrics(&mut registry);
+    ports.register_metrics(&mut registry);
+    if let Some(extension) = &extension {
+        extension.register_metrics(&mut registry);
+    }
     let state = AppState {
         backend,
         log,
         config,
-        metrics,
+        metrics: metrics.clone(),
         ports,
+        registry: Arc::new(registry),
         login_throttle: Arc::default(),
         stopping,
         extension,
@@ -119,7 +132,11 @@ pub async fn run_extended(
     let reporters = push::spawn_reporters(&state)?;
     let app = axum::Router::new()
         .fallback(dispatch::dispatch)
-        .with_state(state);
+        .with_state(state)
+        .layer(axum::middleware::from_fn_with_state(
+            metrics,
+            observe::xlz_request,
+        ));
     lizi_http::serve(listener, port, app, async move {
         shutdown.await;
         let _ = stop.send(true);

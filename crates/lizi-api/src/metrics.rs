@@ -1,180 +1,148 @@
-//! Counters exposed at `/metrics` in the Prometheus text format (the ports' own, by
-//! listener, come from [`lizi_http::Ports`]).
+//! The API layer's metrics, and `/metrics`: one `prometheus-client` registry per server
+//! holding them, the store's (see `lizi_store::metrics` for why that crate), the ports'
+//! (by listener, from [`lizi_http::Ports`]) and those of the
+//! [`ControlExtension`](crate::ControlExtension), encoded in the Prometheus text format.
 
-use std::fmt::Write;
-use std::sync::atomic::{AtomicU64, Ordering};
+use lizi_store::metrics::{latency_family, LatencyFamily};
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::registry::{Registry, Unit};
 
-use lizi_store::Store;
+/// The label set of `lizi_http_request_duration_seconds`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, EncodeLabelSet)]
+pub struct HttpRequest {
+    /// The endpoint: the table's path, or one of a few fixed names (see `observe.rs`),
+    /// never a path as the client wrote it.
+    pub endpoint: &'static str,
+    /// The answer's HTTP status.
+    pub status: u16,
+}
 
-/// Counters of the API layer.
-#[derive(Debug, Default)]
+/// Counters, gauges and the request latency of the API layer.
+#[derive(Debug)]
 pub struct Metrics {
     /// HTTP requests answered.
-    pub requests: AtomicU64,
+    pub requests: Counter,
     /// Requests refused with 400.
-    pub bad_requests: AtomicU64,
+    pub bad_requests: Counter,
     /// Requests refused by access control.
-    pub denied: AtomicU64,
+    pub denied: Counter,
     /// Events delivered by push.
-    pub pushed: AtomicU64,
+    pub pushed: Counter,
     /// Failed push attempts.
-    pub push_failures: AtomicU64,
+    pub push_failures: Counter,
     /// Open WebSocket connections.
-    pub websockets: AtomicU64,
+    pub websockets: Gauge,
     /// WebSockets closed for not answering Pings.
-    pub websocket_timeouts: AtomicU64,
+    pub websocket_timeouts: Counter,
     /// Console logins refused for a wrong password or token.
-    pub login_failures: AtomicU64,
+    pub login_failures: Counter,
     /// Console logins refused unread because their address failed too often.
-    pub login_throttled: AtomicU64,
+    pub login_throttled: Counter,
+    /// How long requests took, by endpoint and status.
+    pub request_duration: LatencyFamily<HttpRequest>,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Metrics {
+            requests: Counter::default(),
+            bad_requests: Counter::default(),
+            denied: Counter::default(),
+            pushed: Counter::default(),
+            push_failures: Counter::default(),
+            websockets: Gauge::default(),
+            websocket_timeouts: Counter::default(),
+            login_failures: Counter::default(),
+            login_throttled: Counter::default(),
+            request_duration: latency_family(),
+        }
+    }
 }
 
 impl Metrics {
     /// Adds one to a counter.
-    pub fn bump(counter: &AtomicU64) {
-        counter.fetch_add(1, Ordering::Relaxed);
+    pub fn bump(counter: &Counter) {
+        counter.inc();
     }
 
-    /// Renders the counters and the store's state.
-    pub fn render(&self, store: &Store) -> String {
-        let (sessions, readers) = store.cursor_counts();
-        let load = |counter: &AtomicU64| counter.load(Ordering::Relaxed);
-        let stats = &store.stats;
-        let rows = [
+    /// Registers every metric of the API layer in `registry`.
+    pub fn register(&self, registry: &mut Registry) {
+        let counters = [
             (
-                "lizi_http_requests_total",
-                "counter",
+                "lizi_http_requests",
                 "HTTP requests answered",
-                load(&self.requests),
+                &self.requests,
             ),
             (
-                "lizi_http_bad_requests_total",
-                "counter",
+                "lizi_http_bad_requests",
                 "requests refused for bad parameters",
-                load(&self.bad_requests),
+                &self.bad_requests,
             ),
             (
-                "lizi_http_denied_total",
-                "counter",
+                "lizi_http_denied",
                 "requests refused by access control",
-                load(&self.denied),
+                &self.denied,
             ),
             (
-                "lizi_events_total",
-                "counter",
-                "events appended to the log",
-                store.appended(),
-            ),
-            (
-                "lizi_events_cached",
-                "gauge",
-                "recent events held in memory",
-                store.cached_events() as u64,
-            ),
-            (
-                "lizi_events_dropped_total",
-                "counter",
-                "events skipped because a reader fell behind its lag limit",
-                load(&stats.events_dropped),
-            ),
-            (
-                "lizi_sessions",
-                "gauge",
-                "open event sessions",
-                sessions as u64,
-            ),
-            (
-                "lizi_sessions_dropped_total",
-                "counter",
-                "sessions removed for lagging",
-                load(&stats.sessions_dropped),
-            ),
-            (
-                "lizi_sessions_expired_total",
-                "counter",
-                "sessions removed for idleness",
-                load(&stats.sessions_expired),
-            ),
-            (
-                "lizi_internal_readers",
-                "gauge",
-                "open WebSocket streams and push reporters",
-                readers as u64,
-            ),
-            (
-                "lizi_push_delivered_total",
-                "counter",
+                "lizi_push_delivered",
                 "events delivered by push",
-                load(&self.pushed),
+                &self.pushed,
             ),
             (
-                "lizi_push_failures_total",
-                "counter",
+                "lizi_push_failures",
                 "failed push attempts",
-                load(&self.push_failures),
+                &self.push_failures,
             ),
             (
-                "lizi_store_commits_total",
-                "counter",
-                "transactions committed (each holds many requests: group commit)",
-                load(&stats.commits),
-            ),
-            (
-                "lizi_store_committed_units_total",
-                "counter",
-                "requests' writes committed",
-                load(&stats.committed_units),
-            ),
-            (
-                "lizi_store_unapplied_bytes",
-                "gauge",
-                "journal bytes not yet carried into the database",
-                store.unapplied_bytes(),
-            ),
-            (
-                "lizi_store_write_failures_total",
-                "counter",
-                "episodes of failed writes to the journal or the database",
-                load(&stats.write_failures),
-            ),
-            (
-                "lizi_store_failing",
-                "gauge",
-                "1 while writes fail (see /health for why)",
-                u64::from(store.failing().is_some()),
-            ),
-            (
-                "lizi_websockets",
-                "gauge",
-                "open WebSocket connections",
-                load(&self.websockets),
-            ),
-            (
-                "lizi_websocket_timeouts_total",
-                "counter",
+                "lizi_websocket_timeouts",
                 "WebSockets closed for not answering Pings within ws_timeout_ms",
-                load(&self.websocket_timeouts),
+                &self.websocket_timeouts,
             ),
             (
-                "lizi_console_login_failures_total",
-                "counter",
+                "lizi_console_login_failures",
                 "console logins refused for a wrong password or token",
-                load(&self.login_failures),
+                &self.login_failures,
             ),
             (
-                "lizi_console_login_throttled_total",
-                "counter",
+                "lizi_console_login_throttled",
                 "console logins refused unread because their address failed too often",
-                load(&self.login_throttled),
+                &self.login_throttled,
             ),
         ];
-        let mut out = String::new();
-        for (name, kind, help, value) in rows {
-            let _ = writeln!(
-                out,
-                "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}"
-            );
+        for (name, help, counter) in counters {
+            registry.register(name, help, counter.clone());
         }
-        out
+        registry.register(
+            "lizi_websockets",
+            "open WebSocket connections",
+            self.websockets.clone(),
+        );
+        registry.register_with_unit(
+            "lizi_http_request_duration",
+            "time to answer a request that passed the port's checks, by endpoint and status",
+            Unit::Seconds,
+            self.request_duration.clone(),
+        );
+    }
+}
+
+/// `GET /metrics`: the registry in the Prometheus text format.
+pub(crate) fn serve(registry: &Registry) -> axum::response::Response {
+    let mut text = String::new();
+    match prometheus_client::encoding::prometheus_text::encode(&mut text, registry) {
+        Ok(()) => crate::response::with(
+            axum::http::StatusCode::OK,
+            "text/plain; version=0.0.4; charset=utf-8",
+            text,
+        ),
+        Err(error) => {
+            tracing::error!("encoding the metrics failed: {error}");
+            crate::response::error(
+                axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                "encoding the metrics failed",
+            )
+        }
     }
 }

@@ -7,10 +7,10 @@
 //! the API, and deliveries still pending at shutdown resume after a restart. Delivery is
 //! at least once: an event whose answer was lost to a crash is sent again.
 
-use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use lizi_core::Backoff;
+use lizi_store::metrics::Delivery;
 use lizi_store::ReaderId;
 use tokio::task::JoinHandle;
 
@@ -90,7 +90,7 @@ async fn report(state: AppState, client: reqwest::Client, url: String, reader: R
                     match delivered {
                         Ok(()) => break,
                         Err(error) => {
-                            state.metrics.push_failures.fetch_add(1, Ordering::Relaxed);
+                            state.metrics.push_failures.inc();
                             let pause = backoff.pause();
                             tracing::warn!(%url, "push failed, retrying in {pause:?}: {error}");
                             tokio::select! {
@@ -100,7 +100,9 @@ async fn report(state: AppState, client: reqwest::Client, url: String, reader: R
                         }
                     }
                 }
-                state.metrics.pushed.fetch_add(1, Ordering::Relaxed);
+                state.metrics.pushed.inc();
+                let appended = batch.appended_times(offset..offset + 1);
+                state.log.delivered(appended, Delivery::Push);
                 state.log.advance(reader, batch.first + offset as u64 + 1);
             }
         }

@@ -8,13 +8,12 @@
 //! appended while the connection is being set up is not missed. A `/ws` client that falls
 //! behind the lag limit gets a `{"Type":"LiziLost",…}` frame saying how many it lost.
 
-use std::sync::atomic::Ordering;
-
 use axum::body::Body;
 use axum::http::Request;
 use axum::response::Response;
 use futures_util::{SinkExt, StreamExt};
 use lizi_http::websocket::WebSocket;
+use lizi_store::metrics::Delivery;
 use lizi_store::ReaderId;
 use tokio::sync::watch;
 use tokio_tungstenite::tungstenite::{Error, Message};
@@ -52,7 +51,7 @@ pub fn upgrade(mut request: Request<Body>, state: AppState, full: bool) -> Respo
                 return;
             }
         };
-        state.metrics.websockets.fetch_add(1, Ordering::Relaxed);
+        state.metrics.websockets.inc();
         let result = match reader {
             Some(reader) => {
                 let result = stream_events(socket, &state, head, reader).await;
@@ -61,7 +60,7 @@ pub fn upgrade(mut request: Request<Body>, state: AppState, full: bool) -> Respo
             }
             None => stream_nudges(socket, &state, head, seen).await,
         };
-        state.metrics.websockets.fetch_sub(1, Ordering::Relaxed);
+        state.metrics.websockets.dec();
         if let Err(error) = result {
             tracing::debug!("websocket closed: {error}");
         }
@@ -199,6 +198,8 @@ async fn stream_events(
                 socket.feed(Message::Text(event.as_ref().into())).await?;
             }
             socket.flush().await?;
+            let appended = batch.appended_times(0..batch.events.len());
+            state.log.delivered(appended, Delivery::Ws);
             state.log.advance(reader, batch.next);
         }
         let wake = wait(&mut socket, state, &mut head, &liveness).await;

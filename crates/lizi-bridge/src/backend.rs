@@ -26,6 +26,7 @@ use crate::state::pacing::{Pacer, PacingConfig};
 use crate::state::requests::RequestMap;
 use crate::state::tally::Tally;
 use crate::state::upgrade;
+use crate::transport::action_times::ActionTimes;
 use crate::transport::dials::DialCounts;
 use crate::transport::link::{Link, LinkError};
 
@@ -107,6 +108,8 @@ pub struct BridgeBackend {
     pub(crate) media: MediaStore,
     /// The counts of the connections dialled to `--onebot-connect` URLs.
     pub(crate) dials: DialCounts,
+    /// How long the implementations took to answer actions.
+    pub(crate) action_times: ActionTimes,
     /// How the implementations' events are taken.
     pub(crate) receiving: ReceiveConfig,
     /// The names seen.
@@ -160,13 +163,14 @@ impl BridgeBackend {
             next_link: AtomicU64::new(1),
             pacer: Pacer::new(pacing),
             dials: DialCounts::default(),
+            action_times: ActionTimes::default(),
             receiving,
             media_refused: Tally::new(
-                "lizi_bridge_media_refused_total",
+                "lizi_bridge_media_refused",
                 "received pictures and voices not fetched: their source is not an http(s) URL",
             ),
             unreadable: Tally::new(
-                "lizi_bridge_unreadable_events_total",
+                "lizi_bridge_unreadable_events",
                 "events from the implementations that could not be read",
             ),
         })
@@ -244,15 +248,6 @@ impl BridgeBackend {
     /// The `Req` a new message of `account` in `conversation` would get.
     pub(crate) fn next_req(&self, account: Uin, conversation: Conversation) -> i64 {
         self.lock().messages.next_req(account, conversation, None)
-    }
-
-    /// The bridge's counters (send pacing, dials, what was refused), in the Prometheus
-    /// text format.
-    pub fn metrics(&self) -> String {
-        self.pacer.metrics()
-            + &self.dials.metrics()
-            + &self.media_refused.metrics()
-            + &self.unreadable.metrics()
     }
 
     /// A failed action of `account` as the XLZ answer: offline when the connection is

@@ -21,6 +21,7 @@
 pub mod backend;
 pub mod clock;
 pub mod inbound;
+pub mod metrics;
 pub mod outbound;
 pub mod state;
 pub mod transport;

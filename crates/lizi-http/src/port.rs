@@ -3,6 +3,7 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Instant;
 
 use bytes::Bytes;
 use http::{Request, Response, StatusCode};
@@ -63,9 +64,36 @@ pub(crate) struct UpgradeContext {
     pub max_message_bytes: usize,
 }
 
-/// Handles one request of a connection from `peer` that came in on `local`.
+/// Handles one request of a connection from `peer` that came in on `local`; at debug
+/// level, logs one line for it: the port, method, path (not the query string, which may
+/// carry a credential), status and duration.
 pub(crate) async fn handle<A: App>(
     port: Arc<Port>,
+    app: A,
+    peer: SocketAddr,
+    local: SocketAddr,
+    request: Request<Incoming>,
+) -> Response<Either<Full<Bytes>, A::Body>> {
+    if !tracing::enabled!(tracing::Level::DEBUG) {
+        return admit_and_answer(&port, app, peer, local, request).await;
+    }
+    let started = Instant::now();
+    let (method, uri) = (request.method().clone(), request.uri().clone());
+    let response = admit_and_answer(&port, app, peer, local, request).await;
+    tracing::debug!(
+        port = port.stats.name,
+        method = %method,
+        path = uri.path(),
+        status = response.status().as_u16(),
+        duration_ms = started.elapsed().as_micros() as f64 / 1000.0,
+        "request"
+    );
+    response
+}
+
+/// The port's checks, then the app's answer.
+async fn admit_and_answer<A: App>(
+    port: &Port,
     mut app: A,
     peer: SocketAddr,
     local: SocketAddr,

@@ -1,9 +1,16 @@
-//! The counters of each port, and `/metrics` lines for all of them (labelled
-//! `listener="api"`, `"onebot"`, …).
+//! The counters of each port, and their metrics for all of them (labelled
+//! `listener="api"`, `"onebot"`, …), read at each scrape by a `prometheus-client`
+//! collector.
 
-use std::fmt::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError, Weak};
+
+use prometheus_client::collector::Collector;
+use prometheus_client::encoding::{DescriptorEncoder, EncodeMetric};
+use prometheus_client::metrics::counter::ConstCounter;
+use prometheus_client::metrics::gauge::ConstGauge;
+use prometheus_client::metrics::MetricType;
+use prometheus_client::registry::Registry;
 
 use crate::budget::BodyBudget;
 use crate::gate::Reason;
@@ -123,65 +130,72 @@ impl Ports {
         self.ports.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// The counters of every port in the Prometheus text format.
-    pub fn render(&self) -> String {
-        let ports = self.lock().clone();
+    /// Registers the counters of every port (those registered later too) in `registry`.
+    pub fn register_metrics(self: &Arc<Self>, registry: &mut Registry) {
+        registry.register_collector(Box::new(PortsCollector(Arc::downgrade(self))));
+    }
+}
+
+/// The counters of every port, read at each scrape.
+#[derive(Debug)]
+struct PortsCollector(Weak<Ports>);
+
+impl Collector for PortsCollector {
+    fn encode(&self, mut encoder: DescriptorEncoder) -> Result<(), std::fmt::Error> {
+        let Some(all) = self.0.upgrade() else {
+            return Ok(());
+        };
+        let (ports, budget) = (all.lock().clone(), all.budget.clone());
         let load = |counter: &AtomicU64| counter.load(Ordering::Relaxed);
         type Read = fn(&PortStats) -> &AtomicU64;
-        let rows: [(&str, &str, &str, Read); 7] = [
-            ("lizi_http_connections", "gauge", "open TCP connections, WebSockets included", |s| &s.connections),
-            ("lizi_http_connections_refused_total", "counter", "connections closed at once because max_connections were open", |s| &s.connections_refused),
-            ("lizi_http_accept_errors_total", "counter", "failed accepts (such as running out of file descriptors), each followed by a pause", |s| &s.accept_errors),
-            ("lizi_http_header_timeouts_total", "counter", "connections closed for sending no complete request head within header_timeout_ms", |s| &s.header_timeouts),
-            ("lizi_http_idle_closed_total", "counter", "kept-alive connections closed after idle_timeout_ms without a request", |s| &s.idle_closed),
-            ("lizi_websocket_binary_closed_total", "counter", "WebSockets closed (1003) for sending a binary frame", |s| &s.binary_frames),
-            ("lizi_websocket_oversized_closed_total", "counter", "WebSockets closed (1009) for sending a message over max_body_bytes", |s| &s.oversized_frames),
+        let rows: [(&str, MetricType, &str, Read); 7] = [
+            ("lizi_http_connections", MetricType::Gauge, "open TCP connections, WebSockets included", |s| &s.connections),
+            ("lizi_http_connections_refused", MetricType::Counter, "connections closed at once because max_connections were open", |s| &s.connections_refused),
+            ("lizi_http_accept_errors", MetricType::Counter, "failed accepts (such as running out of file descriptors), each followed by a pause", |s| &s.accept_errors),
+            ("lizi_http_header_timeouts", MetricType::Counter, "connections closed for sending no complete request head within header_timeout_ms", |s| &s.header_timeouts),
+            ("lizi_http_idle_closed", MetricType::Counter, "kept-alive connections closed after idle_timeout_ms without a request", |s| &s.idle_closed),
+            ("lizi_websocket_binary_closed", MetricType::Counter, "WebSockets closed (1003) for sending a binary frame", |s| &s.binary_frames),
+            ("lizi_websocket_oversized_closed", MetricType::Counter, "WebSockets closed (1009) for sending a message over max_body_bytes", |s| &s.oversized_frames),
         ];
-        let mut out = String::new();
         for (name, kind, help, read) in rows {
-            let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}");
+            let mut family = encoder.encode_descriptor(name, help, None, kind)?;
             for port in &ports {
-                let _ = writeln!(
-                    out,
-                    "{name}{{listener=\"{}\"}} {}",
-                    port.name,
-                    load(read(port))
-                );
+                let labels = [("listener", port.name)];
+                let value = load(read(port));
+                let metric = family.encode_family(&labels)?;
+                match kind {
+                    MetricType::Gauge => ConstGauge::new(value as i64).encode(metric)?,
+                    _ => ConstCounter::new(value).encode(metric)?,
+                }
             }
         }
-        let name = "lizi_http_refused_total";
-        let _ = writeln!(
-            out,
-            "# HELP {name} requests refused before their handler, by reason\n# TYPE {name} counter"
-        );
+        let mut family = encoder.encode_descriptor(
+            "lizi_http_refused",
+            "requests refused before their handler, by reason",
+            None,
+            MetricType::Counter,
+        )?;
         for port in &ports {
             for reason in Reason::ALL {
-                let _ = writeln!(
-                    out,
-                    "{name}{{listener=\"{}\",reason=\"{}\"}} {}",
-                    port.name,
-                    reason.name(),
-                    port.refusals(reason)
-                );
+                let labels = [("listener", port.name), ("reason", reason.name())];
+                ConstCounter::new(port.refusals(reason)).encode(family.encode_family(&labels)?)?;
             }
         }
         for (name, help, value) in [
             (
                 "lizi_http_body_bytes_held",
                 "bytes of request bodies in flight, over every listener",
-                self.budget.held_bytes(),
+                budget.held_bytes(),
             ),
             (
                 "lizi_http_body_budget_bytes",
                 "most bytes of request bodies held at once (max_body_memory_bytes)",
-                self.budget.total_bytes(),
+                budget.total_bytes(),
             ),
         ] {
-            let _ = writeln!(
-                out,
-                "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {value}"
-            );
+            let gauge = ConstGauge::new(value as i64);
+            gauge.encode(encoder.encode_descriptor(name, help, None, gauge.metric_type())?)?;
         }
-        out
+        Ok(())
     }
 }

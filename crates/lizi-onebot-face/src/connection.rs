@@ -11,6 +11,7 @@ use futures_util::{Sink, SinkExt, Stream, StreamExt};
 use lizi_core::{Backend, Uin};
 use lizi_onebot::envelope::Rendered;
 use lizi_onebot::ActionRequest;
+use lizi_store::metrics::Delivery;
 use lizi_store::{ReaderId, Store};
 use serde_json::{json, Value};
 use tokio::sync::watch;
@@ -21,8 +22,8 @@ use crate::events::roles::Roles;
 use crate::events::{to_onebot, Lens};
 use crate::faults::{act, Faults};
 use crate::ids::MessageIds;
+use crate::metrics::FaceMetrics;
 use crate::polling::Queues;
-use crate::post::Counters;
 use crate::presence::Presence;
 use crate::FaceConfig;
 
@@ -37,8 +38,8 @@ pub(crate) struct Shared {
     pub presence: watch::Sender<Presence>,
     /// The faults in force.
     pub faults: Faults,
-    /// Delivery counters.
-    pub counters: Counters,
+    /// Deliveries, quick operations and action times.
+    pub metrics: FaceMetrics,
     /// Names of the forward cursors in use by an open connection.
     pub forward_names: Mutex<HashSet<String>>,
     /// The queues of `get_event`.
@@ -55,7 +56,7 @@ impl Shared {
             config: Arc::new(config),
             presence: watch::channel(Presence::default()).0,
             faults: Faults::default(),
-            counters: Counters::default(),
+            metrics: FaceMetrics::default(),
             forward_names: Mutex::new(HashSet::new()),
             queues: Queues::default(),
         }
@@ -297,6 +298,8 @@ pub(crate) async fn deliver<S: Sink<String> + Unpin>(
                     sink.send(text.clone()).await?;
                 }
                 sink.send(text).await?;
+                let appended = batch.appended_times(offset..offset + 1);
+                shared.store.delivered(appended, Delivery::OneBot);
             }
             shared
                 .store

@@ -102,6 +102,7 @@ pub(crate) async fn act(
     request: &ActionRequest,
 ) -> ActionResponse {
     let profile = shared.config.profile;
+    let started = std::time::Instant::now();
     let delay = shared.faults.delay_ms.load(Ordering::Relaxed);
     if delay > 0 {
         tokio::time::sleep(Duration::from_millis(delay)).await;
@@ -113,6 +114,8 @@ pub(crate) async fn act(
     }
     let mut response = perform(shared, self_id, request).await;
     let (name, _) = split_action(&request.action);
+    let took = started.elapsed().as_secs_f64();
+    shared.metrics.acted(name, profile, took);
     if name == "get_status" && response.status == Status::Ok && response.data.is_object() {
         let account = match self_id {
             Some(account) => Some(account),
@@ -218,9 +221,9 @@ impl FaultControl {
         Ok(answer)
     }
 
-    /// The face's counters, in the Prometheus text format.
-    pub fn metrics(&self) -> String {
-        self.shared.counters.render()
+    /// Registers the face's metrics in `registry`.
+    pub fn register_metrics(&self, registry: &mut prometheus_client::registry::Registry) {
+        self.shared.metrics.register(registry);
     }
 }
 

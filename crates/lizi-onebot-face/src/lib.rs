@@ -26,6 +26,7 @@ pub mod flag;
 pub mod http;
 pub mod ids;
 pub mod listen;
+mod metrics;
 mod polling;
 pub mod post;
 mod presence;

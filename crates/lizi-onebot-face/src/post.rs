@@ -12,12 +12,12 @@
 //! was logged out is skipped.
 
 use std::fmt::Write;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 use hmac::{Hmac, Mac};
 use lizi_core::{Backoff, Uin};
+use lizi_store::metrics::Delivery;
 use lizi_store::ReaderId;
 use serde_json::Value;
 use tokio::sync::watch;
@@ -33,48 +33,6 @@ pub(crate) const READER_PREFIX: &str = "onebot post ";
 /// The store name of the cursor of `url`'s POSTs for `account`.
 pub fn reader_name(url: &str, account: Uin) -> String {
     format!("{READER_PREFIX}{account} {url}")
-}
-
-/// The face's delivery counters, shown at `/metrics`.
-#[derive(Debug, Default)]
-pub(crate) struct Counters {
-    /// Events POSTed and accepted.
-    pub posted: AtomicU64,
-    /// Failed POSTs.
-    pub post_failures: AtomicU64,
-    /// Quick operations carried out.
-    pub quick_operations: AtomicU64,
-}
-
-impl Counters {
-    /// The counters in the Prometheus text format.
-    pub fn render(&self) -> String {
-        let mut out = String::new();
-        for (name, help, counter) in [
-            (
-                "lizi_onebot_posted_total",
-                "events POSTed to OneBot receivers",
-                &self.posted,
-            ),
-            (
-                "lizi_onebot_post_failures_total",
-                "failed OneBot event POSTs",
-                &self.post_failures,
-            ),
-            (
-                "lizi_onebot_quick_operations_total",
-                "quick operations carried out",
-                &self.quick_operations,
-            ),
-        ] {
-            let value = counter.load(Ordering::Relaxed);
-            let _ = writeln!(
-                out,
-                "# HELP {name} {help}\n# TYPE {name} counter\n{name} {value}"
-            );
-        }
-        out
-    }
 }
 
 /// Starts `account`'s POST task for every configured URL, its cursors opened first so
@@ -173,7 +131,12 @@ impl Poster {
                     if self.shared.faults.duplicate_event() {
                         let _ = self.post(&event.to_string()).await;
                     }
-                    match self.post_until_accepted(&event, stopping).await {
+                    let answer = self.post_until_accepted(&event, stopping).await;
+                    if answer.is_some() {
+                        let appended = batch.appended_times(offset..offset + 1);
+                        store.delivered(appended, Delivery::OneBot);
+                    }
+                    match answer {
                         Some(Some(operations)) => {
                             crate::quick::carry_out(&self.shared, self.account, &event, &operations)
                                 .await
@@ -220,7 +183,7 @@ impl Poster {
 
     /// One POST: the quick operations of a `2xx` answer's JSON body, if any.
     async fn post(&self, body: &str) -> Result<Option<Value>, String> {
-        let counters = &self.shared.counters;
+        let metrics = &self.shared.metrics;
         let mut request = self
             .client
             .post(&self.url)
@@ -241,11 +204,10 @@ impl Poster {
                 .filter(Value::is_object))
         }
         .await;
-        let counter = match answer {
-            Ok(_) => &counters.posted,
-            Err(_) => &counters.post_failures,
+        match answer {
+            Ok(_) => metrics.posted.inc(),
+            Err(_) => metrics.post_failures.inc(),
         };
-        counter.fetch_add(1, Ordering::Relaxed);
         answer
     }
 }

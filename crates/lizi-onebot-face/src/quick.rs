@@ -7,8 +7,6 @@
 //! `at_sender` is NapCat's: the mention is added only when the answer asks for it (the
 //! standard's default is to add it).
 
-use std::sync::atomic::Ordering;
-
 use lizi_core::Uin;
 use lizi_onebot::{ActionRequest, Status};
 use serde_json::{json, Map, Value};
@@ -94,10 +92,7 @@ pub(crate) async fn carry_out(shared: &Shared, account: Uin, event: &Value, oper
             echo: None,
         };
         let answer = act(shared, Some(account), &request).await;
-        shared
-            .counters
-            .quick_operations
-            .fetch_add(1, Ordering::Relaxed);
+        shared.metrics.quick_operations.inc();
         if answer.status != Status::Ok {
             let why = answer.message.unwrap_or_default();
             tracing::warn!(account, action, "a quick operation failed: {why}");

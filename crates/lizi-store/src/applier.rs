@@ -128,6 +128,7 @@ pub(crate) fn spawn(
                         let Some(store) = store.upgrade() else {
                             continue;
                         };
+                        store.marks.committed(last_seq);
                         store.settle(mark, &ops);
                         store.apply_works();
                         match log.committed(last_seq, !open) {

@@ -42,6 +42,24 @@ pub struct Batch {
     pub first: u64,
     /// Sequence number after the last one.
     pub next: u64,
+    /// When the last `appended.len()` events were appended: those read from the memory
+    /// cache (see [`Batch::appended_times`]).
+    pub(crate) appended: Vec<std::time::Instant>,
+}
+
+impl Batch {
+    /// When the events at `range` (indexes into `events`) were appended, for those read
+    /// from the memory cache; events read back from the database have no time. For
+    /// [`Store::delivered`].
+    pub fn appended_times(&self, range: std::ops::Range<usize>) -> &[std::time::Instant] {
+        let from_disk = self.events.len() - self.appended.len();
+        let start = range
+            .start
+            .saturating_sub(from_disk)
+            .min(self.appended.len());
+        let end = range.end.saturating_sub(from_disk).min(self.appended.len());
+        &self.appended[start..end.max(start)]
+    }
 }
 
 /// Serialises an event with its log sequence number in the lizi-specific `LiziSeq` key,
@@ -71,6 +89,7 @@ impl Store {
         let mut publish = None;
         if !events.is_empty() {
             let keep = inner.has_cursors();
+            let appended = std::time::Instant::now();
             let mut rows = Vec::with_capacity(if keep { events.len() } else { 0 });
             let mut shapes = Vec::new();
             // Nothing is shared where nothing is written: without cursors, or without a
@@ -97,7 +116,11 @@ impl Store {
                         }
                         None => StoredEvent::Whole(body.clone()),
                     };
-                    inner.cache.push_back(Cached { body, cum_before });
+                    inner.cache.push_back(Cached {
+                        body,
+                        cum_before,
+                        appended,
+                    });
                     rows.push(EventRow {
                         seq,
                         cum_before,
@@ -135,18 +158,21 @@ impl Store {
         let to = to.min(from.saturating_add(max as u64));
         if from >= to {
             return Ok(Batch {
-                events: Vec::new(),
                 first: from,
                 next: from,
+                ..Batch::default()
             });
         }
-        let (cache_first, cached) = {
+        let (cache_first, cached, appended) = {
             let inner = self.lock();
             let start = from.max(inner.cache_first);
-            let cached: Vec<Arc<str>> = (start..to)
-                .map_while(|seq| inner.cached(seq).map(|c| c.body.clone()))
-                .collect();
-            (inner.cache_first, cached)
+            let count = to.saturating_sub(start) as usize;
+            let (mut cached, mut appended) = (Vec::with_capacity(count), Vec::with_capacity(count));
+            for event in (start..to).map_while(|seq| inner.cached(seq)) {
+                cached.push(event.body.clone());
+                appended.push(event.appended);
+            }
+            (inner.cache_first, cached, appended)
         };
         let mut events = Vec::with_capacity((to - from) as usize);
         if from < cache_first {
@@ -158,6 +184,7 @@ impl Store {
             events,
             first: from,
             next,
+            appended,
         })
     }
 

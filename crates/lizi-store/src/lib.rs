@@ -18,6 +18,7 @@
 
 mod applier;
 mod backlog;
+mod backup;
 mod checkpoint;
 mod config;
 mod cursors;
@@ -27,6 +28,7 @@ mod hash;
 mod history;
 mod journal;
 mod limits;
+pub mod metrics;
 mod readers;
 mod recent;
 mod rollback;
@@ -37,6 +39,7 @@ mod state;
 mod store;
 mod writer;
 
+pub use backup::{check_backup, BackupInfo};
 pub use config::{Flush, LagPolicy, StoreConfig};
 pub use cursors::CursorView;
 pub use events::{encode_event, Batch};
@@ -45,7 +48,7 @@ pub use readers::ReaderId;
 pub use rollback::{Durable, RollbackHook};
 pub use schema::SCHEMA_VERSION;
 pub use sessions::{SessionId, TakeOptions, Taken};
-pub use store::{remove_files, Store, StoreStats};
+pub use store::{remove_files, Store, StoreStats, DB_FILE};
 pub use writer::{Op, Ticket, Unit};
 
 /// Why a store operation failed.

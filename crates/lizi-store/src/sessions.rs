@@ -168,6 +168,10 @@ impl Store {
                 // before that, these events come again rather than being lost.
                 tracing::debug!(session = id, "a read's cursor is not saved yet: {error}");
             }
+            if !options.peek {
+                let appended = batch.appended_times(0..batch.events.len());
+                self.delivered(appended, crate::metrics::Delivery::Poll);
+            }
             return Ok(Taken::Events {
                 events: batch.events,
                 first: batch.first,

@@ -14,6 +14,8 @@ pub(crate) struct Cached {
     pub body: Arc<str>,
     /// Bytes of all events before this one.
     pub cum_before: u64,
+    /// When it was appended (for `lizi_event_delivery_seconds`).
+    pub appended: std::time::Instant,
 }
 
 /// A client session.
@@ -203,6 +205,7 @@ mod tests {
             inner.cache.push_back(Cached {
                 body: "{}".into(),
                 cum_before: inner.cum_total,
+                appended: std::time::Instant::now(),
             });
             inner.next_seq += 1;
             inner.cum_total += 2;

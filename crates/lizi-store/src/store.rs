@@ -9,6 +9,7 @@ use rusqlite::{Connection, OptionalExtension};
 use tokio::sync::watch;
 
 use crate::backlog::Backlog;
+use crate::backup::Marks;
 use crate::config::{Flush, StoreConfig};
 use crate::docs::DocCache;
 use crate::history::MessageCache;
@@ -26,9 +27,14 @@ const WAL_FILE: &str = "lizi.db-wal";
 /// Removes every file the store keeps in `dir` (the data folder), so that the next
 /// [`Store::open`] starts empty; files that are not there are fine.
 pub fn remove_files(dir: &std::path::Path) -> std::io::Result<()> {
-    let names = [DB_FILE, WAL_FILE, "lizi.db-shm"]
-        .into_iter()
-        .chain(journal::FILES);
+    let names = [
+        DB_FILE,
+        WAL_FILE,
+        "lizi.db-shm",
+        crate::backup::HANDOUT_FILE,
+    ]
+    .into_iter()
+    .chain(journal::FILES);
     for name in names {
         match std::fs::remove_file(dir.join(name)) {
             Ok(()) => {}
@@ -42,6 +48,10 @@ pub fn remove_files(dir: &std::path::Path) -> std::io::Result<()> {
 /// Announces a committed batch: counts it, publishes its events and resolves its tickets.
 pub(crate) fn finish(store: &std::sync::Weak<Store>, batch: Committed) {
     if let (Some(store), Ok(())) = (store.upgrade(), &batch.result) {
+        if let Some(record) = batch.record {
+            store.marks.written(record);
+        }
+        store.metrics.committed(batch.took, batch.done.len());
         store.stats.commits.fetch_add(1, Ordering::Relaxed);
         store
             .stats
@@ -92,8 +102,12 @@ pub struct Store {
     pub(crate) docs: Mutex<DocCache>,
     /// The journal's lead over the database.
     backlog: Arc<Backlog>,
+    /// How far the journal and the database have got, for backups.
+    pub(crate) marks: Marks,
     /// Counters.
     pub stats: StoreStats,
+    /// Histograms.
+    pub(crate) metrics: crate::metrics::StoreMetrics,
 }
 
 impl std::fmt::Debug for Store {
@@ -210,6 +224,7 @@ impl Store {
         let (head, _) = watch::channel(inner.published);
         let unapplied_limit = config.max_unapplied_bytes;
         let config_history_bytes = config.history_cache_bytes;
+        let last_applied = durable.as_ref().map_or(0, |(_, _, last)| *last);
         let store = Arc::new(Store {
             inner: Mutex::new(inner),
             config,
@@ -223,7 +238,9 @@ impl Store {
             messages: Mutex::new(MessageCache::new(config_history_bytes)),
             docs: Mutex::new(DocCache::new(config_history_bytes)),
             backlog: Arc::new(Backlog::new(unapplied_limit)),
+            marks: Marks::at(last_applied),
             stats: StoreStats::default(),
+            metrics: crate::metrics::StoreMetrics::default(),
         });
         if let Some((connection, journal, last_seq)) = durable {
             let applied = Arc::new(AtomicU64::new(last_seq));

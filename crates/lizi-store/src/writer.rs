@@ -210,6 +210,10 @@ pub(crate) struct Committed {
     pub done: Vec<oneshot::Sender<Result<(), StoreError>>>,
     /// The highest `publish` mark in the batch.
     pub mark: Option<u64>,
+    /// The journal record that holds the batch, once written.
+    pub record: Option<u64>,
+    /// How long writing (and flushing) the record took.
+    pub took: Duration,
     /// Whether the record was written.
     pub result: Result<(), StoreError>,
 }
@@ -354,7 +358,17 @@ pub(crate) fn run(
             // Memory goes back to what is durable before anyone hears of the failure.
             episode = Some(begin_episode(error, &store, &journal, &jobs));
         }
-        finish(&store, Committed { done, mark, result });
+        let record = written.as_ref().ok().map(|(seq, _)| *seq);
+        finish(
+            &store,
+            Committed {
+                done,
+                mark,
+                record,
+                took: gather.last_flush,
+                result,
+            },
+        );
         if let Ok((seq, bytes)) = written {
             backlog.add(bytes);
             let record = Written {

@@ -4,11 +4,13 @@
 //! `File::try_lock` (no crate needed): two lizi processes on one folder would both
 //! acknowledge writes and then lose one side's on the next start. The kernel drops the lock
 //! when the process ends, a crash included, so no stale lock is ever left to clean up. The
-//! holder writes its PID into the file after taking the lock; a second lizi only reads it,
-//! for its message, and changes nothing in the folder.
+//! holder writes its PID into the file after taking the lock, and the XLZ API's address on
+//! a second line once it listens; a second lizi only reads them (for its message, and
+//! `lizi backup` to reach the running one), and changes nothing in the folder.
 
 use std::fs::{File, OpenOptions, TryLockError};
 use std::io::{Read, Seek, SeekFrom, Write};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 
 /// The lock file's name inside the data folder.
@@ -49,7 +51,50 @@ pub enum FolderError {
 /// The held lock on a data folder; dropping it releases the folder.
 #[derive(Debug)]
 pub struct FolderLock {
-    _file: File,
+    file: File,
+}
+
+impl FolderLock {
+    /// Notes in the lock file where this lizi's XLZ API listens (bound to `bound`), for
+    /// `lizi backup`: the loopback address when it is bound to all addresses.
+    pub fn announce(&self, bound: SocketAddr) -> std::io::Result<()> {
+        let reachable = match bound.ip() {
+            IpAddr::V4(ip) if ip.is_unspecified() => {
+                SocketAddr::new(Ipv4Addr::LOCALHOST.into(), bound.port())
+            }
+            IpAddr::V6(ip) if ip.is_unspecified() => {
+                SocketAddr::new(Ipv6Addr::LOCALHOST.into(), bound.port())
+            }
+            _ => bound,
+        };
+        let mut file = &self.file;
+        file.set_len(0)?;
+        file.seek(SeekFrom::Start(0))?;
+        write!(file, "{}\n{reachable}\n", std::process::id())
+    }
+}
+
+/// What the lock file of a folder in use says about the lizi that holds it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Holder {
+    /// Its PID.
+    pub pid: Option<u32>,
+    /// Where its XLZ API listens, once it does.
+    pub api: Option<SocketAddr>,
+}
+
+/// Reads the lock file of `dir`.
+pub fn holder(dir: &Path) -> Holder {
+    let text = std::fs::read_to_string(dir.join(LOCK_FILE)).unwrap_or_default();
+    parse_holder(&text)
+}
+
+fn parse_holder(text: &str) -> Holder {
+    let mut lines = text.lines().map(str::trim);
+    Holder {
+        pid: lines.next().and_then(|line| line.parse().ok()),
+        api: lines.next().and_then(|line| line.parse().ok()),
+    }
 }
 
 /// Makes sure `dir` is a writable folder (creating it if missing) and locks it for this
@@ -81,10 +126,12 @@ pub fn claim(dir: &Path) -> Result<FolderLock, FolderError> {
     match file.try_lock() {
         Ok(()) => {}
         Err(TryLockError::WouldBlock) => {
+            let mut text = String::new();
+            let _ = file.read_to_string(&mut text);
             return Err(FolderError::InUse {
                 path: dir.to_owned(),
-                pid: holder(&mut file),
-            })
+                pid: parse_holder(&text).pid,
+            });
         }
         Err(TryLockError::Error(cause)) => return Err(not_writable(cause)),
     }
@@ -93,14 +140,7 @@ pub fn claim(dir: &Path) -> Result<FolderLock, FolderError> {
         .and_then(|()| file.seek(SeekFrom::Start(0)))
         .and_then(|_| writeln!(file, "{}", std::process::id()))
         .map_err(not_writable)?;
-    Ok(FolderLock { _file: file })
-}
-
-/// The PID the lock file names, if it names one.
-fn holder(file: &mut File) -> Option<u32> {
-    let mut text = String::new();
-    file.read_to_string(&mut text).ok()?;
-    text.trim().parse().ok()
+    Ok(FolderLock { file })
 }
 
 /// Creates and removes a file in `dir`: the database and the journal need to create
@@ -114,4 +154,34 @@ fn probe_writable(dir: &Path) -> std::io::Result<()> {
         .truncate(true)
         .open(&probe)?;
     std::fs::remove_file(&probe)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_lock_file_names_the_pid_and_then_the_address() {
+        assert_eq!(
+            parse_holder("42\n"),
+            Holder {
+                pid: Some(42),
+                api: None
+            }
+        );
+        assert_eq!(
+            parse_holder("42\n127.0.0.1:10429\n"),
+            Holder {
+                pid: Some(42),
+                api: Some("127.0.0.1:10429".parse().unwrap())
+            }
+        );
+        assert_eq!(
+            parse_holder(""),
+            Holder {
+                pid: None,
+                api: None
+            }
+        );
+    }
 }

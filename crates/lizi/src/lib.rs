@@ -3,8 +3,10 @@
 //! Start-up logs one line each for the data folder, the backend and every listener (the
 //! XLZ API with the console's URL, the OneBot face's, the bridge's accept address).
 
+pub mod backup;
 pub mod fd_limit;
 pub mod folder;
+pub mod logs;
 pub mod onebot;
 pub mod settings;
 pub mod test_launcher;
@@ -214,6 +216,11 @@ impl App {
             onebot: onebot_listener,
         } = listeners;
         let bound = listener.local_addr().context("reading the bound address")?;
+        if let Some(folder) = &self.folder {
+            if let Err(error) = folder.announce(bound) {
+                tracing::warn!("cannot note the API's address in the lock file: {error}");
+            }
+        }
         // Every port shares one body budget; each has its own connection cap.
         let ports = lizi_http::Ports::new(self.settings.api.max_body_memory_bytes);
         let port_config = match self.settings.api.port_config() {

@@ -7,7 +7,6 @@ use clap::{Parser, Subcommand};
 use lizi::{ServeArgs, Settings};
 use tracing::Level;
 use tracing_subscriber::filter::Targets;
-use tracing_subscriber::prelude::*;
 
 /// mimalloc: lizi allocates many small, short-lived buffers across threads (requests,
 /// events, rows), which glibc's allocator serves markedly slower.
@@ -46,6 +45,9 @@ enum Command {
     /// Record the conversation on a running lizi as a scenario file for `lizi test`:
     /// `lizi record --out chat.toml` (Ctrl-C stops it).
     Record(lizi_scenario::RecordArgs),
+    /// Write a consistent copy of a running or stopped lizi's data (its flags and config
+    /// file as for `serve`): `lizi backup lizi-backup.db`.
+    Backup(Box<lizi::backup::BackupArgs>),
 }
 
 fn main() -> ExitCode {
@@ -103,32 +105,44 @@ fn start(cli: Cli, debug: &mut bool) -> anyhow::Result<()> {
             std::process::exit(lizi_scenario::run(args, lizi::test_launcher::InProcess)?)
         }
         Some(Command::Record(args)) => std::process::exit(lizi_scenario::record::run(args)?),
+        Some(Command::Backup(args)) => return backup(*args),
         None => cli.serve,
     };
     let settings = Settings::resolve(args)?;
-    if debug_logging(Some(&settings.log)) && !*debug {
+    if debug_logging(Some(&settings.log.filter)) && !*debug {
         *debug = true;
         std::env::set_var("RUST_LIB_BACKTRACE", "1");
     }
-    let filter: Targets = settings
-        .log
-        .parse()
-        .with_context(|| format!("log filter `{}`", settings.log))?;
-    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
-    tracing_subscriber::registry()
-        .with(
-            tracing_subscriber::fmt::layer()
-                .with_writer(std::io::stderr)
-                .with_ansi(ansi),
-        )
-        .with(filter)
-        .init();
+    lizi::logs::install(&settings.log)?;
     lizi::fd_limit::raise_to_hard();
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("starting the runtime")?
         .block_on(run(settings))
+}
+
+/// `lizi backup`: logs at `warn` unless told otherwise, and says what it wrote.
+fn backup(mut args: lizi::backup::BackupArgs) -> anyhow::Result<()> {
+    if args.serve.logging.log.is_none() {
+        args.serve.logging.log = Some("warn".into());
+    }
+    let path = args.path.clone();
+    let (info, source) = lizi::backup::run(args)?;
+    let from = match source {
+        lizi::backup::Source::Running(Some(pid)) => {
+            format!("taken by the running lizi (PID {pid})")
+        }
+        lizi::backup::Source::Running(None) => "taken by the running lizi".into(),
+        lizi::backup::Source::Stopped => "taken from the stopped data folder".into(),
+    };
+    println!(
+        "wrote {}: {} bytes, {from}, up to journal record {}; integrity check ok",
+        path.display(),
+        info.bytes,
+        info.journal_record
+    );
+    Ok(())
 }
 
 async fn run(settings: Settings) -> anyhow::Result<()> {

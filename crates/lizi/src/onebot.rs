@@ -1,5 +1,5 @@
-//! The OneBot face's faults served by the control API, and the bridge's send pacing
-//! counters at `/metrics`: lizi-api knows nothing of either, it takes a
+//! The OneBot face's faults served by the control API, and the face's and the bridge's
+//! metrics at `/metrics`: lizi-api knows nothing of either, it takes a
 //! [`ControlExtension`].
 
 use std::sync::Arc;
@@ -9,9 +9,10 @@ use lizi_bridge::BridgeBackend;
 use lizi_core::ControlDoc;
 use lizi_onebot_face::faults::FAULT_DOCS;
 use lizi_onebot_face::FaultControl;
+use prometheus_client::registry::Registry;
 use serde_json::{json, Value};
 
-/// `POST /sim/onebot_fault`, and the face's counters at `/metrics`.
+/// `POST /sim/onebot_fault`, and the face's metrics at `/metrics`.
 pub struct OneBotFaults(pub FaultControl);
 
 impl ControlExtension for OneBotFaults {
@@ -30,12 +31,12 @@ impl ControlExtension for OneBotFaults {
         })
     }
 
-    fn metrics(&self) -> String {
-        self.0.metrics()
+    fn register_metrics(&self, registry: &mut Registry) {
+        self.0.register_metrics(registry);
     }
 }
 
-/// The bridge's counters at `/metrics`, with the face's faults when the face runs too.
+/// The bridge's metrics at `/metrics`, with the face's faults when the face runs too.
 pub struct BridgeCounters {
     /// The bridge.
     pub bridge: Arc<BridgeBackend>,
@@ -52,13 +53,10 @@ impl ControlExtension for BridgeCounters {
         self.faults.as_ref()?.control(action, body)
     }
 
-    fn metrics(&self) -> String {
-        let mut text = self
-            .faults
-            .as_ref()
-            .map(|faults| faults.metrics())
-            .unwrap_or_default();
-        text.push_str(&self.bridge.metrics());
-        text
+    fn register_metrics(&self, registry: &mut Registry) {
+        if let Some(faults) = &self.faults {
+            faults.register_metrics(registry);
+        }
+        self.bridge.register_metrics(registry);
     }
 }

@@ -25,6 +25,7 @@ use crate::state::accounts::{lost_op, Seen, ACCOUNT_KIND};
 use crate::state::duplicates::fingerprint;
 use crate::state::implementation::Implementation;
 use crate::state::kept::or_unknown;
+use crate::transport::action_times::ActionTimes;
 use crate::transport::dials::DialCounts;
 use crate::transport::handler::LinkHandler;
 use crate::transport::link::Link;
@@ -72,7 +73,11 @@ impl LinkHandler for BridgeBackend {
             key: account.to_string(),
             body: serde_json::to_string(&entry.seen).ok(),
         };
-        tracing::info!(account, implementation = %entry.seen.implementation.display(), "onebot: account identified");
+        let shown = entry.seen.implementation.display();
+        if let Some(link) = &entry.link {
+            link.set_implementation(&shown);
+        }
+        tracing::info!(account, implementation = %shown, "onebot: account identified");
         drop(
             self.store
                 .commit(vec![op], &[account_event(account, me, kind::LOGIN_OK)]),
@@ -141,6 +146,10 @@ impl LinkHandler for BridgeBackend {
 
     fn dial_counts(&self) -> &DialCounts {
         &self.dials
+    }
+
+    fn action_times(&self) -> &ActionTimes {
+        &self.action_times
     }
 }
 

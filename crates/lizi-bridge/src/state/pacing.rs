@@ -190,32 +190,14 @@ impl Pacer {
         buckets.slowed.insert(account, Instant::now() + SLOWDOWN);
     }
 
-    /// The pacing counters in the Prometheus text format.
-    pub fn metrics(&self) -> String {
-        let counter = |name: &str, help: &str, value: &AtomicU64| {
-            format!(
-                "# HELP {name} {help}\n# TYPE {name} counter\n{name} {}\n",
-                value.load(Ordering::Relaxed)
-            )
-        };
+    /// The sends that waited for their turn, those refused, and those QQ held back.
+    pub fn counts(&self) -> [u64; 3] {
         [
-            counter(
-                "lizi_bridge_sends_paced_total",
-                "Sends that waited for their turn under send pacing.",
-                &self.counters.waited,
-            ),
-            counter(
-                "lizi_bridge_sends_refused_total",
-                "Sends refused because their turn was further away than the pacing wait.",
-                &self.counters.refused,
-            ),
-            counter(
-                "lizi_bridge_risk_control_total",
-                "Sends the implementation failed with QQ risk control.",
-                &self.counters.risk_control,
-            ),
+            &self.counters.waited,
+            &self.counters.refused,
+            &self.counters.risk_control,
         ]
-        .concat()
+        .map(|counter| counter.load(Ordering::Relaxed))
     }
 }
 
@@ -282,12 +264,8 @@ mod tests {
         assert!(pacer.reserve(1, None, now).is_ok());
         // Half of 60 a minute: the next token is two seconds away, past the wait.
         assert!(pacer.reserve(1, None, now).is_err());
-        assert!(pacer
-            .metrics()
-            .contains("lizi_bridge_risk_control_total 1\n"));
-        assert!(pacer
-            .metrics()
-            .contains("lizi_bridge_sends_refused_total 1\n"));
+        let [_, refused, risk_control] = pacer.counts();
+        assert_eq!((refused, risk_control), (1, 1));
     }
 
     fn pacer_slowed() -> Pacer {

@@ -33,7 +33,7 @@ struct Counts {
 }
 
 impl Tally {
-    /// A tally shown in `/metrics` as `name`, counting `what`.
+    /// A tally shown in `/metrics` as `name` (a counter: `name_total`), counting `what`.
     pub const fn new(name: &'static str, what: &'static str) -> Tally {
         Tally {
             name,
@@ -72,28 +72,20 @@ impl Tally {
         counts.by_kind.values().sum()
     }
 
-    /// The counter in the Prometheus text format, one line per kind.
-    pub fn metrics(&self) -> String {
-        let counts = self.counts.lock().unwrap_or_else(PoisonError::into_inner);
-        let name = self.name;
-        let mut text = format!(
-            "# HELP {name} {}, by kind.\n# TYPE {name} counter\n",
-            capitalised(self.what)
-        );
-        for (kind, count) in &counts.by_kind {
-            let kind = kind.replace(['\\', '"', '\n'], "_");
-            text.push_str(&format!("{name}{{kind=\"{kind}\"}} {count}\n"));
-        }
-        text
+    /// The metric's name (without the `_total` its counter is shown with) and help.
+    pub fn described(&self) -> (&'static str, String) {
+        (self.name, format!("{}, by kind", self.what))
     }
-}
 
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|first| first.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
+    /// The counts by kind.
+    pub fn by_kind(&self) -> Vec<(String, u64)> {
+        let counts = self.counts.lock().unwrap_or_else(PoisonError::into_inner);
+        counts
+            .by_kind
+            .iter()
+            .map(|(kind, count)| (kind.clone(), *count))
+            .collect()
+    }
 }
 
 #[cfg(test)]
@@ -102,19 +94,19 @@ mod tests {
 
     #[test]
     fn kinds_are_counted_apart_up_to_the_limit() {
-        let tally = Tally::new("lizi_test_total", "things refused");
+        let tally = Tally::new("lizi_test", "things refused");
         tally.count("message/group", "one");
         tally.count("message/group", "two");
         for n in 0..MAX_KINDS + 5 {
             tally.count(&format!("kind{n}"), "many");
         }
-        let text = tally.metrics();
-        assert!(text.contains("# HELP lizi_test_total Things refused, by kind."));
+        let counts = tally.by_kind();
         assert!(
-            text.contains("lizi_test_total{kind=\"message/group\"} 2"),
-            "{text}"
+            counts.contains(&("message/group".to_owned(), 2)),
+            "{counts:?}"
         );
-        assert!(text.contains("lizi_test_total{kind=\"other\"} 6"), "{text}");
+        assert!(counts.contains(&("other".to_owned(), 6)), "{counts:?}");
+        assert_eq!(counts.len(), MAX_KINDS + 1);
         assert_eq!(tally.total(), 2 + MAX_KINDS as u64 + 5);
     }
 }

@@ -43,7 +43,7 @@ pub async fn run<W, H>(
 {
     let (mut sink, mut frames_in) = socket.split();
     let (link, mut frames_out) = Link::new(account, backend.link_id(), timing.action);
-    let link = Arc::new(link);
+    let link = Arc::new(link.with_action_times(backend.action_times().clone()));
     backend.connected(link.clone());
     let mut in_flight = VecDeque::new();
     for frame in early {

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use lizi_core::Uin;
 use serde_json::Value;
 
+use super::action_times::ActionTimes;
 use super::dials::DialCounts;
 use super::link::Link;
 
@@ -40,4 +41,7 @@ pub trait LinkHandler: Send + Sync + 'static {
 
     /// Where the dials to `--onebot-connect` URLs are counted.
     fn dial_counts(&self) -> &DialCounts;
+
+    /// Where the time of every action is noted.
+    fn action_times(&self) -> &ActionTimes;
 }

@@ -4,13 +4,15 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use lizi_core::Uin;
 use lizi_onebot::ActionResponse;
 use serde_json::{json, Value};
 use tokio::sync::{mpsc, oneshot, Notify};
+
+use super::action_times::ActionTimes;
 
 /// Why an action did not succeed.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -45,6 +47,10 @@ pub struct Link {
     next_echo: AtomicU64,
     timeout: Duration,
     ended: Notify,
+    /// Where the time of each call is noted.
+    times: ActionTimes,
+    /// The implementation, as the account's handshake learnt it.
+    implementation: Mutex<Arc<str>>,
 }
 
 impl Link {
@@ -63,14 +69,43 @@ impl Link {
             next_echo: AtomicU64::new(1),
             timeout,
             ended: Notify::new(),
+            times: ActionTimes::default(),
+            implementation: Mutex::new(Arc::from("OneBot")),
         };
         (link, frames)
     }
 
-    /// Calls `action` with `params`; answers its `data` when the status is `ok`. A call
-    /// given up before its answer (timed out, or its future dropped) leaves nothing
-    /// waiting behind.
+    /// The link, noting the time of each call in `times`.
+    pub fn with_action_times(mut self, times: ActionTimes) -> Link {
+        self.times = times;
+        self
+    }
+
+    /// Names the implementation that answers the calls (the label of their times).
+    pub fn set_implementation(&self, name: &str) {
+        *self
+            .implementation
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Arc::from(name);
+    }
+
+    /// Calls `action` with `params`; answers its `data` when the status is `ok`. Its time
+    /// is noted, whatever the outcome. A call given up before its answer (timed out, or
+    /// its future dropped) leaves nothing waiting behind.
     pub async fn call(&self, action: &str, params: Value) -> Result<Value, LinkError> {
+        let started = std::time::Instant::now();
+        let result = self.call_untimed(action, params).await;
+        let implementation = self
+            .implementation
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        self.times
+            .observe(action, implementation, started.elapsed().as_secs_f64());
+        result
+    }
+
+    async fn call_untimed(&self, action: &str, params: Value) -> Result<Value, LinkError> {
         let echo = self.next_echo.fetch_add(1, Ordering::Relaxed);
         let (answer, answered) = oneshot::channel();
         self.pending().insert(echo, answer);

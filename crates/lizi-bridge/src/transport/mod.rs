@@ -6,6 +6,7 @@
 //! the backend implements; [`config`] says where to listen and whom to dial.
 
 pub mod accept;
+pub mod action_times;
 pub mod config;
 pub mod connect;
 pub mod connection;

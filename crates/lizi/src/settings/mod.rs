@@ -26,7 +26,7 @@ use lizi_sim::MessageLimits;
 use lizi_store::StoreConfig;
 
 pub use bridge::{BridgeFlags, DEFAULT_ACCEPT};
-pub use logging::LoggingFlags;
+pub use logging::{LogFormat, Logging, LoggingFlags};
 pub use media::MediaFlags;
 pub use onebot_face::OneBotFaceFlags;
 pub use push::PushFlags;
@@ -91,8 +91,8 @@ pub struct Settings {
     pub data: PathBuf,
     /// World fixture, if any.
     pub world: Option<PathBuf>,
-    /// Log filter.
-    pub log: String,
+    /// The log filter and the lines' form.
+    pub log: Logging,
     /// API layer settings.
     pub api: ApiConfig,
     /// Store settings.
@@ -249,6 +249,7 @@ mod tests {
             "bridge_group_rate",
             "bridge_send_wait_ms",
             "bridge_flash_as_picture",
+            "log_format",
             "bridge_duplicate_window",
             "bridge_duplicate_window_s",
             "bridge_refill_budget_ms",
@@ -338,7 +339,7 @@ mod tests {
         let config = folder.join("lizi.toml");
         std::fs::write(
             &config,
-            "data = \"d\"\nworld = \"w.toml\"\nlog = \"debug\"\nmax_text_chars = 7\n\
+            "data = \"d\"\nworld = \"w.toml\"\nlog = \"debug\"\nlog_format = \"json\"\nmax_text_chars = 7\n\
              report_urls = [\"http://a/\"]\nonebot_heartbeat_ms = 9\nbridge_group_rate = 4\n",
         )
         .expect("config");
@@ -346,6 +347,7 @@ mod tests {
             config: Some(config),
             logging: LoggingFlags {
                 log: Some("warn".into()),
+                ..Default::default()
             },
             push: PushFlags {
                 report_urls: vec!["http://b/".into()],
@@ -356,7 +358,8 @@ mod tests {
         let _ = std::fs::remove_dir_all(&folder);
         assert_eq!(settings.data, folder.join("d"));
         assert_eq!(settings.world, Some(folder.join("w.toml")));
-        assert_eq!(settings.log, "warn");
+        assert_eq!(settings.log.filter, "warn");
+        assert_eq!(settings.log.format, LogFormat::Json);
         assert_eq!(settings.limits.text_chars, 7);
         assert_eq!(settings.api.report_urls, ["http://b/"]);
         assert_eq!(settings.onebot.heartbeat_ms, 9);

@@ -22,6 +22,7 @@ pub const LIZI_VARS: &[&str] = &[
     "LIZI_MAX_CARD_BYTES",
     "LIZI_KEY_ACCESS",
     "LIZI_LOG",
+    "LIZI_LOG_FORMAT",
     "LIZI_FLUSH",
     "LIZI_MAX_LAG_EVENTS",
     "LIZI_MAX_LAG_BYTES",

@@ -3,7 +3,8 @@
 //! on the same port or data folder, as the reader is told to); `python3 examples/…`
 //! starts an example bot beside it (against the lizi on the default port, until the walk
 //! ends); `curl` asks the lizi on the port it names and its answer is checked against the
-//! one shown; `lizi test …`, `sleep` and other tools run to completion and must succeed. The documented ports are mapped to free
+//! one shown; `lizi test …`, `lizi backup …`, `sleep` and other tools run to completion and
+//! must succeed. The documented ports are mapped to free
 //! ones, so that walks never collide with each other or with a lizi already running here.
 
 use std::collections::HashMap;
@@ -41,6 +42,22 @@ const NOT_RUN: &[(&str, &str)] = &[
         "the benchmark takes minutes and measures, it checks nothing",
     ),
     ("LIZI_BENCH_VERBOSE=", "the benchmark, as above"),
+    (
+        "packaging/build-deb",
+        "builds a release binary and a package: the package test of `operations.rs` runs it",
+    ),
+    (
+        "dpkg ",
+        "installs system-wide: the package test of `operations.rs` does so in CI",
+    ),
+    (
+        "systemctl ",
+        "needs systemd running and the package installed",
+    ),
+    (
+        "journalctl ",
+        "needs systemd running and the package installed",
+    ),
 ];
 
 /// One `lizi test` at a time across walks: each starts several bots, and on a loaded
@@ -132,8 +149,9 @@ impl Walk {
             "lizi" if line.contains("--help") || line.contains("--version") => {
                 self.finish(line);
             }
+            "lizi" if line.starts_with("lizi backup ") => self.finish(line),
             "lizi" => self.start(line),
-            "sqlite3" | "sleep" => self.finish(line),
+            "sqlite3" | "sleep" | "mkdir" | "cp" => self.finish(line),
             "python3" if line.starts_with("python3 examples/") => self.bot(line),
             _ => panic!(
                 "{}: no rule to run `{line}`: teach crates/lizi/tests/doc_support/walk.rs how, \
