@@ -1,5 +1,5 @@
 //! The XLZ wire encoder: a backend result and an endpoint's template give the response
-//! body (wire.md §4 and §8).
+//! body (docs/xlz-api.md#the-templates, #endpoint-answers).
 
 use lizi_core::model::LogonAccount;
 use lizi_core::{Failure, Receipt, Reply, Template};

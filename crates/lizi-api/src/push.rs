@@ -1,5 +1,5 @@
 //! Push ("事件上报"): each event POSTed to every report URL, one per request, as the raw
-//! JSON body with `Content-Type: application/x-www-form-urlencoded` (wire.md §6). https
+//! JSON body with `Content-Type: application/x-www-form-urlencoded` (docs/xlz-api.md#websockets-and-push). https
 //! URLs are verified against the system's root store and the configured extra CAs.
 //!
 //! Each URL has its own reporter reading the log through its own named, persisted cursor:

@@ -1,5 +1,5 @@
 //! The session endpoints: `/allocsession`, `/removesession`, `/resetevent`, `/getevent`,
-//! `/geteventv2` (wire.md §5) and lizi's `/ackevent`. They work on the store's event log,
+//! `/geteventv2` (docs/xlz-api.md#sessions-and-the-event-buffer) and lizi's `/ackevent`. They work on the store's event log,
 //! never on the backend.
 //!
 //! Events a session lost to its lag limit are reported in its next read: `/geteventv2`

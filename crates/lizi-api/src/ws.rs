@@ -1,5 +1,5 @@
 //! WebSocket streams: `/` sends the 8 bytes `NewEvent` once per event, `/ws` sends each
-//! event's JSON (wire.md §6). Nothing is sent on connect; client text frames are ignored,
+//! event's JSON (docs/xlz-api.md#websockets-and-push). Nothing is sent on connect; client text frames are ignored,
 //! but each one shows the client is alive (see [`crate::liveness`]); a binary frame or a
 //! message over `max_body_bytes` closes the connection (1003, 1009: see
 //! [`lizi_http::websocket`]).
@@ -24,7 +24,7 @@ use crate::AppState;
 /// Events sent per read of the log on `/ws`; each read's frames are flushed together.
 const BATCH: usize = 256;
 
-/// The nudge frame's payload (wire.md §6).
+/// The nudge frame's payload (docs/xlz-api.md#websockets-and-push).
 const NUDGE: &str = "NewEvent";
 
 /// Accepts an upgrade to the nudge stream (`full = false`) or the event stream.

@@ -9,7 +9,7 @@ use crate::param::{Param, ParamError, ParamSpec, Problem};
 
 pub use crate::table::*;
 
-/// The response shape of an endpoint (wire.md §4, §5, §8).
+/// The response shape of an endpoint (docs/xlz-api.md#the-templates, #sessions-and-the-event-buffer, #endpoint-answers).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Template {
     /// T1: `{"ret":"<retcode text>","random":N,"req":N}`.

@@ -1,4 +1,4 @@
-//! Event objects, shaped exactly as wire.md §7 gives them.
+//! Event objects, shaped exactly as docs/xlz-api.md#event-objects gives them.
 
 use serde::{Deserialize, Serialize};
 
@@ -231,7 +231,7 @@ pub struct EventBody {
     pub seq: i64,
     /// When it happened (unix seconds).
     pub time_stamp: i64,
-    /// Event type (wire.md §7).
+    /// Event type (docs/xlz-api.md#event-objects).
     #[serde(rename = "Type")]
     pub kind: i64,
     /// Sub type.
@@ -260,7 +260,7 @@ pub struct EventMsg {
     pub msg: EventBody,
 }
 
-/// Event types of [`EventMsg`] (wire.md §7).
+/// Event types of [`EventMsg`] (docs/xlz-api.md#event-objects).
 pub mod kind {
     /// I was invited to a group.
     pub const INVITED: i64 = 1;

@@ -1,4 +1,4 @@
-//! Records that endpoints answer with, shaped as wire.md §8 gives them.
+//! Records that endpoints answer with, shaped as docs/xlz-api.md#endpoint-answers gives them.
 
 use serde::{Deserialize, Serialize};
 

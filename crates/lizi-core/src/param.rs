@@ -278,7 +278,7 @@ pub trait AltName {
     const NAME: &'static str;
 }
 
-/// `togroup`, the name seed-api.md gives `/forwardgroupfiletofriend`'s receiver; the
+/// `togroup`, the name docs/xlz-api.md#every-endpoint gives `/forwardgroupfiletofriend`'s receiver; the
 /// original reads `toqq`.
 pub struct ToGroup;
 impl AltName for ToGroup {

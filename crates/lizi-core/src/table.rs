@@ -1,4 +1,4 @@
-//! The rows of the endpoint table (seed-api.md plus wire.md §8).
+//! The rows of the endpoint table (docs/xlz-api.md#every-endpoint plus docs/xlz-api.md#endpoint-answers).
 
 use crate::endpoint::{endpoints, Gate, Methods};
 use crate::param::{
@@ -225,7 +225,7 @@ endpoints! {
     ForwardGroupFileToGroup "/forwardgroupfiletogroup" => Bool
         (fromqq: Qq, fromgroup: Qq, togroup: Qq, fileid: Text);
     /// 群文件转发至好友: forward a group file to a friend.
-    /// The receiver is `toqq`, as the original reads it (`togroup`, seed-api.md's name, is
+    /// The receiver is `toqq`, as the original reads it (`togroup`, the name the XLZ plugin's endpoint list gives, is
     /// accepted too); `filesize` is optional, older versions do not send it.
     ForwardGroupFileToFriend "/forwardgroupfiletofriend" => Receipt2 (
         fromqq: Qq, fromgroup: Qq, toqq: AlsoNamed<Qq, ToGroup>, fileid: Text, filename: Text,

@@ -1,4 +1,4 @@
-//! XLZ text codes inside message text (wire.md §9): `[NAME,key=value,…]`, the short forms
+//! XLZ text codes inside message text (docs/xlz-api.md#text-codes): `[NAME,key=value,…]`, the short forms
 //! `[@<qq>]`, `[@all]` and `[bq<id>]`, and the escapes `\u005b`, `\u005d`, `\u005c` for a
 //! literal `[`, `]` and `\`. A piece of a code without `key=` continues the value before it,
 //! as the JSON of `[Json,Data={…}]` holds commas.
@@ -12,7 +12,7 @@
 use std::borrow::Cow;
 use std::fmt::Write;
 
-/// The codes of wire.md §9, which are codes even without arguments (`[Shake]`); any other
+/// The codes of docs/xlz-api.md#text-codes, which are codes even without arguments (`[Shake]`); any other
 /// name is a code only with at least one `key=value` argument, so that text such as `[x]`
 /// or `[doge]` stays text.
 const KNOWN_CODES: &[&str] = &[
@@ -97,7 +97,7 @@ impl Code {
     /// Whether [`print`] can write this code so that it parses back the same: a name of
     /// ASCII letters, digits and `_` starting with a letter (not `bq<digits>`), keys without
     /// `=`, `,`, `[`, `]`, and values without `,`, `[`, `]`; a code without arguments must
-    /// be one of wire.md §9 (`[Shake]`), as other bare names read as text.
+    /// be one of docs/xlz-api.md#text-codes (`[Shake]`), as other bare names read as text.
     pub fn is_printable(&self) -> bool {
         valid_name(&self.name)
             && short_form(&self.name).is_none()

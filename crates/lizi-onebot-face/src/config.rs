@@ -44,7 +44,7 @@ pub struct FaceConfig {
     pub media_base64: bool,
 }
 
-/// How events carry messages (onebot.md §1.6).
+/// How events carry messages (docs/onebot-implementations.md#message-formats).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum MessageFormat {
     /// Segment arrays (NapCat's, Lagrange's and LLOneBot's default).

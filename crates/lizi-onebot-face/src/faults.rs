@@ -1,4 +1,4 @@
-//! Faults on demand (onebot.md §5.2 item 6), set through the control API's
+//! Faults on demand (docs/onebot-face.md#faults-on-demand item 6), set through the control API's
 //! `POST /sim/onebot_fault`: drop or duplicate the next events, close every OneBot
 //! connection, delay actions, fail the next actions with NapCat's timeout, report an
 //! account offline and back. [`FaultControl`] is the handle the binary hands the API.

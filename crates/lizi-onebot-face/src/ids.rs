@@ -1,4 +1,4 @@
-//! OneBot message ids (onebot.md §2.1): int32, unique, and stable across restarts.
+//! OneBot message ids (docs/onebot-implementations.md#message-identity): int32, unique, and stable across restarts.
 //!
 //! An id is the message's global `Seq` (the key of the store's `messages` table) put
 //! through a bijection into the shape the chosen profile's ids have, so no table of ids is

@@ -1,4 +1,4 @@
-//! lizi's OneBot v11 face (DESIGN.md): OneBot actions over the OneBot HTTP API, carried
+//! lizi's OneBot v11 face (docs/architecture.md): OneBot actions over the OneBot HTTP API, carried
 //! out as the same typed lizi [`Request`](lizi_core::Request)s the XLZ endpoints use, so the
 //! face depends only on the [`Backend`] trait, never on the simulated network's insides.
 //!

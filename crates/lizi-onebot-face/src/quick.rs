@@ -1,4 +1,4 @@
-//! Quick operations (OneBot v11 `event/README.md`, onebot.md §1.1): what an HTTP POST
+//! Quick operations (OneBot v11 `event/README.md`, docs/onebot-implementations.md#transports): what an HTTP POST
 //! receiver's answer asks to do about the event it got. Each becomes the equivalent action
 //! (`send_msg`, `delete_msg`, `set_group_kick`, `set_group_ban`,
 //! `set_friend_add_request`, `set_group_add_request`) carried out as any other action, so

@@ -118,7 +118,7 @@ impl ActionResponse {
     }
 
     /// Whether the action was done (only `status:"ok"` counts: retcodes differ per
-    /// implementation, onebot.md §1.3).
+    /// implementation, docs/onebot-implementations.md#the-action-envelope).
     pub fn is_ok(&self) -> bool {
         self.status == Status::Ok
     }

@@ -1,4 +1,4 @@
-//! Every captured payload of onebot.md §5.3 parses, with its key fields as captured.
+//! Every captured payload of docs/onebot-implementations.md#captured-payloads parses, with its key fields as captured.
 
 use std::path::PathBuf;
 

@@ -2,7 +2,7 @@
 //!
 //! Every event goes once to each **online** framework account that sees the message, with
 //! `LogonQQ` = that account — the sender included when it is a framework account (bots see
-//! their own messages, wire.md §5).
+//! their own messages, docs/xlz-api.md#sessions-and-the-event-buffer).
 //!
 //! `Req` counts per conversation: per group for group messages, per unordered pair of QQ
 //! numbers for private messages. Temporary-session messages share the pair's conversation
@@ -75,7 +75,7 @@ impl World {
     /// user (the control API) or must be a framework account (the HTTP API) is the
     /// caller's check.
     ///
-    /// The text is stored, and shown in events, in its canonical form (wire.md §9): a
+    /// The text is stored, and shown in events, in its canonical form (docs/xlz-api.md#text-codes): a
     /// literal `\`, `[` or `]`, raw or escaped, becomes `\u005c`, `\u005b`, `\u005d`.
     pub fn send(
         &mut self,

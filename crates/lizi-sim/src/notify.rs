@@ -1,4 +1,4 @@
-//! Building `EventMsg` events (wire.md §7) for the framework accounts that see them.
+//! Building `EventMsg` events (docs/xlz-api.md#event-objects) for the framework accounts that see them.
 //!
 //! Only online framework accounts see events. Group events go to every online framework
 //! account that is a member of the group; account events to one account.

@@ -1,4 +1,4 @@
-//! Access control (wire.md §1): the `pass` cookie, the bearer token, `/health`, and the
+//! Access control (docs/xlz-api.md#listener-and-access): the `pass` cookie, the bearer token, `/health`, and the
 //! request body limit. Remote-peer refusal cannot be tested over loopback.
 
 mod common;

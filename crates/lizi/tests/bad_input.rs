@@ -1,4 +1,4 @@
-//! The bad-input matrix (wire.md §10): for every endpoint, a missing required parameter
+//! The bad-input matrix (docs/xlz-api.md#where-lizi-answers-differently-on-purpose): for every endpoint, a missing required parameter
 //! or a malformed value gives HTTP 400 naming the parameter, and changes nothing.
 
 mod common;

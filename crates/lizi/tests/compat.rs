@@ -193,7 +193,7 @@ async fn forwarding_a_group_file_to_a_friend_reads_toqq_and_an_optional_filesize
             "fromqq=10001&fromgroup=30001&toqq=10002&fileid={}&filename=minutes.txt",
             enc(&id)
         ),
-        // seed-api.md's spelling.
+        // docs/xlz-api.md#every-endpoint's spelling.
         format!(
             "fromqq=10001&fromgroup=30001&togroup=10002&fileid={}&filename=minutes.txt&filesize=7",
             enc(&id)

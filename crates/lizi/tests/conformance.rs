@@ -361,7 +361,7 @@ async fn retcode_bodies_keep_the_wire_key_order() {
         let server = &server;
         async move { server.post(path, &body).await.1 }
     };
-    // T1 and T0 succeed, in wire.md §4's shapes, keys in the order of its example.
+    // T1 and T0 succeed, in docs/xlz-api.md#the-templates's shapes, keys in the order of its example.
     let retcode = r#"{"ret":"{\"retcode\":N,\"retmsg\":\"\",\"time\":\"N\"}""#;
     assert_eq!(
         shape(&post("/sendprivatemsg").await),

@@ -173,6 +173,82 @@ fn no_document_cites_a_missing_file() {
     }
 }
 
+/// The sources (every `.rs`, `.js`, `.py` and `.toml` under `crates/`, `examples/`,
+/// `bench/` and `packaging/`) cite no document from outside the repository either, and
+/// every `docs/….md#anchor` they name is a heading of that chapter.
+#[test]
+fn no_source_cites_a_missing_document() {
+    let mut sources = Vec::new();
+    for top in ["crates", "examples", "bench", "packaging"] {
+        collect_sources(&root().join(top), &mut sources);
+    }
+    assert!(sources.len() > 100, "only {} sources found", sources.len());
+    let this_file = root().join("crates/lizi/tests/docs.rs");
+    let mut cited = 0;
+    for source in sources.iter().filter(|s| **s != this_file) {
+        let text = std::fs::read_to_string(source).expect("read a source");
+        let shown = source.strip_prefix(root()).unwrap_or(source).display();
+        for name in OUTSIDE {
+            let found = text
+                .match_indices(name)
+                .any(|(at, _)| at == 0 || !text[..at].ends_with(['-', '/', '_', '.']));
+            assert!(
+                !found,
+                "{shown} cites {name}, which is not in the repository"
+            );
+        }
+        for (at, _) in text.match_indices("docs/") {
+            let rest = &text[at..];
+            let end = rest
+                .find(|c: char| !(c.is_ascii_alphanumeric() || "/._-#".contains(c)))
+                .unwrap_or(rest.len());
+            let cite = rest[..end].trim_end_matches(['.', ',']);
+            let (file, anchor) = cite.split_once('#').unwrap_or((cite, ""));
+            if !file.ends_with(".md") || file[5..].contains('/') {
+                continue;
+            }
+            let chapter = root().join(file);
+            assert!(
+                chapter.exists(),
+                "{shown} cites {file}, which does not exist"
+            );
+            if !anchor.is_empty() {
+                let headings = anchors(&std::fs::read_to_string(&chapter).expect("read"));
+                assert!(
+                    headings.iter().any(|h| h == anchor),
+                    "{shown} cites {cite}, which names no heading of {file}"
+                );
+            }
+            cited += 1;
+        }
+    }
+    assert!(
+        cited > 50,
+        "only {cited} citations of the docs found in the sources"
+    );
+}
+
+/// Every source file under `dir`, build output left out.
+fn collect_sources(dir: &Path, into: &mut Vec<std::path::PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = entry.file_name();
+        if path.is_dir() {
+            if name != "target" && name != "node_modules" {
+                collect_sources(&path, into);
+            }
+        } else if ["rs", "js", "py", "toml"]
+            .iter()
+            .any(|ext| path.extension().is_some_and(|e| e == *ext))
+        {
+            into.push(path);
+        }
+    }
+}
+
 /// Each chapter opens with its own table of contents: a list of links to its headings.
 #[test]
 fn every_chapter_has_a_table_of_contents() {

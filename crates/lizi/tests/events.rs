@@ -1,5 +1,5 @@
-//! Sessions and the event buffer (wire.md §5), and the events of the first simulated
-//! endpoints (wire.md §7), through the real HTTP interface.
+//! Sessions and the event buffer (docs/xlz-api.md#sessions-and-the-event-buffer), and the events of the first simulated
+//! endpoints (docs/xlz-api.md#event-objects), through the real HTTP interface.
 
 mod common;
 
@@ -7,7 +7,7 @@ use common::{enc, Server};
 use serde_json::{json, Value};
 
 const TRICKY: &str = "it's \"quoted\" \\ back\tslash\nnew line 你好 😀 [@10001]";
-/// `TRICKY` as events show it: its literal backslash escaped (wire.md §9).
+/// `TRICKY` as events show it: its literal backslash escaped (docs/xlz-api.md#text-codes).
 const TRICKY_SHOWN: &str = "it's \"quoted\" \\u005c back\tslash\nnew line 你好 😀 [@10001]";
 
 fn of_type<'a>(events: &'a [Value], kind: &str) -> Vec<&'a Value> {

@@ -1,4 +1,4 @@
-//! A web page cannot drive a local lizi (DESIGN.md, "Safe by default"), on any port: a
+//! A web page cannot drive a local lizi (docs/architecture.md#principles, "Safe by default"), on any port: a
 //! request from another site's page (it carries that page's `Origin`) is refused with 403
 //! before anything happens, and a request for a name that is not lizi's (DNS rebinding:
 //! `Host: evil.example`) with 421; lizi's own origin, `allow_origins` and `allow_hosts`

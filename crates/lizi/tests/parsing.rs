@@ -1,4 +1,4 @@
-//! How parameters and paths are read (wire.md §2–§3): case-insensitive paths and keys,
+//! How parameters and paths are read (docs/xlz-api.md#routing, #parameters): case-insensitive paths and keys,
 //! any Content-Type, the query string, `+` and `%XX`, raw values.
 
 mod common;

@@ -1,4 +1,4 @@
-//! Push ("事件上报", wire.md §6): every event POSTed to each report URL, one per request, as
+//! Push ("事件上报", docs/xlz-api.md#websockets-and-push): every event POSTed to each report URL, one per request, as
 //! the raw JSON body with `Content-Type: application/x-www-form-urlencoded`; failures are
 //! retried in order without holding up other receivers or the API.
 

@@ -1,4 +1,4 @@
-//! Literal `\`, `[` and `]` in message text (wire.md §9): the world stores and hands out
+//! Literal `\`, `[` and `]` in message text (docs/xlz-api.md#text-codes): the world stores and hands out
 //! `\u005c`, `\u005b`, `\u005d` however a bot or a simulated user wrote them, so a client
 //! that decodes those escapes reads the text back exactly and never sees a stray code.
 

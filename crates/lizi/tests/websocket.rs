@@ -1,4 +1,4 @@
-//! WebSocket streams over real sockets (wire.md §6): `/` sends exactly `NewEvent` once per
+//! WebSocket streams over real sockets (docs/xlz-api.md#websockets-and-push): `/` sends exactly `NewEvent` once per
 //! event, `/ws` sends each event's JSON; nothing on connect; client junk text and pings
 //! are ignored without closing the connection; a binary message is closed with 1003 and
 //! one over `max_body_bytes` with 1009, on these and on the OneBot face's WebSocket.

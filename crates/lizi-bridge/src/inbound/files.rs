@@ -1,4 +1,4 @@
-//! Files in OneBot events (onebot.md §3 `group_upload`, `offline_file` and `file`
+//! Files in OneBot events (docs/bridge.md#how-onebot-events-become-xlz-events `group_upload`, `offline_file` and `file`
 //! segments): each one noted once among the [`FileRecords`], and the XLZ event that
 //! carries it.
 //!

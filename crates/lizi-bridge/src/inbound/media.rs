@@ -1,4 +1,4 @@
-//! Received pictures and voices (onebot.md §2.4, §4): each `image` or `record` segment of
+//! Received pictures and voices (docs/onebot-implementations.md#pictures-and-voices, #xlz-text-and-onebot-segments): each `image` or `record` segment of
 //! an incoming message is fetched once from its `url` (NapCat `{file:<md5>.<ext>, url,
 //! sub_type, summary, file_size}`, Lagrange.OneBot `{file:<url>, filename, url}`,
 //! LLOneBot `{file, url}`) through the server's fetcher, so with its size cap and timeout,

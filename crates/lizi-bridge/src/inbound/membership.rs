@@ -1,4 +1,4 @@
-//! OneBot membership notices as XLZ `EventMsg`s (onebot.md §3): admins set and unset,
+//! OneBot membership notices as XLZ `EventMsg`s (docs/bridge.md#how-onebot-events-become-xlz-events): admins set and unset,
 //! members joining and leaving, mutes, and new friends.
 
 use lizi_core::event::{kind, EventBody};

@@ -1,4 +1,4 @@
-//! OneBot events as XLZ events (onebot.md §3): group, friend and temporary-session
+//! OneBot events as XLZ events (docs/bridge.md#how-onebot-events-become-xlz-events): group, friend and temporary-session
 //! messages (the account's own included), recalls, and the membership notices of
 //! [`super::membership`], and the other notices of [`super::notices`]. Message text is
 //! written by [`lizi_onebot::xlz::reported_text`]. Events XLZ has no place for are skipped.
@@ -360,7 +360,7 @@ fn group_msg(
 fn private_msg(stamp: Stamp, private: &PrivateMessage, record: &MessageRecord) -> Event {
     let (kind, gin) = match record.conversation {
         Conversation::Temporary { group, .. } => (private_kind::TEMPORARY, group),
-        // A voice is a message of its own (onebot.md §3).
+        // A voice is a message of its own (docs/bridge.md#how-onebot-events-become-xlz-events).
         _ if matches!(private.message.as_slice(), [only] if only.kind == "record") => {
             (private_kind::VOICE, 0)
         }

@@ -1,4 +1,4 @@
-//! The OneBot notices of onebot.md §3 beyond recalls, membership and requests: card and
+//! The OneBot notices of docs/bridge.md#how-onebot-events-become-xlz-events beyond recalls, membership and requests: card and
 //! group-name changes, input status, profile likes, other clients' status, and group
 //! `notice` messages. The notices XLZ has no event for ([`is_minor`]: pokes, lucky king,
 //! honours, titles, essence, emoji reactions, gray tips) become a system notice

@@ -1,5 +1,5 @@
 //! The account's own presence: as the implementation reports it while the connection stays
-//! open (onebot.md §3: `bot_offline`, `bot_online`, and heartbeats with `status.online`),
+//! open (docs/bridge.md#how-onebot-events-become-xlz-events: `bot_offline`, `bot_online`, and heartbeats with `status.online`),
 //! and as its connection comes and goes. A change shows in `/getlogonqq` and as an XLZ
 //! event about the account ([`account_event`]: 31 online, [`LOGGED_OFF`]).
 

@@ -1,4 +1,4 @@
-//! OneBot friend and group requests as XLZ `EventMsg`s (onebot.md §2.2, §3): a friend
+//! OneBot friend and group requests as XLZ `EventMsg`s (docs/onebot-implementations.md#request-handles, docs/bridge.md#how-onebot-events-become-xlz-events): a friend
 //! request (105), a join request (3) or an invitation (1), each under a new handle kept in
 //! the [`RequestMap`] (its `Msg.Seq`, what XLZ answers the request by). A request seen
 //! before (the same `flag`) makes nothing.

@@ -1,4 +1,4 @@
-//! Pictures and voices in sends (onebot.md §4): `[pic,hash=…]`, `[flashPic,hash=…]` and
+//! Pictures and voices in sends (docs/onebot-implementations.md#xlz-text-and-onebot-segments): `[pic,hash=…]`, `[flashPic,hash=…]` and
 //! `[Audio,hash=…]` of media the bridge keeps ([`crate::state::media`]) go out as
 //! `image{file:"base64://…"}` (flash: `type:"flash"`) and `record{file:"base64://…"}`;
 //! `[picFile,path=…]`, `[flashPicFile,path=…]` and `[AudioFile,path=…]` are read first
@@ -31,7 +31,7 @@ pub(crate) enum FlashSend {
 }
 
 /// Whether `implementation` (a profile name or an `app_name`) sends flash pictures, and
-/// what to do when it cannot: NapCat and Lagrange.OneBot have no flash send (onebot.md
+/// what to do when it cannot: NapCat and Lagrange.OneBot have no flash send (docs/onebot-implementations.md
 /// §2.4); LLOneBot and go-cqhttp honour the standard `type:"flash"`.
 pub(crate) fn flash_for(implementation: &str, as_picture: bool) -> FlashSend {
     match detect(implementation) {
@@ -177,7 +177,7 @@ mod tests {
 
     #[test]
     fn flash_pictures_per_implementation() {
-        // onebot.md §4: `image{type:"flash"}` on LLOneBot (and go-cqhttp); NapCat and
+        // docs/onebot-implementations.md#xlz-text-and-onebot-segments: `image{type:"flash"}` on LLOneBot (and go-cqhttp); NapCat and
         // Lagrange.OneBot cannot, so fail unless told to send an ordinary picture.
         assert_eq!(flash_for("llonebot", false), FlashSend::AsFlash);
         assert_eq!(flash_for("go-cqhttp", false), FlashSend::AsFlash);

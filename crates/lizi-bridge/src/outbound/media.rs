@@ -1,4 +1,4 @@
-//! Pictures, voices and avatars through the bridge (onebot.md §2.4):
+//! Pictures, voices and avatars through the bridge (docs/onebot-implementations.md#pictures-and-voices):
 //!
 //! - `/sendprivatepic`, `/sendgrouppic`, `/send*audio` read the bytes (base64, path or URL,
 //!   through the server's fetcher and its limits), keep them ([`crate::state::media`]) and

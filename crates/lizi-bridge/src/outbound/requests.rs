@@ -1,4 +1,4 @@
-//! Friend and group requests answered (onebot.md §2.2): XLZ names a request by the `seq`
+//! Friend and group requests answered (docs/onebot-implementations.md#request-handles): XLZ names a request by the `seq`
 //! of its event, the implementation by its `flag`, kept for it in
 //! [`crate::state::requests`] when it arrived.
 

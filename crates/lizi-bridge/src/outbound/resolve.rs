@@ -1,5 +1,5 @@
 //! A message found again after its implementation forgot its id: NapCat keeps `message_id`s
-//! in memory only (onebot.md §2.1), so after it restarts, a recall or a reply naming an id
+//! in memory only (docs/onebot-implementations.md#message-identity), so after it restarts, a recall or a reply naming an id
 //! lizi kept fails. The bridge then looks the message up in the conversation's history
 //! (`get_group_msg_history` / `get_friend_msg_history`, page by page back to its time) and
 //! takes the id the implementation gives it now: matched by sequence number when both sides

@@ -1,4 +1,4 @@
-//! The XLZ endpoints that are one standard OneBot action each (onebot.md §2.5, kind S):
+//! The XLZ endpoints that are one standard OneBot action each (docs/bridge.md#what-works-on-each-implementation, kind S):
 //! lists, and the group admin actions. Each becomes an [`ActionCall`]; the action's data
 //! becomes the endpoint's reply.
 

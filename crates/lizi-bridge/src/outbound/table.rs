@@ -1,4 +1,4 @@
-//! The bridge's endpoint table (onebot.md §2.5): one row per XLZ endpoint saying how the
+//! The bridge's endpoint table (docs/bridge.md#what-works-on-each-implementation): one row per XLZ endpoint saying how the
 //! bridge carries it out — its [`Category`], whether each implementation can
 //! ([`Support`]), the OneBot action(s) it takes, and a note.
 //!
@@ -13,7 +13,7 @@ use lizi_onebot::Profile;
 
 use crate::state::implementation::{display_name, Implementation};
 
-/// How an endpoint is carried out (onebot.md §2.0).
+/// How an endpoint is carried out (docs/bridge.md#what-works-on-each-implementation).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Category {
     /// A standard OneBot v11 action (plus the bridge's bookkeeping).
@@ -142,7 +142,7 @@ const NO_PROFILE: &str = "Lagrange.OneBot has no set_qq_profile";
 const NO_XML: &str = "NapCat drops xml segments from sends";
 const XML_UNVERIFIED: &str = "xml segments are passed on; QQ may refuse them";
 
-/// Every XLZ endpoint (seed-api.md, wire.md §8, lizi's `/ackevent`), in the order of
+/// Every XLZ endpoint (docs/xlz-api.md#every-endpoint, docs/xlz-api.md#endpoint-answers, lizi's `/ackevent`), in the order of
 /// lizi-core's endpoint table.
 pub static ROWS: &[Row] = &[
     local("/allocsession", "lizi's event log: a session cursor"),

@@ -1,5 +1,5 @@
 //! Events reported twice: an implementation may post the same event again (a retried
-//! post, several servers, a replay after reconnecting: onebot.md §8 item 7), and a refill
+//! post, several servers, a replay after reconnecting: docs/bridge.md#what-users-of-the-implementations-lost item 7), and a refill
 //! may fetch from history a message that also arrived live. The bridge remembers a
 //! fingerprint of each event it converted within a [`Window`] bounded by count and by age
 //! (`--bridge-duplicate-window`, `--bridge-duplicate-window-s`), and converts an event

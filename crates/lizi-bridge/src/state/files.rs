@@ -1,4 +1,4 @@
-//! The files accounts saw reported (onebot.md §3 `group_upload`, `offline_file` and
+//! The files accounts saw reported (docs/bridge.md#how-onebot-events-become-xlz-events `group_upload`, `offline_file` and
 //! `file` segments), kept in lizi's store (kind [`DOC_KIND`]): each file's id, name, size
 //! and `busid` for the file actions, and the hash of its bytes once lizi fetched them; and
 //! the folder names of each group, as the file actions learnt them. Files are found by key

@@ -1,4 +1,4 @@
-//! Message identity (onebot.md §2.1): XLZ names a message by `(req, random, time)`, OneBot
+//! Message identity (docs/onebot-implementations.md#message-identity): XLZ names a message by `(req, random, time)`, OneBot
 //! by an opaque `message_id` that some implementations forget on restart. The bridge keeps
 //! every message it saw or sent as a [`MessageRecord`] in lizi's store, found by key
 //! ([`Kept`]): one document per message (kind [`DOC_KIND`]), one per XLZ pair

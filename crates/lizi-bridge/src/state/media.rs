@@ -1,4 +1,4 @@
-//! Pictures and voices kept by the bridge (onebot.md §2.4): XLZ uploads first and sends a
+//! Pictures and voices kept by the bridge (docs/onebot-implementations.md#pictures-and-voices): XLZ uploads first and sends a
 //! text code later, OneBot has no such step, so lizi keeps the bytes itself, as store blobs
 //! under their MD5 (upper-case hex, XLZ's `hash`), with a `bridge_media` document saying
 //! what each is and, for received ones, the URL they came from (and a `bridge_media_source`

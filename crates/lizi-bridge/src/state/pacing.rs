@@ -1,6 +1,6 @@
 //! Send pacing: per account and per group token buckets in front of message sends, so
 //! that a busy plugin does not trip QQ's risk control (风控) on a real account. The OneBot
-//! implementations do not pace (onebot.md §1.4: NapCat and LLOneBot treat
+//! implementations do not pace (docs/onebot-implementations.md#_async-and-_rate_limited: NapCat and LLOneBot treat
 //! `_rate_limited` as a plain alias), so the bridge does.
 //!
 //! A send takes one token from its account's bucket and, for a group, one from the group's;
@@ -202,7 +202,7 @@ impl Pacer {
 }
 
 /// Whether an implementation's failure is QQ risk control: retcode 1200 with a timeout,
-/// as NapCat answers a send QQ held back (onebot.md §8, NapNeko/NapCatQQ#808).
+/// as NapCat answers a send QQ held back (docs/bridge.md#what-users-of-the-implementations-lost, NapNeko/NapCatQQ#808).
 pub fn is_risk_control(retcode: i64, message: &str) -> bool {
     retcode == 1200 && message.to_ascii_lowercase().contains("timeout")
 }

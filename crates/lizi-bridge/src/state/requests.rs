@@ -1,4 +1,4 @@
-//! Request handles (onebot.md §2.2): XLZ answers a friend or group request by the `seq` of
+//! Request handles (docs/onebot-implementations.md#request-handles): XLZ answers a friend or group request by the `seq` of
 //! its event, OneBot by the request's `flag`. The bridge gives each request a `seq` (one
 //! more than the account's last) and keeps `seq ↔ flag` in lizi's store (kinds
 //! [`DOC_KIND`] and [`FLAG_KIND`], found by key), so a request can be answered after a

@@ -26,7 +26,7 @@ pub(super) fn envelope(time: i64, self_id: Uin, post_type: &str) -> Value {
 }
 
 /// Puts a message event's sequence fields as `profile`'s implementation writes them
-/// (onebot.md §1.5, §1.7): NapCat `real_id`, `message_seq` and `real_seq` as a *string*;
+/// (docs/onebot-implementations.md#events, #type-strictness-seen-in-the-wild): NapCat `real_id`, `message_seq` and `real_seq` as a *string*;
 /// LLOneBot `message_seq` as a number; Lagrange none.
 pub(crate) fn put_sequence_fields(event: &mut Value, profile: Profile, id: i64, req: i64) {
     match profile {

@@ -17,7 +17,7 @@ use crate::ids::{group_conv, private_conv};
 pub const ANONYMOUS_UIN: u64 = 80_000_000;
 
 /// `post_type` of the account's own messages.
-/// Where each implementation puts a temporary session's group (onebot.md §3): NapCat at
+/// Where each implementation puts a temporary session's group (docs/onebot-face.md#events): NapCat at
 /// the top (`group_id`, with `temp_source`), LLOneBot in `sender.group_id`, Lagrange
 /// nowhere.
 fn put_temporary_group(event: &mut Value, profile: Profile, group: u64) {

@@ -1,4 +1,4 @@
-//! XLZ events from lizi's event log turned into OneBot v11 events (onebot.md §3 read the
+//! XLZ events from lizi's event log turned into OneBot v11 events (docs/onebot-face.md#events read the
 //! other way), one family per module:
 //!
 //! - [`messages`]: group (normal, anonymous) and private (friend, temporary) messages, the

@@ -1,8 +1,8 @@
-//! Notice events (onebot.md §1.5) from XLZ `EventMsg`s: `group_admin`, `group_increase`,
+//! Notice events (docs/onebot-implementations.md#events) from XLZ `EventMsg`s: `group_admin`, `group_increase`,
 //! `group_decrease`, `group_ban` (a whole-group mute has `user_id` 0), `friend_add`,
 //! `group_recall`, `friend_recall` (with the recalled message's OneBot id) and
 //! `group_card`. XLZ's card event gives only the new card, so `card_old` is empty. A
-//! message that is nothing but XLZ's poke code (`[Shake,…]`, onebot.md §4) is a `notify`
+//! message that is nothing but XLZ's poke code (`[Shake,…]`, docs/onebot-implementations.md#xlz-text-and-onebot-segments) is a `notify`
 //! `poke` notice: at the account in a private chat, at the code's `QQ` in a group (0
 //! when it names nobody).
 

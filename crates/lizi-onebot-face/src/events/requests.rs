@@ -1,4 +1,4 @@
-//! Request events (onebot.md §1.5): `friend`, and `group` `add` (someone asks to join a
+//! Request events (docs/onebot-implementations.md#events): `friend`, and `group` `add` (someone asks to join a
 //! group the account manages) or `invite` (someone invites the account), each with the
 //! `flag` that answers it ([`RequestFlag`]) and the asker's `comment`.
 

@@ -1,9 +1,9 @@
 //! The CQ-code string form (OB11 `message/string.md`), in both directions.
 //!
-//! Hand-written because it is small and every crate for it is immature (onebot.md §6).
+//! Hand-written because it is small and every crate for it is immature (docs/onebot-implementations.md#why-lizis-onebot-types-are-its-own).
 //! Text escapes `&` `[` `]` as `&amp;` `&#91;` `&#93;`; parameter values additionally
 //! escape `,` as `&#44;`. Decoding is one left-to-right pass, which gives the same result
-//! as unescaping `&#44;` `&#91;` `&#93;` first and `&amp;` last (onebot.md §4).
+//! as unescaping `&#44;` `&#91;` `&#93;` first and `&amp;` last (docs/onebot-implementations.md#xlz-text-and-onebot-segments).
 //! Parsing is total: anything that is not a well-formed `[CQ:…]` code stays text.
 
 use serde_json::{Map, Value};

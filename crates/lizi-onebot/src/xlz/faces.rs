@@ -1,4 +1,4 @@
-//! The names of QQ's system faces by id, for XLZ's `[Face,Id=…,name=…]` (onebot.md §4):
+//! The names of QQ's system faces by id, for XLZ's `[Face,Id=…,name=…]` (docs/onebot-implementations.md#xlz-text-and-onebot-segments):
 //! OneBot's `face` segment carries only the id. The table is QQ's published list of
 //! classic and small faces; an id not in it keeps its code without a name.
 

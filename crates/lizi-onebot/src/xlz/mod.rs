@@ -1,4 +1,4 @@
-//! The conversion between XLZ message text and OneBot v11 segments (onebot.md §4), once,
+//! The conversion between XLZ message text and OneBot v11 segments (docs/onebot-implementations.md#xlz-text-and-onebot-segments), once,
 //! for lizi's OneBot face and for its bridge alike.
 //!
 //! Each direction is read two ways, because the two sides of OneBot differ: a bot talks to

@@ -1,4 +1,4 @@
-//! The received segments of onebot.md §4 beyond text, mentions, pictures, voices, files and
+//! The received segments of docs/onebot-implementations.md#xlz-text-and-onebot-segments beyond text, mentions, pictures, voices, files and
 //! replies, as XLZ text: faces with their names, market faces, dice and rock-paper-scissors
 //! as their faces, pokes as `[Shake,…]`, contacts as `[Share,…]`, JSON and XML cards as
 //! their text, a forward message as an XML multi-message card carrying `m_resid` (what

@@ -1,4 +1,4 @@
-//! XLZ message text as OneBot segments (onebot.md §4), written one of two ways, as the two
+//! XLZ message text as OneBot segments (docs/onebot-implementations.md#xlz-text-and-onebot-segments), written one of two ways, as the two
 //! sides of OneBot take different things:
 //!
 //! - [`event_segments`]: a message lizi's OneBot face shows a bot (events, `get_msg`,
@@ -236,7 +236,7 @@ mod tests {
         );
     }
 
-    /// onebot.md §4 rows `image`, `record`, sent: media codes become the segments given,
+    /// docs/onebot-implementations.md#xlz-text-and-onebot-segments rows `image`, `record`, sent: media codes become the segments given,
     /// in place, between the text around them.
     #[test]
     fn media_codes_become_segments_in_place() {

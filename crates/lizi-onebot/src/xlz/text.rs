@@ -1,4 +1,4 @@
-//! OneBot segments as XLZ message text (onebot.md §4), read one of two ways, as the two
+//! OneBot segments as XLZ message text (docs/onebot-implementations.md#xlz-text-and-onebot-segments), read one of two ways, as the two
 //! sides of OneBot send different things:
 //!
 //! - [`sent_text`]: a message a bot sends through lizi's OneBot face. Only what lizi's
@@ -200,7 +200,7 @@ mod tests {
         assert_eq!((text.as_str(), reply.as_str()), ("x", ""));
     }
 
-    /// onebot.md §4 rows `image`, `image{type:"flash"}`, `record`, received.
+    /// docs/onebot-implementations.md#xlz-text-and-onebot-segments rows `image`, `image{type:"flash"}`, `record`, received.
     #[test]
     fn received_pictures_and_voices_become_media_codes() {
         let md5 = "0123456789abcdef0123456789abcdef";

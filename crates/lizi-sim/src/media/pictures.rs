@@ -19,7 +19,7 @@ use crate::messages::{random_id, Target};
 use crate::notify::Notice;
 use crate::world::World;
 
-/// Event type: a group's avatar changed (wire.md §7).
+/// Event type: a group's avatar changed (docs/xlz-api.md#event-objects).
 const GROUP_AVATAR_CHANGED: i64 = 34;
 
 /// Where an upload is for: a friend chat or a group chat.

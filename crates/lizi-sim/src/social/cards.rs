@@ -2,7 +2,7 @@
 //!
 //! A card travels as an ordinary message whose text is one code: `[Json,Data=<payload>]`
 //! or `[Xml,Data=<payload>]`, the payload with `[`, `]` and `\` written as `\u005b`,
-//! `\u005d` and `\u005c` (wire.md §9), so the code's end is unambiguous and a client gets
+//! `\u005d` and `\u005c` (docs/xlz-api.md#text-codes), so the code's end is unambiguous and a client gets
 //! the payload back by stripping the prefix and the final `]` and undoing those three
 //! escapes. (The payload keeps its commas, so the generic code parser reads the whole code
 //! as text; clients recognise cards by the `[Json,Data=`/`[Xml,Data=` prefix.) A group

@@ -1,5 +1,5 @@
 //! How each implementation names the group-file actions and their parameters
-//! (onebot.md §2.3), in one table: [`dialect`] picks the row of a detected implementation,
+//! (docs/onebot-implementations.md#group-files-and-folders), in one table: [`dialect`] picks the row of a detected implementation,
 //! and the functions below build each action call from it.
 
 use lizi_core::Gin;

@@ -1,5 +1,5 @@
 //! Group files and folders, file forwarding and file events through the bridge
-//! (onebot.md §2.3, §2.5 rows 63–71 and 75–77).
+//! (docs/onebot-implementations.md#group-files-and-folders, docs/bridge.md#what-works-on-each-implementation rows 63–71 and 75–77).
 //!
 //! XLZ names folders; the implementations take folder ids: names are resolved through
 //! `get_group_root_files` (folders exist only at the root in QQ), cached per account and
@@ -356,7 +356,7 @@ impl BridgeBackend {
     }
 
     /// A receipt for a file sent to a friend, when the implementation does not report the
-    /// message: made up, as onebot.md §2.5 row 76 allows.
+    /// message: made up, as docs/bridge.md#what-works-on-each-implementation row 76 allows.
     fn file_receipt(&self, account: Uin, friend: Uin) -> Receipt {
         let time = now();
         let req = self.next_req(account, Conversation::Friend(friend));

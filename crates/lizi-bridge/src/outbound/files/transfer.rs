@@ -158,7 +158,7 @@ impl BridgeBackend {
     }
 
     /// `/uploadfile`: checks what can be checked, answers `OK`, then reads the file and
-    /// uploads it as `base64://` content (wire.md §8: the upload runs after the answer).
+    /// uploads it as `base64://` content (docs/xlz-api.md#endpoint-answers: the upload runs after the answer).
     pub(super) fn upload_file(
         &self,
         account: Uin,

@@ -1,4 +1,4 @@
-//! Endpoints about the account itself (onebot.md §2.5): its nickname, signature and
+//! Endpoints about the account itself (docs/bridge.md#what-works-on-each-implementation): its nickname, signature and
 //! profile, its online state, and its session keys.
 
 use lizi_core::{Reply, Request};

@@ -1,4 +1,4 @@
-//! Card messages and forwarded bundles (onebot.md §2.5): JSON and XML cards and shared
+//! Card messages and forwarded bundles (docs/bridge.md#what-works-on-each-implementation): JSON and XML cards and shared
 //! music go out as `json`, `xml` and `music` segments through the common send path;
 //! `/getforwardedmsg` reads `get_forward_msg`'s nodes as XLZ group messages.
 

@@ -1,4 +1,4 @@
-//! Group endpoints of one action each (onebot.md §2.5): names, managers, cards, mute time,
+//! Group endpoints of one action each (docs/bridge.md#what-works-on-each-implementation): names, managers, cards, mute time,
 //! information, the members' permissions, and dissolving.
 
 use lizi_core::model::GroupInfo;

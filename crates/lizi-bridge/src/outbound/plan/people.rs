@@ -1,4 +1,4 @@
-//! Endpoints about other people (onebot.md §2.5): nicknames, signatures, profiles, online
+//! Endpoints about other people (docs/bridge.md#what-works-on-each-implementation): nicknames, signatures, profiles, online
 //! states, likes, deleting a friend and input status.
 
 use lizi_core::model::UserInfo;

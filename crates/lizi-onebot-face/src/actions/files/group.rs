@@ -1,4 +1,4 @@
-//! Group files (onebot.md §2.3) through the XLZ file endpoints (`/getgroupfilelist`,
+//! Group files (docs/onebot-implementations.md#group-files-and-folders) through the XLZ file endpoints (`/getgroupfilelist`,
 //! `/getgroupfileurl`, `/newgroupfolder`, `/renamegroupfolder`, `/removegroupfolder`,
 //! `/removegroupfile`, `/movegroupfile`, `/uploadfile`), and the control API's
 //! `upload_file` for `base64://` content (XLZ uploads only local paths) and `rename_file`

@@ -1,4 +1,4 @@
-//! Pictures, voices and videos in sends (onebot.md §2.4), Lagrange.OneBot's
+//! Pictures, voices and videos in sends (docs/onebot-implementations.md#pictures-and-voices), Lagrange.OneBot's
 //! `upload_image`, media by name ([`by_id`]: `get_file`, `get_image`, `get_record`),
 //! downloads ([`download`]: `download_file` and the media folder), favourite stickers
 //! ([`stickers`]) and the keys of media URLs ([`rkey`]).
