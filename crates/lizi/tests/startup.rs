@@ -399,10 +399,18 @@ async fn start_up_logs_one_line_each_for_the_data_folder_the_backend_and_every_l
     // A new folder's database is created, not migrated.
     assert!(!stderr.contains("migrated"), "{stderr}");
 
-    // A database of an older schema (1: no messages table) is migrated, and says so.
+    // A database of an older schema (1: no messages table, no shared message events) is
+    // migrated, and says so.
     let database = rusqlite::Connection::open(data.join("lizi.db")).expect("open");
     database
-        .execute_batch("DROP TABLE messages; PRAGMA user_version = 1;")
+        .execute_batch(
+            "DROP TABLE messages;
+             DROP TABLE event_shapes;
+             ALTER TABLE events DROP COLUMN shape;
+             ALTER TABLE events DROP COLUMN message;
+             ALTER TABLE events DROP COLUMN logon;
+             PRAGMA user_version = 1;",
+        )
         .expect("back to schema 1");
     drop(database);
     let mut lizi = Lizi::spawn(
@@ -412,7 +420,7 @@ async fn start_up_logs_one_line_each_for_the_data_folder_the_backend_and_every_l
     );
     lizi.port();
     let stderr = lizi.terminate();
-    only_line(&stderr, "database schema migrated from=1 to=2");
+    only_line(&stderr, "database schema migrated from=1 to=3");
     only_line(
         &stderr,
         "backend: the simulated network, its world loaded from the data folder",
