@@ -101,13 +101,25 @@ async fn a_conversation_in_the_console_is_recorded_saved_and_replayed() {
     browser.shot("02-recorded").await;
     browser.click("#record-save").await;
     let saved = browser.downloads().join("recorded.toml");
+    // Chromium may put an empty file in place before it writes the download under another
+    // name and renames it over: the file is read once it has content and nothing is left
+    // in progress beside it.
     let deadline = Instant::now() + Duration::from_secs(20);
-    while !saved.is_file() {
+    let text = loop {
+        let in_progress = std::fs::read_dir(browser.downloads())
+            .map(|entries| {
+                entries
+                    .flatten()
+                    .any(|e| e.file_name().to_string_lossy().ends_with(".crdownload"))
+            })
+            .unwrap_or(false);
+        match std::fs::read_to_string(&saved) {
+            Ok(text) if !text.is_empty() && !in_progress => break text,
+            _ => {}
+        }
         assert!(Instant::now() < deadline, "the file was never downloaded");
         tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    // Chromium writes the file under another name first, then renames it.
-    let text = std::fs::read_to_string(&saved).expect("the downloaded file");
+    };
     for piece in [
         "say = \"ping\"",
         "text = \"pong\"",
