@@ -127,7 +127,7 @@ impl SimBackend {
         match action {
             MediaControl::SendPicture(picture) => self.control_send_picture(picture),
             MediaControl::UploadPicture(upload) => self.control_upload_picture(upload).await,
-            MediaControl::UploadFile(upload) => self.control_upload_file(upload),
+            MediaControl::UploadFile(upload) => self.control_upload_file(upload).await,
             MediaControl::Files(files) => self.control_files(files),
             MediaControl::RenameFile(rename) => self.change(|w| {
                 let folder = rename.folder.as_deref().unwrap_or(model::ROOT);

@@ -554,6 +554,55 @@ async fn upload_private_file_takes_the_sources_upload_group_file_takes() {
     }
 }
 
+#[tokio::test]
+async fn upload_group_file_takes_a_local_file_into_a_folder() {
+    let scratch = common::Scratch::new("group-file-path");
+    let path = scratch.write("report.txt", "from disk");
+    let dir = scratch.0.clone();
+    for profile in [Profile::NapCat, Profile::LLOneBot] {
+        let dir = dir.clone();
+        let face = Face::start_with(profile, move |s| s.api.media_dirs = vec![dir]).await;
+        let made = face
+            .ok(
+                10001,
+                "create_group_file_folder",
+                json!({"group_id": 30001, "name": "reports"}),
+            )
+            .await;
+        let folder = match profile {
+            Profile::NapCat => made["groupItem"]["folderInfo"]["folderId"].clone(),
+            _ => made["folder_id"].clone(),
+        };
+        let folder = folder.as_str().expect("the folder's id").to_owned();
+        // As LLOneBot's own suite sends it: a file:// URL and `folder_id`, no name (NapCat
+        // requires one).
+        let mut upload =
+            json!({"group_id": 30001, "file": format!("file://{path}"), "folder_id": folder});
+        if profile == Profile::NapCat {
+            upload["name"] = json!("report.txt");
+        }
+        let data = face.ok(10001, "upload_group_file", upload).await;
+        let id = data["file_id"].as_str().expect("file_id").to_owned();
+        let files = face.view("/sim/files?group=30001").await;
+        let entry = files["files"]
+            .as_array()
+            .expect("files")
+            .iter()
+            .find(|f| f["id"] == id.as_str())
+            .cloned()
+            .expect("the uploaded file");
+        assert_eq!(entry["name"], "report.txt", "{profile:?}: {entry}");
+        assert_eq!(entry["folder"], folder.as_str(), "{profile:?}: {entry}");
+        assert_eq!(entry["size"], 9, "{profile:?}: {entry}");
+        // Outside the media folders a path is refused, and nothing is added.
+        let outside =
+            json!({"group_id": 30001, "file": "/etc/hostname", "name": "x", "folder_id": folder});
+        face.failed(10001, "upload_group_file", outside).await;
+        let after = face.view("/sim/files?group=30001").await;
+        assert_eq!(after["files"], files["files"], "{profile:?}");
+    }
+}
+
 /// The next `data:` event of an SSE response, as JSON.
 async fn next_event(response: &mut reqwest::Response, buffer: &mut String) -> Value {
     loop {

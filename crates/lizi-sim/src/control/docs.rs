@@ -46,7 +46,7 @@ pub const CONTROL_DOCS: &[ControlDoc] = &[
     doc("requests", true, "Pending friend and join requests and invitations.", "{}"),
     doc("send_picture", false, "A person sends a picture (base64) privately (`to`) or to a group (`group`).", r#"{"from":20001,"to":10001,"base64":"R0lGODlhAQABAAAAACw=","flash":false}"#),
     doc("upload_picture", false, "A framework account uploads a picture without sending it (`base64`, a local `path` or a `url`, read under the media rules); answers its hash and URL.", r#"{"account":10001,"base64":"R0lGODlhAQABAAAAACw="}"#),
-    doc("upload_file", false, "A person uploads a file to a group (a group message with the file follows).", r#"{"from":20001,"group":30001,"name":"notes.txt","base64":"aGVsbG8=","folder":"/"}"#),
+    doc("upload_file", false, "A person uploads a file to a group, its bytes as `base64` or a local `path` inside the media folders, into `folder` (a group message with the file follows).", r#"{"from":20001,"group":30001,"name":"notes.txt","base64":"aGVsbG8=","folder":"/"}"#),
     doc("clock", false, "The simulated clock moves `advance_seconds` forward (mutes end, times move on, without waiting); answers the simulated time.", r#"{"advance_seconds":600}"#),
     doc("files", true, "A group's files and folders.", r#"{"group":30001}"#),
     doc("rename_file", false, "A file's uploader, or an owner or admin, renames a group file in its `folder` (the root when absent).", r#"{"operator":20001,"group":30001,"file":"3f1c2a9e-0000-4000-8000-000000000001","folder":"/","name":"notes-v2.txt"}"#),

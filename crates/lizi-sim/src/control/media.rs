@@ -141,8 +141,12 @@ pub struct SimUpload {
     pub group: Gin,
     /// The file name.
     pub name: String,
-    /// The file's bytes, base64.
-    pub base64: String,
+    /// The file's bytes, base64 (or give `path`).
+    #[serde(default)]
+    pub base64: Option<String>,
+    /// A local file to upload, read under the media rules (or give `base64`).
+    #[serde(default)]
+    pub path: Option<String>,
     /// The folder (id or name); the root when absent.
     #[serde(default)]
     pub folder: Option<String>,
@@ -250,7 +254,11 @@ impl MediaControl {
             }
             "upload_file" => {
                 let upload: SimUpload = json("upload_file", body)?;
-                base64("upload_file", &upload.base64)?;
+                match (&upload.base64, &upload.path) {
+                    (Some(text), None) => base64("upload_file", text)?,
+                    (None, Some(_)) => {}
+                    _ => return Err(bad("upload_file", "give one of `base64` or `path`")),
+                }
                 if upload.name.trim().is_empty() {
                     return Err(bad("upload_file", "`name` must not be empty"));
                 }

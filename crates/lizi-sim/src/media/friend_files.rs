@@ -15,6 +15,24 @@ use crate::control::media::{SimFriendFiles, SimSendFile};
 use crate::world::World;
 
 impl SimBackend {
+    /// A file's bytes as a control body gives them: `base64`, or a local `path` read as
+    /// `/uploadfile` reads one (the media rules).
+    pub(crate) async fn control_file_bytes(
+        &self,
+        base64: Option<&str>,
+        path: Option<&str>,
+    ) -> Result<Vec<u8>, Failure> {
+        match (base64, path) {
+            (Some(text), _) => decode_base64(text)
+                .map_err(|p| Failure::new(FailureKind::Invalid, format!("`base64` {p}"))),
+            (None, Some(path)) => self.fetch(&MediaSource::Path(path.to_owned())).await,
+            (None, None) => Err(Failure::new(
+                FailureKind::Invalid,
+                "give `base64` or `path`",
+            )),
+        }
+    }
+
     /// A file entry as the control API shows it, with the URL serving its bytes.
     fn entry_with_url(&self, entry: &FileEntry) -> Value {
         let mut view = entry.view();
@@ -25,17 +43,9 @@ impl SimBackend {
     /// The control API's `send_file`: answers the receiver's new file entry. A `path` is
     /// read as `/uploadfile` reads one (the media rules).
     pub(crate) async fn control_send_file(&self, file: SimSendFile) -> Handled {
-        let bytes = match (&file.base64, &file.path) {
-            (Some(text), _) => decode_base64(text)
-                .map_err(|p| Failure::new(FailureKind::Invalid, format!("`base64` {p}")))?,
-            (None, Some(path)) => self.fetch(&MediaSource::Path(path.clone())).await?,
-            (None, None) => {
-                return Err(Failure::new(
-                    FailureKind::Invalid,
-                    "give `base64` or `path`",
-                ))
-            }
-        };
+        let bytes = self
+            .control_file_bytes(file.base64.as_deref(), file.path.as_deref())
+            .await?;
         let blob = NewBlob::new(bytes);
         let new = NewFile {
             name: file.name.trim().to_owned(),

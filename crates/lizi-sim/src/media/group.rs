@@ -4,7 +4,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use lizi_core::endpoint::UploadFile;
-use lizi_core::param::{decode_base64, MediaSource};
+use lizi_core::param::MediaSource;
 use lizi_core::{Failure, FailureKind, Gin, Reply, Uin};
 use serde_json::json;
 
@@ -90,9 +90,10 @@ impl SimBackend {
     }
 
     /// The control API's `upload_file`.
-    pub(crate) fn control_upload_file(&self, upload: SimUpload) -> Handled {
-        let bytes = decode_base64(&upload.base64)
-            .map_err(|p| Failure::new(FailureKind::Invalid, format!("`base64` {p}")))?;
+    pub(crate) async fn control_upload_file(&self, upload: SimUpload) -> Handled {
+        let bytes = self
+            .control_file_bytes(upload.base64.as_deref(), upload.path.as_deref())
+            .await?;
         let folder = upload.folder.as_deref().unwrap_or(ROOT);
         let (entry, ticket) =
             self.add_file_bytes(upload.from, upload.group, folder, upload.name.trim(), bytes)?;

@@ -330,7 +330,8 @@ async fn group_files_folders_and_forwarding() {
             from,
             group: 30001,
             name: name.into(),
-            base64: b64(b"file bytes"),
+            base64: Some(b64(b"file bytes")),
+            path: None,
             folder: folder.map(Into::into),
         }))
     };

@@ -20,7 +20,7 @@ use lizi_onebot::action::{
     RenameGroupFileFolder, UploadGroupFile, UploadedFile,
 };
 use lizi_onebot::Profile;
-use serde_json::{json, Value};
+use serde_json::json;
 
 use super::Source;
 use crate::actions::call::{data, Answer, Call};
@@ -179,45 +179,34 @@ impl Call<'_> {
         .await
     }
 
-    /// `upload_group_file`: `base64://` content is added at once under `name` (into
-    /// `folder`) and its `file_id` answered; a local path (or `file://` URL) goes through
-    /// `/uploadfile`, which keeps the file's own name, uploads to the root after answering,
-    /// and so reports no `file_id`. Other URLs are refused: lizi does not download them.
+    /// `upload_group_file`: the file (`base64://` content, or a local path or `file://` URL
+    /// read under the media rules) is added at once under `name` — a path's own file name
+    /// when none is given — into `folder`, and its `file_id` answered, as LLOneBot and NapCat
+    /// upload it before they answer. Other URLs are refused: lizi does not download them.
     pub(crate) async fn upload_file(&self, call: &UploadGroupFile) -> Answer {
         self.ensure_online()?;
-        let path = match Source::of(&call.file).map_err(|why| self.failed(why))? {
-            Source::Path(path) => path,
-            Source::Base64(base64) => {
-                let name = call.name.as_deref().map(str::trim).unwrap_or_default();
-                if name.is_empty() {
-                    return Err(self.bad("parameter `name`: must not be empty"));
-                }
-                let folder = call.folder.clone().filter(|f| !is_root(Some(f)));
-                let upload = json!({
-                    "from": self.me(),
-                    "group": call.group_id,
-                    "name": name,
-                    "base64": base64,
-                    "folder": folder,
-                });
-                let entry = self.control_json("upload_file", upload).await?;
-                let file_id = entry["id"].as_str().map(str::to_owned);
-                return data(UploadedFile { file_id });
-            }
-        };
-        if !is_root(call.folder.as_deref()) {
-            return Err(self.failed(
-                "a local path is uploaded through /uploadfile, which puts files at the root: \
-                 give no `folder`, or send the content as base64://",
-            ));
+        let source = Source::of(&call.file).map_err(|why| self.failed(why))?;
+        let name = call
+            .name
+            .as_deref()
+            .map(str::trim)
+            .filter(|name| !name.is_empty())
+            .or(source.own_name())
+            .ok_or_else(|| self.bad("parameter `name`: must not be empty"))?;
+        let folder = call.folder.clone().filter(|f| !is_root(Some(f)));
+        let mut upload = json!({
+            "from": self.me(),
+            "group": call.group_id,
+            "name": name,
+            "folder": folder,
+        });
+        match source {
+            Source::Base64(base64) => upload["base64"] = json!(base64),
+            Source::Path(path) => upload["path"] = json!(path),
         }
-        self.done(Request::UploadFile(xlz::UploadFile {
-            fromqq: self.me(),
-            group: call.group_id,
-            path: path.to_owned(),
-        }))
-        .await
-        .map(|_| Value::Null)
+        let entry = self.control_json("upload_file", upload).await?;
+        let file_id = entry["id"].as_str().map(str::to_owned);
+        data(UploadedFile { file_id })
     }
 
     /// `rename_group_file` (NapCat): the control API's `rename_file` (XLZ has no endpoint),
