@@ -127,6 +127,7 @@ const EXTENSIONS: &[&str] = &[
     // Lists, remarks, media by id.
     "set_friend_remark",
     "set_group_remark",
+    "set_group_msg_mask",
     "get_friends_with_category",
     "set_friend_category",
     "get_group_shut_list",

@@ -93,6 +93,29 @@ impl World {
         Ok(())
     }
 
+    /// Framework account `account` sets how it takes group `gin`'s messages: QQ's mask, 1
+    /// take and notify (the default), 2 into the group assistant, 3 block, 4 take without
+    /// notifying. The setting is kept; what reaches bots is unchanged.
+    pub fn set_group_mask(&mut self, account: Uin, gin: Gin, mask: i64) -> Result<(), SimError> {
+        self.online_account(account)?;
+        self.group(gin)?.member(account)?;
+        let mask = match mask {
+            1 => {
+                self.group_masks.remove(&(account, gin));
+                return Ok(());
+            }
+            2..=4 => mask as u8,
+            other => {
+                return Err(SimError::Invalid(format!(
+                    "QQ has no group message mask {other}: 1 take and notify, 2 into the group \
+                     assistant, 3 block, 4 take without notifying"
+                )))
+            }
+        };
+        self.group_masks.insert((account, gin), mask);
+        Ok(())
+    }
+
     /// The remark `account` gave group `gin` (empty when none).
     pub fn group_remark(&self, account: Uin, gin: Gin) -> String {
         self.group_remarks
@@ -196,6 +219,21 @@ impl SimBackend {
                 }
                 Ok((ok(), Vec::new()))
             }),
+            AccountControl::SetGroupMask(m) => self.change(|w| {
+                w.set_group_mask(m.account, m.group, m.mask)?;
+                Ok((ok(), Vec::new()))
+            }),
+            AccountControl::GroupMasks(of) => self.read(|w| {
+                w.account(of.account)?;
+                let groups: serde_json::Map<String, Value> = w
+                    .group_masks
+                    .range((of.account, 0)..=(of.account, Gin::MAX))
+                    .map(|((_, gin), mask)| (gin.to_string(), json!(mask)))
+                    .collect();
+                Ok(Reply::Json(
+                    json!({ "account": of.account, "groups": groups }),
+                ))
+            }),
             AccountControl::SetCategory(c) => self.change(|w| {
                 w.set_friend_category(c.account, c.user, c.category)?;
                 Ok((ok(), Vec::new()))
@@ -256,6 +294,7 @@ pub(crate) mod tests {
     /// the saved documents).
     pub(crate) fn add_account_rows(world: &mut World) {
         world.group_remarks.insert((10001, 30001), "work".into());
+        world.group_masks.insert((10001, 30001), 4);
         let friends = [20001].into_iter().collect();
         let category = Category {
             name: "同学".into(),

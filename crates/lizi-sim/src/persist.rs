@@ -11,7 +11,7 @@ use crate::table::Table;
 use crate::world::World;
 
 /// The document kinds, one per table of [`World`].
-pub const KINDS: [&str; 22] = [
+pub const KINDS: [&str; 23] = [
     "person",
     "friendship",
     "group",
@@ -31,6 +31,7 @@ pub const KINDS: [&str; 22] = [
     "last_spoke",
     "message_counts",
     "group_remark",
+    "group_mask",
     "category",
     "at_all",
     "sticker",
@@ -60,6 +61,7 @@ macro_rules! with_tables {
             ("last_spoke", last_spoke),
             ("message_counts", message_counts),
             ("group_remark", group_remarks),
+            ("group_mask", group_masks),
             ("category", categories),
             ("at_all", at_all),
             ("sticker", stickers)
@@ -280,6 +282,7 @@ impl World {
                     body,
                     |_, _| true,
                 )?,
+                "group_mask" => load("group_mask", &mut world.group_masks, key, body, |_, _| true)?,
                 "category" => load("category", &mut world.categories, key, body, |_, _| true)?,
                 "at_all" => load("at_all", &mut world.at_all, key, body, |_, _| true)?,
                 "sticker" => load("sticker", &mut world.stickers, key, body, |_, _| true)?,

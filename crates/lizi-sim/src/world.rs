@@ -76,6 +76,8 @@ pub struct World {
     /// The remark each framework account gave each group, by account and group.
     #[serde(default)]
     pub group_remarks: Table<(Uin, Gin), String>,
+    /// How each account takes each group's messages, where not QQ's default mask (1).
+    pub group_masks: Table<(Uin, Gin), u8>,
     /// Each framework account's friend categories, by account and number (from 1).
     #[serde(default)]
     pub categories: Table<(Uin, u32), crate::contacts::Category>,
@@ -396,6 +398,7 @@ impl World {
             last_spoke: Table::new(),
             message_counts: Table::new(),
             group_remarks: Table::new(),
+            group_masks: Table::new(),
             categories,
             at_all: Table::new(),
             stickers: Table::new(),

@@ -47,6 +47,62 @@ async fn group_texts(face: &Face, gin: u64) -> Vec<String> {
 }
 
 #[tokio::test]
+async fn a_groups_message_mask_is_kept_checked_and_survives_a_restart() {
+    let face = Face::start_with(Profile::LLOneBot, |_| {}).await;
+    let (_, failure, _) = retcodes(Profile::LLOneBot);
+    let block = json!({ "group_id": 30001, "mask": 3 });
+    assert_eq!(
+        face.ok(10001, "set_group_msg_mask", block).await,
+        Value::Null
+    );
+    let masks = face.sim("group_masks", json!({ "account": 10001 })).await;
+    assert_eq!(masks["groups"]["30001"], 3, "{masks}");
+    // A mask QQ does not have, or a group the account is not in: refused, nothing changes.
+    let answer = face
+        .failure(
+            10001,
+            "set_group_msg_mask",
+            json!({ "group_id": 30001, "mask": 7 }),
+        )
+        .await;
+    assert_eq!(answer["retcode"], failure, "{answer}");
+    assert!(
+        answer["message"]
+            .as_str()
+            .unwrap()
+            .contains("no group message mask 7"),
+        "{answer}"
+    );
+    let elsewhere = json!({ "group_id": 30002, "mask": 2 });
+    assert_eq!(
+        face.failure(10002, "set_group_msg_mask", elsewhere).await["retcode"],
+        failure
+    );
+    assert_eq!(
+        face.sim("group_masks", json!({ "account": 10001 })).await,
+        masks
+    );
+    let face = face.restart().await;
+    let after = face.sim("group_masks", json!({ "account": 10001 })).await;
+    assert_eq!(after, masks, "the mask is saved");
+    // Back to QQ's default (1) drops it.
+    let notify = json!({ "group_id": 30001, "mask": 1 });
+    face.ok(10001, "set_group_msg_mask", notify).await;
+    let masks = face.sim("group_masks", json!({ "account": 10001 })).await;
+    assert_eq!(masks["groups"], json!({}), "{masks}");
+    // Only LLOneBot registers the action.
+    for profile in [Profile::NapCat, Profile::Lagrange] {
+        let face = Face::start_with(profile, |_| {}).await;
+        face.unknown(
+            10001,
+            "set_group_msg_mask",
+            json!({ "group_id": 30001, "mask": 3 }),
+        )
+        .await;
+    }
+}
+
+#[tokio::test]
 async fn remarks_show_in_the_lists_and_survive_a_restart() {
     for profile in [Profile::NapCat, Profile::LLOneBot] {
         let face = Face::start_with(profile, |_| {}).await;

@@ -14,7 +14,7 @@ use lizi_core::endpoint as xlz;
 use lizi_core::{Gin, Request, Uin};
 use lizi_onebot::action::{
     DoubtRequest, FriendCategory, GetDoubtFriendsAddRequest, SetDoubtFriendsAddRequest,
-    SetFriendCategory, SetFriendRemark, SetGroupRemark,
+    SetFriendCategory, SetFriendRemark, SetGroupMsgMask, SetGroupRemark,
 };
 use lizi_onebot::Profile;
 use serde_json::{json, Map, Value};
@@ -47,6 +47,15 @@ impl Call<'_> {
         let remark = self.remark_param(call.remark.as_deref())?;
         let body = json!({ "account": self.me(), "group": call.group_id, "remark": remark });
         self.control_json("set_remark", body)
+            .await
+            .map(|_| Value::Null)
+    }
+
+    /// `set_group_msg_mask` (LLOneBot): the control API's `set_group_mask`; a mask QQ does
+    /// not have (1 to 4) fails, saying so.
+    pub(crate) async fn set_group_msg_mask(&self, call: &SetGroupMsgMask) -> Answer {
+        let body = json!({ "account": self.me(), "group": call.group_id, "mask": call.mask });
+        self.control_json("set_group_mask", body)
             .await
             .map(|_| Value::Null)
     }

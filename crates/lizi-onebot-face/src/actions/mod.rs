@@ -363,6 +363,7 @@ async fn carry_out(shared: &Shared, profile: Profile, account: &Account, action:
         // Lists, remarks, media by id.
         A::SetFriendRemark(c) => call.set_friend_remark(&c).await,
         A::SetGroupRemark(c) => call.set_group_remark(&c).await,
+        A::SetGroupMsgMask(c) => call.set_group_msg_mask(&c).await,
         A::GetFriendsWithCategory(_) => call.friends_with_category().await,
         A::SetFriendCategory(c) => call.set_friend_category(&c).await,
         A::GetGroupShutList(c) => call.shut_list(c.group_id).await,

@@ -142,13 +142,8 @@ pub(crate) const REFUSALS: &[Refusal] = &[
         actions: &["set_diy_online_status"],
     },
     Refusal {
-        why: "the simulated network keeps no per-group join options, search settings or \
-              notification masks",
-        actions: &[
-            "set_group_add_option",
-            "set_group_search",
-            "set_group_msg_mask",
-        ],
+        why: "the simulated network keeps no per-group join options or search settings",
+        actions: &["set_group_add_option", "set_group_search"],
     },
     Refusal {
         why: "the simulated network's group files are all permanent: there is no temporary \

@@ -370,6 +370,9 @@ actions! {
     /// Give a group a remark (NapCat: `remark` required; LLOneBot: absent clears it).
     SetGroupRemark "set_group_remark" Extension [()]
         (group_id: Id, remark: Option<Text>);
+    /// How the account takes a group's messages (LLOneBot; QQ's mask: 1 take and notify, 2
+    /// into the group assistant, 3 block, 4 take without notifying).
+    SetGroupMsgMask "set_group_msg_mask" Extension [()] (group_id: Id, mask: Int);
     /// The account's friends by category (分组), QQ's default category (0) first.
     GetFriendsWithCategory "get_friends_with_category" Extension
         [Vec<FriendCategory>] ();

@@ -1,5 +1,6 @@
 //! The control actions of what a framework account keeps for itself and may still do
-//! ([`AccountControl`]): its remarks for friends and groups, its friend categories, what is
+//! ([`AccountControl`]): its remarks for friends and groups, how it takes each group's
+//! messages (QQ's message mask), its friend categories, what is
 //! left of its mentions of everyone today, and its favourite stickers. XLZ has no endpoint
 //! for these; the OneBot face reaches them through here, and so may a person at the
 //! console.
@@ -20,6 +21,10 @@ pub enum AccountControl {
     Categories(OfAccount),
     /// `set_category`: the account moves a friend into one of its categories.
     SetCategory(SetCategory),
+    /// `set_group_mask`: how the account takes a group's messages.
+    SetGroupMask(SetGroupMask),
+    /// `group_masks`: the account's masks that are not QQ's default (read-only).
+    GroupMasks(OfAccount),
     /// `at_all_remain`: what is left of the account's mentions of everyone in a group
     /// today (read-only).
     AtAllRemain(AtAllRemain),
@@ -48,6 +53,20 @@ pub struct SetRemark {
     pub group: Option<Gin>,
     /// The remark.
     pub remark: String,
+}
+
+/// Body of `set_group_mask`: how `account` takes group `group`'s messages — QQ's mask: 1
+/// take and notify (the default), 2 into the group assistant, 3 block, 4 take without
+/// notifying.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SetGroupMask {
+    /// The framework account.
+    pub account: Uin,
+    /// The group.
+    pub group: Gin,
+    /// The mask, 1 to 4.
+    pub mask: i64,
 }
 
 /// Body of `set_category`: `account` moves friend `user` into its category `category`
@@ -118,11 +137,13 @@ pub struct DescribeSticker {
 
 impl AccountControl {
     /// The action names this area takes (lower case).
-    pub const ACTIONS: [&'static str; 9] = [
+    pub const ACTIONS: [&'static str; 11] = [
         "set_remark",
         "remarks",
         "categories",
         "set_category",
+        "set_group_mask",
+        "group_masks",
         "at_all_remain",
         "stickers",
         "add_sticker",
@@ -148,6 +169,8 @@ impl AccountControl {
             "remarks" => AccountControl::Remarks(json("remarks", body)?),
             "categories" => AccountControl::Categories(json("categories", body)?),
             "set_category" => AccountControl::SetCategory(json("set_category", body)?),
+            "set_group_mask" => AccountControl::SetGroupMask(json("set_group_mask", body)?),
+            "group_masks" => AccountControl::GroupMasks(json("group_masks", body)?),
             "at_all_remain" => AccountControl::AtAllRemain(json("at_all_remain", body)?),
             "stickers" => AccountControl::Stickers(json("stickers", body)?),
             "add_sticker" => {
@@ -174,6 +197,7 @@ impl AccountControl {
         matches!(
             self,
             AccountControl::Remarks(_)
+                | AccountControl::GroupMasks(_)
                 | AccountControl::Categories(_)
                 | AccountControl::AtAllRemain(_)
                 | AccountControl::Stickers(_)
@@ -187,6 +211,8 @@ impl AccountControl {
             AccountControl::Remarks(_) => "remarks",
             AccountControl::Categories(_) => "categories",
             AccountControl::SetCategory(_) => "set_category",
+            AccountControl::SetGroupMask(_) => "set_group_mask",
+            AccountControl::GroupMasks(_) => "group_masks",
             AccountControl::AtAllRemain(_) => "at_all_remain",
             AccountControl::Stickers(_) => "stickers",
             AccountControl::AddSticker(_) => "add_sticker",

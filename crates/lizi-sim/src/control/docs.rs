@@ -68,6 +68,8 @@ pub const CONTROL_DOCS: &[ControlDoc] = &[
     doc("store_media", false, "The network keeps bytes given as `base64`, or read from `url` or `path` under the media rules; answers hash, name, size, content type and URL.", r#"{"base64":"R0lGODlhAQABAAAAACw="}"#),
     doc("media_file", true, "The picture, voice or video a hash names, or the group or friend file an id or name names, as an account sees it: hash, name, size, content type and URL.", r#"{"account":10001,"file":"notes.txt"}"#),
     doc("set_remark", false, "A framework account gives a friend (`user`) or a group (`group`) a remark; empty clears it.", r#"{"account":10001,"user":20001,"remark":"Alice (work)"}"#),
+    doc("set_group_mask", false, "A framework account sets how it takes a group's messages, QQ's mask: 1 take and notify (the default), 2 into the group assistant, 3 block, 4 take without notifying. The network keeps the setting; what reaches bots is unchanged.", r#"{"account":10001,"group":30001,"mask":4}"#),
+    doc("group_masks", true, "A framework account's group message masks that are not the default (1), by group number.", r#"{"account":10001}"#),
     doc("remarks", true, "A framework account's remarks for its friends and groups, by number.", r#"{"account":10001}"#),
     doc("categories", true, "A framework account's friend categories, the default one (0) first, with the friends in each (profile, remark, online).", r#"{"account":10001}"#),
     doc("set_category", false, "A framework account moves a friend into one of its categories (`category`: its number as `categories` lists it; 0, the default one).", r#"{"account":10001,"user":20001,"category":1}"#),
