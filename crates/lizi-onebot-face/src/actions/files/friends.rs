@@ -1,10 +1,9 @@
 //! Files between friends, which XLZ has no endpoint for, through the control API:
 //! `upload_private_file` → `send_file`, `get_private_file_url` → `friend_files`.
 
-use lizi_onebot::action::{FileUrl, GetPrivateFileUrl, UploadPrivateFile, UploadedFile};
+use lizi_onebot::action::{FileUrl, GetPrivateFileUrl, UploadPrivateFile};
 use serde_json::json;
 
-use super::Source;
 use crate::actions::call::{data, Answer, Call};
 
 impl Call<'_> {
@@ -12,23 +11,9 @@ impl Call<'_> {
     /// content or a local path (read under the media rules), under `name` or else the
     /// path's own file name; answers the file's id.
     pub(crate) async fn upload_private(&self, call: &UploadPrivateFile) -> Answer {
-        self.ensure_online()?;
-        let source = Source::of(&call.file).map_err(|why| self.failed(why))?;
-        let name = call
-            .name
-            .as_deref()
-            .map(str::trim)
-            .filter(|name| !name.is_empty())
-            .or(source.own_name())
-            .ok_or_else(|| self.bad("parameter `name`: must not be empty"))?;
-        let mut file = json!({"from": self.me(), "to": call.user_id, "name": name});
-        match source {
-            Source::Base64(base64) => file["base64"] = json!(base64),
-            Source::Path(path) => file["path"] = json!(path),
-        }
-        let entry = self.control_json("send_file", file).await?;
-        let file_id = entry["id"].as_str().map(str::to_owned);
-        data(UploadedFile { file_id })
+        let to = json!({"from": self.me(), "to": call.user_id});
+        self.upload_file_from("send_file", &call.file, call.name.as_deref(), to)
+            .await
     }
 
     /// `get_private_file_url`: the URL of a file a friend sent the account.

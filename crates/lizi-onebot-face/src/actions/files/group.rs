@@ -17,12 +17,11 @@ use lizi_core::{Gin, Reply, Request};
 use lizi_onebot::action::{
     CreateGroupFileFolder, DeleteGroupFile, DeleteGroupFileFolder, DeleteGroupFolder, FileUrl,
     GetGroupFileUrl, GroupFile, GroupFiles, GroupFolder, MoveGroupFile, RenameGroupFile,
-    RenameGroupFileFolder, UploadGroupFile, UploadedFile,
+    RenameGroupFileFolder, UploadGroupFile,
 };
 use lizi_onebot::Profile;
 use serde_json::json;
 
-use super::Source;
 use crate::actions::call::{data, Answer, Call};
 
 /// The root folder's id.
@@ -184,29 +183,10 @@ impl Call<'_> {
     /// when none is given — into `folder`, and its `file_id` answered, as LLOneBot and NapCat
     /// upload it before they answer. Other URLs are refused: lizi does not download them.
     pub(crate) async fn upload_file(&self, call: &UploadGroupFile) -> Answer {
-        self.ensure_online()?;
-        let source = Source::of(&call.file).map_err(|why| self.failed(why))?;
-        let name = call
-            .name
-            .as_deref()
-            .map(str::trim)
-            .filter(|name| !name.is_empty())
-            .or(source.own_name())
-            .ok_or_else(|| self.bad("parameter `name`: must not be empty"))?;
         let folder = call.folder.clone().filter(|f| !is_root(Some(f)));
-        let mut upload = json!({
-            "from": self.me(),
-            "group": call.group_id,
-            "name": name,
-            "folder": folder,
-        });
-        match source {
-            Source::Base64(base64) => upload["base64"] = json!(base64),
-            Source::Path(path) => upload["path"] = json!(path),
-        }
-        let entry = self.control_json("upload_file", upload).await?;
-        let file_id = entry["id"].as_str().map(str::to_owned);
-        data(UploadedFile { file_id })
+        let into = json!({"from": self.me(), "group": call.group_id, "folder": folder});
+        self.upload_file_from("upload_file", &call.file, call.name.as_deref(), into)
+            .await
     }
 
     /// `rename_group_file` (NapCat): the control API's `rename_file` (XLZ has no endpoint),

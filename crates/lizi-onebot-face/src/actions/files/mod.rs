@@ -5,6 +5,11 @@
 pub(crate) mod friends;
 pub(crate) mod group;
 
+use lizi_onebot::action::UploadedFile;
+use serde_json::{json, Value};
+
+use crate::actions::call::{data, Answer, Call};
+
 /// Where an upload's bytes come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Source<'a> {
@@ -37,6 +42,35 @@ impl<'a> Source<'a> {
             Source::Path(path) => path.rsplit('/').next().filter(|name| !name.is_empty()),
             Source::Base64(_) => None,
         }
+    }
+}
+
+impl Call<'_> {
+    /// An upload through the control action `action` (`upload_file` into a group,
+    /// `send_file` to a friend): `body` names where it goes; the bytes come from `file`
+    /// ([`Source`]), under `name` or else a path's own file name. Answers the new file's id.
+    pub(crate) async fn upload_file_from(
+        &self,
+        action: &str,
+        file: &str,
+        name: Option<&str>,
+        mut body: Value,
+    ) -> Answer {
+        self.ensure_online()?;
+        let source = Source::of(file).map_err(|why| self.failed(why))?;
+        let name = name
+            .map(str::trim)
+            .filter(|name| !name.is_empty())
+            .or(source.own_name())
+            .ok_or_else(|| self.bad("parameter `name`: must not be empty"))?;
+        body["name"] = json!(name);
+        match source {
+            Source::Base64(base64) => body["base64"] = json!(base64),
+            Source::Path(path) => body["path"] = json!(path),
+        }
+        let entry = self.control_json(action, body).await?;
+        let file_id = entry["id"].as_str().map(str::to_owned);
+        data(UploadedFile { file_id })
     }
 }
 
